@@ -36,7 +36,7 @@ from candidatex.core.deps import state_dependencies
 from candidatex.core.exceptions import EXCEPTION_HANDLERS, http_error_handler
 from candidatex.core.logging import configure_logging
 from candidatex.core.mailer import Mailer
-from candidatex.core.middleware import request_context_middleware
+from candidatex.core.middleware import add_response_headers, request_context_middleware
 from candidatex.db.client import connect
 from candidatex.health.controller import HealthController
 from candidatex.seed import banner, ensure_demo_accounts
@@ -156,6 +156,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                      render_plugins=[SwaggerRenderPlugin()]),
         request_max_body_size=settings.max_request_bytes,
         dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service"),
+        before_send=[add_response_headers],
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,
     )

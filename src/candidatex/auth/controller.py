@@ -51,10 +51,13 @@ class AuthController(Controller):
     @post("/login", opt=PUBLIC, status_code=200,
           description="JSON {email, password, totp_code?} or an OAuth2 password form (username, password).")
     async def login(self, request: Request, auth_service: AuthService) -> Envelope[TokensOut | TwoFactorChallengeOut]:
-        if request.content_type[0] in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            raw: Any = {k: v for k, v in (await request.form()).items() if k in {"username", "password", "totp_code"}}
-        else:
-            raw = await request.json()
+        try:
+            if request.content_type[0] in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                raw: Any = {k: v for k, v in (await request.form()).items() if k in {"username", "password", "totp_code"}}
+            else:
+                raw = await request.json()
+        except Exception as error:  # noqa: BLE001 - any undecodable body is the client's mistake
+            raise InvalidInput("The request body is not valid JSON or form data") from error
         try:
             data = LoginIn.model_validate(raw if isinstance(raw, dict) else {})
         except ValidationError as error:

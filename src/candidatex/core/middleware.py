@@ -32,14 +32,35 @@ SECURITY_HEADERS = {
 DOCS_CSP = "default-src 'self' https: 'unsafe-inline' data:; frame-ancestors 'none'"
 
 
+def _request_id(scope: Scope) -> str:
+    state = scope.setdefault("state", {})
+    if "request_id" not in state:
+        incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
+        state["request_id"] = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    return state["request_id"]
+
+
+async def add_response_headers(message: Message, scope: Scope) -> None:
+    """A before_send hook: runs for every response, including 401s from auth and 404s with no route."""
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    headers["X-Request-ID"] = _request_id(scope)
+    for name, value in SECURITY_HEADERS.items():
+        if name not in headers:
+            headers[name] = value
+    if scope.get("path", "").startswith("/schema"):
+        headers["Content-Security-Policy"] = DOCS_CSP
+
+
 def request_context_middleware(app: ASGIApp) -> ASGIApp:
+    """Binds the request id to the logs written while handling the request, and writes the access log."""
+
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await app(scope, receive, send)
             return
-        incoming = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        token = request_id_var.set(request_id)
+        token = request_id_var.set(_request_id(scope))
         started = time.perf_counter()
         status = {"code": 0}
         path = scope.get("path", "")
@@ -47,13 +68,6 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
-                headers = MutableScopeHeaders.from_message(message)
-                headers["X-Request-ID"] = request_id
-                for name, value in SECURITY_HEADERS.items():
-                    if name not in headers:
-                        headers[name] = value
-                if path.startswith("/schema"):
-                    headers["Content-Security-Policy"] = DOCS_CSP
             await send(message)
 
         try:

@@ -1,0 +1,152 @@
+"""Shared fixtures: one real SecantusDB server per test session (or TEST_MONGODB_URL), the app on it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bson import ObjectId
+from pymongo import MongoClient
+from pymongo.database import Database
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from candidatex.app import create_app
+from candidatex.config import Settings
+from candidatex.db.embedded import EmbeddedMongo
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+PASSWORD = "Str0ng-Passw0rd!"
+
+
+@pytest.fixture(scope="session")
+def mongo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if os.environ.get("TEST_MONGODB_URL"):
+        yield os.environ["TEST_MONGODB_URL"]
+        return
+    server = EmbeddedMongo(tmp_path_factory.mktemp("secantus") / "db")
+    server.start()
+    yield server.url
+    server.stop()
+
+
+def make_settings(mongo_url: str, data_dir: Path, **overrides: str) -> Settings:
+    env = {
+        "SECRET_KEY": TEST_SECRET,
+        "CANDIDATEX_DATA_DIR": str(data_dir),
+        "MONGODB_URL": mongo_url,
+        "MONGODB_DB": f"test_{uuid.uuid4().hex[:10]}",
+        "RATE_LIMIT_PER_MINUTE": "100000",
+        "RATE_LIMIT_USER_PER_MINUTE": "100000",
+        "SEED_DEMO": "false",
+        "LOG_JSON": "true",
+        "APP_ENV": "test",
+    }
+    env.update(overrides)
+    return Settings.from_env(env)
+
+
+@pytest.fixture(scope="session")
+def settings(mongo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return make_settings(mongo_url, tmp_path_factory.mktemp("data"))
+
+
+@pytest.fixture(scope="session")
+def db(mongo_url: str, settings: Settings) -> Iterator[Database]:
+    """A synchronous view of the app's database for assertions (the app's async client lives on its own loop)."""
+    with MongoClient(mongo_url, tz_aware=True) as sync_client:
+        yield sync_client[settings.mongodb_db]
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient]:
+    async with AsyncTestClient(app, base_url="http://testserver.local") as test_client:
+        yield test_client
+
+
+@dataclass
+class Account:
+    id: str
+    email: str
+    password: str
+    role: str
+    access_token: str
+    refresh_token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+async def register(client: AsyncTestClient, role: str = "candidate", password: str = PASSWORD) -> Account:
+    email = f"{role}-{uuid.uuid4().hex[:8]}@example.com"
+    response = await client.post("/auth/register", json={"email": email, "password": password,
+                                                          "full_name": f"Test {role.title()}", "role": role})
+    assert response.status_code == 201, response.text
+    data = response.json()["data"]
+    return Account(data["user"]["id"], email, password, role, data["access_token"], data["refresh_token"])
+
+
+async def make_admin(client: AsyncTestClient, db: Database) -> Account:
+    """Admins cannot self-register: promote a registered user in the database, as the CLI would create one."""
+    account = await register(client, "candidate")
+    db.users.update_one({"_id": ObjectId(account.id)}, {"$set": {"role": "admin"}})
+    response = await client.post("/auth/login", json={"email": account.email, "password": PASSWORD})
+    data = response.json()["data"]
+    return Account(account.id, account.email, PASSWORD, "admin", data["access_token"], data["refresh_token"])
+
+
+@pytest.fixture
+async def candidate(client: AsyncTestClient) -> Account:
+    return await register(client, "candidate")
+
+
+@pytest.fixture
+async def recruiter(client: AsyncTestClient) -> Account:
+    return await register(client, "recruiter")
+
+
+@pytest.fixture
+async def admin(client: AsyncTestClient, db: Database) -> Account:
+    return await make_admin(client, db)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server on a free loopback port (installed by the test command)."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    if os.environ.get("TEST_REDIS_URL"):
+        yield os.environ["TEST_REDIS_URL"]
+        return
+    binary = shutil.which("redis-server")
+    if not binary:
+        pytest.fail("redis-server is not installed: run the README's test command (make test) which installs it")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=10)

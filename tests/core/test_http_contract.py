@@ -1,0 +1,97 @@
+"""The HTTP contract every route shares: envelope, errors, headers, limits, health, metrics, OpenAPI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import uuid
+
+import httpx
+from litestar.testing import AsyncTestClient
+
+from tests.conftest import Account
+from tests.servers import running_server
+
+
+async def test_security_headers_on_success_and_error(client: AsyncTestClient) -> None:
+    for path in ("/health", "/users/me", "/no-such-thing"):
+        response = await client.get(path, headers={"Accept": "application/json"})
+        headers = response.headers
+        assert "default-src 'self'" in headers["content-security-policy"], path
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert "max-age" in headers["strict-transport-security"]
+        assert headers["x-request-id"]
+
+
+async def test_request_id_is_echoed_when_sane(client: AsyncTestClient) -> None:
+    assert (await client.get("/health", headers={"X-Request-ID": "abc-123"})).headers["x-request-id"] == "abc-123"
+    assert (await client.get("/health", headers={"X-Request-ID": "bad id\r\n"})).headers["x-request-id"] != "bad id"
+
+
+async def test_cors_allows_only_the_allowlist(client: AsyncTestClient) -> None:
+    allowed = await client.options("/auth/login", headers={"Origin": "http://localhost:8000",
+                                                            "Access-Control-Request-Method": "POST"})
+    assert allowed.headers.get("access-control-allow-origin") == "http://localhost:8000"
+    denied = await client.options("/auth/login", headers={"Origin": "https://evil.example",
+                                                           "Access-Control-Request-Method": "POST"})
+    assert denied.headers.get("access-control-allow-origin") != "https://evil.example"
+
+
+async def test_unknown_route_and_method_are_enveloped(client: AsyncTestClient) -> None:
+    missing = await client.get("/no-such-thing", headers={"Accept": "application/json"})
+    assert missing.status_code == 404 and missing.json()["success"] is False
+    wrong_method = await client.delete("/auth/login")
+    assert wrong_method.status_code == 405 and wrong_method.json()["error"]["code"] == "method_not_allowed"
+
+
+async def test_malformed_json_is_422_never_500(client: AsyncTestClient, candidate: Account) -> None:
+    for body in (b"{not json", b"[]", b"null", b'"string"', b"\xff\xfe"):
+        response = await client.post("/auth/login", content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, body
+        response = await client.put("/users/me", content=body, headers={**candidate.headers,
+                                                                        "Content-Type": "application/json"})
+        assert response.status_code in (400, 422), body
+        assert response.json()["success"] is False
+
+
+def test_oversize_body_is_413_and_rate_limit_is_429_with_retry_after(mongo_url: str, tmp_path: Path) -> None:
+    env = {"MONGODB_URL": mongo_url, "MONGODB_DB": f"limits_{uuid.uuid4().hex[:8]}", "MAX_REQUEST_BYTES": "2048",
+           "RATE_LIMIT_PER_MINUTE": "6", "SEED_DEMO": "false"}
+    with running_server(env, tmp_path / "data") as (url, _):
+        big = httpx.post(url + "/auth/register", content=b'{"email": "' + b"a" * 4096 + b'"}',
+                         headers={"Content-Type": "application/json"})
+        assert big.status_code == 413
+        assert big.json()["error"]["code"] == "payload_too_large"
+        statuses = [httpx.post(url + "/auth/forgot-password", json={"email": "x@example.com"}) for _ in range(7)]
+        assert [r.status_code for r in statuses[:5]] == [200] * 5
+        blocked = statuses[-1]
+        assert blocked.status_code == 429
+        assert int(blocked.headers["retry-after"]) >= 1
+        assert blocked.json()["error"]["code"] == "too_many_requests"
+        assert httpx.get(url + "/health").status_code == 200  # probes are never limited
+
+
+async def test_health_ready_reports_database_with_latency(client: AsyncTestClient) -> None:
+    live = await client.get("/health")
+    assert live.json()["data"]["status"] == "ok"
+    ready = (await client.get("/health/ready")).json()["data"]
+    assert ready["status"] == "ready"
+    assert ready["checks"]["database"]["status"] == "ok" and ready["checks"]["database"]["latency_ms"] >= 0
+    assert "redis" not in ready["checks"]
+
+
+async def test_metrics_are_prometheus_text(client: AsyncTestClient) -> None:
+    await client.get("/health")
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert "candidatex_requests_total" in response.text or "litestar_requests_total" in response.text
+
+
+async def test_openapi_schema_lists_the_contract(client: AsyncTestClient) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    for path in ("/auth/register", "/auth/login", "/auth/refresh", "/auth/logout", "/auth/forgot-password",
+                 "/auth/reset-password", "/auth/verify-email", "/users/me", "/users/me/sessions", "/admin/users",
+                 "/admin/audit-logs", "/admin/dashboard/stats", "/health", "/health/ready"):
+        assert path in schema["paths"], path
+    assert "BearerToken" in schema["components"]["securitySchemes"]
