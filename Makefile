@@ -1,0 +1,42 @@
+# CandidateX: `make run` starts the platform on embedded defaults; `make test` installs what the tests need and runs them.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APT_PACKAGES := redis-server espeak-ng ffmpeg chromium chromium-driver sox
+
+.PHONY: run test setup python frontend system-deps lint bench clean
+
+run: setup ## run the whole platform (SecantusDB child process, in-memory Redis stand-ins, demo accounts)
+	$(UV) run --frozen candidatex serve --host $(HOST) --port $(PORT)
+
+test: system-deps setup ## install everything the tests need, then run the whole suite
+	$(UV) run --frozen python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+setup: python frontend
+
+python:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --root-user-action=ignore uv
+	$(UV) sync --frozen --python $(PYTHON)
+
+frontend:
+	@if [ ! -f frontend/package.json ]; then echo "no frontend yet"; \
+	elif ! command -v npm >/dev/null 2>&1; then echo "npm not found: the web UI is not built (the API still runs)"; \
+	elif [ ! -f frontend/dist/index.html ] || [ -n "$$(find frontend/src frontend/index.html frontend/package.json -newer frontend/dist/index.html 2>/dev/null | head -1)" ]; then \
+		cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
+	else echo "frontend build is up to date"; fi
+
+system-deps: ## Debian packages the tests use: real Redis, Chromium, espeak-ng speech, ffmpeg
+	@missing=""; for bin in redis-server espeak-ng ffmpeg chromium chromedriver sox; do command -v $$bin >/dev/null 2>&1 || missing=1; done; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; fi
+
+lint:
+	$(UV) run --frozen ruff check src tests
+
+bench:
+	$(UV) run --frozen python -m bench.run_all
+
+clean:
+	rm -rf .venv frontend/node_modules frontend/dist .pytest_cache
