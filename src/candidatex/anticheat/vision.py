@@ -56,7 +56,7 @@ class VisionConfig:
     # (std below covered_std), shows a covered lens or a blank surface.
     covered_brightness: float = 25.0
     covered_std: float = 6.0
-    # Largest per-pixel grey difference from the previous frame (on an 80x60 thumbnail) at or
+    # Largest per-pixel grey difference from the previous frame (on a 160x120 thumbnail) at or
     # below which the frame counts as a repeat. Live sensors always add some noise somewhere.
     frozen_diff_threshold: float = 2.0
 
@@ -146,7 +146,7 @@ class FrameAnalyzer:
             brightness < cfg.covered_brightness or contrast < cfg.covered_std
         )
 
-        thumb = cv2.resize(small, (80, 60), interpolation=cv2.INTER_AREA).astype(np.int16)
+        thumb = small.astype(np.int16)
         frame_diff = None
         if self._previous_thumb is not None:
             frame_diff = float(np.abs(thumb - self._previous_thumb).max())
