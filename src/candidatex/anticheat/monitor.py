@@ -162,11 +162,16 @@ class VisionMonitor:
         if self._worker is None:
             self._worker = asyncio.get_running_loop().create_task(self._run(), name="vision-monitor")
 
+    async def drain(self) -> None:
+        """Wait until every queued frame has been analysed (and its violations delivered)."""
+        if self._worker is not None:
+            await self._frames.join()
+
     async def stop(self) -> None:
         """Stop after the frames already queued are analysed; ends the violations iterator."""
         if self._worker is None:
             return
-        await self._frames.join()
+        await self.drain()
         self._worker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._worker

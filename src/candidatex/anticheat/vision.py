@@ -56,9 +56,9 @@ class VisionConfig:
     # (std below covered_std), shows a covered lens or a blank surface.
     covered_brightness: float = 25.0
     covered_std: float = 6.0
-    # Largest per-pixel grey difference from the previous frame (on a 160x120 thumbnail) at or
-    # below which the frame counts as a repeat. Live sensors always add some noise somewhere.
-    frozen_diff_threshold: float = 2.0
+    # Mean absolute grey difference from the previous frame (160x120 sample grid) at or below
+    # which the frame counts as a repeat. Sensor noise alone keeps a live camera above ~1.
+    frozen_diff_threshold: float = 0.5
 
     def check_enabled(self, check: str) -> bool:
         return self.enabled and check not in self.disabled_checks
@@ -146,10 +146,12 @@ class FrameAnalyzer:
             brightness < cfg.covered_brightness or contrast < cfg.covered_std
         )
 
-        thumb = small.astype(np.int16)
+        # Nearest-neighbour sampling keeps each pixel's sensor noise (averaging would smooth it
+        # away), so a live camera always differs from its previous frame and a stuck one does not.
+        thumb = cv2.resize(grey, (160, 120), interpolation=cv2.INTER_NEAREST).astype(np.int16)
         frame_diff = None
         if self._previous_thumb is not None:
-            frame_diff = float(np.abs(thumb - self._previous_thumb).max())
+            frame_diff = float(np.abs(thumb - self._previous_thumb).mean())
         self._previous_thumb = thumb
         frozen = (
             cfg.check_enabled("camera_frozen")
