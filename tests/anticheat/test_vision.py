@@ -102,3 +102,14 @@ def test_single_check_can_be_switched_off(two_people_wide_frame: np.ndarray) -> 
 def test_looking_away_threshold_is_configurable(turned_face_frame: np.ndarray) -> None:
     with FrameAnalyzer(VisionConfig(look_away_yaw_deg=80, look_away_pitch_deg=80)) as analyzer:
         assert not analyzer.analyze(turned_face_frame).looking_away
+
+
+def test_streams_are_compared_only_with_themselves(
+    analyzer: FrameAnalyzer, astronaut_frame: np.ndarray, hopper_frame: np.ndarray
+) -> None:
+    # Two sessions share one analyzer: alternating their frames must not look like live video,
+    # and each frozen feed is still caught.
+    for _ in range(2):
+        a = analyzer.analyze(astronaut_frame, stream="a")
+        b = analyzer.analyze(hopper_frame, stream="b")
+    assert a.frozen and b.frozen

@@ -120,6 +120,9 @@ def jpeg_thumbnail(image_bgr: np.ndarray, max_width: int = 160, quality: int = 7
 class VisionMonitor:
     """Watches one session's video. Use ``async with monitor:`` or ``start()`` / ``await stop()``.
 
+    The analyzer may be shared between monitors; ``stream`` (default: unique per monitor) keeps
+    their frozen-camera checks apart.
+
     Violations reach the caller through ``on_violation`` (sync or async) and through the async
     iterator :meth:`violations`. The violation buffer is bounded as well; if nobody reads it the
     oldest violation is discarded (the callback has still seen it).
@@ -136,8 +139,10 @@ class VisionMonitor:
         queue_size: int = 4,
         thumbnail_width: int = 160,
         on_violation: ViolationCallback | None = None,
+        stream: str | None = None,
     ) -> None:
         self.analyzer = analyzer
+        self.stream = stream if stream is not None else f"monitor-{id(self):x}"
         self.sample_interval = 1.0 / sample_fps if sample_fps > 0 else 0.0
         self.thumbnail_width = thumbnail_width
         self.on_violation = on_violation
@@ -176,6 +181,7 @@ class VisionMonitor:
         with contextlib.suppress(asyncio.CancelledError):
             await self._worker
         self._worker = None
+        self.analyzer.reset(self.stream)
         self._put_violation(None)
 
     async def __aenter__(self) -> VisionMonitor:
@@ -216,7 +222,7 @@ class VisionMonitor:
                 self._frames.task_done()
 
     async def _process(self, image: np.ndarray, ts: float) -> None:
-        observation = await asyncio.to_thread(self.analyzer.analyze, image)
+        observation = await asyncio.to_thread(self.analyzer.analyze, image, self.stream)
         self.stats.frames_analyzed += 1
         for kind in observation.conditions:
             self._last_bad_frame[kind] = image

@@ -8,7 +8,8 @@ mediapipe 0.10.x ships its face models inside the wheel, so nothing is downloade
   are read. Face mesh has its own short-range detector, which is why it gets a crop, not the frame.
 
 mediapipe graphs are not thread-safe; :class:`FrameAnalyzer` serialises calls with a lock, so one
-analyzer may be shared by executor threads but never runs two frames at once.
+analyzer may be shared by executor threads and by many sessions (each with its own ``stream`` id),
+but never runs two frames at once. For more throughput, run one analyzer per worker thread.
 """
 
 from __future__ import annotations
@@ -114,7 +115,9 @@ class FrameAnalyzer:
         self._mesh = mp.solutions.face_mesh.FaceMesh(
             static_image_mode=True, max_num_faces=1, min_detection_confidence=0.3
         )
-        self._previous_thumb: np.ndarray | None = None
+        # Last frame's sample grid per video stream, for frozen detection: one analyzer (and one
+        # copy of the models) can serve many sessions, each passing its own stream id.
+        self._previous_thumbs: dict[str, np.ndarray] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -127,16 +130,20 @@ class FrameAnalyzer:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def reset(self) -> None:
-        """Forget the previous frame (a new stream starts; frozen detection restarts)."""
+    def reset(self, stream: str | None = None) -> None:
+        """Forget the previous frame of ``stream`` (all streams if None): frozen detection restarts."""
         with self._lock:
-            self._previous_thumb = None
+            if stream is None:
+                self._previous_thumbs.clear()
+            else:
+                self._previous_thumbs.pop(stream, None)
 
-    def analyze(self, image_bgr: np.ndarray) -> FrameObservation:
+    def analyze(self, image_bgr: np.ndarray, stream: str = "") -> FrameObservation:
+        """Analyse one frame of ``stream`` (the frozen check compares with that stream's last frame)."""
         with self._lock:
-            return self._analyze(image_bgr)
+            return self._analyze(image_bgr, stream)
 
-    def _analyze(self, image_bgr: np.ndarray) -> FrameObservation:
+    def _analyze(self, image_bgr: np.ndarray, stream: str) -> FrameObservation:
         cfg = self.config
         grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
         small = cv2.resize(grey, (160, 120), interpolation=cv2.INTER_AREA)
@@ -150,9 +157,10 @@ class FrameAnalyzer:
         # away), so a live camera always differs from its previous frame and a stuck one does not.
         thumb = cv2.resize(grey, (160, 120), interpolation=cv2.INTER_NEAREST).astype(np.int16)
         frame_diff = None
-        if self._previous_thumb is not None:
-            frame_diff = float(np.abs(thumb - self._previous_thumb).mean())
-        self._previous_thumb = thumb
+        previous = self._previous_thumbs.get(stream)
+        if previous is not None and previous.shape == thumb.shape:
+            frame_diff = float(np.abs(thumb - previous).mean())
+        self._previous_thumbs[stream] = thumb
         frozen = (
             cfg.check_enabled("camera_frozen")
             and frame_diff is not None
