@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from candidatex.anticheat import events
 from candidatex.anticheat.chain import append
-from candidatex.anticheat.policy import PrecheckReport, StrikePolicy, evaluate_precheck
+from candidatex.anticheat.monitor import Violation
+from candidatex.anticheat.policy import PrecheckReport, evaluate_precheck
 from candidatex.anticheat.report import integrity_report
-from candidatex.anticheat.signals import ClientSignal, SignalVerifier, sign_signal, strike_kind_for
+from candidatex.anticheat.service import AntiCheatSession, Outcome
+from candidatex.anticheat.signals import ClientSignal, sign_signal
 
 SESSION = "sess-7"
 KEY = b"k" * 32
@@ -16,12 +18,11 @@ START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 
 class Session:
-    """Wires the pieces the way the interview service will: signal -> verdict -> strike -> log."""
+    """An AntiCheatSession with a test clock and a passed precheck, as the interview service drives it."""
 
     def __init__(self) -> None:
-        self.log: list[dict] = []
-        self.policy = StrikePolicy()
-        self.verifier = SignalVerifier(SESSION, KEY)
+        self.anticheat = AntiCheatSession(SESSION, KEY)
+        self.log = self.anticheat.log
         self.clock = START
         report = PrecheckReport(camera=True, microphone=True, speaker=True, fullscreen=True)
         append(self.log, events.precheck_entry(report, evaluate_precheck(report), self.clock))
@@ -30,22 +31,15 @@ class Session:
         self.clock += timedelta(seconds=30)
         return self.clock
 
-    def strike(self, kind: str, source: str = "vision", snapshot: str | None = None) -> None:
-        decision = self.policy.record(kind)
-        at = self.tick()
-        append(self.log, events.strike_entry(decision, at, source=source, evidence={"ratio": 0.8}, snapshot=snapshot))
-        if decision.terminate and self.policy.terminated_by is decision:
-            append(self.log, events.termination_entry(decision, at))
+    def strike(self, kind: str, snapshot: str | None = None) -> Outcome:
+        violation = Violation(kind, 0.0, 3.0, {"ratio": 0.8}, b"")
+        return self.anticheat.handle_violation(violation, self.tick(), snapshot=snapshot)
 
-    def client(self, kind: str, seq: int, data: dict | None = None, forge: bool = False) -> None:
+    def client(self, kind: str, seq: int, data: dict | None = None, forge: bool = False) -> Outcome:
         data = data or {}
         mac = "f" * 64 if forge else sign_signal(KEY, SESSION, seq, kind, seq, data)
         signal = ClientSignal(kind=kind, seq=seq, ts=seq, data=data, hmac=mac)
-        verdict = self.verifier.verify(signal)
-        if verdict.problem is not None or (verdict.accepted and strike_kind_for(signal) is None):
-            append(self.log, events.signal_entry(signal, verdict, self.tick()))
-        if verdict.accepted and (strike := strike_kind_for(signal)):
-            self.strike(strike, source="client")
+        return self.anticheat.handle_signal(signal, self.tick())
 
 
 def test_clean_session_is_low_risk() -> None:
@@ -65,7 +59,8 @@ def test_risk_grows_with_evidence_and_names_it() -> None:
     bad.client("tab_switch", 1)
     bad.strike("face_missing", snapshot="gridfs:abc")
     bad.strike("face_missing", snapshot="gridfs:def")
-    bad.client("tab_switch", 2)  # second tab switch: the spec's limit
+    final = bad.client("tab_switch", 2)  # second tab switch: the spec's limit
+    assert final.terminate and [e["event"] for e in final.entries] == ["tab_switch", "terminated"]
 
     reports = [integrity_report(s.log) for s in (clean, mild, bad)]
     assert reports[0].risk_score < reports[1].risk_score < reports[2].risk_score
