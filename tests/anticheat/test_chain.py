@@ -16,7 +16,10 @@ START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 def build_log(n: int = 6) -> list[dict]:
     log: list[dict] = []
     for i in range(n):
-        append(log, {"event": "tab_switch", "timestamp": START + timedelta(seconds=i), "details": {"strike": i + 1}})
+        append(
+            log,
+            {"event": "tab_switch", "timestamp": START + timedelta(seconds=i), "details": {"strike": i + 1}},
+        )
     return log
 
 

@@ -78,7 +78,9 @@ async def test_frames_above_sampling_rate_are_skipped_not_dropped(
     assert monitor.frames_dropped == 0
 
 
-async def test_full_queue_drops_and_counts_frames(analyzer: FrameAnalyzer, astronaut_frame: np.ndarray) -> None:
+async def test_full_queue_drops_and_counts_frames(
+    analyzer: FrameAnalyzer, astronaut_frame: np.ndarray
+) -> None:
     async with VisionMonitor(analyzer, sample_fps=0, queue_size=2) as monitor:
         # submit() never waits, so this burst outruns the worker: only the queue's worth is kept.
         accepted = [await monitor.submit(astronaut_frame, float(i)) for i in range(10)]

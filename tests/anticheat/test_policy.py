@@ -64,7 +64,9 @@ def test_bad_threshold_settings_are_refused(value: str) -> None:
         parse_thresholds(value)
 
 
-def test_precheck_passes_with_everything_in_place(analyzer: FrameAnalyzer, astronaut_frame: np.ndarray) -> None:
+def test_precheck_passes_with_everything_in_place(
+    analyzer: FrameAnalyzer, astronaut_frame: np.ndarray
+) -> None:
     report = PrecheckReport(camera=True, microphone=True, speaker=True, fullscreen=True, screens=1)
     result = evaluate_precheck(report, analyzer.analyze(astronaut_frame))
     assert result.passed and result.failures == []

@@ -73,7 +73,12 @@ def test_risk_grows_with_evidence_and_names_it() -> None:
     assert "2 of 2 strikes" in worst.evidence[0].explanation
     assert [s["ref"] for s in worst.snapshots] == ["gridfs:abc", "gridfs:def"]
     assert [t["event"] for t in worst.timeline] == [
-        "precheck", "tab_switch", "face_missing", "face_missing", "tab_switch", "terminated",
+        "precheck",
+        "tab_switch",
+        "face_missing",
+        "face_missing",
+        "tab_switch",
+        "terminated",
     ]
 
 
@@ -103,6 +108,8 @@ def test_tampered_log_is_reported_with_the_broken_entry() -> None:
 
 def test_monitor_that_could_not_keep_up_is_noted() -> None:
     session = Session()
-    append(session.log, events.monitor_stats_entry({"frames_analyzed": 10, "frames_dropped": 90}, session.tick()))
+    append(
+        session.log, events.monitor_stats_entry({"frames_analyzed": 10, "frames_dropped": 90}, session.tick())
+    )
     report = integrity_report(session.log)
     assert [e.what for e in report.evidence] == ["frames_dropped"]

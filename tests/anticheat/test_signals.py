@@ -21,9 +21,13 @@ from candidatex.anticheat.signals import (
 SESSION = "sess-42"
 
 
-def signal(key: bytes, seq: int, kind: str = "tab_switch", data: dict | None = None, ts: int = 1_700_000_000_000):
+def signal(
+    key: bytes, seq: int, kind: str = "tab_switch", data: dict | None = None, ts: int = 1_700_000_000_000
+):
     data = data or {}
-    return ClientSignal(kind=kind, seq=seq, ts=ts + seq, data=data, hmac=sign_signal(key, SESSION, seq, kind, ts + seq, data))
+    return ClientSignal(
+        kind=kind, seq=seq, ts=ts + seq, data=data, hmac=sign_signal(key, SESSION, seq, kind, ts + seq, data)
+    )
 
 
 @pytest.fixture
@@ -88,12 +92,15 @@ def test_malformed_signals_fail_validation() -> None:
 
 
 def test_canonical_form_matches_a_browser_json_stringify(key: bytes) -> None:
-    # JSON.stringify({data:{chars:12,field:"answer"},kind:"paste",seq:7,session_id:"sess-42",ts:1700000000007})
+    # What the page signs: JSON.stringify of an object built with its keys in sorted order.
     browser_json = (
-        b'{"data":{"chars":12,"field":"answer"},"kind":"paste","seq":7,"session_id":"sess-42","ts":1700000000007}'
+        b'{"data":{"chars":12,"field":"answer"},"kind":"paste","seq":7,'
+        b'"session_id":"sess-42","ts":1700000000007}'
     )
     expected = hmac_lib.new(key, browser_json, hashlib.sha256).hexdigest()
-    assert sign_signal(key, SESSION, 7, "paste", 1_700_000_000_007, {"field": "answer", "chars": 12}) == expected
+    assert (
+        sign_signal(key, SESSION, 7, "paste", 1_700_000_000_007, {"field": "answer", "chars": 12}) == expected
+    )
 
 
 def test_human_typing_is_not_suspicious() -> None:
@@ -112,7 +119,9 @@ def test_robotic_uniform_typing_is_suspicious() -> None:
 
 def test_injected_keystroke_burst_is_suspicious() -> None:
     rng = random.Random(5)
-    intervals = [rng.uniform(90, 400) for _ in range(30)] + [3.0] * 40 + [rng.uniform(90, 400) for _ in range(10)]
+    intervals = (
+        [rng.uniform(90, 400) for _ in range(30)] + [3.0] * 40 + [rng.uniform(90, 400) for _ in range(10)]
+    )
     verdict = analyze_typing_cadence(intervals)
     assert verdict.suspicious and verdict.reasons == ("inhuman_burst",)
     assert verdict.longest_fast_run == 40
@@ -126,6 +135,30 @@ def test_signals_map_to_the_spec_strike_kinds(key: bytes) -> None:
     assert strike_kind_for(signal(key, 1, "second_screen")) == "second_screen"
     assert strike_kind_for(signal(key, 1, "right_click")) is None
     robotic = {"intervals_ms": [80] * 40}
-    human = {"intervals_ms": [120, 340, 95, 210, 180, 460, 150, 130, 300, 90, 240, 170, 510, 140, 200, 110, 260, 190, 330, 150, 100]}
+    human = {
+        "intervals_ms": [
+            120,
+            340,
+            95,
+            210,
+            180,
+            460,
+            150,
+            130,
+            300,
+            90,
+            240,
+            170,
+            510,
+            140,
+            200,
+            110,
+            260,
+            190,
+            330,
+            150,
+            100,
+        ]
+    }
     assert strike_kind_for(signal(key, 1, "typing_cadence", robotic)) == "suspicious_input"
     assert strike_kind_for(signal(key, 1, "typing_cadence", human)) is None

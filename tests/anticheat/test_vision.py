@@ -85,7 +85,9 @@ def test_identical_frames_are_frozen_but_live_ones_are_not(
     assert "camera_frozen" in repeated[-1].conditions
 
 
-def test_disabled_detection_reports_nothing(astronaut_frame: np.ndarray, empty_room_frame: np.ndarray) -> None:
+def test_disabled_detection_reports_nothing(
+    astronaut_frame: np.ndarray, empty_room_frame: np.ndarray
+) -> None:
     with FrameAnalyzer(VisionConfig(enabled=False)) as analyzer:
         observation = analyzer.analyze(empty_room_frame)
     assert observation.conditions == frozenset()

@@ -168,19 +168,27 @@ def evaluate_precheck(report: PrecheckReport, camera_frame: FrameObservation | N
     if not report.microphone:
         failures.append(PrecheckFailure("microphone", "Allow access to a working microphone."))
     if not report.speaker:
-        failures.append(PrecheckFailure("speaker", "Turn on your speakers or headphones and play the test sound."))
+        failures.append(
+            PrecheckFailure("speaker", "Turn on your speakers or headphones and play the test sound.")
+        )
     if not report.fullscreen:
         failures.append(PrecheckFailure("fullscreen", "Switch the interview page to full screen."))
     if report.screens > 1:
         failures.append(
-            PrecheckFailure("single_screen", f"Disconnect extra displays: {report.screens} screens are connected.")
+            PrecheckFailure(
+                "single_screen", f"Disconnect extra displays: {report.screens} screens are connected."
+            )
         )
     warnings = []
     if camera_frame is not None and report.camera:
         if camera_frame.covered:
-            failures.append(PrecheckFailure("camera_view", "Your camera shows nothing: uncover it or add light."))
+            failures.append(
+                PrecheckFailure("camera_view", "Your camera shows nothing: uncover it or add light.")
+            )
         elif camera_frame.face_count == 0:
-            failures.append(PrecheckFailure("camera_view", "Sit in front of the camera so your face is visible."))
+            failures.append(
+                PrecheckFailure("camera_view", "Sit in front of the camera so your face is visible.")
+            )
         elif camera_frame.face_count > 1:
             failures.append(PrecheckFailure("camera_view", "Only you may be visible on camera."))
         elif camera_frame.too_far:

@@ -139,7 +139,9 @@ def integrity_report(
         evidence.append(_integrity_evidence(finding, count, times))
     if not chain.valid:
         evidence.append(
-            _integrity_evidence("chain_broken", 1, [timeline[chain.first_broken_index]["at"]], chain.explanation)
+            _integrity_evidence(
+                "chain_broken", 1, [timeline[chain.first_broken_index]["at"]], chain.explanation
+            )
         )
     evidence.sort(key=lambda e: e.points, reverse=True)
 

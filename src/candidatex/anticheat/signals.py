@@ -63,7 +63,9 @@ def canonical_signal(session_id: str, seq: int, kind: str, ts: int, data: dict[s
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def sign_signal(session_key: bytes, session_id: str, seq: int, kind: str, ts: int, data: dict[str, Any]) -> str:
+def sign_signal(
+    session_key: bytes, session_id: str, seq: int, kind: str, ts: int, data: dict[str, Any]
+) -> str:
     """The MAC a well-behaved client sends (used by tests, simulators and the phone client)."""
     message = canonical_signal(session_id, seq, kind, ts, data)
     return hmac.new(session_key, message, hashlib.sha256).hexdigest()
