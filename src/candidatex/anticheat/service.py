@@ -1,0 +1,86 @@
+"""One session's anti-cheat state in one place: signals and vision violations in, log entries and
+strike decisions out. Persistence is the caller's: it stores ``log`` (the session's
+``anti_cheat_log``), ``policy.counts``, ``verifier.last_seq`` and the snapshot bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from candidatex.anticheat import events
+from candidatex.anticheat.chain import append
+from candidatex.anticheat.monitor import Violation
+from candidatex.anticheat.policy import StrikeDecision, StrikePolicy
+from candidatex.anticheat.signals import ClientSignal, SignalVerdict, SignalVerifier, strike_kind_for
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one input did: the verdict (signals only), the strike if any, the entries appended."""
+
+    verdict: SignalVerdict | None = None
+    decision: StrikeDecision | None = None
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def terminate(self) -> bool:
+        return self.decision is not None and self.decision.terminate
+
+
+class AntiCheatSession:
+    def __init__(
+        self,
+        session_id: str,
+        session_key: bytes,
+        *,
+        thresholds: Mapping[str, int] | None = None,
+        log: list[dict[str, Any]] | None = None,
+        counts: Mapping[str, int] | None = None,
+        last_seq: int = 0,
+    ) -> None:
+        self.log: list[dict[str, Any]] = log if log is not None else []
+        self.policy = StrikePolicy(thresholds, counts)
+        self.verifier = SignalVerifier(session_id, session_key, last_seq)
+
+    @property
+    def terminated(self) -> bool:
+        return self.policy.terminated_by is not None
+
+    def handle_signal(self, signal: ClientSignal, now: datetime) -> Outcome:
+        verdict = self.verifier.verify(signal)
+        outcome = Outcome(verdict=verdict)
+        strike = strike_kind_for(signal) if verdict.accepted else None
+        if verdict.problem is not None or (verdict.accepted and strike is None):
+            outcome.entries.append(append(self.log, events.signal_entry(signal, verdict, now)))
+        if strike is not None:
+            evidence = {"signal": signal.kind, "seq": signal.seq, "data": signal.data}
+            self._strike(outcome, strike, now, source="client", evidence=evidence)
+        return outcome
+
+    def handle_violation(self, violation: Violation, now: datetime, snapshot: str | None = None) -> Outcome:
+        """``snapshot``: where the caller stored ``violation.snapshot_jpeg`` (e.g. a GridFS id)."""
+        outcome = Outcome()
+        evidence = {**violation.evidence, "started_at": violation.started_at}
+        self._strike(outcome, violation.kind, now, source="vision", evidence=evidence, snapshot=snapshot)
+        return outcome
+
+    def _strike(
+        self,
+        outcome: Outcome,
+        kind: str,
+        now: datetime,
+        *,
+        source: events.Source,
+        evidence: dict[str, Any],
+        snapshot: str | None = None,
+    ) -> None:
+        already_terminated = self.terminated
+        decision = self.policy.record(kind)
+        outcome.decision = decision
+        entry = events.strike_entry(decision, now, source=source, evidence=evidence, snapshot=snapshot)
+        outcome.entries.append(append(self.log, entry))
+        if decision.terminate and not already_terminated:
+            outcome.entries.append(append(self.log, events.termination_entry(decision, now)))
