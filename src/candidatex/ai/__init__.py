@@ -7,7 +7,7 @@ from candidatex.ai.schemas import (
     InterviewContext,
     QuestionResult,
 )
-# from candidatex.ai.service import AIService, build_ai_service
+from candidatex.ai.service import AIService, build_ai_service
 
 __all__ = [
     "AIService",

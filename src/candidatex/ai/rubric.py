@@ -73,12 +73,13 @@ REFLECTION_CUES = cue_pattern(("i learned", "i learnt", "lesson", "next time", "
                                "would do differently", "looking back", "taught me"))
 
 FILLER_PATTERN = re.compile(
-    r"\b(?:um+|uh+|erm+|er|ah+|hmm+|like|you know|basically|actually|literally|sort of|kind of|i mean|"
+    r"\b(?:um+|uh+|erm+|er|ah+|hmm+|you know|basically|actually|literally|sort of|kind of|i mean|"
     r"so yeah|whatever|stuff like that|things like that)\b",
     re.IGNORECASE,
 )
-# "like" is only filler when it is not comparing or expressing preference.
-NON_FILLER_LIKE = re.compile(r"\b(?:i|we|you|they|would|things|something|looks?|feels?|seems?)\s+like\b", re.IGNORECASE)
+# "like" is filler only when it stands apart ("it's, like, fine", "I was like") rather than comparing
+# ("side effects like timers").
+FILLER_LIKE = re.compile(r"(?:^|[,.]\s*)like\b|\blike,|\b(?:is|was|it's|i'm|just|so)\s+like\b", re.IGNORECASE)
 NUMBER_PATTERN = re.compile(r"\b\d[\d,.]*\s*(?:%|percent|ms|s|seconds|minutes|hours|days|weeks|months|x|k|m|gb|mb)?")
 HEDGE_PATTERN = cue_pattern(("i don't know", "i dont know", "not sure", "no idea", "i guess", "maybe", "probably",
                              "i think it might", "i forget", "i forgot", "can't remember", "i've never"))
@@ -137,7 +138,7 @@ def words(text: str) -> list[str]:
 
 
 def count_fillers(text: str) -> int:
-    return len(FILLER_PATTERN.findall(text)) - len(NON_FILLER_LIKE.findall(text))
+    return len(FILLER_PATTERN.findall(text)) + len(FILLER_LIKE.findall(text))
 
 
 def score_length(word_count: int, ideal_low: int, ideal_high: int) -> CriterionScore:
@@ -152,7 +153,7 @@ def score_length(word_count: int, ideal_low: int, ideal_high: int) -> CriterionS
 
 
 def score_fillers(text: str, word_count: int, speaking_metrics: dict[str, Any] | None) -> tuple[CriterionScore, int]:
-    fillers = max(0, count_fillers(text))
+    fillers = count_fillers(text)
     if speaking_metrics:
         # The speech pipeline hears fillers the transcript may drop ("um" is often not transcribed).
         fillers = max(fillers, int(speaking_metrics.get("filler_word_count") or 0))

@@ -13,6 +13,11 @@ EvaluatedItem = tuple[GeneratedQuestion, str, AnswerEvaluation]
 class ProviderError(Exception):
     """A provider could not produce a usable answer (HTTP error, refusal, malformed output)."""
 
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        # False when asking again cannot help (a bad API key, a model that does not exist).
+        self.retryable = retryable
+
 
 class MalformedOutputError(ProviderError):
     """The provider answered, but not with the structured data we asked for."""

@@ -362,14 +362,18 @@ COMMUNICATION_CRITERIA = ("length", "filler_words", "specificity", "star_structu
 FOLLOW_UP_WEIGHT = 0.5
 
 
-def build_report(ctx: InterviewContext, items: list[EvaluatedItem]) -> FinalReport:
-    per_question = [
+def question_results(items: list[EvaluatedItem]) -> list[QuestionResult]:
+    return [
         QuestionResult(
             question_id=q.id, question_text=q.text, kind=q.kind, category=q.category,
             score=e.score, is_follow_up=q.is_follow_up, provider=e.provider,
         )
         for q, _, e in items
     ]
+
+
+def build_report(ctx: InterviewContext, items: list[EvaluatedItem]) -> FinalReport:
+    per_question = question_results(items)
     total = _weighted_mean([(r.score, r) for r in per_question])
     behavioral = _weighted_mean([(r.score, r) for r in per_question if r.kind == "behavioral"])
     technical = _weighted_mean([(r.score, r) for r in per_question if r.kind == "technical"])
