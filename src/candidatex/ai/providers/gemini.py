@@ -22,13 +22,17 @@ class GeminiProvider(RemoteJSONProvider):
         base_url: str | None = None,
         timeout_seconds: float = 30.0,
         temperature: float = 0.3,
+        api_version: str = "v1beta",
     ) -> None:
         self.model = model
         self._temperature = temperature
+        # v1beta carries every generation option we use (system instruction, JSON response type).
         # No SDK retry_options: the SDK then tries once, and AIService owns retries and fallback.
         self._client = genai.Client(
             api_key=api_key,
-            http_options=types.HttpOptions(base_url=base_url, timeout=int(timeout_seconds * 1000)),
+            http_options=types.HttpOptions(
+                base_url=base_url, api_version=api_version, timeout=int(timeout_seconds * 1000)
+            ),
         )
 
     async def complete_json(self, system: str, user: str) -> str:
