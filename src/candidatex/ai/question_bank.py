@@ -131,7 +131,7 @@ SKILL_ALIASES: dict[str, tuple[str, ...]] = {
 
 SKILL_PATTERNS: dict[str, re.Pattern[str]] = {
     skill: re.compile(
-        r"(?<![\w.+/-])(?:" + "|".join(re.escape(alias) for alias in aliases) + r")(?![\w+/-])", re.IGNORECASE
+        r"(?<![\w.+-])(?:" + "|".join(re.escape(alias) for alias in aliases) + r")(?![\w+-])", re.IGNORECASE
     )
     for skill, aliases in SKILL_ALIASES.items()
 }

@@ -158,8 +158,8 @@ def score_fillers(text: str, word_count: int, speaking_metrics: dict[str, Any] |
         # The speech pipeline hears fillers the transcript may drop ("um" is often not transcribed).
         fillers = max(fillers, int(speaking_metrics.get("filler_word_count") or 0))
     rate = fillers / max(word_count, 1)
-    # 0% fillers -> 100, 10% or more -> 0.
-    value = max(0.0, 100 - rate * 1000)
+    # 0% fillers -> 100, 10% or more -> 0; a handful of words says nothing about fluency.
+    value = max(0.0, 100 - rate * 1000) * min(1.0, word_count / 30)
     explanation = f"{fillers} filler words ({rate:.0%} of words)"
     if speaking_metrics and speaking_metrics.get("words_per_minute"):
         wpm = float(speaking_metrics["words_per_minute"])

@@ -41,6 +41,7 @@ TIME_LIMITS: dict[tuple[str, str], int] = {
     ("technical", "easy"): 120, ("technical", "medium"): 180, ("technical", "hard"): 300,
 }
 FOLLOW_UP_SUFFIX = "--follow-up"
+OPENING_QUESTION = "bh-motivation"
 # Below this score, or with this few words, an answer is too thin to move on without probing.
 THIN_SCORE = 55.0
 THIN_WORDS = 40
@@ -131,7 +132,7 @@ def _rank_tracks(ctx: InterviewContext, skills: set[str]) -> list[tuple[Track, f
     for track in TECHNICAL_TRACKS:
         score = sum(3 * (s in title) + (s in description) + 2 * (s in focus) for s in track.signals)
         track_skills = {skill for q in track.questions for skill in q.skills}
-        score += 0.5 * len(skills & track_skills)
+        score += len(skills & track_skills)
         if score > 0:
             ranked.append((track, score))
     ranked.sort(key=lambda pair: (-pair[1], pair[0] is GENERIC))
@@ -172,6 +173,9 @@ def _relevance(
     score -= 3 * abs(DIFFICULTY_RANK[question.difficulty] - TARGET_DIFFICULTY[ctx.experience_level])
     if ctx.experience_level == "lead" and question.category in {"leadership", "mentoring", "decision making"}:
         score += 3
+    if question.key == OPENING_QUESTION and ctx.mode == "behavioral" and ctx.question_count >= 4:
+        # "Why this role?" opens a behavioral interview of any length.
+        score += 20
     # A small seeded jitter varies near-ties between contexts while keeping each context reproducible.
     return score + rng.random() * 1.5
 
@@ -287,9 +291,11 @@ def _feedback(result: RubricResult) -> tuple[list[str], list[str], list[str]]:
     weaknesses: list[str] = []
     recommendations: list[str] = []
     for name, criterion in result.criteria.items():
-        if criterion.value >= STRONG_CRITERION:
+        # A story missing a STAR part is never a strength, however well the rest is told.
+        incomplete_story = name == "star_structure" and bool(result.missing_star_parts)
+        if criterion.value >= STRONG_CRITERION and not incomplete_story:
             strengths.append(STRENGTH_TEXT[name])
-        elif criterion.value < WEAK_CRITERION:
+        elif criterion.value < WEAK_CRITERION or incomplete_story:
             weakness, advice = _weakness(name, result)
             weaknesses.append(weakness)
             recommendations.extend(advice)
