@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -26,6 +27,7 @@ from litestar.stores.redis import RedisStore
 
 from candidatex.admin.controller import AdminController
 from candidatex.admin.service import AdminService
+from candidatex.ai.service import build_ai_service
 from candidatex.audit.service import AuditService
 from candidatex.auth.controller import AuthController
 from candidatex.auth.security import build_jwt_auth
@@ -39,9 +41,13 @@ from candidatex.core.mailer import Mailer
 from candidatex.core.middleware import add_response_headers, request_context_middleware
 from candidatex.db.client import connect
 from candidatex.health.controller import HealthController
+from candidatex.interviews.controller import InterviewController
+from candidatex.interviews.events import EventBus
+from candidatex.interviews.service import InterviewService
 from candidatex.seed import banner, ensure_demo_accounts
 from candidatex.users.controller import MeController
 from candidatex.users.service import AccountService
+from candidatex.ws.interview_stream import interview_stream
 
 logger = logging.getLogger(__name__)
 FRONTEND_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
@@ -79,6 +85,16 @@ def _spa_fallback(request: Request, exc: NotFoundException) -> Response:
     return http_error_handler(request, exc)
 
 
+async def _deadline_watcher(service: InterviewService, every: float) -> None:
+    """Ends interviews on time even when nobody is connected (and after a restart)."""
+    while True:
+        try:
+            await service.expire_overdue()
+        except Exception:  # noqa: BLE001 - a database hiccup must not stop the clock
+            logger.warning("deadline check failed", exc_info=True)
+        await asyncio.sleep(every)
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level, settings.log_json)
@@ -104,6 +120,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.auth_service = AuthService(settings, state.tokens, state.audit_service, state.mailer)
         state.account_service = AccountService(state.auth_service, state.audit_service, settings.secret_key)
         state.admin_service = AdminService(state.auth_service, state.audit_service)
+        state.ai_service = build_ai_service(settings.ai_provider, settings.gemini_api_key, settings.openai_api_key,
+                                            settings.openai_base_url, settings.openai_model, settings.gemini_model,
+                                            settings.gemini_base_url, settings.ai_timeout_seconds, stores["cache"],
+                                            settings.ai_retries)
+        state.event_bus = EventBus(channels)
+        state.interview_service = InterviewService(state.ai_service, state.event_bus, stores["live"],
+                                                   state.audit_service)
+        state.settings_timer_seconds = settings.interview_timer_seconds
+        state.stream_message_handlers = {}
+        background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
         if settings.seed_demo:
             accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
             banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
@@ -114,6 +140,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
+            for task in background:
+                task.cancel()
+            await asyncio.gather(*background, return_exceptions=True)
             await database.close()
             if redis is not None:
                 await redis.aclose()
@@ -125,7 +154,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         opt = {"exclude_from_auth": True}
         include_in_schema = False
 
-    route_handlers: list[Any] = [HealthController, MetricsController, AuthController, MeController, AdminController]
+    route_handlers: list[Any] = [HealthController, MetricsController, AuthController, MeController, AdminController,
+                                 InterviewController, interview_stream]
     if FRONTEND_DIST.exists():
         route_handlers.append(create_static_files_router(path="/", directories=[FRONTEND_DIST], html_mode=True,
                                                          opt={"exclude_from_auth": True}, include_in_schema=False))
@@ -155,7 +185,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(title="CandidateX API", version="0.1.0", path="/schema",
                                      render_plugins=[SwaggerRenderPlugin()]),
         request_max_body_size=settings.max_request_bytes,
-        dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service"),
+        dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service",
+                                        "interview_service"),
         before_send=[add_response_headers],
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,

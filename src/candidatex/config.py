@@ -63,6 +63,18 @@ class Settings:
     smtp_from: str = "CandidateX <no-reply@candidatex.dev>"
     smtp_tls: bool = True
 
+    ai_provider: str = "local"
+    ai_timeout_seconds: float = 20.0
+    ai_retries: int = 2
+    gemini_api_key: str | None = None
+    gemini_model: str | None = None
+    gemini_base_url: str | None = None
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    openai_model: str | None = None
+    interview_timer_seconds: float = 5.0
+    deadline_check_seconds: float = 2.0
+
     demo_password: str = "Demo-Password-1!"
     seed_demo: bool = True
     log_level: str = "INFO"
@@ -112,6 +124,17 @@ class Settings:
             smtp_password=e.get("SMTP_PASSWORD") or None,
             smtp_from=e.get("SMTP_FROM", defaults.smtp_from),
             smtp_tls=_bool(e.get("SMTP_TLS"), defaults.smtp_tls),
+            ai_provider=e.get("AI_PROVIDER", defaults.ai_provider),
+            ai_timeout_seconds=float(e.get("AI_TIMEOUT_SECONDS", defaults.ai_timeout_seconds)),
+            ai_retries=int(e.get("AI_RETRIES", defaults.ai_retries)),
+            gemini_api_key=e.get("GEMINI_API_KEY") or None,
+            gemini_model=e.get("GEMINI_MODEL") or None,
+            gemini_base_url=e.get("GEMINI_BASE_URL") or None,
+            openai_api_key=e.get("OPENAI_API_KEY") or None,
+            openai_base_url=e.get("OPENAI_BASE_URL") or None,
+            openai_model=e.get("OPENAI_MODEL") or None,
+            interview_timer_seconds=float(e.get("INTERVIEW_TIMER_SECONDS", defaults.interview_timer_seconds)),
+            deadline_check_seconds=float(e.get("DEADLINE_CHECK_SECONDS", defaults.deadline_check_seconds)),
             demo_password=e.get("DEMO_PASSWORD", defaults.demo_password),
             seed_demo=_bool(e.get("SEED_DEMO"), app_env != "production"),
             log_level=e.get("LOG_LEVEL", defaults.log_level).upper(),

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+from litestar.security.jwt import Token
+
+from candidatex.auth.guards import requires
+from candidatex.core.request import meta_of
+from candidatex.core.schemas import Envelope, Page, ok, page_of
+from candidatex.interviews.models import SessionStatus, SessionType
+from candidatex.interviews.schemas import (
+    AnswerIn,
+    AnswerOut,
+    CreateSessionIn,
+    EndSessionIn,
+    HistoryPoint,
+    NextQuestionOut,
+    PrecheckIn,
+    QuestionOut,
+    SessionOut,
+    StartOut,
+)
+from candidatex.interviews.service import InterviewService, remaining_seconds
+from candidatex.users.models import User
+
+AuthedRequest = Request[User, Token, Any]
+SessionId = Parameter(pattern=r"^[0-9a-f]{24}$", description="interview session id")
+
+
+def view(session: Any, user: User) -> SessionOut:
+    return SessionOut.of(session, session.candidate_id == str(user.id), remaining_seconds(session))
+
+
+class InterviewController(Controller):
+    path = "/interview/sessions"
+    tags = ["interviews"]
+    guards = [requires("interview:own")]
+
+    @post("/", status_code=201)
+    async def create_session(self, request: AuthedRequest, data: CreateSessionIn,
+                             interview_service: InterviewService) -> Envelope[SessionOut]:
+        session = await interview_service.create(request.user, data.model_dump(), meta_of(request))
+        return ok(view(session, request.user), "Interview created; run the precheck next")
+
+    @get("/")
+    async def list_sessions(self, request: AuthedRequest, interview_service: InterviewService,
+                            status: SessionStatus | None = None, type: SessionType | None = None,  # noqa: A002
+                            page: int = Parameter(ge=1, le=100_000, default=1),
+                            limit: int = Parameter(ge=1, le=100, default=20)) -> Envelope[Page[SessionOut]]:
+        items, total = await interview_service.list_for(request.user, status, type, page, limit)
+        return ok(page_of([view(s, request.user) for s in items], total, page, limit))
+
+    @get("/history")
+    async def history(self, request: AuthedRequest, interview_service: InterviewService) -> Envelope[list[HistoryPoint]]:
+        sessions = await interview_service.history(request.user)
+        return ok([HistoryPoint(session_id=str(s.id), job_title=s.job_title, mode=s.mode.value,
+                                completed_at=s.completed_at, status=s.status.value,
+                                total_score=(s.result or {}).get("total_score"),
+                                behavioral_score=(s.result or {}).get("behavioral_score"),
+                                technical_score=(s.result or {}).get("technical_score")) for s in sessions])
+
+    @get("/{session_id:str}")
+    async def get_session(self, request: AuthedRequest, interview_service: InterviewService,
+                          session_id: str = SessionId) -> Envelope[SessionOut]:
+        return ok(view(await interview_service.get_for(request.user, session_id), request.user))
+
+    @post("/{session_id:str}/precheck", status_code=200)
+    async def precheck(self, request: AuthedRequest, data: PrecheckIn, interview_service: InterviewService,
+                       session_id: str = SessionId) -> Envelope[SessionOut]:
+        session, passed = await interview_service.precheck(request.user, session_id, data.model_dump())
+        return ok(view(session, request.user), "Precheck passed; you can start" if passed else
+                  "Precheck failed: " + "; ".join(f["message"] for f in session.precheck_result["failures"]))
+
+    @post("/{session_id:str}/start", status_code=200)
+    async def start(self, request: AuthedRequest, interview_service: InterviewService,
+                    session_id: str = SessionId) -> Envelope[StartOut]:
+        session = await interview_service.start(request.user, session_id)
+        return ok(StartOut(session=view(session, request.user), anti_cheat_key=session.anti_cheat_key),
+                  "The interview has started")
+
+    @get("/{session_id:str}/next-question")
+    async def next_question(self, request: AuthedRequest, interview_service: InterviewService,
+                            session_id: str = SessionId) -> Envelope[NextQuestionOut]:
+        session, question = await interview_service.next_question(request.user, session_id)
+        total = len(session.questions)
+        return ok(NextQuestionOut(
+            question=QuestionOut.of(question, session.current_question_index + 1, total,
+                                    reveal=session.candidate_id != str(request.user.id)) if question else None,
+            remaining_seconds=remaining_seconds(session), answered=len(session.answers), total=total,
+            done=question is None))
+
+    @post("/{session_id:str}/answer", status_code=200)
+    async def answer(self, request: AuthedRequest, data: AnswerIn, interview_service: InterviewService,
+                     session_id: str = SessionId) -> Envelope[AnswerOut]:
+        session, record = await interview_service.answer(request.user, session_id, data.question_id, data.content,
+                                                         data.type)
+        index = session.current_question_index
+        following = session.questions[index] if index < len(session.questions) else None
+        return ok(AnswerOut(question_id=record.question_id, evaluation=record.evaluation or {},
+                            next_question=QuestionOut.of(following, index + 1, len(session.questions), reveal=False)
+                            if following else None, done=following is None), "Answer saved")
+
+    @post("/{session_id:str}/pause", status_code=200)
+    async def pause(self, request: AuthedRequest, interview_service: InterviewService,
+                    session_id: str = SessionId) -> Envelope[SessionOut]:
+        return ok(view(await interview_service.pause(request.user, session_id), request.user), "Paused")
+
+    @post("/{session_id:str}/resume", status_code=200)
+    async def resume(self, request: AuthedRequest, interview_service: InterviewService,
+                     session_id: str = SessionId) -> Envelope[SessionOut]:
+        return ok(view(await interview_service.resume(request.user, session_id), request.user), "Resumed")
+
+    @post("/{session_id:str}/finalize", status_code=200)
+    async def finalize(self, request: AuthedRequest, interview_service: InterviewService,
+                       session_id: str = SessionId) -> Envelope[SessionOut]:
+        session = await interview_service.finalize(request.user, session_id)
+        return ok(view(session, request.user), "Interview finalized; your report is ready")
+
+    @post("/{session_id:str}/end", status_code=200, guards=[requires("interview:watch")])
+    async def end(self, request: AuthedRequest, interview_service: InterviewService, data: EndSessionIn | None = None,
+                  session_id: str = SessionId) -> Envelope[SessionOut]:
+        session = await interview_service.end_by_staff(request.user, session_id,
+                                                       data.reason if data else "ended_by_recruiter", meta_of(request))
+        return ok(view(session, request.user), "Interview ended")
+
+    @get("/{session_id:str}/summary")
+    async def summary(self, request: AuthedRequest, interview_service: InterviewService,
+                      session_id: str = SessionId) -> Envelope[SessionOut]:
+        return ok(view(await interview_service.summary(request.user, session_id), request.user))
+
+
+RunningFilter = Literal["active", "paused"]

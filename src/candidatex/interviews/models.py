@@ -1,0 +1,129 @@
+"""The InterviewSession document of the spec, and the stored event stream of each session."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from beanie import Document
+from pydantic import BaseModel, Field
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from candidatex.core.timeutil import utcnow
+
+
+class SessionType(StrEnum):
+    mock = "mock"
+    live = "live"
+    ai_mock = "ai_mock"
+
+
+class SessionMode(StrEnum):
+    behavioral = "behavioral"
+    technical = "technical"
+
+
+class SessionStatus(StrEnum):
+    setup = "setup"
+    precheck = "precheck"
+    active = "active"
+    paused = "paused"
+    completed = "completed"
+    terminated = "terminated"
+
+
+class QuestionRecord(BaseModel):
+    id: str
+    text: str
+    kind: str = "technical"
+    category: str = "general"
+    difficulty: str = "medium"
+    expected_concepts: list[str] = Field(default_factory=list)
+    time_limit_seconds: int = 180
+    speak_text: str = ""
+    is_follow_up: bool = False
+    follows: str | None = None
+    provider: str = ""
+    asked_at: datetime | None = None
+
+
+class AnswerRecord(BaseModel):
+    question_id: str
+    content: str
+    type: str = "text"  # text | voice
+    submitted_at: datetime = Field(default_factory=utcnow)
+    evaluation: dict[str, Any] | None = None
+    speaking_metrics: dict[str, Any] | None = None
+    provider: str = ""
+
+
+class ChatMessage(BaseModel):
+    sender_id: str
+    sender_role: str
+    text: str
+    sent_at: datetime = Field(default_factory=utcnow)
+
+
+class InterviewSession(Document):
+    candidate_id: str
+    recruiter_id: str | None = None
+    job_id: str | None = None
+    type: SessionType = SessionType.ai_mock
+    mode: SessionMode = SessionMode.behavioral
+    status: SessionStatus = SessionStatus.setup
+    job_title: str
+    job_description: str = ""
+    experience_level: str = "mid"
+    resume_text: str | None = None
+    question_count: int = 5
+    duration_minutes: int = 30
+    focus_areas: list[str] = Field(default_factory=list)
+    scheduled_at: datetime | None = None
+
+    questions: list[QuestionRecord] = Field(default_factory=list)
+    answers: list[AnswerRecord] = Field(default_factory=list)
+    current_question_index: int = 0
+    follow_ups_asked: int = 0
+    result: dict[str, Any] | None = None
+    precheck_result: dict[str, Any] | None = None
+    chat: list[ChatMessage] = Field(default_factory=list)
+
+    # anti-cheat: the per-session HMAC key for browser signals, the chained log and strike counts
+    anti_cheat_key: str | None = None
+    anti_cheat_log: list[dict[str, Any]] = Field(default_factory=list)
+    strike_counts: dict[str, int] = Field(default_factory=dict)
+    signal_last_seq: int = 0
+    terminated_reason: str | None = None
+
+    event_seq: int = 0
+    started_at: datetime | None = None
+    ends_at: datetime | None = None
+    paused_at: datetime | None = None
+    completed_at: datetime | None = None
+    last_activity_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    class Settings:
+        name = "interview_sessions"
+        indexes = [
+            IndexModel([("candidate_id", ASCENDING), ("created_at", DESCENDING)]),
+            IndexModel([("recruiter_id", ASCENDING), ("status", ASCENDING)]),
+            IndexModel([("status", ASCENDING), ("ends_at", ASCENDING)]),
+            IndexModel([("job_id", ASCENDING)]),
+        ]
+
+
+class SessionEvent(Document):
+    """Every durable stream event, so a client that reconnects with its last seq gets what it missed."""
+
+    session_id: str
+    seq: int
+    type: str
+    data: dict[str, Any] = Field(default_factory=dict)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    class Settings:
+        name = "interview_events"
+        indexes = [IndexModel([("session_id", ASCENDING), ("seq", ASCENDING)], unique=True)]

@@ -1,0 +1,405 @@
+"""The interview engine: the session state machine and the question -> answer -> feedback -> report loop."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from bson import ObjectId
+from litestar.stores.base import Store
+
+from candidatex.ai.schemas import GeneratedQuestion, InterviewContext
+from candidatex.ai.service import AIService
+from candidatex.anticheat.policy import PrecheckReport, evaluate_precheck
+from candidatex.audit.service import AuditService, RequestMeta
+from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from candidatex.core.timeutil import as_utc, utcnow
+from candidatex.interviews.events import EventBus
+from candidatex.interviews.models import (
+    AnswerRecord,
+    ChatMessage,
+    InterviewSession,
+    QuestionRecord,
+    SessionStatus,
+    SessionType,
+)
+from candidatex.users.models import Role, User
+
+logger = logging.getLogger(__name__)
+
+ENDED = (SessionStatus.completed, SessionStatus.terminated)
+RUNNING = (SessionStatus.active, SessionStatus.paused)
+MAX_FOLLOW_UPS = 2
+
+
+def _is_oid(value: str) -> bool:
+    return len(value) == 24 and all(c in "0123456789abcdef" for c in value)
+
+
+def context_of(session: InterviewSession) -> InterviewContext:
+    return InterviewContext(job_title=session.job_title, job_description=session.job_description,
+                            experience_level=session.experience_level, mode=session.mode.value,
+                            focus_areas=session.focus_areas, resume_text=session.resume_text,
+                            question_count=session.question_count)
+
+
+def question_record(q: GeneratedQuestion, follows: str | None = None) -> QuestionRecord:
+    return QuestionRecord(id=q.id or secrets.token_hex(6), text=q.text, kind=q.kind, category=q.category,
+                          difficulty=q.difficulty, expected_concepts=q.expected_concepts,
+                          time_limit_seconds=q.time_limit_seconds, speak_text=q.speak_text or q.text,
+                          is_follow_up=q.is_follow_up or follows is not None, follows=follows, provider=q.provider)
+
+
+def generated(q: QuestionRecord) -> GeneratedQuestion:
+    return GeneratedQuestion(id=q.id, text=q.text, kind=q.kind, category=q.category, difficulty=q.difficulty,
+                             expected_concepts=q.expected_concepts, time_limit_seconds=q.time_limit_seconds,
+                             speak_text=q.speak_text, is_follow_up=q.is_follow_up, provider=q.provider)
+
+
+def remaining_seconds(session: InterviewSession) -> int | None:
+    if not session.ends_at:
+        return None
+    if session.status == SessionStatus.paused and session.paused_at:
+        return max(0, int((as_utc(session.ends_at) - as_utc(session.paused_at)).total_seconds()))
+    if session.status in ENDED:
+        return 0
+    return max(0, int((as_utc(session.ends_at) - utcnow()).total_seconds()))
+
+
+class InterviewService:
+    def __init__(self, ai: AIService, bus: EventBus, live_store: Store, audit: AuditService) -> None:
+        self.ai = ai
+        self.bus = bus
+        self.live = live_store
+        self.audit = audit
+        self.recruiter_access_checks: list[Any] = []  # jobs/ adds "recruiter owns the session's job"
+
+    # ---- access -------------------------------------------------------------------------------------------
+    async def load(self, session_id: str) -> InterviewSession:
+        session = await InterviewSession.get(session_id) if _is_oid(session_id) else None
+        if not session:
+            raise NotFound("Interview session not found")
+        return session
+
+    async def can_view(self, user: User, session: InterviewSession) -> bool:
+        if user.role == Role.admin or session.candidate_id == str(user.id) or session.recruiter_id == str(user.id):
+            return True
+        if user.role == Role.recruiter:
+            for check in self.recruiter_access_checks:
+                if await check(user, session):
+                    return True
+        return False
+
+    async def get_for(self, user: User, session_id: str) -> InterviewSession:
+        session = await self.load(session_id)
+        if not await self.can_view(user, session):
+            # same answer as a missing session: ids of other people's interviews are not confirmed
+            raise NotFound("Interview session not found")
+        return session
+
+    async def get_as_candidate(self, user: User, session_id: str) -> InterviewSession:
+        session = await self.get_for(user, session_id)
+        if session.candidate_id != str(user.id):
+            raise Forbidden("Only the candidate of this interview can do this")
+        return session
+
+    # ---- lifecycle ----------------------------------------------------------------------------------------
+    async def create(self, user: User, data: dict[str, Any], meta: RequestMeta) -> InterviewSession:
+        candidate_id, recruiter_id = str(user.id), None
+        if user.role in (Role.recruiter, Role.admin) and data.get("candidate_id"):
+            candidate = await User.get(data["candidate_id"])
+            if not candidate or candidate.role != Role.candidate:
+                raise InvalidInput("The candidate does not exist", details=[{"field": "candidate_id", "message": "unknown"}])
+            candidate_id, recruiter_id = str(candidate.id), str(user.id)
+        elif data.get("candidate_id") and data["candidate_id"] != str(user.id):
+            raise Forbidden("Candidates create interviews for themselves only")
+        if data.get("type") == SessionType.live and recruiter_id is None:
+            raise InvalidInput("A live interview is scheduled by a recruiter for a candidate",
+                               details=[{"field": "type", "message": "live needs a recruiter and candidate_id"}])
+        fields = {k: v for k, v in data.items() if k not in {"candidate_id"}}
+        session = InterviewSession(candidate_id=candidate_id, recruiter_id=recruiter_id, **fields)
+        await session.insert()
+        await self.audit.record("interview.create", meta=meta, actor_id=str(user.id), target_type="interview",
+                                target_id=str(session.id), details={"type": session.type, "mode": session.mode})
+        return session
+
+    async def list_for(self, user: User, status: str | None, session_type: str | None, page: int,
+                       limit: int) -> tuple[list[InterviewSession], int]:
+        query: dict[str, Any] = {}
+        if user.role == Role.candidate:
+            query["candidate_id"] = str(user.id)
+        elif user.role == Role.recruiter:
+            query["recruiter_id"] = str(user.id)
+        if status:
+            query["status"] = status
+        if session_type:
+            query["type"] = session_type
+        finder = InterviewSession.find(query)
+        total = await finder.count()
+        items = await finder.sort("-created_at").skip((page - 1) * limit).limit(limit).to_list()
+        return items, total
+
+    async def precheck(self, user: User, session_id: str, report: dict[str, Any]) -> tuple[InterviewSession, bool]:
+        session = await self.get_as_candidate(user, session_id)
+        if session.status not in (SessionStatus.setup, SessionStatus.precheck):
+            raise Conflict(f"The precheck is done before the interview starts (status: {session.status})",
+                           code="invalid_transition")
+        checked = PrecheckReport(**report)
+        result = evaluate_precheck(checked)
+        session.precheck_result = {**result.as_session_record(checked), "checked_at": utcnow().isoformat(),
+                                   "failures": [{"check": f.check, "message": f.message} for f in result.failures]}
+        session.status = SessionStatus.precheck if result.passed else SessionStatus.setup
+        session.updated_at = utcnow()
+        await session.save()
+        return session, result.passed
+
+    async def start(self, user: User, session_id: str) -> InterviewSession:
+        session = await self.get_as_candidate(user, session_id)
+        if session.status in RUNNING:
+            return session  # starting twice is harmless: the same session continues
+        if session.status in ENDED:
+            raise Conflict("This interview has ended", code="invalid_transition")
+        if session.status != SessionStatus.precheck or not (session.precheck_result or {}).get("passed"):
+            raise Conflict("Pass the precheck (camera, microphone, speaker, fullscreen, one screen) first",
+                           code="precheck_required")
+        questions = await self.ai.generate_questions(context_of(session))
+        now = utcnow()
+        claimed = await InterviewSession.get_pymongo_collection().update_one(
+            {"_id": session.id, "status": SessionStatus.precheck.value},
+            {"$set": {"status": SessionStatus.active.value, "started_at": now,
+                      "ends_at": now + timedelta(minutes=session.duration_minutes),
+                      "questions": [dict(question_record(q).model_dump(), asked_at=now if i == 0 else None)
+                                    for i, q in enumerate(questions)],
+                      "anti_cheat_key": secrets.token_hex(32), "current_question_index": 0, "updated_at": now}})
+        session = await self.load(session_id)
+        if claimed.modified_count:
+            await self._save_live_state(session)
+            await self.bus.emit(session_id, "status", {"status": "active", "ends_at": session.ends_at.isoformat()})
+            await self._emit_question(session)
+        return session
+
+    async def next_question(self, user: User, session_id: str) -> tuple[InterviewSession, QuestionRecord | None]:
+        session = await self.get_for(user, session_id)
+        if session.status == SessionStatus.precheck and session.candidate_id == str(user.id):
+            session = await self.start(user, session_id)
+        if session.status in (SessionStatus.setup, SessionStatus.precheck):
+            raise Conflict("The interview has not started; pass the precheck first", code="precheck_required")
+        index = session.current_question_index
+        return session, session.questions[index] if index < len(session.questions) and session.status not in ENDED else None
+
+    async def answer(self, user: User, session_id: str, question_id: str, content: str, answer_type: str = "text",
+                     speaking_metrics: dict[str, Any] | None = None) -> tuple[InterviewSession, AnswerRecord]:
+        session = await self.get_as_candidate(user, session_id)
+        if session.status == SessionStatus.paused:
+            raise Conflict("The interview is paused; resume it to answer", code="session_paused")
+        if session.status != SessionStatus.active:
+            raise Conflict(f"This interview is not accepting answers (status: {session.status})",
+                           code="invalid_transition")
+        if session.ends_at and as_utc(session.ends_at) <= utcnow():
+            await self.finalize_internal(session_id, reason="time_up")
+            raise Conflict("Time is up; the interview was finalized", code="time_up")
+        index = session.current_question_index
+        current = session.questions[index] if index < len(session.questions) else None
+        if current is None:
+            raise Conflict("Every question is answered; finalize the interview", code="no_open_question")
+        if question_id != current.id:
+            if any(a.question_id == question_id for a in session.answers):
+                raise Conflict("This question was already answered", code="already_answered")
+            raise InvalidInput("This is not the current question", code="wrong_question",
+                               details=[{"field": "question_id", "message": f"the current question is {current.id}"}])
+        record = AnswerRecord(question_id=question_id, content=content, type=answer_type,
+                              speaking_metrics=speaking_metrics)
+        # stored before it is evaluated, and only once even if two requests race: no answer is ever lost
+        stored = await InterviewSession.get_pymongo_collection().update_one(
+            {"_id": session.id, "status": SessionStatus.active.value, "current_question_index": index,
+             "answers.question_id": {"$ne": question_id}},
+            {"$push": {"answers": record.model_dump()}, "$set": {"current_question_index": index + 1,
+                                                                 "last_activity_at": utcnow()}})
+        if not stored.modified_count:
+            raise Conflict("This question was already answered", code="already_answered")
+        await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "received"})
+        evaluation = await self.ai.evaluate_answer(context_of(session), generated(current), content, speaking_metrics)
+        record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
+        record.provider = evaluation.provider
+        update: dict[str, Any] = {"$set": {"answers.$[a].evaluation": record.evaluation,
+                                           "answers.$[a].provider": record.provider}}
+        follow_up = evaluation.follow_up_question if evaluation.needs_follow_up else None
+        if follow_up is not None and session.follow_ups_asked < MAX_FOLLOW_UPS:
+            update["$push"] = {"questions": {"$each": [question_record(follow_up, follows=question_id).model_dump()],
+                                             "$position": index + 1}}
+            update["$inc"] = {"follow_ups_asked": 1}
+        await InterviewSession.get_pymongo_collection().update_one(
+            {"_id": session.id}, update, array_filters=[{"a.question_id": question_id}])
+        await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated",
+                                                     "evaluation": record.evaluation})
+        session = await self.load(session_id)
+        await self._save_live_state(session)
+        if session.status == SessionStatus.active:
+            await self._emit_question(session)
+        return session, record
+
+    async def pause(self, user: User, session_id: str) -> InterviewSession:
+        session = await self.get_as_candidate(user, session_id)
+        if session.status != SessionStatus.active:
+            raise Conflict(f"Only a running interview can be paused (status: {session.status})", code="invalid_transition")
+        session.status, session.paused_at = SessionStatus.paused, utcnow()
+        await session.save()
+        await self._save_live_state(session)
+        await self.bus.emit(session_id, "status", {"status": "paused", "remaining_seconds": remaining_seconds(session)})
+        return session
+
+    async def resume(self, user: User, session_id: str) -> InterviewSession:
+        session = await self.get_as_candidate(user, session_id)
+        if session.status != SessionStatus.paused:
+            raise Conflict(f"Only a paused interview can be resumed (status: {session.status})", code="invalid_transition")
+        paused_for = utcnow() - as_utc(session.paused_at or utcnow())
+        session.ends_at = as_utc(session.ends_at) + paused_for if session.ends_at else None
+        session.status, session.paused_at = SessionStatus.active, None
+        await session.save()
+        await self._save_live_state(session)
+        await self.bus.emit(session_id, "status", {"status": "active", "remaining_seconds": remaining_seconds(session)})
+        return session
+
+    async def finalize(self, user: User, session_id: str) -> InterviewSession:
+        session = await self.get_as_candidate(user, session_id)
+        if session.status in ENDED:
+            raise Conflict("This interview is already finalized", code="already_finalized")
+        if session.status not in RUNNING:
+            raise Conflict("The interview has not started", code="invalid_transition")
+        return await self.finalize_internal(session_id, reason="finalized")
+
+    async def finalize_internal(self, session_id: str, reason: str) -> InterviewSession:
+        now = utcnow()
+        claimed = await InterviewSession.get_pymongo_collection().update_one(
+            {"_id": ObjectId(session_id), "status": {"$in": [s.value for s in RUNNING]}},
+            {"$set": {"status": SessionStatus.completed.value, "completed_at": now, "paused_at": None,
+                      "updated_at": now}})
+        session = await self.load(session_id)
+        if not claimed.modified_count:
+            return session  # someone else (another worker, the deadline watcher) finalized it
+        session.result = await self._report(session, reason)
+        await session.save()
+        await self._save_live_state(session)
+        await self.bus.emit(session_id, "complete", {"status": "completed", "reason": reason,
+                                                     "total_score": session.result.get("total_score")})
+        return session
+
+    async def terminate(self, session_id: str, reason: str, actor: User | None = None,
+                        meta: RequestMeta | None = None) -> InterviewSession:
+        now = utcnow()
+        await InterviewSession.get_pymongo_collection().update_one(
+            {"_id": ObjectId(session_id), "status": {"$nin": [s.value for s in ENDED]}},
+            {"$set": {"status": SessionStatus.terminated.value, "terminated_reason": reason, "completed_at": now,
+                      "updated_at": now}})
+        session = await self.load(session_id)
+        if session.result is None and session.answers:
+            session.result = await self._report(session, reason)
+            await session.save()
+        await self._save_live_state(session)
+        await self.bus.emit(session_id, "complete", {"status": session.status.value, "reason": reason,
+                                                     "terminated_reason": session.terminated_reason})
+        if actor:
+            await self.audit.record("interview.end", meta=meta, actor_id=str(actor.id), target_type="interview",
+                                    target_id=session_id, details={"reason": reason})
+        return session
+
+    async def end_by_staff(self, user: User, session_id: str, reason: str, meta: RequestMeta) -> InterviewSession:
+        session = await self.get_for(user, session_id)
+        if user.role == Role.candidate:
+            raise Forbidden("Only the interviewer or an admin can end the interview")
+        if session.status in ENDED:
+            raise Conflict("This interview has already ended", code="already_finalized")
+        return await self.terminate(session_id, reason, actor=user, meta=meta)
+
+    async def _report(self, session: InterviewSession, reason: str) -> dict[str, Any]:
+        by_id = {q.id: q for q in session.questions}
+        items = []
+        for answer in session.answers:
+            question = by_id.get(answer.question_id)
+            if question is None or answer.evaluation is None:
+                continue
+            from candidatex.ai.schemas import AnswerEvaluation
+
+            items.append((generated(question), answer.content, AnswerEvaluation.model_validate(answer.evaluation)))
+        report = await self.ai.final_report(context_of(session), items)
+        result = report.model_dump(mode="json")
+        result["reason"] = reason
+        result["answered"] = len(session.answers)
+        result["asked"] = len(session.questions)
+        metrics = [a.speaking_metrics for a in session.answers if a.speaking_metrics]
+        if metrics:
+            result["speaking_metrics"] = _average_metrics(metrics)
+        return result
+
+    async def summary(self, user: User, session_id: str) -> InterviewSession:
+        session = await self.get_for(user, session_id)
+        if session.status not in ENDED:
+            raise Conflict("The summary is ready once the interview is finalized", code="not_finalized")
+        return session
+
+    async def history(self, user: User, limit: int = 50) -> list[InterviewSession]:
+        return await InterviewSession.find({"candidate_id": str(user.id),
+                                            "status": {"$in": [s.value for s in ENDED]}}
+                                           ).sort("completed_at").limit(limit).to_list()
+
+    async def add_chat(self, session_id: str, sender: User, text: str) -> ChatMessage:
+        message = ChatMessage(sender_id=str(sender.id), sender_role=sender.role.value, text=text[:2000])
+        await InterviewSession.get_pymongo_collection().update_one(
+            {"_id": ObjectId(session_id)}, {"$push": {"chat": message.model_dump()}})
+        return message
+
+    # ---- clocks -------------------------------------------------------------------------------------------
+    async def expire_overdue(self) -> int:
+        """Ends every running interview whose time is up, whether or not anyone is connected."""
+        overdue = await InterviewSession.find({"status": SessionStatus.active.value, "ends_at": {"$lte": utcnow()}}
+                                              ).to_list()
+        for session in overdue:
+            await self.finalize_internal(str(session.id), reason="time_up")
+        return len(overdue)
+
+    async def _emit_question(self, session: InterviewSession) -> None:
+        index = session.current_question_index
+        if index < len(session.questions):
+            question = session.questions[index]
+            await self.bus.emit(str(session.id), "question", {
+                "id": question.id, "text": question.text, "speak_text": question.speak_text or question.text,
+                "kind": question.kind, "category": question.category, "difficulty": question.difficulty,
+                "time_limit_seconds": question.time_limit_seconds, "is_follow_up": question.is_follow_up,
+                "number": index + 1, "total": len(session.questions), "provider": question.provider})
+        else:
+            await self.bus.emit(str(session.id), "status", {"status": session.status.value, "all_answered": True})
+
+    async def _save_live_state(self, session: InterviewSession) -> None:
+        """Fast shared view of a running interview (current question, time left, last activity) for every worker."""
+        index = session.current_question_index
+        state = {"status": session.status.value, "ends_at": session.ends_at.isoformat() if session.ends_at else None,
+                 "remaining_seconds": remaining_seconds(session),
+                 "current_question_id": session.questions[index].id if index < len(session.questions) else None,
+                 "last_activity_at": utcnow().isoformat()}
+        await self.live.set(f"session:{session.id}", json.dumps(state), expires_in=24 * 3600)
+
+    async def live_state(self, session_id: str) -> dict[str, Any] | None:
+        raw = await self.live.get(f"session:{session_id}")
+        return json.loads(raw) if raw else None
+
+
+def _average_metrics(metrics: list[dict[str, Any]]) -> dict[str, Any]:
+    numeric: dict[str, list[float]] = {}
+    fillers: dict[str, int] = {}
+    for entry in metrics:
+        for key, value in entry.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                numeric.setdefault(key, []).append(float(value))
+            elif key == "filler_words" and isinstance(value, dict):
+                for word, count in value.items():
+                    fillers[word] = fillers.get(word, 0) + int(count)
+    summary: dict[str, Any] = {key: round(sum(values) / len(values), 2) for key, values in numeric.items()}
+    for total_key in ("talk_time_s", "pause_count"):
+        if total_key in numeric:
+            summary[total_key] = round(sum(numeric[total_key]), 2)
+    summary["filler_words"] = fillers
+    summary["answers_spoken"] = len(metrics)
+    return summary

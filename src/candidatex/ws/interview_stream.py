@@ -1,0 +1,144 @@
+"""WS /interview/{session_id}/stream: numbered events out (with replay from ?last_seq=), answers in."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+from litestar import WebSocket, websocket
+from litestar.channels import ChannelsPlugin
+from litestar.exceptions import WebSocketDisconnect
+from pydantic import ValidationError
+
+from candidatex.core.errors import AppError
+from candidatex.interviews.events import EventBus, channel_of
+from candidatex.interviews.schemas import AnswerIn
+from candidatex.interviews.service import InterviewService, remaining_seconds
+from candidatex.users.models import User
+
+logger = logging.getLogger(__name__)
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+class StreamConnection:
+    """One socket: forwards channel events in seq order and turns client messages into service calls."""
+
+    def __init__(self, socket: WebSocket, user: User, session_id: str, service: InterviewService,
+                 bus: EventBus, timer_seconds: float, message_handlers: dict[str, Any]) -> None:
+        self.socket, self.user, self.session_id = socket, user, session_id
+        self.service, self.bus = service, bus
+        self.timer_seconds = timer_seconds
+        self.message_handlers = message_handlers  # other domains (anti-cheat signals, voice) plug in here
+        self.sent_seq = 0
+        self.send_lock = asyncio.Lock()
+
+    async def send(self, event: dict[str, Any]) -> None:
+        async with self.send_lock:
+            await self.socket.send_json(event)
+
+    async def forward(self, subscriber: Any) -> None:
+        async for raw in subscriber.iter_events():
+            event = json.loads(raw)
+            if not event.get("ephemeral"):
+                if event["seq"] <= self.sent_seq:
+                    continue  # already sent during replay
+                self.sent_seq = event["seq"]
+            await self.send(event)
+
+    async def tick(self) -> None:
+        while True:
+            await self.send_timer()
+            await asyncio.sleep(self.timer_seconds)
+
+    async def send_timer(self) -> None:
+        state = await self.service.live_state(self.session_id)
+        if state is None:
+            session = await self.service.load(self.session_id)
+            state = {"status": session.status.value, "remaining_seconds": remaining_seconds(session)}
+        elif state.get("status") == "active" and state.get("ends_at"):
+            from datetime import datetime
+
+            from candidatex.core.timeutil import utcnow
+
+            state["remaining_seconds"] = max(0, int((datetime.fromisoformat(state["ends_at"]) - utcnow()).total_seconds()))
+        # the clock is the server's: a reconnecting client gets the true time left, not its own count
+        await self.send({"type": "timer", "seq": self.sent_seq, "session_id": self.session_id,
+                         "data": {"remaining_seconds": state.get("remaining_seconds"), "status": state.get("status")}})
+
+    async def receive(self) -> None:
+        while True:
+            try:
+                message = await self.socket.receive_json()
+            except (json.JSONDecodeError, ValueError, TypeError):
+                await self.send_error("bad_message", "Messages must be JSON objects")
+                continue
+            if not isinstance(message, dict):
+                await self.send_error("bad_message", "Messages must be JSON objects")
+                continue
+            await self.handle(message)
+
+    async def handle(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        try:
+            if kind == "ping":
+                await self.send({"type": "pong", "seq": self.sent_seq})
+            elif kind == "answer":
+                data = AnswerIn.model_validate({k: v for k, v in message.items() if k in {"question_id", "content", "type"}})
+                await self.service.answer(self.user, self.session_id, data.question_id, data.content, data.type)
+            elif kind in self.message_handlers:
+                reply = await self.message_handlers[kind](self.user, self.session_id, message)
+                if reply:
+                    await self.send(reply)
+            else:
+                await self.send_error("unknown_type", f"Unknown message type: {kind!r}")
+        except ValidationError as error:
+            await self.send_error("validation_error", "; ".join(e["msg"] for e in error.errors()))
+        except AppError as error:
+            await self.send_error(error.code, error.message)
+
+    async def send_error(self, code: str, message: str) -> None:
+        await self.send({"type": "error", "seq": self.sent_seq, "data": {"code": code, "message": message}})
+
+
+@websocket("/interview/{session_id:str}/stream")
+async def interview_stream(socket: WebSocket, session_id: str, channels: ChannelsPlugin) -> None:
+    state = socket.app.state
+    service: InterviewService = state.interview_service
+    user: User = socket.user
+    try:
+        session = await service.load(session_id)
+        allowed = await service.can_view(user, session)
+    except AppError:
+        await socket.close(code=CLOSE_NOT_FOUND, reason="not found")
+        return
+    if not allowed:
+        await socket.close(code=CLOSE_FORBIDDEN, reason="not a participant of this interview")  # before accept
+        return
+    try:
+        last_seq = max(0, int(socket.query_params.get("last_seq", "0")))
+    except ValueError:
+        last_seq = 0
+    await socket.accept()
+    connection = StreamConnection(socket, user, session_id, service, state.event_bus, state.settings_timer_seconds,
+                                  state.stream_message_handlers)
+    connection.sent_seq = last_seq
+    try:
+        async with channels.start_subscription([channel_of(session_id)]) as subscriber:
+            for event in await state.event_bus.missed(session_id, last_seq):
+                await connection.send(event)
+                connection.sent_seq = event["seq"]
+            tasks = [asyncio.create_task(connection.forward(subscriber)), asyncio.create_task(connection.tick())]
+            try:
+                await connection.receive()
+            finally:
+                for task in tasks:
+                    task.cancel()
+                for task in tasks:
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
+    except WebSocketDisconnect:
+        pass
