@@ -167,6 +167,8 @@ _YEARS_CLAIM = re.compile(
     r"(?:experience|expertise|industry|professional)))",
     re.IGNORECASE,
 )
+_YEARS_RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|–|to)\s*\d{1,2}\s*(?:years?|yrs?)\b", re.IGNORECASE)
+_AT_LEAST_YEARS = re.compile(r"\b(?:at least|minimum of|min\.?|over|more than)\s+(\d{1,2})\s*(?:years?|yrs?)\b", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.\-]?)?(?:\(\d{1,4}\)[\s.\-]?)?\d{2,4}(?:[\s.\-]\d{2,5}){1,4}(?![\w])")
 _LINK = re.compile(
@@ -371,7 +373,19 @@ def _years_of_experience(text: str, positions: list[Position]) -> float | None:
         if end > covered_until:
             months += end - max(start, covered_until + 1) + 1
             covered_until = end
-    claims = [float(m.group("plus_n") or m.group("n")) for m in _YEARS_CLAIM.finditer(text)]
-    claims = [claim for claim in claims if 0 < claim <= 50]
-    candidates = ([round(months / 12, 1)] if intervals else []) + claims
+    stated = stated_years(text)
+    candidates = ([round(months / 12, 1)] if intervals else []) + ([stated] if stated else [])
     return max(candidates) if candidates else None
+
+
+def stated_years(text: str) -> float | None:
+    """The largest "N+ years" / "N years of experience" a text states; a range "3-5 years" counts as 3.
+
+    Works for resumes ("6+ years of experience") and job descriptions ("3-5 years", "at least 4 years").
+    """
+    values = [float(m.group(1)) for m in _YEARS_RANGE.finditer(text)]
+    remainder = _YEARS_RANGE.sub(" ", text)
+    values += [float(m.group(1)) for m in _AT_LEAST_YEARS.finditer(remainder)]
+    values += [float(m.group("plus_n") or m.group("n")) for m in _YEARS_CLAIM.finditer(remainder)]
+    values = [value for value in values if 0 < value <= 50]
+    return max(values) if values else None
