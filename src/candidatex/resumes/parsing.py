@@ -336,11 +336,12 @@ def _split_title_company(text: str) -> tuple[str | None, str | None]:
 def _parse_positions(lines: list[str], sections: list[str | None], today: date) -> list[Position]:
     positions: list[Position] = []
     for index, line in enumerate(lines):
-        if sections[index] in ("education", "certifications") or any(
-            pattern.search(line) for _, pattern in _DEGREE_PATTERNS
-        ):
+        if sections[index] in ("education", "certifications"):
             continue
+        degree_spans = [m.span() for _, pattern in _DEGREE_PATTERNS for m in pattern.finditer(line)]
         for match in _DATE_RANGE.finditer(line):
+            if any(_near(span, match.span()) for span in degree_spans):
+                continue  # a study period, not a job
             start = _parse_date(match.group("start"), today)
             end = _parse_date(match.group("end"), today)
             if start is None or end is None or end[0] < start[0]:
@@ -354,6 +355,11 @@ def _parse_positions(lines: list[str], sections: list[str | None], today: date) 
             title, company = _split_title_company(label)
             positions.append(Position(title, company, start[0], end_date, current))
     return positions
+
+
+def _near(degree: tuple[int, int], dates: tuple[int, int]) -> bool:
+    """Whether a degree mention belongs to a date range: shortly before it or right after it."""
+    return 0 <= dates[0] - degree[1] <= 80 or 0 <= degree[0] - dates[1] <= 15
 
 
 def _year_only_end(start: date, end_year: date) -> date:

@@ -213,16 +213,21 @@ def _plain_tokens(text: str) -> list[str]:
     return tokens
 
 
+def document_terms(text: str, taxonomy: SkillTaxonomy | None = None) -> list[str]:
+    """Stemmed words with repetition, plus one ``skill:<name>`` per mentioned skill (for TF-IDF)."""
+    taxonomy = taxonomy or default_taxonomy()
+    terms = _plain_tokens(_URL_OR_EMAIL.sub(" ", text))
+    terms.extend(SKILL_KEYWORD_PREFIX + name.lower() for name in taxonomy.extract(text))
+    return terms
+
+
 def keywords(text: str, taxonomy: SkillTaxonomy | None = None) -> list[str]:
     """Normalised keywords of a document, for a multikey-indexed array (servers without text indexes).
 
     Holds the stemmed words (stopwords dropped) and one ``skill:<name>`` entry per mentioned skill,
     so a search for "Kubernetes" finds a resume that only says "k8s". Sorted and de-duplicated.
     """
-    taxonomy = taxonomy or default_taxonomy()
-    terms = set(_plain_tokens(_URL_OR_EMAIL.sub(" ", text)))
-    terms.update(SKILL_KEYWORD_PREFIX + name.lower() for name in taxonomy.extract(text))
-    return sorted(terms)
+    return sorted(set(document_terms(text, taxonomy)))
 
 
 def search_keywords(query: str, taxonomy: SkillTaxonomy | None = None) -> list[str]:
