@@ -204,6 +204,7 @@ _TITLE_WORDS = re.compile(
     r"|technician|researcher|teacher|writer|recruiter|founder|owner|cto|ceo|sre|devops|tester|qa)\b",
     re.I,
 )
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\.\s+")
 _TITLE_COMPANY_SPLIT = re.compile(r"\s+(?:at|@)\s+|\s*[|,•·]\s*|\s+[-–—]\s+")
 
 
@@ -284,7 +285,7 @@ def _parse_education(lines: list[str], sections: list[str | None]) -> list[Educa
             block.append(following)
         field_match = _FIELD_IN.search(line) or _FIELD_OF.search(line)
         institution = next((m for m in map(_INSTITUTION.search, block) if m), None)
-        year = next((int(m.group()) for m in map(_YEAR.search, block) if m), None)
+        year = next((max(map(int, years)) for years in map(_YEAR.findall, block) if years), None)
         entries.append(
             Education(
                 degree_level=level,
@@ -323,7 +324,7 @@ def _month_index(value: date) -> int:
 
 
 def _split_title_company(text: str) -> tuple[str | None, str | None]:
-    parts = [part.strip(" ()[]:-–—") for part in _TITLE_COMPANY_SPLIT.split(text)]
+    parts = [re.sub(r"^(?:at|@)\s+", "", part.strip(" ()[]:-–—")) for part in _TITLE_COMPANY_SPLIT.split(text)]
     parts = [part for part in parts if part and len(part) > 1]
     if not parts:
         return None, None
@@ -348,7 +349,10 @@ def _parse_positions(lines: list[str], sections: list[str | None], today: date) 
                 continue
             current = bool(re.fullmatch(_PRESENT, match.group("end").strip().lower()))
             end_date = end[0] if end[1] else _year_only_end(start[0], end[0])
-            label = (line[: match.start()] + " " + line[match.end() :]).strip(" |,()-–—:\t")
+            # The label is the rest of the sentence around the dates ("Engineer, Acme — 2019 – 2021").
+            before = _SENTENCE_END.split(line[: match.start()])[-1]
+            after = _SENTENCE_END.split(line[match.end() :])[0]
+            label = (before + " " + after).strip(" |,()-–—:\t")
             if not label:
                 previous = next((lines[j] for j in range(index - 1, max(index - 3, -1), -1) if lines[j].strip()), "")
                 label = previous if not _heading_of(previous) else ""
