@@ -4,8 +4,9 @@ Components, each scored 0-100:
 
 - ``skills``: share of the job's skills the candidate has; required skills weigh 1, preferred skills and
   skills the description merely mentions weigh 0.5. Synonyms count ("k8s" is Kubernetes).
-- ``experience``: years against the job's minimum, linear up to the minimum. No penalty above it:
-  "overqualified" is a common proxy for age.
+- ``experience``: years in roles whose titles relate to the job title (all years when the title has only
+  seniority words, the stated total when no position is dated) against the job's minimum, linear up to
+  it. No penalty above it: "overqualified" is a common proxy for age.
 - ``education``: 100 at or above the required degree, 50 one level below, 0 further below.
 - ``text_similarity``: TF-IDF cosine between resume and job description (sublinear term frequency,
   smoothed IDF over the documents being compared), scaled so ``SIMILARITY_FOR_FULL_MARKS`` reads as 100.
@@ -28,7 +29,14 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from candidatex.resumes.parsing import DEGREE_RANK, DegreeLevel, ParsedResume, Position, stated_years
+from candidatex.resumes.parsing import (
+    DEGREE_RANK,
+    DegreeLevel,
+    ParsedResume,
+    Position,
+    covered_years,
+    stated_years,
+)
 from candidatex.resumes.taxonomy import STOPWORDS, SkillTaxonomy, default_taxonomy, document_terms, stem
 
 SIMILARITY_FOR_FULL_MARKS = 0.5
@@ -183,13 +191,32 @@ def _title_stems(title: str) -> set[str]:
     return {stem(w) for w in words if w and w not in STOPWORDS and w not in _SENIORITY_WORDS}
 
 
+def _is_related(job_words: set[str], position: Position) -> bool:
+    return not job_words or bool(job_words & _title_stems(position.title or ""))
+
+
+def _relevant_years(job: JobProfile, candidate: CandidateProfile) -> tuple[float, str]:
+    """Years in roles whose titles relate to the job's; a stated total when no position is dated.
+
+    Five years as a barista are not five years of backend engineering.
+    """
+    dated = [p for p in candidate.positions if p.months]
+    if not dated:
+        years = candidate.years_experience or 0.0
+        return years, f"{years:g} years stated" if candidate.years_experience else "no dated experience"
+    job_words = _title_stems(job.title)
+    related = [p for p in dated if _is_related(job_words, p)]
+    years = covered_years(related) or 0.0
+    return years, f"{years:g} years in related roles (of {covered_years(dated):g} dated)"
+
+
 def _career_consistency(job: JobProfile, positions: list[Position]) -> tuple[float, str] | None:
     dated = [p for p in positions if p.months]
     if not dated:
         return None
     tenure = sum(min(1.0, p.months / FULL_TENURE_MONTHS) for p in dated) / len(dated)
     job_words = _title_stems(job.title)
-    related = [p for p in dated if job_words and job_words & _title_stems(p.title or "")]
+    related = [p for p in dated if job_words and _is_related(job_words, p)]
     relevance = len(related) / len(dated) if job_words else tenure
     average_months = sum(p.months for p in dated) / len(dated)
     detail = f"average tenure {average_months:.0f} months; {len(related)} of {len(dated)} past titles relate to the role"
@@ -225,9 +252,8 @@ def score_candidate(
         )
 
     if job.min_years_experience:
-        years = candidate.years_experience or 0.0
+        years, shown = _relevant_years(job, candidate)
         components["experience"] = 100 * min(1.0, years / job.min_years_experience)
-        shown = f"{years:g} years" if candidate.years_experience is not None else "no dated experience"
         explanation.append(f"Experience: {shown} against {job.min_years_experience:g} required")
 
     required_rank = DEGREE_RANK[job.education_level]

@@ -372,19 +372,25 @@ def _year_only_end(start: date, end_year: date) -> date:
     return max(start, last_month)
 
 
-def _years_of_experience(text: str, positions: list[Position]) -> float | None:
-    """Years covered by the dated positions (overlaps counted once), or a stated "N+ years" if larger."""
+def covered_years(positions: list[Position]) -> float | None:
+    """Years covered by dated positions, overlapping ones counted once; None when none is dated."""
     intervals = sorted(
         (_month_index(p.start), _month_index(p.end)) for p in positions if p.start is not None and p.end is not None
     )
+    if not intervals:
+        return None
     months = 0
     covered_until = -1
     for start, end in intervals:
         if end > covered_until:
             months += end - max(start, covered_until + 1) + 1
             covered_until = end
-    stated = stated_years(text)
-    candidates = ([round(months / 12, 1)] if intervals else []) + ([stated] if stated else [])
+    return round(months / 12, 1)
+
+
+def _years_of_experience(text: str, positions: list[Position]) -> float | None:
+    """Years covered by the dated positions, or a stated "N+ years" if that is larger."""
+    candidates = [years for years in (covered_years(positions), stated_years(text)) if years]
     return max(candidates) if candidates else None
 
 
