@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
+import socket
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import docx
 import pytest
 from fpdf import FPDF
+from pymongo import MongoClient
 
 TODAY = date(2024, 6, 15)
 
@@ -73,3 +78,30 @@ def resume_pdf() -> bytes:
 def resume_docx() -> bytes:
     # Contact details in the page header, where many templates put them.
     return make_docx(RESUME_LINES[2:], header=" ".join(RESUME_LINES[:2]))
+
+
+@pytest.fixture(scope="session")
+def secantus_url(tmp_path_factory):
+    """A throwaway SecantusDB server (MongoDB wire protocol, no text indexes) for search tests."""
+    executable = Path(sys.executable).parent / "secantusd-py"
+    if not executable.exists():
+        pytest.skip("secantusd-py is not installed")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (tmp_path_factory.mktemp("secantus") / "server.log").open("w")
+    server = subprocess.Popen(
+        [str(executable), "--host", "127.0.0.1", "--port", str(port), "--storage-path", ":memory:", "--standalone"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"mongodb://127.0.0.1:{port}"
+    client = MongoClient(url, serverSelectionTimeoutMS=30_000)
+    try:
+        client.admin.command("ping")
+        yield url
+    finally:
+        client.close()
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from candidatex.resumes.search import keyword_match_stages
 from candidatex.resumes.taxonomy import (
     default_taxonomy,
     extract_skills,
@@ -51,3 +52,13 @@ def test_keyword_search_finds_synonyms_and_word_forms() -> None:
     assert matches("managing engineers", resume)
     assert not matches("Kubernetes", other)
     assert "the" not in resume and "and" not in resume
+
+
+def test_search_stages_anchor_on_one_indexed_term() -> None:
+    stages = keyword_match_stages("Senior k8s engineer")
+    # One equality on the skill term (served by the multikey index), then the remaining words.
+    assert stages == [
+        {"$match": {"keywords": "skill:kubernetes"}},
+        {"$match": {"keywords": {"$all": ["engineer", "senior"]}}},
+    ]
+    assert keyword_match_stages("the and of") == []
