@@ -24,6 +24,14 @@ def test_each_supported_type_is_recognised_by_content(resume_pdf: bytes, resume_
     assert sniff_document("Zoë Müller\nPython developer\n".encode(), "cv.txt") == "txt"
 
 
+def test_text_saved_as_utf16_by_windows_notepad_is_read(today) -> None:
+    data = "Zoë Müller\r\nGo and k8s since Jan 2020 – Present\r\n".encode("utf-16")
+    kind, text, parsed = read_resume(data, "cv.txt", today=today)
+    assert kind == "txt"
+    assert text.startswith("Zoë Müller\n")
+    assert parsed.skills == ["Go", "Kubernetes"]
+
+
 def test_a_word_document_named_pdf_is_read_as_word(resume_docx: bytes, today) -> None:
     kind, text, parsed = read_resume(resume_docx, "resume.pdf", today=today)
     assert kind == "docx"

@@ -96,12 +96,20 @@ def _check_docx_archive(data: bytes, label: str, limits: UploadLimits) -> None:
             )
 
 
-def _is_plain_text(data: bytes) -> bool:
+def decode_text(data: bytes) -> str:
+    """Text of a TXT upload: UTF-8 (with or without BOM), or UTF-16 when it starts with a BOM
+    (what Windows Notepad saves as "Unicode"). Raises UnicodeDecodeError otherwise."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
     if b"\x00" in data:
-        return False
+        raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), data.index(b"\x00") + 1, "NUL byte")
+    return data.decode("utf-8-sig")
+
+
+def _is_plain_text(data: bytes) -> bool:
     try:
-        text = data.decode("utf-8-sig")
+        text = decode_text(data)
     except UnicodeDecodeError:
         return False
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return controls <= len(text) // 100
+    return "\x00" not in text and controls <= len(text) // 100

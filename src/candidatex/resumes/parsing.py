@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from candidatex.resumes.files import DocumentError, DocumentKind, UploadLimits, sniff_document
+from candidatex.resumes.files import DocumentError, DocumentKind, UploadLimits, decode_text, sniff_document
 from candidatex.resumes.taxonomy import SkillTaxonomy, default_taxonomy
 
 DegreeLevel = Literal["none", "associate", "bachelor", "master", "phd"]
@@ -75,7 +75,7 @@ def extract_text(data: bytes, kind: DocumentKind, limits: UploadLimits = UploadL
     elif kind == "docx":
         text = _docx_text(data)
     else:
-        text = data.decode("utf-8-sig")
+        text = decode_text(data)
     text = _tidy(text)
     if not text.strip():
         raise DocumentError("empty", "no text could be extracted (a scanned image needs OCR, which is not supported)")
