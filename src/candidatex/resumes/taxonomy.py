@@ -59,6 +59,15 @@ def _compact_key(term: str) -> str:
     return re.sub(r"[\s.\-_]", "", term.lower())
 
 
+def _lower_same_length(text: str) -> str:
+    """Lowercase text whose offsets still match the original (matching lowercase is ~3x faster than
+    re.IGNORECASE); the rare characters that lowercase to two ("İ") are left as they are."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
 def _alias_pattern(alias: str) -> str:
     # A space in an alias also matches hyphens and line breaks: "machine-learning", "machine\nlearning".
     return r"[\s\-]+".join(re.escape(part) for part in alias.split())
@@ -137,11 +146,10 @@ class SkillTaxonomy:
         """Canonical skill name -> the distinct spellings the text used, in order of appearance."""
         cleaned = _URL_OR_EMAIL.sub(" ", text)
         mentions: dict[str, list[str]] = {}
-        lowered = cleaned.lower()
         found: list[tuple[int, Skill, str]] = []
-        for match in self._insensitive_re.finditer(lowered):
-            skill = self._match_to_skill(match.group())
-            found.append((match.start(), skill, cleaned[match.start() : match.end()]))
+        for match in self._insensitive_re.finditer(_lower_same_length(cleaned)):
+            surface = cleaned[match.start() : match.end()]
+            found.append((match.start(), self._match_to_skill(match.group()), surface))
         if self._sensitive_re is not None:
             for match in self._sensitive_re.finditer(cleaned):
                 found.append((match.start(), self._by_case_sensitive[match.group()], match.group()))
