@@ -158,3 +158,14 @@ def test_tfidf_cosine_orders_documents_by_shared_vocabulary() -> None:
     assert same == pytest.approx(1.0)
     assert 0 < related < same
     assert unrelated == 0.0
+
+
+def test_experience_counts_related_roles_only() -> None:
+    career_changer = candidate(
+        "changer",
+        "Barista, Bean There — 2012 - 2020\nSoftware Developer, Initech — 2020 - 2023\nPython, PostgreSQL",
+    )
+    score = score_candidate(BACKEND_JOB, career_changer)
+    # Three years as a developer count towards the five required; eight years as a barista do not.
+    assert score.breakdown["experience"] == pytest.approx(60.0)
+    assert "3 years in related roles (of 11 dated)" in " ".join(score.explanation)

@@ -43,6 +43,8 @@ SIMILARITY_FOR_FULL_MARKS = 0.5
 FULL_TENURE_MONTHS = 24
 PREFERRED_SKILL_WEIGHT = 0.5
 BASE_COMPONENTS = ("skills", "experience", "education", "text_similarity", "career_consistency")
+# Titles that name the same kind of work: a "Software Developer" has done a "Backend Engineer"'s job.
+_ROLE_SYNONYMS = {"developer": "engineer", "programmer": "engineer", "dev": "engineer", "swe": "engineer"}
 _SENIORITY_WORDS = frozenset(
     "senior junior lead principal staff head chief intern sr jr associate mid level i ii iii iv".split()
 )
@@ -188,6 +190,7 @@ def _job_skill_weights(job: JobProfile, taxonomy: SkillTaxonomy) -> dict[str, fl
 
 def _title_stems(title: str) -> set[str]:
     words = (w.strip(".,/()-").lower() for w in title.split())
+    words = (_ROLE_SYNONYMS.get(w, w) for w in words)
     return {stem(w) for w in words if w and w not in STOPWORDS and w not in _SENIORITY_WORDS}
 
 
