@@ -1,0 +1,354 @@
+"""Candidate-job match scores with an explainable breakdown, rankings and job recommendations.
+
+Components, each scored 0-100:
+
+- ``skills``: share of the job's skills the candidate has; required skills weigh 1, preferred skills and
+  skills the description merely mentions weigh 0.5. Synonyms count ("k8s" is Kubernetes).
+- ``experience``: years in roles whose titles relate to the job title (all years when the title has only
+  seniority words, the stated total when no position is dated) against the job's minimum, linear up to
+  it. No penalty above it: "overqualified" is a common proxy for age.
+- ``education``: 100 at or above the required degree, 50 one level below, 0 further below.
+- ``text_similarity``: TF-IDF cosine between resume and job description (sublinear term frequency,
+  smoothed IDF over the documents being compared), scaled so ``SIMILARITY_FOR_FULL_MARKS`` reads as 100.
+- ``career_consistency``: half average tenure (24 months or more per position is full marks), half the
+  share of past titles related to the job title. Gaps between jobs are deliberately not penalised: they
+  follow caregiving, illness and layoffs, so they would encode bias rather than ability.
+- ``interview``: the candidate's interview score, when there is one.
+
+Weighting: the job may give no basis for a component (no listed skills, no minimum years, no required
+degree, no dated positions); such a component is left out and the other weights are renormalised, so
+it neither helps nor hurts anyone. An interview score, when present, takes exactly ``weights.interview``
+of the total and the other components share the rest in their configured proportions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from candidatex.resumes.parsing import (
+    DEGREE_RANK,
+    DegreeLevel,
+    ParsedResume,
+    Position,
+    covered_years,
+    stated_years,
+)
+from candidatex.resumes.taxonomy import STOPWORDS, SkillTaxonomy, default_taxonomy, document_terms, stem
+
+SIMILARITY_FOR_FULL_MARKS = 0.5
+FULL_TENURE_MONTHS = 24
+PREFERRED_SKILL_WEIGHT = 0.5
+BASE_COMPONENTS = ("skills", "experience", "education", "text_similarity", "career_consistency")
+# Titles that name the same kind of work: a "Software Developer" has done a "Backend Engineer"'s job.
+_ROLE_SYNONYMS = {"developer": "engineer", "programmer": "engineer", "dev": "engineer", "swe": "engineer"}
+_SENIORITY_WORDS = frozenset(
+    "senior junior lead principal staff head chief intern sr jr associate mid level i ii iii iv".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchWeights:
+    skills: float = 0.35
+    experience: float = 0.20
+    education: float = 0.10
+    text_similarity: float = 0.20
+    career_consistency: float = 0.15
+    interview: float = 0.20  # share of the total taken by an interview score, only when one exists
+
+    def __post_init__(self) -> None:
+        base = [getattr(self, name) for name in BASE_COMPONENTS]
+        if any(w < 0 for w in base) or sum(base) <= 0:
+            raise ValueError("component weights must be non-negative and not all zero")
+        if not 0 <= self.interview < 1:
+            raise ValueError("the interview weight is a share of the total: 0 <= interview < 1")
+
+    def effective(self, components: Iterable[str]) -> dict[str, float]:
+        """Weights summing to 1 over the components that have a score."""
+        available = set(components)
+        base = {name: getattr(self, name) for name in BASE_COMPONENTS if name in available}
+        base_total = sum(base.values())
+        interview_share = self.interview if "interview" in available else 0.0
+        if base_total == 0:
+            return {"interview": 1.0} if interview_share else {}
+        weights = {name: (1 - interview_share) * w / base_total for name, w in base.items()}
+        if interview_share:
+            weights["interview"] = interview_share
+        return weights
+
+
+@dataclass(slots=True)
+class JobProfile:
+    job_id: Hashable
+    title: str
+    description: str
+    required_skills: list[str] = field(default_factory=list)
+    preferred_skills: list[str] = field(default_factory=list)
+    min_years_experience: float | None = None
+    education_level: DegreeLevel = "none"
+
+    @classmethod
+    def from_posting(
+        cls,
+        job_id: Hashable,
+        title: str,
+        description: str,
+        required_skills: Sequence[str] = (),
+        preferred_skills: Sequence[str] = (),
+        min_years_experience: float | None = None,
+        education_level: DegreeLevel = "none",
+    ) -> JobProfile:
+        """A profile whose minimum years default to what the description states ("5+ years")."""
+        if min_years_experience is None:
+            min_years_experience = stated_years(description)
+        return cls(job_id, title, description, list(required_skills), list(preferred_skills),
+                   min_years_experience, education_level)
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}\n{self.description}"
+
+
+@dataclass(slots=True)
+class CandidateProfile:
+    candidate_id: Hashable
+    resume_text: str
+    skills: list[str] = field(default_factory=list)
+    years_experience: float | None = None
+    education_level: DegreeLevel = "none"
+    positions: list[Position] = field(default_factory=list)
+    interview_score: float | None = None  # 0-100
+
+    @classmethod
+    def from_resume(
+        cls, candidate_id: Hashable, parsed: ParsedResume, resume_text: str, interview_score: float | None = None
+    ) -> CandidateProfile:
+        return cls(candidate_id, resume_text, list(parsed.skills), parsed.years_experience,
+                   parsed.highest_degree, list(parsed.positions), interview_score)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchScore:
+    total: float  # 0-100
+    breakdown: dict[str, float]  # component -> 0-100, only the components that counted
+    weights: dict[str, float]  # the effective weights used
+    matched_skills: list[str]
+    missing_skills: list[str]  # required skills first
+    explanation: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class RankedCandidate:
+    candidate_id: Hashable
+    score: MatchScore
+    rank: int  # 1 is best; equal totals share a rank
+    percentile: float  # share of the other candidates with a lower total, 0-100
+    recommendation: str
+
+
+@dataclass(frozen=True, slots=True)
+class JobRecommendation:
+    job_id: Hashable
+    score: MatchScore
+    rank: int
+
+
+# ----------------------------------------------------------------------------------------- TF-IDF
+
+
+def tfidf_cosine(query: str, documents: Sequence[str], taxonomy: SkillTaxonomy | None = None) -> list[float]:
+    """Cosine similarity of ``query`` with each document, IDF computed over the query and the documents."""
+    bags = [Counter(document_terms(text, taxonomy)) for text in (query, *documents)]
+    doc_count = len(bags)
+    document_frequency: Counter[str] = Counter()
+    for bag in bags:
+        document_frequency.update(bag.keys())
+    idf = {term: math.log((1 + doc_count) / (1 + df)) + 1 for term, df in document_frequency.items()}
+    vectors = []
+    for bag in bags:
+        vector = {term: (1 + math.log(count)) * idf[term] for term, count in bag.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        vectors.append({term: v / norm for term, v in vector.items()})
+    query_vector, *document_vectors = vectors
+    return [sum(w * vector.get(term, 0.0) for term, w in query_vector.items()) for vector in document_vectors]
+
+
+# ----------------------------------------------------------------------------------------- scoring
+
+
+def _job_skill_weights(job: JobProfile, taxonomy: SkillTaxonomy) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for skill in job.required_skills:
+        weights[taxonomy.normalize(skill)] = 1.0
+    for skill in [*job.preferred_skills, *taxonomy.extract(job.text)]:
+        weights.setdefault(taxonomy.normalize(skill), PREFERRED_SKILL_WEIGHT)
+    return weights
+
+
+def _title_stems(title: str) -> set[str]:
+    words = (w.strip(".,/()-").lower() for w in title.split())
+    words = (_ROLE_SYNONYMS.get(w, w) for w in words)
+    return {stem(w) for w in words if w and w not in STOPWORDS and w not in _SENIORITY_WORDS}
+
+
+def _is_related(job_words: set[str], position: Position) -> bool:
+    return not job_words or bool(job_words & _title_stems(position.title or ""))
+
+
+def _relevant_years(job: JobProfile, candidate: CandidateProfile) -> tuple[float, str]:
+    """Years in roles whose titles relate to the job's; a stated total when no position is dated.
+
+    Five years as a barista are not five years of backend engineering.
+    """
+    dated = [p for p in candidate.positions if p.months]
+    if not dated:
+        years = candidate.years_experience or 0.0
+        return years, f"{years:g} years stated" if candidate.years_experience else "no dated experience"
+    job_words = _title_stems(job.title)
+    related = [p for p in dated if _is_related(job_words, p)]
+    years = covered_years(related) or 0.0
+    return years, f"{years:g} years in related roles (of {covered_years(dated):g} dated)"
+
+
+def _career_consistency(job: JobProfile, positions: list[Position]) -> tuple[float, str] | None:
+    dated = [p for p in positions if p.months]
+    if not dated:
+        return None
+    tenure = sum(min(1.0, p.months / FULL_TENURE_MONTHS) for p in dated) / len(dated)
+    job_words = _title_stems(job.title)
+    related = [p for p in dated if job_words and _is_related(job_words, p)]
+    relevance = len(related) / len(dated) if job_words else tenure
+    average_months = sum(p.months for p in dated) / len(dated)
+    detail = f"average tenure {average_months:.0f} months; {len(related)} of {len(dated)} past titles relate to the role"
+    return 100 * (tenure + relevance) / 2, detail
+
+
+def score_candidate(
+    job: JobProfile,
+    candidate: CandidateProfile,
+    weights: MatchWeights = MatchWeights(),
+    *,
+    similarity: float | None = None,
+    taxonomy: SkillTaxonomy | None = None,
+) -> MatchScore:
+    """Score one candidate for one job. ``similarity`` is a precomputed TF-IDF cosine (ranking passes it)."""
+    taxonomy = taxonomy or default_taxonomy()
+    components: dict[str, float] = {}
+    explanation: list[str] = []
+
+    skill_weights = _job_skill_weights(job, taxonomy)
+    have = {taxonomy.normalize(s).casefold() for s in candidate.skills}
+    have.update(s.casefold() for s in taxonomy.extract(candidate.resume_text))
+    matched = [s for s in skill_weights if s.casefold() in have]
+    missing = sorted((s for s in skill_weights if s.casefold() not in have), key=lambda s: -skill_weights[s])
+    if skill_weights:
+        components["skills"] = 100 * sum(skill_weights[s] for s in matched) / sum(skill_weights.values())
+        required_total = sum(1 for w in skill_weights.values() if w == 1.0)
+        required_hit = sum(1 for s in matched if skill_weights[s] == 1.0)
+        explanation.append(
+            f"Skills: {len(matched)} of {len(skill_weights)} job skills"
+            + (f" ({required_hit} of {required_total} required)" if required_total else "")
+            + (f"; missing {', '.join(missing[:5])}" if missing else "")
+        )
+
+    if job.min_years_experience:
+        years, shown = _relevant_years(job, candidate)
+        components["experience"] = 100 * min(1.0, years / job.min_years_experience)
+        explanation.append(f"Experience: {shown} against {job.min_years_experience:g} required")
+
+    required_rank = DEGREE_RANK[job.education_level]
+    if required_rank:
+        shortfall = required_rank - DEGREE_RANK[candidate.education_level]
+        components["education"] = 100.0 if shortfall <= 0 else 50.0 if shortfall == 1 else 0.0
+        explanation.append(f"Education: {candidate.education_level} against {job.education_level} required")
+
+    if similarity is None:
+        similarity = tfidf_cosine(job.text, [candidate.resume_text], taxonomy)[0]
+    components["text_similarity"] = 100 * min(1.0, similarity / SIMILARITY_FOR_FULL_MARKS)
+    explanation.append(f"Text similarity: cosine {similarity:.2f} between resume and job description")
+
+    consistency = _career_consistency(job, candidate.positions)
+    if consistency is not None:
+        components["career_consistency"], detail = consistency
+        explanation.append(f"Career consistency: {detail}")
+
+    if candidate.interview_score is not None:
+        components["interview"] = max(0.0, min(100.0, candidate.interview_score))
+        explanation.append(f"Interview: {components['interview']:g}/100")
+
+    effective = weights.effective(components)
+    total = sum(components[name] * w for name, w in effective.items())
+    return MatchScore(
+        total=round(total, 1),
+        breakdown={name: round(value, 1) for name, value in components.items()},
+        weights={name: round(w, 4) for name, w in effective.items()},
+        matched_skills=matched,
+        missing_skills=missing,
+        explanation=explanation,
+    )
+
+
+def recommendation_line(score: MatchScore, required_skills: Iterable[str] = ()) -> str:
+    required = set(required_skills)
+    missing_required = [s for s in score.missing_skills if s in required][:3]
+    if score.total >= 80:
+        return "Strong match - consider for interview"
+    if score.total >= 65:
+        suffix = f"; probe {', '.join(missing_required)}" if missing_required else ""
+        return f"Good match - worth a screening call{suffix}"
+    if score.total >= 50:
+        gaps = missing_required or score.missing_skills[:3]
+        return "Partial match" + (f" - missing {', '.join(gaps)}" if gaps else " - review manually")
+    return "Weak match - not recommended for this role"
+
+
+def rank_candidates(
+    job: JobProfile,
+    candidates: Sequence[CandidateProfile],
+    weights: MatchWeights = MatchWeights(),
+    taxonomy: SkillTaxonomy | None = None,
+) -> list[RankedCandidate]:
+    """Candidates best first, with competition ranks (1, 2, 2, 4) and percentiles."""
+    taxonomy = taxonomy or default_taxonomy()
+    similarities = tfidf_cosine(job.text, [c.resume_text for c in candidates], taxonomy)
+    scored = [
+        (candidate, score_candidate(job, candidate, weights, similarity=sim, taxonomy=taxonomy))
+        for candidate, sim in zip(candidates, similarities, strict=True)
+    ]
+    scored.sort(key=lambda item: (-item[1].total, str(item[0].candidate_id)))
+    totals = sorted(score.total for _, score in scored)
+    required = [taxonomy.normalize(s) for s in job.required_skills]
+    ranked = []
+    for position, (candidate, score) in enumerate(scored):
+        better = sum(1 for _, other in scored[:position] if other.total > score.total)
+        lower = bisect.bisect_left(totals, score.total)
+        percentile = 100.0 if len(scored) == 1 else round(100 * lower / (len(scored) - 1), 1)
+        ranked.append(
+            RankedCandidate(candidate.candidate_id, score, better + 1, percentile, recommendation_line(score, required))
+        )
+    return ranked
+
+
+def recommend_jobs(
+    candidate: CandidateProfile,
+    jobs: Sequence[JobProfile],
+    limit: int = 10,
+    weights: MatchWeights = MatchWeights(),
+    taxonomy: SkillTaxonomy | None = None,
+) -> list[JobRecommendation]:
+    """The jobs that fit a candidate best. The interview score is left out: it belongs to one job's process."""
+    taxonomy = taxonomy or default_taxonomy()
+    profile = CandidateProfile(
+        candidate.candidate_id, candidate.resume_text, candidate.skills, candidate.years_experience,
+        candidate.education_level, candidate.positions, None,
+    )
+    similarities = tfidf_cosine(candidate.resume_text, [job.text for job in jobs], taxonomy)
+    scored = [
+        (job, score_candidate(job, profile, weights, similarity=sim, taxonomy=taxonomy))
+        for job, sim in zip(jobs, similarities, strict=True)
+    ]
+    scored.sort(key=lambda item: (-item[1].total, str(item[0].job_id)))
+    return [JobRecommendation(job.job_id, score, index + 1) for index, (job, score) in enumerate(scored[:limit])]
