@@ -12,6 +12,7 @@ import pytest
 
 from candidatex.speech.audio import decode_audio_file
 from candidatex.speech.transcriber import Transcriber
+from speech_samples import FORMATS, INTRO
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +44,18 @@ async def transcriber() -> Transcriber:
     model = Transcriber(max_concurrent=2)
     await model.load()
     return model
+
+
+@pytest.fixture(scope="session")
+def recordings(espeak_wav, tmp_path_factory) -> dict[str, Path]:
+    """The same spoken sentence in every upload format a browser or phone produces."""
+    source = espeak_wav(INTRO)
+    folder = tmp_path_factory.mktemp("recordings")
+    out = {}
+    for ext, codec in FORMATS.items():
+        target = folder / f"answer.{ext}"
+        subprocess.run(
+            ["ffmpeg", "-loglevel", "error", "-y", "-i", str(source), *codec, str(target)], check=True
+        )
+        out[ext] = target
+    return out

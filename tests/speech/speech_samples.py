@@ -16,6 +16,15 @@ STORY = (
 )
 SECOND = "My greatest strength is patience when I teach new engineers."
 
+# ffmpeg codec options for every upload format a browser or phone produces.
+FORMATS = {
+    "wav": [],
+    "ogg": ["-c:a", "libopus"],
+    "webm": ["-c:a", "libopus"],
+    "mp3": ["-c:a", "libmp3lame"],
+    "m4a": ["-c:a", "aac"],
+}
+
 
 def _tokens(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower())

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,31 +14,7 @@ from candidatex.speech.audio import (
     pcm16_to_float32,
 )
 
-from speech_samples import INTRO
-
-FORMATS = {
-    "wav": [],
-    "ogg": ["-c:a", "libopus"],
-    "webm": ["-c:a", "libopus"],
-    "mp3": ["-c:a", "libmp3lame"],
-    "m4a": ["-c:a", "aac"],
-}
-
-
-@pytest.fixture(scope="session")
-def recordings(espeak_wav, tmp_path_factory) -> dict[str, Path]:
-    """The same spoken sentence in every upload format a browser or phone produces."""
-    source = espeak_wav(INTRO)
-    folder = tmp_path_factory.mktemp("recordings")
-    out = {}
-    for ext, codec in FORMATS.items():
-        target = folder / f"answer.{ext}"
-        subprocess.run(
-            ["ffmpeg", "-loglevel", "error", "-y", "-i", str(source), *codec, str(target)], check=True
-        )
-        out[ext] = target
-    return out
-
+from speech_samples import FORMATS
 
 @pytest.mark.parametrize("ext", FORMATS)
 def test_every_upload_format_decodes_to_16k_mono_of_the_same_length(recordings, ext):
