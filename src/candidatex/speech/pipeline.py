@@ -110,6 +110,7 @@ class VoiceAnswerPipeline:
         self._events: asyncio.Queue[PipelineEvent | _Close] = asyncio.Queue(max_buffered_events)
         self._answer = _Answer()
         self._worker: asyncio.Task[None] | None = None
+        self._unclaimed_final: asyncio.Future[FinalTranscript | None] | None = None
         self._closed = False
 
     # -- input ---------------------------------------------------------------------------------
@@ -127,12 +128,16 @@ class VoiceAnswerPipeline:
         self._push(samples)
 
     async def finish(self) -> FinalTranscript | None:
-        """The speaker said "done": end the answer in progress and return its final transcript
-        (also published on `events()`). None when nothing was said."""
-        done: asyncio.Future[FinalTranscript | None] | None = None
+        """The speaker said "done": end the answer in progress and return its final transcript.
+
+        If silence had already ended the answer, its final is returned instead (once: a second
+        `finish` with nothing said in between returns None). None when nothing was said. Finals are
+        also published on `events()`.
+        """
         for event in self._segmenter.finish():
-            done = self._schedule(event)
-        return await done if done is not None else None
+            self._schedule(event)
+        unclaimed, self._unclaimed_final = self._unclaimed_final, None
+        return await unclaimed if unclaimed is not None else None
 
     def _push(self, samples: np.ndarray) -> None:
         if self._closed:
@@ -140,9 +145,8 @@ class VoiceAnswerPipeline:
         for event in self._segmenter.push(samples):
             self._schedule(event)
 
-    def _schedule(self, event: SegmenterEvent) -> asyncio.Future[FinalTranscript | None] | None:
+    def _schedule(self, event: SegmenterEvent) -> None:
         self._ensure_worker()
-        done: asyncio.Future[FinalTranscript | None] | None = None
         match event:
             case SpeechStarted(answer_index=index):
                 self._publish(SpeechStartedEvent(answer_index=index))
@@ -153,8 +157,8 @@ class VoiceAnswerPipeline:
             case AnswerEnded():
                 done = asyncio.get_running_loop().create_future()
                 self._work.append((event, done))
+                self._unclaimed_final = done
         self._wake.set()
-        return done
 
     # -- output --------------------------------------------------------------------------------
 

@@ -45,6 +45,8 @@ class SegmenterSettings:
     min_level_db: float = -50.0
     """Frames quieter than this (dBFS) are never speech, however quiet the room."""
     floor_rise_db_per_s: float = 3.0
+    initial_floor_db: float = -60.0
+    """Assume a quiet room at first, so an answer that starts with the stream is heard at once."""
     max_flatness: float = 0.4
 
 
@@ -103,7 +105,7 @@ class SpeechSegmenter:
         self._onset = deque[bool](maxlen=_frames(s.onset_window_ms))
         self._pre_roll = deque[np.ndarray](maxlen=max(_frames(s.pre_roll_ms), self._onset.maxlen or 1))
         self._remainder = np.zeros(0, dtype=np.float32)
-        self._floor_db: float | None = None
+        self._floor_db = s.initial_floor_db
         self._floor_rise_per_frame = s.floor_rise_db_per_s * FRAME_MS / 1000
         self._answer_index = -1
         self._in_answer = False
@@ -145,8 +147,7 @@ class SpeechSegmenter:
 
     def _classify(self, frame: np.ndarray) -> tuple[float, bool]:
         energy_db = max(10.0 * float(np.log10(np.mean(frame * frame) + 1e-10)), _SILENT_DB)
-        floor = energy_db if self._floor_db is None else self._floor_db + self._floor_rise_per_frame
-        self._floor_db = min(energy_db, floor)
+        self._floor_db = min(energy_db, self._floor_db + self._floor_rise_per_frame)
         s = self.settings
         loud = energy_db > max(self._floor_db + s.threshold_db, s.min_level_db)
         return energy_db, loud and spectral_flatness(frame) < s.max_flatness

@@ -64,10 +64,11 @@ async def _read_client(pipeline: VoiceAnswerPipeline, receive: Receive, send: Se
                 continue
             sample_rate = rate
             await send({"type": "ready", "sample_rate": rate, "channels": channels})
-        elif kind in ("done", "stop"):
+        elif kind == "done":
             if await pipeline.finish() is None:
                 await send(_error("no_speech", "no speech was heard in this answer"))
-            if kind == "stop":
-                return
+        elif kind == "stop":
+            await pipeline.finish()
+            return
         else:
             await send(_error("bad_message", f"unknown message type {kind!r}"))
