@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
 from collections.abc import AsyncIterator
 from typing import Literal
@@ -111,6 +112,7 @@ class VoiceAnswerPipeline:
         self._answer = _Answer()
         self._worker: asyncio.Task[None] | None = None
         self._unclaimed_final: asyncio.Future[FinalTranscript | None] | None = None
+        self._next_partial_at = 0.0
         self._closed = False
 
     # -- input ---------------------------------------------------------------------------------
@@ -237,14 +239,20 @@ class VoiceAnswerPipeline:
             self._publish(PartialTranscript(answer_index=chunk.answer_index, text=self._answer.text))
 
     async def _transcribe_partial(self, partial: PartialAudio) -> None:
+        # Partials may take at most half of the worker's time, so a slow or busy machine still has
+        # the CPU free for the final transcript the moment the answer ends.
+        if time.monotonic() < self._next_partial_at:
+            return
         if not self._segmenter.is_current(partial.answer_index, partial.chunk_index):
             return
+        started = time.monotonic()
         transcript = await self.transcriber.transcribe(
             partial.audio,
             initial_prompt=self._prompt(),
             word_timestamps=False,
             beam_size=_PARTIAL_BEAM_SIZE,
         )
+        self._next_partial_at = time.monotonic() + (time.monotonic() - started)
         text = " ".join(t for t in (self._answer.text, transcript.text) if t)
         if text and self._segmenter.is_current(partial.answer_index, partial.chunk_index):
             self._publish(PartialTranscript(answer_index=partial.answer_index, text=text))
