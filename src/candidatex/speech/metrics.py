@@ -1,0 +1,91 @@
+"""Speaking metrics from word timestamps: pace, pauses, filler words, talk time."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from candidatex.speech.transcriber import Word
+
+# Single-word and two-word fillers. "like" and "so" are often real words; "like" is kept because
+# interview coaching counts it, "so" is left out because it starts most honest answers.
+SINGLE_FILLERS = frozenset(
+    {"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "mm", "like", "basically", "literally"}
+)
+DOUBLE_FILLERS = frozenset({("you", "know"), ("i", "mean"), ("sort", "of"), ("kind", "of")})
+
+DEFAULT_PAUSE_S = 0.6
+
+
+class SpeakingMetrics(BaseModel):
+    word_count: int
+    duration_s: float
+    talk_time_s: float
+    """Time spent speaking: from the first word to the last, minus the pauses."""
+    words_per_minute: float
+    """Words over the span from the first word to the last, pauses included (speech rate)."""
+    pause_count: int
+    """Gaps between consecutive words of at least `pause_threshold_s`."""
+    longest_pause_s: float
+    pause_threshold_s: float
+    filler_words: dict[str, int]
+    filler_rate: float
+    """Filler words per word spoken (0.05 = one in twenty)."""
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[^a-z']", "", text.lower())
+
+
+def count_fillers(tokens: Sequence[str]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    index = 0
+    while index < len(tokens):
+        pair = tuple(tokens[index : index + 2])
+        if len(pair) == 2 and pair in DOUBLE_FILLERS:
+            counts[" ".join(pair)] += 1
+            index += 2
+            continue
+        if tokens[index] in SINGLE_FILLERS:
+            counts[tokens[index]] += 1
+        index += 1
+    return counts
+
+
+def speaking_metrics(
+    words: Sequence[Word], duration_s: float, pause_threshold_s: float = DEFAULT_PAUSE_S
+) -> SpeakingMetrics:
+    """Metrics for one answer; `words` carry timestamps relative to the start of the answer."""
+    spoken = [w for w in words if _normalise(w.text)]
+    tokens = [_normalise(w.text) for w in spoken]
+    fillers = count_fillers(tokens)
+    if not spoken:
+        return SpeakingMetrics(
+            word_count=0,
+            duration_s=round(duration_s, 3),
+            talk_time_s=0.0,
+            words_per_minute=0.0,
+            pause_count=0,
+            longest_pause_s=0.0,
+            pause_threshold_s=pause_threshold_s,
+            filler_words={},
+            filler_rate=0.0,
+        )
+    gaps = [max(0.0, nxt.start - prev.end) for prev, nxt in zip(spoken, spoken[1:])]
+    pauses = [gap for gap in gaps if gap >= pause_threshold_s]
+    span = max(spoken[-1].end - spoken[0].start, 1e-3)
+    filler_total = sum(fillers.values())
+    return SpeakingMetrics(
+        word_count=len(spoken),
+        duration_s=round(duration_s, 3),
+        talk_time_s=round(max(span - sum(pauses), 0.0), 3),
+        words_per_minute=round(len(spoken) / span * 60.0, 1),
+        pause_count=len(pauses),
+        longest_pause_s=round(max(pauses, default=0.0), 3),
+        pause_threshold_s=pause_threshold_s,
+        filler_words=dict(fillers),
+        filler_rate=round(filler_total / len(spoken), 4),
+    )

@@ -1,0 +1,233 @@
+"""Streaming voice-activity segmentation: cuts a continuous 16 kHz stream into answers.
+
+Frames of 20 ms are classed as speech when they are louder than an adaptive noise floor and not
+noise-like (spectral flatness: white noise is flat, voiced speech is peaky). Inside an answer, a short
+pause closes a *chunk* that can be transcribed at once, so that when the answer ends only the last
+words are left to transcribe; a long pause (or an explicit finish) closes the answer.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from candidatex.speech.audio import SAMPLE_RATE
+
+FRAME_MS = 20
+FRAME_SAMPLES = SAMPLE_RATE * FRAME_MS // 1000
+_SILENT_DB = -100.0
+
+EndReason = Literal["silence", "done", "max_length"]
+
+
+@dataclass(frozen=True)
+class SegmenterSettings:
+    end_silence_ms: int = 1200
+    """Trailing silence that ends an answer."""
+    phrase_pause_ms: int = 250
+    """A pause inside an answer after which the words so far are transcribed for good."""
+    min_speech_ms: int = 300
+    """Less speech than this in an answer (a cough, a click) is not an answer."""
+    onset_window_ms: int = 200
+    onset_speech_ms: int = 100
+    """Speech must fill this much of the onset window before an answer starts."""
+    pre_roll_ms: int = 300
+    """Audio kept from before the detected onset, so that soft first syllables are not cut."""
+    partial_interval_ms: int = 1500
+    """New speech between two partial transcripts."""
+    max_chunk_ms: int = 20_000
+    max_answer_ms: int = 300_000
+    threshold_db: float = 12.0
+    """How far above the noise floor a frame must be to count as speech."""
+    min_level_db: float = -50.0
+    """Frames quieter than this (dBFS) are never speech, however quiet the room."""
+    floor_rise_db_per_s: float = 3.0
+    initial_floor_db: float = -60.0
+    """Assume a quiet room at first, so an answer that starts with the stream is heard at once."""
+    max_flatness: float = 0.4
+
+
+@dataclass(frozen=True)
+class SpeechStarted:
+    answer_index: int
+
+
+@dataclass(frozen=True)
+class ChunkAudio:
+    """Audio of a finished stretch of an answer; `offset_s` is from the start of the answer."""
+
+    answer_index: int
+    chunk_index: int
+    offset_s: float
+    audio: np.ndarray
+
+
+@dataclass(frozen=True)
+class PartialAudio:
+    """The chunk in progress so far, for a partial transcript."""
+
+    answer_index: int
+    chunk_index: int
+    audio: np.ndarray
+
+
+@dataclass(frozen=True)
+class AnswerEnded:
+    answer_index: int
+    reason: EndReason
+    duration_s: float
+    speech_s: float
+    enough_speech: bool
+    tail: ChunkAudio | None
+    """The last chunk, if it holds speech not yet handed out as a ChunkAudio."""
+
+
+SegmenterEvent = SpeechStarted | ChunkAudio | PartialAudio | AnswerEnded
+
+
+def _frames(ms: int) -> int:
+    return max(1, ms // FRAME_MS)
+
+
+def spectral_flatness(frame: np.ndarray) -> float:
+    power = np.abs(np.fft.rfft(frame * np.hanning(frame.size))) ** 2 + 1e-12
+    return float(np.exp(np.mean(np.log(power))) / np.mean(power))
+
+
+class SpeechSegmenter:
+    """Feed 16 kHz mono float32 chunks of any size with `push`; it returns the events they caused."""
+
+    def __init__(self, settings: SegmenterSettings | None = None) -> None:
+        self.settings = s = settings or SegmenterSettings()
+        self._onset = deque[bool](maxlen=_frames(s.onset_window_ms))
+        self._pre_roll = deque[np.ndarray](maxlen=max(_frames(s.pre_roll_ms), self._onset.maxlen or 1))
+        self._remainder = np.zeros(0, dtype=np.float32)
+        self._floor_db = s.initial_floor_db
+        self._floor_rise_per_frame = s.floor_rise_db_per_s * FRAME_MS / 1000
+        self._answer_index = -1
+        self._in_answer = False
+        self._reset_answer()
+
+    @property
+    def in_answer(self) -> bool:
+        return self._in_answer
+
+    def is_current(self, answer_index: int, chunk_index: int) -> bool:
+        """Whether that chunk is still the one being recorded (not yet cut or ended)."""
+        return self._in_answer and (answer_index, chunk_index) == (self._answer_index, self._chunk_index)
+
+    def _reset_answer(self) -> None:
+        self._chunk: list[np.ndarray] = []
+        self._chunk_energy: list[float] = []
+        self._chunk_index = 0
+        self._chunk_start = 0
+        self._chunk_has_speech = False
+        self._answer_frames = 0
+        self._speech_frames = 0
+        self._silence_run = 0
+        self._since_partial = 0
+
+    def push(self, samples: np.ndarray) -> list[SegmenterEvent]:
+        data = np.concatenate([self._remainder, np.asarray(samples, dtype=np.float32).reshape(-1)])
+        usable = data.size - data.size % FRAME_SAMPLES
+        self._remainder = data[usable:]
+        events: list[SegmenterEvent] = []
+        for frame in data[:usable].reshape(-1, FRAME_SAMPLES):
+            self._process(frame.copy(), events)
+        return events
+
+    def finish(self) -> list[SegmenterEvent]:
+        """The speaker says they are done: close the answer in progress, if any."""
+        if not self._in_answer:
+            return []
+        return [self._end_answer("done")]
+
+    def _classify(self, frame: np.ndarray) -> tuple[float, bool]:
+        energy_db = max(10.0 * float(np.log10(np.mean(frame * frame) + 1e-10)), _SILENT_DB)
+        self._floor_db = min(energy_db, self._floor_db + self._floor_rise_per_frame)
+        s = self.settings
+        loud = energy_db > max(self._floor_db + s.threshold_db, s.min_level_db)
+        return energy_db, loud and spectral_flatness(frame) < s.max_flatness
+
+    def _process(self, frame: np.ndarray, events: list[SegmenterEvent]) -> None:
+        energy_db, is_speech = self._classify(frame)
+        s = self.settings
+        if not self._in_answer:
+            self._pre_roll.append(frame)
+            self._onset.append(is_speech)
+            if sum(self._onset) >= _frames(s.onset_speech_ms):
+                self._start_answer(events)
+            return
+        self._chunk.append(frame)
+        self._chunk_energy.append(energy_db)
+        self._answer_frames += 1
+        if is_speech:
+            self._speech_frames += 1
+            self._silence_run = 0
+            self._chunk_has_speech = True
+        else:
+            self._silence_run += 1
+        if self._silence_run < _frames(s.phrase_pause_ms):
+            self._since_partial += 1
+
+        if self._silence_run >= _frames(s.end_silence_ms):
+            events.append(self._end_answer("silence"))
+        elif self._answer_frames >= _frames(s.max_answer_ms):
+            events.append(self._end_answer("max_length"))
+        elif self._silence_run == _frames(s.phrase_pause_ms) and self._chunk_has_speech:
+            events.append(self._cut_chunk(len(self._chunk)))
+        elif len(self._chunk) >= _frames(s.max_chunk_ms):
+            # No pause for a long time: cut at the quietest moment of the last second.
+            recent = self._chunk_energy[-_frames(1000) :]
+            cut = len(self._chunk) - len(recent) + int(np.argmin(recent)) + 1
+            events.append(self._cut_chunk(cut))
+        elif self._since_partial >= _frames(s.partial_interval_ms) and self._chunk_has_speech:
+            self._since_partial = 0
+            events.append(PartialAudio(self._answer_index, self._chunk_index, np.concatenate(self._chunk)))
+
+    def _start_answer(self, events: list[SegmenterEvent]) -> None:
+        self._in_answer = True
+        self._answer_index += 1
+        self._reset_answer()
+        self._chunk = list(self._pre_roll)
+        self._chunk_energy = [_SILENT_DB] * len(self._chunk)
+        self._answer_frames = len(self._chunk)
+        self._speech_frames = sum(self._onset)
+        self._chunk_has_speech = True
+        self._pre_roll.clear()
+        self._onset.clear()
+        events.append(SpeechStarted(self._answer_index))
+
+    def _cut_chunk(self, frame_count: int) -> ChunkAudio:
+        chunk = ChunkAudio(
+            answer_index=self._answer_index,
+            chunk_index=self._chunk_index,
+            offset_s=self._chunk_start * FRAME_MS / 1000,
+            audio=np.concatenate(self._chunk[:frame_count]),
+        )
+        self._chunk = self._chunk[frame_count:]
+        self._chunk_energy = self._chunk_energy[frame_count:]
+        self._chunk_start += frame_count
+        self._chunk_index += 1
+        self._chunk_has_speech = False
+        self._since_partial = 0
+        return chunk
+
+    def _end_answer(self, reason: EndReason) -> AnswerEnded:
+        s = self.settings
+        tail = self._cut_chunk(len(self._chunk)) if self._chunk and self._chunk_has_speech else None
+        speech_s = self._speech_frames * FRAME_MS / 1000
+        ended = AnswerEnded(
+            answer_index=self._answer_index,
+            reason=reason,
+            duration_s=(self._answer_frames - self._silence_run) * FRAME_MS / 1000,
+            speech_s=speech_s,
+            enough_speech=speech_s * 1000 >= s.min_speech_ms,
+            tail=tail,
+        )
+        self._in_answer = False
+        self._reset_answer()
+        return ended

@@ -1,0 +1,74 @@
+"""The audio-stream protocol for native mobile clients (see protocol.md), independent of the web
+framework: the WebSocket handler passes in how to receive one message and how to send JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from candidatex.speech.audio import AudioError
+from candidatex.speech.pipeline import VoiceAnswerPipeline
+
+Receive = Callable[[], Awaitable[str | bytes | None]]
+"""Next client message: text, binary, or None once the client has gone."""
+SendJson = Callable[[dict[str, Any]], Awaitable[None]]
+
+SUPPORTED_RATES = frozenset({8_000, 16_000, 24_000, 32_000, 44_100, 48_000})
+
+
+def _error(code: str, message: str) -> dict[str, Any]:
+    return {"type": "error", "code": code, "message": message}
+
+
+async def serve_audio_stream(pipeline: VoiceAnswerPipeline, receive: Receive, send: SendJson) -> None:
+    """Run one client's stream to its end: `stop` from the client or a disconnect."""
+    forwarder = asyncio.create_task(_forward_events(pipeline, send))
+    try:
+        await _read_client(pipeline, receive, send)
+    finally:
+        await pipeline.aclose()
+        await forwarder
+
+
+async def _forward_events(pipeline: VoiceAnswerPipeline, send: SendJson) -> None:
+    async for event in pipeline.events():
+        await send(event.model_dump(mode="json"))
+
+
+async def _read_client(pipeline: VoiceAnswerPipeline, receive: Receive, send: SendJson) -> None:
+    sample_rate: int | None = None
+    channels = 1
+    while (message := await receive()) is not None:
+        if isinstance(message, bytes):
+            if sample_rate is None:
+                await send(_error("not_started", 'send {"type": "start"} before audio'))
+                continue
+            try:
+                pipeline.feed(message, sample_rate, channels)
+            except AudioError as exc:
+                await send(_error(exc.code, exc.message))
+            continue
+        try:
+            command = json.loads(message)
+            kind = command["type"]
+        except (ValueError, KeyError, TypeError):
+            await send(_error("bad_message", "text messages must be JSON objects with a type"))
+            continue
+        if kind == "start":
+            rate = command.get("sample_rate", 16_000)
+            channels = command.get("channels", 1)
+            if command.get("format", "pcm16") != "pcm16" or rate not in SUPPORTED_RATES or channels not in (1, 2):
+                await send(_error("bad_format", "audio must be pcm16, mono or stereo, at a common rate"))
+                continue
+            sample_rate = rate
+            await send({"type": "ready", "sample_rate": rate, "channels": channels})
+        elif kind == "done":
+            if await pipeline.finish() is None:
+                await send(_error("no_speech", "no speech was heard in this answer"))
+        elif kind == "stop":
+            await pipeline.finish()
+            return
+        else:
+            await send(_error("bad_message", f"unknown message type {kind!r}"))

@@ -1,0 +1,61 @@
+"""Real speech for the speech tests: sentences spoken by espeak-ng, one shared real model."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from candidatex.speech.audio import decode_audio_file
+from candidatex.speech.transcriber import Transcriber
+from speech_samples import FORMATS, INTRO
+
+
+@pytest.fixture(scope="session")
+def espeak_wav(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """Synthesise a sentence to a WAV file (22.05 kHz mono PCM16, espeak-ng's own format)."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed: the speech tests need real synthesised speech")
+    folder = tmp_path_factory.mktemp("espeak")
+    cache: dict[str, Path] = {}
+
+    def synthesise(text: str) -> Path:
+        if text not in cache:
+            path = folder / f"utterance{len(cache)}.wav"
+            subprocess.run(["espeak-ng", "-s", "160", "-w", str(path), text], check=True)
+            cache[text] = path
+        return cache[text]
+
+    return synthesise
+
+
+@pytest.fixture(scope="session")
+def speech_16k(espeak_wav: Callable[[str], Path]) -> Callable[[str], np.ndarray]:
+    """A sentence as 16 kHz mono float32 samples."""
+    return lambda text: decode_audio_file(espeak_wav(text).read_bytes())
+
+
+@pytest.fixture(scope="session")
+async def transcriber() -> Transcriber:
+    model = Transcriber(max_concurrent=2)
+    await model.load()
+    return model
+
+
+@pytest.fixture(scope="session")
+def recordings(espeak_wav, tmp_path_factory) -> dict[str, Path]:
+    """The same spoken sentence in every upload format a browser or phone produces."""
+    source = espeak_wav(INTRO)
+    folder = tmp_path_factory.mktemp("recordings")
+    out = {}
+    for ext, codec in FORMATS.items():
+        target = folder / f"answer.{ext}"
+        subprocess.run(
+            ["ffmpeg", "-loglevel", "error", "-y", "-i", str(source), *codec, str(target)], check=True
+        )
+        out[ext] = target
+    return out

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from speech_samples import STORY
+
+from candidatex.speech.metrics import speaking_metrics
+from candidatex.speech.transcriber import Word
+
+
+def words_at(text: str, start: float = 0.0, step: float = 0.4, gaps: dict[int, float] | None = None) -> list[Word]:
+    """Words of `text` every `step` seconds; `gaps` adds extra silence before word i."""
+    out, t = [], start
+    for index, token in enumerate(text.split()):
+        t += (gaps or {}).get(index, 0.0)
+        out.append(Word(text=token, start=t, end=t + step * 0.8))
+        t += step
+    return out
+
+
+def test_pace_and_talk_time_of_an_even_speaker():
+    words = words_at("one two three four five six seven eight nine ten", step=0.4)
+    metrics = speaking_metrics(words, duration_s=4.5)
+    assert metrics.word_count == 10
+    assert 150 <= metrics.words_per_minute <= 160  # 10 words over 3.92 s
+    assert metrics.pause_count == 0 and metrics.longest_pause_s == 0
+    assert abs(metrics.talk_time_s - 3.92) < 0.01
+
+
+def test_long_gaps_count_as_pauses_and_leave_talk_time():
+    words = words_at("so I think the answer is yes", gaps={3: 1.5, 5: 0.7})
+    metrics = speaking_metrics(words, duration_s=6)
+    assert metrics.pause_count == 2
+    assert abs(metrics.longest_pause_s - 1.58) < 0.01
+    span = words[-1].end - words[0].start
+    assert abs(metrics.talk_time_s - (span - 1.58 - 0.78)) < 0.01
+
+
+def test_filler_words_are_counted_with_punctuation_and_case_ignored():
+    words = words_at("Um, I was, like, you know, leading the uh team. Like, basically um yes.")
+    metrics = speaking_metrics(words, duration_s=8)
+    assert metrics.filler_words == {"um": 2, "like": 2, "you know": 1, "uh": 1, "basically": 1}
+    assert abs(metrics.filler_rate - 7 / metrics.word_count) < 1e-3
+
+
+def test_no_words_means_zero_metrics():
+    metrics = speaking_metrics([], duration_s=3)
+    assert metrics.word_count == 0 and metrics.words_per_minute == 0 and metrics.filler_words == {}
+
+
+async def test_metrics_of_real_speech_are_plausible(transcriber, speech_16k):
+    transcript = await transcriber.transcribe(speech_16k(STORY))
+    metrics = speaking_metrics(transcript.words, transcript.duration_s)
+    assert 110 <= metrics.words_per_minute <= 230  # espeak-ng speaks at 160 words per minute here
+    assert metrics.talk_time_s <= transcript.duration_s
+    assert metrics.filler_words == {}

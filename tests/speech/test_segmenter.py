@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import numpy as np
+from speech_samples import INTRO, SECOND, STORY, silence, white_noise
+
+from candidatex.speech.segmenter import (
+    AnswerEnded,
+    ChunkAudio,
+    PartialAudio,
+    SegmenterSettings,
+    SpeechSegmenter,
+    SpeechStarted,
+)
+
+
+def run(segmenter: SpeechSegmenter, audio: np.ndarray, chunk: int = 320) -> list:
+    events = []
+    for start in range(0, audio.size, chunk):
+        events.extend(segmenter.push(audio[start : start + chunk]))
+    return events
+
+
+def of_type(events: list, kind: type) -> list:
+    return [e for e in events if isinstance(e, kind)]
+
+
+def test_an_answer_followed_by_silence_is_cut_into_chunks_and_ended(speech_16k):
+    speech = speech_16k(STORY)
+    events = run(SpeechSegmenter(), np.concatenate([silence(0.5), speech, silence(2)]))
+    assert isinstance(events[0], SpeechStarted)
+    ended = of_type(events, AnswerEnded)
+    assert len(ended) == 1 and ended[0].reason == "silence" and ended[0].enough_speech
+    assert abs(ended[0].duration_s - speech.size / 16_000) < 0.6
+    chunks = of_type(events, ChunkAudio)
+    assert len(chunks) >= 2  # sentence pauses let the first sentences be transcribed early
+    assert [c.chunk_index for c in chunks] == list(range(len(chunks)))
+    assert sum(c.audio.size for c in chunks) / 16_000 >= speech.size / 16_000 - 0.1
+    assert of_type(events, PartialAudio)
+
+
+def test_silence_and_steady_noise_start_no_answer():
+    for audio in (silence(4), white_noise(4), np.concatenate([silence(1), white_noise(3, level=0.3)])):
+        segmenter = SpeechSegmenter()
+        assert run(segmenter, audio) + segmenter.finish() == []
+
+
+def test_speech_is_found_over_background_noise(speech_16k):
+    speech = speech_16k(INTRO)
+    noisy = np.concatenate([silence(0.5), speech, silence(2)])
+    noisy += white_noise(noisy.size / 16_000, level=0.01)
+    ended = of_type(run(SpeechSegmenter(), noisy), AnswerEnded)
+    assert len(ended) == 1 and ended[0].enough_speech
+
+
+def test_finish_ends_an_answer_that_is_still_being_spoken(speech_16k):
+    segmenter = SpeechSegmenter(SegmenterSettings(phrase_pause_ms=1000))
+    run(segmenter, speech_16k(INTRO))
+    (ended,) = segmenter.finish()
+    assert ended.reason == "done" and ended.tail is not None
+    assert ended.tail.audio.size / 16_000 > 3
+
+
+def test_two_answers_in_one_stream_are_told_apart(speech_16k):
+    audio = np.concatenate([speech_16k(INTRO), silence(2), speech_16k(SECOND), silence(2)])
+    ended = of_type(run(SpeechSegmenter(), audio, chunk=960), AnswerEnded)
+    assert [e.answer_index for e in ended] == [0, 1]
+
+
+def test_a_click_is_not_an_answer():
+    click = np.concatenate([silence(1), np.sin(np.arange(2400) * 0.3).astype(np.float32) * 0.5, silence(2)])
+    ended = of_type(run(SpeechSegmenter(), click), AnswerEnded)
+    assert all(not e.enough_speech for e in ended)

@@ -1,0 +1,88 @@
+"""The streaming path: PCM16 chunks as a WebSocket or WebRTC handler would feed them."""
+
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+from speech_samples import INTRO, SECOND, STORY, silence, white_noise, word_overlap
+
+from candidatex.speech.audio import float32_to_pcm16
+from candidatex.speech.pipeline import FinalTranscript, PartialTranscript, VoiceAnswerPipeline
+
+
+async def stream(pipeline: VoiceAnswerPipeline, audio: np.ndarray, chunk_ms: int = 20) -> None:
+    """Feed 16 kHz audio in chunks, yielding to the loop between chunks like a socket would."""
+    step = 16 * chunk_ms
+    for start in range(0, audio.size, step):
+        pipeline.feed(float32_to_pcm16(audio[start : start + step]), 16_000)
+        await asyncio.sleep(0)
+
+
+async def events_until_closed(pipeline: VoiceAnswerPipeline, audio: np.ndarray) -> list:
+    """Stream the audio, then close the pipeline once its queued work is done; all events."""
+    received = asyncio.create_task(_collect(pipeline))
+    await stream(pipeline, audio)
+    await pipeline.aclose()
+    return await received
+
+
+async def _collect(pipeline: VoiceAnswerPipeline) -> list:
+    return [event async for event in pipeline.events()]
+
+
+def finals_of(events: list) -> list[FinalTranscript]:
+    return [e for e in events if isinstance(e, FinalTranscript)]
+
+
+async def test_an_answer_ended_by_silence_streams_partials_then_its_final(transcriber, speech_16k):
+    pipeline = VoiceAnswerPipeline(transcriber)
+    received = await events_until_closed(pipeline, np.concatenate([silence(0.5), speech_16k(STORY), silence(2)]))
+    assert received[0].type == "speech_started"
+    (final,) = finals_of(received)
+    assert final.ended_by == "silence"
+    assert word_overlap(STORY, final.text) >= 0.7, final.text
+    assert 110 <= final.metrics.words_per_minute <= 230
+    partials = [e for e in received if isinstance(e, PartialTranscript)]
+    assert partials and received.index(partials[0]) < received.index(final)
+    assert len(partials[0].text) < len(final.text)  # the text grew while the candidate spoke
+    starts = [w.start for w in final.words]
+    assert starts == sorted(starts) and starts[-1] < final.duration_s
+
+
+async def test_done_from_the_client_ends_the_answer_without_waiting_for_silence(transcriber, speech_16k):
+    pipeline = VoiceAnswerPipeline(transcriber)
+    await stream(pipeline, np.concatenate([silence(0.3), speech_16k(INTRO)]))
+    final = await pipeline.finish()
+    assert final is not None and final.ended_by == "done"
+    assert word_overlap(INTRO, final.text) >= 0.8, final.text
+    await pipeline.aclose()
+
+
+async def test_silence_and_noise_give_no_answer(transcriber):
+    for audio in (silence(4), white_noise(4), np.concatenate([silence(1), white_noise(3, level=0.3)])):
+        pipeline = VoiceAnswerPipeline(transcriber)
+        await stream(pipeline, audio)
+        assert await pipeline.finish() is None
+        await pipeline.aclose()
+
+
+async def test_two_answers_in_one_stream_give_two_finals(transcriber, speech_16k):
+    pipeline = VoiceAnswerPipeline(transcriber)
+    audio = np.concatenate([speech_16k(INTRO), silence(1.5), speech_16k(SECOND), silence(1.5)])
+    first, second = finals_of(await events_until_closed(pipeline, audio))
+    assert (first.answer_index, second.answer_index) == (0, 1)
+    assert word_overlap(INTRO, first.text) >= 0.8 and word_overlap(SECOND, second.text) >= 0.7
+    assert word_overlap(SECOND, first.text) < 0.4
+
+
+async def test_48k_stereo_input_is_resampled(transcriber, speech_16k):
+    speech = np.concatenate([speech_16k(SECOND), silence(0.2)])
+    up = np.interp(np.arange(speech.size * 3) / 3, np.arange(speech.size), speech).astype(np.float32)
+    stereo = float32_to_pcm16(np.repeat(up, 2))
+    pipeline = VoiceAnswerPipeline(transcriber)
+    for start in range(0, len(stereo), 3840):  # 20 ms of 48 kHz stereo PCM16
+        pipeline.feed(stereo[start : start + 3840], 48_000, channels=2)
+    final = await pipeline.finish()
+    assert final is not None and word_overlap(SECOND, final.text) >= 0.7, final.text
+    await pipeline.aclose()
