@@ -3,7 +3,7 @@
 import asyncio
 import subprocess
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,11 +136,13 @@ class Client:
         return pc
 
 
-async def wait_until(predicate, timeout: float = 20, what: str = "condition") -> None:  # type: ignore[no-untyped-def]
+async def wait_until(
+    predicate: Callable[[], object], timeout: float = 20, what: str = "condition", details: Callable[[], object] = str
+) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            raise AssertionError(f"timed out waiting for {what}: {details()}")
         await asyncio.sleep(0.05)
 
 

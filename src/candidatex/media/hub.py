@@ -85,11 +85,21 @@ def ice_candidate_from_json(candidate: dict[str, Any] | None) -> RTCIceCandidate
 
     if not candidate or not candidate.get("candidate"):
         return None
-    line = candidate["candidate"]
-    parsed = candidate_from_sdp(line.split(":", 1)[1] if line.startswith("candidate:") else line)
+    line = str(candidate["candidate"]).removeprefix("a=").removeprefix("candidate:")
+    fields = line.split()
+    # foundation component transport priority address port "typ" type
+    if len(fields) < 8 or fields[6] != "typ" or not fields[5].isdigit():
+        raise ValueError(f"not an ICE candidate: {candidate['candidate']!r}")
+    parsed = candidate_from_sdp(line)
     parsed.sdpMid = candidate.get("sdpMid")
     parsed.sdpMLineIndex = candidate.get("sdpMLineIndex")
     return parsed
+
+
+async def _accept_offer(pc: RTCPeerConnection, offer: RTCSessionDescription) -> None:
+    await pc.setRemoteDescription(offer)
+    if not any(transceiver.kind in ("audio", "video") for transceiver in pc.getTransceivers()):
+        raise MediaHubError("invalid_offer", "the offer has no audio or video")
 
 
 @dataclass
@@ -200,7 +210,7 @@ class MediaHub:
             peer = _Peer(participant_id, role, self._new_pc(session_id, participant_id, "subscribe"))
             room.subscribers[participant_id] = peer
             try:
-                await peer.pc.setRemoteDescription(offer)
+                await _accept_offer(peer.pc, offer)
                 feed = room.feeds[SOURCE_ROLE[role]]
                 for transceiver in peer.pc.getTransceivers():
                     if transceiver.kind in ("audio", "video"):
@@ -334,7 +344,7 @@ class MediaHub:
 
     @staticmethod
     async def _answer(pc: RTCPeerConnection, offer: RTCSessionDescription) -> RTCSessionDescription:
-        await pc.setRemoteDescription(offer)
+        await _accept_offer(pc, offer)
         await pc.setLocalDescription(await pc.createAnswer())
         return pc.localDescription
 

@@ -16,6 +16,8 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av.audio.frame import AudioFrame
 from av.video.frame import VideoFrame
 
+from candidatex.media.tracks import copy_frame
+
 VIDEO_TIME_BASE = Fraction(1, 90_000)
 RECORDING_SUFFIX = ".webm"
 
@@ -47,7 +49,7 @@ class SessionRecorder:
         streams = {"video": video_stream, "audio": audio_stream}
         self._writer = asyncio.create_task(self._write(container, streams), name=f"media:record:{self.path.name}")
         self._tasks = [
-            asyncio.create_task(self._read(kind, track), name=f"media:record-{kind}:{self.path.name}")
+            asyncio.create_task(self._read(track), name=f"media:record-{kind}:{self.path.name}")
             for kind, track in self._tracks.items()
         ]
 
@@ -62,7 +64,7 @@ class SessionRecorder:
             await self._writer
             self._writer = None
 
-    async def _read(self, kind: str, track: MediaStreamTrack) -> None:
+    async def _read(self, track: MediaStreamTrack) -> None:
         while True:
             try:
                 frame = await track.recv()
@@ -104,17 +106,10 @@ def _time_base(frame: AudioFrame | VideoFrame) -> Fraction:
 def _encode(
     container: av.container.OutputContainer, stream: av.stream.Stream, frame: AudioFrame | VideoFrame, pts: int
 ) -> None:
-    # The relay hands the same frame object to every subscriber (and to encoders running in other
-    # threads), so it is copied before its timestamp is changed.
-    if isinstance(frame, VideoFrame):
-        if not stream.codec_context.is_open:
-            stream.width, stream.height = frame.width, frame.height
-        copy = VideoFrame.from_ndarray(frame.to_ndarray(format="yuv420p"), format="yuv420p")
-    else:
-        copy = AudioFrame.from_ndarray(frame.to_ndarray(), format=frame.format.name, layout=frame.layout.name)
-        copy.sample_rate = frame.sample_rate
+    if isinstance(frame, VideoFrame) and not stream.codec_context.is_open:
+        stream.width, stream.height = frame.width, frame.height
+    copy = copy_frame(frame, pts)
     copy.time_base = _time_base(frame)
-    copy.pts = pts
     for packet in stream.encode(copy):
         container.mux(packet)
 
