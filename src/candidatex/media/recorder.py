@@ -1,0 +1,124 @@
+"""Records a session's audio and video to a WebM file, encoding off the event loop.
+
+aiortc's MediaRecorder encodes on the event loop; a 640x480 VP8 frame costs milliseconds there, which
+would delay every peer of the process. Here two reader tasks pull frames from the room's feed and hand
+them through a bounded queue to one writer that encodes and muxes in a worker thread. When the writer
+falls behind, video frames are dropped (counted); audio is kept unless the queue is full.
+"""
+
+import asyncio
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import av
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from av.audio.frame import AudioFrame
+from av.video.frame import VideoFrame
+
+from candidatex.media.tracks import copy_frame
+
+VIDEO_TIME_BASE = Fraction(1, 90_000)
+RECORDING_SUFFIX = ".webm"
+
+
+class SessionRecorder:
+    def __init__(self, path: Path, video: MediaStreamTrack, audio: MediaStreamTrack, queue_size: int = 64) -> None:
+        self.path = path
+        self._tracks = {"video": video, "audio": audio}
+        self._queue: asyncio.Queue[tuple[AudioFrame | VideoFrame, int] | None] = asyncio.Queue(queue_size)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._writer: asyncio.Task[None] | None = None
+        self._started_at: float | None = None
+        self.frames_written = 0
+        self.frames_dropped = 0
+
+    @property
+    def tasks(self) -> list[asyncio.Task[None]]:
+        return [*self._tasks, *([self._writer] if self._writer else [])]
+
+    def start(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        container = av.open(str(self.path), mode="w", format="webm")
+        video_stream = container.add_stream("libvpx", rate=30)
+        video_stream.pix_fmt = "yuv420p"
+        # Realtime settings: the recorder must keep up with a live camera on a small CPU.
+        video_stream.options = {"deadline": "realtime", "cpu-used": "8"}
+        video_stream.bit_rate = 1_000_000
+        audio_stream = container.add_stream("libopus", rate=48_000)
+        streams = {"video": video_stream, "audio": audio_stream}
+        self._writer = asyncio.create_task(self._write(container, streams), name=f"media:record:{self.path.name}")
+        self._tasks = [
+            asyncio.create_task(self._read(track), name=f"media:record-{kind}:{self.path.name}")
+            for kind, track in self._tracks.items()
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for track in self._tracks.values():
+            track.stop()
+        if self._writer is not None:
+            await self._queue.put(None)
+            await self._writer
+            self._writer = None
+
+    async def _read(self, track: MediaStreamTrack) -> None:
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            # Timestamps come from the wall clock so audio and video stay aligned even when the
+            # publisher reconnects and its RTP timestamps start over.
+            now = time.monotonic()
+            if self._started_at is None:
+                self._started_at = now
+            if self._queue.full():
+                self.frames_dropped += 1
+                continue
+            self._queue.put_nowait((frame, int((now - self._started_at) * _time_base(frame).denominator)))
+
+    async def _write(self, container: av.container.OutputContainer, streams: dict[str, av.stream.Stream]) -> None:
+        last_pts: dict[str, int] = {}
+        try:
+            while (item := await self._queue.get()) is not None:
+                frame, pts = item
+                kind = "video" if isinstance(frame, VideoFrame) else "audio"
+                # The file starts with the first picture: the WebM header needs the video size, and
+                # it is written with the first packet of any stream.
+                if kind == "audio" and "video" not in last_pts:
+                    continue
+                if pts <= last_pts.get(kind, -1):
+                    continue  # muxers refuse non-increasing timestamps
+                last_pts[kind] = pts
+                await asyncio.to_thread(_encode, container, streams[kind], frame, pts)
+                self.frames_written += 1
+        finally:
+            await asyncio.to_thread(_finish, container, streams.values())
+
+
+def _time_base(frame: AudioFrame | VideoFrame) -> Fraction:
+    return VIDEO_TIME_BASE if isinstance(frame, VideoFrame) else Fraction(1, frame.sample_rate)
+
+
+def _encode(
+    container: av.container.OutputContainer, stream: av.stream.Stream, frame: AudioFrame | VideoFrame, pts: int
+) -> None:
+    if isinstance(frame, VideoFrame) and not stream.codec_context.is_open:
+        stream.width, stream.height = frame.width, frame.height
+    copy = copy_frame(frame, pts)
+    copy.time_base = _time_base(frame)
+    for packet in stream.encode(copy):
+        container.mux(packet)
+
+
+def _finish(container: av.container.OutputContainer, streams: object) -> None:
+    try:
+        for stream in streams:  # type: ignore[attr-defined]
+            if stream.codec_context.is_open:
+                for packet in stream.encode(None):
+                    container.mux(packet)
+    finally:
+        container.close()
