@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from litestar import Controller, Request, delete, get, patch, post
+from litestar.params import Parameter
+from litestar.security.jwt import Token
+
+from candidatex.admin.schemas import AdminCreateUserIn, AdminUpdateUserIn, AuditLogOut, DashboardStats
+from candidatex.admin.service import AdminService
+from candidatex.audit.service import AuditService
+from candidatex.auth.guards import requires
+from candidatex.core.request import meta_of
+from candidatex.core.schemas import Envelope, Page, ok, page_of
+from candidatex.users.models import Role, User, UserStatus
+from candidatex.users.schemas import UserOut
+
+AuthedRequest = Request[User, Token, Any]
+PageNo = Parameter(ge=1, le=100_000, default=1)
+Limit = Parameter(ge=1, le=100, default=20)
+
+
+class AdminController(Controller):
+    path = "/admin"
+    tags = ["admin"]
+
+    @get("/users", guards=[requires("users:manage")])
+    async def list_users(self, admin_service: AdminService, q: str | None = Parameter(default=None, max_length=100),
+                         role: Role | None = None, status: UserStatus | None = None,
+                         page: int = PageNo, limit: int = Limit) -> Envelope[Page[UserOut]]:
+        users, total = await admin_service.list_users(q, role, status, page, limit)
+        return ok(page_of([UserOut.of(u) for u in users], total, page, limit))
+
+    @post("/users", guards=[requires("users:manage")], status_code=201)
+    async def create_user(self, request: AuthedRequest, data: AdminCreateUserIn,
+                          admin_service: AdminService) -> Envelope[UserOut]:
+        user = await admin_service.create_user(request.user, data.email, data.password, data.full_name, data.role,
+                                               meta_of(request))
+        return ok(UserOut.of(user), "User created")
+
+    @get("/users/{user_id:str}", guards=[requires("users:manage")])
+    async def get_user(self, user_id: str, admin_service: AdminService) -> Envelope[UserOut]:
+        return ok(UserOut.of(await admin_service.get_user(user_id)))
+
+    @patch("/users/{user_id:str}", guards=[requires("users:manage")])
+    async def update_user(self, request: AuthedRequest, user_id: str, data: AdminUpdateUserIn,
+                          admin_service: AdminService) -> Envelope[UserOut]:
+        user = await admin_service.update_user(request.user, user_id, data.role, data.status, meta_of(request))
+        return ok(UserOut.of(user), "User updated")
+
+    @delete("/users/{user_id:str}", guards=[requires("users:manage")], status_code=200)
+    async def deactivate_user(self, request: AuthedRequest, user_id: str, admin_service: AdminService) -> Envelope[UserOut]:
+        user = await admin_service.update_user(request.user, user_id, None, "deactivated", meta_of(request))
+        return ok(UserOut.of(user), "User deactivated")
+
+    @get("/audit-logs", guards=[requires("audit:read")])
+    async def audit_logs(self, audit_service: AuditService,
+                         actor_id: str | None = Parameter(default=None, max_length=64),
+                         action: str | None = Parameter(default=None, max_length=64),
+                         outcome: Literal["success", "failure", "denied"] | None = None,
+                         target_id: str | None = Parameter(default=None, max_length=64),
+                         since: datetime | None = None, until: datetime | None = None,
+                         page: int = PageNo, limit: int = Parameter(ge=1, le=200, default=50)) -> Envelope[Page[AuditLogOut]]:
+        entries, total = await audit_service.search(actor_id=actor_id, action=action, outcome=outcome,
+                                                    target_id=target_id, since=since, until=until, page=page, limit=limit)
+        return ok(page_of([AuditLogOut.of(e) for e in entries], total, page, limit))
+
+    @get("/dashboard/stats", guards=[requires("stats:read")])
+    async def dashboard_stats(self, admin_service: AdminService) -> Envelope[DashboardStats]:
+        return ok(DashboardStats(**await admin_service.stats()))

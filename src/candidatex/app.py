@@ -1,0 +1,165 @@
+"""create_app(settings) -> Litestar: the one place where plugins, stores, channels and domains are wired."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Request, Response
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+from litestar.config.cors import CORSConfig
+from litestar.exceptions import NotFoundException
+from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+
+from candidatex.admin.controller import AdminController
+from candidatex.admin.service import AdminService
+from candidatex.audit.service import AuditService
+from candidatex.auth.controller import AuthController
+from candidatex.auth.security import build_jwt_auth
+from candidatex.auth.service import AuthService
+from candidatex.auth.tokens import ACCESS_AUDIENCE, ALGORITHM, TokenService
+from candidatex.config import Settings
+from candidatex.core.deps import state_dependencies
+from candidatex.core.exceptions import EXCEPTION_HANDLERS, http_error_handler
+from candidatex.core.logging import configure_logging
+from candidatex.core.mailer import Mailer
+from candidatex.core.middleware import request_context_middleware
+from candidatex.db.client import connect
+from candidatex.health.controller import HealthController
+from candidatex.seed import banner, ensure_demo_accounts
+from candidatex.users.controller import MeController
+from candidatex.users.service import AccountService
+
+logger = logging.getLogger(__name__)
+FRONTEND_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+API_PREFIXES = ("/auth", "/users", "/admin", "/interview", "/live-interview", "/resume", "/jobs", "/applications",
+                "/matching", "/health", "/metrics", "/schema", "/media", "/voice")
+
+
+def _stores(redis: Any) -> dict[str, Store]:
+    names = ("rate_limit", "denylist", "cache", "live")
+    if redis is None:
+        return {name: MemoryStore() for name in names}
+    root = RedisStore(redis, namespace="candidatex")
+    return {name: root.with_namespace(name) for name in names}
+
+
+def _user_rate_limit_identifier(secret: str):  # noqa: ANN202
+    from litestar.security.jwt import Token
+
+    def identify(request: Request) -> str:
+        token = request.headers.get("authorization", "").partition(" ")[-1]
+        try:
+            return "user:" + Token.decode(token, secret, ALGORITHM, audience=ACCESS_AUDIENCE).sub
+        except Exception:  # noqa: BLE001 - an unusable token is limited by address instead
+            return "ip:" + get_remote_address(request)
+
+    return identify
+
+
+def _spa_fallback(request: Request, exc: NotFoundException) -> Response:
+    """Client-side routes (/dashboard, /interview/123/room) get the app's index.html; API misses stay JSON 404s."""
+    index = FRONTEND_DIST / "index.html"
+    wants_html = "text/html" in request.headers.get("accept", "")
+    if request.method == "GET" and wants_html and index.exists() and not request.url.path.startswith(API_PREFIXES):
+        return Response(index.read_bytes(), media_type="text/html")
+    return http_error_handler(request, exc)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    configure_logging(settings.log_level, settings.log_json)
+    redis = None
+    if settings.redis_url:
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=10)
+    stores = _stores(redis)
+    channels_backend = RedisChannelsPubSubBackend(redis=redis) if redis is not None else MemoryChannelsBackend(history=0)
+    channels = ChannelsPlugin(backend=channels_backend, arbitrary_channels_allowed=True, create_ws_route_handlers=False)
+    jwt_auth = build_jwt_auth(settings.secret_key, stores["denylist"])
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        database = await connect(settings)
+        state = app.state
+        state.database = database
+        state.audit_service = AuditService(settings.audit_retention_days)
+        state.tokens = TokenService(settings.secret_key, settings.access_token_expire_minutes,
+                                    settings.refresh_token_expire_days, stores["denylist"])
+        state.mailer = Mailer(settings)
+        state.auth_service = AuthService(settings, state.tokens, state.audit_service, state.mailer)
+        state.account_service = AccountService(state.auth_service, state.audit_service, settings.secret_key)
+        state.admin_service = AdminService(state.auth_service, state.audit_service)
+        if settings.seed_demo:
+            accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
+            banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
+            if banner_url:
+                print(banner(banner_url, accounts), flush=True)  # the run command's promise: URL and demo logins
+        logger.info("candidatex started", extra={"database": "url" if settings.mongodb_url else "embedded",
+                                                 "redis": bool(redis)})
+        try:
+            yield
+        finally:
+            await database.close()
+            if redis is not None:
+                await redis.aclose()
+
+    prometheus = PrometheusConfig(app_name="candidatex", group_path=True, exclude=["^/metrics", "^/health"])
+
+    class MetricsController(PrometheusController):
+        path = "/metrics"
+        opt = {"exclude_from_auth": True}
+        include_in_schema = False
+
+    route_handlers: list[Any] = [HealthController, MetricsController, AuthController, MeController, AdminController]
+    if FRONTEND_DIST.exists():
+        route_handlers.append(create_static_files_router(path="/", directories=[FRONTEND_DIST], html_mode=True,
+                                                         opt={"exclude_from_auth": True}, include_in_schema=False))
+
+    ip_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_per_minute), store="rate_limit",
+                               exclude=["^/health", "^/metrics", "^/assets"])
+
+    class UserRateLimit(ip_limit.middleware_class):  # type: ignore[name-defined,misc]
+        """Per-user budget on top of the per-address one; its own key prefix (the class name) in the store."""
+
+    user_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_user_per_minute), store="rate_limit",
+                                 exclude=["^/health", "^/metrics", "^/assets"],
+                                 identifier_for_request=_user_rate_limit_identifier(settings.secret_key),
+                                 check_throttle_handler=lambda request: "authorization" in request.headers,
+                                 middleware_class=UserRateLimit)
+
+    app = Litestar(
+        route_handlers=route_handlers,
+        lifespan=[lifespan],
+        plugins=[channels],
+        stores=stores,
+        on_app_init=[jwt_auth.on_app_init],
+        middleware=[request_context_middleware, prometheus.middleware, ip_limit.middleware, user_limit.middleware],
+        cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_headers=["Authorization", "Content-Type",
+                                                                                  "X-Request-ID"]),
+        exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: _spa_fallback},
+        openapi_config=OpenAPIConfig(title="CandidateX API", version="0.1.0", path="/schema",
+                                     render_plugins=[SwaggerRenderPlugin()]),
+        request_max_body_size=settings.max_request_bytes,
+        dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service"),
+        logging_config=None,  # our JSON logging (core/logging.py) stays in charge
+        debug=False,
+    )
+    app.state.settings = settings
+    app.state.redis = redis
+    app.state.channels = channels
+    return app

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from candidatex.audit.models import AuditLog
+from candidatex.core.timeutil import utcnow
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RequestMeta:
+    """Who is asking, from where: passed from controllers so services stay free of HTTP types."""
+
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+class AuditService:
+    def __init__(self, retention_days: int) -> None:
+        self.retention = timedelta(days=retention_days)
+
+    async def record(self, action: str, *, meta: RequestMeta | None = None, actor_id: str | None = None,
+                     actor_email: str | None = None, target_type: str | None = None, target_id: str | None = None,
+                     outcome: str = "success", details: dict[str, Any] | None = None) -> AuditLog:
+        now = utcnow()
+        entry = AuditLog(action=action, actor_id=actor_id, actor_email=actor_email, target_type=target_type,
+                         target_id=target_id, outcome=outcome, ip=meta.ip if meta else None,
+                         user_agent=(meta.user_agent or "")[:256] if meta else None, details=details or {},
+                         created_at=now, expires_at=now + self.retention)
+        await entry.insert()
+        logger.info("audit", extra={"action": action, "outcome": outcome, "actor_id": actor_id, "target_id": target_id})
+        return entry
+
+    async def search(self, *, actor_id: str | None = None, action: str | None = None, outcome: str | None = None,
+                     target_id: str | None = None, since: datetime | None = None, until: datetime | None = None,
+                     page: int = 1, limit: int = 50) -> tuple[list[AuditLog], int]:
+        query: dict[str, Any] = {}
+        if actor_id:
+            query["actor_id"] = actor_id
+        if action:
+            query["action"] = action
+        if outcome:
+            query["outcome"] = outcome
+        if target_id:
+            query["target_id"] = target_id
+        if since or until:
+            query["created_at"] = {k: v for k, v in (("$gte", since), ("$lte", until)) if v}
+        finder = AuditLog.find(query)
+        total = await finder.count()
+        items = await finder.sort(-AuditLog.created_at).skip((page - 1) * limit).limit(limit).to_list()
+        return items, total

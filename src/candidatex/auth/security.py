@@ -1,0 +1,54 @@
+"""Litestar's JWT auth, taught to read `?token=` on WebSockets (browsers cannot set headers there)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException
+from litestar.middleware import AuthenticationResult
+from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
+from litestar.stores.base import Store
+
+from candidatex.auth.tokens import ACCESS_AUDIENCE, ALGORITHM, TokenService
+from candidatex.users.models import User, UserStatus
+
+PUBLIC_PATHS = ["^/health", "^/metrics", "^/schema", "^/$", "^/assets", "^/static", "^/manifest", "^/sw.js",
+                "^/favicon", "^/icons"]
+
+
+class HeaderOrQueryTokenMiddleware(JWTAuthenticationMiddleware):
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+        if connection.scope["type"] == "websocket" and not connection.headers.get(self.auth_header):
+            token = connection.query_params.get("token")
+            if not token:
+                raise NotAuthorizedException("No token: pass ?token=<access token>")
+            return await self.authenticate_token(encoded_token=token, connection=connection)
+        return await super().authenticate_request(connection)
+
+
+async def retrieve_user(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
+    if not token.sub or len(token.sub) != 24:
+        return None
+    user = await User.get(token.sub)
+    if user is None or user.status != UserStatus.active:
+        return None
+    return user
+
+
+def build_jwt_auth(secret: str, denylist: Store) -> JWTAuth[User, Token]:
+    async def is_revoked(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+        tokens: TokenService = connection.app.state.tokens
+        return await tokens.is_revoked(token)
+
+    return JWTAuth[User, Token](
+        token_secret=secret,
+        algorithm=ALGORITHM,
+        retrieve_user_handler=retrieve_user,
+        revoked_token_handler=is_revoked,
+        accepted_audiences=[ACCESS_AUDIENCE],
+        require_claims=["exp", "sub", "jti"],
+        authentication_middleware_class=HeaderOrQueryTokenMiddleware,
+        exclude=PUBLIC_PATHS,
+        description="Access token from /auth/login or /auth/register",
+    )

@@ -1,0 +1,119 @@
+"""The `candidatex` command: serve, seed, create-admin, outbox, worker."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+from candidatex.config import Settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    os.environ.setdefault("PUBLIC_URL", f"http://{args.host}:{args.port}")
+    os.environ["CANDIDATEX_BANNER_URL"] = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
+    if args.workers > 1:
+        uvicorn.run("candidatex.asgi:app", host=args.host, port=args.port, workers=args.workers, log_config=None,
+                    proxy_headers=args.proxy_headers, ws_max_size=4 * 1024 * 1024)
+    else:
+        from candidatex.app import create_app
+
+        uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None, proxy_headers=args.proxy_headers,
+                    ws_max_size=4 * 1024 * 1024)
+    return 0
+
+
+async def _with_services(settings: Settings, action) -> object:  # noqa: ANN001
+    from candidatex.audit.service import AuditService
+    from candidatex.auth.service import AuthService
+    from candidatex.auth.tokens import TokenService
+    from candidatex.core.mailer import Mailer
+    from candidatex.db.client import connect
+    from litestar.stores.memory import MemoryStore
+
+    database = await connect(settings)
+    try:
+        audit = AuditService(settings.audit_retention_days)
+        tokens = TokenService(settings.secret_key, settings.access_token_expire_minutes,
+                              settings.refresh_token_expire_days, MemoryStore())
+        return await action(AuthService(settings, tokens, audit, Mailer(settings)))
+    finally:
+        await database.close()
+
+
+def _seed(_: argparse.Namespace) -> int:
+    from candidatex.seed import banner, ensure_demo_accounts
+
+    settings = Settings.from_env()
+    accounts = asyncio.run(_with_services(settings, lambda auth: ensure_demo_accounts(auth, settings.demo_password)))
+    print(banner(settings.public_url, accounts))  # type: ignore[arg-type]
+    return 0
+
+
+def _create_admin(args: argparse.Namespace) -> int:
+    from candidatex.core.errors import AppError
+    from candidatex.users.models import Role
+
+    settings = Settings.from_env()
+    password = args.password or os.environ.get("ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    try:
+        user = asyncio.run(_with_services(settings, lambda auth: auth.create_user(
+            args.email, password, args.name, Role.admin, email_verified=True)))
+    except AppError as error:
+        print(f"error: {error.message} {error.details or ''}", file=sys.stderr)
+        return 2
+    print(f"admin created: {user.email}")  # type: ignore[attr-defined]
+    return 0
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    """Prints stored emails: with no SMTP configured this is where reset and verification links are read."""
+    from candidatex.auth.models import OutboxEmail
+
+    async def show(_: object) -> list[OutboxEmail]:
+        query = OutboxEmail.find({"to": args.to.lower()} if args.to else {})
+        return await query.sort("-created_at").limit(args.limit).to_list()
+
+    for email in asyncio.run(_with_services(Settings.from_env(), show)):  # type: ignore[union-attr]
+        print(f"--- {email.created_at:%Y-%m-%d %H:%M} to {email.to} [{email.status}]\n{email.subject}\n\n{email.body}")
+    return 0
+
+
+def _worker(_: argparse.Namespace) -> int:
+    from candidatex.tasks.worker import run_worker
+
+    return asyncio.run(run_worker(Settings.from_env()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="candidatex", description="CandidateX interview platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the web server (data folder: $CANDIDATEX_DATA_DIR, default ./var)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="processes; >1 needs MONGODB_URL and REDIS_URL")
+    serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-For from a proxy")
+    serve.set_defaults(func=_serve)
+    sub.add_parser("seed", help="create the demo accounts").set_defaults(func=_seed)
+    admin = sub.add_parser("create-admin", help="create an administrator")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", default="Administrator")
+    admin.add_argument("--password", help="or ADMIN_PASSWORD, or asked for")
+    admin.set_defaults(func=_create_admin)
+    outbox = sub.add_parser("outbox", help="show stored emails (reset and verification links)")
+    outbox.add_argument("--to")
+    outbox.add_argument("--limit", type=int, default=10)
+    outbox.set_defaults(func=_outbox)
+    sub.add_parser("worker", help="run background tasks from the Redis queue").set_defaults(func=_worker)
+    args = parser.parse_args(argv)
+    if args.command == "serve" and args.workers > 1 and not (os.environ.get("MONGODB_URL") and os.environ.get("REDIS_URL")):
+        parser.error("--workers > 1 needs MONGODB_URL and REDIS_URL (the embedded database is single-process)")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

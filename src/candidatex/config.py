@@ -1,0 +1,122 @@
+"""Settings read from the environment; names follow the technical spec."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: str | None, default: list[str]) -> list[str]:
+    if value is None or value.strip() == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _persistent_secret(data_dir: Path) -> str:
+    """A generated signing key kept in the data folder, so tokens survive restarts of a dev install."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+@dataclass
+class Settings:
+    app_env: str = "development"
+    data_dir: Path = Path("var")
+    secret_key: str = ""
+    public_url: str = "http://127.0.0.1:8000"
+
+    mongodb_url: str | None = None
+    mongodb_db: str = "candidatex"
+    redis_url: str | None = None
+
+    access_token_expire_minutes: int = 15
+    refresh_token_expire_days: int = 7
+    login_max_attempts: int = 5
+    lockout_minutes: int = 15
+    password_reset_expire_minutes: int = 60
+    email_verify_expire_hours: int = 48
+
+    cors_origins: list[str] = field(default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"])
+    rate_limit_per_minute: int = 300
+    rate_limit_user_per_minute: int = 600
+    max_request_bytes: int = 12 * 1024 * 1024
+    audit_retention_days: int = 90
+
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "CandidateX <no-reply@candidatex.dev>"
+    smtp_tls: bool = True
+
+    demo_password: str = "Demo-Password-1!"
+    seed_demo: bool = True
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        e = os.environ if env is None else env
+        data_dir = Path(e.get("CANDIDATEX_DATA_DIR", "var"))
+        defaults = cls()
+        secret = e.get("SECRET_KEY") or ""
+        app_env = e.get("APP_ENV", defaults.app_env)
+        if not secret:
+            if app_env == "production":
+                raise ValueError("SECRET_KEY must be set when APP_ENV=production")
+            secret = _persistent_secret(data_dir)
+        if len(secret) < 32:
+            raise ValueError("SECRET_KEY must be at least 32 characters")
+        return cls(
+            app_env=app_env,
+            data_dir=data_dir,
+            secret_key=secret,
+            public_url=e.get("PUBLIC_URL", defaults.public_url).rstrip("/"),
+            mongodb_url=e.get("MONGODB_URL") or None,
+            mongodb_db=e.get("MONGODB_DB", defaults.mongodb_db),
+            redis_url=e.get("REDIS_URL") or None,
+            access_token_expire_minutes=int(e.get("ACCESS_TOKEN_EXPIRE_MINUTES", defaults.access_token_expire_minutes)),
+            refresh_token_expire_days=int(e.get("REFRESH_TOKEN_EXPIRE_DAYS", defaults.refresh_token_expire_days)),
+            login_max_attempts=int(e.get("LOGIN_MAX_ATTEMPTS", defaults.login_max_attempts)),
+            lockout_minutes=int(e.get("LOCKOUT_MINUTES", defaults.lockout_minutes)),
+            password_reset_expire_minutes=int(
+                e.get("PASSWORD_RESET_EXPIRE_MINUTES", defaults.password_reset_expire_minutes)
+            ),
+            email_verify_expire_hours=int(e.get("EMAIL_VERIFY_EXPIRE_HOURS", defaults.email_verify_expire_hours)),
+            cors_origins=_list(e.get("CORS_ORIGINS"), defaults.cors_origins),
+            rate_limit_per_minute=int(e.get("RATE_LIMIT_PER_MINUTE", defaults.rate_limit_per_minute)),
+            rate_limit_user_per_minute=int(e.get("RATE_LIMIT_USER_PER_MINUTE", defaults.rate_limit_user_per_minute)),
+            max_request_bytes=int(e.get("MAX_REQUEST_BYTES", defaults.max_request_bytes)),
+            audit_retention_days=int(e.get("AUDIT_RETENTION_DAYS", defaults.audit_retention_days)),
+            smtp_host=e.get("SMTP_HOST") or None,
+            smtp_port=int(e.get("SMTP_PORT", defaults.smtp_port)),
+            smtp_user=e.get("SMTP_USER") or None,
+            smtp_password=e.get("SMTP_PASSWORD") or None,
+            smtp_from=e.get("SMTP_FROM", defaults.smtp_from),
+            smtp_tls=_bool(e.get("SMTP_TLS"), defaults.smtp_tls),
+            demo_password=e.get("DEMO_PASSWORD", defaults.demo_password),
+            seed_demo=_bool(e.get("SEED_DEMO"), app_env != "production"),
+            log_level=e.get("LOG_LEVEL", defaults.log_level).upper(),
+            log_json=_bool(e.get("LOG_JSON"), defaults.log_json),
+        )
+
+    def __repr__(self) -> str:  # secrets never reach logs
+        return f"Settings(app_env={self.app_env!r}, data_dir={str(self.data_dir)!r}, mongodb={'url' if self.mongodb_url else 'embedded'}, redis={'url' if self.redis_url else 'memory'})"

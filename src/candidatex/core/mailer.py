@@ -1,0 +1,49 @@
+"""Outgoing email: stored in the outbox collection, sent over SMTP when it is configured."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from candidatex.auth.models import OutboxEmail
+from candidatex.config import Settings
+from candidatex.core.timeutil import utcnow
+
+logger = logging.getLogger(__name__)
+
+
+class Mailer:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    async def send(self, to: str, subject: str, body: str) -> OutboxEmail:
+        email = OutboxEmail(to=to, subject=subject, body=body)
+        await email.insert()
+        if not self.settings.smtp_host:
+            email.status = "stored"
+            await email.save()
+            # The body holds single-use links: it stays in the outbox (`candidatex outbox`), never in the log.
+            logger.info("email stored in outbox", extra={"email_id": str(email.id), "subject": subject})
+            return email
+        try:
+            await asyncio.to_thread(self._smtp_send, to, subject, body)
+            email.status, email.sent_at = "sent", utcnow()
+        except (OSError, smtplib.SMTPException) as exc:
+            email.status, email.error = "failed", type(exc).__name__
+            logger.warning("email delivery failed", extra={"email_id": str(email.id), "error": type(exc).__name__})
+        await email.save()
+        return email
+
+    def _smtp_send(self, to: str, subject: str, body: str) -> None:
+        s = self.settings
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = s.smtp_from, to, subject
+        message.set_content(body)
+        with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=10) as smtp:
+            if s.smtp_tls:
+                smtp.starttls()
+            if s.smtp_user:
+                smtp.login(s.smtp_user, s.smtp_password or "")
+            smtp.send_message(message)

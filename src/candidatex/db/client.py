@@ -1,0 +1,55 @@
+"""Database lifecycle: connect (or start the embedded server), register documents, create indexes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+from beanie import Document, init_beanie
+from pymongo import AsyncMongoClient
+
+from candidatex.config import Settings
+from candidatex.db.embedded import EmbeddedMongo
+from candidatex.db.registry import document_models
+
+
+@dataclass
+class Database:
+    client: AsyncMongoClient
+    name: str
+    embedded: EmbeddedMongo | None = None
+    models: list[type[Document]] = field(default_factory=list)
+
+    @property
+    def db(self):  # noqa: ANN201 - pymongo's AsyncDatabase
+        return self.client[self.name]
+
+    async def ping(self) -> float:
+        """Round-trip latency in milliseconds; raises when the server is unreachable."""
+        started = time.perf_counter()
+        await self.client.admin.command("ping")
+        return (time.perf_counter() - started) * 1000
+
+    async def close(self) -> None:
+        await self.client.close()
+        if self.embedded:
+            await asyncio.to_thread(self.embedded.stop)
+
+
+async def connect(settings: Settings) -> Database:
+    embedded = None
+    url = settings.mongodb_url
+    if not url:
+        embedded = EmbeddedMongo(settings.data_dir / "db")
+        url = await asyncio.to_thread(embedded.start)
+    client: AsyncMongoClient = AsyncMongoClient(url, serverSelectionTimeoutMS=5000, tz_aware=True, uuidRepresentation="standard")
+    models = document_models()
+    try:
+        await init_beanie(database=client[settings.mongodb_db], document_models=models)
+    except Exception:
+        await client.close()
+        if embedded:
+            embedded.stop()
+        raise
+    return Database(client=client, name=settings.mongodb_db, embedded=embedded, models=models)

@@ -1,0 +1,13 @@
+"""Every Beanie document the app stores; Beanie creates their indexes at start-up."""
+
+from __future__ import annotations
+
+from beanie import Document
+
+
+def document_models() -> list[type[Document]]:
+    from candidatex.audit.models import AuditLog
+    from candidatex.auth.models import ActionToken, OutboxEmail, RefreshTokenFamily
+    from candidatex.users.models import User
+
+    return [User, AuditLog, RefreshTokenFamily, ActionToken, OutboxEmail]

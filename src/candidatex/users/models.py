@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from beanie import Document, Indexed
+from pydantic import Field
+from pymongo import ASCENDING, IndexModel
+
+from candidatex.core.timeutil import utcnow
+
+
+class Role(StrEnum):
+    candidate = "candidate"
+    recruiter = "recruiter"
+    admin = "admin"
+
+
+class UserStatus(StrEnum):
+    active = "active"
+    suspended = "suspended"
+    deactivated = "deactivated"
+    deleted = "deleted"
+
+
+class User(Document):
+    email: Indexed(str, unique=True)  # type: ignore[valid-type]
+    full_name: str
+    role: Role = Role.candidate
+    status: UserStatus = UserStatus.active
+    password_hash: str
+    email_verified: bool = False
+    phone: str | None = None
+    headline: str | None = None
+    location: str | None = None
+    # security state
+    failed_login_attempts: int = 0
+    locked_until: datetime | None = None
+    password_changed_at: datetime = Field(default_factory=utcnow)
+    totp_secret: str | None = None
+    totp_pending_secret: str | None = None
+    totp_enabled: bool = False
+    totp_last_step: int = 0
+    backup_code_hashes: list[str] = Field(default_factory=list)
+    last_login_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    class Settings:
+        name = "users"
+        indexes = [
+            IndexModel([("role", ASCENDING), ("status", ASCENDING)]),
+            IndexModel([("created_at", ASCENDING)]),
+        ]

@@ -1,0 +1,103 @@
+"""The signed-in user's own account: profile, password, second factor, sessions, erasure."""
+
+from __future__ import annotations
+
+from candidatex.audit.service import AuditService, RequestMeta
+from candidatex.auth import totp
+from candidatex.auth.models import RefreshTokenFamily
+from candidatex.auth.passwords import verify_password
+from candidatex.auth.service import AuthService
+from candidatex.core.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from candidatex.core.timeutil import utcnow
+from candidatex.users.models import User, UserStatus
+
+
+class AccountService:
+    def __init__(self, auth: AuthService, audit: AuditService, secret_key: str) -> None:
+        self.auth = auth
+        self.audit = audit
+        self.secret_key = secret_key
+
+    async def update_profile(self, user: User, changes: dict, meta: RequestMeta) -> User:
+        for key, value in changes.items():
+            setattr(user, key, value)
+        user.updated_at = utcnow()
+        await user.save()
+        await self.audit.record("user.update", meta=meta, actor_id=str(user.id), target_id=str(user.id),
+                                details={"fields": sorted(changes)})
+        return user
+
+    async def _require_password(self, user: User, password: str, meta: RequestMeta, action: str) -> None:
+        if not await verify_password(user.password_hash, password):
+            await self.audit.record(action, meta=meta, actor_id=str(user.id), outcome="failure",
+                                    details={"reason": "bad_password"})
+            raise Unauthorized("Your current password is incorrect", code="invalid_credentials")
+
+    async def change_password(self, user: User, current: str, new: str, meta: RequestMeta) -> None:
+        await self._require_password(user, current, meta, "user.change_password")
+        await self.auth.set_password(user, new)
+        await self.audit.record("user.change_password", meta=meta, actor_id=str(user.id), target_id=str(user.id))
+
+    async def start_two_factor(self, user: User, meta: RequestMeta) -> tuple[str, str, str]:
+        if user.totp_enabled:
+            raise Conflict("Two-factor authentication is already on", code="2fa_already_enabled")
+        secret = totp.new_secret()
+        user.totp_pending_secret = secret
+        await user.save()
+        uri = totp.provisioning_uri(secret, user.email)
+        await self.audit.record("user.2fa_setup", meta=meta, actor_id=str(user.id))
+        return secret, uri, totp.qr_data_url(uri)
+
+    async def enable_two_factor(self, user: User, code: str, meta: RequestMeta) -> list[str]:
+        if user.totp_enabled:
+            raise Conflict("Two-factor authentication is already on", code="2fa_already_enabled")
+        if not user.totp_pending_secret:
+            raise Conflict("Start the setup first", code="2fa_not_started")
+        step = totp.matching_step(user.totp_pending_secret, code, 0)
+        if step is None:
+            raise InvalidInput("The code does not match; check your authenticator's clock",
+                               code="invalid_2fa_code", details=[{"field": "code", "message": "does not match"}])
+        codes = totp.new_backup_codes()
+        user.totp_secret, user.totp_pending_secret = user.totp_pending_secret, None
+        user.totp_enabled, user.totp_last_step = True, step  # the enabling code cannot be replayed at login
+        user.backup_code_hashes = [totp.hash_backup_code(c, self.secret_key) for c in codes]
+        await user.save()
+        await self.audit.record("user.2fa_enable", meta=meta, actor_id=str(user.id), target_id=str(user.id))
+        return codes
+
+    async def disable_two_factor(self, user: User, password: str, code: str, meta: RequestMeta) -> None:
+        if not user.totp_enabled:
+            raise Conflict("Two-factor authentication is not on", code="2fa_not_enabled")
+        await self._require_password(user, password, meta, "user.2fa_disable")
+        await self.auth._check_second_factor(user, code, meta)  # noqa: SLF001 - same rule as at login
+        user.totp_enabled, user.totp_secret, user.backup_code_hashes = False, None, []
+        await user.save()
+        await self.audit.record("user.2fa_disable", meta=meta, actor_id=str(user.id), target_id=str(user.id))
+
+    async def sessions(self, user: User) -> list[RefreshTokenFamily]:
+        return await RefreshTokenFamily.find({"user_id": str(user.id), "revoked": False,
+                                              "expires_at": {"$gt": utcnow()}}).sort("-last_used_at").to_list()
+
+    async def revoke_session(self, user: User, session_id: str, meta: RequestMeta) -> None:
+        family = await RefreshTokenFamily.get(session_id) if len(session_id) == 24 else None
+        if not family or family.user_id != str(user.id):
+            raise NotFound("Session not found")
+        await self.auth.tokens.revoke_family(family, "revoked_by_user")
+        await self.audit.record("user.session_revoke", meta=meta, actor_id=str(user.id), target_type="session",
+                                target_id=session_id)
+
+    async def erase(self, user: User, password: str, meta: RequestMeta) -> None:
+        """Right to erasure: personal fields are wiped, sessions end, the account can no longer sign in."""
+        await self._require_password(user, password, meta, "user.erase")
+        await self.auth.tokens.revoke_all(str(user.id), "account_erased")
+        user_id = str(user.id)
+        user.email = f"erased-{user_id}@erased.invalid"
+        user.full_name = "Erased user"
+        user.phone = user.headline = user.location = None
+        user.password_hash = "!"  # matches no password
+        user.totp_secret = user.totp_pending_secret = None
+        user.totp_enabled, user.backup_code_hashes = False, []
+        user.status = UserStatus.deleted
+        user.updated_at = utcnow()
+        await user.save()
+        await self.audit.record("user.erase", meta=meta, actor_id=user_id, target_type="user", target_id=user_id)
