@@ -163,15 +163,18 @@ export function SelectField({
   );
 }
 
-export function Card({ title, actions, children, className, ...rest }: {
+export function Card({ title, actions, children, className, busy, ...rest }: {
   title?: ReactNode;
   actions?: ReactNode;
   children: ReactNode;
   className?: string;
+  /** Set while the card's data is being refreshed; tests wait on data-busy="false". */
+  busy?: boolean;
   "data-testid"?: string;
 }) {
   return (
-    <section className={cx("rounded-xl border border-slate-200 bg-white p-5 shadow-sm", className)} {...rest}>
+    <section className={cx("rounded-xl border border-slate-200 bg-white p-5 shadow-sm", className)}
+      aria-busy={busy || undefined} data-busy={busy === undefined ? undefined : String(busy)} {...rest}>
       {(title || actions) && (
         <header className="mb-4 flex flex-wrap items-center justify-between gap-2">
           {title && <h2 className="text-base font-semibold text-slate-900">{title}</h2>}

@@ -44,7 +44,7 @@ export function AuditLogPage() {
         </form>
       </Card>
       <ErrorMessage error={logs.error} />
-      <Card>
+      <Card busy={logs.isFetching} data-testid="audit-card">
         {logs.isLoading ? <Loading /> : (logs.data?.items.length ?? 0) === 0 ? <EmptyState title="No entries match these filters" /> : (
           <Table label="Audit log entries">
             <thead>

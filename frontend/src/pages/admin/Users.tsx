@@ -71,7 +71,7 @@ export function AdminUsersPage() {
         </form>
       </Card>
       <ErrorMessage error={users.error ?? rowError} />
-      <Card>
+      <Card busy={users.isFetching} data-testid="users-card">
         {users.isLoading ? <Loading /> : (users.data?.items.length ?? 0) === 0 ? <EmptyState title="No users match these filters" /> : (
           <Table label="Users">
             <thead>

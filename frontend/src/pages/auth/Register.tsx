@@ -6,7 +6,7 @@ import { ApiError } from "../../lib/errors";
 import type { Role } from "../../lib/types";
 import { AuthShell } from "./AuthShell";
 
-const PASSWORD_HINT = "At least 8 characters, with an upper-case letter, a lower-case letter, a digit and a symbol.";
+const PASSWORD_HINT = "At least 10 characters, with an upper-case letter, a lower-case letter, a digit and a symbol.";
 
 export function RegisterPage() {
   const { user, register } = useAuth();
@@ -43,7 +43,7 @@ export function RegisterPage() {
           onChange={update("full_name")} error={fieldError("full_name")} data-testid="register-name" />
         <TextField label="Email" type="email" name="email" autoComplete="email" required value={form.email}
           onChange={update("email")} error={fieldError("email")} data-testid="register-email" />
-        <TextField label="Password" type="password" name="password" autoComplete="new-password" required minLength={8}
+        <TextField label="Password" type="password" name="password" autoComplete="new-password" required minLength={10}
           hint={PASSWORD_HINT} value={form.password} onChange={update("password")} error={fieldError("password")}
           data-testid="register-password" />
         <SelectField label="I am a" name="role" value={form.role} onChange={update("role")} data-testid="register-role"
