@@ -52,7 +52,7 @@ export function fieldLabel(field: string): string {
 
 // Server text that reads like a stack trace or a route is not for people.
 function looksTechnical(message: string): boolean {
-  return /exception|traceback|validation failed for|\b(GET|POST|PUT|DELETE|PATCH) \/|internal server error|object has no attribute|NoneType/i.test(
+  return /exception|traceback|validation failed for|no file or directory|method not allowed|\b(GET|POST|PUT|DELETE|PATCH) \/|internal server error|object has no attribute|NoneType/i.test(
     message,
   );
 }

@@ -82,7 +82,7 @@ export function AdminUsersPage() {
             </tbody>
           </Table>
         )}
-        {users.data && <p className="mt-3 text-sm text-slate-600" data-testid="user-total">{users.data.total} users</p>}
+        {users.data && <p className="mt-3 text-sm text-slate-600" data-testid="user-total">{users.data.total} {users.data.total === 1 ? "user" : "users"}</p>}
         {users.data && <Pagination page={users.data.page} pages={users.data.pages} onPage={setPage} />}
       </Card>
     </>
