@@ -1,0 +1,151 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { socketUrl } from "./api";
+
+export interface ChatMessage {
+  id: string;
+  sender: string;
+  senderRole?: string;
+  text: string;
+  at: string;
+  mine: boolean;
+}
+
+export interface Participant {
+  id: string;
+  name?: string;
+  role?: string;
+}
+
+type Direction = "publish" | "subscribe";
+
+async function gatheredOffer(pc: RTCPeerConnection): Promise<RTCSessionDescriptionInit> {
+  // The server peer (aiortc) takes one complete offer; wait for ICE gathering rather than trickling.
+  await pc.setLocalDescription(await pc.createOffer());
+  if (pc.iceGatheringState !== "complete") {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        if (pc.iceGatheringState === "complete") {
+          pc.removeEventListener("icegatheringstatechange", done);
+          resolve();
+        }
+      };
+      pc.addEventListener("icegatheringstatechange", done);
+      setTimeout(resolve, 3000);
+    });
+  }
+  return pc.localDescription!;
+}
+
+/**
+ * One participant in a live-interview room: signaling over the WebSocket, a publish peer for our
+ * camera and microphone (unless watching), a subscribe peer for everybody else's media, and chat.
+ */
+export function useLiveRoom(sessionId: string, { localStream, publish, userId }: { localStream: MediaStream | null; publish: boolean; userId?: string }) {
+  const [status, setStatus] = useState<"connecting" | "connected" | "ended" | "error">("connecting");
+  const [error, setError] = useState<string | null>(null);
+  const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
+  const [messages, setMessages] = useState<ChatMessage[]>([]);
+  const [participants, setParticipants] = useState<Participant[]>([]);
+  const socket = useRef<WebSocket | null>(null);
+  const peers = useRef<Partial<Record<Direction, RTCPeerConnection>>>({});
+  const pendingAnswers = useRef<Partial<Record<Direction, (sdp: RTCSessionDescriptionInit) => void>>>({});
+
+  const negotiate = useCallback(async (direction: Direction) => {
+    peers.current[direction]?.close();
+    const pc = new RTCPeerConnection();
+    peers.current[direction] = pc;
+    if (direction === "publish") {
+      localStream?.getTracks().forEach((track) => pc.addTrack(track, localStream));
+    } else {
+      pc.addTransceiver("video", { direction: "recvonly" });
+      pc.addTransceiver("audio", { direction: "recvonly" });
+      const incoming = new MediaStream();
+      pc.ontrack = (event) => {
+        incoming.addTrack(event.track);
+        setRemoteStream(new MediaStream(incoming.getTracks()));
+      };
+    }
+    const offer = await gatheredOffer(pc);
+    const answer = new Promise<RTCSessionDescriptionInit>((resolve) => {
+      pendingAnswers.current[direction] = resolve;
+    });
+    socket.current?.send(JSON.stringify({ type: "offer", direction, sdp: offer.sdp, sdp_type: offer.type }));
+    await pc.setRemoteDescription(await answer);
+  }, [localStream]);
+
+  useEffect(() => {
+    if (publish && !localStream) return;
+    const ws = new WebSocket(socketUrl(`/live-interview/${sessionId}`));
+    socket.current = ws;
+    let subscribing: Promise<void> = Promise.resolve();
+    const resubscribe = () => {
+      subscribing = subscribing.then(() => negotiate("subscribe")).catch(() => undefined);
+    };
+
+    ws.onopen = async () => {
+      ws.send(JSON.stringify({ type: "join" }));
+      setStatus("connected");
+      try {
+        if (publish) await negotiate("publish");
+        resubscribe();
+      } catch {
+        setError("We couldn't connect your camera and microphone to the interview. Check your connection and reload.");
+      }
+    };
+    ws.onmessage = (message) => {
+      const event = JSON.parse(String(message.data)) as Record<string, unknown>;
+      const type = String(event.type);
+      if (type === "answer") {
+        const direction = (event.direction as Direction) ?? (pendingAnswers.current.publish ? "publish" : "subscribe");
+        pendingAnswers.current[direction]?.({ type: "answer", sdp: String(event.sdp) });
+        delete pendingAnswers.current[direction];
+      } else if (type === "join") {
+        const who = { id: String(event.participant_id ?? event.user_id ?? ""), name: event.name as string | undefined, role: event.role as string | undefined };
+        setParticipants((current) => [...current.filter((person) => person.id !== who.id), who]);
+        // Someone new may be publishing: pick up their tracks.
+        if (who.id !== userId) resubscribe();
+      } else if (type === "leave") {
+        const id = String(event.participant_id ?? event.user_id ?? "");
+        setParticipants((current) => current.filter((person) => person.id !== id));
+      } else if (type === "participants" && Array.isArray(event.participants)) {
+        setParticipants(event.participants as Participant[]);
+      } else if (type === "message") {
+        const sender = String(event.sender_id ?? event.user_id ?? "");
+        setMessages((current) => [
+          ...current,
+          {
+            id: String(event.id ?? `${Date.now()}-${current.length}`),
+            sender: String(event.sender_name ?? event.name ?? (sender === userId ? "You" : "Participant")),
+            senderRole: event.sender_role as string | undefined,
+            text: String(event.text ?? ""),
+            at: String(event.at ?? event.timestamp ?? new Date().toISOString()),
+            mine: sender === userId,
+          },
+        ]);
+      } else if (type === "end") {
+        setStatus("ended");
+      } else if (type === "error") {
+        setError(String(event.message ?? "The interview connection reported a problem."));
+      }
+    };
+    ws.onclose = (closed) => {
+      setStatus((current) => (current === "ended" || closed.code === 1000 ? "ended" : "error"));
+      if (closed.code !== 1000 && closed.code !== 4000) setError("The connection to the interview was lost. Reload the page to rejoin.");
+    };
+    return () => {
+      ws.close(1000);
+      Object.values(peers.current).forEach((pc) => pc?.close());
+      peers.current = {};
+    };
+  }, [sessionId, publish, localStream, negotiate, userId]);
+
+  const sendMessage = useCallback((text: string) => {
+    socket.current?.send(JSON.stringify({ type: "message", text }));
+  }, []);
+
+  const end = useCallback(() => {
+    socket.current?.send(JSON.stringify({ type: "end" }));
+  }, []);
+
+  return { status, error, remoteStream, messages, participants, sendMessage, end };
+}

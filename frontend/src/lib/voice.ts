@@ -1,0 +1,156 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { socketUrl } from "./api";
+
+/** Where the browser streams microphone audio for a voice answer (speech/ protocol: 16 kHz mono PCM16). */
+export const voiceSocketPath = (sessionId: string) => `/interview/${sessionId}/audio`;
+
+const SAMPLE_RATE = 16000;
+
+// Runs on the audio thread: hands 16 kHz float samples to the page in ~100 ms batches.
+const CAPTURE_WORKLET = `
+class Capture extends AudioWorkletProcessor {
+  constructor() { super(); this.buffer = []; this.size = 0; }
+  process(inputs) {
+    const channel = inputs[0] && inputs[0][0];
+    if (channel) {
+      this.buffer.push(channel.slice());
+      this.size += channel.length;
+      if (this.size >= 1600) {
+        const out = new Float32Array(this.size);
+        let offset = 0;
+        for (const part of this.buffer) { out.set(part, offset); offset += part.length; }
+        this.port.postMessage(out, [out.buffer]);
+        this.buffer = []; this.size = 0;
+      }
+    }
+    return true;
+  }
+}
+registerProcessor("candidatex-capture", Capture);
+`;
+
+function toPcm16(samples: Float32Array): ArrayBuffer {
+  const pcm = new Int16Array(samples.length);
+  for (let index = 0; index < samples.length; index += 1) {
+    const clamped = Math.max(-1, Math.min(1, samples[index]));
+    pcm[index] = clamped < 0 ? clamped * 0x8000 : clamped * 0x7fff;
+  }
+  return pcm.buffer;
+}
+
+export type VoiceState = "idle" | "starting" | "recording" | "transcribing" | "error";
+
+export interface VoiceResult {
+  text: string;
+  metrics?: Record<string, number>;
+}
+
+/**
+ * Records an answer from the microphone, streams it to the server, and surfaces the
+ * partial transcript while the candidate speaks and the final one when they stop.
+ */
+export function useVoiceAnswer(sessionId: string, onFinal: (result: VoiceResult) => void) {
+  const [state, setState] = useState<VoiceState>("idle");
+  const [partial, setPartial] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const parts = useRef<{ socket?: WebSocket; context?: AudioContext; stream?: MediaStream }>({});
+  const finalHandler = useRef(onFinal);
+  finalHandler.current = onFinal;
+
+  const releaseAudio = useCallback(() => {
+    parts.current.stream?.getTracks().forEach((track) => track.stop());
+    void parts.current.context?.close().catch(() => undefined);
+    parts.current.stream = undefined;
+    parts.current.context = undefined;
+  }, []);
+
+  const closeAll = useCallback(() => {
+    releaseAudio();
+    parts.current.socket?.close(1000);
+    parts.current.socket = undefined;
+  }, [releaseAudio]);
+
+  useEffect(() => closeAll, [closeAll]);
+
+  const start = useCallback(async () => {
+    setError(null);
+    setPartial("");
+    setState("starting");
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({
+        audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true },
+      });
+      const context = new AudioContext({ sampleRate: SAMPLE_RATE });
+      const moduleUrl = URL.createObjectURL(new Blob([CAPTURE_WORKLET], { type: "application/javascript" }));
+      await context.audioWorklet.addModule(moduleUrl);
+      URL.revokeObjectURL(moduleUrl);
+      const socket = new WebSocket(socketUrl(voiceSocketPath(sessionId)));
+      socket.binaryType = "arraybuffer";
+      parts.current = { socket, context, stream };
+
+      socket.onmessage = (message) => {
+        const event = JSON.parse(String(message.data)) as { type: string; text?: string; message?: string; metrics?: Record<string, number> };
+        if (event.type === "partial") setPartial(event.text ?? "");
+        else if (event.type === "final") {
+          setPartial(event.text ?? "");
+          setState("idle");
+          closeAll();
+          finalHandler.current({ text: event.text ?? "", metrics: event.metrics });
+        } else if (event.type === "error") {
+          setError(event.message ?? "We couldn't transcribe that answer. Please try again or type it instead.");
+          setState("error");
+          closeAll();
+        }
+      };
+      socket.onerror = () => {
+        setError("The connection for voice answers failed. You can type your answer instead.");
+        setState("error");
+        releaseAudio();
+      };
+      await new Promise<void>((resolve, reject) => {
+        socket.onopen = () => resolve();
+        setTimeout(() => reject(new Error("timeout")), 8000);
+      });
+      socket.send(JSON.stringify({ type: "start", sample_rate: SAMPLE_RATE, format: "pcm16" }));
+
+      const node = new AudioWorkletNode(context, "candidatex-capture");
+      node.port.onmessage = (message: MessageEvent<Float32Array>) => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(toPcm16(message.data));
+      };
+      context.createMediaStreamSource(stream).connect(node);
+      setState("recording");
+    } catch (caught) {
+      closeAll();
+      const denied = caught instanceof DOMException && caught.name === "NotAllowedError";
+      setError(
+        denied
+          ? "The browser was not allowed to use your microphone. Allow it in the address bar, or type your answer."
+          : "We couldn't start recording. Check your microphone and connection, or type your answer.",
+      );
+      setState("error");
+    }
+  }, [sessionId, closeAll, releaseAudio]);
+
+  /** The candidate says they are done: stop the microphone and wait for the final transcript. */
+  const stop = useCallback(() => {
+    releaseAudio();
+    const socket = parts.current.socket;
+    if (socket?.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: "done" }));
+      setState("transcribing");
+    } else {
+      setState("idle");
+    }
+  }, [releaseAudio]);
+
+  return { state, partial, error, start, stop };
+}
+
+/** Reads text aloud with the browser's speech synthesis, when there is one. */
+export function speak(text: string): void {
+  if (!("speechSynthesis" in window) || !text) return;
+  window.speechSynthesis.cancel();
+  const utterance = new SpeechSynthesisUtterance(text);
+  utterance.rate = 0.95;
+  window.speechSynthesis.speak(utterance);
+}

@@ -1,0 +1,136 @@
+import { useState, type FormEvent } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { Alert, Button, Card, ErrorMessage, PageHeader, TextField } from "../components/ui";
+import { api } from "../lib/api";
+import { useAuth } from "../lib/auth";
+
+interface TwoFactorSetup {
+  otpauth_uri?: string;
+  uri?: string;
+  qr_code?: string;
+  qr_data_url?: string;
+  secret?: string;
+}
+
+export function SettingsPage() {
+  const { user, refreshUser } = useAuth();
+  const [fullName, setFullName] = useState(user?.full_name ?? "");
+  const [setup, setSetup] = useState<TwoFactorSetup | null>(null);
+  const [code, setCode] = useState("");
+  const [password, setPassword] = useState("");
+  const [backupCodes, setBackupCodes] = useState<string[] | null>(null);
+
+  const saveProfile = useMutation({
+    mutationFn: () => api.put("/users/me", { full_name: fullName.trim() }),
+    onSuccess: refreshUser,
+  });
+  const startSetup = useMutation({
+    mutationFn: () => api.post<TwoFactorSetup>("/users/me/2fa/setup"),
+    onSuccess: setSetup,
+  });
+  const enable = useMutation({
+    mutationFn: () => api.post<{ backup_codes?: string[] }>("/users/me/2fa/enable", { code: code.trim() }),
+    onSuccess: async (result) => {
+      setBackupCodes(result?.backup_codes ?? []);
+      setSetup(null);
+      await refreshUser();
+    },
+  });
+  const disable = useMutation({
+    mutationFn: () => api.post("/users/me/2fa/disable", { password, code: code.trim() }),
+    onSuccess: async () => {
+      setCode("");
+      setPassword("");
+      await refreshUser();
+    },
+  });
+
+  if (!user) return null;
+  const qr = setup?.qr_data_url ?? setup?.qr_code;
+
+  return (
+    <>
+      <PageHeader title="Account settings" description={user.email} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Profile">
+          <form
+            className="flex flex-col gap-4"
+            onSubmit={(event: FormEvent) => {
+              event.preventDefault();
+              saveProfile.mutate();
+            }}
+          >
+            <ErrorMessage error={saveProfile.error} />
+            {saveProfile.isSuccess && <Alert tone="success">Your profile was saved.</Alert>}
+            <TextField label="Full name" value={fullName} onChange={(event) => setFullName(event.target.value)} required />
+            <Button type="submit" busy={saveProfile.isPending} className="self-start">
+              Save profile
+            </Button>
+          </form>
+        </Card>
+
+        <Card title="Two-step verification" data-testid="two-factor-card">
+          <ErrorMessage error={startSetup.error ?? enable.error ?? disable.error} />
+          {backupCodes && (
+            <Alert tone="success" title="Two-step verification is on" data-testid="backup-codes">
+              <p className="mt-1">Keep these backup codes somewhere safe. Each works once if you lose your phone.</p>
+              <ul className="mt-2 grid grid-cols-2 gap-1 font-mono">
+                {backupCodes.map((backup) => (
+                  <li key={backup}>{backup}</li>
+                ))}
+              </ul>
+            </Alert>
+          )}
+          {user.two_factor_enabled && !backupCodes && (
+            <form
+              className="flex flex-col gap-3"
+              onSubmit={(event) => {
+                event.preventDefault();
+                disable.mutate();
+              }}
+            >
+              <p className="text-sm text-slate-700">Two-step verification is on. Enter your password and a current code to turn it off.</p>
+              <TextField label="Password" type="password" autoComplete="current-password" value={password} onChange={(event) => setPassword(event.target.value)} required />
+              <TextField label="Verification code" inputMode="numeric" value={code} onChange={(event) => setCode(event.target.value)} required />
+              <Button type="submit" variant="danger" busy={disable.isPending} className="self-start">
+                Turn off two-step verification
+              </Button>
+            </form>
+          )}
+          {!user.two_factor_enabled && !setup && (
+            <div className="flex flex-col gap-3">
+              <p className="text-sm text-slate-700">
+                Protect your account with a code from an authenticator app each time you sign in.
+              </p>
+              <Button onClick={() => startSetup.mutate()} busy={startSetup.isPending} className="self-start" data-testid="two-factor-setup">
+                Set up two-step verification
+              </Button>
+            </div>
+          )}
+          {setup && (
+            <form
+              className="flex flex-col gap-3"
+              onSubmit={(event) => {
+                event.preventDefault();
+                enable.mutate();
+              }}
+            >
+              <p className="text-sm text-slate-700">Scan this code with your authenticator app, then type the 6-digit code it shows.</p>
+              {qr && <img src={qr} alt="QR code for your authenticator app" className="h-44 w-44 self-center" />}
+              {setup.secret && (
+                <p className="text-xs text-slate-600">
+                  Can't scan? Enter this key: <code className="font-mono" data-testid="two-factor-secret">{setup.secret}</code>
+                </p>
+              )}
+              <TextField label="Verification code" inputMode="numeric" autoComplete="one-time-code" value={code}
+                onChange={(event) => setCode(event.target.value)} required data-testid="two-factor-enable-code" />
+              <Button type="submit" busy={enable.isPending} className="self-start" data-testid="two-factor-enable">
+                Turn on
+              </Button>
+            </form>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}
