@@ -68,7 +68,9 @@ async def test_questions_from_remote_provider_record_its_name(kind: str, llm_ser
     assert llm_server.hits == 1
 
 
-async def test_remote_request_asks_for_json_and_carries_the_context(kind: str, llm_server: FakeLLMServer) -> None:
+async def test_remote_request_asks_for_json_and_carries_the_context(
+    kind: str, llm_server: FakeLLMServer
+) -> None:
     await make_service(make_provider(kind, llm_server)).generate_questions(CTX)
 
     request = llm_server.requests[0]
@@ -218,7 +220,11 @@ async def test_fallback_results_are_not_cached(kind: str, llm_server: FakeLLMSer
 
 async def test_build_ai_service_wires_openai_compatible_base_url(llm_server: FakeLLMServer) -> None:
     service = build_ai_service(
-        "openai", openai_api_key=API_KEY, openai_base_url=llm_server.base_url + "/v1", openai_model="m", timeout=5
+        "openai",
+        openai_api_key=API_KEY,
+        openai_base_url=llm_server.base_url + "/v1",
+        openai_model="m",
+        timeout=5,
     )
 
     questions = await service.generate_questions(CTX)
