@@ -153,19 +153,23 @@ SKILL_ALIASES: dict[str, tuple[str, ...]] = {
     "agile": ("agile", "scrum", "kanban", "sprint"),
 }
 
-SKILL_PATTERNS: dict[str, re.Pattern[str]] = {
-    skill: re.compile(
-        r"(?<![\w.+-])(?:" + "|".join(re.escape(alias) for alias in aliases) + r")(?![\w+-])", re.IGNORECASE
-    )
-    for skill, aliases in SKILL_ALIASES.items()
+SKILL_BY_ALIAS: dict[str, str] = {
+    alias.lower(): skill for skill, aliases in SKILL_ALIASES.items() for alias in aliases
 }
+# One alternation (longest alias first) scans a resume once instead of once per skill.
+SKILL_PATTERN = re.compile(
+    r"(?<![\w.+-])("
+    + "|".join(re.escape(alias) for alias in sorted(SKILL_BY_ALIAS, key=len, reverse=True))
+    + r")(?![\w+-])",
+    re.IGNORECASE,
+)
 
 
 def extract_skills(text: str | None) -> set[str]:
     """Canonical skills mentioned in free text (resume, job description). A keyword match, on purpose."""
     if not text:
         return set()
-    return {skill for skill, pattern in SKILL_PATTERNS.items() if pattern.search(text)}
+    return {SKILL_BY_ALIAS[match.group(1).lower()] for match in SKILL_PATTERN.finditer(text)}
 
 
 BACKEND = Track(

@@ -7,6 +7,7 @@ the rubric in `rubric.py`; thin answers get a follow-up that probes what was mis
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import random
 from collections import Counter
@@ -55,6 +56,12 @@ BANK_BY_KEY: dict[str, BankQuestion] = {q.key: q for q in all_questions()}
 
 
 @dataclass(frozen=True)
+class FocusArea:
+    text: str
+    skills: frozenset[str]
+
+
+@dataclass(frozen=True)
 class _Candidate:
     question: BankQuestion
     relevance: float
@@ -65,8 +72,9 @@ class LocalProvider:
 
     name = "local"
 
+    # Selection and scoring are regex work over resumes and answers (milliseconds): off the event loop.
     async def generate_questions(self, ctx: InterviewContext) -> list[GeneratedQuestion]:
-        return select_questions(ctx)
+        return await asyncio.to_thread(select_questions, ctx)
 
     async def evaluate_answer(
         self,
@@ -75,7 +83,7 @@ class LocalProvider:
         answer_text: str,
         speaking_metrics: dict[str, Any] | None = None,
     ) -> AnswerEvaluation:
-        return evaluate(question, answer_text, speaking_metrics)
+        return await asyncio.to_thread(evaluate, question, answer_text, speaking_metrics)
 
     async def final_report(self, ctx: InterviewContext, items: list[EvaluatedItem]) -> FinalReport:
         return build_report(ctx, items)
@@ -90,7 +98,11 @@ def select_questions(ctx: InterviewContext) -> list[GeneratedQuestion]:
         extract_skills(ctx.job_title) | extract_skills(ctx.job_description) | extract_skills(ctx.resume_text)
     )
     tracks = _rank_tracks(ctx, skills)
-    focus = [area.strip().lower() for area in ctx.focus_areas if area.strip()]
+    focus = [
+        FocusArea(area.strip().lower(), frozenset(extract_skills(area)))
+        for area in ctx.focus_areas
+        if area.strip()
+    ]
 
     technical_pool = _technical_pool(tracks)
     if ctx.mode == "behavioral":
@@ -155,19 +167,16 @@ def _technical_pool(tracks: list[tuple[Track, float]]) -> list[BankQuestion]:
     return pool
 
 
-def _matches_focus(question: BankQuestion, area: str) -> bool:
+def _matches_focus(question: BankQuestion, area: FocusArea) -> bool:
     haystack = " ".join([question.category, *question.skills, question.text]).lower()
-    if area in haystack:
-        return True
-    area_skills = extract_skills(area)
-    return bool(area_skills & question.skills)
+    return area.text in haystack or bool(area.skills & question.skills)
 
 
 def _relevance(
     question: BankQuestion,
     ctx: InterviewContext,
     skills: set[str],
-    focus: list[str],
+    focus: list[FocusArea],
     primary: Track,
     rng: random.Random,
 ) -> float:
@@ -186,7 +195,7 @@ def _relevance(
     return score + rng.random() * 1.5
 
 
-def _choose(candidates: list[_Candidate], count: int, focus: list[str]) -> list[BankQuestion]:
+def _choose(candidates: list[_Candidate], count: int, focus: list[FocusArea]) -> list[BankQuestion]:
     if count <= 0:
         return []
     remaining = sorted(candidates, key=lambda c: -c.relevance)
@@ -418,7 +427,9 @@ def build_report(ctx: InterviewContext, items: list[EvaluatedItem]) -> FinalRepo
     total = _weighted_mean([(r.score, r) for r in per_question])
     behavioral = _weighted_mean([(r.score, r) for r in per_question if r.kind == "behavioral"])
     technical = _weighted_mean([(r.score, r) for r in per_question if r.kind == "technical"])
-    communication = _weighted_mean([(_communication(e), r) for (_, _, e), r in zip(items, per_question, strict=True)])
+    communication = _weighted_mean(
+        [(_communication(e), r) for (_, _, e), r in zip(items, per_question, strict=True)]
+    )
     strengths = _most_common(e.strengths for _, _, e in items)
     weaknesses = _most_common(e.weaknesses for _, _, e in items)
     # Advice from the weakest answers first: that is where practice pays most.
