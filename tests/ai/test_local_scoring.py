@@ -26,7 +26,9 @@ async def evaluate(key: str, answer: str, metrics: dict | None = None) -> Answer
 async def test_scores_follow_the_human_ordering(key: str) -> None:
     scores = [(await evaluate(key, text)).score for _, text in LABELLED[key]]
 
-    assert scores == sorted(scores, reverse=True), dict(zip([label for label, _ in LABELLED[key]], scores, strict=True))
+    assert scores == sorted(scores, reverse=True), dict(
+        zip([label for label, _ in LABELLED[key]], scores, strict=True)
+    )
     # The gap is wide enough to matter to a candidate, not a rounding accident.
     assert scores[0] - scores[-1] >= 40
 

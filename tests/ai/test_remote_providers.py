@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 import pytest
 from litestar.stores.memory import MemoryStore
@@ -116,15 +117,20 @@ async def test_final_report_keeps_per_question_scores_from_the_evaluations(
     assert [r.score for r in report.per_question] == [evaluation.score]
 
 
-async def test_http_500_falls_back_to_local(kind: str, llm_server: FakeLLMServer) -> None:
+async def test_http_500_falls_back_to_local_and_logs_without_the_key(
+    kind: str, llm_server: FakeLLMServer, caplog: pytest.LogCaptureFixture
+) -> None:
     llm_server.behaviour = "error"
     service = make_service(make_provider(kind, llm_server), retries=2)
 
-    questions = await service.generate_questions(CTX)
+    with caplog.at_level(logging.WARNING, logger="candidatex.ai"):
+        questions = await service.generate_questions(CTX)
 
     assert len(questions) == 3
     assert all(q.provider == "local" for q in questions)
     assert llm_server.hits == 3  # the first try and two retries
+    assert "500" in caplog.text and "using local" in caplog.text
+    assert API_KEY not in caplog.text
 
 
 async def test_timeout_falls_back_to_local_within_the_deadline(kind: str, llm_server: FakeLLMServer) -> None:
@@ -231,6 +237,7 @@ async def test_build_ai_service_wires_openai_compatible_base_url(llm_server: Fak
 
     assert service.provider_name == "openai"
     assert questions[0].provider == "openai"
+    await service.aclose()
 
 
 def test_build_ai_service_without_a_key_uses_local() -> None:

@@ -56,6 +56,12 @@ class AIService:
     def provider_name(self) -> str:
         return self.primary.name
 
+    async def aclose(self) -> None:
+        """Close the remote provider's HTTP client (call on application shutdown)."""
+        close = getattr(self.primary, "aclose", None)
+        if close is not None:
+            await close()
+
     async def generate_questions(self, ctx: InterviewContext) -> list[GeneratedQuestion]:
         return await self._run(
             "generate_questions",
@@ -197,6 +203,7 @@ def build_ai_service(
     timeout: float = 20.0,
     store: Store | None = None,
     retries: int = 2,
+    cache_ttl_seconds: int = WEEK_SECONDS,
 ) -> AIService:
     """Build the service from settings. `auto` picks Gemini, then OpenAI, by which key is set."""
     from candidatex.ai.providers.gemini import DEFAULT_GEMINI_MODEL, GeminiProvider
@@ -223,4 +230,11 @@ def build_ai_service(
         if name != "local":
             logger.warning("AI provider %r is not configured (missing key); using the local provider", name)
         primary = LocalProvider()
-    return AIService(primary, LocalProvider(), cache=store, timeout_seconds=timeout, retries=retries)
+    return AIService(
+        primary,
+        LocalProvider(),
+        cache=store,
+        timeout_seconds=timeout,
+        retries=retries,
+        cache_ttl_seconds=cache_ttl_seconds,
+    )
