@@ -322,7 +322,7 @@ def _weakness(name: str, result: RubricResult) -> tuple[str, list[str]]:
     if name == "star_structure":
         parts = result.missing_star_parts or ["detail in each part"]
         return (
-            f"The story is missing its {', '.join(parts)}",
+            f"The story is missing its {_spoken_list(parts)}",
             [STAR_ADVICE[p] for p in result.missing_star_parts]
             or ["Give each STAR part a sentence or two so the story carries weight."],
         )
@@ -371,6 +371,10 @@ def _weakness(name: str, result: RubricResult) -> tuple[str, list[str]]:
         f"Frequent filler words ({result.filler_count})",
         ["Replace filler words with a short pause, and rehearse your opening sentence aloud."],
     )
+
+
+def _spoken_list(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _follow_up(question: GeneratedQuestion, result: RubricResult) -> GeneratedQuestion:
