@@ -25,21 +25,40 @@ def default_reply(prompt: str) -> dict[str, Any]:
     """A valid model reply for whichever of our three prompts this is."""
     if prompt.startswith("Write exactly"):
         count = int(prompt.split()[2])
-        return {"questions": [
-            {"text": f"Remote question number {n}: explain how you would shard a database.",
-             "kind": "technical", "category": "databases", "difficulty": "hard",
-             "expected_concepts": ["sharding", "replication"], "time_limit_seconds": 240}
-            for n in range(1, count + 1)
-        ]}
+        return {
+            "questions": [
+                {
+                    "text": f"Remote question number {n}: explain how you would shard a database.",
+                    "kind": "technical",
+                    "category": "databases",
+                    "difficulty": "hard",
+                    "expected_concepts": ["sharding", "replication"],
+                    "time_limit_seconds": 240,
+                }
+                for n in range(1, count + 1)
+            ]
+        }
     if prompt.startswith("Evaluate"):
-        return {"score": 72, "rubric": {"concept_coverage": 80, "depth": 60},
-                "rubric_weights": {"concept_coverage": 0.6, "depth": 0.4},
-                "strengths": ["Clear explanation"], "weaknesses": ["No trade-offs"],
-                "recommendations": ["Discuss trade-offs"], "needs_follow_up": True,
-                "follow_up_question": "What would you do if one shard became hot?"}
-    return {"total_score": 70, "behavioral_score": None, "technical_score": 70, "communication_score": 65,
-            "strengths": ["Clear"], "weaknesses": ["Shallow"], "recommendations": ["Go deeper"],
-            "summary": "A solid interview written by the remote model."}
+        return {
+            "score": 72,
+            "rubric": {"concept_coverage": 80, "depth": 60},
+            "rubric_weights": {"concept_coverage": 0.6, "depth": 0.4},
+            "strengths": ["Clear explanation"],
+            "weaknesses": ["No trade-offs"],
+            "recommendations": ["Discuss trade-offs"],
+            "needs_follow_up": True,
+            "follow_up_question": "What would you do if one shard became hot?",
+        }
+    return {
+        "total_score": 70,
+        "behavioral_score": None,
+        "technical_score": 70,
+        "communication_score": 65,
+        "strengths": ["Clear"],
+        "weaknesses": ["Shallow"],
+        "recommendations": ["Go deeper"],
+        "summary": "A solid interview written by the remote model.",
+    }
 
 
 @dataclass
@@ -81,8 +100,13 @@ class FakeLLMServer:
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
         status, payload = await self._handle(scope["method"], scope["path"], headers, body)
         raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"application/json")],
+            }
+        )
         await send({"type": "http.response.body", "body": raw})
 
     async def _handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, Any]:
@@ -105,18 +129,30 @@ class FakeLLMServer:
             return 500, {"error": {"code": 500, "message": "internal error", "status": "INTERNAL"}}
         if self.behaviour == "hang":
             await asyncio.wait_for(self._release.wait(), timeout=30)
-        text = "Sure! Here are your questions: 1. Tell me" if self.behaviour == "malformed" else json.dumps(
-            self.reply(prompt)
+        text = (
+            "Sure! Here are your questions: 1. Tell me"
+            if self.behaviour == "malformed"
+            else json.dumps(self.reply(prompt))
         )
         if gemini:
             return 200, {
-                "candidates": [{"content": {"role": "model", "parts": [{"text": text}]},
-                                "finishReason": "STOP", "index": 0}],
+                "candidates": [
+                    {
+                        "content": {"role": "model", "parts": [{"text": text}]},
+                        "finishReason": "STOP",
+                        "index": 0,
+                    }
+                ],
                 "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 10, "totalTokenCount": 20},
                 "modelVersion": gemini.group("model"),
             }
         return 200, {
-            "id": "chatcmpl-test", "object": "chat.completion", "created": 1700000000, "model": request["model"],
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "id": "chatcmpl-test",
+            "object": "chat.completion",
+            "created": 1700000000,
+            "model": request["model"],
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+            ],
             "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
         }

@@ -40,14 +40,24 @@ async def test_frontend_role_gets_frontend_questions() -> None:
 
     questions = await questions_for(ctx)
 
-    frontend = {"react", "javascript", "css", "accessibility", "typescript", "performance", "web architecture"}
+    frontend = {
+        "react",
+        "javascript",
+        "css",
+        "accessibility",
+        "typescript",
+        "performance",
+        "web architecture",
+    }
     technical = [q for q in questions if q.kind == "technical"]
     assert sum(q.category in frontend for q in technical) >= 3
 
 
 async def test_resume_skills_steer_questions_toward_them() -> None:
     base = InterviewContext(job_title="Software Engineer", question_count=4, experience_level="mid")
-    with_k8s = base.model_copy(update={"resume_text": "Ran Kubernetes clusters with Docker, Terraform and CI/CD."})
+    with_k8s = base.model_copy(
+        update={"resume_text": "Ran Kubernetes clusters with Docker, Terraform and CI/CD."}
+    )
 
     plain = {q.category for q in await questions_for(base)}
     steered = {q.category for q in await questions_for(with_k8s)}
@@ -75,7 +85,12 @@ async def test_senior_questions_ask_for_trade_offs_at_scale() -> None:
 
 @pytest.mark.parametrize(
     ("focus", "category"),
-    [("system design", "system design"), ("caching", "caching"), ("security", "security"), ("testing", "testing")],
+    [
+        ("system design", "system design"),
+        ("caching", "caching"),
+        ("security", "security"),
+        ("testing", "testing"),
+    ],
 )
 async def test_focus_area_is_covered(focus: str, category: str) -> None:
     questions = await questions_for(PYTHON_BACKEND.model_copy(update={"focus_areas": [focus]}))
@@ -85,8 +100,11 @@ async def test_focus_area_is_covered(focus: str, category: str) -> None:
 
 async def test_behavioral_focus_areas_are_covered() -> None:
     ctx = InterviewContext(
-        job_title="Engineering Manager", mode="behavioral", experience_level="lead",
-        focus_areas=["conflict resolution", "mentoring"], question_count=4,
+        job_title="Engineering Manager",
+        mode="behavioral",
+        experience_level="lead",
+        focus_areas=["conflict resolution", "mentoring"],
+        question_count=4,
     )
 
     questions = await questions_for(ctx)
@@ -143,6 +161,15 @@ def test_resume_skill_extraction() -> None:
 
     skills = extract_skills(text)
 
-    assert {"python", "django", "postgresql", "redis", "docker", "kubernetes", "react", "javascript"} <= skills
+    assert {
+        "python",
+        "django",
+        "postgresql",
+        "redis",
+        "docker",
+        "kubernetes",
+        "react",
+        "javascript",
+    } <= skills
     assert "java" in skills  # "not Java" still names it: a keyword match, on purpose
     assert "golang" not in skills and "aws" not in skills

@@ -21,7 +21,10 @@ async def interview(answers: dict[str, str]):
 
 
 def pick(label_index: int) -> dict[str, str]:
-    return {key: LABELLED[key][label_index][1] for key in ("bh-conflict", "bh-failure", "be-slow-query", "ops-k8s")}
+    return {
+        key: LABELLED[key][label_index][1]
+        for key in ("bh-conflict", "bh-failure", "be-slow-query", "ops-k8s")
+    }
 
 
 async def test_report_separates_behavioral_and_technical_scores() -> None:
@@ -68,7 +71,9 @@ async def test_follow_ups_count_for_half() -> None:
     question = _to_generated(BANK_BY_KEY["be-caching"], CTX)
     thin = await LOCAL.evaluate_answer(CTX, question, "I would put Redis in front of the database.")
     assert thin.follow_up_question is not None
-    follow_up_answer = "I invalidate on write and set a TTL so stale entries expire, because events can be lost."
+    follow_up_answer = (
+        "I invalidate on write and set a TTL so stale entries expire, because events can be lost."
+    )
     follow_up = await LOCAL.evaluate_answer(CTX, thin.follow_up_question, follow_up_answer)
 
     report = await LOCAL.final_report(

@@ -26,7 +26,9 @@ async def evaluate(key: str, answer: str, metrics: dict | None = None) -> Answer
 async def test_scores_follow_the_human_ordering(key: str) -> None:
     scores = [(await evaluate(key, text)).score for _, text in LABELLED[key]]
 
-    assert scores == sorted(scores, reverse=True), dict(zip([label for label, _ in LABELLED[key]], scores))
+    assert scores == sorted(scores, reverse=True), dict(
+        zip([label for label, _ in LABELLED[key]], scores, strict=True)
+    )
     # The gap is wide enough to matter to a candidate, not a rounding accident.
     assert scores[0] - scores[-1] >= 40
 
@@ -91,7 +93,8 @@ async def test_follow_up_answer_is_scored_on_what_it_probed_and_not_probed_again
     assert first.follow_up_question is not None
 
     second = await LOCAL.evaluate_answer(
-        CTX, first.follow_up_question,
+        CTX,
+        first.follow_up_question,
         "When the data changes I invalidate the key, and every entry also gets a TTL of 60 seconds so it "
         "expires anyway, because an event can be lost.",
     )
@@ -145,7 +148,9 @@ async def test_question_from_another_provider_is_scored_on_its_concepts() -> Non
     )
 
     covered = await LOCAL.evaluate_answer(
-        CTX, remote, "Pick a shard key with high cardinality, plan rebalancing when adding nodes, avoid hotspots."
+        CTX,
+        remote,
+        "Pick a shard key with high cardinality, plan rebalancing when adding nodes, avoid hotspots.",
     )
     missed = await LOCAL.evaluate_answer(CTX, remote, "I would buy a bigger server.")
 

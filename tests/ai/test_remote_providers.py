@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 import pytest
 from litestar.stores.memory import MemoryStore
@@ -68,7 +69,9 @@ async def test_questions_from_remote_provider_record_its_name(kind: str, llm_ser
     assert llm_server.hits == 1
 
 
-async def test_remote_request_asks_for_json_and_carries_the_context(kind: str, llm_server: FakeLLMServer) -> None:
+async def test_remote_request_asks_for_json_and_carries_the_context(
+    kind: str, llm_server: FakeLLMServer
+) -> None:
     await make_service(make_provider(kind, llm_server)).generate_questions(CTX)
 
     request = llm_server.requests[0]
@@ -114,15 +117,20 @@ async def test_final_report_keeps_per_question_scores_from_the_evaluations(
     assert [r.score for r in report.per_question] == [evaluation.score]
 
 
-async def test_http_500_falls_back_to_local(kind: str, llm_server: FakeLLMServer) -> None:
+async def test_http_500_falls_back_to_local_and_logs_without_the_key(
+    kind: str, llm_server: FakeLLMServer, caplog: pytest.LogCaptureFixture
+) -> None:
     llm_server.behaviour = "error"
     service = make_service(make_provider(kind, llm_server), retries=2)
 
-    questions = await service.generate_questions(CTX)
+    with caplog.at_level(logging.WARNING, logger="candidatex.ai"):
+        questions = await service.generate_questions(CTX)
 
     assert len(questions) == 3
     assert all(q.provider == "local" for q in questions)
     assert llm_server.hits == 3  # the first try and two retries
+    assert "500" in caplog.text and "using local" in caplog.text
+    assert API_KEY not in caplog.text
 
 
 async def test_timeout_falls_back_to_local_within_the_deadline(kind: str, llm_server: FakeLLMServer) -> None:
@@ -218,13 +226,18 @@ async def test_fallback_results_are_not_cached(kind: str, llm_server: FakeLLMSer
 
 async def test_build_ai_service_wires_openai_compatible_base_url(llm_server: FakeLLMServer) -> None:
     service = build_ai_service(
-        "openai", openai_api_key=API_KEY, openai_base_url=llm_server.base_url + "/v1", openai_model="m", timeout=5
+        "openai",
+        openai_api_key=API_KEY,
+        openai_base_url=llm_server.base_url + "/v1",
+        openai_model="m",
+        timeout=5,
     )
 
     questions = await service.generate_questions(CTX)
 
     assert service.provider_name == "openai"
     assert questions[0].provider == "openai"
+    await service.aclose()
 
 
 def test_build_ai_service_without_a_key_uses_local() -> None:

@@ -61,14 +61,16 @@ class ReportPayload(BaseModel):
 
 
 QUESTIONS_SHAPE = {
-    "questions": [{
-        "text": "the question as you would ask it",
-        "kind": "behavioral | technical",
-        "category": "short topic, e.g. databases, teamwork",
-        "difficulty": "easy | medium | hard",
-        "expected_concepts": ["concepts a strong answer covers"],
-        "time_limit_seconds": 180,
-    }]
+    "questions": [
+        {
+            "text": "the question as you would ask it",
+            "kind": "behavioral | technical",
+            "category": "short topic, e.g. databases, teamwork",
+            "difficulty": "easy | medium | hard",
+            "expected_concepts": ["concepts a strong answer covers"],
+            "time_limit_seconds": 180,
+        }
+    ]
 }
 EVALUATION_SHAPE = {
     "score": "0-100, the weighted sum of the rubric",
@@ -107,17 +109,19 @@ def questions_prompt(ctx: InterviewContext) -> str:
         if ctx.mode == "behavioral"
         else "Mostly technical questions for this role; about one in five may be behavioral."
     )
-    return "\n\n".join([
-        f"Write exactly {ctx.question_count} distinct interview questions.",
-        f"Role: {ctx.job_title}\nExperience level: {ctx.experience_level}\nJob description:\n"
-        f"{ctx.job_description or '(none)'}",
-        f"Focus areas (cover each at least once): {', '.join(ctx.focus_areas) or '(none)'}",
-        f"Resume:\n{resume}",
-        f"{mix} Match difficulty to the experience level (entry: mostly easy, mid: medium, senior and lead: "
-        "hard, with trade-offs and scale). Prefer the skills the job and resume mention. Order from warm-up "
-        "to hardest.",
-        _shape(QUESTIONS_SHAPE),
-    ])
+    return "\n\n".join(
+        [
+            f"Write exactly {ctx.question_count} distinct interview questions.",
+            f"Role: {ctx.job_title}\nExperience level: {ctx.experience_level}\nJob description:\n"
+            f"{ctx.job_description or '(none)'}",
+            f"Focus areas (cover each at least once): {', '.join(ctx.focus_areas) or '(none)'}",
+            f"Resume:\n{resume}",
+            f"{mix} Match difficulty to the experience level (entry: mostly easy, mid: medium, senior and lead: "
+            "hard, with trade-offs and scale). Prefer the skills the job and resume mention. Order from warm-up "
+            "to hardest.",
+            _shape(QUESTIONS_SHAPE),
+        ]
+    )
 
 
 def evaluation_prompt(
@@ -134,15 +138,17 @@ def evaluation_prompt(
         "edge cases), specificity, length, filler_words."
     )
     metrics = json.dumps(speaking_metrics, sort_keys=True) if speaking_metrics else "(typed answer)"
-    return "\n\n".join([
-        f"Evaluate a candidate's answer in a {ctx.experience_level}-level {ctx.job_title} interview.",
-        f"Question ({question.kind}, {question.difficulty}): {question.text}",
-        f"Expected concepts: {', '.join(question.expected_concepts) or '(none listed)'}",
-        f"Answer:\n{_candidate_data(answer_text, ANSWER_CHAR_LIMIT)}",
-        f"Speaking metrics: {metrics}",
-        rubric_hint + " Be strict: an empty, evasive or off-topic answer scores below 20.",
-        _shape(EVALUATION_SHAPE),
-    ])
+    return "\n\n".join(
+        [
+            f"Evaluate a candidate's answer in a {ctx.experience_level}-level {ctx.job_title} interview.",
+            f"Question ({question.kind}, {question.difficulty}): {question.text}",
+            f"Expected concepts: {', '.join(question.expected_concepts) or '(none listed)'}",
+            f"Answer:\n{_candidate_data(answer_text, ANSWER_CHAR_LIMIT)}",
+            f"Speaking metrics: {metrics}",
+            rubric_hint + " Be strict: an empty, evasive or off-topic answer scores below 20.",
+            _shape(EVALUATION_SHAPE),
+        ]
+    )
 
 
 def report_prompt(ctx: InterviewContext, items: list[EvaluatedItem]) -> str:
@@ -151,11 +157,12 @@ def report_prompt(ctx: InterviewContext, items: list[EvaluatedItem]) -> str:
         f" weaknesses: {'; '.join(e.weaknesses) or '-'}"
         for n, (q, _, e) in enumerate(items, start=1)
     ]
-    return "\n\n".join([
-        f"Write the final report of a {ctx.mode} interview for a {ctx.experience_level}-level {ctx.job_title}.",
-        "Per-question results:\n" + ("\n".join(lines) or "(no answers)"),
-        "Base the scores on the per-question results; name the patterns across answers and the two or three "
-        "things that would raise the score most.",
-        _shape(REPORT_SHAPE),
-    ])
-
+    return "\n\n".join(
+        [
+            f"Write the final report of a {ctx.mode} interview for a {ctx.experience_level}-level {ctx.job_title}.",
+            "Per-question results:\n" + ("\n".join(lines) or "(no answers)"),
+            "Base the scores on the per-question results; name the patterns across answers and the two or three "
+            "things that would raise the score most.",
+            _shape(REPORT_SHAPE),
+        ]
+    )

@@ -41,36 +41,156 @@ CRITERION_MEANING: dict[str, str] = {
 }
 
 STAR_CUES: dict[str, re.Pattern[str]] = {
-    "situation": cue_pattern((
-        "when i was", "at my previous", "at my last", "in my previous", "in my last", "at my current",
-        "our team", "my team", "the project", "a project", "we had", "we were", "situation", "context",
-        "last year", "a few years ago", "at the time", "while working", "i was working", "i worked at",
-        "the company", "our company", "our customer", "our product",
-    )),
-    "task": cue_pattern((
-        "my role", "i was responsible", "i was asked", "i was tasked", "my task", "my job was", "my goal",
-        "the goal", "our goal", "needed to", "need to", "had to", "objective", "challenge was", "the problem was",
-        "the task", "deadline",
-    )),
-    "action": cue_pattern((
-        "i decided", "i built", "i organized", "i organised", "i led", "i proposed", "i implemented",
-        "i wrote", "i created", "i designed", "i set up", "i scheduled", "i talked", "i spoke", "i met",
-        "i asked", "i analyzed", "i analysed", "i investigated", "i suggested", "i started", "i introduced",
-        "i worked with", "i reached out", "i listened", "i presented", "i reviewed", "i refactored",
-        "i automated", "i prioritized", "i prioritised", "i negotiated", "i coordinated", "i ran",
-        "i measured", "i tested", "i migrated", "i added", "i paired", "i gathered", "i broke",
-        "i split", "i documented", "i explained", "i escalated", "i flagged", "i raised", "i took",
-        "first, i", "then i", "so i",
-    )),
-    "result": cue_pattern((
-        "as a result", "result was", "the result", "resulted", "in the end", "eventually", "outcome",
-        "which led to", "this led to", "that led to", "reduced", "increased", "improved", "saved", "cut ",
-        "grew", "launched", "shipped", "delivered", "on time", "the impact", "impact was", "we achieved",
-        "finished", "succeeded", "promoted", "praised", "adopted",
-    )),
+    "situation": cue_pattern(
+        (
+            "when i was",
+            "at my previous",
+            "at my last",
+            "in my previous",
+            "in my last",
+            "at my current",
+            "our team",
+            "my team",
+            "the project",
+            "a project",
+            "we had",
+            "we were",
+            "situation",
+            "context",
+            "last year",
+            "a few years ago",
+            "at the time",
+            "while working",
+            "i was working",
+            "i worked at",
+            "the company",
+            "our company",
+            "our customer",
+            "our product",
+        )
+    ),
+    "task": cue_pattern(
+        (
+            "my role",
+            "i was responsible",
+            "i was asked",
+            "i was tasked",
+            "my task",
+            "my job was",
+            "my goal",
+            "the goal",
+            "our goal",
+            "needed to",
+            "need to",
+            "had to",
+            "objective",
+            "challenge was",
+            "the problem was",
+            "the task",
+            "deadline",
+        )
+    ),
+    "action": cue_pattern(
+        (
+            "i decided",
+            "i built",
+            "i organized",
+            "i organised",
+            "i led",
+            "i proposed",
+            "i implemented",
+            "i wrote",
+            "i created",
+            "i designed",
+            "i set up",
+            "i scheduled",
+            "i talked",
+            "i spoke",
+            "i met",
+            "i asked",
+            "i analyzed",
+            "i analysed",
+            "i investigated",
+            "i suggested",
+            "i started",
+            "i introduced",
+            "i worked with",
+            "i reached out",
+            "i listened",
+            "i presented",
+            "i reviewed",
+            "i refactored",
+            "i automated",
+            "i prioritized",
+            "i prioritised",
+            "i negotiated",
+            "i coordinated",
+            "i ran",
+            "i measured",
+            "i tested",
+            "i migrated",
+            "i added",
+            "i paired",
+            "i gathered",
+            "i broke",
+            "i split",
+            "i documented",
+            "i explained",
+            "i escalated",
+            "i flagged",
+            "i raised",
+            "i took",
+            "first, i",
+            "then i",
+            "so i",
+        )
+    ),
+    "result": cue_pattern(
+        (
+            "as a result",
+            "result was",
+            "the result",
+            "resulted",
+            "in the end",
+            "eventually",
+            "outcome",
+            "which led to",
+            "this led to",
+            "that led to",
+            "reduced",
+            "increased",
+            "improved",
+            "saved",
+            "cut ",
+            "grew",
+            "launched",
+            "shipped",
+            "delivered",
+            "on time",
+            "the impact",
+            "impact was",
+            "we achieved",
+            "finished",
+            "succeeded",
+            "promoted",
+            "praised",
+            "adopted",
+        )
+    ),
 }
-REFLECTION_CUES = cue_pattern(("i learned", "i learnt", "lesson", "next time", "in hindsight", "since then",
-                               "would do differently", "looking back", "taught me"))
+REFLECTION_CUES = cue_pattern(
+    (
+        "i learned",
+        "i learnt",
+        "lesson",
+        "next time",
+        "in hindsight",
+        "since then",
+        "would do differently",
+        "looking back",
+        "taught me",
+    )
+)
 
 FILLER_PATTERN = re.compile(
     r"\b(?:um+|uh+|erm+|er|ah+|hmm+|you know|basically|actually|literally|sort of|kind of|i mean|"
@@ -80,26 +200,134 @@ FILLER_PATTERN = re.compile(
 # "like" is filler only when it stands apart ("it's, like, fine", "I was like") rather than comparing
 # ("side effects like timers").
 FILLER_LIKE = re.compile(r"(?:^|[,.]\s*)like\b|\blike,|\b(?:is|was|it's|i'm|just|so)\s+like\b", re.IGNORECASE)
-NUMBER_PATTERN = re.compile(r"\b\d[\d,.]*\s*(?:%|percent|ms|s|seconds|minutes|hours|days|weeks|months|x|k|m|gb|mb)?")
-HEDGE_PATTERN = cue_pattern(("i don't know", "i dont know", "not sure", "no idea", "i guess", "maybe", "probably",
-                             "i think it might", "i forget", "i forgot", "can't remember", "i've never"))
-REASONING_CUES = cue_pattern(("because", "which means", "so that", "therefore", "this means", "that's why",
-                              "the reason", "since ", "in order to", "this ensures", "which ensures"))
+NUMBER_PATTERN = re.compile(
+    r"\b\d[\d,.]*\s*(?:%|percent|ms|s|seconds|minutes|hours|days|weeks|months|x|k|m|gb|mb)?"
+)
+HEDGE_PATTERN = cue_pattern(
+    (
+        "i don't know",
+        "i dont know",
+        "not sure",
+        "no idea",
+        "i guess",
+        "maybe",
+        "probably",
+        "i think it might",
+        "i forget",
+        "i forgot",
+        "can't remember",
+        "i've never",
+    )
+)
+REASONING_CUES = cue_pattern(
+    (
+        "because",
+        "which means",
+        "so that",
+        "therefore",
+        "this means",
+        "that's why",
+        "the reason",
+        "since ",
+        "in order to",
+        "this ensures",
+        "which ensures",
+    )
+)
 DEPTH_CUES: dict[str, re.Pattern[str]] = {
-    "trade-offs": cue_pattern(("trade-off", "tradeoff", "trade off", "downside", "drawback", "cost of",
-                               "on the other hand", "however", "but the", "pros and cons", "versus", " vs")),
-    "examples": cue_pattern(("for example", "for instance", "e.g.", "in my last", "in my previous", "we used",
-                             "i used", "in production", "at my", "in one project")),
-    "edge cases": cue_pattern(("edge case", "corner case", "failure", "fails", "what if", "worst case",
-                               "under load", "at scale", "race condition")),
-    "conditions": cue_pattern(("it depends", "depends on", "when you", "if you", "unless", "only if", "in cases")),
+    "trade-offs": cue_pattern(
+        (
+            "trade-off",
+            "tradeoff",
+            "trade off",
+            "downside",
+            "drawback",
+            "cost of",
+            "on the other hand",
+            "however",
+            "but the",
+            "pros and cons",
+            "versus",
+            " vs",
+        )
+    ),
+    "examples": cue_pattern(
+        (
+            "for example",
+            "for instance",
+            "e.g.",
+            "in my last",
+            "in my previous",
+            "we used",
+            "i used",
+            "in production",
+            "at my",
+            "in one project",
+        )
+    ),
+    "edge cases": cue_pattern(
+        (
+            "edge case",
+            "corner case",
+            "failure",
+            "fails",
+            "what if",
+            "worst case",
+            "under load",
+            "at scale",
+            "race condition",
+        )
+    ),
+    "conditions": cue_pattern(
+        ("it depends", "depends on", "when you", "if you", "unless", "only if", "in cases")
+    ),
 }
-TOOL_PATTERN = cue_pattern((
-    "python", "java", "go ", "rust", "sql", "postgres", "mysql", "mongodb", "redis", "kafka", "docker",
-    "kubernetes", "aws", "gcp", "azure", "terraform", "react", "typescript", "javascript", "jira", "grafana",
-    "prometheus", "datadog", "pandas", "spark", "airflow", "tableau", "excel", "figma", "github", "jenkins",
-    "slack", "nginx", "django", "fastapi", "flask", "celery", "pytorch", "tensorflow", "xgboost", "s3", "lambda",
-))
+TOOL_PATTERN = cue_pattern(
+    (
+        "python",
+        "java",
+        "go ",
+        "rust",
+        "sql",
+        "postgres",
+        "mysql",
+        "mongodb",
+        "redis",
+        "kafka",
+        "docker",
+        "kubernetes",
+        "aws",
+        "gcp",
+        "azure",
+        "terraform",
+        "react",
+        "typescript",
+        "javascript",
+        "jira",
+        "grafana",
+        "prometheus",
+        "datadog",
+        "pandas",
+        "spark",
+        "airflow",
+        "tableau",
+        "excel",
+        "figma",
+        "github",
+        "jenkins",
+        "slack",
+        "nginx",
+        "django",
+        "fastapi",
+        "flask",
+        "celery",
+        "pytorch",
+        "tensorflow",
+        "xgboost",
+        "s3",
+        "lambda",
+    )
+)
 
 WORD_PATTERN = re.compile(r"[A-Za-z0-9']+")
 
@@ -152,7 +380,9 @@ def score_length(word_count: int, ideal_low: int, ideal_high: int) -> CriterionS
     return CriterionScore(value, f"{word_count} words; above {ideal_high} the answer starts to ramble")
 
 
-def score_fillers(text: str, word_count: int, speaking_metrics: dict[str, Any] | None) -> tuple[CriterionScore, int]:
+def score_fillers(
+    text: str, word_count: int, speaking_metrics: dict[str, Any] | None
+) -> tuple[CriterionScore, int]:
     fillers = count_fillers(text)
     if speaking_metrics:
         # The speech pipeline hears fillers the transcript may drop ("um" is often not transcribed).
@@ -165,7 +395,9 @@ def score_fillers(text: str, word_count: int, speaking_metrics: dict[str, Any] |
         wpm = float(speaking_metrics["words_per_minute"])
         if wpm < 90 or wpm > 190:
             value *= 0.85
-            explanation += f"; speaking pace {wpm:.0f} words per minute is outside the 90-190 comfortable range"
+            explanation += (
+                f"; speaking pace {wpm:.0f} words per minute is outside the 90-190 comfortable range"
+            )
         else:
             explanation += f"; speaking pace {wpm:.0f} words per minute"
     return CriterionScore(value, explanation), fillers
@@ -197,7 +429,8 @@ def score_behavioral(
     star_value *= min(1.0, word_count / 60)
     star = CriterionScore(
         star_value,
-        f"found {', '.join(found) or 'no STAR part'}" + (f"; missing {', '.join(missing)}" if missing else ""),
+        f"found {', '.join(found) or 'no STAR part'}"
+        + (f"; missing {', '.join(missing)}" if missing else ""),
     )
     relevance = _coverage(text, expected)
     fillers, filler_count = score_fillers(text, word_count, speaking_metrics)
@@ -227,7 +460,9 @@ def score_technical(
     reasons = len(REASONING_CUES.findall(text))
     correctness_value = min(100.0, 40 + reasons * 15) - hedges * 20
     correctness_value = max(0.0, correctness_value) * min(1.0, word_count / 40)
-    correctness = CriterionScore(correctness_value, f"{reasons} reasoned statements, {hedges} hedges or guesses")
+    correctness = CriterionScore(
+        correctness_value, f"{reasons} reasoned statements, {hedges} hedges or guesses"
+    )
     depth_found = [name for name, pattern in DEPTH_CUES.items() if pattern.search(text)]
     sentences = max(1, len(re.findall(r"[.!?](?:\s|$)", text)))
     depth_value = min(100.0, len(depth_found) * 25 + min(sentences, 8) * 5) * min(1.0, word_count / 60)

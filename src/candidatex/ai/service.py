@@ -56,6 +56,12 @@ class AIService:
     def provider_name(self) -> str:
         return self.primary.name
 
+    async def aclose(self) -> None:
+        """Close the remote provider's HTTP client (call on application shutdown)."""
+        close = getattr(self.primary, "aclose", None)
+        if close is not None:
+            await close()
+
     async def generate_questions(self, ctx: InterviewContext) -> list[GeneratedQuestion]:
         return await self._run(
             "generate_questions",
@@ -98,8 +104,12 @@ class AIService:
 
     def cache_key(self, method: str, inputs: dict[str, Any]) -> str:
         canonical = json.dumps(
-            {"provider": self.primary.name, "model": getattr(self.primary, "model", ""), "method": method,
-             "inputs": inputs},
+            {
+                "provider": self.primary.name,
+                "model": getattr(self.primary, "model", ""),
+                "method": method,
+                "inputs": inputs,
+            },
             sort_keys=True,
             separators=(",", ":"),
             ensure_ascii=False,
@@ -132,8 +142,12 @@ class AIService:
                 retryable = not isinstance(exc, ProviderError) or exc.retryable
                 logger.warning(
                     "AI provider %s failed on %s (attempt %d of %d): %s: %s",
-                    self.primary.name, method, attempt + 1, self.retries + 1,
-                    type(exc).__name__, exc if not isinstance(exc, TimeoutError) else "deadline exceeded",
+                    self.primary.name,
+                    method,
+                    attempt + 1,
+                    self.retries + 1,
+                    type(exc).__name__,
+                    exc if not isinstance(exc, TimeoutError) else "deadline exceeded",
                 )
                 if not retryable:
                     break
@@ -144,7 +158,9 @@ class AIService:
             await self._cache_set(key, adapter.dump_json(result))
             return result
 
-        logger.warning("AI provider %s unavailable for %s; using %s", self.primary.name, method, self.fallback.name)
+        logger.warning(
+            "AI provider %s unavailable for %s; using %s", self.primary.name, method, self.fallback.name
+        )
         return _stamp(await invoke(self.fallback), self.fallback.name)
 
     async def _cache_get(self, key: str, adapter: TypeAdapter[ResultT]) -> ResultT | None:
@@ -187,6 +203,7 @@ def build_ai_service(
     timeout: float = 20.0,
     store: Store | None = None,
     retries: int = 2,
+    cache_ttl_seconds: int = WEEK_SECONDS,
 ) -> AIService:
     """Build the service from settings. `auto` picks Gemini, then OpenAI, by which key is set."""
     from candidatex.ai.providers.gemini import DEFAULT_GEMINI_MODEL, GeminiProvider
@@ -204,11 +221,20 @@ def build_ai_service(
     elif name == "openai" and (openai_api_key or openai_base_url):
         # Self-hosted OpenAI-compatible servers often need no key, but the SDK insists on one.
         primary = OpenAIProvider(
-            openai_api_key or "not-needed", openai_model or DEFAULT_OPENAI_MODEL, openai_base_url,
+            openai_api_key or "not-needed",
+            openai_model or DEFAULT_OPENAI_MODEL,
+            openai_base_url,
             timeout_seconds=timeout,
         )
     else:
         if name != "local":
             logger.warning("AI provider %r is not configured (missing key); using the local provider", name)
         primary = LocalProvider()
-    return AIService(primary, LocalProvider(), cache=store, timeout_seconds=timeout, retries=retries)
+    return AIService(
+        primary,
+        LocalProvider(),
+        cache=store,
+        timeout_seconds=timeout,
+        retries=retries,
+        cache_ttl_seconds=cache_ttl_seconds,
+    )

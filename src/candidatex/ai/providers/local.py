@@ -7,6 +7,7 @@ the rubric in `rubric.py`; thin answers get a follow-up that probes what was mis
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import random
 from collections import Counter
@@ -37,8 +38,12 @@ from candidatex.ai.schemas import (
 DIFFICULTY_RANK: dict[str, int] = {"easy": 0, "medium": 1, "hard": 2}
 TARGET_DIFFICULTY: dict[str, int] = {"entry": 0, "mid": 1, "senior": 2, "lead": 2}
 TIME_LIMITS: dict[tuple[str, str], int] = {
-    ("behavioral", "easy"): 150, ("behavioral", "medium"): 180, ("behavioral", "hard"): 240,
-    ("technical", "easy"): 120, ("technical", "medium"): 180, ("technical", "hard"): 300,
+    ("behavioral", "easy"): 150,
+    ("behavioral", "medium"): 180,
+    ("behavioral", "hard"): 240,
+    ("technical", "easy"): 120,
+    ("technical", "medium"): 180,
+    ("technical", "hard"): 300,
 }
 FOLLOW_UP_SUFFIX = "--follow-up"
 OPENING_QUESTION = "bh-motivation"
@@ -48,6 +53,12 @@ THIN_WORDS = 40
 STRONG_CRITERION = 75.0
 WEAK_CRITERION = 50.0
 BANK_BY_KEY: dict[str, BankQuestion] = {q.key: q for q in all_questions()}
+
+
+@dataclass(frozen=True)
+class FocusArea:
+    text: str
+    skills: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -61,8 +72,9 @@ class LocalProvider:
 
     name = "local"
 
+    # Selection and scoring are regex work over resumes and answers (milliseconds): off the event loop.
     async def generate_questions(self, ctx: InterviewContext) -> list[GeneratedQuestion]:
-        return select_questions(ctx)
+        return await asyncio.to_thread(select_questions, ctx)
 
     async def evaluate_answer(
         self,
@@ -71,7 +83,7 @@ class LocalProvider:
         answer_text: str,
         speaking_metrics: dict[str, Any] | None = None,
     ) -> AnswerEvaluation:
-        return evaluate(question, answer_text, speaking_metrics)
+        return await asyncio.to_thread(evaluate, question, answer_text, speaking_metrics)
 
     async def final_report(self, ctx: InterviewContext, items: list[EvaluatedItem]) -> FinalReport:
         return build_report(ctx, items)
@@ -82,9 +94,15 @@ class LocalProvider:
 
 def select_questions(ctx: InterviewContext) -> list[GeneratedQuestion]:
     rng = random.Random(_context_seed(ctx))
-    skills = extract_skills(ctx.job_title) | extract_skills(ctx.job_description) | extract_skills(ctx.resume_text)
+    skills = (
+        extract_skills(ctx.job_title) | extract_skills(ctx.job_description) | extract_skills(ctx.resume_text)
+    )
     tracks = _rank_tracks(ctx, skills)
-    focus = [area.strip().lower() for area in ctx.focus_areas if area.strip()]
+    focus = [
+        FocusArea(area.strip().lower(), frozenset(extract_skills(area)))
+        for area in ctx.focus_areas
+        if area.strip()
+    ]
 
     technical_pool = _technical_pool(tracks)
     if ctx.mode == "behavioral":
@@ -149,19 +167,16 @@ def _technical_pool(tracks: list[tuple[Track, float]]) -> list[BankQuestion]:
     return pool
 
 
-def _matches_focus(question: BankQuestion, area: str) -> bool:
+def _matches_focus(question: BankQuestion, area: FocusArea) -> bool:
     haystack = " ".join([question.category, *question.skills, question.text]).lower()
-    if area in haystack:
-        return True
-    area_skills = extract_skills(area)
-    return bool(area_skills & question.skills)
+    return area.text in haystack or bool(area.skills & question.skills)
 
 
 def _relevance(
     question: BankQuestion,
     ctx: InterviewContext,
     skills: set[str],
-    focus: list[str],
+    focus: list[FocusArea],
     primary: Track,
     rng: random.Random,
 ) -> float:
@@ -180,7 +195,7 @@ def _relevance(
     return score + rng.random() * 1.5
 
 
-def _choose(candidates: list[_Candidate], count: int, focus: list[str]) -> list[BankQuestion]:
+def _choose(candidates: list[_Candidate], count: int, focus: list[FocusArea]) -> list[BankQuestion]:
     if count <= 0:
         return []
     remaining = sorted(candidates, key=lambda c: -c.relevance)
@@ -264,9 +279,9 @@ def _misses_essentials(result: RubricResult) -> bool:
 
 STAR_ADVICE = {
     "situation": "Open with one or two sentences of context: where you were and what was at stake.",
-    "task": "Say what you personally were responsible for (\"My job was to ...\").",
-    "action": "Walk through the steps you took yourself, in the first person (\"I proposed ...\", \"I built ...\").",
-    "result": "Close with the outcome and put a number on it (for example \"cut review time from 3 days to 1\").",
+    "task": 'Say what you personally were responsible for ("My job was to ...").',
+    "action": 'Walk through the steps you took yourself, in the first person ("I proposed ...", "I built ...").',
+    "result": 'Close with the outcome and put a number on it (for example "cut review time from 3 days to 1").',
 }
 STAR_FOLLOW_UPS = {
     "result": "What was the outcome, and how did you measure it?",
@@ -306,39 +321,67 @@ def _weakness(name: str, result: RubricResult) -> tuple[str, list[str]]:
     missing = result.missing_concepts
     if name == "star_structure":
         parts = result.missing_star_parts or ["detail in each part"]
-        return (f"The story is missing its {', '.join(parts)}",
-                [STAR_ADVICE[p] for p in result.missing_star_parts] or
-                ["Give each STAR part a sentence or two so the story carries weight."])
+        return (
+            f"The story is missing its {_spoken_list(parts)}",
+            [STAR_ADVICE[p] for p in result.missing_star_parts]
+            or ["Give each STAR part a sentence or two so the story carries weight."],
+        )
     if name == "relevance":
-        return (f"Did not address {', '.join(missing[:3]) or 'what the question asks'}",
-                [f"Answer the question that was asked; it is looking for {', '.join(missing[:2])}."])
+        return (
+            f"Did not address {', '.join(missing[:3]) or 'what the question asks'}",
+            [f"Answer the question that was asked; it is looking for {', '.join(missing[:2])}."],
+        )
     if name == "concept_coverage":
-        return (f"Missed key concepts: {', '.join(missing[:4])}",
-                [f"Review {', '.join(missing[:3])} and explain how each applies to this question."])
+        return (
+            f"Missed key concepts: {', '.join(missing[:4])}",
+            [f"Review {', '.join(missing[:3])} and explain how each applies to this question."],
+        )
     if name == "correctness":
-        return ("Hedged or asserted without explaining why",
-                ["Give the reason behind each claim (\"because ...\", \"which means ...\"); "
-                 "if unsure, reason aloud from first principles instead of guessing."])
+        return (
+            "Hedged or asserted without explaining why",
+            [
+                'Give the reason behind each claim ("because ...", "which means ..."); '
+                "if unsure, reason aloud from first principles instead of guessing."
+            ],
+        )
     if name == "depth":
-        return ("Stayed at the surface: no trade-offs, examples or edge cases",
-                ["Add one trade-off, one real example from your work, and what happens at the edges "
-                 "(failure, scale)."])
+        return (
+            "Stayed at the surface: no trade-offs, examples or edge cases",
+            [
+                "Add one trade-off, one real example from your work, and what happens at the edges "
+                "(failure, scale)."
+            ],
+        )
     if name == "specificity":
-        return ("Few concrete details (numbers, tools, names)",
-                ["Add numbers and names: team size, tools, timelines and the metric that moved."])
+        return (
+            "Few concrete details (numbers, tools, names)",
+            ["Add numbers and names: team size, tools, timelines and the metric that moved."],
+        )
     if name == "length":
         if result.word_count < 70:
-            return (f"Too brief ({result.word_count} words) to show your thinking",
-                    ["Aim for one to three minutes: enough to cover context, approach and outcome."])
-        return (f"Runs long ({result.word_count} words) and loses focus",
-                ["Lead with the main point and cut details that do not support it."])
-    return (f"Frequent filler words ({result.filler_count})",
-            ["Replace filler words with a short pause, and rehearse your opening sentence aloud."])
+            return (
+                f"Too brief ({result.word_count} words) to show your thinking",
+                ["Aim for one to three minutes: enough to cover context, approach and outcome."],
+            )
+        return (
+            f"Runs long ({result.word_count} words) and loses focus",
+            ["Lead with the main point and cut details that do not support it."],
+        )
+    return (
+        f"Frequent filler words ({result.filler_count})",
+        ["Replace filler words with a short pause, and rehearse your opening sentence aloud."],
+    )
+
+
+def _spoken_list(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _follow_up(question: GeneratedQuestion, result: RubricResult) -> GeneratedQuestion:
     if result.kind == "behavioral":
-        gap = next((p for p in ("result", "action", "task", "situation") if p in result.missing_star_parts), None)
+        gap = next(
+            (p for p in ("result", "action", "task", "situation") if p in result.missing_star_parts), None
+        )
         text = STAR_FOLLOW_UPS[gap] if gap else "Can you give a specific example, with names and numbers?"
         expected = [c for c in result.missing_concepts] or list(question.expected_concepts)
     else:
@@ -371,8 +414,13 @@ FOLLOW_UP_WEIGHT = 0.5
 def question_results(items: list[EvaluatedItem]) -> list[QuestionResult]:
     return [
         QuestionResult(
-            question_id=q.id, question_text=q.text, kind=q.kind, category=q.category,
-            score=e.score, is_follow_up=q.is_follow_up, provider=e.provider,
+            question_id=q.id,
+            question_text=q.text,
+            kind=q.kind,
+            category=q.category,
+            score=e.score,
+            is_follow_up=q.is_follow_up,
+            provider=e.provider,
         )
         for q, _, e in items
     ]
@@ -383,7 +431,9 @@ def build_report(ctx: InterviewContext, items: list[EvaluatedItem]) -> FinalRepo
     total = _weighted_mean([(r.score, r) for r in per_question])
     behavioral = _weighted_mean([(r.score, r) for r in per_question if r.kind == "behavioral"])
     technical = _weighted_mean([(r.score, r) for r in per_question if r.kind == "technical"])
-    communication = _weighted_mean([(_communication(e), r) for (_, _, e), r in zip(items, per_question)])
+    communication = _weighted_mean(
+        [(_communication(e), r) for (_, _, e), r in zip(items, per_question, strict=True)]
+    )
     strengths = _most_common(e.strengths for _, _, e in items)
     weaknesses = _most_common(e.weaknesses for _, _, e in items)
     # Advice from the weakest answers first: that is where practice pays most.
@@ -406,7 +456,7 @@ def _weighted_mean(pairs: list[tuple[float, QuestionResult]]) -> float | None:
     weights = [FOLLOW_UP_WEIGHT if r.is_follow_up else 1.0 for _, r in pairs]
     if not pairs:
         return None
-    return round(sum(value * w for (value, _), w in zip(pairs, weights)) / sum(weights), 1)
+    return round(sum(value * w for (value, _), w in zip(pairs, weights, strict=True)) / sum(weights), 1)
 
 
 def _communication(evaluation: AnswerEvaluation) -> float:

@@ -41,7 +41,9 @@ class RemoteJSONProvider:
         payload = parse_payload(raw, prompts.QuestionsPayload)
         unique = {" ".join(d.text.lower().split()): d for d in payload.questions}
         if len(unique) < ctx.question_count:
-            raise MalformedOutputError(f"asked for {ctx.question_count} distinct questions, got {len(unique)}")
+            raise MalformedOutputError(
+                f"asked for {ctx.question_count} distinct questions, got {len(unique)}"
+            )
         drafts = list(unique.values())[: ctx.question_count]
         return [
             GeneratedQuestion(
@@ -63,7 +65,9 @@ class RemoteJSONProvider:
         speaking_metrics: dict[str, Any] | None = None,
     ) -> AnswerEvaluation:
         prompt = prompts.evaluation_prompt(ctx, question, answer_text, speaking_metrics)
-        payload = parse_payload(await self.complete_json(prompts.SYSTEM_PROMPT, prompt), prompts.EvaluationPayload)
+        payload = parse_payload(
+            await self.complete_json(prompts.SYSTEM_PROMPT, prompt), prompts.EvaluationPayload
+        )
         follow_up = None
         # One follow-up per question: probing a follow-up again would loop.
         if payload.needs_follow_up and payload.follow_up_question and not question.is_follow_up:
