@@ -150,3 +150,29 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"redis://127.0.0.1:{port}/0"
     process.terminate()
     process.wait(timeout=10)
+
+
+def live_env(mongo_url: str, **overrides: str) -> dict[str, str]:
+    return {"MONGODB_URL": mongo_url, "MONGODB_DB": f"live_{uuid.uuid4().hex[:8]}", "SECRET_KEY": TEST_SECRET,
+            "SEED_DEMO": "false", "RATE_LIMIT_PER_MINUTE": "100000", "RATE_LIMIT_USER_PER_MINUTE": "100000",
+            "INTERVIEW_TIMER_SECONDS": "1", "DEADLINE_CHECK_SECONDS": "0.5", **overrides}
+
+
+@pytest.fixture(scope="session")
+def live_env_vars(mongo_url: str) -> dict[str, str]:
+    return live_env(mongo_url)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_env_vars: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `candidatex serve` process (uvicorn, real sockets) on the test database server."""
+    from tests.servers import running_server
+
+    with running_server(live_env_vars, tmp_path_factory.mktemp("live") / "data") as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live_db(mongo_url: str, live_env_vars: dict[str, str]) -> Iterator[Database]:
+    with MongoClient(mongo_url, tz_aware=True) as sync_client:
+        yield sync_client[live_env_vars["MONGODB_DB"]]

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from candidatex.anticheat.vision import FrameObservation
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # mediapipe takes seconds to import; the policy does not need it at run time
+    from candidatex.anticheat.vision import FrameObservation
 
 # The spec's thresholds: strikes of a kind after which the session is terminated.
 SPEC_THRESHOLDS: dict[str, int] = {

@@ -87,7 +87,9 @@ class StreamConnection:
             if kind == "ping":
                 await self.send({"type": "pong", "seq": self.sent_seq})
             elif kind == "answer":
-                data = AnswerIn.model_validate({k: v for k, v in message.items() if k in {"question_id", "content", "type"}})
+                # "type" names the message here; the answer's own type travels as "answer_type"
+                data = AnswerIn.model_validate({"question_id": message.get("question_id"), "content": message.get("content"),
+                                                "type": message.get("answer_type", "text")})
                 await self.service.answer(self.user, self.session_id, data.question_id, data.content, data.type)
             elif kind in self.message_handlers:
                 reply = await self.message_handlers[kind](self.user, self.session_id, message)
