@@ -44,6 +44,8 @@ from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
 from candidatex.interviews.events import EventBus
 from candidatex.interviews.service import InterviewService
+from candidatex.media.fanout import ConsumerFanout
+from candidatex.media.hub import MediaHub, parse_ice_servers
 from candidatex.seed import banner, ensure_demo_accounts
 from candidatex.users.controller import MeController
 from candidatex.users.service import AccountService
@@ -128,7 +130,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.interview_service = InterviewService(state.ai_service, state.event_bus, stores["live"],
                                                    state.audit_service)
         state.settings_timer_seconds = settings.interview_timer_seconds
-        state.stream_message_handlers = {}
+        state.stream_message_handlers = {}  # WS message type -> async handler(user, session_id, message)
+        state.media_consumers = ConsumerFanout()  # anti-cheat (video) and speech (audio) register here
+        state.media_hub = MediaHub(ice_servers=parse_ice_servers(settings.ice_servers),
+                                   video_sample_fps=settings.media_video_sample_fps,
+                                   recordings_dir=settings.media_recordings_dir if settings.media_recording else None,
+                                   video_consumer=state.media_consumers, audio_consumer=state.media_consumers)
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
         if settings.seed_demo:
             accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
@@ -140,6 +147,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
+            await state.media_hub.shutdown()
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)

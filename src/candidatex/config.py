@@ -75,6 +75,11 @@ class Settings:
     interview_timer_seconds: float = 5.0
     deadline_check_seconds: float = 2.0
 
+    ice_servers: str = ""
+    media_video_sample_fps: float = 2.0
+    media_recording: bool = False
+    media_recordings_dir: Path | None = None
+
     demo_password: str = "Demo-Password-1!"
     seed_demo: bool = True
     log_level: str = "INFO"
@@ -135,6 +140,10 @@ class Settings:
             openai_model=e.get("OPENAI_MODEL") or None,
             interview_timer_seconds=float(e.get("INTERVIEW_TIMER_SECONDS", defaults.interview_timer_seconds)),
             deadline_check_seconds=float(e.get("DEADLINE_CHECK_SECONDS", defaults.deadline_check_seconds)),
+            ice_servers=e.get("ICE_SERVERS", ""),
+            media_video_sample_fps=float(e.get("MEDIA_VIDEO_SAMPLE_FPS", defaults.media_video_sample_fps)),
+            media_recording=_bool(e.get("MEDIA_RECORDING"), defaults.media_recording),
+            media_recordings_dir=Path(e["MEDIA_RECORDINGS_DIR"]) if e.get("MEDIA_RECORDINGS_DIR") else data_dir / "recordings",
             demo_password=e.get("DEMO_PASSWORD", defaults.demo_password),
             seed_demo=_bool(e.get("SEED_DEMO"), app_env != "production"),
             log_level=e.get("LOG_LEVEL", defaults.log_level).upper(),
