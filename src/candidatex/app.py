@@ -91,6 +91,15 @@ def _spa_fallback(request: Request, exc: NotFoundException) -> Response:
     return http_error_handler(request, exc)
 
 
+def _fix_openapi_nulls(app: Litestar) -> None:
+    """Litestar documents the `data: None` of Envelope[None] as an object; the responses carry null."""
+    from litestar.openapi.spec import OpenAPIType, Schema
+
+    for schema in (app.openapi_schema.components.schemas or {}).values():
+        if isinstance(schema, Schema) and schema.title == "Envelope[NoneType]" and schema.properties:
+            schema.properties["data"] = Schema(type=OpenAPIType.NULL)
+
+
 async def _deadline_watcher(service: InterviewService, every: float) -> None:
     """Ends interviews on time even when nobody is connected (and after a restart)."""
     while True:
@@ -119,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         database = await connect(settings)
         state = app.state
         state.database = database
+        _fix_openapi_nulls(app)
         state.audit_service = AuditService(settings.audit_retention_days)
         state.tokens = TokenService(settings.secret_key, settings.access_token_expire_minutes,
                                     settings.refresh_token_expire_days, stores["denylist"])
