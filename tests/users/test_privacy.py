@@ -114,3 +114,13 @@ async def test_erasure_removes_answers_resume_text_events_and_mail(client: Async
     assert (await client.get("/users/me", headers=account.headers)).status_code == 401
     login = await client.post("/auth/login", json={"email": account.email, "password": PASSWORD})
     assert login.status_code == 401
+
+
+async def test_retention_is_applied_by_ttl_indexes(client: AsyncTestClient, candidate: Account, db: Database,
+                                                   settings) -> None:  # noqa: ANN001 - the session Settings
+    await client.put("/users/me", json={"headline": "ttl"}, headers=candidate.headers)
+    for collection in ("audit_logs", "refresh_token_families", "action_tokens"):
+        ttl = [i for i in db[collection].list_indexes() if "expireAfterSeconds" in i]
+        assert ttl and list(ttl[0]["key"]) == ["expires_at"] and ttl[0]["expireAfterSeconds"] == 0, collection
+    entry = db.audit_logs.find_one({"actor_id": candidate.id, "action": "user.update"})
+    assert round((entry["expires_at"] - entry["created_at"]).total_seconds() / 86400) == settings.audit_retention_days
