@@ -50,6 +50,10 @@ from candidatex.seed import banner, ensure_demo_accounts
 from candidatex.users.controller import MeController
 from candidatex.users.service import AccountService
 from candidatex.ws.interview_stream import interview_stream
+from candidatex.jobs.controller import ApplicationController, JobController
+from candidatex.matching.controller import DemographicsController, MatchingController
+from candidatex.resumes.controller import ResumeController
+from candidatex.tasks.handlers import build_domain, build_queue, task_handlers
 
 logger = logging.getLogger(__name__)
 FRONTEND_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
@@ -137,6 +141,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                    recordings_dir=settings.media_recordings_dir if settings.media_recording else None,
                                    video_consumer=state.media_consumers, audio_consumer=state.media_consumers)
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
+        state.task_queue = build_queue(settings, redis)
+        domain = build_domain(settings, database, state.task_queue, state.audit_service)
+        state.resume_service, state.job_service, state.matching_service = domain.resumes, domain.jobs, domain.matching
+        state.interview_service.recruiter_access_checks.append(domain.jobs.recruiter_sees_applicant)
+        state.admin_service.stats_sources.append(domain.jobs.stats)
+        tasks_stop = asyncio.Event()
+        if settings.tasks_in_app:
+            background.append(asyncio.create_task(state.task_queue.run(task_handlers(domain), tasks_stop)))
         if settings.seed_demo:
             accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
             banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
@@ -147,6 +159,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
+            tasks_stop.set()
             await state.media_hub.shutdown()
             for task in background:
                 task.cancel()
@@ -163,7 +176,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         include_in_schema = False
 
     route_handlers: list[Any] = [HealthController, MetricsController, AuthController, MeController, AdminController,
-                                 InterviewController, interview_stream]
+                                 InterviewController, interview_stream, ResumeController, JobController,
+                                 ApplicationController, MatchingController, DemographicsController]
     if FRONTEND_DIST.exists():
         route_handlers.append(create_static_files_router(path="/", directories=[FRONTEND_DIST], html_mode=True,
                                                          opt={"exclude_from_auth": True}, include_in_schema=False))
@@ -194,7 +208,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                      render_plugins=[SwaggerRenderPlugin()]),
         request_max_body_size=settings.max_request_bytes,
         dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service",
-                                        "interview_service"),
+                                        "interview_service", "resume_service", "job_service",
+                                        "matching_service"),
         before_send=[add_response_headers],
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,

@@ -80,6 +80,15 @@ class Settings:
     media_recording: bool = False
     media_recordings_dir: Path | None = None
 
+    tasks_in_app: bool = True  # run background tasks inside the app process (default: when REDIS_URL is unset)
+    task_concurrency: int = 2
+    match_weight_skills: float = 0.35
+    match_weight_experience: float = 0.20
+    match_weight_education: float = 0.10
+    match_weight_text_similarity: float = 0.20
+    match_weight_career_consistency: float = 0.15
+    match_weight_interview: float = 0.20
+
     demo_password: str = "Demo-Password-1!"
     seed_demo: bool = True
     log_level: str = "INFO"
@@ -144,6 +153,16 @@ class Settings:
             media_video_sample_fps=float(e.get("MEDIA_VIDEO_SAMPLE_FPS", defaults.media_video_sample_fps)),
             media_recording=_bool(e.get("MEDIA_RECORDING"), defaults.media_recording),
             media_recordings_dir=Path(e["MEDIA_RECORDINGS_DIR"]) if e.get("MEDIA_RECORDINGS_DIR") else data_dir / "recordings",
+            tasks_in_app=_bool(e.get("TASKS_IN_APP"), not e.get("REDIS_URL")),
+            task_concurrency=int(e.get("TASK_CONCURRENCY", defaults.task_concurrency)),
+            match_weight_skills=float(e.get("MATCH_WEIGHT_SKILLS", defaults.match_weight_skills)),
+            match_weight_experience=float(e.get("MATCH_WEIGHT_EXPERIENCE", defaults.match_weight_experience)),
+            match_weight_education=float(e.get("MATCH_WEIGHT_EDUCATION", defaults.match_weight_education)),
+            match_weight_text_similarity=float(e.get("MATCH_WEIGHT_TEXT_SIMILARITY",
+                                                     defaults.match_weight_text_similarity)),
+            match_weight_career_consistency=float(e.get("MATCH_WEIGHT_CAREER_CONSISTENCY",
+                                                        defaults.match_weight_career_consistency)),
+            match_weight_interview=float(e.get("MATCH_WEIGHT_INTERVIEW", defaults.match_weight_interview)),
             demo_password=e.get("DEMO_PASSWORD", defaults.demo_password),
             seed_demo=_bool(e.get("SEED_DEMO"), app_env != "production"),
             log_level=e.get("LOG_LEVEL", defaults.log_level).upper(),
