@@ -9,7 +9,6 @@ import re
 from datetime import date
 from typing import Any
 
-from bson import ObjectId
 from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
 
