@@ -148,6 +148,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             yield
         finally:
             await state.media_hub.shutdown()
+            await state.ai_service.aclose()
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
