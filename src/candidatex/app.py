@@ -153,7 +153,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
-            await state.media_hub.shutdown()
+            await state.media_service.shutdown()  # closes the hub and keeps recordings
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
