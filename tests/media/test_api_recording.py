@@ -72,6 +72,11 @@ async def test_the_recording_is_kept_and_only_staff_may_download_it(
             images = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
         assert images and any(resembles_face(image) for image in images)
 
+        # this server ran only this interview: nothing of it is left behind
+        stats = (await http.get("/media/stats", headers=admin["headers"])).json()["data"]
+        assert (stats["rooms"], stats["peers"], stats["recordings"], stats["tasks"]) == (0, 0, 0, 0)
+        metrics = (await http.get("/metrics")).text
+        assert "candidatex_media_peers 0.0" in metrics and "candidatex_media_recordings 0.0" in metrics
         assert (await http.get(f"/media/sessions/{sid}/recording", headers=candidate["headers"])).status_code == 403
         other = await signup(http, "recruiter")
         assert (await http.get(f"/media/sessions/{sid}/recording", headers=other["headers"])).status_code == 404
