@@ -47,11 +47,15 @@ from candidatex.interviews.controller import InterviewController
 from candidatex.interviews.events import EventBus
 from candidatex.interviews.service import InterviewService
 from candidatex.media.fanout import ConsumerFanout
+from candidatex.media.controller import MediaController, live_now
+from candidatex.media import metrics as media_metrics
 from candidatex.media.hub import MediaHub, parse_ice_servers
+from candidatex.media.service import MediaService
 from candidatex.seed import banner, ensure_demo_accounts
 from candidatex.users.controller import MeController
 from candidatex.users.service import AccountService
 from candidatex.ws.interview_stream import interview_stream
+from candidatex.ws.live_interview import live_interview
 
 logger = logging.getLogger(__name__)
 FRONTEND_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
@@ -138,10 +142,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                    video_sample_fps=settings.media_video_sample_fps,
                                    recordings_dir=settings.media_recordings_dir if settings.media_recording else None,
                                    video_consumer=state.media_consumers, audio_consumer=state.media_consumers)
+        media_metrics.track(state.media_hub)
+        state.media_service = MediaService(state.media_hub, state.interview_service, state.event_bus, database.db)
         state.anti_cheat = AntiCheatCoordinator(state.interview_service, state.event_bus, settings)
         state.anti_cheat.start()
         state.stream_message_handlers["signal"] = state.anti_cheat.handle_stream_message
         state.media_consumers.add_video(state.anti_cheat)
+        state.interview_service.on_end.append(state.anti_cheat.session_ended)
         if settings.face_detection_enabled:
             state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frame
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
@@ -173,6 +180,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     route_handlers: list[Any] = [HealthController, MetricsController, AuthController, MeController, AdminController,
                                  InterviewController, interview_stream, AntiCheatController]
+    route_handlers += [MediaController, live_now, live_interview]
     if FRONTEND_DIST.exists():
         route_handlers.append(create_static_files_router(path="/", directories=[FRONTEND_DIST], html_mode=True,
                                                          opt={"exclude_from_auth": True}, include_in_schema=False))
@@ -203,7 +211,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                      render_plugins=[SwaggerRenderPlugin()]),
         request_max_body_size=settings.max_request_bytes,
         dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service",
-                                        "interview_service", "anti_cheat"),
+                                        "interview_service", "media_service", "anti_cheat"),
         before_send=[add_response_headers],
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,

@@ -152,6 +152,12 @@ class AntiCheatCoordinator:
             await asyncio.to_thread(self._analyzer.close)
             self._analyzer = None
 
+    async def session_ended(self, session_id: str, reason: str, actor_id: str | None) -> None:
+        """InterviewService.on_end hook. Spawned, never awaited here: the hook may run inside the monitor's
+        own violation callback (a vision strike that terminates), and stopping a monitor waits for it."""
+        if session_id in self._watches:
+            self._spawn(self._retire(session_id), f"anticheat-retire:{session_id}")
+
     @property
     def watched_sessions(self) -> list[str]:
         return list(self._watches)
@@ -228,9 +234,7 @@ class AntiCheatCoordinator:
                 TERMINATIONS.labels(decision.kind).inc()
                 logger.info("anti-cheat terminated an interview",
                             extra={"session_id": session_id, "kind": decision.kind, "count": decision.count})
-                await self.interviews.terminate(session_id, reason)
-                if session_id in self._watches:
-                    self._spawn(self._retire(session_id), f"anticheat-retire:{session_id}")
+                await self.interviews.terminate(session_id, reason)  # its on_end hook retires the monitor
                 return reason
         return None
 
