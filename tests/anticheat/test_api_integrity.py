@@ -106,7 +106,7 @@ async def test_precheck_with_a_camera_frame(client: AsyncTestClient, candidate: 
     status, body = await precheck(jpeg_b64(dark))
     assert "uncover" in body["data"]["precheck_result"]["failures"][0]["message"]
     for bad in ("not base64!", base64.b64encode(b"plain text, not an image").decode(),
-                base64.b64encode(b"\xff" * 510_000).decode()):
+                base64.b64encode(b"\xff" * 520_000).decode()):
         status, body = await precheck(bad)
         assert status == 422 and body["success"] is False, body
     assert "500 KB" in body["error"]["message"]
