@@ -110,3 +110,24 @@ async def test_precheck_with_a_camera_frame(client: AsyncTestClient, candidate: 
         status, body = await precheck(bad)
         assert status == 422 and body["success"] is False, body
     assert "500 KB" in body["error"]["message"]
+
+
+def test_two_workers_never_fork_the_chain(mongo_url: str) -> None:
+    """Two coordinators with separate locks (two worker processes) race on one log: the conditional append
+    on (length, last hash) makes the loser re-read and retry, so every entry lands once, in one chain."""
+    import json
+    import os
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-m", "tests.anticheat.two_writers", mongo_url, f"race_{uuid.uuid4().hex[:8]}"],
+                          cwd=root, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": f"{root / 'src'}:{root}"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["valid"] and summary["first_broken_index"] is None, summary
+    assert summary["entries"] == 80  # one entry per signal: accepted, gap or replay, never lost or doubled
+    assert summary["last_seq"] == 80
