@@ -113,6 +113,9 @@ class Settings:
             secret = _persistent_secret(data_dir)
         if len(secret) < 32:
             raise ValueError("SECRET_KEY must be at least 32 characters")
+        from candidatex.anticheat.policy import parse_thresholds
+
+        parse_thresholds(e.get("ANTI_CHEAT_THRESHOLD"))  # a bad value stops start-up with a clear message
         return cls(
             app_env=app_env,
             data_dir=data_dir,
