@@ -28,6 +28,8 @@ from litestar.stores.redis import RedisStore
 from candidatex.admin.controller import AdminController
 from candidatex.admin.service import AdminService
 from candidatex.ai.service import build_ai_service
+from candidatex.anticheat.controller import AntiCheatController
+from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.audit.service import AuditService
 from candidatex.auth.controller import AuthController
 from candidatex.auth.security import build_jwt_auth
@@ -146,6 +148,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                    video_consumer=state.media_consumers, audio_consumer=state.media_consumers)
         media_metrics.track(state.media_hub)
         state.media_service = MediaService(state.media_hub, state.interview_service, state.event_bus, database.db)
+        state.anti_cheat = AntiCheatCoordinator(state.interview_service, state.event_bus, settings)
+        state.anti_cheat.start()
+        state.stream_message_handlers["signal"] = state.anti_cheat.handle_stream_message
+        state.media_consumers.add_video(state.anti_cheat)
+        state.interview_service.on_end.append(state.anti_cheat.session_ended)
+        if settings.face_detection_enabled:
+            state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frame
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
         state.task_queue = build_queue(settings, redis)
         domain = build_domain(settings, database, state.task_queue, state.audit_service)
@@ -167,6 +176,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             tasks_stop.set()
             await state.media_service.shutdown()  # closes the hub and keeps recordings
+            await state.anti_cheat.close()
             await state.ai_service.aclose()
             for task in background:
                 task.cancel()
@@ -183,7 +193,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         include_in_schema = False
 
     route_handlers: list[Any] = [HealthController, MetricsController, AuthController, MeController, AdminController,
-                                 InterviewController, interview_stream]
+                                 InterviewController, interview_stream, AntiCheatController]
     route_handlers += [MediaController, live_now, live_interview]
     route_handlers += [ResumeController, JobController, ApplicationController, MatchingController,
                        DemographicsController]
@@ -218,7 +228,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=settings.max_request_bytes,
         dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service",
                                         "interview_service", "media_service", "resume_service", "job_service",
-                                        "matching_service"),
+                                        "matching_service", "anti_cheat"),
         before_send=[add_response_headers],
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,

@@ -88,6 +88,16 @@ class Settings:
     match_weight_text_similarity: float = 0.20
     match_weight_career_consistency: float = 0.15
     match_weight_interview: float = 0.20
+    face_detection_enabled: bool = True
+    anti_cheat_threshold: str = ""
+    tab_switch_detection: bool = True
+    anti_cheat_sample_fps: float = 2.0
+    anti_cheat_window_seconds: float = 3.0
+    anti_cheat_min_ratio: float = 0.6
+    anti_cheat_min_samples: int = 3
+    anti_cheat_look_away_yaw_deg: float = 30.0
+    anti_cheat_look_away_pitch_deg: float = 25.0
+    anti_cheat_disabled_checks: list[str] = field(default_factory=list)
 
     demo_password: str = "Demo-Password-1!"
     seed_demo: bool = True
@@ -111,6 +121,9 @@ class Settings:
             secret = _persistent_secret(data_dir)
         if len(secret) < 32:
             raise ValueError("SECRET_KEY must be at least 32 characters")
+        from candidatex.anticheat.policy import parse_thresholds
+
+        parse_thresholds(e.get("ANTI_CHEAT_THRESHOLD"))  # a bad value stops start-up with a clear message
         return cls(
             app_env=app_env,
             data_dir=data_dir,
@@ -163,6 +176,18 @@ class Settings:
             match_weight_career_consistency=float(e.get("MATCH_WEIGHT_CAREER_CONSISTENCY",
                                                         defaults.match_weight_career_consistency)),
             match_weight_interview=float(e.get("MATCH_WEIGHT_INTERVIEW", defaults.match_weight_interview)),
+            face_detection_enabled=_bool(e.get("FACE_DETECTION_ENABLED"), defaults.face_detection_enabled),
+            anti_cheat_threshold=e.get("ANTI_CHEAT_THRESHOLD", defaults.anti_cheat_threshold),
+            tab_switch_detection=_bool(e.get("TAB_SWITCH_DETECTION"), defaults.tab_switch_detection),
+            anti_cheat_sample_fps=float(e.get("ANTI_CHEAT_SAMPLE_FPS", defaults.anti_cheat_sample_fps)),
+            anti_cheat_window_seconds=float(e.get("ANTI_CHEAT_WINDOW_SECONDS", defaults.anti_cheat_window_seconds)),
+            anti_cheat_min_ratio=float(e.get("ANTI_CHEAT_MIN_RATIO", defaults.anti_cheat_min_ratio)),
+            anti_cheat_min_samples=int(e.get("ANTI_CHEAT_MIN_SAMPLES", defaults.anti_cheat_min_samples)),
+            anti_cheat_look_away_yaw_deg=float(e.get("ANTI_CHEAT_LOOK_AWAY_YAW_DEG",
+                                                     defaults.anti_cheat_look_away_yaw_deg)),
+            anti_cheat_look_away_pitch_deg=float(e.get("ANTI_CHEAT_LOOK_AWAY_PITCH_DEG",
+                                                       defaults.anti_cheat_look_away_pitch_deg)),
+            anti_cheat_disabled_checks=_list(e.get("ANTI_CHEAT_DISABLED_CHECKS"), []),
             demo_password=e.get("DEMO_PASSWORD", defaults.demo_password),
             seed_demo=_bool(e.get("SEED_DEMO"), app_env != "production"),
             log_level=e.get("LOG_LEVEL", defaults.log_level).upper(),
