@@ -176,3 +176,8 @@ def live_server(live_env_vars: dict[str, str], tmp_path_factory: pytest.TempPath
 def live_db(mongo_url: str, live_env_vars: dict[str, str]) -> Iterator[Database]:
     with MongoClient(mongo_url, tz_aware=True) as sync_client:
         yield sync_client[live_env_vars["MONGODB_DB"]]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last: sync Playwright drives its own event loop in the main thread while it is open."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -23,7 +23,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(env: dict[str, str], data_dir: Path, timeout: float = 60.0,
+def running_server(env: dict[str, str], data_dir: Path, timeout: float = 180.0,
                    args: tuple[str, ...] = ()) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     port = free_port()
     full_env = {**os.environ, "CANDIDATEX_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **env}

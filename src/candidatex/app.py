@@ -27,6 +27,8 @@ from litestar.stores.redis import RedisStore
 from candidatex.admin.controller import AdminController
 from candidatex.admin.service import AdminService
 from candidatex.ai.service import build_ai_service
+from candidatex.anticheat.controller import AntiCheatController
+from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.audit.service import AuditService
 from candidatex.auth.controller import AuthController
 from candidatex.auth.security import build_jwt_auth
@@ -45,11 +47,19 @@ from candidatex.interviews.controller import InterviewController
 from candidatex.interviews.events import EventBus
 from candidatex.interviews.service import InterviewService
 from candidatex.media.fanout import ConsumerFanout
+from candidatex.media.controller import MediaController, live_now
+from candidatex.media import metrics as media_metrics
 from candidatex.media.hub import MediaHub, parse_ice_servers
+from candidatex.media.service import MediaService
 from candidatex.seed import banner, ensure_demo_accounts
 from candidatex.users.controller import MeController
 from candidatex.users.service import AccountService
 from candidatex.ws.interview_stream import interview_stream
+from candidatex.ws.live_interview import live_interview
+from candidatex.jobs.controller import ApplicationController, JobController
+from candidatex.matching.controller import DemographicsController, MatchingController
+from candidatex.resumes.controller import ResumeController
+from candidatex.tasks.handlers import build_domain, build_queue, task_handlers
 
 logger = logging.getLogger(__name__)
 FRONTEND_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
@@ -150,7 +160,24 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                    video_sample_fps=settings.media_video_sample_fps,
                                    recordings_dir=settings.media_recordings_dir if settings.media_recording else None,
                                    video_consumer=state.media_consumers, audio_consumer=state.media_consumers)
+        media_metrics.track(state.media_hub)
+        state.media_service = MediaService(state.media_hub, state.interview_service, state.event_bus, database.db)
+        state.anti_cheat = AntiCheatCoordinator(state.interview_service, state.event_bus, settings)
+        state.anti_cheat.start()
+        state.stream_message_handlers["signal"] = state.anti_cheat.handle_stream_message
+        state.media_consumers.add_video(state.anti_cheat)
+        state.interview_service.on_end.append(state.anti_cheat.session_ended)
+        if settings.face_detection_enabled:
+            state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frame
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
+        state.task_queue = build_queue(settings, redis)
+        domain = build_domain(settings, database, state.task_queue, state.audit_service)
+        state.resume_service, state.job_service, state.matching_service = domain.resumes, domain.jobs, domain.matching
+        state.interview_service.recruiter_access_checks.append(domain.jobs.recruiter_sees_applicant)
+        state.admin_service.stats_sources.append(domain.jobs.stats)
+        tasks_stop = asyncio.Event()
+        if settings.tasks_in_app:
+            background.append(asyncio.create_task(state.task_queue.run(task_handlers(domain), tasks_stop)))
         if settings.seed_demo:
             accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
             banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
@@ -161,7 +188,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
-            await state.media_hub.shutdown()
+            tasks_stop.set()
+            await state.media_service.shutdown()  # closes the hub and keeps recordings
+            await state.anti_cheat.close()
+            await state.ai_service.aclose()
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
@@ -177,7 +207,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         include_in_schema = False
 
     route_handlers: list[Any] = [HealthController, MetricsController, AuthController, MeController, AdminController,
-                                 InterviewController, interview_stream]
+                                 InterviewController, interview_stream, AntiCheatController]
+    route_handlers += [MediaController, live_now, live_interview]
+    route_handlers += [ResumeController, JobController, ApplicationController, MatchingController,
+                       DemographicsController]
     if FRONTEND_DIST.exists():
         route_handlers.append(create_static_files_router(path="/", directories=[FRONTEND_DIST], html_mode=True,
                                                          opt={"exclude_from_auth": True}, include_in_schema=False))
@@ -208,7 +241,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                      render_plugins=[SwaggerRenderPlugin()]),
         request_max_body_size=settings.max_request_bytes,
         dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service",
-                                        "interview_service"),
+                                        "interview_service", "media_service", "resume_service", "job_service",
+                                        "matching_service", "anti_cheat"),
         before_send=[add_response_headers],
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,

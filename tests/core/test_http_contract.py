@@ -9,7 +9,7 @@ import uuid
 import httpx
 from litestar.testing import AsyncTestClient
 
-from tests.conftest import Account
+from tests.conftest import PASSWORD, Account
 from tests.servers import running_server
 
 
@@ -55,21 +55,48 @@ async def test_malformed_json_is_422_never_500(client: AsyncTestClient, candidat
         assert response.json()["success"] is False
 
 
-def test_oversize_body_is_413_and_rate_limit_is_429_with_retry_after(mongo_url: str, tmp_path: Path) -> None:
+def test_body_limit_413_and_rate_limits_per_user_and_per_address(mongo_url: str, tmp_path: Path) -> None:
     env = {"MONGODB_URL": mongo_url, "MONGODB_DB": f"limits_{uuid.uuid4().hex[:8]}", "MAX_REQUEST_BYTES": "2048",
-           "RATE_LIMIT_PER_MINUTE": "6", "SEED_DEMO": "false"}
+           "RATE_LIMIT_PER_MINUTE": "14", "RATE_LIMIT_USER_PER_MINUTE": "4", "SEED_DEMO": "false"}
     with running_server(env, tmp_path / "data") as (url, _):
         big = httpx.post(url + "/auth/register", content=b'{"email": "' + b"a" * 4096 + b'"}',
                          headers={"Content-Type": "application/json"})
         assert big.status_code == 413
         assert big.json()["error"]["code"] == "payload_too_large"
-        statuses = [httpx.post(url + "/auth/forgot-password", json={"email": "x@example.com"}) for _ in range(7)]
-        assert [r.status_code for r in statuses[:5]] == [200] * 5
+        tokens = []
+        for name in ("first", "second"):
+            registered = httpx.post(url + "/auth/register", json={"email": f"{name}@example.com", "password": PASSWORD,
+                                                                   "full_name": name, "role": "candidate"})
+            tokens.append({"Authorization": f"Bearer {registered.json()['data']['access_token']}"})
+        first_user = [httpx.get(url + "/users/me", headers=tokens[0]).status_code for _ in range(5)]
+        assert first_user == [200, 200, 200, 200, 429]  # the user's own budget of 4
+        assert httpx.get(url + "/users/me", headers=tokens[1]).status_code == 200  # others are not affected
+        statuses = [httpx.post(url + "/auth/forgot-password", json={"email": "x@example.com"}) for _ in range(8)]
+        codes = [r.status_code for r in statuses]
+        assert codes[0] == 200 and codes[-1] == 429  # then the address's budget of 14 runs out
         blocked = statuses[-1]
-        assert blocked.status_code == 429
         assert int(blocked.headers["retry-after"]) >= 1
         assert blocked.json()["error"]["code"] == "too_many_requests"
         assert httpx.get(url + "/health").status_code == 200  # probes are never limited
+
+
+def test_json_logs_carry_the_request_id_and_redact_tokens() -> None:
+    import json
+    import logging
+
+    from candidatex.core.logging import JsonFormatter, request_id_var
+
+    token = request_id_var.set("req-42")
+    try:
+        record = logging.LogRecord("uvicorn.error", logging.INFO, __file__, 1,
+                                   'GET /interview/x/stream?token=eyJhbGciOi.secret.part&last_seq=3', (), None)
+        record.password = "hunter2"
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        request_id_var.reset(token)
+    assert line["request_id"] == "req-42" and line["level"] == "INFO"
+    assert "eyJhbGciOi" not in line["msg"] and "last_seq=3" in line["msg"]
+    assert line["password"] == "[redacted]"
 
 
 async def test_health_ready_reports_database_with_latency(client: AsyncTestClient) -> None:

@@ -78,7 +78,7 @@ def server_url(frontend_dist: Path, tmp_path_factory: pytest.TempPathFactory) ->
         process.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # sync Playwright runs a loop in this thread: stop it before async tests resume
 def chromium():
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed")
