@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -47,7 +48,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_http(url: str, timeout: float = 120) -> None:
+def wait_http(url: str, timeout: float = 400) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -57,6 +58,32 @@ def wait_http(url: str, timeout: float = 120) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{url} did not come up")
+
+
+def _tree_cpu_seconds(root: int) -> float:
+    """CPU time of a process and its children, from /proc (Linux)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == root or int(fields[1]) == root:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def settle(root: int, quiet: float = 0.3, every: float = 2.0, timeout: float = 300) -> None:
+    """Waits until the server's processes use less than `quiet` CPU seconds per `every` seconds."""
+    deadline, last = time.monotonic() + timeout, _tree_cpu_seconds(root)
+    while time.monotonic() < deadline:
+        time.sleep(every)
+        now = _tree_cpu_seconds(root)
+        if now - last < quiet:
+            return
+        last = now
 
 
 def pct(values: list[float], q: float) -> float:
@@ -125,12 +152,17 @@ class Server:
     def __enter__(self) -> "Server":
         self.proc = subprocess.Popen(self.args, env={**os.environ, **self.env}, stdout=self.log.open("wb"),
                                      stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
-        wait_http(self.health)
+        try:
+            wait_http(self.health)
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *_: object) -> None:
         assert self.proc
-        self.proc.terminate()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, 15)  # the uvicorn supervisor and its workers
         try:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -251,7 +283,7 @@ def run_for(workers: int, backing: Backing, args: argparse.Namespace, logs: Path
                      f"http://127.0.0.1:{mini_port}/", logs / f"minimal-{workers}.log")
     with app, minimal:
         base = f"http://127.0.0.1:{port}"
-        time.sleep(2 if workers > 1 else 0)  # every worker finishes its start-up
+        settle(app.proc.pid)  # every worker has finished its start-up (imports, indexes) before measuring
         interviews = asyncio.run(run_interviews(base, args.candidates, args.questions))
         reg = httpx.post(base + "/auth/register", json={"email": f"reader-{uuid.uuid4().hex[:8]}@example.com",
                                                         "password": PASSWORD, "full_name": "R", "role": "candidate"})
@@ -300,7 +332,9 @@ def main() -> None:
         for workers in args.workers:
             print(f"-- {workers} worker(s), {args.candidates} candidates x {args.questions} questions", flush=True)
             results.append(run_for(workers, backing, args, logs))
-            print(json.dumps(results[-1]["interviews"]["steps"].get("answer_to_first_feedback")), flush=True)
+            print(json.dumps(results[-1]), flush=True)
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=2))
     print(f"cpus: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}; logs: {logs}")
     print_table(results)
     if args.json:

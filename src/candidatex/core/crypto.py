@@ -102,4 +102,9 @@ def seal(value: SensitiveStr) -> str:
     return cipher().encrypt(str(value))
 
 
+def seal_optional(value: str | None) -> str | None:
+    """For raw driver writes ($set without Beanie's encoder)."""
+    return None if value is None else cipher().encrypt(str(value))
+
+
 BSON_ENCODERS = {SensitiveStr: seal}

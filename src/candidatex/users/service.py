@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from beanie import Document
+from gridfs import AsyncGridFSBucket
+from gridfs.errors import NoFile
 
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.auth import totp
@@ -20,7 +23,8 @@ from candidatex.users.models import User, UserStatus
 SECRET_FIELDS = {"password_hash", "totp_secret", "totp_pending_secret", "backup_code_hashes", "current_hash",
                  "used_hashes", "token_hash", "anti_cheat_key", "body"}
 OWNED_BY = ("candidate_id", "user_id", "owner_id")  # a document with one of these fields equal to the user's id
-ERASED_BY = ("candidate_id", "user_id")  # deleted on erasure (owner_id may be a recruiter's job with others' data)
+ERASED_BY = ("candidate_id", "user_id", "owner_id")  # deleted on erasure (jobs are keyed by recruiter_id, kept)
+RECORDINGS_BUCKET = "recordings"  # GridFS files with metadata.session_id (media/service.py)
 EXPORT_LIMIT = 10_000
 
 
@@ -160,12 +164,28 @@ class AccountService:
         await sessions.update_many({"candidate_id": user_id}, {"$set": {
             "answers": [], "resume_text": None, "result": None, "chat": [], "anti_cheat_log": [],
             "precheck_result": None, "candidate_erased": True}})
+        session_ids = [str(i) for i in ids]
+        database = sessions.database
         for model in _models():
             if model in (User, AuditLog, InterviewSession, SessionEvent):
                 continue
-            owned = [f for f in ERASED_BY if f in model.model_fields]
+            collection = model.get_pymongo_collection()
+            fields = set(model.model_fields)
+            owned = [f for f in ERASED_BY if f in fields]
             if owned:
-                await model.get_pymongo_collection().delete_many({"$or": [{f: user_id} for f in owned]})
+                query: dict[str, Any] = {"$or": [{f: user_id} for f in owned]}
+                if "gridfs_id" in fields:  # the stored file goes with its document (résumés: bucket = collection)
+                    bucket = AsyncGridFSBucket(database, bucket_name=model.get_collection_name())
+                    async for doc in collection.find(query, {"gridfs_id": 1}):
+                        with contextlib.suppress(NoFile):
+                            await bucket.delete(doc["gridfs_id"])
+                await collection.delete_many(query)
+            elif "session_id" in fields and session_ids:  # per-interview data (anti-cheat snapshots, ...)
+                await collection.delete_many({"session_id": {"$in": session_ids}})
+        recordings = AsyncGridFSBucket(database, bucket_name=RECORDINGS_BUCKET)
+        async for file in recordings.find({"metadata.session_id": {"$in": session_ids}}):
+            with contextlib.suppress(NoFile):
+                await recordings.delete(file._id)
         await OutboxEmail.get_pymongo_collection().delete_many({"to": email})
         # the audit trail stays (security record, bounded by AUDIT_RETENTION_DAYS) without identifying details
         await AuditLog.get_pymongo_collection().update_many(
