@@ -195,13 +195,23 @@ async def one_candidate(base: str, questions: int, timings: dict[str, list[float
         async with websockets.connect(f"{ws_base}/interview/{sid}/stream?token={token}", max_size=2**22) as ws:
             timings["stream_connect"].append(time.perf_counter() - started)
 
-            async def until(predicate) -> dict[str, Any]:  # noqa: ANN001
-                while True:
-                    event = json.loads(await asyncio.wait_for(ws.recv(), 120))
-                    if event["type"] == "error":
-                        raise RuntimeError(f"stream error: {event['data']}")
-                    if predicate(event):
-                        return event
+            seen: list[tuple[Any, ...]] = []
+
+            async def until(predicate, timeout: float = 90) -> dict[str, Any]:  # noqa: ANN001
+                async def wait() -> dict[str, Any]:
+                    while True:
+                        event = json.loads(await ws.recv())
+                        if event["type"] != "timer":
+                            seen.append((event["type"], event["seq"], event["data"].get("stage")))
+                        if event["type"] == "error":
+                            raise RuntimeError(f"stream error: {event['data']}")
+                        if predicate(event):
+                            return event
+
+                try:  # one deadline for the wanted event (timer ticks keep arriving meanwhile)
+                    return await asyncio.wait_for(wait(), timeout)
+                except TimeoutError:
+                    raise RuntimeError(f"session {sid}: no wanted event in {timeout} s; saw {seen}") from None
 
             question = await until(lambda e: e["type"] == "question")
             answered = 0

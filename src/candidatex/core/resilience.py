@@ -129,6 +129,9 @@ class ResilientRedisChannelsBackend(RedisChannelsPubSubBackend):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._log = _Throttled()
+        # redis-py's PubSub is not safe for concurrent SUBSCRIBE: two first subscribers racing in connect()
+        # each take a connection, and the subscription sent on the one that is overwritten never delivers.
+        self._subscribe_lock = asyncio.Lock()
 
     async def publish(self, data: bytes, channels: Any) -> None:
         try:
@@ -139,7 +142,8 @@ class ResilientRedisChannelsBackend(RedisChannelsPubSubBackend):
 
     async def subscribe(self, channels: Any) -> None:
         try:
-            await super().subscribe(channels)
+            async with self._subscribe_lock:
+                await super().subscribe(channels)
         except REDIS_DOWN as exc:
             # remembered by the pub/sub object only once sent; keep the wish so the reconnect re-subscribes
             self._log.warn("redis unreachable: subscription deferred", error=type(exc).__name__)
@@ -151,7 +155,8 @@ class ResilientRedisChannelsBackend(RedisChannelsPubSubBackend):
 
     async def unsubscribe(self, channels: Any) -> None:
         try:
-            await super().unsubscribe(channels)
+            async with self._subscribe_lock:
+                await super().unsubscribe(channels)
         except REDIS_DOWN as exc:
             self._log.warn("redis unreachable: unsubscribe deferred", error=type(exc).__name__)
             pubsub = self._pub_sub

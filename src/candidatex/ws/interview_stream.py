@@ -35,6 +35,8 @@ class StreamConnection:
         self.message_handlers = message_handlers  # other domains (anti-cheat signals, voice) plug in here
         self.sent_seq = 0
         self.send_lock = asyncio.Lock()
+        self.seq_lock = asyncio.Lock()
+        self.pending_gap: int | None = None
 
     async def send(self, event: dict[str, Any]) -> None:
         async with self.send_lock:
@@ -42,10 +44,13 @@ class StreamConnection:
 
     async def forward(self, subscriber: Any) -> None:
         async for raw in subscriber.iter_events():
-            event = json.loads(raw)
+            await self.deliver(json.loads(raw))
+
+    async def deliver(self, event: dict[str, Any]) -> None:
+        async with self.seq_lock:
             if not event.get("ephemeral"):
                 if event["seq"] <= self.sent_seq:
-                    continue  # already sent during replay
+                    return  # already sent (replay or catch-up)
                 if event["seq"] > self.sent_seq + 1:
                     # a gap: the fan-out dropped events (a Redis outage); they are stored, send them first
                     for missed in await self.bus.missed(self.session_id, self.sent_seq):
@@ -54,9 +59,31 @@ class StreamConnection:
                 self.sent_seq = event["seq"]
             await self.send(event)
 
+    async def catch_up(self) -> None:
+        """Safety net for events the fan-out never delivered and no later event reveals: a stored event still
+        missing at two consecutive ticks is sent from MongoDB."""
+        async with self.seq_lock:
+            missed = await self.bus.missed(self.session_id, self.sent_seq, limit=200)
+            if not missed:
+                self.pending_gap = None
+                return
+            if self.pending_gap is None or self.pending_gap != missed[0]["seq"]:
+                self.pending_gap = missed[0]["seq"]  # give the live path one tick to deliver it
+                return
+            for event in missed:
+                await self.send(event)
+                self.sent_seq = event["seq"]
+            self.pending_gap = None
+
     async def tick(self) -> None:
         while True:
-            await self.send_timer()
+            try:
+                await self.catch_up()
+                await self.send_timer()
+            except (WebSocketDisconnect, asyncio.CancelledError):
+                raise
+            except Exception:  # noqa: BLE001 - a database hiccup must not stop the clock of this socket
+                logger.warning("stream tick failed", exc_info=True, extra={"session_id": self.session_id})
             await asyncio.sleep(self.timer_seconds)
 
     async def send_timer(self) -> None:
