@@ -126,8 +126,8 @@ class VoiceService:
                      source: str) -> tuple[InterviewSession, AnswerRecord]:
         metrics = metrics_dict(final.metrics)
         await self.bus.emit(session_id, "transcript", {"question_id": question_id, "text": final.text, "final": True,
-                                                       "source": source, "duration_s": final.duration_s,
-                                                       "speaking_metrics": metrics})
+                                                       "source": source, "ended_by": final.ended_by,
+                                                       "duration_s": final.duration_s, "speaking_metrics": metrics})
         return await self.interviews.answer(user, session_id, question_id, final.text, "voice", metrics)
 
     async def publish_partial(self, session_id: str, text: str, snapshot: Snapshot | None = None) -> None:
