@@ -134,6 +134,11 @@ async def test_only_the_candidate_may_stream_audio(live_server: str) -> None:
         with pytest.raises(InvalidStatus):
             async with websockets.connect(ws_url(live_server, f"/interview/{sid}/audio")):
                 pass
+        # only the candidate can end a spoken answer from the interview stream
+        async with websockets.connect(ws_url(live_server, f"/interview/{sid}/stream?token={recruiter['token']}")) as ws:
+            await ws.send(json.dumps({"type": "voice_done"}))
+            error = (await receive_until(ws, "error"))[-1]
+            assert error["data"]["code"] == "forbidden"
         # an ended interview refuses new audio streams
         await http.post(f"/interview/sessions/{sid}/end", headers=recruiter["headers"], json={"reason": "test"})
         with pytest.raises(InvalidStatus):
