@@ -145,3 +145,15 @@ async def test_only_the_candidate_may_stream_audio(live_server: str) -> None:
             async with websockets.connect(ws_url(live_server, f"/interview/{sid}/audio?token={candidate['token']}")):
                 pass
 
+
+
+def test_audio_may_burst_but_not_run_far_ahead_of_real_time() -> None:
+    from candidatex.speech.controller import AudioPace
+
+    pace = AudioPace(speed=2.0, burst_s=5.0)
+    pace.configure(json.dumps({"type": "start", "sample_rate": 48000, "channels": 2}))
+    second = 48000 * 2 * 2
+    assert all(pace.allow(second // 10) for _ in range(45))  # 4.5 s at once: a burst
+    assert not all(pace.allow(second // 10) for _ in range(20))  # 2 s more is too far ahead
+    pace.configure("not json")  # ignored
+    assert pace.bytes_per_second == second

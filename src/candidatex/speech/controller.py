@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import time
 from typing import Annotated, Any
 
 from litestar import Controller, Request, WebSocket, post, websocket
@@ -82,6 +84,32 @@ def build_voice_controller(max_upload_bytes: int) -> type[Controller]:
     return VoiceController
 
 
+class AudioPace:
+    """Streams may burst (a phone catching up after a stall) but not run far ahead of real time: that would
+    queue unbounded transcription work. Frames beyond `burst_s` + `speed` x real time are dropped."""
+
+    def __init__(self, speed: float = 2.0, burst_s: float = 60.0) -> None:
+        self.speed, self.burst_s = speed, burst_s
+        self.bytes_per_second = 32_000  # 16 kHz mono PCM16 until `start` says otherwise
+        self.received = 0
+        self.started = time.monotonic()
+        self.warned = False
+
+    def configure(self, text: str) -> None:
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            command = json.loads(text)
+            if command.get("type") == "start":
+                rate, channels = int(command.get("sample_rate", 16_000)), int(command.get("channels", 1))
+                self.bytes_per_second = max(rate, 8_000) * max(channels, 1) * 2
+
+    def allow(self, size: int) -> bool:
+        budget = (self.burst_s + self.speed * (time.monotonic() - self.started)) * self.bytes_per_second
+        if self.received + size > budget:
+            return False
+        self.received += size
+        return True
+
+
 @websocket("/interview/{session_id:str}/audio")
 async def voice_audio_stream(socket: WebSocket, session_id: str) -> None:
     """Microphone audio from native/mobile clients (docs/api.md, "Voice WebSocket"); only the candidate."""
@@ -95,14 +123,26 @@ async def voice_audio_stream(socket: WebSocket, session_id: str) -> None:
         return
     await socket.accept()
 
+    pace = AudioPace()
+
     async def receive() -> str | bytes | None:
-        try:
-            message = await socket.receive()
-        except WebSocketDisconnect:
-            return None
-        if message["type"] != "websocket.receive":
-            return None
-        return message.get("bytes") or message.get("text")
+        while True:
+            try:
+                message = await socket.receive()
+            except WebSocketDisconnect:
+                return None
+            if message["type"] != "websocket.receive":
+                return None
+            data = message.get("bytes") or message.get("text")
+            if isinstance(data, bytes) and not pace.allow(len(data)):
+                if not pace.warned:
+                    pace.warned = True
+                    await to_client({"type": "error", "code": "too_fast",
+                                     "message": "audio is arriving much faster than real time; the excess is dropped"})
+                continue
+            if isinstance(data, str):
+                pace.configure(data)
+            return data
 
     gone = False
 
