@@ -80,7 +80,7 @@ async def stream_in_real_time(pipeline: VoiceAnswerPipeline, audio: np.ndarray) 
 def make_pipeline(transcriber: Transcriber, config: dict | None = None) -> VoiceAnswerPipeline:
     config = config or {}
     settings = SegmenterSettings(max_chunk_ms=config.get("max_chunk_ms", SegmenterSettings.max_chunk_ms))
-    return VoiceAnswerPipeline(transcriber, settings, tail_beam_size=config.get("tail_beam"))
+    return VoiceAnswerPipeline(transcriber, settings, final_beam_size=config.get("final_beam"))
 
 
 async def latency_after_done(transcriber: Transcriber, speech: np.ndarray, config: dict | None = None) -> float:
@@ -114,11 +114,11 @@ async def latency_after_silence(transcriber: Transcriber, speech: np.ndarray, co
 
 
 MATRIX = [
-    ("defaults (cpu_threads auto, tail beam 5, chunks <= 20 s)", {}),
+    ("defaults (cpu_threads auto, beam 5, chunks <= 20 s)", {}),
     ("cpu_threads = 2", {"cpu_threads": 2}),
-    ("tail beam 1", {"tail_beam": 1}),
+    ("beam 1 for finals", {"final_beam": 1}),
     ("chunks <= 4 s", {"max_chunk_ms": 4000}),
-    ("all three", {"cpu_threads": 2, "tail_beam": 1, "max_chunk_ms": 4000}),
+    ("all three", {"cpu_threads": 2, "final_beam": 1, "max_chunk_ms": 4000}),
 ]
 
 
