@@ -162,8 +162,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                         settings.whisper_cpu_threads)  # loads lazily: start-up stays fast
         state.voice_service = VoiceService(state.transcriber, state.interview_service, state.event_bus,
                                            SegmenterSettings(end_silence_ms=settings.speech_end_silence_ms,
+                                                             max_chunk_ms=settings.speech_max_chunk_ms,
                                                              max_answer_ms=int(settings.speech_max_upload_seconds * 1000)),
-                                           UploadLimits(settings.speech_max_upload_bytes, settings.speech_max_upload_seconds))
+                                           UploadLimits(settings.speech_max_upload_bytes, settings.speech_max_upload_seconds),
+                                           settings.speech_final_beam_size or None)
         state.voice_consumer = VoiceAudioConsumer(state.voice_service)
         state.media_consumers.add_audio(state.voice_consumer)
         state.stream_message_handlers["voice_done"] = state.voice_consumer.voice_done

@@ -87,6 +87,8 @@ class Settings:
     whisper_beam_size: int = 5
     whisper_cpu_threads: int = 0
     speech_end_silence_ms: int = 1200
+    speech_max_chunk_ms: int = 20_000
+    speech_final_beam_size: int = 0
     speech_max_upload_bytes: int = 10 * 1024 * 1024
     speech_max_upload_seconds: float = 300.0
     speech_preload: bool = True
@@ -162,6 +164,8 @@ class Settings:
             whisper_beam_size=int(e.get("WHISPER_BEAM_SIZE", defaults.whisper_beam_size)),
             whisper_cpu_threads=int(e.get("WHISPER_CPU_THREADS", defaults.whisper_cpu_threads)),
             speech_end_silence_ms=int(e.get("SPEECH_END_SILENCE_MS", defaults.speech_end_silence_ms)),
+            speech_max_chunk_ms=int(e.get("SPEECH_MAX_CHUNK_MS", defaults.speech_max_chunk_ms)),
+            speech_final_beam_size=int(e.get("SPEECH_FINAL_BEAM_SIZE", defaults.speech_final_beam_size)),
             speech_max_upload_bytes=int(e.get("SPEECH_MAX_UPLOAD_BYTES", defaults.speech_max_upload_bytes)),
             speech_max_upload_seconds=float(e.get("SPEECH_MAX_UPLOAD_SECONDS", defaults.speech_max_upload_seconds)),
             speech_preload=_bool(e.get("SPEECH_PRELOAD"), defaults.speech_preload),

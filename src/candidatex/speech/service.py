@@ -63,15 +63,17 @@ class Snapshot:
 
 class VoiceService:
     def __init__(self, transcriber: Transcriber, interviews: InterviewService, bus: EventBus,
-                 segmenter: SegmenterSettings | None = None, limits: UploadLimits | None = None) -> None:
+                 segmenter: SegmenterSettings | None = None, limits: UploadLimits | None = None,
+                 final_beam_size: int | None = None) -> None:
         self.transcriber = transcriber
+        self.final_beam_size = final_beam_size
         self.interviews = interviews
         self.bus = bus
         self.segmenter = segmenter or SegmenterSettings()
         self.limits = limits or UploadLimits()
 
     def pipeline(self) -> VoiceAnswerPipeline:
-        return VoiceAnswerPipeline(self.transcriber, self.segmenter, self.limits)
+        return VoiceAnswerPipeline(self.transcriber, self.segmenter, self.limits, final_beam_size=self.final_beam_size)
 
     async def snapshot(self, session_id: str) -> Snapshot | None:
         """Status, current question and last durable seq in one small read."""
