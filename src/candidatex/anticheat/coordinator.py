@@ -278,7 +278,8 @@ class AntiCheatCoordinator:
         reason = await self._after_strikes(session_id, [(d, "client") for _, d in results if d is not None])
         return SignalsOut(results=[r for r, _ in results],
                           status=SessionStatus.terminated.value if reason else str(tail.get("status")),
-                          terminated_reason=reason, strike_counts=state.policy.counts)
+                          terminated_reason=reason, strike_counts=state.policy.counts,
+                          last_seq=state.verifier.last_seq)
 
     async def handle_stream_message(self, user: User, session_id: str, message: dict[str, Any]) -> dict[str, Any]:
         """``{"type": "signal", kind, seq, ts, data, hmac[, session_id]}`` over the interview stream."""
