@@ -162,7 +162,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
-            await state.media_hub.shutdown()
+            await state.media_service.shutdown()  # closes the hub and keeps recordings
             await state.anti_cheat.close()
             for task in background:
                 task.cancel()

@@ -88,8 +88,8 @@ async def test_a_live_interview_over_the_socket(live_server: str, live_db: Datab
             await publisher.close()
             await rec.close()
             await cand.close()
-        stats = (await http.get("/media/stats", headers=admin["headers"])).json()["data"]
-        assert stats["peers"] == 0 and stats["rooms"] == 0
+        stats = (await http.get(f"/media/stats?session_id={sid}", headers=admin["headers"])).json()["data"]
+        assert stats["room"]["publishers"] == [] and stats["room"]["subscribers"] == 0
         # an ended interview takes no more media
         again = await HttpPeer(http, candidate, sid).publish(None)
         assert again.status_code == 409
@@ -120,7 +120,8 @@ async def test_leaving_and_losing_the_socket_are_seen_by_the_others(live_server:
             await watcher.close()
 
         async def drained() -> None:
-            while (await http.get("/media/stats", headers=admin["headers"])).json()["data"]["peers"]:
+            url = f"/media/stats?session_id={sid}"
+            while (await http.get(url, headers=admin["headers"])).json()["data"]["room"]["publishing"]:
                 await asyncio.sleep(0.1)
 
         await asyncio.wait_for(drained(), 20)
@@ -140,3 +141,23 @@ async def test_strangers_are_refused_before_the_socket_opens(live_server: str) -
         assert anonymous.value.response.status_code in (401, 403)
         with pytest.raises(InvalidStatus):
             await websockets.connect(ws_url(live_server, f"/live-interview/{'0' * 24}?token={candidate['token']}"))
+
+
+async def test_the_sockets_close_when_the_interview_ends_elsewhere(live_server: str) -> None:
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
+        recruiter = await signup(http, "recruiter")
+        candidate = await signup(http)
+        sid = await live_session(http, recruiter, candidate)
+        rec = await connect(live_server, sid, recruiter)
+        cand = await connect(live_server, sid, candidate)
+        try:
+            await rec.join()
+            await cand.join()
+            finalized = await http.post(f"/interview/sessions/{sid}/finalize", headers=candidate["headers"])
+            assert finalized.status_code == 200, finalized.text
+            for client in (rec, cand):
+                assert (await client.next("end"))["participant_id"] == "server"
+                await asyncio.wait_for(client.closed.wait(), 20)
+        finally:
+            await rec.close()
+            await cand.close()

@@ -38,13 +38,13 @@ async def test_candidate_publishes_and_an_admin_watches_over_http(live_server: s
         for user in (candidate, admin):
             hangup = await http.post(f"/media/sessions/{sid}/hangup", headers=user["headers"])
             assert hangup.status_code == 200, hangup.text
-        stats = (await http.get("/media/stats", headers=admin["headers"])).json()["data"]
-        assert stats["peers"] == 0 and stats["rooms"] == 0
+        stats = (await http.get(f"/media/stats?session_id={sid}", headers=admin["headers"])).json()["data"]
+        assert stats["room"] == {"publishing": False, "publishers": [], "subscribers": 0, "recording": False}
         metrics = (await http.get("/metrics")).text
-        assert "candidatex_media_peers 0.0" in metrics
+        assert "candidatex_media_peers " in metrics and "candidatex_media_video_frames_sampled_total " in metrics
 
 
-async def test_offers_are_refused_to_strangers_bad_input_and_ended_sessions(live_server: str) -> None:
+async def test_offers_are_refused_to_strangers_bad_input_and_ended_sessions(live_server: str, live_db: Database) -> None:
     async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
         candidate = await signup(http)
         stranger = await signup(http)
@@ -62,7 +62,16 @@ async def test_offers_are_refused_to_strangers_bad_input_and_ended_sessions(live
         assert wrong.status_code in (400, 422)
         assert (await http.post(f"/media/sessions/{'0' * 24}/offer", json={"sdp": "x"},
                                 headers=candidate["headers"])).status_code == 404
+        admin = await make_admin(http, live_db)
+        publisher = HttpPeer(http, candidate, sid)
+        assert (await publisher.publish(None)).status_code == 200
+        room = (await http.get(f"/media/stats?session_id={sid}", headers=admin["headers"])).json()["data"]["room"]
+        assert room["publishers"] == ["candidate"]
+        # finalizing the interview closes its media
         assert (await http.post(f"/interview/sessions/{sid}/finalize", headers=candidate["headers"])).status_code == 200
+        room = (await http.get(f"/media/stats?session_id={sid}", headers=admin["headers"])).json()["data"]["room"]
+        assert room["publishers"] == []
+        await publisher.close()
         ended = await HttpPeer(http, candidate, sid).publish(None)
         assert ended.status_code == 409 and ended.json()["error"]["code"] == "session_ended"
 

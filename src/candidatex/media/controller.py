@@ -95,8 +95,14 @@ class MediaController(Controller):
                                "Content-Length": str(length)})
 
     @get("/stats", guards=[requires("stats:read")])
-    async def stats(self, media_service: MediaService) -> Envelope[dict[str, int]]:
-        return ok(media_service.hub.stats())
+    async def stats(self, media_service: MediaService,
+                    session_id: str | None = Parameter(default=None, pattern=r"^[0-9a-f]{24}$",
+                                                       description="also report this session's room")
+                    ) -> Envelope[dict[str, Any]]:
+        stats: dict[str, Any] = dict(media_service.hub.stats())
+        if session_id:
+            stats["room"] = media_service.room_state(session_id)
+        return ok(stats)
 
 
 @get("/interview/live", guards=[requires("interview:watch")], tags=["interviews"])

@@ -26,6 +26,7 @@ from candidatex.interviews.events import EventBus
 from candidatex.interviews.models import InterviewSession, SessionType
 from candidatex.interviews.service import ENDED, InterviewService
 from candidatex.media.hub import PUBLISHING_ROLES, MediaHub, MediaHubError, Role
+from candidatex.media.recorder import RECORDING_SUFFIX
 from candidatex.media.signaling import SignalingService
 from candidatex.users.models import Role as UserRole
 from candidatex.users.models import User
@@ -43,7 +44,7 @@ class MediaService:
         self.bus = bus
         self._db = database  # pymongo AsyncDatabase, for the recordings bucket
         self.signaling = SignalingService(hub, self._resolve_role_by_id, on_chat=self._on_chat, on_end=self._on_end)
-        self._ending: dict[str, asyncio.Task[None]] = {}
+        self._storing: set[asyncio.Task[None]] = set()
         interviews.on_end.append(self.session_ended)
 
     # ---- roles ---------------------------------------------------------------------------------------------
@@ -138,7 +139,32 @@ class MediaService:
         recording = self.hub.is_recording(session_id)
         await self.signaling.end_session(session_id, actor_id or "server")  # also closes the hub's room
         if recording:
+            # storing a long recording takes a while: the caller (an HTTP request, the deadline watcher)
+            # does not wait for it; shutdown does
+            task = asyncio.create_task(self._store_quietly(session_id), name=f"media:store:{session_id}")
+            self._storing.add(task)
+            task.add_done_callback(self._storing.discard)
+
+    async def _store_quietly(self, session_id: str) -> None:
+        try:
             await self.store_recording(session_id)
+        except Exception:  # noqa: BLE001 - the file stays in the data folder and is swept at shutdown
+            logger.exception("could not store the recording", extra={"session_id": session_id})
+
+    async def shutdown(self) -> None:
+        """Close every room (finishing recordings), then keep whatever was recorded."""
+        await self.hub.shutdown()
+        if self._storing:
+            await asyncio.gather(*self._storing, return_exceptions=True)
+        for path in self._leftover_recordings():
+            await self._store_quietly(path.name.removesuffix(RECORDING_SUFFIX))
+
+    def _leftover_recordings(self) -> list[Any]:
+        try:
+            directory = self.hub.recording_path("x").parent
+        except MediaHubError:
+            return []
+        return sorted(directory.glob(f"*{RECORDING_SUFFIX}")) if directory.exists() else []
 
     async def store_recording(self, session_id: str) -> str | None:
         """Moves the finished recording file into GridFS (bucket "recordings", metadata.session_id)."""
@@ -150,7 +176,7 @@ class MediaService:
             return None
         if not path.exists() or path.stat().st_size == 0:
             return None
-        from pymongo.asynchronous.gridfs import AsyncGridFSBucket
+        from gridfs import AsyncGridFSBucket
 
         bucket = AsyncGridFSBucket(self._db, bucket_name=RECORDINGS_BUCKET)
         with path.open("rb") as source:
@@ -165,7 +191,7 @@ class MediaService:
         session, role = await self.participant(user, session_id)
         if role not in (Role.RECRUITER, Role.ADMIN):
             raise Forbidden("Only the interviewer and admins may download the recording")
-        from pymongo.asynchronous.gridfs import AsyncGridFSBucket
+        from gridfs import AsyncGridFSBucket
 
         if self._db is None:
             raise NotFound("No recording for this interview")
