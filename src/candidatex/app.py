@@ -13,7 +13,6 @@ from typing import Any
 from litestar import Litestar, Request, Response
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
-from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.config.cors import CORSConfig
 from litestar.exceptions import NotFoundException
 from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
@@ -41,6 +40,7 @@ from candidatex.core.exceptions import EXCEPTION_HANDLERS, http_error_handler
 from candidatex.core.logging import configure_logging
 from candidatex.core.mailer import Mailer
 from candidatex.core.middleware import add_response_headers, request_context_middleware
+from candidatex.core.resilience import RESILIENCE_HANDLERS, FallbackStore, ResilientRedisChannelsBackend, SoftStore
 from candidatex.db.client import connect
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
@@ -77,7 +77,11 @@ def _stores(redis: Any) -> dict[str, Store]:
     if redis is None:
         return {name: MemoryStore() for name in names}
     root = RedisStore(redis, namespace="candidatex")
-    return {name: root.with_namespace(name) for name in names}
+    # the denylist fails closed (503 while Redis is down); the others degrade: see core/resilience.py
+    return {"rate_limit": FallbackStore(root.with_namespace("rate_limit"), name="rate_limit"),
+            "denylist": root.with_namespace("denylist"),
+            "cache": SoftStore(root.with_namespace("cache"), name="cache"),
+            "live": SoftStore(root.with_namespace("live"), name="live")}
 
 
 def _user_rate_limit_identifier(secret: str):  # noqa: ANN202
@@ -111,6 +115,15 @@ async def _warm_transcriber(transcriber: Transcriber) -> None:
         logger.warning("speech model preload failed", exc_info=True)
 
 
+def _fix_openapi_nulls(app: Litestar) -> None:
+    """Litestar documents the `data: None` of Envelope[None] as an object; the responses carry null."""
+    from litestar.openapi.spec import OpenAPIType, Schema
+
+    for schema in (app.openapi_schema.components.schemas or {}).values():
+        if isinstance(schema, Schema) and schema.title == "Envelope[NoneType]" and schema.properties:
+            schema.properties["data"] = Schema(type=OpenAPIType.NULL)
+
+
 async def _deadline_watcher(service: InterviewService, every: float) -> None:
     """Ends interviews on time even when nobody is connected (and after a restart)."""
     while True:
@@ -130,7 +143,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
         redis = Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=10)
     stores = _stores(redis)
-    channels_backend = RedisChannelsPubSubBackend(redis=redis) if redis is not None else MemoryChannelsBackend(history=0)
+    channels_backend = ResilientRedisChannelsBackend(redis=redis) if redis is not None else MemoryChannelsBackend(history=0)
     channels = ChannelsPlugin(backend=channels_backend, arbitrary_channels_allowed=True, create_ws_route_handlers=False)
     jwt_auth = build_jwt_auth(settings.secret_key, stores["denylist"])
 
@@ -139,6 +152,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         database = await connect(settings)
         state = app.state
         state.database = database
+        _fix_openapi_nulls(app)
         state.audit_service = AuditService(settings.audit_retention_days)
         state.tokens = TokenService(settings.secret_key, settings.access_token_expire_minutes,
                                     settings.refresh_token_expire_days, stores["denylist"])
@@ -252,7 +266,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[request_context_middleware, prometheus.middleware, ip_limit.middleware, user_limit.middleware],
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_headers=["Authorization", "Content-Type",
                                                                                   "X-Request-ID"]),
-        exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: _spa_fallback},
+        exception_handlers={**EXCEPTION_HANDLERS, **RESILIENCE_HANDLERS, NotFoundException: _spa_fallback},
         openapi_config=OpenAPIConfig(title="CandidateX API", version="0.1.0", path="/schema",
                                      render_plugins=[SwaggerRenderPlugin()]),
         request_max_body_size=settings.max_request_bytes,

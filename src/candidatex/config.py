@@ -55,6 +55,7 @@ class Settings:
     rate_limit_user_per_minute: int = 600
     max_request_bytes: int = 12 * 1024 * 1024
     audit_retention_days: int = 90
+    field_encryption_key: str | None = None
 
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -157,6 +158,7 @@ class Settings:
             rate_limit_user_per_minute=int(e.get("RATE_LIMIT_USER_PER_MINUTE", defaults.rate_limit_user_per_minute)),
             max_request_bytes=int(e.get("MAX_REQUEST_BYTES", defaults.max_request_bytes)),
             audit_retention_days=int(e.get("AUDIT_RETENTION_DAYS", defaults.audit_retention_days)),
+            field_encryption_key=e.get("FIELD_ENCRYPTION_KEY") or None,
             smtp_host=e.get("SMTP_HOST") or None,
             smtp_port=int(e.get("SMTP_PORT", defaults.smtp_port)),
             smtp_user=e.get("SMTP_USER") or None,

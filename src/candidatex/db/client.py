@@ -10,6 +10,7 @@ from beanie import Document, init_beanie
 from pymongo import AsyncMongoClient
 
 from candidatex.config import Settings
+from candidatex.core import crypto
 from candidatex.db.embedded import EmbeddedMongo
 from candidatex.db.registry import document_models
 
@@ -38,6 +39,7 @@ class Database:
 
 
 async def connect(settings: Settings) -> Database:
+    crypto.configure(settings.secret_key, settings.field_encryption_key)  # sensitive fields, sealed at rest
     embedded = None
     url = settings.mongodb_url
     if not url:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from beanie import Document
+from beanie import Document, Insert, Replace, Save, SaveChanges, before_event
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel
 
+from candidatex.core.crypto import BSON_ENCODERS, EncryptedStr, mark_sensitive
 from candidatex.core.timeutil import utcnow
 
 
@@ -33,13 +34,19 @@ class Demographics(Document):
     """Self-reported and optional; read only by the fairness audit, never by scoring or recruiters' views."""
 
     user_id: str
-    gender: str | None = None
-    ethnicity: str | None = None
-    age_band: str | None = None
-    disability: str | None = None
-    veteran: str | None = None
+    # sealed at rest with AES-GCM (core/crypto.py); the fairness audit reads them through the model
+    gender: EncryptedStr | None = None
+    ethnicity: EncryptedStr | None = None
+    age_band: EncryptedStr | None = None
+    disability: EncryptedStr | None = None
+    veteran: EncryptedStr | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+
+    @before_event(Insert, Replace, Save, SaveChanges)
+    def _seal_sensitive(self) -> None:
+        mark_sensitive(self, ("gender", "ethnicity", "age_band", "disability", "veteran"))
 
     class Settings:
         name = "demographics"
+        bson_encoders = BSON_ENCODERS
         indexes = [IndexModel([("user_id", ASCENDING)], unique=True)]

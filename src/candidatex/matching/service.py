@@ -17,6 +17,7 @@ from typing import Any
 
 from bson import ObjectId
 
+from candidatex.core.crypto import seal_optional
 from candidatex.core.errors import Conflict, InvalidInput, NotFound
 from candidatex.core.timeutil import utcnow
 from candidatex.interviews.models import InterviewSession, SessionStatus
@@ -239,7 +240,7 @@ class MatchingService:
 
     @staticmethod
     async def set_demographics(user: User, values: dict[str, str | None]) -> Demographics:
-        fields = {name: values.get(name) for name in DEMOGRAPHIC_ATTRIBUTES}
+        fields = {name: seal_optional(values.get(name)) for name in DEMOGRAPHIC_ATTRIBUTES}  # encrypted at rest
         await Demographics.get_pymongo_collection().update_one(
             {"user_id": str(user.id)}, {"$set": {**fields, "updated_at": utcnow()}}, upsert=True)
         return await Demographics.find_one({"user_id": str(user.id)})  # type: ignore[return-value]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, delete, get, post, put
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
@@ -38,6 +38,15 @@ class MeController(Controller):
     async def update_me(self, request: AuthedRequest, data: UpdateMeIn, account_service: AccountService) -> Envelope[UserOut]:
         user = await account_service.update_profile(request.user, data.model_dump(exclude_unset=True), meta_of(request))
         return ok(UserOut.of(user), "Profile saved")
+
+    @get("/export")
+    async def export_me(self, request: AuthedRequest,
+                        account_service: AccountService) -> Response[Envelope[dict[str, Any]]]:
+        """Everything stored about you, as a JSON download (data portability)."""
+        data = await account_service.export(request.user, meta_of(request))
+        return Response(ok(data, "Your data export"), headers={
+            "Content-Disposition": f'attachment; filename="candidatex-export-{request.user.id}.json"',
+            "Cache-Control": "no-store"})
 
     @delete("/", status_code=200)
     async def delete_me(self, request: AuthedRequest, data: DeleteMeIn, account_service: AccountService) -> Envelope[None]:

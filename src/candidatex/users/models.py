@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from beanie import Document, Indexed
+from beanie import Document, Indexed, Insert, Replace, Save, SaveChanges, before_event
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel
 
+from candidatex.core.crypto import BSON_ENCODERS, EncryptedStr, mark_sensitive
 from candidatex.core.timeutil import utcnow
 
 
@@ -30,7 +31,7 @@ class User(Document):
     status: UserStatus = UserStatus.active
     password_hash: str
     email_verified: bool = False
-    phone: str | None = None
+    phone: EncryptedStr | None = None  # AES-GCM at rest (core/crypto.py)
     headline: str | None = None
     location: str | None = None
     # security state
@@ -46,8 +47,13 @@ class User(Document):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
+    @before_event(Insert, Replace, Save, SaveChanges)
+    def _seal_sensitive(self) -> None:
+        mark_sensitive(self, ("phone",))  # assigned values are plain str until they are marked for sealing
+
     class Settings:
         name = "users"
+        bson_encoders = BSON_ENCODERS
         indexes = [
             IndexModel([("role", ASCENDING), ("status", ASCENDING)]),
             IndexModel([("created_at", ASCENDING)]),

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
+from beanie import Document
+from gridfs import AsyncGridFSBucket
+from gridfs.errors import NoFile
+
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.auth import totp
 from candidatex.auth.models import RefreshTokenFamily
@@ -12,11 +19,32 @@ from candidatex.core.timeutil import utcnow
 from candidatex.users.models import User, UserStatus
 
 
+# never exported: credentials, token hashes, keys, and mailed bodies (which may hold live single-use links)
+SECRET_FIELDS = {"password_hash", "totp_secret", "totp_pending_secret", "backup_code_hashes", "current_hash",
+                 "used_hashes", "token_hash", "anti_cheat_key", "body"}
+OWNED_BY = ("candidate_id", "user_id", "owner_id")  # a document with one of these fields equal to the user's id
+ERASED_BY = ("candidate_id", "user_id", "owner_id")  # deleted on erasure (jobs are keyed by recruiter_id, kept)
+RECORDINGS_BUCKET = "recordings"  # GridFS files with metadata.session_id (media/service.py)
+EXPORT_LIMIT = 10_000
+
+
+def _models() -> list[type[Document]]:
+    from candidatex.db.registry import document_models
+
+    return document_models()
+
+
+def _dump(doc: Document) -> dict[str, Any]:
+    return doc.model_dump(mode="json", exclude=SECRET_FIELDS & set(type(doc).model_fields))
+
+
 class AccountService:
     def __init__(self, auth: AuthService, audit: AuditService, secret_key: str) -> None:
         self.auth = auth
         self.audit = audit
         self.secret_key = secret_key
+        # other domains add `async def erase(user_id, email)` for data the registry rules below do not cover
+        self.erasers: list[Any] = []
 
     async def update_profile(self, user: User, changes: dict, meta: RequestMeta) -> User:
         for key, value in changes.items():
@@ -86,11 +114,93 @@ class AccountService:
         await self.audit.record("user.session_revoke", meta=meta, actor_id=str(user.id), target_type="session",
                                 target_id=session_id)
 
+    async def export(self, user: User, meta: RequestMeta) -> dict[str, Any]:
+        """Data portability: everything stored about the user, found through the document registry."""
+        from candidatex.audit.models import AuditLog
+        from candidatex.auth.models import OutboxEmail
+        from candidatex.interviews.models import SessionEvent
+        from candidatex.users.schemas import UserOut
+
+        user_id = str(user.id)
+        data: dict[str, Any] = {"format": "candidatex-export-v1", "exported_at": utcnow().isoformat(),
+                                "profile": UserOut.of(user).model_dump(mode="json")}
+        session_ids: list[str] = []
+        for model in _models():
+            name = model.get_collection_name()
+            fields = set(model.model_fields)
+            if model is User:
+                continue
+            if model is AuditLog:
+                query: dict[str, Any] = {"$or": [{"actor_id": user_id}, {"target_id": user_id}]}
+            elif model is OutboxEmail:
+                query = {"to": user.email}
+            elif model is SessionEvent:
+                continue  # after the sessions, below
+            else:
+                owned = [f for f in OWNED_BY if f in fields]
+                if not owned:
+                    continue
+                query = {"$or": [{f: user_id} for f in owned]}
+            docs = await model.find(query).limit(EXPORT_LIMIT).to_list()
+            data[name] = [_dump(d) for d in docs]
+            if name == "interview_sessions":
+                session_ids = [str(d.id) for d in docs]
+        if session_ids:
+            events = await SessionEvent.find({"session_id": {"$in": session_ids}}).sort("seq").limit(EXPORT_LIMIT).to_list()
+            data[SessionEvent.get_collection_name()] = [_dump(e) for e in events]
+        await self.audit.record("user.export", meta=meta, actor_id=user_id, target_type="user", target_id=user_id)
+        return data
+
+    async def _erase_related(self, user_id: str, email: str) -> None:
+        from candidatex.audit.models import AuditLog
+        from candidatex.auth.models import OutboxEmail
+        from candidatex.interviews.models import InterviewSession, SessionEvent
+
+        sessions = InterviewSession.get_pymongo_collection()
+        ids = [d["_id"] async for d in sessions.find({"candidate_id": user_id}, {"_id": 1})]
+        await SessionEvent.get_pymongo_collection().delete_many({"session_id": {"$in": [str(i) for i in ids]}})
+        # practice interviews are the candidate's alone: gone; a recruiter's interview keeps its frame only
+        await sessions.delete_many({"candidate_id": user_id, "recruiter_id": None})
+        await sessions.update_many({"candidate_id": user_id}, {"$set": {
+            "answers": [], "resume_text": None, "result": None, "chat": [], "anti_cheat_log": [],
+            "precheck_result": None, "candidate_erased": True}})
+        session_ids = [str(i) for i in ids]
+        database = sessions.database
+        for model in _models():
+            if model in (User, AuditLog, InterviewSession, SessionEvent):
+                continue
+            collection = model.get_pymongo_collection()
+            fields = set(model.model_fields)
+            owned = [f for f in ERASED_BY if f in fields]
+            if owned:
+                query: dict[str, Any] = {"$or": [{f: user_id} for f in owned]}
+                if "gridfs_id" in fields:  # the stored file goes with its document (résumés: bucket = collection)
+                    bucket = AsyncGridFSBucket(database, bucket_name=model.get_collection_name())
+                    async for doc in collection.find(query, {"gridfs_id": 1}):
+                        with contextlib.suppress(NoFile):
+                            await bucket.delete(doc["gridfs_id"])
+                await collection.delete_many(query)
+            elif "session_id" in fields and session_ids:  # per-interview data (anti-cheat snapshots, ...)
+                await collection.delete_many({"session_id": {"$in": session_ids}})
+        recordings = AsyncGridFSBucket(database, bucket_name=RECORDINGS_BUCKET)
+        async for file in recordings.find({"metadata.session_id": {"$in": session_ids}}):
+            with contextlib.suppress(NoFile):
+                await recordings.delete(file._id)
+        await OutboxEmail.get_pymongo_collection().delete_many({"to": email})
+        # the audit trail stays (security record, bounded by AUDIT_RETENTION_DAYS) without identifying details
+        await AuditLog.get_pymongo_collection().update_many(
+            {"$or": [{"actor_id": user_id}, {"target_id": user_id}]},
+            {"$set": {"actor_email": None, "ip": None, "user_agent": None}})
+        for eraser in self.erasers:
+            await eraser(user_id, email)
+
     async def erase(self, user: User, password: str, meta: RequestMeta) -> None:
-        """Right to erasure: personal fields are wiped, sessions end, the account can no longer sign in."""
+        """Right to erasure: personal fields are wiped, sessions end, the account can no longer sign in;
+        interview answers, résumé text, events, mail and owned documents are deleted or anonymised."""
         await self._require_password(user, password, meta, "user.erase")
         await self.auth.tokens.revoke_all(str(user.id), "account_erased")
         user_id = str(user.id)
+        await self._erase_related(user_id, user.email)
         user.email = f"erased-{user_id}@erased.invalid"
         user.full_name = "Erased user"
         user.phone = user.headline = user.location = None
@@ -100,4 +210,5 @@ class AccountService:
         user.status = UserStatus.deleted
         user.updated_at = utcnow()
         await user.save()
-        await self.audit.record("user.erase", meta=meta, actor_id=user_id, target_type="user", target_id=user_id)
+        # the record of the erasure itself carries no address or browser: nothing that identifies the person
+        await self.audit.record("user.erase", actor_id=user_id, target_type="user", target_id=user_id)

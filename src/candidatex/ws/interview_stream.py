@@ -46,6 +46,11 @@ class StreamConnection:
             if not event.get("ephemeral"):
                 if event["seq"] <= self.sent_seq:
                     continue  # already sent during replay
+                if event["seq"] > self.sent_seq + 1:
+                    # a gap: the fan-out dropped events (a Redis outage); they are stored, send them first
+                    for missed in await self.bus.missed(self.session_id, self.sent_seq):
+                        if missed["seq"] < event["seq"]:
+                            await self.send(missed)
                 self.sent_seq = event["seq"]
             await self.send(event)
 

@@ -1,0 +1,345 @@
+"""Load test: N concurrent candidates through register -> create -> precheck -> start -> stream -> answers ->
+finalize -> summary, with the stream socket open, against `candidatex serve --workers W` on MongoDB + Redis.
+
+    PYTHONPATH=src:. python bench/load.py --workers 1 2 4 --candidates 20 --questions 3 --reads 2000
+
+Per worker count it reports interviews/s, requests/s and p50/p95/p99 per step, including the latency from an
+answer sent over the socket to its first feedback event ("received") and to its evaluation ("evaluated"),
+and the ratio of an authenticated read (GET /users/me) to Litestar's own minimal endpoint (bench/minimal_app.py
+served by uvicorn with the same worker count), both at the same concurrency in the same run.
+The script starts its own SecantusDB and redis-server and stops everything it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+PASSWORD = "Str0ng-Passw0rd!"
+PRECHECK = {"camera": True, "microphone": True, "speaker": True, "fullscreen": True, "screens": 1}
+ANSWER = ("In my last role our checkout API had p99 latency above two seconds during sales (situation). I owned "
+          "bringing it under 300 ms (task). I profiled the service, found N+1 queries, added a composite index and "
+          "a Redis cache, and moved emails to a queue (action). p99 dropped to 240 ms and conversion rose 3 percent "
+          "(result).")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 400) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def _tree_cpu_seconds(root: int) -> float:
+    """CPU time of a process and its children, from /proc (Linux)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == root or int(fields[1]) == root:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def settle(root: int, quiet: float = 0.3, every: float = 2.0, timeout: float = 300) -> None:
+    """Waits until the server's processes use less than `quiet` CPU seconds per `every` seconds."""
+    deadline, last = time.monotonic() + timeout, _tree_cpu_seconds(root)
+    while time.monotonic() < deadline:
+        time.sleep(every)
+        now = _tree_cpu_seconds(root)
+        if now - last < quiet:
+            return
+        last = now
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"n": len(values), "p50": round(pct(values, 50) * 1000, 1), "p95": round(pct(values, 95) * 1000, 1),
+            "p99": round(pct(values, 99) * 1000, 1), "mean": round(statistics.fmean(values) * 1000, 1) if values else 0}
+
+
+class Backing:
+    """SecantusDB and redis-server in a temporary folder."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="cx-load-"))
+        self.mongo_port, self.redis_port = free_port(), free_port()
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def __enter__(self) -> "Backing":
+        self.procs.append(subprocess.Popen([str(BIN / "secantusd-py"), "--host", "127.0.0.1", "--port",
+                                            str(self.mongo_port), "--storage-path", str(self.dir / "db"),
+                                            "--log-level", "WARNING"], stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL))
+        self.procs.append(subprocess.Popen([shutil.which("redis-server") or "redis-server", "--port",
+                                            str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
+                                            "--appendonly", "no"], stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL))
+        from pymongo import MongoClient
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with MongoClient(self.mongo_url, serverSelectionTimeoutMS=500) as client:
+                    client.admin.command("ping")
+                break
+            except Exception:  # noqa: BLE001
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        return self
+
+    @property
+    def mongo_url(self) -> str:
+        return f"mongodb://127.0.0.1:{self.mongo_port}/?directConnection=true"
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://127.0.0.1:{self.redis_port}/0"
+
+    def __exit__(self, *_: object) -> None:
+        for proc in self.procs:
+            proc.terminate()
+            proc.wait(timeout=20)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Server:
+    def __init__(self, args: list[str], env: dict[str, str], health: str, log: Path) -> None:
+        self.args, self.env, self.health, self.log = args, env, health, log
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> "Server":
+        self.proc = subprocess.Popen(self.args, env={**os.environ, **self.env}, stdout=self.log.open("wb"),
+                                     stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+        try:
+            wait_http(self.health)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        assert self.proc
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, 15)  # the uvicorn supervisor and its workers
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+async def one_candidate(base: str, questions: int, timings: dict[str, list[float]], errors: list[str]) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=120) as http:
+        async def step(name: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
+            started = time.perf_counter()
+            response = await http.request(method, path, **kwargs)
+            timings[name].append(time.perf_counter() - started)
+            if response.status_code >= 400:
+                raise RuntimeError(f"{name}: {response.status_code} {response.text[:200]}")
+            return response
+
+        email = f"load-{uuid.uuid4().hex[:10]}@example.com"
+        reg = await step("register", "POST", "/auth/register", json={"email": email, "password": PASSWORD,
+                                                                     "full_name": "Load", "role": "candidate"})
+        token = reg.json()["data"]["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        created = await step("create", "POST", "/interview/sessions", headers=headers, json={
+            "type": "ai_mock", "mode": "behavioral", "job_title": "Backend Engineer", "question_count": questions,
+            "duration_minutes": 30})
+        sid = created.json()["data"]["session_id"]
+        await step("precheck", "POST", f"/interview/sessions/{sid}/precheck", headers=headers, json=PRECHECK)
+        await step("start", "POST", f"/interview/sessions/{sid}/start", headers=headers)
+        ws_base = base.replace("http://", "ws://")
+        started = time.perf_counter()
+        async with websockets.connect(f"{ws_base}/interview/{sid}/stream?token={token}", max_size=2**22) as ws:
+            timings["stream_connect"].append(time.perf_counter() - started)
+
+            async def until(predicate) -> dict[str, Any]:  # noqa: ANN001
+                while True:
+                    event = json.loads(await asyncio.wait_for(ws.recv(), 120))
+                    if event["type"] == "error":
+                        raise RuntimeError(f"stream error: {event['data']}")
+                    if predicate(event):
+                        return event
+
+            question = await until(lambda e: e["type"] == "question")
+            answered = 0
+            while question is not None:
+                sent = time.perf_counter()
+                await ws.send(json.dumps({"type": "answer", "question_id": question["data"]["id"],
+                                          "content": ANSWER}))
+                await until(lambda e: e["type"] == "feedback" and e["data"]["stage"] == "received")
+                timings["answer_to_first_feedback"].append(time.perf_counter() - sent)
+                await until(lambda e: e["type"] == "feedback" and e["data"]["stage"] == "evaluated")
+                timings["answer_to_evaluation"].append(time.perf_counter() - sent)
+                answered += 1
+                following = await until(lambda e: e["type"] == "question" or
+                                        (e["type"] == "status" and e["data"].get("all_answered")))
+                question = following if following["type"] == "question" else None
+            await step("finalize", "POST", f"/interview/sessions/{sid}/finalize", headers=headers)
+        await step("summary", "GET", f"/interview/sessions/{sid}/summary", headers=headers)
+        timings["interview_total"].append(time.perf_counter() - started)
+
+
+async def run_interviews(base: str, candidates: int, questions: int) -> dict[str, Any]:
+    timings: dict[str, list[float]] = defaultdict(list)
+    errors: list[str] = []
+
+    async def guarded() -> None:
+        try:
+            await one_candidate(base, questions, timings, errors)
+        except Exception as exc:  # noqa: BLE001 - counted and reported
+            errors.append(f"{type(exc).__name__}: {exc}"[:300])
+
+    started = time.perf_counter()
+    await asyncio.gather(*(guarded() for _ in range(candidates)))
+    wall = time.perf_counter() - started
+    done = len(timings["summary"])
+    requests = sum(len(v) for k, v in timings.items() if k not in ("answer_to_first_feedback", "answer_to_evaluation",
+                                                                   "interview_total", "stream_connect"))
+    return {"candidates": candidates, "completed": done, "errors": errors[:5], "error_count": len(errors),
+            "wall_s": round(wall, 2), "interviews_per_s": round(done / wall, 3),
+            "http_requests_per_s": round(requests / wall, 1), "answers_per_s": round(len(timings["answer_to_evaluation"]) / wall, 2),
+            "steps": {name: summary(values) for name, values in timings.items()}}
+
+
+async def hammer(url: str, headers: dict[str, str], total: int, concurrency: int) -> dict[str, Any]:
+    latencies: list[float] = []
+    failures = 0
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(total):
+        queue.put_nowait(i)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+        async def worker() -> None:
+            nonlocal failures
+            while not queue.empty():
+                queue.get_nowait()
+                started = time.perf_counter()
+                response = await http.get(url, headers=headers)
+                latencies.append(time.perf_counter() - started)
+                failures += response.status_code != 200
+
+        for _ in range(min(20, total // 10)):  # warm-up, not counted
+            await http.get(url, headers=headers)
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        wall = time.perf_counter() - started
+    return {"requests": total, "failures": failures, "requests_per_s": round(total / wall, 1), **summary(latencies)}
+
+
+def run_for(workers: int, backing: Backing, args: argparse.Namespace, logs: Path) -> dict[str, Any]:
+    port = free_port()
+    env = {"MONGODB_URL": backing.mongo_url, "MONGODB_DB": f"load_{workers}_{uuid.uuid4().hex[:6]}",
+           "REDIS_URL": backing.redis_url, "SECRET_KEY": "load-test-secret-key-0123456789abcdefghij",
+           "SEED_DEMO": "false", "RATE_LIMIT_PER_MINUTE": "10000000", "RATE_LIMIT_USER_PER_MINUTE": "10000000",
+           "LOG_LEVEL": "WARNING", "CANDIDATEX_DATA_DIR": str(logs / f"data{workers}"), "PYTHONPATH": str(ROOT / "src")}
+    app = Server([str(BIN / "candidatex"), "serve", "--port", str(port), "--workers", str(workers)], env,
+                 f"http://127.0.0.1:{port}/health", logs / f"app-{workers}.log")
+    mini_port = free_port()
+    minimal = Server([str(BIN / "uvicorn"), "bench.minimal_app:app", "--port", str(mini_port), "--workers",
+                      str(workers), "--log-level", "warning", "--no-access-log"], {"PYTHONPATH": str(ROOT)},
+                     f"http://127.0.0.1:{mini_port}/", logs / f"minimal-{workers}.log")
+    with app, minimal:
+        base = f"http://127.0.0.1:{port}"
+        settle(app.proc.pid)  # every worker has finished its start-up (imports, indexes) before measuring
+        interviews = asyncio.run(run_interviews(base, args.candidates, args.questions))
+        reg = httpx.post(base + "/auth/register", json={"email": f"reader-{uuid.uuid4().hex[:8]}@example.com",
+                                                        "password": PASSWORD, "full_name": "R", "role": "candidate"})
+        headers = {"Authorization": f"Bearer {reg.json()['data']['access_token']}"}
+        authed = asyncio.run(hammer(base + "/users/me", headers, args.reads, args.read_concurrency))
+        baseline = asyncio.run(hammer(f"http://127.0.0.1:{mini_port}/", {}, args.reads, args.read_concurrency))
+    return {"workers": workers, "interviews": interviews, "read_users_me": authed, "read_minimal_litestar": baseline,
+            "read_ratio_throughput": round(authed["requests_per_s"] / baseline["requests_per_s"], 3)}
+
+
+def print_table(results: list[dict[str, Any]]) -> None:
+    print("\n| workers | interviews/s | answers/s | HTTP req/s | answer->first feedback p50/p95/p99 ms | "
+          "answer->evaluation p50/p95/p99 ms | errors |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        i = r["interviews"]
+        f, e = i["steps"].get("answer_to_first_feedback", {}), i["steps"].get("answer_to_evaluation", {})
+        print(f"| {r['workers']} | {i['interviews_per_s']} | {i['answers_per_s']} | {i['http_requests_per_s']} | "
+              f"{f.get('p50')}/{f.get('p95')}/{f.get('p99')} | {e.get('p50')}/{e.get('p95')}/{e.get('p99')} | "
+              f"{i['error_count']} |")
+    print("\n| workers | step | p50 ms | p95 ms | p99 ms |")
+    print("|---|---|---|---|---|")
+    for r in results:
+        for name, s in r["interviews"]["steps"].items():
+            print(f"| {r['workers']} | {name} | {s['p50']} | {s['p95']} | {s['p99']} |")
+    print("\n| workers | GET /users/me req/s (p50/p99 ms) | minimal Litestar req/s (p50/p99 ms) | ratio |")
+    print("|---|---|---|---|")
+    for r in results:
+        a, b = r["read_users_me"], r["read_minimal_litestar"]
+        print(f"| {r['workers']} | {a['requests_per_s']} ({a['p50']}/{a['p99']}) | {b['requests_per_s']} "
+              f"({b['p50']}/{b['p99']}) | {r['read_ratio_throughput']} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--candidates", type=int, default=20, help="concurrent candidates per run")
+    parser.add_argument("--questions", type=int, default=3)
+    parser.add_argument("--reads", type=int, default=2000, help="requests per read-ratio endpoint")
+    parser.add_argument("--read-concurrency", type=int, default=20)
+    parser.add_argument("--json", type=Path, help="write the raw results here")
+    args = parser.parse_args()
+    logs = Path(tempfile.mkdtemp(prefix="cx-load-logs-"))
+    results = []
+    with Backing() as backing:
+        for workers in args.workers:
+            print(f"-- {workers} worker(s), {args.candidates} candidates x {args.questions} questions", flush=True)
+            results.append(run_for(workers, backing, args, logs))
+            print(json.dumps(results[-1]), flush=True)
+            if args.json:
+                args.json.write_text(json.dumps(results, indent=2))
+    print(f"cpus: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}; logs: {logs}")
+    print_table(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
