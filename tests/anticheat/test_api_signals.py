@@ -100,6 +100,13 @@ async def test_replay_forgery_and_gap_are_logged(client: AsyncTestClient, candid
     assert log[4]["details"]["missing"] == [2, 3, 4]
     assert doc["signal_last_seq"] == 5 and doc["status"] == "active"
     assert verify_chain(log).valid
+    assert gap["last_seq"] == 5
+    # a reloaded page asks where the sequence stands and continues from there
+    state = (await client.get(f"/interview/sessions/{sid}/signals", headers=candidate.headers)).json()["data"]
+    assert state["last_seq"] == 5 and state["strike_counts"] == {"suspicious_input": 1}
+    assert state["thresholds"]["suspicious_input"] == 5 and state["status"] == "active"
+    stranger = await register(client, "candidate")
+    assert (await client.get(f"/interview/sessions/{sid}/signals", headers=stranger.headers)).status_code == 404
 
 
 async def test_batch_stops_at_termination(client: AsyncTestClient, candidate: Account, db: Database) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import secrets
 import sys
 
@@ -48,7 +49,7 @@ async def main(url: str, name: str) -> dict[str, object]:
 
             await coordinator._append(sid, work)
             retries["count"] += calls["n"] - 1
-            await asyncio.sleep(0)
+            await asyncio.sleep(random.uniform(0, 0.01))  # a worker does other things between appends
 
     await asyncio.gather(write(writers[0], 1), write(writers[1], 2))
     doc = await InterviewSession.get_pymongo_collection().find_one({"_id": session.id})

@@ -135,11 +135,12 @@ async def test_duration_limit_ends_the_session_with_nobody_connected(live_server
                                               {"$set": {"ends_at": datetime.now(UTC) - timedelta(seconds=1)}})
         for _ in range(240):  # a bound on waiting under load, not a timing assertion
             session = (await http.get(f"/interview/sessions/{sid}", headers=candidate["headers"])).json()["data"]
-            if session["status"] == "completed":
+            complete = live_db.interview_events.find_one({"session_id": sid, "type": "complete"})
+            if session["status"] == "completed" and complete:
                 break
             await asyncio.sleep(0.25)
         assert session["status"] == "completed" and session["result"]["reason"] == "time_up"
-        assert live_db.interview_events.find_one({"session_id": sid, "type": "complete"})
+        assert complete["data"]["reason"] == "time_up"
 
 
 def test_server_restart_mid_interview_loses_nothing(mongo_url: str, tmp_path: Path) -> None:

@@ -87,15 +87,15 @@ async def test_export_is_only_ever_your_own(client: AsyncTestClient, candidate: 
 
 async def test_demographics_are_encrypted_at_rest_exported_and_erased(client: AsyncTestClient, db: Database) -> None:
     account = await register(client, "candidate")
-    saved = await client.put("/users/me/demographics", json={"gender": "Female", "age_band": "25-34"},
+    saved = await client.put("/users/me/demographics", json={"gender": "Female", "age_band": "25_34"},
                              headers=account.headers)
     assert saved.status_code == 200, saved.text
     raw = db.demographics.find_one({"user_id": account.id})
-    assert raw["gender"].startswith(crypto.PREFIX) and "Female" not in str(raw) and "25-34" not in str(raw)
+    assert raw["gender"].startswith(crypto.PREFIX) and "female" not in str(raw).lower() and "25_34" not in str(raw)
     read = (await client.get("/users/me/demographics", headers=account.headers)).json()["data"]
-    assert read["gender"] == "Female" and read["age_band"] == "25-34"
+    assert read["gender"] == "female" and read["age_band"] == "25_34"  # stored normalised
     export = (await client.get("/users/me/export", headers=account.headers)).json()["data"]
-    assert export["demographics"][0]["gender"] == "Female"
+    assert export["demographics"][0]["gender"] == "female"
     await client.request("DELETE", "/users/me", json={"password": PASSWORD}, headers=account.headers)
     assert db.demographics.count_documents({"user_id": account.id}) == 0
 

@@ -11,7 +11,7 @@ from litestar.security.jwt import Token
 from candidatex.anticheat.chain import verify_chain
 from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.anticheat.report import integrity_report
-from candidatex.anticheat.schemas import IntegrityOut, SignalsIn, SignalsOut, VerifyOut
+from candidatex.anticheat.schemas import IntegrityOut, SignalsIn, SignalsOut, SignalStateOut, VerifyOut
 from candidatex.auth.guards import requires
 from candidatex.core.schemas import Envelope, ok
 from candidatex.interviews.service import InterviewService
@@ -36,6 +36,14 @@ class AntiCheatController(Controller):
         if out.terminated_reason:
             message += "; the interview was terminated"
         return ok(out, message)
+
+    @get("/{session_id:str}/signals", guards=[requires("interview:own")])
+    async def signal_state(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,
+                           interview_service: InterviewService, session_id: str = SessionId) -> Envelope[SignalStateOut]:
+        """Where the signal sequence stands (a reloaded page resumes at last_seq + 1) and the strikes so far."""
+        session = await interview_service.get_for(request.user, session_id)
+        return ok(SignalStateOut(last_seq=session.signal_last_seq, strike_counts=session.strike_counts,
+                                 thresholds=anti_cheat.thresholds, status=session.status.value))
 
     @get("/{session_id:str}/integrity", guards=[requires("interview:watch")])
     async def integrity(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,

@@ -20,6 +20,7 @@ import asyncio
 import base64
 import binascii
 import logging
+import random
 import time
 import weakref
 from collections.abc import Callable
@@ -58,7 +59,7 @@ T = TypeVar("T")
 RUNNING = (SessionStatus.active.value, SessionStatus.paused.value)
 ENDED = (SessionStatus.completed.value, SessionStatus.terminated.value)
 MAX_LOG_ENTRIES = 20_000  # ~ a few MB: far below MongoDB's 16 MB document limit
-MAX_APPEND_ATTEMPTS = 20
+MAX_APPEND_ATTEMPTS = 50
 MAX_CAMERA_FRAME_BYTES = 500 * 1024
 
 FRAMES_ANALYZED = Counter("candidatex_anticheat_frames_analyzed", "Camera frames analysed by the vision monitor")
@@ -186,7 +187,9 @@ class AntiCheatCoordinator:
         if not ObjectId.is_valid(session_id):
             raise NotFound("Interview session not found")
         async with self._lock(session_id):
-            for _ in range(MAX_APPEND_ATTEMPTS):
+            for attempt in range(MAX_APPEND_ATTEMPTS):
+                if attempt:  # another writer won the last round: a random pause breaks lock-step retries
+                    await asyncio.sleep(random.uniform(0, 0.002 * min(attempt, 25)))
                 tail = await self._tail(session_id)
                 if tail is None:
                     raise NotFound("Interview session not found")
@@ -278,7 +281,8 @@ class AntiCheatCoordinator:
         reason = await self._after_strikes(session_id, [(d, "client") for _, d in results if d is not None])
         return SignalsOut(results=[r for r, _ in results],
                           status=SessionStatus.terminated.value if reason else str(tail.get("status")),
-                          terminated_reason=reason, strike_counts=state.policy.counts)
+                          terminated_reason=reason, strike_counts=state.policy.counts,
+                          last_seq=state.verifier.last_seq)
 
     async def handle_stream_message(self, user: User, session_id: str, message: dict[str, Any]) -> dict[str, Any]:
         """``{"type": "signal", kind, seq, ts, data, hmac[, session_id]}`` over the interview stream."""
@@ -397,6 +401,11 @@ class AntiCheatCoordinator:
         except Conflict:  # the session ended meanwhile: the evidence is not needed
             await snapshot.delete()
             self._spawn(self._retire(session_id), f"anticheat-retire:{session_id}")
+            return
+        except Unavailable:  # the log stayed contended through every retry: the next window will strike again
+            await snapshot.delete()
+            logger.warning("vision strike not logged: the anti-cheat log was busy",
+                           extra={"session_id": session_id, "kind": violation.kind})
             return
         if outcome.decision is not None:
             await self._after_strikes(session_id, [(outcome.decision, "vision")])

@@ -92,6 +92,14 @@ class SignalsOut(BaseModel):
     status: str
     terminated_reason: str | None = None
     strike_counts: dict[str, int] = Field(default_factory=dict)
+    last_seq: int = 0
+
+
+class SignalStateOut(BaseModel):
+    last_seq: int = Field(description="the highest accepted seq: a reloaded page continues from last_seq + 1")
+    strike_counts: dict[str, int]
+    thresholds: dict[str, int]
+    status: str
 
 
 class VerifyOut(BaseModel):

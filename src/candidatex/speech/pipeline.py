@@ -100,8 +100,12 @@ class VoiceAnswerPipeline:
         settings: SegmenterSettings | None = None,
         upload_limits: UploadLimits | None = None,
         max_buffered_events: int = 64,
+        final_beam_size: int | None = None,
     ) -> None:
         self.transcriber = transcriber
+        self.final_beam_size = final_beam_size
+        """Beam size for the chunks that make up the final transcript (the last one is transcribed after the
+        answer ends, so its time is what the candidate waits for); None uses the transcriber's."""
         self.upload_limits = upload_limits or UploadLimits()
         self._segmenter = SpeechSegmenter(settings)
         self._resampler = StreamResampler()
@@ -233,7 +237,8 @@ class VoiceAnswerPipeline:
         return self._answer.text[-_PROMPT_CHARS:] or None
 
     async def _commit(self, chunk: ChunkAudio) -> None:
-        transcript = await self.transcriber.transcribe(chunk.audio, initial_prompt=self._prompt())
+        transcript = await self.transcriber.transcribe(chunk.audio, initial_prompt=self._prompt(),
+                                                       beam_size=self.final_beam_size)
         self._answer.add(transcript.text, transcript.words, chunk.offset_s)
         if self._answer.text:
             self._publish(PartialTranscript(answer_index=chunk.answer_index, text=self._answer.text))
@@ -261,7 +266,7 @@ class VoiceAnswerPipeline:
         answer, self._answer = self._answer, _Answer()
         if ended.tail is not None and ended.enough_speech:
             transcript = await self.transcriber.transcribe(
-                ended.tail.audio, initial_prompt=answer.text[-_PROMPT_CHARS:] or None
+                ended.tail.audio, initial_prompt=answer.text[-_PROMPT_CHARS:] or None, beam_size=self.final_beam_size
             )
             answer.add(transcript.text, transcript.words, ended.tail.offset_s)
         if not ended.enough_speech or not answer.text:
