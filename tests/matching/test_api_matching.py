@@ -10,6 +10,8 @@ from bson import ObjectId
 from litestar.testing import AsyncTestClient
 from pymongo.database import Database
 
+from candidatex.core import crypto
+
 from tests.conftest import Account, register
 from tests.resumes.api_helpers import apply, create_job, poll_ready, upload, uploaded_resume, wait_resume
 from tests.resumes.conftest import RESUME_LINES, make_docx, make_pdf
@@ -124,7 +126,8 @@ async def test_demographics_are_voluntary_and_validated(client: AsyncTestClient,
                              json={"gender": "  Non-Binary ", "age_band": "35_44", "veteran": "prefer_not_to_say"})
     assert saved.status_code == 200 and saved.json()["data"]["gender"] == "non-binary"
     stored = db.demographics.find_one({"user_id": candidate.id})
-    assert stored["age_band"] == "35_44" and stored["disability"] is None
+    assert stored["age_band"] != "35_44" and crypto.cipher().decrypt(stored["age_band"]) == "35_44"  # sealed at rest
+    assert stored["disability"] is None
     assert not db.users.find_one({"_id": ObjectId(candidate.id)}).get("gender")  # kept apart from the profile
     for bad in ({"age_band": "ancient"}, {"disability": "maybe"}, {"religion": "x"}, {"gender": "<script>"}):
         response = await client.put("/users/me/demographics", json=bad, headers=candidate.headers)

@@ -47,7 +47,8 @@ async def _admin(http: httpx.AsyncClient, mongo_url: str, db_name: str) -> dict[
 
 async def test_candidate_on_one_worker_and_admin_on_another_see_the_same_stream(mongo_url: str, redis_url: str,
                                                                                tmp_path: Path) -> None:
-    env = live_env(mongo_url, REDIS_URL=redis_url, MONGODB_DB=f"scale_{uuid.uuid4().hex[:8]}")
+    # its own Redis database: rate-limit budgets of other tests on the shared server stay untouched
+    env = live_env(mongo_url, REDIS_URL=redis_url.rsplit("/", 1)[0] + "/5", MONGODB_DB=f"scale_{uuid.uuid4().hex[:8]}")
     with running_server(env, tmp_path / "a") as (worker_a, _), running_server(env, tmp_path / "b") as (worker_b, _):
         async with httpx.AsyncClient(base_url=worker_a, timeout=30) as a, \
                 httpx.AsyncClient(base_url=worker_b, timeout=30) as b:
@@ -92,7 +93,7 @@ async def test_candidate_on_one_worker_and_admin_on_another_see_the_same_stream(
                 viewed = (await b.get(f"/interview/sessions/{sid}", headers=admin["headers"])).json()["data"]
                 assert viewed["status"] == "paused" and len(viewed["answers"]) == 1
                 # and the live state is one shared record in Redis, not a per-process copy
-                live = Redis.from_url(redis_url)
+                live = Redis.from_url(env["REDIS_URL"])
                 keys = [k for k in live.scan_iter(match=f"*live*session:{sid}")]
                 assert len(keys) == 1 and json.loads(live.get(keys[0]))["status"] == "paused"
                 live.close()

@@ -10,6 +10,8 @@ from litestar.params import Body, Parameter
 from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
+from candidatex.core.errors import InvalidInput
+from candidatex.core.exceptions import app_error_handler, internal_error_handler
 from candidatex.core.request import meta_of
 from candidatex.core.schemas import Envelope, Page, ok, page_of
 from candidatex.resumes.schemas import AnalyzeIn, ResumeOut
@@ -22,11 +24,21 @@ ResumeId = Parameter(pattern=r"^[0-9a-f]{24}$", description="resume id")
 UPLOAD_BODY_LIMIT = 10 * 1024 * 1024 + 64 * 1024
 
 
+def _no_file_attached(request: Request, exc: RuntimeError) -> Response:
+    """Litestar's multipart extractor fails with StopIteration (as RuntimeError) when the form holds no file."""
+    if "StopIteration" not in str(exc):
+        return internal_error_handler(request, exc)
+    return app_error_handler(request, InvalidInput("Attach the resume file as a multipart file field",
+                                                   code="file_required",
+                                                   details=[{"field": "data", "message": "no file in the form"}]))
+
+
 class ResumeController(Controller):
     path = "/resume"
     tags = ["resumes"]
 
-    @post("/upload", status_code=201, guards=[requires("resume:own")], request_max_body_size=UPLOAD_BODY_LIMIT)
+    @post("/upload", status_code=201, guards=[requires("resume:own")], request_max_body_size=UPLOAD_BODY_LIMIT,
+          exception_handlers={RuntimeError: _no_file_attached})
     async def upload(self, request: AuthedRequest, resume_service: ResumeService,
                      data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]) -> Envelope[ResumeOut]:
         content = await data.read()
