@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { socketUrl } from "./api";
+import { api, socketUrl } from "./api";
+import { ApiError } from "./errors";
 
 export interface ChatMessage {
   id: string;
@@ -148,4 +149,71 @@ export function useLiveRoom(sessionId: string, { localStream, publish, userId }:
   }, []);
 
   return { status, error, remoteStream, messages, participants, sendMessage, end };
+}
+
+export type PublishState = "off" | "connecting" | "live" | "unavailable" | "failed";
+
+async function iceServers(): Promise<RTCIceServer[]> {
+  try {
+    const data = await api.get<{ ice_servers?: RTCIceServer[] } | RTCIceServer[]>("/media/ice-servers");
+    return Array.isArray(data) ? data : data.ice_servers ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Sends the candidate's camera and microphone to the server (POST /media/sessions/{id}/offer,
+ * direction "publish") so anti-cheat can watch the video and recruiters can see it live.
+ * A server without the media endpoint leaves the interview running without it.
+ */
+export function usePublishMedia(sessionId: string, stream: MediaStream | null, enabled: boolean): PublishState {
+  const [state, setState] = useState<PublishState>("off");
+  useEffect(() => {
+    if (!enabled || !stream) return;
+    let stopped = false;
+    let pc: RTCPeerConnection | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const connect = async (attempt: number) => {
+      setState("connecting");
+      try {
+        pc = new RTCPeerConnection({ iceServers: await iceServers() });
+        stream.getTracks().forEach((track) => pc!.addTrack(track, stream));
+        const offer = await gatheredOffer(pc);
+        const answer = await api.post<RTCSessionDescriptionInit>(`/media/sessions/${sessionId}/offer`, {
+          sdp: offer.sdp, type: offer.type, direction: "publish",
+        });
+        if (stopped) return;
+        await pc.setRemoteDescription({ type: answer.type ?? "answer", sdp: answer.sdp });
+        const current = pc;
+        current.onconnectionstatechange = () => {
+          if (stopped) return;
+          if (current.connectionState === "connected") setState("live");
+          else if (current.connectionState === "failed" || current.connectionState === "closed") {
+            setState("failed");
+            current.close();
+            retry = setTimeout(() => void connect(attempt + 1), Math.min(10_000, 1000 * 2 ** attempt));
+          }
+        };
+      } catch (error) {
+        pc?.close();
+        if (stopped) return;
+        if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
+          setState("unavailable");
+          return;
+        }
+        setState("failed");
+        if (error instanceof ApiError && error.status === 409) return; // the session is not running any more
+        retry = setTimeout(() => void connect(attempt + 1), Math.min(10_000, 1000 * 2 ** attempt));
+      }
+    };
+    void connect(0);
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      pc?.close();
+      setState("off");
+    };
+  }, [sessionId, stream, enabled]);
+  return state;
 }

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
+import { FeedbackCard } from "../../components/Feedback";
 import { WarningDialog } from "../../components/WarningDialog";
 import { Brand } from "../../components/Layout";
 import { Alert, Button, ErrorMessage, Loading, SelectField, TextField, cx } from "../../components/ui";
 import { api, type Page } from "../../lib/api";
-import { useInterview } from "../../lib/interview";
+import { precheckAndStart, useInterview } from "../../lib/interview";
 import { sessionId as idOf } from "../../lib/sessions";
 import type { ExperienceLevel, InterviewSession } from "../../lib/types";
 import { speak, useVoiceAnswer } from "../../lib/voice";
@@ -84,8 +85,7 @@ export function MobileVoiceRoomPage() {
       // A phone has one screen; the microphone was granted when the browser asked.
       const media = await navigator.mediaDevices.getUserMedia({ audio: true });
       media.getTracks().forEach((track) => track.stop());
-      await api.post(`/interview/sessions/${sessionId}/precheck`, { camera: true, microphone: true, speaker: true, fullscreen: true, screens: 1 });
-      await api.post(`/interview/sessions/${sessionId}/start`);
+      await precheckAndStart(sessionId, { camera: true, microphone: true, speaker: true, fullscreen: true, screens: 1 });
       await session.refetch();
     },
   });
@@ -97,7 +97,7 @@ export function MobileVoiceRoomPage() {
   useEffect(() => {
     if (question && readAloud && spoken.current !== question.id) {
       spoken.current = question.id;
-      speak(question.content);
+      speak(question.speak_text ?? question.text);
     }
   }, [question, readAloud]);
 
@@ -144,9 +144,9 @@ export function MobileVoiceRoomPage() {
         <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">
           {question?.number ? `Question ${question.number}${question.total ? ` of ${question.total}` : ""}` : "Question"}
         </p>
-        <p className="mt-2 text-lg leading-relaxed text-slate-900" data-testid="question-text">{question?.content ?? "Preparing your question…"}</p>
+        <p className="mt-2 text-lg leading-relaxed text-slate-900" data-testid="question-text">{question?.text ?? "Preparing your question…"}</p>
         <div className="mt-3 flex items-center gap-4">
-          <button className="text-sm font-medium text-indigo-700 underline" onClick={() => question && speak(question.content)}>Read it again</button>
+          <button className="text-sm font-medium text-indigo-700 underline" onClick={() => question && speak(question.speak_text ?? question.text)}>Read it again</button>
           <label className="flex items-center gap-2 text-sm text-slate-700">
             <input type="checkbox" className="h-4 w-4 accent-indigo-700" checked={readAloud} onChange={(event) => setReadAloud(event.target.checked)} />
             Read questions aloud
@@ -187,9 +187,8 @@ export function MobileVoiceRoomPage() {
         <ErrorMessage error={error} />
       </section>
       {latest && (
-        <section className="rounded-2xl bg-white p-4 shadow-sm" data-testid="feedback">
-          <h2 className="text-sm font-semibold text-slate-900">Feedback{latest.score !== undefined ? ` · ${Math.round(latest.score)}/100` : ""}</h2>
-          <p className="mt-1 whitespace-pre-wrap text-sm text-slate-800">{latest.text}</p>
+        <section className="rounded-2xl bg-white p-1 shadow-sm">
+          <FeedbackCard question={interview.questionText(latest.questionId)} evaluation={latest.evaluation} compact />
         </section>
       )}
     </MobileShell>

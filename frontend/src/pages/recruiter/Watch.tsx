@@ -29,10 +29,12 @@ export function WatchPage() {
 
   const onEvent = useCallback((event: StreamEvent) => {
     const data = (event.data ?? {}) as Record<string, unknown>;
-    if (event.type === "transcript" || event.type === "answer") {
-      setLines((current) => [...current, { seq: event.seq, speaker: "Candidate", text: String(data.text ?? data.content ?? "") }]);
+    if (event.type === "transcript") {
+      // Partial transcripts are ephemeral; only the final text of an answer goes in the log.
+      if (data.final === false || event.ephemeral) return;
+      setLines((current) => [...current, { seq: event.seq, speaker: "Candidate", text: String(data.text ?? "") }]);
     } else if (event.type === "question") {
-      const text = String((data.question as Record<string, unknown> | undefined)?.content ?? data.content ?? "");
+      const text = String(data.text ?? "");
       setQuestion(text);
       setLines((current) => [...current, { seq: event.seq, speaker: "Interviewer", text }]);
     } else if (event.type === "warning") {
