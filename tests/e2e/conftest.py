@@ -121,3 +121,30 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+class Account:
+    """A fresh account made through the API, with its access token for setting things up over HTTP."""
+
+    def __init__(self, server_url: str, role: str = "candidate") -> None:
+        import secrets
+
+        self.email = f"{role}-{secrets.token_hex(4)}@e2e.candidatex.dev"
+        self.password = "E2e-Password-1!"
+        response = httpx.post(f"{server_url}/auth/register", json={
+            "email": self.email, "password": self.password, "full_name": f"E2E {role.title()}", "role": role})
+        response.raise_for_status()
+        data = response.json()["data"]
+        self.token = data["access_token"]
+        self.id = data["user"]["id"]
+        self.api = httpx.Client(base_url=server_url, headers={"Authorization": f"Bearer {self.token}"}, timeout=30)
+
+    def call(self, method: str, path: str, **kwargs):
+        response = self.api.request(method, path, **kwargs)
+        assert response.status_code < 400, response.text
+        return response.json()["data"]
+
+
+@pytest.fixture()
+def new_candidate(server_url: str) -> Account:
+    return Account(server_url, "candidate")

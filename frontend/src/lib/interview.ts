@@ -77,6 +77,8 @@ export function useInterview(sessionId: string) {
   const session = useQuery({
     queryKey: ["session", sessionId],
     queryFn: () => api.get<InterviewSession>(`/interview/sessions/${sessionId}`),
+    // The status and the clock move on the server: never start a room from a cached copy alone.
+    refetchOnMount: "always",
   });
   const [question, setQuestion] = useState<Question | null>(null);
   const [questionTexts, setQuestionTexts] = useState<Record<string, string>>({});

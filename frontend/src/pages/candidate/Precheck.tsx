@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from "react";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { Alert, Badge, Button, Card, ErrorMessage, Loading, PageHeader, cx } from "../../components/ui";
 import { api } from "../../lib/api";
@@ -26,6 +26,7 @@ function CheckItem({ name, passed, title, children }: { name: string; passed: bo
 export function PrecheckPage() {
   const { sessionId = "" } = useParams();
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const session = useQuery({
     queryKey: ["session", sessionId],
     queryFn: () => api.get<InterviewSession>(`/interview/sessions/${sessionId}`),
@@ -62,7 +63,10 @@ export function PrecheckPage() {
       fullscreen: checks.fullscreen,
       screens,
     }),
-    onSuccess: () => navigate(`/candidate/interviews/${sessionId}/room`),
+    onSuccess: (started) => {
+      queryClient.setQueryData(["session", sessionId], started);
+      navigate(`/candidate/interviews/${sessionId}/room`);
+    },
   });
 
   if (session.isLoading) return <Loading />;
