@@ -88,7 +88,7 @@ export function CandidateDashboard() {
                     <XAxis dataKey="label" tick={{ fontSize: 12, fill: "#475569" }} />
                     <YAxis domain={[0, 100]} tick={{ fontSize: 12, fill: "#475569" }} />
                     <Tooltip formatter={(value: number) => [`${value}/100`, "Score"]} labelFormatter={(label, payload) => `${payload?.[0]?.payload?.title ?? ""} · ${label}`} />
-                    <Line type="monotone" dataKey="score" stroke="#4338ca" strokeWidth={2} dot={{ r: 4 }} />
+                    <Line type="monotone" dataKey="score" stroke="#4338ca" strokeWidth={2} dot={{ r: 4 }} isAnimationActive={false} />
                   </LineChart>
                 </ResponsiveContainer>
               </div>

@@ -102,7 +102,7 @@ export function SummaryView({ session }: { session: InterviewSession }) {
                   <YAxis domain={[0, 100]} tick={{ fontSize: 12, fill: "#475569" }} />
                   <Tooltip formatter={(value: number) => [`${value}/100`, "Score"]}
                     labelFormatter={(_label, payload) => String(payload?.[0]?.payload?.question ?? "")} />
-                  <Bar dataKey="score" radius={[6, 6, 0, 0]}>
+                  <Bar dataKey="score" radius={[6, 6, 0, 0]} isAnimationActive={false}>
                     {perQuestion.map((item) => <Cell key={item.name} fill={barColour(item.score)} />)}
                   </Bar>
                 </BarChart>
@@ -120,7 +120,7 @@ export function SummaryView({ session }: { session: InterviewSession }) {
                   <PolarGrid stroke="#cbd5e1" />
                   <PolarAngleAxis dataKey="name" tick={{ fontSize: 11, fill: "#334155" }} />
                   <PolarRadiusAxis domain={[0, 100]} tick={{ fontSize: 10, fill: "#64748b" }} />
-                  <Radar dataKey="score" stroke="#4338ca" fill="#6366f1" fillOpacity={0.35} />
+                  <Radar dataKey="score" stroke="#4338ca" fill="#6366f1" fillOpacity={0.35} isAnimationActive={false} />
                   <Tooltip />
                 </RadarChart>
               </ResponsiveContainer>
