@@ -25,7 +25,7 @@ frontend:
 	@if [ ! -f frontend/package.json ]; then echo "no frontend yet"; \
 	elif ! command -v npm >/dev/null 2>&1; then echo "npm not found: the web UI is not built (the API still runs)"; \
 	elif [ ! -f frontend/dist/index.html ] || [ -n "$$(find frontend/src frontend/index.html frontend/package.json -newer frontend/dist/index.html 2>/dev/null | head -1)" ]; then \
-		cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build; \
+		cd frontend && { npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --loglevel=error; } && npm run build; \
 	else echo "frontend build is up to date"; fi
 
 system-deps: ## Debian packages the tests use: real Redis, Chromium, espeak-ng speech, ffmpeg

@@ -76,6 +76,8 @@ class InterviewService:
         self.live = live_store
         self.audit = audit
         self.recruiter_access_checks: list[Any] = []  # jobs/ adds "recruiter owns the session's job"
+        # async hooks(session_id, reason, actor_id | None) run once an interview has ended (media closes here)
+        self.on_end: list[Any] = []
 
     # ---- access -------------------------------------------------------------------------------------------
     async def load(self, session_id: str) -> InterviewSession:
@@ -285,6 +287,7 @@ class InterviewService:
         await self._save_live_state(session)
         await self.bus.emit(session_id, "complete", {"status": "completed", "reason": reason,
                                                      "total_score": session.result.get("total_score")})
+        await self._ended(session_id, reason, None)
         return session
 
     async def terminate(self, session_id: str, reason: str, actor: User | None = None,
@@ -304,7 +307,15 @@ class InterviewService:
         if actor:
             await self.audit.record("interview.end", meta=meta, actor_id=str(actor.id), target_type="interview",
                                     target_id=session_id, details={"reason": reason})
+        await self._ended(session_id, reason, str(actor.id) if actor else None)
         return session
+
+    async def _ended(self, session_id: str, reason: str, actor_id: str | None) -> None:
+        for hook in self.on_end:
+            try:
+                await hook(session_id, reason, actor_id)
+            except Exception:  # noqa: BLE001 - the interview has ended whatever a hook does
+                logger.exception("end-of-interview hook failed", extra={"session_id": session_id})
 
     async def end_by_staff(self, user: User, session_id: str, reason: str, meta: RequestMeta) -> InterviewSession:
         session = await self.get_for(user, session_id)

@@ -285,6 +285,18 @@ class MediaHub:
         room = self._rooms.get(session_id)
         return room is not None and room.recorder is not None
 
+    def room_stats(self, session_id: str) -> dict[str, Any]:
+        """One room: who publishes (by role), how many subscribe, whether it records."""
+        room = self._rooms.get(session_id)
+        if room is None:
+            return {"publishing": False, "publishers": [], "subscribers": 0, "recording": False}
+        return {
+            "publishing": bool(room.publishers),
+            "publishers": sorted(str(peer.role) for peer in room.publishers.values()),
+            "subscribers": len(room.subscribers),
+            "recording": room.recorder is not None,
+        }
+
     def stats(self) -> dict[str, int]:
         rooms = self._rooms.values()
         recorder_tasks = sum(len([t for t in r.recorder.tasks if not t.done()]) for r in rooms if r.recorder)
