@@ -28,6 +28,8 @@ from litestar.stores.redis import RedisStore
 from candidatex.admin.controller import AdminController
 from candidatex.admin.service import AdminService
 from candidatex.ai.service import build_ai_service
+from candidatex.anticheat.controller import AntiCheatController
+from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.audit.service import AuditService
 from candidatex.auth.controller import AuthController
 from candidatex.auth.security import build_jwt_auth
@@ -142,6 +144,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                    video_consumer=state.media_consumers, audio_consumer=state.media_consumers)
         media_metrics.track(state.media_hub)
         state.media_service = MediaService(state.media_hub, state.interview_service, state.event_bus, database.db)
+        state.anti_cheat = AntiCheatCoordinator(state.interview_service, state.event_bus, settings)
+        state.anti_cheat.start()
+        state.stream_message_handlers["signal"] = state.anti_cheat.handle_stream_message
+        state.media_consumers.add_video(state.anti_cheat)
+        state.interview_service.on_end.append(state.anti_cheat.session_ended)
+        if settings.face_detection_enabled:
+            state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frame
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
         if settings.seed_demo:
             accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
@@ -154,6 +163,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             yield
         finally:
             await state.media_service.shutdown()  # closes the hub and keeps recordings
+            await state.anti_cheat.close()
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
@@ -169,7 +179,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         include_in_schema = False
 
     route_handlers: list[Any] = [HealthController, MetricsController, AuthController, MeController, AdminController,
-                                 InterviewController, interview_stream]
+                                 InterviewController, interview_stream, AntiCheatController]
     route_handlers += [MediaController, live_now, live_interview]
     if FRONTEND_DIST.exists():
         route_handlers.append(create_static_files_router(path="/", directories=[FRONTEND_DIST], html_mode=True,
@@ -201,7 +211,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                      render_plugins=[SwaggerRenderPlugin()]),
         request_max_body_size=settings.max_request_bytes,
         dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service",
-                                        "interview_service", "media_service"),
+                                        "interview_service", "media_service", "anti_cheat"),
         before_send=[add_response_headers],
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,

@@ -80,6 +80,17 @@ class Settings:
     media_recording: bool = False
     media_recordings_dir: Path | None = None
 
+    face_detection_enabled: bool = True
+    anti_cheat_threshold: str = ""
+    tab_switch_detection: bool = True
+    anti_cheat_sample_fps: float = 2.0
+    anti_cheat_window_seconds: float = 3.0
+    anti_cheat_min_ratio: float = 0.6
+    anti_cheat_min_samples: int = 3
+    anti_cheat_look_away_yaw_deg: float = 30.0
+    anti_cheat_look_away_pitch_deg: float = 25.0
+    anti_cheat_disabled_checks: list[str] = field(default_factory=list)
+
     demo_password: str = "Demo-Password-1!"
     seed_demo: bool = True
     log_level: str = "INFO"
@@ -144,6 +155,18 @@ class Settings:
             media_video_sample_fps=float(e.get("MEDIA_VIDEO_SAMPLE_FPS", defaults.media_video_sample_fps)),
             media_recording=_bool(e.get("MEDIA_RECORDING"), defaults.media_recording),
             media_recordings_dir=Path(e["MEDIA_RECORDINGS_DIR"]) if e.get("MEDIA_RECORDINGS_DIR") else data_dir / "recordings",
+            face_detection_enabled=_bool(e.get("FACE_DETECTION_ENABLED"), defaults.face_detection_enabled),
+            anti_cheat_threshold=e.get("ANTI_CHEAT_THRESHOLD", defaults.anti_cheat_threshold),
+            tab_switch_detection=_bool(e.get("TAB_SWITCH_DETECTION"), defaults.tab_switch_detection),
+            anti_cheat_sample_fps=float(e.get("ANTI_CHEAT_SAMPLE_FPS", defaults.anti_cheat_sample_fps)),
+            anti_cheat_window_seconds=float(e.get("ANTI_CHEAT_WINDOW_SECONDS", defaults.anti_cheat_window_seconds)),
+            anti_cheat_min_ratio=float(e.get("ANTI_CHEAT_MIN_RATIO", defaults.anti_cheat_min_ratio)),
+            anti_cheat_min_samples=int(e.get("ANTI_CHEAT_MIN_SAMPLES", defaults.anti_cheat_min_samples)),
+            anti_cheat_look_away_yaw_deg=float(e.get("ANTI_CHEAT_LOOK_AWAY_YAW_DEG",
+                                                     defaults.anti_cheat_look_away_yaw_deg)),
+            anti_cheat_look_away_pitch_deg=float(e.get("ANTI_CHEAT_LOOK_AWAY_PITCH_DEG",
+                                                       defaults.anti_cheat_look_away_pitch_deg)),
+            anti_cheat_disabled_checks=_list(e.get("ANTI_CHEAT_DISABLED_CHECKS"), []),
             demo_password=e.get("DEMO_PASSWORD", defaults.demo_password),
             seed_demo=_bool(e.get("SEED_DEMO"), app_env != "production"),
             log_level=e.get("LOG_LEVEL", defaults.log_level).upper(),

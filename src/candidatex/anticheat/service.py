@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from candidatex.anticheat import events
 from candidatex.anticheat.chain import append
-from candidatex.anticheat.monitor import Violation
 from candidatex.anticheat.policy import StrikeDecision, StrikePolicy
 from candidatex.anticheat.signals import ClientSignal, SignalVerdict, SignalVerifier, strike_kind_for
+
+if TYPE_CHECKING:  # monitor imports mediapipe (seconds); signals alone must not pay for it
+    from candidatex.anticheat.monitor import Violation
 
 
 @dataclass(slots=True)

@@ -6,9 +6,11 @@ from beanie import Document
 
 
 def document_models() -> list[type[Document]]:
+    from candidatex.anticheat.models import AntiCheatSnapshot
     from candidatex.audit.models import AuditLog
     from candidatex.auth.models import ActionToken, OutboxEmail, RefreshTokenFamily
     from candidatex.interviews.models import InterviewSession, SessionEvent
     from candidatex.users.models import User
 
-    return [User, AuditLog, RefreshTokenFamily, ActionToken, OutboxEmail, InterviewSession, SessionEvent]
+    return [User, AuditLog, RefreshTokenFamily, ActionToken, OutboxEmail, InterviewSession, SessionEvent,
+            AntiCheatSnapshot]

@@ -42,6 +42,8 @@ class PrecheckIn(Strict):
     speaker: bool
     fullscreen: bool
     screens: int = Field(default=1, ge=0, le=16)
+    camera_frame: str | None = Field(default=None, max_length=700_000,
+                                     description="base64 JPEG/PNG from the camera test (at most 500 KB)")
 
 
 class AnswerIn(Strict):

@@ -1,0 +1,74 @@
+"""Anti-cheat over HTTP: the candidate's signed signals in; the integrity report, chain check and snapshots out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+from litestar.security.jwt import Token
+
+from candidatex.anticheat.chain import verify_chain
+from candidatex.anticheat.coordinator import AntiCheatCoordinator
+from candidatex.anticheat.report import integrity_report
+from candidatex.anticheat.schemas import IntegrityOut, SignalsIn, SignalsOut, VerifyOut
+from candidatex.auth.guards import requires
+from candidatex.core.schemas import Envelope, ok
+from candidatex.interviews.service import InterviewService
+from candidatex.users.models import User
+
+AuthedRequest = Request[User, Token, Any]
+SessionId = Parameter(pattern=r"^[0-9a-f]{24}$", description="interview session id")
+SnapshotId = Parameter(pattern=r"^[0-9a-f]{24}$", description="snapshot id from the integrity report")
+
+
+class AntiCheatController(Controller):
+    path = "/interview/sessions"
+    tags = ["anti-cheat"]
+
+    @post("/{session_id:str}/signals", status_code=200, guards=[requires("interview:own")])
+    async def signals(self, request: AuthedRequest, data: SignalsIn,
+                      anti_cheat: AntiCheatCoordinator, session_id: str = SessionId) -> Envelope[SignalsOut]:
+        """Signed browser signals of the candidate of a running (active or paused) interview: one or a list."""
+        out = await anti_cheat.ingest_signals(request.user, session_id, data.batch)
+        rejected = sum(1 for r in out.results if not r.accepted)
+        message = f"{len(out.results) - rejected} signal(s) accepted, {rejected} rejected"
+        if out.terminated_reason:
+            message += "; the interview was terminated"
+        return ok(out, message)
+
+    @get("/{session_id:str}/integrity", guards=[requires("interview:watch")])
+    async def integrity(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,
+                        interview_service: InterviewService, session_id: str = SessionId) -> Envelope[IntegrityOut]:
+        """The integrity report: timeline, strikes, risk score and its evidence, snapshots, chain check."""
+        session = await interview_service.get_for(request.user, session_id)
+        report = integrity_report(session.anti_cheat_log, anti_cheat.thresholds, strikes=session.strike_counts).to_dict()
+        for snapshot in report["snapshots"]:
+            snapshot["url"] = f"/interview/sessions/{session_id}/snapshots/{snapshot['ref']}"
+        return ok(IntegrityOut(session_id=session_id, status=session.status.value,
+                               terminated_reason=session.terminated_reason or report["terminated_reason"],
+                               thresholds=anti_cheat.thresholds, timeline=report["timeline"],
+                               counts_by_kind=report["counts_by_kind"], strikes=report["strikes"],
+                               risk_score=report["risk_score"], risk_level=report["risk_level"],
+                               evidence=report["evidence"], snapshots=report["snapshots"], chain=report["chain"],
+                               notes=report["notes"]))
+
+    @get("/{session_id:str}/integrity/verify", guards=[requires("interview:watch")])
+    async def verify(self, request: AuthedRequest, interview_service: InterviewService,
+                     session_id: str = SessionId) -> Envelope[VerifyOut]:
+        """Recompute the log's hash chain: is every entry as it was written, and if not, which broke first."""
+        session = await interview_service.get_for(request.user, session_id)
+        result = verify_chain(session.anti_cheat_log)
+        return ok(VerifyOut(valid=result.valid, first_broken_index=result.first_broken_index, checked=result.checked,
+                            explanation=result.explanation))
+
+    @get("/{session_id:str}/snapshots/{snapshot_id:str}", guards=[requires("interview:watch")],
+         media_type="image/jpeg")
+    async def snapshot(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,
+                       interview_service: InterviewService, session_id: str = SessionId,
+                       snapshot_id: str = SnapshotId) -> Response[bytes]:
+        """The JPEG thumbnail of the frame behind a vision strike. Send the Authorization header (fetch as a blob)."""
+        await interview_service.get_for(request.user, session_id)
+        snapshot = await anti_cheat.snapshot(session_id, snapshot_id)
+        return Response(snapshot.data, media_type=snapshot.content_type,
+                        headers={"Cache-Control": "private, max-age=3600"})

@@ -1,0 +1,489 @@
+"""The app-level anti-cheat: signals and camera frames of every running session -> the session's log.
+
+One :class:`AntiCheatCoordinator` lives in ``app.state.anti_cheat``. It
+
+* takes signed browser signals (REST and the interview stream socket), verifies them with the
+  session's key and sequence, and turns them into strikes;
+* is the video consumer of the media hub: one :class:`VisionMonitor` per running session (created on
+  the first frame of an active session, retired when the session ends or its video stops), all
+  sharing one :class:`FrameAnalyzer`; debounced violations become strikes with a stored snapshot;
+* appends every resulting entry to ``InterviewSession.anti_cheat_log`` with its ``sequence_hash``.
+  The append is a conditional update on the log's length and last hash, so two writers (two API
+  workers, or the media worker and an API worker) can never fork the chain: the loser re-reads the
+  tail and tries again. A per-session asyncio lock keeps writers of one process from racing at all;
+* emits a ``warning`` event for every strike and terminates the session when the policy says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from bson import ObjectId
+from prometheus_client import Counter
+from pydantic import ValidationError
+
+from candidatex.anticheat import events
+from candidatex.anticheat.chain import append
+from candidatex.anticheat.models import AntiCheatSnapshot
+from candidatex.anticheat.policy import StrikeDecision, parse_thresholds
+from candidatex.anticheat.schemas import MAX_BATCH, SignalIn, SignalResult, SignalsOut, StrikeOut
+from candidatex.anticheat.service import AntiCheatSession, Outcome
+from candidatex.anticheat.signals import ClientSignal, strike_kind_for
+from candidatex.config import Settings
+from candidatex.core.errors import Conflict, InvalidInput, NotFound, Unavailable
+from candidatex.core.timeutil import utcnow
+from candidatex.interviews.models import InterviewSession, SessionStatus
+from candidatex.users.models import User
+
+if TYPE_CHECKING:  # mediapipe takes seconds to import: vision is loaded on the first frame
+    import numpy as np
+
+    from candidatex.anticheat.monitor import Violation, VisionMonitor
+    from candidatex.anticheat.vision import FrameAnalyzer, FrameObservation
+    from candidatex.interviews.events import EventBus
+    from candidatex.interviews.service import InterviewService
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+RUNNING = (SessionStatus.active.value, SessionStatus.paused.value)
+ENDED = (SessionStatus.completed.value, SessionStatus.terminated.value)
+MAX_LOG_ENTRIES = 20_000  # ~ a few MB: far below MongoDB's 16 MB document limit
+MAX_APPEND_ATTEMPTS = 20
+MAX_CAMERA_FRAME_BYTES = 500 * 1024
+
+FRAMES_ANALYZED = Counter("candidatex_anticheat_frames_analyzed", "Camera frames analysed by the vision monitor")
+FRAMES_DROPPED = Counter("candidatex_anticheat_frames_dropped",
+                         "Camera frames wanted for analysis but dropped because analysis was behind")
+FRAMES_SKIPPED = Counter("candidatex_anticheat_frames_skipped", "Camera frames above the anti-cheat sampling rate")
+VIOLATIONS = Counter("candidatex_anticheat_violations", "Debounced vision violations", ["kind"])
+SIGNALS = Counter("candidatex_anticheat_signals", "Browser signals received", ["result"])
+STRIKES = Counter("candidatex_anticheat_strikes", "Strikes recorded", ["kind", "source"])
+TERMINATIONS = Counter("candidatex_anticheat_terminations", "Sessions terminated by the anti-cheat policy", ["kind"])
+
+
+class _Session(AntiCheatSession):
+    """AntiCheatSession with strikes of some kinds switched off (TAB_SWITCH_DETECTION=false): still logged."""
+
+    def __init__(self, *args: Any, ignored_strikes: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ignored_strikes = ignored_strikes
+
+    def handle_signal(self, signal: ClientSignal, now: datetime) -> Outcome:
+        if not self.ignored_strikes:
+            return super().handle_signal(signal, now)
+        verdict = self.verifier.verify(signal)
+        outcome = Outcome(verdict=verdict)
+        strike = strike_kind_for(signal) if verdict.accepted else None
+        ignored = strike in self.ignored_strikes
+        if ignored:
+            strike = None
+        if verdict.problem is not None or (verdict.accepted and strike is None):
+            entry = events.signal_entry(signal, verdict, now)
+            if ignored and entry["event"] == events.SIGNAL:
+                entry["details"]["strike_disabled"] = True
+            outcome.entries.append(append(self.log, entry))
+            if ignored and entry["event"] == events.SIGNAL_GAP:  # the gap entry is logged; log the signal too
+                signal_entry = events.signal_entry(signal, type(verdict)(True), now)
+                signal_entry["details"]["strike_disabled"] = True
+                outcome.entries.append(append(self.log, signal_entry))
+        if strike is not None:
+            evidence = {"signal": signal.kind, "seq": signal.seq, "data": signal.data}
+            self._strike(outcome, strike, now, source="client", evidence=evidence)
+        return outcome
+
+
+@dataclass(slots=True)
+class _Watch:
+    """One session's vision monitor and what the coordinator knows about the session."""
+
+    monitor: VisionMonitor
+    status: str
+    checked_at: float
+    last_frame_at: float
+    synced: dict[str, int] = field(default_factory=lambda: {"analyzed": 0, "dropped": 0, "skipped": 0})
+    retiring: bool = False
+
+
+class AntiCheatCoordinator:
+    STATUS_TTL = 2.0  # seconds between status checks of a watched session
+    IDLE_SECONDS = 60.0  # a monitor without frames for this long is retired (the candidate hung up)
+    SWEEP_SECONDS = 10.0
+
+    def __init__(self, interview_service: InterviewService, event_bus: EventBus, settings: Settings) -> None:
+        self.interviews = interview_service
+        self.bus = event_bus
+        self.settings = settings
+        self.thresholds = parse_thresholds(settings.anti_cheat_threshold)  # a bad setting fails start-up
+        self.ignored_strikes = frozenset() if settings.tab_switch_detection else frozenset({"tab_switch"})
+        self.vision_enabled = settings.face_detection_enabled
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._watches: dict[str, _Watch] = {}
+        self._not_watched: dict[str, float] = {}  # session -> when it was found not active (monotonic)
+        self._analyzer: FrameAnalyzer | None = None
+        self._analyzer_lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._sweeper: asyncio.Task[None] | None = None
+
+    # ---- lifecycle --------------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.vision_enabled and self._sweeper is None:
+            self._sweeper = asyncio.get_running_loop().create_task(self._sweep(), name="anticheat-sweeper")
+
+    async def close(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
+            self._sweeper = None
+        for session_id in list(self._watches):
+            await self._retire(session_id, log_stats=False)
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._analyzer is not None:
+            await asyncio.to_thread(self._analyzer.close)
+            self._analyzer = None
+
+    async def session_ended(self, session_id: str, reason: str, actor_id: str | None) -> None:
+        """InterviewService.on_end hook. Spawned, never awaited here: the hook may run inside the monitor's
+        own violation callback (a vision strike that terminates), and stopping a monitor waits for it."""
+        if session_id in self._watches:
+            self._spawn(self._retire(session_id), f"anticheat-retire:{session_id}")
+
+    @property
+    def watched_sessions(self) -> list[str]:
+        return list(self._watches)
+
+    # ---- the chained, conditional append ------------------------------------------------------------------
+    def _lock(self, session_id: str) -> asyncio.Lock:
+        lock = self._locks.get(session_id)
+        if lock is None:
+            lock = self._locks[session_id] = asyncio.Lock()
+        return lock
+
+    async def _tail(self, session_id: str) -> dict[str, Any] | None:
+        """Status, key, counters and the log's length and last entry, without reading the whole log."""
+        cursor = await InterviewSession.get_pymongo_collection().aggregate([
+            {"$match": {"_id": ObjectId(session_id)}},
+            {"$project": {"status": 1, "anti_cheat_key": 1, "strike_counts": 1, "signal_last_seq": 1,
+                          "terminated_reason": 1, "n": {"$size": {"$ifNull": ["$anti_cheat_log", []]}},
+                          "last": {"$slice": [{"$ifNull": ["$anti_cheat_log", []]}, -1]}}},
+        ])
+        rows = await cursor.to_list(1)
+        return rows[0] if rows else None
+
+    async def _append(self, session_id: str, work: Callable[[_Session], T], *,
+                      allow_ended: bool = False) -> tuple[T, _Session, dict[str, Any]]:
+        """Run ``work`` on the session's anti-cheat state and store the entries it appended, atomically."""
+        if not ObjectId.is_valid(session_id):
+            raise NotFound("Interview session not found")
+        async with self._lock(session_id):
+            for _ in range(MAX_APPEND_ATTEMPTS):
+                tail = await self._tail(session_id)
+                if tail is None:
+                    raise NotFound("Interview session not found")
+                if not allow_ended and tail.get("status") not in RUNNING:
+                    raise Conflict(f"The interview is not running (status: {tail.get('status')}); "
+                                   "signals are taken while it is active or paused", code="session_not_running")
+                key = tail.get("anti_cheat_key")
+                if not key:
+                    raise Conflict("The interview has no anti-cheat key; start it first", code="session_not_running")
+                n = tail["n"]
+                if n >= MAX_LOG_ENTRIES:
+                    raise Conflict("The anti-cheat log of this interview is full", code="anti_cheat_log_full")
+                last = list(tail.get("last") or [])
+                state = _Session(session_id, key.encode(), thresholds=self.thresholds, log=list(last),
+                                 counts=tail.get("strike_counts") or {}, last_seq=tail.get("signal_last_seq") or 0,
+                                 ignored_strikes=self.ignored_strikes)
+                result = work(state)
+                new_entries = state.log[len(last):]
+                if not new_entries:
+                    return result, state, tail
+                condition: dict[str, Any] = {"_id": ObjectId(session_id), "anti_cheat_log": {"$size": n}}
+                if last:
+                    condition[f"anti_cheat_log.{n - 1}.sequence_hash"] = last[-1].get("sequence_hash")
+                if not allow_ended:
+                    condition["status"] = {"$in": list(RUNNING)}
+                stored = await InterviewSession.get_pymongo_collection().update_one(condition, {
+                    "$push": {"anti_cheat_log": {"$each": new_entries}},
+                    "$set": {"strike_counts": state.policy.counts, "signal_last_seq": state.verifier.last_seq,
+                             "updated_at": utcnow()}})
+                if stored.modified_count:
+                    return result, state, tail
+                # another writer appended (or the session ended) in between: read the new tail and redo
+            raise Unavailable("The anti-cheat log is busy; try again", code="anti_cheat_busy")
+
+    async def _after_strikes(self, session_id: str, decisions: list[tuple[StrikeDecision, str]]) -> str | None:
+        """Warn for each strike; terminate at the first one that reaches its threshold. Returns the reason."""
+        for decision, source in decisions:
+            STRIKES.labels(decision.kind, source).inc()
+            await self.bus.emit(session_id, "warning", {
+                "kind": decision.kind, "message": decision.message, "count": decision.count,
+                "threshold": decision.threshold, "terminate": decision.terminate, "source": source})
+        for decision, _ in decisions:
+            if decision.terminate:
+                reason = f"anti_cheat:{decision.kind}"
+                TERMINATIONS.labels(decision.kind).inc()
+                logger.info("anti-cheat terminated an interview",
+                            extra={"session_id": session_id, "kind": decision.kind, "count": decision.count})
+                await self.interviews.terminate(session_id, reason)  # its on_end hook retires the monitor
+                return reason
+        return None
+
+    # ---- browser signals ----------------------------------------------------------------------------------
+    async def ingest_signals(self, user: User, session_id: str, signals: list[SignalIn]) -> SignalsOut:
+        if not signals:
+            raise InvalidInput("Send at least one signal", details=[{"field": "body", "message": "empty"}])
+        if len(signals) > MAX_BATCH:
+            raise InvalidInput(f"At most {MAX_BATCH} signals per request",
+                               details=[{"field": "body", "message": "too many"}])
+        for signal in signals:
+            if signal.session_id is not None and signal.session_id != session_id:
+                raise InvalidInput("The signal names another session",
+                                   details=[{"field": "session_id", "message": "does not match the path"}])
+        await self.interviews.get_as_candidate(user, session_id)  # 404 for strangers, 403 for staff
+        now = utcnow()
+
+        def work(state: _Session) -> list[tuple[SignalResult, StrikeDecision | None]]:
+            results: list[tuple[SignalResult, StrikeDecision | None]] = []
+            for item in signals:
+                signal = item.to_signal()
+                if state.terminated:  # a strike earlier in this batch ended the interview
+                    results.append((SignalResult(seq=signal.seq, kind=signal.kind, accepted=False,
+                                                 problem="session_ended"), None))
+                    continue
+                outcome = state.handle_signal(signal, now)
+                verdict = outcome.verdict
+                decision = outcome.decision
+                strike = StrikeOut(kind=decision.kind, count=decision.count, threshold=decision.threshold,
+                                   terminate=decision.terminate, message=decision.message) if decision else None
+                results.append((SignalResult(seq=signal.seq, kind=signal.kind, accepted=bool(verdict and verdict.accepted),
+                                             problem=verdict.problem if verdict else None, strike=strike), decision))
+            return results
+
+        results, state, tail = await self._append(session_id, work)
+        for result, _ in results:
+            SIGNALS.labels(result.problem or ("accepted" if result.accepted else "rejected")).inc()
+            if result.problem in ("replay", "forgery"):
+                logger.warning("anti-cheat signal rejected", extra={"session_id": session_id, "reason": result.problem,
+                                                                   "seq": result.seq, "kind": result.kind})
+        reason = await self._after_strikes(session_id, [(d, "client") for _, d in results if d is not None])
+        return SignalsOut(results=[r for r, _ in results],
+                          status=SessionStatus.terminated.value if reason else str(tail.get("status")),
+                          terminated_reason=reason, strike_counts=state.policy.counts)
+
+    async def handle_stream_message(self, user: User, session_id: str, message: dict[str, Any]) -> dict[str, Any]:
+        """``{"type": "signal", kind, seq, ts, data, hmac[, session_id]}`` over the interview stream."""
+        body = {k: v for k, v in message.items() if k != "type"}
+        try:
+            signal = SignalIn.model_validate(body)
+        except ValidationError:
+            SIGNALS.labels("invalid").inc()
+            raise
+        out = await self.ingest_signals(user, session_id, [signal])
+        return {"type": "signal_ack", "session_id": session_id, "data": out.model_dump(mode="json")}
+
+    # ---- vision -------------------------------------------------------------------------------------------
+    async def _get_analyzer(self) -> FrameAnalyzer:
+        if self._analyzer is None:
+            async with self._analyzer_lock:
+                if self._analyzer is None:
+                    self._analyzer = await asyncio.to_thread(self._build_analyzer)
+        return self._analyzer
+
+    def _build_analyzer(self) -> FrameAnalyzer:
+        from candidatex.anticheat.vision import CHECKS, FrameAnalyzer, VisionConfig
+
+        unknown = set(self.settings.anti_cheat_disabled_checks) - set(CHECKS)
+        if unknown:
+            logger.warning("ANTI_CHEAT_DISABLED_CHECKS names unknown checks", extra={"unknown": sorted(unknown)})
+        config = VisionConfig(enabled=True, disabled_checks=frozenset(self.settings.anti_cheat_disabled_checks),
+                              look_away_yaw_deg=self.settings.anti_cheat_look_away_yaw_deg,
+                              look_away_pitch_deg=self.settings.anti_cheat_look_away_pitch_deg)
+        return FrameAnalyzer(config)
+
+    async def _status(self, session_id: str) -> str | None:
+        if not ObjectId.is_valid(session_id):
+            return None
+        doc = await InterviewSession.get_pymongo_collection().find_one({"_id": ObjectId(session_id)},
+                                                                        projection={"status": 1})
+        return doc.get("status") if doc else None
+
+    async def consume_video(self, session_id: str, image_bgr: np.ndarray, captured_at: float) -> None:
+        """The media hub's video consumer: one sampled frame of a session's candidate camera."""
+        if not self.vision_enabled:
+            return
+        now = time.monotonic()
+        watch = self._watches.get(session_id)
+        if watch is None:
+            seen = self._not_watched.get(session_id)
+            if seen is not None and now - seen < self.STATUS_TTL:
+                return
+            status = await self._status(session_id)
+            if status != SessionStatus.active.value:
+                self._remember_not_watched(session_id, now)
+                return
+            self._not_watched.pop(session_id, None)
+            watch = await self._watch(session_id, status, now)
+        elif watch.retiring:
+            return
+        elif now - watch.checked_at >= self.STATUS_TTL:
+            watch.status = await self._status(session_id) or SessionStatus.terminated.value
+            watch.checked_at = now
+            if watch.status not in RUNNING:
+                await self._retire(session_id)
+                return
+        watch.last_frame_at = now
+        if watch.status != SessionStatus.active.value:
+            return  # paused: nothing counts while the clock is stopped
+        await watch.monitor.submit(image_bgr, captured_at)
+        self._sync_metrics(watch)
+
+    def _remember_not_watched(self, session_id: str, now: float) -> None:
+        if len(self._not_watched) > 10_000:
+            for key, seen in list(self._not_watched.items()):
+                if now - seen >= self.STATUS_TTL:
+                    del self._not_watched[key]
+        self._not_watched[session_id] = now
+
+    async def _watch(self, session_id: str, status: str, now: float) -> _Watch:
+        from candidatex.anticheat.monitor import VisionMonitor
+
+        analyzer = await self._get_analyzer()
+
+        async def on_violation(violation: Violation) -> None:
+            await self._on_violation(session_id, violation)
+
+        monitor = VisionMonitor(analyzer, window_seconds=self.settings.anti_cheat_window_seconds,
+                                min_ratio=self.settings.anti_cheat_min_ratio,
+                                min_samples=self.settings.anti_cheat_min_samples,
+                                sample_fps=self.settings.anti_cheat_sample_fps, on_violation=on_violation,
+                                stream=f"session:{session_id}")
+        monitor.start()
+        watch = _Watch(monitor=monitor, status=status, checked_at=now, last_frame_at=now)
+        self._watches[session_id] = watch
+        logger.info("vision monitoring started", extra={"session_id": session_id})
+        return watch
+
+    def _sync_metrics(self, watch: _Watch) -> None:
+        stats = watch.monitor.stats
+        for name, value, counter in (("analyzed", stats.frames_analyzed, FRAMES_ANALYZED),
+                                     ("dropped", stats.frames_dropped, FRAMES_DROPPED),
+                                     ("skipped", stats.frames_skipped, FRAMES_SKIPPED)):
+            delta = value - watch.synced[name]
+            if delta > 0:
+                counter.inc(delta)
+                watch.synced[name] = value
+
+    async def _on_violation(self, session_id: str, violation: Violation) -> None:
+        VIOLATIONS.labels(violation.kind).inc()
+        watch = self._watches.get(session_id)
+        if watch is None or watch.retiring:
+            return
+        snapshot = AntiCheatSnapshot(session_id=session_id, kind=violation.kind, data=violation.snapshot_jpeg)
+        await snapshot.insert()
+        now = utcnow()
+        try:
+            outcome, _, _ = await self._append(
+                session_id, lambda state: state.handle_violation(violation, now, snapshot=str(snapshot.id)))
+        except Conflict:  # the session ended meanwhile: the evidence is not needed
+            await snapshot.delete()
+            self._spawn(self._retire(session_id), f"anticheat-retire:{session_id}")
+            return
+        if outcome.decision is not None:
+            await self._after_strikes(session_id, [(outcome.decision, "vision")])
+
+    async def _retire(self, session_id: str, *, log_stats: bool = True) -> None:
+        """Stop a session's monitor (after the frames it holds) and log its frame statistics."""
+        watch = self._watches.get(session_id)
+        if watch is None or watch.retiring:
+            return
+        watch.retiring = True
+        try:
+            await watch.monitor.stop()
+        finally:
+            self._watches.pop(session_id, None)
+        self._sync_metrics(watch)
+        logger.info("vision monitoring stopped", extra={"session_id": session_id})
+        if not log_stats:
+            return
+        stats = watch.monitor.stats
+        figures = {"frames_submitted": stats.frames_submitted, "frames_skipped": stats.frames_skipped,
+                   "frames_dropped": stats.frames_dropped, "frames_analyzed": stats.frames_analyzed,
+                   "analysis_errors": stats.analysis_errors, "violations": stats.violations}
+        try:
+            await self._append(session_id, lambda state: append(state.log, events.monitor_stats_entry(figures, utcnow())),
+                               allow_ended=True)
+        except Exception:  # noqa: BLE001 - statistics are a courtesy; never fail a shutdown for them
+            logger.warning("could not log monitor statistics", extra={"session_id": session_id}, exc_info=True)
+
+    async def _sweep(self) -> None:
+        while True:
+            await asyncio.sleep(self.SWEEP_SECONDS)
+            now = time.monotonic()
+            for session_id, watch in list(self._watches.items()):
+                try:
+                    if watch.retiring:
+                        continue
+                    if now - watch.last_frame_at > self.IDLE_SECONDS:
+                        await self._retire(session_id)
+                    elif (await self._status(session_id)) not in RUNNING:
+                        await self._retire(session_id)
+                except Exception:  # noqa: BLE001
+                    logger.warning("anti-cheat sweep failed", extra={"session_id": session_id}, exc_info=True)
+
+    def _spawn(self, coro: Any, name: str) -> None:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # ---- precheck camera test -----------------------------------------------------------------------------
+    async def analyze_camera_frame(self, encoded: str) -> FrameObservation | None:
+        """Decode a base64 JPEG/PNG from the precheck and analyse it; None when vision is switched off."""
+        if not self.vision_enabled:
+            return None
+        if encoded.startswith("data:"):
+            encoded = encoded.partition(",")[2]
+        try:
+            raw = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidInput("camera_frame is not base64",
+                               details=[{"field": "camera_frame", "message": "not base64"}]) from None
+        if len(raw) > MAX_CAMERA_FRAME_BYTES:
+            raise InvalidInput("camera_frame is larger than 500 KB",
+                               details=[{"field": "camera_frame", "message": "too large"}])
+        analyzer = await self._get_analyzer()
+        observation = await asyncio.to_thread(_analyze_bytes, analyzer, raw)
+        if observation is None:
+            raise InvalidInput("camera_frame is not a JPEG or PNG image",
+                               details=[{"field": "camera_frame", "message": "not an image"}])
+        return observation
+
+    # ---- reading ------------------------------------------------------------------------------------------
+    async def snapshot(self, session_id: str, snapshot_id: str) -> AntiCheatSnapshot:
+        snapshot = await AntiCheatSnapshot.get(snapshot_id) if ObjectId.is_valid(snapshot_id) else None
+        if snapshot is None or snapshot.session_id != session_id:
+            raise NotFound("Snapshot not found")
+        return snapshot
+
+
+def _analyze_bytes(analyzer: FrameAnalyzer, raw: bytes) -> FrameObservation | None:
+    import cv2
+    import numpy as np
+
+    image = cv2.imdecode(np.frombuffer(raw, dtype=np.uint8), cv2.IMREAD_COLOR)
+    if image is None or image.size == 0:
+        return None
+    try:
+        return analyzer.analyze(image, stream="precheck")
+    finally:
+        analyzer.reset("precheck")
+

@@ -1,0 +1,117 @@
+"""Request and response types of the anti-cheat endpoints."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
+
+from candidatex.anticheat.signals import ClientSignal, SignalKind
+
+MAX_SIGNAL_DATA_BYTES = 4096
+MAX_BATCH = 100
+_INT64 = 2**63 - 1
+
+
+def _check_value(value: Any, depth: int = 0) -> None:
+    """Signal data is stored in MongoDB and hashed into the chain: plain JSON, safe keys, BSON-sized numbers."""
+    if depth > 6:
+        raise ValueError("data is nested too deeply")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or not key or key.startswith("$") or "." in key or "\x00" in key:
+                raise ValueError(f"data key {key!r} is not allowed (empty, '$' prefix, '.' or NUL)")
+            _check_value(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_value(item, depth + 1)
+    elif isinstance(value, bool) or value is None or isinstance(value, str):
+        return
+    elif isinstance(value, int):
+        if not -_INT64 - 1 <= value <= _INT64:
+            raise ValueError("data holds an integer out of the 64-bit range")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("data holds a non-finite number")
+    else:
+        raise ValueError("data must be JSON")
+
+
+class SignalIn(BaseModel):
+    """One signed browser signal (see docs/anticheat.md). ``session_id``, if sent, must match the path."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: SignalKind
+    seq: int = Field(ge=1, le=2**31 - 1)
+    ts: int = Field(ge=0, le=2**53, description="client clock, epoch milliseconds")
+    data: dict[str, Any] = Field(default_factory=dict)
+    hmac: str = Field(pattern=r"^[0-9a-fA-F]{64}$", description="hex HMAC-SHA256 of the canonical signal")
+    session_id: str | None = Field(default=None, max_length=64)
+
+    @field_validator("data")
+    @classmethod
+    def plain_json(cls, data: dict[str, Any]) -> dict[str, Any]:
+        _check_value(data)
+        if len(json.dumps(data, ensure_ascii=False).encode()) > MAX_SIGNAL_DATA_BYTES:
+            raise ValueError(f"data must be at most {MAX_SIGNAL_DATA_BYTES} bytes of JSON")
+        return data
+
+    def to_signal(self) -> ClientSignal:
+        return ClientSignal(kind=self.kind, seq=self.seq, ts=self.ts, data=self.data, hmac=self.hmac)
+
+
+class SignalsIn(RootModel[SignalIn | list[SignalIn]]):
+    """One signal, or a batch of up to 100 in sequence order."""
+
+    @property
+    def batch(self) -> list[SignalIn]:
+        return self.root if isinstance(self.root, list) else [self.root]
+
+
+class StrikeOut(BaseModel):
+    kind: str
+    count: int
+    threshold: int
+    terminate: bool
+    message: str
+
+
+class SignalResult(BaseModel):
+    seq: int
+    kind: str
+    accepted: bool
+    problem: str | None = Field(default=None, description="replay | forgery | gap | session_ended")
+    strike: StrikeOut | None = None
+
+
+class SignalsOut(BaseModel):
+    results: list[SignalResult]
+    status: str
+    terminated_reason: str | None = None
+    strike_counts: dict[str, int] = Field(default_factory=dict)
+
+
+class VerifyOut(BaseModel):
+    valid: bool
+    first_broken_index: int | None
+    checked: int
+    explanation: str
+
+
+class IntegrityOut(BaseModel):
+    session_id: str
+    status: str
+    terminated_reason: str | None
+    thresholds: dict[str, int]
+    timeline: list[dict[str, Any]]
+    counts_by_kind: dict[str, int]
+    strikes: dict[str, int]
+    risk_score: float
+    risk_level: str
+    evidence: list[dict[str, Any]]
+    snapshots: list[dict[str, Any]]
+    chain: dict[str, Any]
+    notes: list[str]

@@ -1,0 +1,112 @@
+"""The integrity report, chain verification against tampering in the database, and who may read them."""
+
+from __future__ import annotations
+
+import base64
+
+import cv2
+import numpy as np
+from bson import ObjectId
+from litestar.testing import AsyncTestClient
+from pymongo.database import Database
+
+from tests.anticheat.test_api_signals import post_signals, signed, start
+from tests.conftest import Account, make_admin, register
+from tests.interviews.test_sessions_api import PRECHECK_OK, new_session
+
+
+async def test_report_for_the_interviewer_and_admins_only(client: AsyncTestClient, db: Database) -> None:
+    candidate = await register(client, "candidate")
+    recruiter = await register(client, "recruiter")
+    # the live session is scheduled by the recruiter for the candidate
+    created = await client.post("/interview/sessions", headers=recruiter.headers,
+                                json={"type": "live", "job_title": "SRE", "candidate_id": candidate.id})
+    sid = created.json()["data"]["session_id"]
+    await client.post(f"/interview/sessions/{sid}/precheck", json=PRECHECK_OK, headers=candidate.headers)
+    key = (await client.post(f"/interview/sessions/{sid}/start", headers=candidate.headers)).json()["data"]["anti_cheat_key"]
+    batch = [signed(key, sid, 1, "right_click"), signed("f" * 64, sid, 2, "copy"), signed(key, sid, 2, "copy"),
+             signed(key, sid, 4, "tab_switch")]
+    assert (await post_signals(client, candidate, sid, batch)).status_code == 200
+
+    response = await client.get(f"/interview/sessions/{sid}/integrity", headers=recruiter.headers)
+    assert response.status_code == 200, response.text
+    report = response.json()["data"]
+    assert report["strikes"] == {"suspicious_input": 1, "tab_switch": 1}
+    assert [e["event"] for e in report["timeline"]] == ["signal", "signal_rejected", "suspicious_input", "signal_gap",
+                                                        "tab_switch"]
+    assert report["counts_by_kind"]["signal_rejected"] == 1
+    assert report["chain"]["valid"] and report["chain"]["checked"] == 5
+    assert 0 < report["risk_score"] <= 100 and report["risk_level"] in ("medium", "high")
+    assert {e["what"] for e in report["evidence"]} >= {"forgery", "gap", "tab_switch", "suspicious_input"}
+    assert report["thresholds"]["tab_switch"] == 2 and report["status"] == "active"
+
+    admin = await make_admin(client, db)
+    assert (await client.get(f"/interview/sessions/{sid}/integrity", headers=admin.headers)).status_code == 200
+    # the candidate may not read it; a recruiter with no part in the interview does not even learn it exists
+    refused = await client.get(f"/interview/sessions/{sid}/integrity", headers=candidate.headers)
+    assert refused.status_code == 403 and refused.json()["success"] is False
+    stranger = await register(client, "recruiter")
+    assert (await client.get(f"/interview/sessions/{sid}/integrity", headers=stranger.headers)).status_code == 404
+    for path in ("integrity/verify", f"snapshots/{'a' * 24}"):
+        assert (await client.get(f"/interview/sessions/{sid}/{path}", headers=candidate.headers)).status_code == 403
+        assert (await client.get(f"/interview/sessions/{sid}/{path}", headers=stranger.headers)).status_code == 404
+    assert (await client.get(f"/interview/sessions/{sid}/snapshots/{'a' * 24}",
+                             headers=recruiter.headers)).status_code == 404
+    assert (await client.get(f"/interview/sessions/{sid}/integrity")).status_code == 401
+
+
+async def test_verify_names_the_entry_tampered_with_in_the_database(client: AsyncTestClient, db: Database,
+                                                                   candidate: Account) -> None:
+    admin = await make_admin(client, db)
+    sid, key = await start(client, candidate)
+    batch = [signed(key, sid, n, kind) for n, kind in enumerate(["copy", "right_click", "tab_switch", "paste"], 1)]
+    assert (await post_signals(client, candidate, sid, batch)).status_code == 200
+    url = f"/interview/sessions/{sid}/integrity/verify"
+    intact = (await client.get(url, headers=admin.headers)).json()["data"]
+    assert intact["valid"] and intact["first_broken_index"] is None and intact["checked"] == 4
+
+    # someone with database access softens the third entry (the tab switch)
+    db.interview_sessions.update_one({"_id": ObjectId(sid)}, {"$set": {"anti_cheat_log.2.event": "right_click"}})
+    broken = (await client.get(url, headers=admin.headers)).json()["data"]
+    assert broken == {"valid": False, "first_broken_index": 2, "checked": 3, "explanation": broken["explanation"]}
+    assert "entry 2" in broken["explanation"]
+    report = (await client.get(f"/interview/sessions/{sid}/integrity", headers=admin.headers)).json()["data"]
+    assert not report["chain"]["valid"] and report["chain"]["first_broken_index"] == 2
+    assert report["evidence"][0]["what"] == "chain_broken" and report["risk_level"] == "high"
+
+    # deleting an entry is caught as well
+    db.interview_sessions.update_one({"_id": ObjectId(sid)}, {"$pop": {"anti_cheat_log": -1}})
+    removed = (await client.get(url, headers=admin.headers)).json()["data"]
+    assert removed["valid"] is False and removed["first_broken_index"] == 0
+
+
+def jpeg_b64(image_bgr: np.ndarray) -> str:
+    ok, encoded = cv2.imencode(".jpg", image_bgr, [cv2.IMWRITE_JPEG_QUALITY, 85])
+    assert ok
+    return base64.b64encode(encoded.tobytes()).decode()
+
+
+async def test_precheck_with_a_camera_frame(client: AsyncTestClient, candidate: Account, astronaut_frame: np.ndarray,
+                                            empty_room_frame: np.ndarray, two_people_wide_frame: np.ndarray) -> None:
+    async def precheck(frame: str) -> tuple[int, dict]:
+        sid = (await new_session(client, candidate))["session_id"]
+        response = await client.post(f"/interview/sessions/{sid}/precheck", headers=candidate.headers,
+                                     json={**PRECHECK_OK, "camera_frame": frame})
+        return response.status_code, response.json()
+
+    status, body = await precheck(jpeg_b64(astronaut_frame))
+    assert status == 200 and body["data"]["status"] == "precheck", body
+    assert body["data"]["precheck_result"]["camera_view"] == {"faces": 1, "covered": False}
+    status, body = await precheck(jpeg_b64(empty_room_frame))
+    assert status == 200 and body["data"]["status"] == "setup"
+    assert [f["check"] for f in body["data"]["precheck_result"]["failures"]] == ["camera_view"]
+    status, body = await precheck("data:image/jpeg;base64," + jpeg_b64(two_people_wide_frame))
+    assert body["data"]["precheck_result"]["failures"][0]["message"] == "Only you may be visible on camera."
+    dark = np.zeros((480, 640, 3), np.uint8)
+    status, body = await precheck(jpeg_b64(dark))
+    assert "uncover" in body["data"]["precheck_result"]["failures"][0]["message"]
+    for bad in ("not base64!", base64.b64encode(b"plain text, not an image").decode(),
+                base64.b64encode(b"\xff" * 520_000).decode()):
+        status, body = await precheck(bad)
+        assert status == 422 and body["success"] is False, body
+    assert "500 KB" in body["error"]["message"]
