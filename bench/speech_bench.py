@@ -1,6 +1,7 @@
 """Speech benchmark: transcription speed and end-of-speech latency on this machine.
 
-    PYTHONPATH=src python bench/speech_bench.py
+    PYTHONPATH=src python bench/speech_bench.py             # the defaults
+    PYTHONPATH=src python bench/speech_bench.py --matrix    # + the latency speed-ups, one at a time and together
 
 1. Real-time factor (processing time / audio time) of `Transcriber` and of faster-whisper called
    directly with the same model and options on the same audio, in the same run; their ratio is the
@@ -12,6 +13,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import shutil
@@ -75,8 +77,14 @@ async def stream_in_real_time(pipeline: VoiceAnswerPipeline, audio: np.ndarray) 
     return time.perf_counter()
 
 
-async def latency_after_done(transcriber: Transcriber, speech: np.ndarray) -> float:
-    pipeline = VoiceAnswerPipeline(transcriber)
+def make_pipeline(transcriber: Transcriber, config: dict | None = None) -> VoiceAnswerPipeline:
+    config = config or {}
+    settings = SegmenterSettings(max_chunk_ms=config.get("max_chunk_ms", SegmenterSettings.max_chunk_ms))
+    return VoiceAnswerPipeline(transcriber, settings, tail_beam_size=config.get("tail_beam"))
+
+
+async def latency_after_done(transcriber: Transcriber, speech: np.ndarray, config: dict | None = None) -> float:
+    pipeline = make_pipeline(transcriber, config)
     await stream_in_real_time(pipeline, speech)
     start = time.perf_counter()
     final = await pipeline.finish()
@@ -86,8 +94,8 @@ async def latency_after_done(transcriber: Transcriber, speech: np.ndarray) -> fl
     return elapsed
 
 
-async def latency_after_silence(transcriber: Transcriber, speech: np.ndarray) -> float:
-    pipeline = VoiceAnswerPipeline(transcriber)
+async def latency_after_silence(transcriber: Transcriber, speech: np.ndarray, config: dict | None = None) -> float:
+    pipeline = make_pipeline(transcriber, config)
     arrived: list[float] = []
 
     async def watch() -> None:
@@ -105,7 +113,32 @@ async def latency_after_silence(transcriber: Transcriber, speech: np.ndarray) ->
     return arrived[0] - speech_end
 
 
+MATRIX = [
+    ("defaults (cpu_threads auto, tail beam 5, chunks <= 20 s)", {}),
+    ("cpu_threads = 2", {"cpu_threads": 2}),
+    ("tail beam 1", {"tail_beam": 1}),
+    ("chunks <= 4 s", {"max_chunk_ms": 4000}),
+    ("all three", {"cpu_threads": 2, "tail_beam": 1, "max_chunk_ms": 4000}),
+]
+
+
+async def matrix(speech: np.ndarray) -> None:
+    end_silence = SegmenterSettings().end_silence_ms / 1000
+    print(f"\n{'configuration':58} {'done -> final (s)':>20} {'silence: beyond the wait (s)':>30}")
+    for name, config in MATRIX:
+        transcriber = Transcriber(cpu_threads=config.get("cpu_threads", 0))
+        await transcriber.load()
+        await transcriber.transcribe(speech[: SAMPLE_RATE * 2])  # warm
+        done = [await latency_after_done(transcriber, speech, config) for _ in range(3)]
+        silence = [await latency_after_silence(transcriber, speech, config) - end_silence for _ in range(2)]
+        print(f"{name:58} {' '.join(f'{d:.2f}' for d in done):>20} {' '.join(f'{d:.2f}' for d in silence):>30}",
+              flush=True)
+
+
 async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--matrix", action="store_true", help="also measure the latency speed-ups")
+    args = parser.parse_args()
     speech = synthesise(ANSWER)
     transcriber = Transcriber()
     load_start = time.perf_counter()
@@ -126,6 +159,8 @@ async def main() -> None:
         f"{' '.join(f'{d:.2f}' for d in silence)} s; beyond the wait: "
         f"{' '.join(f'{d - end_silence:.2f}' for d in silence)} s"
     )
+    if args.matrix:
+        await matrix(speech)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,11 @@ from candidatex.media import metrics as media_metrics
 from candidatex.media.hub import MediaHub, parse_ice_servers
 from candidatex.media.service import MediaService
 from candidatex.seed import banner, ensure_demo_accounts
+from candidatex.speech.audio import UploadLimits
+from candidatex.speech.controller import build_voice_controller, voice_audio_stream
+from candidatex.speech.segmenter import SegmenterSettings
+from candidatex.speech.service import VoiceAudioConsumer, VoiceService
+from candidatex.speech.transcriber import Transcriber
 from candidatex.users.controller import MeController
 from candidatex.users.service import AccountService
 from candidatex.ws.interview_stream import interview_stream
@@ -91,6 +96,15 @@ def _spa_fallback(request: Request, exc: NotFoundException) -> Response:
     if request.method == "GET" and wants_html and index.exists() and not request.url.path.startswith(API_PREFIXES):
         return Response(index.read_bytes(), media_type="text/html")
     return http_error_handler(request, exc)
+
+
+async def _warm_transcriber(transcriber: Transcriber) -> None:
+    """Load the speech model after start-up, so the first spoken answer is not the slow one."""
+    try:
+        await transcriber.load()
+        logger.info("speech model loaded", extra={"model": Path(transcriber.model_name).name})
+    except Exception:  # noqa: BLE001 - speech is then loaded (and fails loudly) on first use
+        logger.warning("speech model preload failed", exc_info=True)
 
 
 async def _deadline_watcher(service: InterviewService, every: float) -> None:
@@ -152,6 +166,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         if settings.face_detection_enabled:
             state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frame
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
+        state.transcriber = Transcriber(settings.whisper_model, settings.whisper_device, settings.whisper_compute_type,
+                                        settings.whisper_max_concurrent, settings.whisper_beam_size,
+                                        settings.whisper_cpu_threads)  # loads lazily: start-up stays fast
+        state.voice_service = VoiceService(state.transcriber, state.interview_service, state.event_bus,
+                                           SegmenterSettings(end_silence_ms=settings.speech_end_silence_ms,
+                                                             max_answer_ms=int(settings.speech_max_upload_seconds * 1000)),
+                                           UploadLimits(settings.speech_max_upload_bytes, settings.speech_max_upload_seconds))
+        state.voice_consumer = VoiceAudioConsumer(state.voice_service)
+        state.media_consumers.add_audio(state.voice_consumer)
+        state.stream_message_handlers["voice_done"] = state.voice_consumer.voice_done
+        if settings.speech_preload:
+            background.append(asyncio.create_task(_warm_transcriber(state.transcriber)))
         if settings.seed_demo:
             accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
             banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
@@ -164,6 +190,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             await state.media_service.shutdown()  # closes the hub and keeps recordings
             await state.anti_cheat.close()
+            await state.voice_consumer.shutdown()
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
@@ -181,6 +208,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     route_handlers: list[Any] = [HealthController, MetricsController, AuthController, MeController, AdminController,
                                  InterviewController, interview_stream, AntiCheatController]
     route_handlers += [MediaController, live_now, live_interview]
+    route_handlers += [build_voice_controller(settings.speech_max_upload_bytes), voice_audio_stream]
     if FRONTEND_DIST.exists():
         route_handlers.append(create_static_files_router(path="/", directories=[FRONTEND_DIST], html_mode=True,
                                                          opt={"exclude_from_auth": True}, include_in_schema=False))
@@ -211,7 +239,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                      render_plugins=[SwaggerRenderPlugin()]),
         request_max_body_size=settings.max_request_bytes,
         dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service",
-                                        "interview_service", "media_service", "anti_cheat"),
+                                        "interview_service", "media_service", "anti_cheat", "voice_service"),
         before_send=[add_response_headers],
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,

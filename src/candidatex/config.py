@@ -90,6 +90,16 @@ class Settings:
     anti_cheat_look_away_yaw_deg: float = 30.0
     anti_cheat_look_away_pitch_deg: float = 25.0
     anti_cheat_disabled_checks: list[str] = field(default_factory=list)
+    whisper_model: str | None = None
+    whisper_device: str = "cpu"
+    whisper_compute_type: str = "int8"
+    whisper_max_concurrent: int = 1
+    whisper_beam_size: int = 5
+    whisper_cpu_threads: int = 0
+    speech_end_silence_ms: int = 1200
+    speech_max_upload_bytes: int = 10 * 1024 * 1024
+    speech_max_upload_seconds: float = 300.0
+    speech_preload: bool = True
 
     demo_password: str = "Demo-Password-1!"
     seed_demo: bool = True
@@ -167,6 +177,16 @@ class Settings:
             anti_cheat_look_away_pitch_deg=float(e.get("ANTI_CHEAT_LOOK_AWAY_PITCH_DEG",
                                                        defaults.anti_cheat_look_away_pitch_deg)),
             anti_cheat_disabled_checks=_list(e.get("ANTI_CHEAT_DISABLED_CHECKS"), []),
+            whisper_model=e.get("WHISPER_MODEL") or None,
+            whisper_device=e.get("WHISPER_DEVICE", defaults.whisper_device),
+            whisper_compute_type=e.get("WHISPER_COMPUTE_TYPE", defaults.whisper_compute_type),
+            whisper_max_concurrent=int(e.get("WHISPER_MAX_CONCURRENT", defaults.whisper_max_concurrent)),
+            whisper_beam_size=int(e.get("WHISPER_BEAM_SIZE", defaults.whisper_beam_size)),
+            whisper_cpu_threads=int(e.get("WHISPER_CPU_THREADS", defaults.whisper_cpu_threads)),
+            speech_end_silence_ms=int(e.get("SPEECH_END_SILENCE_MS", defaults.speech_end_silence_ms)),
+            speech_max_upload_bytes=int(e.get("SPEECH_MAX_UPLOAD_BYTES", defaults.speech_max_upload_bytes)),
+            speech_max_upload_seconds=float(e.get("SPEECH_MAX_UPLOAD_SECONDS", defaults.speech_max_upload_seconds)),
+            speech_preload=_bool(e.get("SPEECH_PRELOAD"), defaults.speech_preload),
             demo_password=e.get("DEMO_PASSWORD", defaults.demo_password),
             seed_demo=_bool(e.get("SEED_DEMO"), app_env != "production"),
             log_level=e.get("LOG_LEVEL", defaults.log_level).upper(),

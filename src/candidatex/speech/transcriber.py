@@ -8,11 +8,15 @@ import threading
 import weakref
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from faster_whisper import WhisperModel
 from pydantic import BaseModel
 
 from candidatex.speech.audio import SAMPLE_RATE
+
+if TYPE_CHECKING:  # imported on first use: the app starts without loading CTranslate2
+    from faster_whisper import WhisperModel
 
 # Whisper's own rule for a segment that is most likely not speech (a hallucination on noise).
 _NO_SPEECH_PROB = 0.6
@@ -67,17 +71,19 @@ class Transcriber:
         self.beam_size = beam_size
         self.cpu_threads = cpu_threads
         self.language = language  # None: English-only models need none, multilingual ones detect it
-        self._model: WhisperModel | None = None
+        self._model: "WhisperModel | None" = None
         self._load_lock = threading.Lock()
         # asyncio primitives belong to one loop; keep one semaphore per running loop.
         self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
             weakref.WeakKeyDictionary()
         )
 
-    def _get_model(self) -> WhisperModel:
+    def _get_model(self) -> "WhisperModel":
         if self._model is None:
             with self._load_lock:
                 if self._model is None:
+                    from faster_whisper import WhisperModel
+
                     self._model = WhisperModel(
                         self.model_name,
                         device=self.device,
@@ -87,6 +93,10 @@ class Transcriber:
                         local_files_only=Path(self.model_name).is_dir(),
                     )
         return self._model
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
 
     def _semaphore(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()

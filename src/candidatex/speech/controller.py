@@ -1,0 +1,129 @@
+"""HTTP and WebSocket entry points for voice answers (see speech/service.py for the logic)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Annotated, Any
+
+from litestar import Controller, Request, WebSocket, post, websocket
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import WebSocketDisconnect
+from litestar.params import Body, Parameter
+from litestar.security.jwt import Token
+from pydantic import BaseModel, ConfigDict, Field
+
+from candidatex.auth.guards import requires
+from candidatex.core.errors import AppError, InvalidInput
+from candidatex.core.schemas import Envelope, ok
+from candidatex.interviews.schemas import QuestionOut
+from candidatex.speech.pipeline import FinalTranscript
+from candidatex.speech.service import VoiceService
+from candidatex.speech.stream import serve_audio_stream
+from candidatex.users.models import User
+
+logger = logging.getLogger(__name__)
+AuthedRequest = Request[User, Token, Any]
+SessionId = Parameter(pattern=r"^[0-9a-f]{24}$", description="interview session id")
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_ENDED = 4409
+MULTIPART_OVERHEAD = 256 * 1024
+
+
+class VoiceAnswerForm(BaseModel):
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    file: UploadFile = Field(description="the recorded answer: webm/opus, ogg, m4a, mp3 or wav")
+    question_id: str = Field(min_length=1, max_length=64)
+
+
+class VoiceAnswerOut(BaseModel):
+    question_id: str
+    transcript: str
+    duration_s: float
+    speaking_metrics: dict[str, Any]
+    evaluation: dict[str, Any]
+    next_question: QuestionOut | None
+    done: bool
+
+
+def build_voice_controller(max_upload_bytes: int) -> type[Controller]:
+    """The upload route; its body limit follows SPEECH_MAX_UPLOAD_BYTES rather than the global one."""
+
+    class VoiceController(Controller):
+        path = "/interview/sessions"
+        tags = ["interviews"]
+        guards = [requires("interview:own")]
+
+        @post("/{session_id:str}/voice-answer", status_code=200,
+              request_max_body_size=max_upload_bytes + MULTIPART_OVERHEAD)
+        async def voice_answer(
+            self, request: AuthedRequest, voice_service: VoiceService,
+            data: Annotated[VoiceAnswerForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+            session_id: str = SessionId,
+        ) -> Envelope[VoiceAnswerOut]:
+            """Answer the current question with a recording; it is transcribed and scored like a typed answer,
+            plus speaking metrics (pace, pauses, filler words). Only the session's candidate may call this."""
+            if not isinstance(data.file, UploadFile):
+                raise InvalidInput("Attach the recording as the `file` part", code="not_audio")
+            content = await data.file.read()
+            final, record = await voice_service.answer_upload(request.user, session_id, data.question_id, content)
+            session = await voice_service.interviews.load(session_id)
+            index = session.current_question_index
+            following = session.questions[index] if index < len(session.questions) else None
+            return ok(VoiceAnswerOut(
+                question_id=record.question_id, transcript=final.text, duration_s=final.duration_s,
+                speaking_metrics=record.speaking_metrics or {}, evaluation=record.evaluation or {},
+                next_question=QuestionOut.of(following, index + 1, len(session.questions), reveal=False)
+                if following else None, done=following is None), "Voice answer saved")
+
+    return VoiceController
+
+
+@websocket("/interview/{session_id:str}/audio")
+async def voice_audio_stream(socket: WebSocket, session_id: str) -> None:
+    """Microphone audio from native/mobile clients (docs/api.md, "Voice WebSocket"); only the candidate."""
+    service: VoiceService = socket.app.state.voice_service
+    user: User = socket.user
+    try:
+        await service.open_for_candidate(user, session_id)
+    except AppError as error:
+        code = {404: CLOSE_NOT_FOUND, 403: CLOSE_FORBIDDEN}.get(error.status_code, CLOSE_ENDED)
+        await socket.close(code=code, reason=error.code)  # before accept: the client sees the refusal
+        return
+    await socket.accept()
+
+    async def receive() -> str | bytes | None:
+        try:
+            message = await socket.receive()
+        except WebSocketDisconnect:
+            return None
+        if message["type"] != "websocket.receive":
+            return None
+        return message.get("bytes") or message.get("text")
+
+    gone = False
+
+    async def to_client(message: dict[str, Any]) -> None:
+        nonlocal gone
+        if gone:
+            return
+        try:
+            await socket.send_json(message)
+        except Exception:  # noqa: BLE001 - the client left; the answer it finished is still saved
+            gone = True
+
+    async def send(message: dict[str, Any]) -> None:
+        await to_client(message)
+        if message["type"] == "partial":
+            await service.publish_partial(session_id, message["text"])
+        elif message["type"] == "final":
+            final = FinalTranscript.model_validate(message)
+            await to_client(await service.submit_streamed(user, session_id, final, "mobile"))
+
+    await serve_audio_stream(service.pipeline(), receive, send)
+    if not gone:
+        with contextlib.suppress(Exception):
+            await socket.close()
