@@ -61,6 +61,10 @@ from candidatex.users.controller import MeController
 from candidatex.users.service import AccountService
 from candidatex.ws.interview_stream import interview_stream
 from candidatex.ws.live_interview import live_interview
+from candidatex.jobs.controller import ApplicationController, JobController
+from candidatex.matching.controller import DemographicsController, MatchingController
+from candidatex.resumes.controller import ResumeController
+from candidatex.tasks.handlers import build_domain, build_queue, task_handlers
 
 logger = logging.getLogger(__name__)
 FRONTEND_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
@@ -178,6 +182,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.stream_message_handlers["voice_done"] = state.voice_consumer.voice_done
         if settings.speech_preload:
             background.append(asyncio.create_task(_warm_transcriber(state.transcriber)))
+        state.task_queue = build_queue(settings, redis)
+        domain = build_domain(settings, database, state.task_queue, state.audit_service)
+        state.resume_service, state.job_service, state.matching_service = domain.resumes, domain.jobs, domain.matching
+        state.interview_service.recruiter_access_checks.append(domain.jobs.recruiter_sees_applicant)
+        state.admin_service.stats_sources.append(domain.jobs.stats)
+        tasks_stop = asyncio.Event()
+        if settings.tasks_in_app:
+            background.append(asyncio.create_task(state.task_queue.run(task_handlers(domain), tasks_stop)))
         if settings.seed_demo:
             accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
             banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
@@ -188,6 +200,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
+            tasks_stop.set()
             await state.media_service.shutdown()  # closes the hub and keeps recordings
             await state.anti_cheat.close()
             await state.voice_consumer.shutdown()
@@ -206,7 +219,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         include_in_schema = False
 
     route_handlers: list[Any] = [HealthController, MetricsController, AuthController, MeController, AdminController,
-                                 InterviewController, interview_stream, AntiCheatController]
+                                 InterviewController, interview_stream, AntiCheatController,
+                                 ResumeController, JobController, ApplicationController, MatchingController,
+                                 DemographicsController]
     route_handlers += [MediaController, live_now, live_interview]
     route_handlers += [build_voice_controller(settings.speech_max_upload_bytes), voice_audio_stream]
     if FRONTEND_DIST.exists():
@@ -239,7 +254,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                      render_plugins=[SwaggerRenderPlugin()]),
         request_max_body_size=settings.max_request_bytes,
         dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service",
-                                        "interview_service", "media_service", "anti_cheat", "voice_service"),
+                                        "interview_service", "media_service", "anti_cheat", "voice_service",
+                                        "resume_service", "job_service", "matching_service"),
         before_send=[add_response_headers],
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,

@@ -100,6 +100,14 @@ class Settings:
     speech_max_upload_bytes: int = 10 * 1024 * 1024
     speech_max_upload_seconds: float = 300.0
     speech_preload: bool = True
+    tasks_in_app: bool = True  # run background tasks inside the app process (default: when REDIS_URL is unset)
+    task_concurrency: int = 2
+    match_weight_skills: float = 0.35
+    match_weight_experience: float = 0.20
+    match_weight_education: float = 0.10
+    match_weight_text_similarity: float = 0.20
+    match_weight_career_consistency: float = 0.15
+    match_weight_interview: float = 0.20
 
     demo_password: str = "Demo-Password-1!"
     seed_demo: bool = True
@@ -187,6 +195,16 @@ class Settings:
             speech_max_upload_bytes=int(e.get("SPEECH_MAX_UPLOAD_BYTES", defaults.speech_max_upload_bytes)),
             speech_max_upload_seconds=float(e.get("SPEECH_MAX_UPLOAD_SECONDS", defaults.speech_max_upload_seconds)),
             speech_preload=_bool(e.get("SPEECH_PRELOAD"), defaults.speech_preload),
+            tasks_in_app=_bool(e.get("TASKS_IN_APP"), not e.get("REDIS_URL")),
+            task_concurrency=int(e.get("TASK_CONCURRENCY", defaults.task_concurrency)),
+            match_weight_skills=float(e.get("MATCH_WEIGHT_SKILLS", defaults.match_weight_skills)),
+            match_weight_experience=float(e.get("MATCH_WEIGHT_EXPERIENCE", defaults.match_weight_experience)),
+            match_weight_education=float(e.get("MATCH_WEIGHT_EDUCATION", defaults.match_weight_education)),
+            match_weight_text_similarity=float(e.get("MATCH_WEIGHT_TEXT_SIMILARITY",
+                                                     defaults.match_weight_text_similarity)),
+            match_weight_career_consistency=float(e.get("MATCH_WEIGHT_CAREER_CONSISTENCY",
+                                                        defaults.match_weight_career_consistency)),
+            match_weight_interview=float(e.get("MATCH_WEIGHT_INTERVIEW", defaults.match_weight_interview)),
             demo_password=e.get("DEMO_PASSWORD", defaults.demo_password),
             seed_demo=_bool(e.get("SEED_DEMO"), app_env != "production"),
             log_level=e.get("LOG_LEVEL", defaults.log_level).upper(),

@@ -11,6 +11,9 @@ def document_models() -> list[type[Document]]:
     from candidatex.auth.models import ActionToken, OutboxEmail, RefreshTokenFamily
     from candidatex.interviews.models import InterviewSession, SessionEvent
     from candidatex.users.models import User
+    from candidatex.jobs.models import Application, Job
+    from candidatex.matching.models import Demographics, MatchResult
+    from candidatex.resumes.models import Resume
 
     return [User, AuditLog, RefreshTokenFamily, ActionToken, OutboxEmail, InterviewSession, SessionEvent,
-            AntiCheatSnapshot]
+            AntiCheatSnapshot, Resume, Job, Application, MatchResult, Demographics]

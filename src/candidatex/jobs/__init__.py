@@ -1,0 +1,1 @@
+"""Job postings and the applications candidates send to them."""

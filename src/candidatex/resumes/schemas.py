@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from candidatex.resumes.models import Resume
+
+
+class AnalyzeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    job_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{24}$")
+    job_title: str | None = Field(default=None, min_length=2, max_length=200)
+    job_description: str | None = Field(default=None, max_length=20_000)
+
+    @model_validator(mode="after")
+    def job_or_text(self) -> "AnalyzeIn":
+        if not self.job_id and not self.job_title:
+            raise ValueError("give a job_id, or a job_title and job_description")
+        return self
+
+
+class ResumeOut(BaseModel):
+    id: str
+    owner_id: str
+    filename: str
+    content_type: str
+    kind: str
+    size: int
+    status: str
+    error: dict[str, str] | None
+    skills: list[str]
+    parsed: dict[str, Any] | None
+    ats_report: dict[str, Any] | None
+    text: str | None = None
+    created_at: datetime
+    processed_at: datetime | None
+
+    @classmethod
+    def of(cls, resume: Resume, with_text: bool = False) -> "ResumeOut":
+        return cls(id=str(resume.id), owner_id=resume.owner_id, filename=resume.filename,
+                   content_type=resume.content_type, kind=resume.kind, size=resume.size, status=resume.status,
+                   error=resume.error, skills=resume.skills, parsed=resume.parsed, ats_report=resume.ats_report,
+                   text=resume.text if with_text else None, created_at=resume.created_at,
+                   processed_at=resume.processed_at)

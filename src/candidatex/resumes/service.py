@@ -1,0 +1,216 @@
+"""Resumes: upload to GridFS, background parsing, access rules, ATS analysis, deletion."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import re
+from datetime import date
+from typing import Any
+
+from bson import ObjectId
+from gridfs import AsyncGridFSBucket
+from gridfs.errors import NoFile
+
+from candidatex.audit.service import AuditService, RequestMeta
+from candidatex.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
+from candidatex.core.timeutil import utcnow
+from candidatex.jobs.models import Application, Job, JobStatus
+from candidatex.resumes.ats import ats_analysis
+from candidatex.resumes.files import MEDIA_TYPES, DocumentError, UploadLimits, sniff_document
+from candidatex.resumes.models import Resume, ResumeStatus
+from candidatex.resumes.parsing import Contact, Education, ParsedResume, Position, read_resume
+from candidatex.resumes.taxonomy import keywords
+from candidatex.tasks.queue import TaskQueue
+from candidatex.users.models import Role, User
+
+logger = logging.getLogger(__name__)
+
+MAX_RESUMES_PER_USER = 20
+_STATUS_OF_CODE = {"too_large": 413, "unsupported_type": 415, "empty": 422, "corrupt": 422, "zip_bomb": 422}
+
+
+def is_oid(value: str) -> bool:
+    return len(value) == 24 and all(c in "0123456789abcdef" for c in value)
+
+
+def document_error(error: DocumentError) -> AppError:
+    return AppError(error.message, code=error.code, status_code=_STATUS_OF_CODE.get(error.code, 422))
+
+
+def safe_filename(name: str | None) -> str:
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = re.sub(r"[\x00-\x1f\x7f\"]", "", base).strip() or "resume"
+    return base[:200]
+
+
+# ---- ParsedResume <-> stored dict (dates become ISO strings: BSON has no date-only type) -------------------
+
+def parsed_to_doc(parsed: ParsedResume) -> dict[str, Any]:
+    doc = dataclasses.asdict(parsed)
+    for position in doc["positions"]:
+        for key in ("start", "end"):
+            position[key] = position[key].isoformat() if position[key] else None
+    doc["highest_degree"] = parsed.highest_degree
+    return doc
+
+
+def parsed_from_doc(doc: dict[str, Any]) -> ParsedResume:
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    return ParsedResume(
+        skills=list(doc.get("skills", [])),
+        skill_evidence=dict(doc.get("skill_evidence", {})),
+        years_experience=doc.get("years_experience"),
+        education=[Education(**e) for e in doc.get("education", [])],
+        contact=Contact(**doc.get("contact", {})),
+        positions=[Position(p.get("title"), p.get("company"), day(p.get("start")), day(p.get("end")),
+                            bool(p.get("current"))) for p in doc.get("positions", [])],
+        word_count=doc.get("word_count", 0),
+        sections=list(doc.get("sections", [])),
+    )
+
+
+class ResumeService:
+    def __init__(self, database: Any, queue: TaskQueue, audit: AuditService,
+                 limits: UploadLimits = UploadLimits()) -> None:
+        self.bucket = AsyncGridFSBucket(database, bucket_name="resumes")
+        self.queue = queue
+        self.audit = audit
+        self.limits = limits
+
+    # ---- upload and parsing -------------------------------------------------------------------------------
+    async def upload(self, user: User, filename: str | None, data: bytes, meta: RequestMeta) -> Resume:
+        name = safe_filename(filename)
+        try:
+            kind = await asyncio.to_thread(sniff_document, data, name, self.limits)
+        except DocumentError as error:
+            raise document_error(error) from error
+        if await Resume.find({"owner_id": str(user.id)}).count() >= MAX_RESUMES_PER_USER:
+            raise Conflict(f"You can keep at most {MAX_RESUMES_PER_USER} resumes; delete one first",
+                           code="too_many_resumes")
+        gridfs_id = await self.bucket.upload_from_stream(name, data, metadata={"owner_id": str(user.id), "kind": kind})
+        resume = Resume(owner_id=str(user.id), filename=name, content_type=MEDIA_TYPES[kind], kind=kind,
+                        size=len(data), gridfs_id=gridfs_id)
+        await resume.insert()
+        await self.audit.record("resume.upload", meta=meta, actor_id=str(user.id), target_type="resume",
+                                target_id=str(resume.id), details={"kind": kind, "size": len(data)})
+        await self.queue.enqueue("resume.parse", {"resume_id": str(resume.id)}, key=f"resume.parse:{resume.id}")
+        return resume
+
+    async def process(self, resume_id: str) -> Resume | None:
+        """The background task: read the file from GridFS, extract and parse it, store the results."""
+        resume = await Resume.get(resume_id) if is_oid(resume_id) else None
+        if resume is None:
+            return None  # deleted before it was parsed
+        try:
+            stream = await self.bucket.open_download_stream(resume.gridfs_id)
+            data = await stream.read()
+        except NoFile:
+            return None
+        collection = Resume.get_pymongo_collection()
+        try:
+            kind, text, parsed = await asyncio.to_thread(read_resume, data, resume.filename, self.limits)
+            update = {"status": ResumeStatus.processed.value, "error": None, "text": text, "kind": kind,
+                      "parsed": parsed_to_doc(parsed), "skills": parsed.skills,
+                      "keywords": await asyncio.to_thread(keywords, text)}
+        except DocumentError as error:
+            update = {"status": ResumeStatus.failed.value, "error": {"code": error.code, "message": error.message}}
+        now = utcnow()
+        await collection.update_one({"_id": resume.id}, {"$set": {**update, "processed_at": now, "updated_at": now}})
+        if update["status"] == ResumeStatus.processed.value:
+            await self.refresh_matches_of(resume)
+        logger.info("resume parsed", extra={"resume_id": resume_id, "status": update["status"]})
+        return await Resume.get(resume.id)
+
+    async def refresh_matches_of(self, resume: Resume) -> None:
+        """A resume changed: re-rank the jobs it was sent to and the owner's recommendations."""
+        async for application in Application.find({"resume_id": str(resume.id)}):
+            await self.queue.enqueue("match.job", {"job_id": application.job_id}, key=f"match.job:{application.job_id}")
+        await self.queue.enqueue("match.candidate", {"candidate_id": resume.owner_id, "resume_id": str(resume.id)},
+                                 key=f"match.candidate:{resume.owner_id}")
+
+    # ---- access -------------------------------------------------------------------------------------------
+    async def _load(self, resume_id: str) -> Resume:
+        resume = await Resume.get(resume_id) if is_oid(resume_id) else None
+        if resume is None:
+            raise NotFound("Resume not found")
+        return resume
+
+    async def can_view(self, user: User, resume: Resume) -> bool:
+        if user.role == Role.admin or resume.owner_id == str(user.id):
+            return True
+        if user.role == Role.recruiter:
+            return await Application.find_one({"resume_id": str(resume.id), "recruiter_id": str(user.id)}) is not None
+        return False
+
+    async def get_for(self, user: User, resume_id: str) -> Resume:
+        resume = await self._load(resume_id)
+        if not await self.can_view(user, resume):
+            raise NotFound("Resume not found")  # other people's resume ids are not confirmed
+        return resume
+
+    async def get_own(self, user: User, resume_id: str) -> Resume:
+        resume = await self.get_for(user, resume_id)
+        if resume.owner_id != str(user.id):
+            raise Forbidden("Only the owner of this resume can do this")
+        return resume
+
+    async def list_mine(self, user: User, page: int, limit: int) -> tuple[list[Resume], int]:
+        finder = Resume.find({"owner_id": str(user.id)})
+        total = await finder.count()
+        return await finder.sort("-created_at").skip((page - 1) * limit).limit(limit).to_list(), total
+
+    async def download(self, user: User, resume_id: str, meta: RequestMeta) -> tuple[Resume, bytes]:
+        resume = await self.get_for(user, resume_id)
+        try:
+            stream = await self.bucket.open_download_stream(resume.gridfs_id)
+            data = await stream.read()
+        except NoFile as error:
+            raise NotFound("The resume file is missing") from error
+        if resume.owner_id != str(user.id):
+            await self.audit.record("resume.download", meta=meta, actor_id=str(user.id), actor_email=user.email,
+                                    target_type="resume", target_id=str(resume.id),
+                                    details={"owner_id": resume.owner_id})
+        return resume, data
+
+    async def delete(self, user: User, resume_id: str, meta: RequestMeta) -> None:
+        resume = await self.get_own(user, resume_id)
+        try:
+            await self.bucket.delete(resume.gridfs_id)
+        except NoFile:
+            pass
+        await resume.delete()
+        await self.audit.record("resume.delete", meta=meta, actor_id=str(user.id), target_type="resume",
+                                target_id=str(resume.id))
+        async for application in Application.find({"resume_id": str(resume.id)}):
+            await self.queue.enqueue("match.job", {"job_id": application.job_id}, key=f"match.job:{application.job_id}")
+        await self.queue.enqueue("match.candidate", {"candidate_id": resume.owner_id},
+                                 key=f"match.candidate:{resume.owner_id}")
+
+    # ---- ATS analysis -------------------------------------------------------------------------------------
+    async def analyze(self, user: User, resume_id: str, job_id: str | None, job_title: str | None,
+                      job_description: str | None) -> Resume:
+        resume = await self.get_own(user, resume_id)
+        if resume.status != ResumeStatus.processed or resume.parsed is None:
+            raise Conflict("The resume has not been processed yet" if resume.status == ResumeStatus.pending
+                           else "The resume could not be read; upload another file", code="resume_not_ready")
+        required: list[str] = []
+        if job_id:
+            job = await Job.get(job_id) if is_oid(job_id) else None
+            if job is None or (job.status == JobStatus.draft and job.recruiter_id != str(user.id)
+                               and user.role != Role.admin):
+                raise NotFound("Job not found")
+            job_title, job_description, required = job.title, job.description, job.required_skills + job.preferred_skills
+        if not job_title:
+            raise InvalidInput("Give a job_id, or a job_title and job_description",
+                               details=[{"field": "job_title", "message": "required without job_id"}])
+        report = await asyncio.to_thread(ats_analysis, parsed_from_doc(resume.parsed), resume.text or "", job_title,
+                                         job_description or "", required)
+        resume.ats_report = {**dataclasses.asdict(report), "job_id": job_id, "job_title": job_title,
+                             "analyzed_at": utcnow().isoformat()}
+        await Resume.get_pymongo_collection().update_one(
+            {"_id": resume.id}, {"$set": {"ats_report": resume.ats_report}})
+        return resume
