@@ -70,7 +70,7 @@ export function useLiveRoom(sessionId: string, { localStream, publish, userId }:
     const answer = new Promise<RTCSessionDescriptionInit>((resolve) => {
       pendingAnswers.current[direction] = resolve;
     });
-    socket.current?.send(JSON.stringify({ type: "offer", direction, sdp: offer.sdp, sdp_type: offer.type }));
+    socket.current?.send(JSON.stringify({ type: "offer", direction, sdp: offer.sdp }));
     await pc.setRemoteDescription(await answer);
   }, [localStream]);
 
@@ -88,6 +88,8 @@ export function useLiveRoom(sessionId: string, { localStream, publish, userId }:
       setStatus("connected");
       try {
         if (publish) await negotiate("publish");
+        // The server relays each role's feed on one track, whoever publishes into it and whenever:
+        // one subscription is enough.
         resubscribe();
       } catch {
         setError("We couldn't connect your camera and microphone to the interview. Check your connection and reload.");
@@ -100,26 +102,25 @@ export function useLiveRoom(sessionId: string, { localStream, publish, userId }:
         const direction = (event.direction as Direction) ?? (pendingAnswers.current.publish ? "publish" : "subscribe");
         pendingAnswers.current[direction]?.({ type: "answer", sdp: String(event.sdp) });
         delete pendingAnswers.current[direction];
-      } else if (type === "join") {
-        const who = { id: String(event.participant_id ?? event.user_id ?? ""), name: event.name as string | undefined, role: event.role as string | undefined };
-        setParticipants((current) => [...current.filter((person) => person.id !== who.id), who]);
-        // Someone new may be publishing: pick up their tracks.
-        if (who.id !== userId) resubscribe();
-      } else if (type === "leave") {
-        const id = String(event.participant_id ?? event.user_id ?? "");
-        setParticipants((current) => current.filter((person) => person.id !== id));
-      } else if (type === "participants" && Array.isArray(event.participants)) {
-        setParticipants(event.participants as Participant[]);
+      } else if (type === "join" || type === "leave") {
+        // {participant_id, role, participants: [{participant_id, role}]}: the whole room after the change.
+        if (Array.isArray(event.participants)) {
+          setParticipants((event.participants as Record<string, unknown>[]).map((person) => ({
+            id: String(person.participant_id ?? ""),
+            role: person.role as string | undefined,
+            name: person.participant_id === userId ? "you" : undefined,
+          })));
+        }
       } else if (type === "message") {
-        const sender = String(event.sender_id ?? event.user_id ?? "");
+        const sender = String(event.participant_id ?? "");
         setMessages((current) => [
           ...current,
           {
             id: String(event.id ?? `${Date.now()}-${current.length}`),
-            sender: String(event.sender_name ?? event.name ?? (sender === userId ? "You" : "Participant")),
-            senderRole: event.sender_role as string | undefined,
+            sender: sender === userId ? "You" : event.role === "candidate" ? "Candidate" : "Interviewer",
+            senderRole: event.role as string | undefined,
             text: String(event.text ?? ""),
-            at: String(event.at ?? event.timestamp ?? new Date().toISOString()),
+            at: String(event.sent_at ?? new Date().toISOString()),
             mine: sender === userId,
           },
         ]);

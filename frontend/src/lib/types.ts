@@ -247,13 +247,12 @@ export interface CandidateMatch {
   application_id?: string;
 }
 
+/** One entry of the integrity timeline (anticheat/report.py). */
 export interface AntiCheatEvent {
+  index?: number;
+  at: string | null;
   event: string;
-  timestamp: string;
   details?: Record<string, unknown>;
-  severity?: string;
-  snapshot_url?: string | null;
-  sequence_hash?: string;
 }
 
 export interface AuditLog {
