@@ -78,14 +78,58 @@ def server_url(frontend_dist: Path, tmp_path_factory: pytest.TempPathFactory) ->
         process.kill()
 
 
+SPOKEN_ANSWER = ("In my last job I led a team of four engineers. We moved our billing service to Python, "
+                 "and I measured the latency before and after. As a result the response time fell by half.")
+
+
+def _write_y4m(path: Path, frames: int = 48) -> None:
+    """A real face (skimage's astronaut, public domain) that moves a little, as a person in front of a camera does:
+    the anti-cheat sees one face, and the picture is never frozen."""
+    import numpy as np
+    from skimage import data
+
+    rgb = data.astronaut().astype(np.float32)  # 512 x 512
+    height, width = rgb.shape[:2]
+    rng = np.random.default_rng(7)
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F24:1 Ip A1:1 C420jpeg\n".encode())
+        for index in range(frames):
+            shift = int(round(6 * np.sin(2 * np.pi * index / frames)))
+            frame = np.roll(rgb, shift, axis=1) + rng.normal(0, 2.0, rgb.shape)
+            r, g, b = frame[..., 0], frame[..., 1], frame[..., 2]
+            y = 0.299 * r + 0.587 * g + 0.114 * b
+            u = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b
+            v = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b
+            sub = lambda plane: plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))  # noqa: E731
+            out.write(b"FRAME\n")
+            for plane in (y, sub(u), sub(v)):
+                out.write(np.clip(plane, 0, 255).astype(np.uint8).tobytes())
+
+
 @pytest.fixture(scope="session")
-def chromium():
+def fake_media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """What Chromium's fake camera and microphone play: a face, and an answer spoken by espeak-ng followed by
+    two seconds of silence (so a streamed answer ends by itself)."""
+    folder = tmp_path_factory.mktemp("fake-media")
+    video, speech, audio = folder / "face.y4m", folder / "speech.wav", folder / "answer.wav"
+    _write_y4m(video)
+    if not shutil.which("espeak-ng") or not shutil.which("sox"):
+        pytest.skip("espeak-ng and sox make the fake microphone's speech")
+    subprocess.run(["espeak-ng", "-s", "150", "-w", str(speech), SPOKEN_ANSWER], check=True, capture_output=True)
+    subprocess.run(["sox", str(speech), "-r", "48000", str(audio), "pad", "0.3", "2.0"], check=True, capture_output=True)
+    return {"video": video, "audio": audio}
+
+
+@pytest.fixture(scope="session")
+def chromium(fake_media: dict[str, Path]):
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed")
     from playwright.sync_api import sync_playwright
 
+    args = [*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={fake_media['video']}",
+            f"--use-file-for-fake-audio-capture={fake_media['audio']}"]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
         yield browser
         browser.close()
 

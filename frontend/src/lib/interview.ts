@@ -238,6 +238,16 @@ export function useInterview(sessionId: string) {
     setFinished({ terminated: false });
   }, [sessionId]);
 
+  // Every question answered (by voice, on another device, or here): the report is the next step.
+  const finalizing = useRef(false);
+  useEffect(() => {
+    if (!allAnswered || finished || finalizing.current || status !== "active") return;
+    finalizing.current = true;
+    finishNow().catch(() => {
+      finalizing.current = false;
+    });
+  }, [allAnswered, finished, status, finishNow]);
+
   const submitAnswer = useCallback(
     async (content: string, type: "text" | "voice") => {
       if (!question) return;
@@ -248,10 +258,7 @@ export function useInterview(sessionId: string) {
         showQuestion(response.next_question);
         return;
       }
-      if (response.done) {
-        setAllAnswered(true);
-        await finishNow();
-      }
+      if (response.done) setAllAnswered(true); // finalized by the effect above
     },
     [question, sessionId, upsertFeedback, showQuestion, finishNow],
   );

@@ -55,10 +55,24 @@ export function InterviewRoomPage() {
   const camera = useUserMedia({ video: true, audio: true }, !finished);
   const cameraStream = camera.state.status === "ready" ? camera.state.stream : null;
   const fullscreen = useFullscreen();
-  const voice = useVoiceAnswer(sessionId, (result) => setAnswer(result.text));
+  const voice = useVoiceAnswer(sessionId, () => undefined);
   const paused = status === "paused";
   const running = (status === "active" || paused) && !finished;
   const publishing = usePublishMedia(sessionId, cameraStream, running);
+  // With the microphone published over WebRTC the server hears every word, and whatever is said while the
+  // interview runs becomes an answer: so the microphone is live only while the candidate answers by voice.
+  const webrtcVoice = publishing === "live";
+  const [speaking, setSpeaking] = useState(false);
+  const [voiceWaiting, setVoiceWaiting] = useState(false);
+  useEffect(() => {
+    cameraStream?.getAudioTracks().forEach((track) => {
+      track.enabled = webrtcVoice && speaking && !paused && mode === "voice";
+    });
+  }, [cameraStream, webrtcVoice, speaking, paused, mode]);
+  useEffect(() => {
+    setSpeaking(false);
+    setVoiceWaiting(false);
+  }, [question?.id, interview.streamError]);
 
   useBrowserSignals(sessionId, interview.antiCheatKey, stream.send, running);
 
@@ -201,31 +215,44 @@ export function InterviewRoomPage() {
                   <TextArea label="Answer" rows={8} value={answer} onChange={(event) => setAnswer(event.target.value)}
                     placeholder="Structure it: the situation, what you did, and the result." data-testid="answer-text" disabled={!question || paused} />
                 </Tabs.Content>
-                <Tabs.Content value="voice" className="flex flex-col items-start gap-3">
-                  <Button
-                    size="lg"
-                    variant={voice.state === "recording" ? "danger" : "primary"}
-                    onClick={voice.state === "recording" ? voice.stop : voice.start}
-                    busy={voice.state === "starting" || voice.state === "transcribing"}
-                    disabled={!question || paused}
-                    data-testid="record-button"
-                    aria-pressed={voice.state === "recording"}
-                  >
-                    {voice.state === "recording" ? "Stop — I'm done" : voice.state === "transcribing" ? "Transcribing…" : "Start speaking"}
-                  </Button>
+                <Tabs.Content value="voice" className="flex flex-col items-start gap-3" data-testid="voice-panel">
+                  <p className="text-sm text-slate-700">
+                    Speak your answer. It is saved when you tap “I'm done” (or after a short silence), then scored like a typed one.
+                  </p>
+                  {webrtcVoice ? (
+                    <Button size="lg" variant={speaking ? "danger" : "primary"} disabled={!question || paused || voiceWaiting}
+                      busy={voiceWaiting} aria-pressed={speaking} data-testid="record-button"
+                      onClick={() => {
+                        if (speaking) {
+                          stream.send({ type: "voice_done" });
+                          setSpeaking(false);
+                          setVoiceWaiting(true);
+                        } else {
+                          interview.clearStreamError();
+                          setSpeaking(true);
+                        }
+                      }}>
+                      {speaking ? "Stop — I'm done" : voiceWaiting ? "Saving your answer…" : "Start speaking"}
+                    </Button>
+                  ) : (
+                    <Button size="lg" variant={voice.state === "recording" ? "danger" : "primary"}
+                      onClick={voice.state === "recording" ? voice.stop : voice.start}
+                      busy={voice.state === "starting" || voice.state === "transcribing"} disabled={!question || paused}
+                      data-testid="record-button" aria-pressed={voice.state === "recording"}>
+                      {voice.state === "recording" ? "Stop — I'm done" : voice.state === "transcribing" ? "Saving your answer…" : "Start speaking"}
+                    </Button>
+                  )}
                   {voice.error && <Alert tone="danger">{voice.error}</Alert>}
                   <div className="w-full rounded-lg bg-slate-50 p-3 text-sm text-slate-800" aria-live="polite" data-testid="live-transcript">
-                    {voice.partial || interview.transcript || <span className="text-slate-500">Your words appear here as you speak.</span>}
+                    {interview.transcript || voice.partial || <span className="text-slate-500">Your words appear here as you speak.</span>}
                   </div>
-                  {answer && (
-                    <TextArea label="Transcript to submit (you can correct it)" rows={4} value={answer} onChange={(event) => setAnswer(event.target.value)}
-                      data-testid="voice-answer-text" />
-                  )}
                 </Tabs.Content>
-                <ErrorMessage error={actionError} />
-                <Button type="submit" className="self-end" busy={submitting} disabled={!question || paused} data-testid="submit-answer">
-                  Submit answer
-                </Button>
+                {mode === "text" && <ErrorMessage error={actionError} />}
+                {mode === "text" && (
+                  <Button type="submit" className="self-end" busy={submitting} disabled={!question || paused} data-testid="submit-answer">
+                    Submit answer
+                  </Button>
+                )}
               </form>
             </Tabs.Root>
           </Card>

@@ -1,0 +1,43 @@
+"""A voice answer on the phone page: Chromium's fake microphone plays an answer spoken by espeak-ng, the page
+streams it over WS /interview/{id}/audio, faster-whisper transcribes it on the server, and the answer is saved,
+scored and followed by the next question. The page is phone-sized, with big touch targets."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_spoken_answer_on_the_phone_is_transcribed_saved_and_scored(phone, new_candidate):
+    phone.set_default_timeout(60_000)  # the first transcription loads the speech model
+    sign_in(phone, new_candidate.email, new_candidate.password)
+    expect(phone).to_have_url(re.compile(r"/candidate$"))
+    phone.goto("/m/voice")
+    phone.get_by_test_id("voice-job-title").fill("Backend engineer")
+    phone.get_by_test_id("voice-create").click()
+    expect(phone).to_have_url(re.compile(r"/m/voice/[0-9a-f]{24}$"))
+    phone.get_by_test_id("voice-begin").click()
+
+    question = phone.get_by_test_id("question-text")
+    expect(question).not_to_have_text("Preparing your question…")
+    first = question.inner_text()
+    record = phone.get_by_test_id("record-button")
+    box = record.bounding_box()
+    assert box and box["width"] >= 96 and box["height"] >= 96, "the record button must be easy to hit"
+    screenshot(phone, "phone-voice-question")
+
+    record.click()
+    expect(record).to_have_attribute("aria-pressed", "true")
+    # The spoken words come back as text (partials while speaking, then the final transcript).
+    expect(phone.get_by_test_id("live-transcript")).to_contain_text(re.compile("team|engineers|billing|latency", re.I))
+    if record.get_attribute("aria-pressed") == "true":
+        record.click()  # "Done", unless the silence after the answer already ended it
+    expect(phone.get_by_test_id("feedback").filter(has=phone.get_by_test_id("feedback-score"))).to_have_count(1)
+    expect(question).not_to_have_text(first)
+    screenshot(phone, "phone-voice-feedback")
