@@ -6,28 +6,8 @@ export const voiceSocketPath = (sessionId: string) => `/interview/${sessionId}/a
 
 const SAMPLE_RATE = 16000;
 
-// Runs on the audio thread: hands 16 kHz float samples to the page in ~100 ms batches.
-const CAPTURE_WORKLET = `
-class Capture extends AudioWorkletProcessor {
-  constructor() { super(); this.buffer = []; this.size = 0; }
-  process(inputs) {
-    const channel = inputs[0] && inputs[0][0];
-    if (channel) {
-      this.buffer.push(channel.slice());
-      this.size += channel.length;
-      if (this.size >= 1600) {
-        const out = new Float32Array(this.size);
-        let offset = 0;
-        for (const part of this.buffer) { out.set(part, offset); offset += part.length; }
-        this.port.postMessage(out, [out.buffer]);
-        this.buffer = []; this.size = 0;
-      }
-    }
-    return true;
-  }
-}
-registerProcessor("candidatex-capture", Capture);
-`;
+/** The capture worklet (public/worklets/capture.js): 16 kHz float samples to the page in ~100 ms batches. */
+const CAPTURE_WORKLET_URL = "/worklets/capture.js";
 
 function toPcm16(samples: Float32Array): ArrayBuffer {
   const pcm = new Int16Array(samples.length);
@@ -99,9 +79,7 @@ export function useVoiceAnswer(sessionId: string, onFinal: (result: VoiceResult)
         audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true },
       });
       const context = new AudioContext({ sampleRate: SAMPLE_RATE });
-      const moduleUrl = URL.createObjectURL(new Blob([CAPTURE_WORKLET], { type: "application/javascript" }));
-      await context.audioWorklet.addModule(moduleUrl);
-      URL.revokeObjectURL(moduleUrl);
+      await context.audioWorklet.addModule(CAPTURE_WORKLET_URL);
       const socket = new WebSocket(socketUrl(voiceSocketPath(sessionId)));
       socket.binaryType = "arraybuffer";
       parts.current = { socket, context, stream };
