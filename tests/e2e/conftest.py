@@ -55,13 +55,16 @@ def server_url(frontend_dist: Path, tmp_path_factory: pytest.TempPathFactory) ->
     }
     cli = [sys.executable, "-c", "import sys; from candidatex.cli import main; sys.exit(main())"]
     subprocess.run([*cli, "seed"], env=env, check=True, capture_output=True, timeout=120)
+    # The server's log goes to a file: a pipe nobody reads fills up and then blocks the server.
+    log_path = Path(env["CANDIDATEX_DATA_DIR"]) / "server.log"
+    log = log_path.open("wb")
     process = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:] if process.stderr else ''}")
+            raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')[-2000:]}")
         try:
             if httpx.get(f"{url}/health", timeout=1).status_code == 200:
                 break
@@ -76,6 +79,7 @@ def server_url(frontend_dist: Path, tmp_path_factory: pytest.TempPathFactory) ->
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+    log.close()
 
 
 SPOKEN_ANSWER = ("In my last job I led a team of four engineers. We moved our billing service to Python, "
@@ -162,6 +166,22 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_test_id("login-submit").click()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failure, a screenshot of every open page (tests/e2e/screenshots/FAILED-*.png) and its text."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        for name in ("page", "phone", "second_page"):
+            page = item.funcargs.get(name)
+            if page is not None:
+                try:
+                    screenshot(page, f"FAILED-{item.name}-{name}")
+                    report.sections.append((f"{name} text", page.inner_text("body")[:3000]))
+                except Exception:  # noqa: BLE001 - a closed page has nothing to show
+                    pass
+
+
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -175,7 +195,7 @@ class Account:
 
         self.email = f"{role}-{secrets.token_hex(4)}@e2e.candidatex.dev"
         self.password = "E2e-Password-1!"
-        response = httpx.post(f"{server_url}/auth/register", json={
+        response = httpx.post(f"{server_url}/auth/register", timeout=30, json={
             "email": self.email, "password": self.password, "full_name": f"E2E {role.title()}", "role": role})
         response.raise_for_status()
         data = response.json()["data"]

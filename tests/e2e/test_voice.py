@@ -35,9 +35,11 @@ def test_spoken_answer_on_the_phone_is_transcribed_saved_and_scored(phone, new_c
     record.click()
     expect(record).to_have_attribute("aria-pressed", "true")
     # The spoken words come back as text (partials while speaking, then the final transcript).
-    expect(phone.get_by_test_id("live-transcript")).to_contain_text(re.compile("team|engineers|billing|latency", re.I))
+    expect(phone.get_by_test_id("live-transcript")).to_contain_text(re.compile("team|engineers|billing|latency", re.I),
+                                                                   timeout=60_000)
     if record.get_attribute("aria-pressed") == "true":
         record.click()  # "Done", unless the silence after the answer already ended it
-    expect(phone.get_by_test_id("feedback").filter(has=phone.get_by_test_id("feedback-score"))).to_have_count(1)
-    expect(question).not_to_have_text(first)
+    expect(phone.get_by_test_id("feedback").filter(has=phone.get_by_test_id("feedback-score"))).to_have_count(1,
+                                                                                                        timeout=60_000)
+    expect(question).not_to_have_text(first, timeout=30_000)
     screenshot(phone, "phone-voice-feedback")
