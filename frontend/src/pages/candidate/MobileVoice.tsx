@@ -170,12 +170,12 @@ export function MobileVoiceRoomPage() {
       <section className="rounded-2xl bg-white p-4 shadow-sm">
         <h2 className="text-sm font-semibold text-slate-900">Transcript</h2>
         <p className="mt-1 min-h-12 whitespace-pre-wrap text-slate-800" data-testid="live-transcript" aria-live="polite">
-          {heard || voice.partial || interview.transcript || <span className="text-slate-500">Your words appear here.</span>}
+          {heard || (voice.state !== "idle" && voice.partial) || interview.transcript || <span className="text-slate-500">Your words appear here.</span>}
         </p>
         {saved && <p className="mt-2 text-sm font-medium text-emerald-800" data-testid="answer-saved">Answer saved. The next question is on its way.</p>}
       </section>
       {latest && (
-        <section className="rounded-2xl bg-white p-1 shadow-sm">
+        <section className="rounded-2xl bg-white shadow-sm">
           <FeedbackCard question={interview.questionText(latest.questionId)} evaluation={latest.evaluation} compact />
         </section>
       )}
