@@ -172,7 +172,7 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     if report.when == "call" and report.failed:
-        for name in ("page", "phone", "second_page"):
+        for name in ("page", "phone", "second_page", "recruiter_page"):
             page = item.funcargs.get(name)
             if page is not None:
                 try:

@@ -5,7 +5,10 @@ import { Button, cx } from "./ui";
 export function ChatPanel({ messages, onSend, disabled }: { messages: ChatMessage[]; onSend: (text: string) => void; disabled?: boolean }) {
   const [draft, setDraft] = useState("");
   const end = useRef<HTMLLIElement>(null);
-  useEffect(() => end.current?.scrollIntoView({ block: "nearest" }), [messages.length]);
+  useEffect(() => {
+    // Braces: scrollIntoView returns a promise in new Chromium, and an effect may only return a cleanup function.
+    end.current?.scrollIntoView({ block: "nearest" });
+  }, [messages.length]);
   return (
     <div className="flex h-full min-h-72 flex-col">
       <ol className="flex-1 space-y-2 overflow-y-auto pr-1" aria-live="polite" aria-label="Chat messages" data-testid="chat-messages">
