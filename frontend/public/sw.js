@@ -3,7 +3,7 @@
 const CACHE = "candidatex-shell-v1";
 const SHELL = ["/", "/index.html", "/manifest.webmanifest", "/icon.svg", "/icon-192.png", "/icon-512.png"];
 const API_PREFIXES = ["/auth", "/users", "/interview", "/live-interview", "/resume", "/jobs",
-  "/admin", "/health", "/applications", "/matching", "/schema", "/metrics"];
+  "/admin", "/health", "/applications", "/matching", "/schema", "/metrics", "/media"];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));

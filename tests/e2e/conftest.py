@@ -55,13 +55,16 @@ def server_url(frontend_dist: Path, tmp_path_factory: pytest.TempPathFactory) ->
     }
     cli = [sys.executable, "-c", "import sys; from candidatex.cli import main; sys.exit(main())"]
     subprocess.run([*cli, "seed"], env=env, check=True, capture_output=True, timeout=120)
+    # The server's log goes to a file: a pipe nobody reads fills up and then blocks the server.
+    log_path = Path(env["CANDIDATEX_DATA_DIR"]) / "server.log"
+    log = log_path.open("wb")
     process = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:] if process.stderr else ''}")
+            raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')[-2000:]}")
         try:
             if httpx.get(f"{url}/health", timeout=1).status_code == 200:
                 break
@@ -76,16 +79,61 @@ def server_url(frontend_dist: Path, tmp_path_factory: pytest.TempPathFactory) ->
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
+    log.close()
+
+
+SPOKEN_ANSWER = ("In my last job I led a team of four engineers. We moved our billing service to Python, "
+                 "and I measured the latency before and after. As a result the response time fell by half.")
+
+
+def _write_y4m(path: Path, frames: int = 48) -> None:
+    """A real face (skimage's astronaut, public domain) that moves a little, as a person in front of a camera does:
+    the anti-cheat sees one face, and the picture is never frozen."""
+    import numpy as np
+    from skimage import data
+
+    rgb = data.astronaut().astype(np.float32)  # 512 x 512
+    height, width = rgb.shape[:2]
+    rng = np.random.default_rng(7)
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F24:1 Ip A1:1 C420jpeg\n".encode())
+        for index in range(frames):
+            shift = int(round(6 * np.sin(2 * np.pi * index / frames)))
+            frame = np.roll(rgb, shift, axis=1) + rng.normal(0, 2.0, rgb.shape)
+            r, g, b = frame[..., 0], frame[..., 1], frame[..., 2]
+            y = 0.299 * r + 0.587 * g + 0.114 * b
+            u = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b
+            v = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b
+            sub = lambda plane: plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))  # noqa: E731
+            out.write(b"FRAME\n")
+            for plane in (y, sub(u), sub(v)):
+                out.write(np.clip(plane, 0, 255).astype(np.uint8).tobytes())
+
+
+@pytest.fixture(scope="session")
+def fake_media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """What Chromium's fake camera and microphone play: a face, and an answer spoken by espeak-ng followed by
+    two seconds of silence (so a streamed answer ends by itself)."""
+    folder = tmp_path_factory.mktemp("fake-media")
+    video, speech, audio = folder / "face.y4m", folder / "speech.wav", folder / "answer.wav"
+    _write_y4m(video)
+    if not shutil.which("espeak-ng") or not shutil.which("sox"):
+        pytest.skip("espeak-ng and sox make the fake microphone's speech")
+    subprocess.run(["espeak-ng", "-s", "150", "-w", str(speech), SPOKEN_ANSWER], check=True, capture_output=True)
+    subprocess.run(["sox", str(speech), "-r", "48000", str(audio), "pad", "0.3", "2.0"], check=True, capture_output=True)
+    return {"video": video, "audio": audio}
 
 
 @pytest.fixture(scope="package")  # sync Playwright runs a loop in this thread: stop it before async tests resume
-def chromium():
+def chromium(fake_media: dict[str, Path]):
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed")
     from playwright.sync_api import sync_playwright
 
+    args = [*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={fake_media['video']}",
+            f"--use-file-for-fake-audio-capture={fake_media['audio']}"]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
         yield browser
         browser.close()
 
@@ -118,6 +166,49 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_test_id("login-submit").click()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failure, a screenshot of every open page (tests/e2e/screenshots/FAILED-*.png) and its text."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        for name in ("page", "phone", "second_page", "recruiter_page"):
+            page = item.funcargs.get(name)
+            if page is not None:
+                try:
+                    screenshot(page, f"FAILED-{item.name}-{name}")
+                    report.sections.append((f"{name} text", page.inner_text("body")[:3000]))
+                except Exception:  # noqa: BLE001 - a closed page has nothing to show
+                    pass
+
+
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+class Account:
+    """A fresh account made through the API, with its access token for setting things up over HTTP."""
+
+    def __init__(self, server_url: str, role: str = "candidate") -> None:
+        import secrets
+
+        self.email = f"{role}-{secrets.token_hex(4)}@e2e.candidatex.dev"
+        self.password = "E2e-Password-1!"
+        response = httpx.post(f"{server_url}/auth/register", timeout=30, json={
+            "email": self.email, "password": self.password, "full_name": f"E2E {role.title()}", "role": role})
+        response.raise_for_status()
+        data = response.json()["data"]
+        self.token = data["access_token"]
+        self.id = data["user"]["id"]
+        self.api = httpx.Client(base_url=server_url, headers={"Authorization": f"Bearer {self.token}"}, timeout=30)
+
+    def call(self, method: str, path: str, **kwargs):
+        response = self.api.request(method, path, **kwargs)
+        assert response.status_code < 400, response.text
+        return response.json()["data"]
+
+
+@pytest.fixture()
+def new_candidate(server_url: str) -> Account:
+    return Account(server_url, "candidate")

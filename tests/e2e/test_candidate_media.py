@@ -1,57 +1,29 @@
-"""Precheck with Chromium's fake camera and microphone, and the phone voice page as an installable PWA.
-
-The interview-session API is not on main yet, so these tests answer the few /interview calls in the
-browser (page.route) with the contract's envelope; sign-in, media devices, fullscreen and the service
-worker are all real. Replace the routes with the real API when interviews/ lands.
-"""
+"""Precheck with Chromium's fake camera and microphone against the real interview API, and the phone voice page
+as an installable PWA."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
-from playwright.sync_api import Route, expect
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
-SESSION = {
-    "session_id": "demo-session", "type": "ai_mock", "mode": "behavioral", "status": "setup",
-    "job_title": "Backend engineer", "job_description": "Python services", "experience_level": "mid",
-    "question_count": 5, "duration_minutes": 30, "focus_areas": [],
-}
 
-
-def envelope(data) -> str:
-    return json.dumps({"success": True, "data": data, "message": None, "timestamp": "2025-01-01T00:00:00Z"})
-
-
-def serve_session_api(page, calls: list[str]) -> None:
-    def handle(route: Route) -> None:
-        path = route.request.url.split("/interview/sessions", 1)[1].split("?")[0]
-        calls.append(f"{route.request.method} {path}")
-        if path == "":
-            route.fulfill(content_type="application/json",
-                          body=envelope({"items": [SESSION], "total": 1, "page": 1, "limit": 20, "pages": 1}))
-        else:
-            route.fulfill(content_type="application/json", body=envelope(SESSION))
-
-    page.route(re.compile(r".*/interview/sessions.*"), handle)
-
-
-def test_start_enables_only_after_every_check_passes(page):
-    calls: list[str] = []
-    sign_in(page, "candidate@candidatex.dev")
+def test_start_enables_only_after_every_check_passes(page, new_candidate):
+    session = new_candidate.call("POST", "/interview/sessions", json={
+        "job_title": "Backend engineer", "job_description": "Python services", "question_count": 2})
+    session_id = session["session_id"]
+    sign_in(page, new_candidate.email, new_candidate.password)
     expect(page).to_have_url(re.compile(r"/candidate$"))
-    serve_session_api(page, calls)
-    page.evaluate("window.history.pushState({}, '', '/candidate/interviews/demo-session/precheck');"
-                  "window.dispatchEvent(new PopStateEvent('popstate'))")
+    page.goto(f"/candidate/interviews/{session_id}/precheck")
 
     start = page.get_by_test_id("start-interview")
     expect(page.get_by_test_id("check-camera")).to_have_attribute("data-passed", "true")
-    # The fake microphone plays a beep, which must move the level meter.
+    # The fake microphone plays speech, which must move the level meter.
     expect(page.get_by_test_id("check-microphone")).to_have_attribute("data-passed", "true")
     expect(page.get_by_test_id("check-screens")).to_have_attribute("data-passed", "true")
     expect(start).to_be_disabled()
@@ -68,20 +40,23 @@ def test_start_enables_only_after_every_check_passes(page):
 
     page.evaluate("document.exitFullscreen()")
     expect(start).to_be_disabled()
+    assert new_candidate.call("GET", f"/interview/sessions/{session_id}")["status"] == "setup"
 
     page.get_by_test_id("enter-fullscreen").click()
     start.click()
-    expect(page).to_have_url(re.compile(r"/candidate/interviews/demo-session/room$"))
-    assert "POST /demo-session/precheck" in calls
-    assert "POST /demo-session/start" in calls
+    expect(page).to_have_url(re.compile(rf"/candidate/interviews/{session_id}/room$"))
+    stored = new_candidate.call("GET", f"/interview/sessions/{session_id}")
+    assert stored["status"] == "active"
+    assert stored["precheck_result"]["passed"] is True
+    # Coming back to the precheck of a running interview leads back to the room.
+    page.goto(f"/candidate/interviews/{session_id}/precheck")
+    expect(page.get_by_test_id("precheck-not-needed")).to_contain_text("already running")
 
 
-def test_phone_voice_page_is_an_installable_app(phone, server_url):
-    calls: list[str] = []
-    sign_in(phone, "candidate@candidatex.dev")
+def test_phone_voice_page_is_an_installable_app(phone, new_candidate):
+    sign_in(phone, new_candidate.email, new_candidate.password)
     expect(phone).to_have_url(re.compile(r"/candidate$"))
-    serve_session_api(phone, calls)
-    phone.evaluate("window.history.pushState({}, '', '/m/voice'); window.dispatchEvent(new PopStateEvent('popstate'))")
+    phone.goto("/m/voice")
     expect(phone.get_by_role("heading", name="Voice interview")).to_be_visible()
     start = phone.get_by_test_id("voice-create")
     box = start.bounding_box()

@@ -5,10 +5,13 @@ import { Button, cx } from "./ui";
 export function ChatPanel({ messages, onSend, disabled }: { messages: ChatMessage[]; onSend: (text: string) => void; disabled?: boolean }) {
   const [draft, setDraft] = useState("");
   const end = useRef<HTMLLIElement>(null);
-  useEffect(() => end.current?.scrollIntoView({ block: "nearest" }), [messages.length]);
+  useEffect(() => {
+    // Braces: scrollIntoView returns a promise in new Chromium, and an effect may only return a cleanup function.
+    end.current?.scrollIntoView({ block: "nearest" });
+  }, [messages.length]);
   return (
-    <div className="flex h-full min-h-72 flex-col">
-      <ol className="flex-1 space-y-2 overflow-y-auto pr-1" aria-live="polite" aria-label="Chat messages" data-testid="chat-messages">
+    <div className="flex min-h-72 flex-1 flex-col">
+      <ol className="max-h-[26rem] min-h-0 flex-1 space-y-2 overflow-y-auto pr-1" aria-live="polite" aria-label="Chat messages" data-testid="chat-messages">
         {messages.length === 0 && <li className="text-sm text-slate-600">No messages yet.</li>}
         {messages.map((message) => (
           <li key={message.id} className={cx("max-w-[85%] rounded-lg px-3 py-2 text-sm", message.mine ? "ml-auto bg-indigo-700 text-white" : "bg-slate-100 text-slate-900")}>

@@ -1,16 +1,48 @@
+import { useEffect, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { api } from "../lib/api";
+import { api, tokenStore } from "../lib/api";
 import { formatDate, humanize } from "../lib/format";
 import type { AntiCheatEvent } from "../lib/types";
 import { Badge, Card, ErrorMessage, Loading } from "./ui";
 
 export interface IntegrityReport {
-  risk_score?: number;
-  risk_level?: "low" | "medium" | "high" | string;
-  timeline?: AntiCheatEvent[];
-  counts_by_kind?: Record<string, number>;
-  evidence?: (string | { what?: string; explanation?: string; when?: string; weight?: number })[];
-  chain_valid?: boolean;
+  session_id: string;
+  status: string;
+  terminated_reason: string | null;
+  thresholds: Record<string, number>;
+  timeline: AntiCheatEvent[];
+  counts_by_kind: Record<string, number>;
+  strikes: Record<string, number>;
+  risk_score: number;
+  risk_level: "low" | "medium" | "high" | string;
+  evidence: { what: string; count: number; points: number; explanation: string }[];
+  snapshots: { index: number; at: string | null; kind: string; ref: string; url: string }[];
+  chain: { valid: boolean; first_broken_index: number | null; checked: number; explanation: string };
+  notes: string[];
+}
+
+/** Snapshots need the Authorization header, so they are fetched as blobs rather than linked. */
+function SnapshotImage({ url, alt }: { url: string; alt: string }) {
+  const [src, setSrc] = useState<string | null>(null);
+  useEffect(() => {
+    let objectUrl: string | null = null;
+    let cancelled = false;
+    const token = tokenStore.get()?.access_token;
+    fetch(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
+      .then((response) => (response.ok ? response.blob() : null))
+      .then((blob) => {
+        if (blob && !cancelled) {
+          objectUrl = URL.createObjectURL(blob);
+          setSrc(objectUrl);
+        }
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    };
+  }, [url]);
+  return src ? <img src={src} alt={alt} className="mt-2 h-24 rounded-md border border-slate-200 object-cover" data-testid="snapshot" /> : null;
 }
 
 const RISK_TONE = { low: "success", medium: "warning", high: "danger" } as const;
@@ -34,39 +66,53 @@ export function IntegrityPanel({ sessionId, live = false, extraEvents = [] }: { 
     queryFn: () => api.get<IntegrityReport>(`/interview/sessions/${sessionId}/integrity`),
     refetchInterval: live ? 5000 : false,
   });
-  const timeline = [...(report.data?.timeline ?? []), ...extraEvents]
-    .sort((a, b) => String(b.timestamp).localeCompare(String(a.timestamp)));
+  const snapshots = new Map((report.data?.snapshots ?? []).map((snapshot) => [snapshot.index, snapshot]));
+  const known = report.data?.timeline ?? [];
+  // Warnings that arrived on the stream since the last fetch, until the report includes them.
+  const pending = extraEvents.filter((event) => !known.some((entry) => entry.event === event.event && entry.at && event.at && entry.at >= event.at));
+  const timeline = [...known, ...pending].sort((a, b) => String(b.at).localeCompare(String(a.at)));
 
   return (
     <Card title="Integrity" data-testid="integrity-panel" actions={<RiskGauge score={report.data?.risk_score} level={report.data?.risk_level} />}>
       <ErrorMessage error={report.error} />
       {report.isLoading ? <Loading /> : (
         <>
-          {report.data?.chain_valid === false && (
-            <p className="mb-3 text-sm font-semibold text-red-700" role="alert">The event log failed its tamper check.</p>
+          {report.data && (
+            <p className={`mb-3 text-sm ${report.data.chain.valid ? "text-slate-600" : "font-semibold text-red-700"}`} role={report.data.chain.valid ? undefined : "alert"} data-testid="chain-status">
+              {report.data.chain.valid ? `Tamper check passed: ${report.data.chain.explanation}.` : `The event log failed its tamper check: ${report.data.chain.explanation}.`}
+            </p>
+          )}
+          {report.data && Object.keys(report.data.thresholds).length > 0 && (
+            <dl className="mb-4 grid grid-cols-2 gap-2 text-xs" data-testid="strikes">
+              {Object.entries(report.data.thresholds).map(([kind, threshold]) => (
+                <div key={kind} className="flex justify-between rounded bg-slate-50 px-2 py-1">
+                  <dt className="text-slate-700">{humanize(kind)}</dt>
+                  <dd className="font-semibold tabular-nums text-slate-900">{report.data!.strikes[kind] ?? 0}/{threshold}</dd>
+                </div>
+              ))}
+            </dl>
           )}
           {report.data?.evidence && report.data.evidence.length > 0 && (
-            <ul className="mb-4 list-disc space-y-1 pl-5 text-sm text-slate-800">
-              {report.data.evidence.map((item, index) => (
-                <li key={index}>{typeof item === "string" ? item : item.explanation ?? item.what}</li>
-              ))}
+            <ul className="mb-4 list-disc space-y-1 pl-5 text-sm text-slate-800" aria-label="Why this risk score">
+              {report.data.evidence.map((item) => <li key={item.what}>{item.explanation}</li>)}
             </ul>
           )}
           {timeline.length === 0 ? (
             <p className="text-sm text-slate-600">No integrity events recorded.</p>
           ) : (
             <ol className="relative space-y-4 border-l-2 border-slate-200 pl-4" data-testid="anticheat-timeline">
-              {timeline.map((event, index) => (
-                <li key={`${event.sequence_hash ?? index}-${event.timestamp}`} className="text-sm" data-testid="timeline-event">
-                  <span className="absolute -left-[7px] mt-1.5 h-3 w-3 rounded-full bg-amber-500" aria-hidden="true" />
-                  <p className="font-medium text-slate-900">{humanize(event.event)}</p>
-                  <p className="text-xs text-slate-600">{formatDate(event.timestamp)}</p>
-                  {event.snapshot_url && (
-                    <img src={event.snapshot_url} alt={`Camera snapshot when ${humanize(event.event).toLowerCase()} was detected`}
-                      className="mt-2 h-24 rounded-md border border-slate-200 object-cover" loading="lazy" />
-                  )}
-                </li>
-              ))}
+              {timeline.map((event, index) => {
+                const snapshot = event.index !== undefined ? snapshots.get(event.index) : undefined;
+                return (
+                  <li key={`${event.index ?? `live-${index}`}-${event.at}`} className="text-sm" data-testid="timeline-event">
+                    <span className="absolute -left-[7px] mt-1.5 h-3 w-3 rounded-full bg-amber-500" aria-hidden="true" />
+                    <p className="font-medium text-slate-900">{humanize(event.event)}</p>
+                    <p className="text-xs text-slate-600">{formatDate(event.at)}</p>
+                    {typeof event.details?.message === "string" && <p className="text-xs text-slate-700">{event.details.message}</p>}
+                    {snapshot && <SnapshotImage url={snapshot.url} alt={`Camera snapshot when ${humanize(event.event).toLowerCase()} was detected`} />}
+                  </li>
+                );
+              })}
             </ol>
           )}
         </>

@@ -43,9 +43,29 @@ const MESSAGES_BY_STATUS: Record<number, string> = {
 
 const SERVER_TROUBLE = "Something went wrong on our side. Please try again in a moment.";
 
+// Request fields whose names mean little on screen.
+const FIELD_LABELS: Record<string, string> = {
+  content: "Your answer",
+  question_id: "Question",
+  job_title: "Job title",
+  duration_minutes: "Time limit",
+  question_count: "Number of questions",
+};
+
+/** Pydantic's wording, said the way a person would. */
+function plainMessage(message: string): string {
+  const min = /^String should have at least (\d+) characters?$/.exec(message);
+  if (min) return min[1] === "1" ? "can't be empty." : `needs at least ${min[1]} characters.`;
+  const max = /^String should have at most (\d+) characters?$/.exec(message);
+  if (max) return `can be at most ${max[1]} characters.`;
+  if (message === "Field required") return "is required.";
+  return message;
+}
+
 /** "full_name" -> "Full name"; "body.email" -> "Email". */
 export function fieldLabel(field: string): string {
   const last = field.split(".").pop() ?? field;
+  if (FIELD_LABELS[last]) return FIELD_LABELS[last];
   const words = last.replace(/_/g, " ").trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
@@ -58,7 +78,7 @@ function looksTechnical(message: string): boolean {
 }
 
 export function describeProblems(problems: FieldProblem[]): string {
-  return problems.map((problem) => `${fieldLabel(problem.field)}: ${problem.message}`).join(" ");
+  return problems.map((problem) => `${fieldLabel(problem.field)} ${plainMessage(problem.message)}`.replace(/([^.!?])$/, "$1.")).join(" ");
 }
 
 export function humanMessage(status: number, serverMessage: string | undefined, problems: FieldProblem[]): string {

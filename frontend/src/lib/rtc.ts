@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { socketUrl } from "./api";
+import { api, socketUrl } from "./api";
+import { ApiError } from "./errors";
 
 export interface ChatMessage {
   id: string;
@@ -69,7 +70,7 @@ export function useLiveRoom(sessionId: string, { localStream, publish, userId }:
     const answer = new Promise<RTCSessionDescriptionInit>((resolve) => {
       pendingAnswers.current[direction] = resolve;
     });
-    socket.current?.send(JSON.stringify({ type: "offer", direction, sdp: offer.sdp, sdp_type: offer.type }));
+    socket.current?.send(JSON.stringify({ type: "offer", direction, sdp: offer.sdp }));
     await pc.setRemoteDescription(await answer);
   }, [localStream]);
 
@@ -87,6 +88,8 @@ export function useLiveRoom(sessionId: string, { localStream, publish, userId }:
       setStatus("connected");
       try {
         if (publish) await negotiate("publish");
+        // The server relays each role's feed on one track, whoever publishes into it and whenever:
+        // one subscription is enough.
         resubscribe();
       } catch {
         setError("We couldn't connect your camera and microphone to the interview. Check your connection and reload.");
@@ -99,26 +102,25 @@ export function useLiveRoom(sessionId: string, { localStream, publish, userId }:
         const direction = (event.direction as Direction) ?? (pendingAnswers.current.publish ? "publish" : "subscribe");
         pendingAnswers.current[direction]?.({ type: "answer", sdp: String(event.sdp) });
         delete pendingAnswers.current[direction];
-      } else if (type === "join") {
-        const who = { id: String(event.participant_id ?? event.user_id ?? ""), name: event.name as string | undefined, role: event.role as string | undefined };
-        setParticipants((current) => [...current.filter((person) => person.id !== who.id), who]);
-        // Someone new may be publishing: pick up their tracks.
-        if (who.id !== userId) resubscribe();
-      } else if (type === "leave") {
-        const id = String(event.participant_id ?? event.user_id ?? "");
-        setParticipants((current) => current.filter((person) => person.id !== id));
-      } else if (type === "participants" && Array.isArray(event.participants)) {
-        setParticipants(event.participants as Participant[]);
+      } else if (type === "join" || type === "leave") {
+        // {participant_id, role, participants: [{participant_id, role}]}: the whole room after the change.
+        if (Array.isArray(event.participants)) {
+          setParticipants((event.participants as Record<string, unknown>[]).map((person) => ({
+            id: String(person.participant_id ?? ""),
+            role: person.role as string | undefined,
+            name: person.participant_id === userId ? "you" : undefined,
+          })));
+        }
       } else if (type === "message") {
-        const sender = String(event.sender_id ?? event.user_id ?? "");
+        const sender = String(event.participant_id ?? "");
         setMessages((current) => [
           ...current,
           {
             id: String(event.id ?? `${Date.now()}-${current.length}`),
-            sender: String(event.sender_name ?? event.name ?? (sender === userId ? "You" : "Participant")),
-            senderRole: event.sender_role as string | undefined,
+            sender: sender === userId ? "You" : event.role === "candidate" ? "Candidate" : "Interviewer",
+            senderRole: event.role as string | undefined,
             text: String(event.text ?? ""),
-            at: String(event.at ?? event.timestamp ?? new Date().toISOString()),
+            at: String(event.sent_at ?? new Date().toISOString()),
             mine: sender === userId,
           },
         ]);
@@ -148,4 +150,71 @@ export function useLiveRoom(sessionId: string, { localStream, publish, userId }:
   }, []);
 
   return { status, error, remoteStream, messages, participants, sendMessage, end };
+}
+
+export type PublishState = "off" | "connecting" | "live" | "unavailable" | "failed";
+
+async function iceServers(): Promise<RTCIceServer[]> {
+  try {
+    const data = await api.get<{ ice_servers?: RTCIceServer[] } | RTCIceServer[]>("/media/ice-servers");
+    return Array.isArray(data) ? data : data.ice_servers ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Sends the candidate's camera and microphone to the server (POST /media/sessions/{id}/offer,
+ * direction "publish") so anti-cheat can watch the video and recruiters can see it live.
+ * A server without the media endpoint leaves the interview running without it.
+ */
+export function usePublishMedia(sessionId: string, stream: MediaStream | null, enabled: boolean): PublishState {
+  const [state, setState] = useState<PublishState>("off");
+  useEffect(() => {
+    if (!enabled || !stream) return;
+    let stopped = false;
+    let pc: RTCPeerConnection | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const connect = async (attempt: number) => {
+      setState("connecting");
+      try {
+        pc = new RTCPeerConnection({ iceServers: await iceServers() });
+        stream.getTracks().forEach((track) => pc!.addTrack(track, stream));
+        const offer = await gatheredOffer(pc);
+        const answer = await api.post<RTCSessionDescriptionInit>(`/media/sessions/${sessionId}/offer`, {
+          sdp: offer.sdp, type: offer.type, direction: "publish",
+        });
+        if (stopped) return;
+        await pc.setRemoteDescription({ type: answer.type ?? "answer", sdp: answer.sdp });
+        const current = pc;
+        current.onconnectionstatechange = () => {
+          if (stopped) return;
+          if (current.connectionState === "connected") setState("live");
+          else if (current.connectionState === "failed" || current.connectionState === "closed") {
+            setState("failed");
+            current.close();
+            retry = setTimeout(() => void connect(attempt + 1), Math.min(10_000, 1000 * 2 ** attempt));
+          }
+        };
+      } catch (error) {
+        pc?.close();
+        if (stopped) return;
+        if (error instanceof ApiError && (error.status === 404 || error.status === 405)) {
+          setState("unavailable");
+          return;
+        }
+        setState("failed");
+        if (error instanceof ApiError && error.status === 409) return; // the session is not running any more
+        retry = setTimeout(() => void connect(attempt + 1), Math.min(10_000, 1000 * 2 ** attempt));
+      }
+    };
+    void connect(0);
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      pc?.close();
+      setState("off");
+    };
+  }, [sessionId, stream, enabled]);
+  return state;
 }

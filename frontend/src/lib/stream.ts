@@ -5,10 +5,11 @@ import type { StreamEvent } from "./types";
 export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "closed";
 
 // Close codes the server uses when the token is stale (policy violation / custom 4401).
-const AUTH_CLOSE_CODES = new Set([1008, 4001, 4401, 4403]);
-// Codes that mean "this session is over, do not come back".
-const FINAL_CLOSE_CODES = new Set([1000, 4404, 4410]);
+const AUTH_CLOSE_CODES = new Set([1008, 4001, 4401]);
+// Codes that mean "not yours, gone, or over": do not come back (4403 forbidden, 4404 not found).
+const FINAL_CLOSE_CODES = new Set([1000, 4403, 4404, 4410]);
 const MAX_BACKOFF_MS = 8000;
+const UNNUMBERED = new Set(["timer", "pong", "error"]);
 
 /**
  * The interview event stream. Reconnects with back-off and resumes from the last
@@ -41,8 +42,10 @@ export function useInterviewStream(path: string | null, onEvent: (event: StreamE
         } catch {
           return;
         }
-        // Replays after a reconnect may overlap what we already handled.
-        if (typeof event.seq === "number") {
+        // Stored events are numbered; replays after a reconnect may overlap what we already handled.
+        // Timer, pong and error messages repeat the last number, and ephemeral ones (partial
+        // transcripts) are not stored: neither is a duplicate nor moves the resume point.
+        if (typeof event.seq === "number" && !UNNUMBERED.has(event.type) && !event.ephemeral) {
           if (event.seq <= lastSeq.current) return;
           lastSeq.current = event.seq;
         }

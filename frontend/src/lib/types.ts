@@ -30,32 +30,74 @@ export type SessionStatus = "setup" | "precheck" | "active" | "paused" | "comple
 
 export interface Question {
   id: string;
-  content: string;
-  type?: string;
-  index?: number;
+  text: string;
+  speak_text?: string;
+  kind?: string;
+  category?: string;
+  difficulty?: string;
+  time_limit_seconds?: number;
+  is_follow_up?: boolean;
   number?: number;
   total?: number;
+  expected_concepts?: string[] | null;
 }
 
-export interface AnswerFeedback {
-  score?: number;
-  feedback?: string;
-  summary?: string;
+/** What the AI says about one answer (ai/schemas.py AnswerEvaluation). */
+export interface Evaluation {
+  score: number;
+  rubric?: Record<string, number>;
+  rubric_weights?: Record<string, number>;
+  rubric_explanations?: Record<string, string>;
   strengths?: string[];
-  improvements?: string[];
+  weaknesses?: string[];
+  recommendations?: string[];
+  needs_follow_up?: boolean;
+  provider?: string;
 }
 
+export interface AnswerRecord {
+  question_id: string;
+  content: string;
+  type: "text" | "voice" | "code" | string;
+  submitted_at?: string;
+  evaluation?: Evaluation | null;
+  speaking_metrics?: SpeakingMetrics | null;
+}
+
+export interface QuestionResult {
+  question_id: string;
+  question_text: string;
+  kind: string;
+  category: string;
+  score: number;
+  is_follow_up?: boolean;
+}
+
+/** The final report (ai/schemas.py FinalReport plus what the engine adds). */
 export interface InterviewResult {
   total_score?: number;
   behavioral_score?: number | null;
   technical_score?: number | null;
-  feedback?: string;
+  communication_score?: number | null;
   strengths?: string[];
   weaknesses?: string[];
   recommendations?: string[];
-  scores?: Record<string, number>;
+  summary?: string;
+  per_question?: QuestionResult[];
+  speaking_metrics?: SpeakingMetrics | null;
+  reason?: string;
+  answered?: number;
+  asked?: number;
 }
 
+export interface PrecheckResult {
+  passed: boolean;
+  failures: { check: string; message: string }[];
+  warnings?: string[];
+  [check: string]: unknown;
+}
+
+/** SessionOut: GET /interview/sessions/{id}, and the answer to create/precheck/pause/resume/finalize/summary. */
 export interface InterviewSession {
   session_id: string;
   id?: string;
@@ -71,39 +113,79 @@ export interface InterviewSession {
   candidate_id?: string;
   candidate_name?: string;
   recruiter_id?: string | null;
+  job_id?: string | null;
   scheduled_at?: string | null;
   created_at?: string;
   started_at?: string | null;
+  ends_at?: string | null;
   completed_at?: string | null;
+  remaining_seconds?: number | null;
+  questions?: Question[];
+  answers?: AnswerRecord[];
+  current_question_index?: number;
+  precheck_result?: PrecheckResult | null;
   result?: InterviewResult | null;
   terminated_reason?: string | null;
+  strike_counts?: Record<string, number>;
+  chat?: { sender_id: string; sender_role: string; text: string; sent_at: string }[];
   risk_score?: number;
 }
 
-export interface SpeakingMetrics {
-  words_per_minute?: number;
-  filler_words?: number;
-  filler_word_rate?: number;
-  pause_ratio?: number;
-  speaking_time_seconds?: number;
-  [key: string]: number | undefined;
+export interface StartResult {
+  session: InterviewSession;
+  anti_cheat_key: string | null;
 }
 
-export interface InterviewSummary extends InterviewResult {
-  session_id?: string;
-  job_title?: string;
-  mode?: SessionMode;
-  status?: SessionStatus;
-  speaking_metrics?: SpeakingMetrics | null;
-  answers?: { question_id: string; question?: string; content: string; score?: number; feedback?: string }[];
-  questions?: Question[];
-  completed_at?: string | null;
+export interface NextQuestion {
+  question: Question | null;
+  remaining_seconds: number | null;
+  answered: number;
+  total: number;
+  done: boolean;
+}
+
+export interface AnswerResult {
+  question_id: string;
+  evaluation: Evaluation;
+  next_question: Question | null;
+  done: boolean;
+}
+
+export interface HistoryPoint {
+  session_id: string;
+  job_title: string;
+  mode: SessionMode;
+  completed_at: string | null;
+  total_score: number | null;
+  behavioral_score: number | null;
+  technical_score: number | null;
+  status: SessionStatus;
+}
+
+/** speech/ SpeakingMetrics, averaged over spoken answers in the report. */
+export interface SpeakingMetrics {
+  word_count?: number;
+  duration_s?: number;
+  talk_time_s?: number;
+  words_per_minute?: number;
+  pause_count?: number;
+  longest_pause_s?: number;
+  filler_rate?: number;
+  filler_words?: Record<string, number>;
+  answers_spoken?: number;
+  [key: string]: unknown;
 }
 
 export interface StreamEvent<T = Record<string, unknown>> {
-  type: "question" | "timer" | "feedback" | "warning" | "complete" | "transcript" | "error" | string;
+  type: "status" | "question" | "timer" | "feedback" | "warning" | "complete" | "transcript" | "chat" | "error" | "pong" | string;
   seq: number;
+  session_id?: string;
   data: T;
+  timestamp?: string;
+  /** Sent again on reconnect from the stored log (the client saw it before, or missed it). */
+  replayed?: boolean;
+  /** Not stored and not numbered (live partial transcripts): never advances last_seq. */
+  ephemeral?: boolean;
 }
 
 export interface ResumeAnalysis {
@@ -165,13 +247,12 @@ export interface CandidateMatch {
   application_id?: string;
 }
 
+/** One entry of the integrity timeline (anticheat/report.py). */
 export interface AntiCheatEvent {
+  index?: number;
+  at: string | null;
   event: string;
-  timestamp: string;
   details?: Record<string, unknown>;
-  severity?: string;
-  snapshot_url?: string | null;
-  sequence_hash?: string;
 }
 
 export interface AuditLog {

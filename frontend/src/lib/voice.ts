@@ -6,28 +6,8 @@ export const voiceSocketPath = (sessionId: string) => `/interview/${sessionId}/a
 
 const SAMPLE_RATE = 16000;
 
-// Runs on the audio thread: hands 16 kHz float samples to the page in ~100 ms batches.
-const CAPTURE_WORKLET = `
-class Capture extends AudioWorkletProcessor {
-  constructor() { super(); this.buffer = []; this.size = 0; }
-  process(inputs) {
-    const channel = inputs[0] && inputs[0][0];
-    if (channel) {
-      this.buffer.push(channel.slice());
-      this.size += channel.length;
-      if (this.size >= 1600) {
-        const out = new Float32Array(this.size);
-        let offset = 0;
-        for (const part of this.buffer) { out.set(part, offset); offset += part.length; }
-        this.port.postMessage(out, [out.buffer]);
-        this.buffer = []; this.size = 0;
-      }
-    }
-    return true;
-  }
-}
-registerProcessor("candidatex-capture", Capture);
-`;
+/** The capture worklet (public/worklets/capture.js): 16 kHz float samples to the page in ~100 ms batches. */
+const CAPTURE_WORKLET_URL = "/worklets/capture.js";
 
 function toPcm16(samples: Float32Array): ArrayBuffer {
   const pcm = new Int16Array(samples.length);
@@ -42,20 +22,38 @@ export type VoiceState = "idle" | "starting" | "recording" | "transcribing" | "e
 
 export interface VoiceResult {
   text: string;
-  metrics?: Record<string, number>;
+  metrics?: Record<string, unknown>;
 }
 
+/** The server saved the spoken answer and scored it (`answer` on the audio socket). */
+export interface VoiceAnswer {
+  questionId: string;
+  done: boolean;
+  nextQuestionId?: string | null;
+}
+
+const VOICE_ERRORS: Record<string, string> = {
+  no_speech: "We didn't hear an answer. Check your microphone, then try again or type your answer.",
+  not_accepting: "The interview is paused or over, so that answer was not saved.",
+  no_open_question: "Every question is already answered.",
+  already_answered: "This question was already answered.",
+  time_up: "Time is up; the interview was finalized.",
+};
+
 /**
- * Records an answer from the microphone, streams it to the server, and surfaces the
- * partial transcript while the candidate speaks and the final one when they stop.
+ * Records an answer from the microphone over `WS /interview/{id}/audio` (speech/ protocol): partial
+ * transcripts while the candidate speaks, the final one when they stop, and then the server saves it
+ * as the answer to the current question and scores it.
  */
-export function useVoiceAnswer(sessionId: string, onFinal: (result: VoiceResult) => void) {
+export function useVoiceAnswer(sessionId: string, onFinal: (result: VoiceResult) => void, onAnswer?: (answer: VoiceAnswer) => void) {
   const [state, setState] = useState<VoiceState>("idle");
   const [partial, setPartial] = useState("");
   const [error, setError] = useState<string | null>(null);
   const parts = useRef<{ socket?: WebSocket; context?: AudioContext; stream?: MediaStream }>({});
   const finalHandler = useRef(onFinal);
   finalHandler.current = onFinal;
+  const answerHandler = useRef(onAnswer);
+  answerHandler.current = onAnswer;
 
   const releaseAudio = useCallback(() => {
     parts.current.stream?.getTracks().forEach((track) => track.stop());
@@ -81,23 +79,28 @@ export function useVoiceAnswer(sessionId: string, onFinal: (result: VoiceResult)
         audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true },
       });
       const context = new AudioContext({ sampleRate: SAMPLE_RATE });
-      const moduleUrl = URL.createObjectURL(new Blob([CAPTURE_WORKLET], { type: "application/javascript" }));
-      await context.audioWorklet.addModule(moduleUrl);
-      URL.revokeObjectURL(moduleUrl);
+      await context.audioWorklet.addModule(CAPTURE_WORKLET_URL);
       const socket = new WebSocket(socketUrl(voiceSocketPath(sessionId)));
       socket.binaryType = "arraybuffer";
       parts.current = { socket, context, stream };
 
       socket.onmessage = (message) => {
-        const event = JSON.parse(String(message.data)) as { type: string; text?: string; message?: string; metrics?: Record<string, number> };
-        if (event.type === "partial") setPartial(event.text ?? "");
+        if (typeof message.data !== "string") return;
+        const event = JSON.parse(message.data) as Record<string, unknown>;
+        if (event.type === "partial") setPartial(String(event.text ?? ""));
         else if (event.type === "final") {
-          setPartial(event.text ?? "");
+          // The microphone stops; the server is saving and scoring the answer.
+          setPartial(String(event.text ?? ""));
+          setState("transcribing");
+          releaseAudio();
+          finalHandler.current({ text: String(event.text ?? ""), metrics: event.metrics as Record<string, unknown> | undefined });
+        } else if (event.type === "answer") {
           setState("idle");
           closeAll();
-          finalHandler.current({ text: event.text ?? "", metrics: event.metrics });
+          answerHandler.current?.({ questionId: String(event.question_id ?? ""), done: Boolean(event.done), nextQuestionId: event.next_question_id as string | null | undefined });
         } else if (event.type === "error") {
-          setError(event.message ?? "We couldn't transcribe that answer. Please try again or type it instead.");
+          const code = String(event.code ?? "");
+          setError(VOICE_ERRORS[code] ?? String(event.message ?? "We couldn't transcribe that answer. Please try again or type it instead."));
           setState("error");
           closeAll();
         }
@@ -109,9 +112,11 @@ export function useVoiceAnswer(sessionId: string, onFinal: (result: VoiceResult)
       };
       await new Promise<void>((resolve, reject) => {
         socket.onopen = () => resolve();
+        socket.onclose = () => reject(new Error("refused"));
         setTimeout(() => reject(new Error("timeout")), 8000);
       });
-      socket.send(JSON.stringify({ type: "start", sample_rate: SAMPLE_RATE, format: "pcm16" }));
+      socket.onclose = null;
+      socket.send(JSON.stringify({ type: "start", sample_rate: SAMPLE_RATE, format: "pcm16", channels: 1 }));
 
       const node = new AudioWorkletNode(context, "candidatex-capture");
       node.port.onmessage = (message: MessageEvent<Float32Array>) => {
@@ -133,8 +138,8 @@ export function useVoiceAnswer(sessionId: string, onFinal: (result: VoiceResult)
 
   /** The candidate says they are done: stop the microphone and wait for the final transcript. */
   const stop = useCallback(() => {
-    releaseAudio();
     const socket = parts.current.socket;
+    releaseAudio(); // nothing after "done" may start another answer
     if (socket?.readyState === WebSocket.OPEN) {
       socket.send(JSON.stringify({ type: "done" }));
       setState("transcribing");

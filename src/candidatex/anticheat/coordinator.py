@@ -359,7 +359,10 @@ class AntiCheatCoordinator:
         self._not_watched[session_id] = now
 
     async def _watch(self, session_id: str, status: str, now: float) -> _Watch:
-        from candidatex.anticheat.monitor import VisionMonitor
+        # monitor imports mediapipe (about 5 s): on a worker thread, so the event loop keeps serving meanwhile
+        import importlib
+
+        VisionMonitor = (await asyncio.to_thread(importlib.import_module, "candidatex.anticheat.monitor")).VisionMonitor  # noqa: N806
 
         analyzer = await self._get_analyzer()
 

@@ -6,7 +6,7 @@ import { api, type Page } from "../../lib/api";
 import { useAuth } from "../../lib/auth";
 import { formatDate, formatShortDate, humanize, roundScore } from "../../lib/format";
 import { candidateSessionPath, FINISHED, sessionId, typeLabel } from "../../lib/sessions";
-import type { InterviewSession } from "../../lib/types";
+import type { HistoryPoint, InterviewSession } from "../../lib/types";
 
 function SessionRow({ session }: { session: InterviewSession }) {
   const finished = FINISHED.has(session.status);
@@ -42,13 +42,17 @@ export function CandidateDashboard() {
   const items = sessions.data?.items ?? [];
   const upcoming = items.filter((session) => !FINISHED.has(session.status));
   const past = items.filter((session) => FINISHED.has(session.status));
-  const scored = past
-    .filter((session) => typeof session.result?.total_score === "number")
-    .sort((a, b) => String(a.completed_at ?? a.created_at).localeCompare(String(b.completed_at ?? b.created_at)))
-    .map((session) => ({
-      label: formatShortDate(session.completed_at ?? session.created_at),
-      score: Math.round(session.result?.total_score ?? 0),
-      title: session.job_title,
+  // GET /interview/sessions/history: finished interviews, oldest first, with their scores.
+  const history = useQuery({
+    queryKey: ["history"],
+    queryFn: () => api.get<HistoryPoint[]>("/interview/sessions/history"),
+  });
+  const scored = (history.data ?? [])
+    .filter((point) => typeof point.total_score === "number")
+    .map((point) => ({
+      label: formatShortDate(point.completed_at),
+      score: Math.round(point.total_score ?? 0),
+      title: point.job_title,
     }));
   const average = scored.length ? Math.round(scored.reduce((sum, point) => sum + point.score, 0) / scored.length) : null;
 
@@ -84,7 +88,7 @@ export function CandidateDashboard() {
                     <XAxis dataKey="label" tick={{ fontSize: 12, fill: "#475569" }} />
                     <YAxis domain={[0, 100]} tick={{ fontSize: 12, fill: "#475569" }} />
                     <Tooltip formatter={(value: number) => [`${value}/100`, "Score"]} labelFormatter={(label, payload) => `${payload?.[0]?.payload?.title ?? ""} · ${label}`} />
-                    <Line type="monotone" dataKey="score" stroke="#4338ca" strokeWidth={2} dot={{ r: 4 }} />
+                    <Line type="monotone" dataKey="score" stroke="#4338ca" strokeWidth={2} dot={{ r: 4 }} isAnimationActive={false} />
                   </LineChart>
                 </ResponsiveContainer>
               </div>

@@ -2,8 +2,10 @@ import { useEffect, useState, type FormEvent } from "react";
 import * as Tabs from "@radix-ui/react-tabs";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { WarningDialog } from "../../components/WarningDialog";
+import { FeedbackCard } from "../../components/Feedback";
 import { Alert, Badge, Button, Card, ErrorMessage, Loading, TextArea, cx } from "../../components/ui";
-import { formatClock } from "../../lib/format";
+import { formatClock, humanize } from "../../lib/format";
+import { usePublishMedia } from "../../lib/rtc";
 import { useInterview } from "../../lib/interview";
 import { useFullscreen, useUserMedia, VideoPreview } from "../../lib/media";
 import { useBrowserSignals } from "../../lib/signals";
@@ -44,17 +46,35 @@ export function InterviewRoomPage() {
   const { sessionId = "" } = useParams();
   const navigate = useNavigate();
   const interview = useInterview(sessionId);
-  const { session, question, remaining, feedback, warnings, finished, stream } = interview;
+  const { session, status, question, remaining, feedback, warnings, finished, stream } = interview;
   const [answer, setAnswer] = useState("");
   const [mode, setMode] = useState<"text" | "voice">("text");
-  const [submitError, setSubmitError] = useState<unknown>(null);
+  const [actionError, setActionError] = useState<unknown>(null);
   const [submitting, setSubmitting] = useState(false);
-  const camera = useUserMedia({ video: true, audio: false }, !finished);
+  const [finishing, setFinishing] = useState(false);
+  const camera = useUserMedia({ video: true, audio: true }, !finished);
+  const cameraStream = camera.state.status === "ready" ? camera.state.stream : null;
   const fullscreen = useFullscreen();
-  const voice = useVoiceAnswer(sessionId, (result) => setAnswer(result.text));
+  const voice = useVoiceAnswer(sessionId, () => undefined);
+  const paused = status === "paused";
+  const running = (status === "active" || paused) && !finished;
+  const publishing = usePublishMedia(sessionId, cameraStream, running);
+  // With the microphone published over WebRTC the server hears every word, and whatever is said while the
+  // interview runs becomes an answer: so the microphone is live only while the candidate answers by voice.
+  const webrtcVoice = publishing === "live";
+  const [speaking, setSpeaking] = useState(false);
+  const [voiceWaiting, setVoiceWaiting] = useState(false);
+  useEffect(() => {
+    cameraStream?.getAudioTracks().forEach((track) => {
+      track.enabled = webrtcVoice && speaking && !paused && mode === "voice";
+    });
+  }, [cameraStream, webrtcVoice, speaking, paused, mode]);
+  useEffect(() => {
+    setSpeaking(false);
+    setVoiceWaiting(false);
+  }, [question?.id, interview.streamError]);
 
-  const running = session.data?.status === "active" && !finished;
-  useBrowserSignals(sessionId, session.data?.signal_key, stream.send, running);
+  useBrowserSignals(sessionId, interview.antiCheatKey, stream.send, running);
 
   useEffect(() => {
     if (finished && !finished.terminated) navigate(`/candidate/interviews/${sessionId}/summary`, { replace: true });
@@ -62,21 +82,27 @@ export function InterviewRoomPage() {
 
   useEffect(() => {
     setAnswer("");
+    setActionError(null);
   }, [question?.id]);
+
+  async function act(work: () => Promise<void>) {
+    setActionError(null);
+    try {
+      await work();
+    } catch (caught) {
+      setActionError(caught);
+    }
+  }
 
   async function submit(event?: FormEvent) {
     event?.preventDefault();
-    if (!answer.trim()) return;
     setSubmitting(true);
-    setSubmitError(null);
-    try {
-      await interview.submitAnswer(answer.trim(), mode);
+    // An empty answer goes to the server too: its answer ("can't be empty") is shown in words.
+    await act(async () => {
+      await interview.submitAnswer(answer, mode);
       setAnswer("");
-    } catch (caught) {
-      setSubmitError(caught);
-    } finally {
-      setSubmitting(false);
-    }
+    });
+    setSubmitting(false);
   }
 
   if (session.isLoading) return <Loading label="Joining your interview…" />;
@@ -86,10 +112,19 @@ export function InterviewRoomPage() {
     return (
       <Card className="mx-auto max-w-xl text-center" data-testid="interview-terminated">
         <h1 className="text-xl font-semibold text-red-800">This interview was ended</h1>
-        <p className="mt-2 text-slate-700">{finished.reason ?? "Too many integrity warnings were recorded."}</p>
-        <Link to="/candidate" className="mt-4 inline-block font-medium text-indigo-700 hover:underline">
-          Back to your dashboard
-        </Link>
+        <p className="mt-2 text-slate-700">{describeEnd(finished.reason)}</p>
+        <div className="mt-4 flex justify-center gap-4">
+          <Link to={`/candidate/interviews/${sessionId}/summary`} className="font-medium text-indigo-700 hover:underline">See what was recorded</Link>
+          <Link to="/candidate" className="font-medium text-indigo-700 hover:underline">Back to your dashboard</Link>
+        </div>
+      </Card>
+    );
+  }
+  if (status === "setup" || status === "precheck") {
+    return (
+      <Card className="mx-auto max-w-xl text-center">
+        <h1 className="text-xl font-semibold text-slate-900">This interview has not started</h1>
+        <Link to={`/candidate/interviews/${sessionId}/precheck`} className="mt-3 inline-block font-medium text-indigo-700 hover:underline">Run the system check</Link>
       </Card>
     );
   }
@@ -102,19 +137,34 @@ export function InterviewRoomPage() {
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold text-slate-900">{session.data?.job_title}</h1>
-          <p className="text-sm text-slate-600">
+          <p className="text-sm text-slate-600" data-testid="question-progress">
             {question?.number ? `Question ${question.number}${question.total ? ` of ${question.total}` : ""}` : "Interview in progress"}
+            {question?.is_follow_up && " · follow-up"}
           </p>
         </div>
-        <div className="flex items-center gap-3">
+        <div className="flex flex-wrap items-center gap-3">
           <ConnectionBadge status={stream.status} />
           <TimerDisplay remaining={remaining} />
-          <Button variant="secondary" size="sm" onClick={() => interview.finishNow().catch(setSubmitError)} data-testid="finish-interview">
+          {paused ? (
+            <Button variant="secondary" size="sm" onClick={() => act(interview.resume)} data-testid="resume-interview">Resume</Button>
+          ) : (
+            <Button variant="secondary" size="sm" onClick={() => act(interview.pause)} data-testid="pause-interview">Pause</Button>
+          )}
+          <Button variant="secondary" size="sm" busy={finishing} data-testid="finish-interview" onClick={async () => {
+            setFinishing(true);
+            await act(interview.finishNow);
+            setFinishing(false);
+          }}>
             Finish interview
           </Button>
         </div>
       </div>
-      {!fullscreen.active && running && (
+      {paused && (
+        <Alert tone="info" title="Paused" data-testid="paused-banner">
+          The clock is stopped. Resume when you are ready to continue.
+        </Alert>
+      )}
+      {!fullscreen.active && running && !paused && (
         <Alert tone="warning">
           You left full screen. Leaving full screen is recorded.{" "}
           <button className="font-semibold underline" onClick={() => void fullscreen.enter().catch(() => undefined)}>
@@ -122,14 +172,29 @@ export function InterviewRoomPage() {
           </button>
         </Alert>
       )}
+      {interview.streamError && (
+        <Alert tone="danger" data-testid="stream-error">{interview.streamError}</Alert>
+      )}
 
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
-        <div className="grid gap-6">
+        <div className="grid content-start gap-6">
           <Card title="Question">
             {question ? (
-              <p className="text-lg leading-relaxed text-slate-900" data-testid="question-text" aria-live="polite">
-                {question.content}
-              </p>
+              <>
+                <p className="text-lg leading-relaxed text-slate-900" data-testid="question-text" data-question-id={question.id} aria-live="polite">
+                  {question.text}
+                </p>
+                <p className="mt-2 flex flex-wrap gap-2 text-xs text-slate-600">
+                  {question.category && <Badge>{humanize(question.category)}</Badge>}
+                  {question.difficulty && <Badge>{humanize(question.difficulty)}</Badge>}
+                  {question.time_limit_seconds && <span>Suggested time: about {Math.round(question.time_limit_seconds / 60)} min</span>}
+                </p>
+              </>
+            ) : interview.allAnswered ? (
+              <div data-testid="all-answered">
+                <p className="text-slate-800">You have answered every question.</p>
+                <Button className="mt-3" onClick={() => act(interview.finishNow)}>See my report</Button>
+              </div>
             ) : (
               <Loading label="Preparing the next question…" />
             )}
@@ -148,32 +213,46 @@ export function InterviewRoomPage() {
               <form onSubmit={submit} className="flex flex-col gap-3">
                 <Tabs.Content value="text">
                   <TextArea label="Answer" rows={8} value={answer} onChange={(event) => setAnswer(event.target.value)}
-                    placeholder="Structure it: the situation, what you did, and the result." data-testid="answer-text" disabled={!question} />
+                    placeholder="Structure it: the situation, what you did, and the result." data-testid="answer-text" disabled={!question || paused} />
                 </Tabs.Content>
-                <Tabs.Content value="voice" className="flex flex-col items-start gap-3">
-                  <Button
-                    size="lg"
-                    variant={voice.state === "recording" ? "danger" : "primary"}
-                    onClick={voice.state === "recording" ? voice.stop : voice.start}
-                    busy={voice.state === "starting" || voice.state === "transcribing"}
-                    disabled={!question}
-                    data-testid="record-button"
-                    aria-pressed={voice.state === "recording"}
-                  >
-                    {voice.state === "recording" ? "Stop — I'm done" : voice.state === "transcribing" ? "Transcribing…" : "Start speaking"}
-                  </Button>
+                <Tabs.Content value="voice" className="flex flex-col items-start gap-3" data-testid="voice-panel">
+                  <p className="text-sm text-slate-700">
+                    Speak your answer. It is saved when you tap “I'm done” (or after a short silence), then scored like a typed one.
+                  </p>
+                  {webrtcVoice ? (
+                    <Button size="lg" variant={speaking ? "danger" : "primary"} disabled={!question || paused || voiceWaiting}
+                      busy={voiceWaiting} aria-pressed={speaking} data-testid="record-button"
+                      onClick={() => {
+                        if (speaking) {
+                          stream.send({ type: "voice_done" });
+                          setSpeaking(false);
+                          setVoiceWaiting(true);
+                        } else {
+                          interview.clearStreamError();
+                          setSpeaking(true);
+                        }
+                      }}>
+                      {speaking ? "Stop — I'm done" : voiceWaiting ? "Saving your answer…" : "Start speaking"}
+                    </Button>
+                  ) : (
+                    <Button size="lg" variant={voice.state === "recording" ? "danger" : "primary"}
+                      onClick={voice.state === "recording" ? voice.stop : voice.start}
+                      busy={voice.state === "starting" || voice.state === "transcribing"} disabled={!question || paused}
+                      data-testid="record-button" aria-pressed={voice.state === "recording"}>
+                      {voice.state === "recording" ? "Stop — I'm done" : voice.state === "transcribing" ? "Saving your answer…" : "Start speaking"}
+                    </Button>
+                  )}
                   {voice.error && <Alert tone="danger">{voice.error}</Alert>}
                   <div className="w-full rounded-lg bg-slate-50 p-3 text-sm text-slate-800" aria-live="polite" data-testid="live-transcript">
-                    {voice.partial || interview.transcript || <span className="text-slate-500">Your words appear here as you speak.</span>}
+                    {interview.transcript || voice.partial || <span className="text-slate-500">Your words appear here as you speak.</span>}
                   </div>
-                  {answer && (
-                    <TextArea label="Transcript to submit (you can correct it)" rows={4} value={answer} onChange={(event) => setAnswer(event.target.value)} />
-                  )}
                 </Tabs.Content>
-                <ErrorMessage error={submitError} />
-                <Button type="submit" className="self-end" busy={submitting} disabled={!answer.trim() || !question} data-testid="submit-answer">
-                  Submit answer
-                </Button>
+                {mode === "text" && <ErrorMessage error={actionError} />}
+                {mode === "text" && (
+                  <Button type="submit" className="self-end" busy={submitting} disabled={!question || paused} data-testid="submit-answer">
+                    Submit answer
+                  </Button>
+                )}
               </form>
             </Tabs.Root>
           </Card>
@@ -181,11 +260,14 @@ export function InterviewRoomPage() {
 
         <div className="grid content-start gap-6">
           <Card title="You">
-            <div className="aspect-video overflow-hidden rounded-lg bg-slate-900">
-              {camera.state.status === "ready" ? (
-                <VideoPreview stream={camera.state.stream} label="Your camera" className="h-full w-full object-cover" />
+            <div className="relative aspect-video overflow-hidden rounded-lg bg-slate-900">
+              {cameraStream ? (
+                <VideoPreview stream={cameraStream} label="Your camera" className="h-full w-full object-cover" />
               ) : (
                 <p className="p-4 text-sm text-slate-200">{camera.state.status === "failed" ? camera.state.message : "Starting camera…"}</p>
+              )}
+              {publishing === "live" && (
+                <span className="absolute left-2 top-2 rounded bg-red-600 px-1.5 py-0.5 text-xs font-semibold text-white" data-testid="publishing">● Recording</span>
               )}
             </div>
           </Card>
@@ -194,11 +276,9 @@ export function InterviewRoomPage() {
               <p className="text-sm text-slate-600">Feedback on each answer appears here.</p>
             ) : (
               <ol className="flex flex-col gap-3" aria-live="polite">
-                {currentFeedback.map((entry, index) => (
-                  <li key={entry.questionId || index} className="rounded-lg border border-slate-200 p-3 text-sm" data-testid="feedback">
-                    {entry.score !== undefined && <p className="font-semibold text-slate-900">Score {Math.round(entry.score)}/100</p>}
-                    <p className="whitespace-pre-wrap text-slate-800">{entry.text}</p>
-                    {!entry.done && <p className="mt-1 text-xs text-slate-500">Writing…</p>}
+                {currentFeedback.map((entry) => (
+                  <li key={entry.questionId}>
+                    <FeedbackCard question={interview.questionText(entry.questionId)} evaluation={entry.evaluation} compact />
                   </li>
                 ))}
               </ol>
@@ -208,4 +288,13 @@ export function InterviewRoomPage() {
       </div>
     </div>
   );
+}
+
+/** Words for why an interview ended early. */
+export function describeEnd(reason?: string): string {
+  if (!reason) return "Too many integrity warnings were recorded.";
+  if (reason.startsWith("anti_cheat:")) return `Too many integrity warnings were recorded (${humanize(reason.slice("anti_cheat:".length)).toLowerCase()}).`;
+  if (reason === "ended_by_recruiter") return "The interviewer ended the interview.";
+  if (reason === "time_up") return "The time ran out.";
+  return humanize(reason);
 }

@@ -1,15 +1,16 @@
 import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
+import { FeedbackCard } from "../../components/Feedback";
 import { WarningDialog } from "../../components/WarningDialog";
 import { Brand } from "../../components/Layout";
 import { Alert, Button, ErrorMessage, Loading, SelectField, TextField, cx } from "../../components/ui";
 import { api, type Page } from "../../lib/api";
-import { useInterview } from "../../lib/interview";
+import { precheckAndStart, useInterview } from "../../lib/interview";
 import { sessionId as idOf } from "../../lib/sessions";
 import type { ExperienceLevel, InterviewSession } from "../../lib/types";
 import { speak, useVoiceAnswer } from "../../lib/voice";
-import { ConnectionBadge, TimerDisplay } from "./InterviewRoom";
+import { ConnectionBadge, describeEnd, TimerDisplay } from "./InterviewRoom";
 
 function MobileShell({ children }: { children: React.ReactNode }) {
   return (
@@ -74,8 +75,8 @@ export function MobileVoiceRoomPage() {
   const navigate = useNavigate();
   const interview = useInterview(sessionId);
   const { session, question, remaining, feedback, warnings, finished, stream } = interview;
-  const [pending, setPending] = useState<string>("");
-  const [error, setError] = useState<unknown>(null);
+  const [heard, setHeard] = useState("");
+  const [saved, setSaved] = useState(false);
   const [readAloud, setReadAloud] = useState(true);
   const spoken = useRef<string | null>(null);
 
@@ -84,20 +85,18 @@ export function MobileVoiceRoomPage() {
       // A phone has one screen; the microphone was granted when the browser asked.
       const media = await navigator.mediaDevices.getUserMedia({ audio: true });
       media.getTracks().forEach((track) => track.stop());
-      await api.post(`/interview/sessions/${sessionId}/precheck`, { camera: true, microphone: true, speaker: true, fullscreen: true, screens: 1 });
-      await api.post(`/interview/sessions/${sessionId}/start`);
+      await precheckAndStart(sessionId, { camera: true, microphone: true, speaker: true, fullscreen: true, screens: 1 });
       await session.refetch();
     },
   });
 
-  const voice = useVoiceAnswer(sessionId, async (result) => {
-    setPending(result.text);
-  });
+  // The server saves the final transcript as the answer and scores it; feedback arrives on the stream.
+  const voice = useVoiceAnswer(sessionId, (result) => setHeard(result.text), () => setSaved(true));
 
   useEffect(() => {
     if (question && readAloud && spoken.current !== question.id) {
       spoken.current = question.id;
-      speak(question.content);
+      speak(question.speak_text ?? question.text);
     }
   }, [question, readAloud]);
 
@@ -105,15 +104,10 @@ export function MobileVoiceRoomPage() {
     if (finished && !finished.terminated) navigate(`/candidate/interviews/${sessionId}/summary`, { replace: true });
   }, [finished, navigate, sessionId]);
 
-  async function send() {
-    setError(null);
-    try {
-      await interview.submitAnswer(pending.trim(), "voice");
-      setPending("");
-    } catch (caught) {
-      setError(caught);
-    }
-  }
+  useEffect(() => {
+    setHeard("");
+    setSaved(false);
+  }, [question?.id]);
 
   if (session.isLoading) return <MobileShell><Loading /></MobileShell>;
   if (session.error) return <MobileShell><ErrorMessage error={session.error} /></MobileShell>;
@@ -135,7 +129,7 @@ export function MobileVoiceRoomPage() {
   return (
     <MobileShell>
       <WarningDialog warning={warnings[0]} onAcknowledge={interview.acknowledgeWarning} />
-      {finished?.terminated && <Alert tone="danger" title="This interview was ended">{finished.reason}</Alert>}
+      {finished?.terminated && <Alert tone="danger" title="This interview was ended">{describeEnd(finished.reason)}</Alert>}
       <div className="flex items-center justify-between">
         <ConnectionBadge status={stream.status} />
         <TimerDisplay remaining={remaining} />
@@ -144,9 +138,9 @@ export function MobileVoiceRoomPage() {
         <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">
           {question?.number ? `Question ${question.number}${question.total ? ` of ${question.total}` : ""}` : "Question"}
         </p>
-        <p className="mt-2 text-lg leading-relaxed text-slate-900" data-testid="question-text">{question?.content ?? "Preparing your question…"}</p>
+        <p className="mt-2 text-lg leading-relaxed text-slate-900" data-testid="question-text">{question?.text ?? "Preparing your question…"}</p>
         <div className="mt-3 flex items-center gap-4">
-          <button className="text-sm font-medium text-indigo-700 underline" onClick={() => question && speak(question.content)}>Read it again</button>
+          <button className="text-sm font-medium text-indigo-700 underline" onClick={() => question && speak(question.speak_text ?? question.text)}>Read it again</button>
           <label className="flex items-center gap-2 text-sm text-slate-700">
             <input type="checkbox" className="h-4 w-4 accent-indigo-700" checked={readAloud} onChange={(event) => setReadAloud(event.target.checked)} />
             Read questions aloud
@@ -168,28 +162,21 @@ export function MobileVoiceRoomPage() {
             recording ? "animate-pulse bg-red-600" : "bg-indigo-700",
           )}
         >
-          {recording ? "Done" : voice.state === "transcribing" ? "…" : "Speak"}
+          {recording ? "Done" : voice.state === "transcribing" ? "Saving" : "Speak"}
         </button>
-        <p className="text-sm text-slate-600">{recording ? "Listening. Tap Done when you finish." : voice.state === "transcribing" ? "Transcribing your answer…" : "Tap to answer"}</p>
+        <p className="text-sm text-slate-600">{recording ? "Listening. Tap Done when you finish." : voice.state === "transcribing" ? "Saving your answer…" : "Tap to answer, tap Done when you finish"}</p>
       </div>
       {voice.error && <Alert tone="danger">{voice.error}</Alert>}
       <section className="rounded-2xl bg-white p-4 shadow-sm">
         <h2 className="text-sm font-semibold text-slate-900">Transcript</h2>
         <p className="mt-1 min-h-12 whitespace-pre-wrap text-slate-800" data-testid="live-transcript" aria-live="polite">
-          {pending || voice.partial || interview.transcript || <span className="text-slate-500">Your words appear here.</span>}
+          {heard || (voice.state !== "idle" && voice.partial) || interview.transcript || <span className="text-slate-500">Your words appear here.</span>}
         </p>
-        {pending && !recording && (
-          <div className="mt-3 flex gap-2">
-            <Button size="lg" className="flex-1" onClick={send} data-testid="submit-answer">Send answer</Button>
-            <Button size="lg" variant="secondary" onClick={() => setPending("")}>Redo</Button>
-          </div>
-        )}
-        <ErrorMessage error={error} />
+        {saved && <p className="mt-2 text-sm font-medium text-emerald-800" data-testid="answer-saved">Answer saved. The next question is on its way.</p>}
       </section>
       {latest && (
-        <section className="rounded-2xl bg-white p-4 shadow-sm" data-testid="feedback">
-          <h2 className="text-sm font-semibold text-slate-900">Feedback{latest.score !== undefined ? ` · ${Math.round(latest.score)}/100` : ""}</h2>
-          <p className="mt-1 whitespace-pre-wrap text-sm text-slate-800">{latest.text}</p>
+        <section className="rounded-2xl bg-white shadow-sm">
+          <FeedbackCard question={interview.questionText(latest.questionId)} evaluation={latest.evaluation} compact />
         </section>
       )}
     </MobileShell>

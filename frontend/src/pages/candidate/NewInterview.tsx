@@ -47,7 +47,6 @@ export function NewInterviewPage() {
         job_description: form.job_description.trim(),
         experience_level: form.experience_level,
         resume_text: resumeText,
-        resume_id: form.resume_id || undefined,
         question_count: Number(form.question_count),
         duration_minutes: Number(form.duration_minutes),
         focus_areas: form.focus.split(",").map((area) => area.trim()).filter(Boolean),

@@ -1,8 +1,9 @@
 import { useEffect, useState, type ReactNode } from "react";
-import { useMutation, useQuery } from "@tanstack/react-query";
-import { useNavigate, useParams } from "react-router-dom";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Link, useNavigate, useParams } from "react-router-dom";
 import { Alert, Badge, Button, Card, ErrorMessage, Loading, PageHeader, cx } from "../../components/ui";
 import { api } from "../../lib/api";
+import { precheckAndStart } from "../../lib/interview";
 import { humanize } from "../../lib/format";
 import { playTestTone, screenCount, useAudioLevel, useFullscreen, useUserMedia, VideoPreview } from "../../lib/media";
 import type { InterviewSession } from "../../lib/types";
@@ -25,6 +26,7 @@ function CheckItem({ name, passed, title, children }: { name: string; passed: bo
 export function PrecheckPage() {
   const { sessionId = "" } = useParams();
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const session = useQuery({
     queryKey: ["session", sessionId],
     queryFn: () => api.get<InterviewSession>(`/interview/sessions/${sessionId}`),
@@ -54,21 +56,33 @@ export function PrecheckPage() {
   const allPassed = Object.values(checks).every(Boolean);
 
   const start = useMutation({
-    mutationFn: async () => {
-      await api.post(`/interview/sessions/${sessionId}/precheck`, {
-        camera: checks.camera,
-        microphone: checks.microphone,
-        speaker: checks.speaker,
-        fullscreen: checks.fullscreen,
-        screens,
-      });
-      await api.post(`/interview/sessions/${sessionId}/start`);
+    mutationFn: () => precheckAndStart(sessionId, {
+      camera: checks.camera,
+      microphone: checks.microphone,
+      speaker: checks.speaker,
+      fullscreen: checks.fullscreen,
+      screens,
+    }),
+    onSuccess: (started) => {
+      queryClient.setQueryData(["session", sessionId], started);
+      navigate(`/candidate/interviews/${sessionId}/room`);
     },
-    onSuccess: () => navigate(`/candidate/interviews/${sessionId}/room`),
   });
 
   if (session.isLoading) return <Loading />;
   if (session.error) return <ErrorMessage error={session.error} />;
+  const status = session.data?.status;
+  if (status && status !== "setup" && status !== "precheck") {
+    const ended = status === "completed" || status === "terminated";
+    return (
+      <Card className="mx-auto max-w-xl text-center" data-testid="precheck-not-needed">
+        <h1 className="text-xl font-semibold text-slate-900">{ended ? "This interview has ended" : "This interview is already running"}</h1>
+        <Link to={`/candidate/interviews/${sessionId}/${ended ? "summary" : "room"}`} className="mt-3 inline-block font-medium text-indigo-700 hover:underline">
+          {ended ? "See the report" : "Continue the interview"}
+        </Link>
+      </Card>
+    );
+  }
 
   return (
     <>

@@ -62,7 +62,7 @@ export function LiveInterviewPage() {
             {room.participants.length > 0 ? `In the room: ${room.participants.map((person) => person.name ?? person.role ?? "participant").join(", ")}` : "You're the first one here."}
           </p>
         </div>
-        <Card title="Chat">
+        <Card title="Chat" className="flex flex-col">
           <ChatPanel messages={room.messages} onSend={room.sendMessage} disabled={room.status !== "connected"} />
         </Card>
       </div>

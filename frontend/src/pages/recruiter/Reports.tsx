@@ -5,15 +5,15 @@ import { Badge, Card, EmptyState, ErrorMessage, Loading, PageHeader, statusTone 
 import { api, type Page } from "../../lib/api";
 import { formatDate, humanize, roundScore } from "../../lib/format";
 import { FINISHED, sessionId as idOf } from "../../lib/sessions";
-import type { InterviewSession, InterviewSummary } from "../../lib/types";
+import type { InterviewSession } from "../../lib/types";
 import { SummaryView } from "../candidate/Summary";
 
 function ReportDetail({ sessionId }: { sessionId: string }) {
-  const summary = useQuery({ queryKey: ["summary", sessionId], queryFn: () => api.get<InterviewSummary>(`/interview/sessions/${sessionId}/summary`) });
+  const summary = useQuery({ queryKey: ["summary", sessionId], queryFn: () => api.get<InterviewSession>(`/interview/sessions/${sessionId}/summary`), retry: false });
   return (
     <div className="grid gap-6">
       <ErrorMessage error={summary.error} />
-      {summary.isLoading ? <Loading /> : summary.data && <SummaryView summary={summary.data} />}
+      {summary.isLoading ? <Loading /> : summary.data && <SummaryView session={summary.data} />}
       <IntegrityPanel sessionId={sessionId} />
     </div>
   );

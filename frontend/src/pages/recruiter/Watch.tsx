@@ -1,8 +1,8 @@
 import { useCallback, useState } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "react-router-dom";
 import { IntegrityPanel } from "../../components/Integrity";
-import { Card, ErrorMessage, PageHeader } from "../../components/ui";
+import { Alert, Button, Card, ErrorMessage, PageHeader } from "../../components/ui";
 import { api } from "../../lib/api";
 import { useAuth } from "../../lib/auth";
 import { humanize } from "../../lib/format";
@@ -26,26 +26,44 @@ export function WatchPage() {
   const [lines, setLines] = useState<TranscriptLine[]>([]);
   const [question, setQuestion] = useState<string | null>(null);
   const [liveEvents, setLiveEvents] = useState<AntiCheatEvent[]>([]);
+  const [ended, setEnded] = useState<string | null>(null);
 
   const onEvent = useCallback((event: StreamEvent) => {
     const data = (event.data ?? {}) as Record<string, unknown>;
-    if (event.type === "transcript" || event.type === "answer") {
-      setLines((current) => [...current, { seq: event.seq, speaker: "Candidate", text: String(data.text ?? data.content ?? "") }]);
+    if (event.type === "transcript") {
+      // Partial transcripts are ephemeral; only the final text of an answer goes in the log.
+      if (data.final === false || event.ephemeral) return;
+      setLines((current) => [...current, { seq: event.seq, speaker: "Candidate", text: String(data.text ?? "") }]);
     } else if (event.type === "question") {
-      const text = String((data.question as Record<string, unknown> | undefined)?.content ?? data.content ?? "");
+      const text = String(data.text ?? "");
       setQuestion(text);
       setLines((current) => [...current, { seq: event.seq, speaker: "Interviewer", text }]);
+    } else if (event.type === "complete") {
+      setEnded(String(data.status ?? "completed"));
     } else if (event.type === "warning") {
-      setLiveEvents((current) => [...current, { event: String(data.kind ?? data.event ?? "warning"), timestamp: new Date().toISOString(), details: data, snapshot_url: data.snapshot_url as string | undefined }]);
+      setLiveEvents((current) => [...current, { event: String(data.kind ?? "warning"), at: event.timestamp ?? new Date().toISOString(), details: data }]);
     }
   }, []);
   const stream = useInterviewStream(`/interview/${sessionId}/stream`, onEvent);
+  const end = useMutation({
+    mutationFn: () => api.post<InterviewSession>(`/interview/sessions/${sessionId}/end`, { reason: "ended_by_recruiter" }),
+    onSuccess: (updated) => setEnded(updated.status),
+  });
 
   return (
     <>
-      <PageHeader title={`Watching: ${session.data?.candidate_name ?? "candidate"}`}
-        description={session.data ? `${session.data.job_title} · ${humanize(session.data.status)}` : undefined}
-        actions={<ConnectionBadge status={stream.status} />} />
+      <PageHeader title={`Watching: ${session.data?.job_title ?? "interview"}`}
+        description={session.data ? `${humanize(session.data.type === "live" ? "live interview" : "mock interview")} · ${humanize(ended ?? session.data.status)}` : undefined}
+        actions={
+          <div className="flex items-center gap-3">
+            <ConnectionBadge status={stream.status} />
+            {!ended && (
+              <Button variant="danger" busy={end.isPending} onClick={() => end.mutate()} data-testid="end-interview">End interview</Button>
+            )}
+          </div>
+        } />
+      <ErrorMessage error={end.error} />
+      {ended && <Alert tone="info" data-testid="watch-ended">This interview has ended ({humanize(ended)}).</Alert>}
       <ErrorMessage error={session.error} />
       {room.error && <ErrorMessage error={new Error(room.error)} testId="watch-error" />}
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">

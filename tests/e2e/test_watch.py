@@ -1,0 +1,56 @@
+"""A recruiter (here the demo admin) watches a candidate's running interview: the candidate's page
+publishes camera and microphone over WebRTC to the server, the watcher's page receives the relayed video,
+sees the current question and the integrity panel, and ends the interview, which the candidate sees."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.test_interview import started_session
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def second_page(chromium, server_url: str):
+    context = chromium.new_context(base_url=server_url, viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def test_watcher_sees_relayed_video_and_ends_the_interview(page, second_page, new_candidate):
+    session_id = started_session(new_candidate)
+    sign_in(page, new_candidate.email, new_candidate.password)
+    expect(page).to_have_url(re.compile(r"/candidate$"))
+    page.goto(f"/candidate/interviews/{session_id}/room")
+    expect(page.get_by_test_id("question-text")).to_be_visible()
+    # The candidate's camera and microphone reach the server.
+    expect(page.get_by_test_id("publishing")).to_be_visible(timeout=30_000)
+    question = page.get_by_test_id("question-text").inner_text()
+
+    watcher = second_page
+    sign_in(watcher, "admin@candidatex.dev")
+    expect(watcher).to_have_url(re.compile(r"/console$"))
+    watcher.goto("/recruiter/live")
+    card = watcher.get_by_test_id("live-sessions").locator("li").filter(has_text="Backend engineer").filter(has_text="Camera on")
+    expect(card.first).to_be_visible()
+    watcher.goto(f"/recruiter/watch/{session_id}")
+    expect(watcher.get_by_test_id("watch-transcript")).to_contain_text(question)
+    video = watcher.get_by_test_id("relayed-video").locator("video")
+    expect(video).to_be_attached(timeout=30_000)
+    watcher.wait_for_function(
+        "() => { const v = document.querySelector('[data-testid=relayed-video] video');"
+        " return v && v.videoWidth > 0 && v.currentTime > 0; }", timeout=30_000)
+    expect(watcher.get_by_test_id("integrity-panel")).to_contain_text("Tamper check passed")
+    screenshot(watcher, "recruiter-watch")
+
+    watcher.get_by_test_id("end-interview").click()
+    expect(watcher.get_by_test_id("watch-ended")).to_contain_text("Terminated")
+    expect(page.get_by_test_id("interview-terminated")).to_contain_text("The interviewer ended the interview")
+    screenshot(page, "candidate-ended-by-recruiter")
