@@ -38,8 +38,9 @@ from candidatex.resumes.parsing import (
     DegreeLevel,
     ParsedResume,
     Position,
-    covered_years,
+    month_span,
     stated_years,
+    years_covered_by,
 )
 from candidatex.resumes.taxonomy import STOPWORDS, SkillTaxonomy, analyse_text, default_taxonomy, document_terms, stem
 
@@ -150,6 +151,45 @@ class _TextAnalysis:
     mentioned: list[str]  # taxonomy.extract(text)
     have_key: tuple[str, ...] | None = None  # the profile's skills that ``have`` was computed from
     have: frozenset[str] = frozenset()  # casefolded canonical skills: listed ones plus mentioned ones
+    career: _Career | None = None  # facts about the profile's positions
+
+
+@dataclass(frozen=True, slots=True)
+class _Career:
+    """Job-independent facts about a profile's dated positions (those with a non-zero length)."""
+
+    key: tuple[Position, ...]  # the profile's positions these were computed from
+    spans: tuple[tuple[int, int], ...]  # month_span of each dated position
+    title_stems: tuple[frozenset[str], ...]  # _title_stems of each dated position's title
+    dated_years: float | None  # covered_years of the dated positions
+    tenure: float  # mean of min(1, months / FULL_TENURE_MONTHS)
+    average_months: float
+
+    @classmethod
+    def of(cls, positions: Sequence[Position]) -> _Career:
+        key = tuple(positions)
+        dated = [p for p in key if p.months]
+        spans = tuple(span for span in map(month_span, dated) if span is not None)
+        if not dated:
+            return cls(key, spans, (), None, 0.0, 0.0)
+        return cls(
+            key, spans, tuple(_title_stems(p.title or "") for p in dated), years_covered_by(spans),
+            sum(min(1.0, p.months / FULL_TENURE_MONTHS) for p in dated) / len(dated),
+            sum(p.months for p in dated) / len(dated),
+        )
+
+    def related(self, job_words: frozenset[str]) -> list[int]:
+        """Indexes of the dated positions whose titles relate to the job's (all when it has no words)."""
+        if not job_words:
+            return list(range(len(self.title_stems)))
+        return [i for i, words in enumerate(self.title_stems) if job_words & words]
+
+
+def _career(candidate: CandidateProfile, analysis: _TextAnalysis) -> _Career:
+    career = analysis.career
+    if career is None or career.key != tuple(candidate.positions):
+        career = analysis.career = _Career.of(candidate.positions)
+    return career
 
 
 def _text_analysis(candidate: CandidateProfile, taxonomy: SkillTaxonomy) -> _TextAnalysis:
@@ -259,33 +299,28 @@ def _title_stems(title: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words if w and w not in STOPWORDS and w not in _SENIORITY_WORDS)
 
 
-def _is_related(job_words: frozenset[str], position: Position) -> bool:
-    return not job_words or bool(job_words & _title_stems(position.title or ""))
-
-
-def _relevant_years(job_words: frozenset[str], candidate: CandidateProfile) -> tuple[float, str]:
+def _relevant_years(
+    job_words: frozenset[str], candidate: CandidateProfile, career: _Career, related: list[int]
+) -> tuple[float, str]:
     """Years in roles whose titles relate to the job's; a stated total when no position is dated.
 
     Five years as a barista are not five years of backend engineering.
     """
-    dated = [p for p in candidate.positions if p.months]
-    if not dated:
+    if not career.title_stems:
         years = candidate.years_experience or 0.0
         return years, f"{years:g} years stated" if candidate.years_experience else "no dated experience"
-    related = [p for p in dated if _is_related(job_words, p)]
-    years = covered_years(related) or 0.0
-    return years, f"{years:g} years in related roles (of {covered_years(dated):g} dated)"
+    years = years_covered_by(career.spans[i] for i in related) or 0.0
+    return years, f"{years:g} years in related roles (of {career.dated_years:g} dated)"
 
 
-def _career_consistency(job_words: frozenset[str], positions: list[Position]) -> tuple[float, str] | None:
-    dated = [p for p in positions if p.months]
+def _career_consistency(job_words: frozenset[str], career: _Career, related: list[int]) -> tuple[float, str] | None:
+    dated = len(career.title_stems)
     if not dated:
         return None
-    tenure = sum(min(1.0, p.months / FULL_TENURE_MONTHS) for p in dated) / len(dated)
-    related = [p for p in dated if job_words and _is_related(job_words, p)]
-    relevance = len(related) / len(dated) if job_words else tenure
-    average_months = sum(p.months for p in dated) / len(dated)
-    detail = f"average tenure {average_months:.0f} months; {len(related)} of {len(dated)} past titles relate to the role"
+    tenure = career.tenure
+    related_count = len(related) if job_words else 0
+    relevance = related_count / dated if job_words else tenure
+    detail = f"average tenure {career.average_months:.0f} months; {related_count} of {dated} past titles relate to the role"
     return 100 * (tenure + relevance) / 2, detail
 
 
@@ -329,6 +364,8 @@ def _score(
     skill_weights = context.skill_weights
     analysis = _text_analysis(candidate, taxonomy)
     have = _candidate_skills(candidate, analysis)
+    career = _career(candidate, analysis)
+    related = career.related(context.title_words)
     matched = [s for s in skill_weights if s.casefold() in have]
     missing = sorted((s for s in skill_weights if s.casefold() not in have), key=lambda s: -skill_weights[s])
     if skill_weights:
@@ -342,7 +379,7 @@ def _score(
         )
 
     if job.min_years_experience:
-        years, shown = _relevant_years(context.title_words, candidate)
+        years, shown = _relevant_years(context.title_words, candidate, career, related)
         components["experience"] = 100 * min(1.0, years / job.min_years_experience)
         explanation.append(f"Experience: {shown} against {job.min_years_experience:g} required")
 
@@ -357,7 +394,7 @@ def _score(
     components["text_similarity"] = 100 * min(1.0, similarity / SIMILARITY_FOR_FULL_MARKS)
     explanation.append(f"Text similarity: cosine {similarity:.2f} between resume and job description")
 
-    consistency = _career_consistency(context.title_words, candidate.positions)
+    consistency = _career_consistency(context.title_words, career, related)
     if consistency is not None:
         components["career_consistency"], detail = consistency
         explanation.append(f"Career consistency: {detail}")
