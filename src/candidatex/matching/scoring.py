@@ -324,6 +324,13 @@ def _career_consistency(job_words: frozenset[str], career: _Career, related: lis
     return 100 * (tenure + relevance) / 2, detail
 
 
+@lru_cache(maxsize=256)
+def _effective_weights(weights: MatchWeights, components: tuple[str, ...]) -> tuple[dict[str, float], dict[str, float]]:
+    """``weights.effective(components)`` and its rounded copy; few distinct component sets ever occur."""
+    effective = weights.effective(components)
+    return effective, {name: round(w, 4) for name, w in effective.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class _JobContext:
     """What scoring needs from a job, worked out once per ranking rather than once per candidate."""
@@ -403,12 +410,12 @@ def _score(
         components["interview"] = max(0.0, min(100.0, candidate.interview_score))
         explanation.append(f"Interview: {components['interview']:g}/100")
 
-    effective = weights.effective(components)
+    effective, rounded_weights = _effective_weights(weights, tuple(components))
     total = sum(components[name] * w for name, w in effective.items())
     return MatchScore(
         total=round(total, 1),
         breakdown={name: round(value, 1) for name, value in components.items()},
-        weights={name: round(w, 4) for name, w in effective.items()},
+        weights=dict(rounded_weights),
         matched_skills=matched,
         missing_skills=missing,
         explanation=explanation,
