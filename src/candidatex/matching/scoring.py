@@ -28,16 +28,21 @@ import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import chain, repeat
+
+import numpy as np
 
 from candidatex.resumes.parsing import (
     DEGREE_RANK,
     DegreeLevel,
     ParsedResume,
     Position,
-    covered_years,
+    month_span,
     stated_years,
+    years_covered_by,
 )
-from candidatex.resumes.taxonomy import STOPWORDS, SkillTaxonomy, default_taxonomy, document_terms, stem
+from candidatex.resumes.taxonomy import STOPWORDS, SkillTaxonomy, analyse_text, default_taxonomy, document_terms, stem
 
 SIMILARITY_FOR_FULL_MARKS = 0.5
 FULL_TENURE_MONTHS = 24
@@ -121,6 +126,9 @@ class CandidateProfile:
     education_level: DegreeLevel = "none"
     positions: list[Position] = field(default_factory=list)
     interview_score: float | None = None  # 0-100
+    # Text analysis of resume_text (terms, skills mentioned), computed on first use and reused while the
+    # text and the taxonomy stay the same objects/values; see prepare().
+    _analysis: _TextAnalysis | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_resume(
@@ -128,6 +136,79 @@ class CandidateProfile:
     ) -> CandidateProfile:
         return cls(candidate_id, resume_text, list(parsed.skills), parsed.years_experience,
                    parsed.highest_degree, list(parsed.positions), interview_score)
+
+    def prepare(self, taxonomy: SkillTaxonomy | None = None) -> CandidateProfile:
+        """Analyse the resume text now (tokens for TF-IDF, skills it mentions) so rankings reuse it."""
+        _text_analysis(self, taxonomy or default_taxonomy())
+        return self
+
+
+@dataclass(slots=True)
+class _TextAnalysis:
+    text: str
+    taxonomy: SkillTaxonomy
+    bag: Counter[str]  # document_terms(text) counted
+    mentioned: list[str]  # taxonomy.extract(text)
+    have_key: tuple[str, ...] | None = None  # the profile's skills that ``have`` was computed from
+    have: frozenset[str] = frozenset()  # casefolded canonical skills: listed ones plus mentioned ones
+    career: _Career | None = None  # facts about the profile's positions
+
+
+@dataclass(frozen=True, slots=True)
+class _Career:
+    """Job-independent facts about a profile's dated positions (those with a non-zero length)."""
+
+    key: tuple[Position, ...]  # the profile's positions these were computed from
+    spans: tuple[tuple[int, int], ...]  # month_span of each dated position
+    title_stems: tuple[frozenset[str], ...]  # _title_stems of each dated position's title
+    dated_years: float | None  # covered_years of the dated positions
+    tenure: float  # mean of min(1, months / FULL_TENURE_MONTHS)
+    average_months: float
+
+    @classmethod
+    def of(cls, positions: Sequence[Position]) -> _Career:
+        key = tuple(positions)
+        dated = [p for p in key if p.months]
+        spans = tuple(span for span in map(month_span, dated) if span is not None)
+        if not dated:
+            return cls(key, spans, (), None, 0.0, 0.0)
+        return cls(
+            key, spans, tuple(_title_stems(p.title or "") for p in dated), years_covered_by(spans),
+            sum(min(1.0, p.months / FULL_TENURE_MONTHS) for p in dated) / len(dated),
+            sum(p.months for p in dated) / len(dated),
+        )
+
+    def related(self, job_words: frozenset[str]) -> list[int]:
+        """Indexes of the dated positions whose titles relate to the job's (all when it has no words)."""
+        if not job_words:
+            return list(range(len(self.title_stems)))
+        return [i for i, words in enumerate(self.title_stems) if job_words & words]
+
+
+def _career(candidate: CandidateProfile, analysis: _TextAnalysis) -> _Career:
+    career = analysis.career
+    if career is None or career.key != tuple(candidate.positions):
+        career = analysis.career = _Career.of(candidate.positions)
+    return career
+
+
+def _text_analysis(candidate: CandidateProfile, taxonomy: SkillTaxonomy) -> _TextAnalysis:
+    analysis = candidate._analysis
+    if analysis is None or analysis.taxonomy is not taxonomy or analysis.text != candidate.resume_text:
+        terms, mentioned = analyse_text(candidate.resume_text, taxonomy)
+        analysis = _TextAnalysis(candidate.resume_text, taxonomy, Counter(terms), mentioned)
+        candidate._analysis = analysis
+    return analysis
+
+
+def _candidate_skills(candidate: CandidateProfile, analysis: _TextAnalysis) -> frozenset[str]:
+    key = tuple(candidate.skills)
+    if analysis.have_key != key:
+        taxonomy = analysis.taxonomy
+        have = {taxonomy.normalize(s).casefold() for s in key}
+        have.update(s.casefold() for s in analysis.mentioned)
+        analysis.have_key, analysis.have = key, frozenset(have)
+    return analysis.have
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,19 +242,42 @@ class JobRecommendation:
 
 def tfidf_cosine(query: str, documents: Sequence[str], taxonomy: SkillTaxonomy | None = None) -> list[float]:
     """Cosine similarity of ``query`` with each document, IDF computed over the query and the documents."""
-    bags = [Counter(document_terms(text, taxonomy)) for text in (query, *documents)]
-    doc_count = len(bags)
-    document_frequency: Counter[str] = Counter()
+    return _cosine_of_bags(
+        Counter(document_terms(query, taxonomy)), [Counter(document_terms(text, taxonomy)) for text in documents]
+    )
+
+
+def _cosine_of_bags(query_bag: Counter[str], bags: Sequence[Counter[str]]) -> list[float]:
+    """TF-IDF cosine of one term bag with each of ``bags``: sublinear TF, smoothed IDF over all the bags.
+
+    Vectorised: every document's terms are laid end to end in flat arrays, so the per-document norms and
+    dot products are two ``np.bincount`` calls instead of Python loops over ~100 terms per document.
+    """
+    if not bags:
+        return []
+    doc_count = len(bags) + 1
+    document_frequency = Counter(query_bag.keys())
     for bag in bags:
         document_frequency.update(bag.keys())
     idf = {term: math.log((1 + doc_count) / (1 + df)) + 1 for term, df in document_frequency.items()}
-    vectors = []
-    for bag in bags:
-        vector = {term: (1 + math.log(count)) * idf[term] for term, count in bag.items()}
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        vectors.append({term: v / norm for term, v in vector.items()})
-    query_vector, *document_vectors = vectors
-    return [sum(w * vector.get(term, 0.0) for term, w in query_vector.items()) for vector in document_vectors]
+
+    query_vector = {term: (1 + math.log(count)) * idf[term] for term, count in query_bag.items()}
+    query_norm = math.sqrt(sum(v * v for v in query_vector.values())) or 1.0
+    query_weight = {term: v / query_norm for term, v in query_vector.items()}
+
+    lengths = np.fromiter(map(len, bags), dtype=np.int64, count=len(bags))
+    total = int(lengths.sum())
+    terms = list(chain.from_iterable(bags))
+    counts = np.fromiter(chain.from_iterable(bag.values() for bag in bags), dtype=np.float64, count=total)
+    term_idf = np.fromiter(map(idf.__getitem__, terms), dtype=np.float64, count=total)
+    in_query = np.fromiter(map(query_weight.get, terms, repeat(0.0)), dtype=np.float64, count=total)
+    owner = np.repeat(np.arange(len(bags)), lengths)
+
+    values = (1 + np.log(counts)) * term_idf
+    norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=len(bags)))
+    norms[norms == 0] = 1.0
+    dots = np.bincount(owner, weights=values * in_query, minlength=len(bags))
+    return (dots / norms).tolist()
 
 
 # ----------------------------------------------------------------------------------------- scoring
@@ -188,42 +292,56 @@ def _job_skill_weights(job: JobProfile, taxonomy: SkillTaxonomy) -> dict[str, fl
     return weights
 
 
-def _title_stems(title: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _title_stems(title: str) -> frozenset[str]:
     words = (w.strip(".,/()-").lower() for w in title.split())
     words = (_ROLE_SYNONYMS.get(w, w) for w in words)
-    return {stem(w) for w in words if w and w not in STOPWORDS and w not in _SENIORITY_WORDS}
+    return frozenset(stem(w) for w in words if w and w not in STOPWORDS and w not in _SENIORITY_WORDS)
 
 
-def _is_related(job_words: set[str], position: Position) -> bool:
-    return not job_words or bool(job_words & _title_stems(position.title or ""))
-
-
-def _relevant_years(job: JobProfile, candidate: CandidateProfile) -> tuple[float, str]:
+def _relevant_years(
+    job_words: frozenset[str], candidate: CandidateProfile, career: _Career, related: list[int]
+) -> tuple[float, str]:
     """Years in roles whose titles relate to the job's; a stated total when no position is dated.
 
     Five years as a barista are not five years of backend engineering.
     """
-    dated = [p for p in candidate.positions if p.months]
-    if not dated:
+    if not career.title_stems:
         years = candidate.years_experience or 0.0
         return years, f"{years:g} years stated" if candidate.years_experience else "no dated experience"
-    job_words = _title_stems(job.title)
-    related = [p for p in dated if _is_related(job_words, p)]
-    years = covered_years(related) or 0.0
-    return years, f"{years:g} years in related roles (of {covered_years(dated):g} dated)"
+    years = years_covered_by(career.spans[i] for i in related) or 0.0
+    return years, f"{years:g} years in related roles (of {career.dated_years:g} dated)"
 
 
-def _career_consistency(job: JobProfile, positions: list[Position]) -> tuple[float, str] | None:
-    dated = [p for p in positions if p.months]
+def _career_consistency(job_words: frozenset[str], career: _Career, related: list[int]) -> tuple[float, str] | None:
+    dated = len(career.title_stems)
     if not dated:
         return None
-    tenure = sum(min(1.0, p.months / FULL_TENURE_MONTHS) for p in dated) / len(dated)
-    job_words = _title_stems(job.title)
-    related = [p for p in dated if job_words and _is_related(job_words, p)]
-    relevance = len(related) / len(dated) if job_words else tenure
-    average_months = sum(p.months for p in dated) / len(dated)
-    detail = f"average tenure {average_months:.0f} months; {len(related)} of {len(dated)} past titles relate to the role"
+    tenure = career.tenure
+    related_count = len(related) if job_words else 0
+    relevance = related_count / dated if job_words else tenure
+    detail = f"average tenure {career.average_months:.0f} months; {related_count} of {dated} past titles relate to the role"
     return 100 * (tenure + relevance) / 2, detail
+
+
+@lru_cache(maxsize=256)
+def _effective_weights(weights: MatchWeights, components: tuple[str, ...]) -> tuple[dict[str, float], dict[str, float]]:
+    """``weights.effective(components)`` and its rounded copy; few distinct component sets ever occur."""
+    effective = weights.effective(components)
+    return effective, {name: round(w, 4) for name, w in effective.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _JobContext:
+    """What scoring needs from a job, worked out once per ranking rather than once per candidate."""
+
+    job: JobProfile
+    skill_weights: dict[str, float]
+    title_words: frozenset[str]
+
+    @classmethod
+    def of(cls, job: JobProfile, taxonomy: SkillTaxonomy) -> _JobContext:
+        return cls(job, _job_skill_weights(job, taxonomy), _title_stems(job.title))
 
 
 def score_candidate(
@@ -236,12 +354,25 @@ def score_candidate(
 ) -> MatchScore:
     """Score one candidate for one job. ``similarity`` is a precomputed TF-IDF cosine (ranking passes it)."""
     taxonomy = taxonomy or default_taxonomy()
+    return _score(_JobContext.of(job, taxonomy), candidate, weights, similarity, taxonomy)
+
+
+def _score(
+    context: _JobContext,
+    candidate: CandidateProfile,
+    weights: MatchWeights,
+    similarity: float | None,
+    taxonomy: SkillTaxonomy,
+) -> MatchScore:
+    job = context.job
     components: dict[str, float] = {}
     explanation: list[str] = []
 
-    skill_weights = _job_skill_weights(job, taxonomy)
-    have = {taxonomy.normalize(s).casefold() for s in candidate.skills}
-    have.update(s.casefold() for s in taxonomy.extract(candidate.resume_text))
+    skill_weights = context.skill_weights
+    analysis = _text_analysis(candidate, taxonomy)
+    have = _candidate_skills(candidate, analysis)
+    career = _career(candidate, analysis)
+    related = career.related(context.title_words)
     matched = [s for s in skill_weights if s.casefold() in have]
     missing = sorted((s for s in skill_weights if s.casefold() not in have), key=lambda s: -skill_weights[s])
     if skill_weights:
@@ -255,7 +386,7 @@ def score_candidate(
         )
 
     if job.min_years_experience:
-        years, shown = _relevant_years(job, candidate)
+        years, shown = _relevant_years(context.title_words, candidate, career, related)
         components["experience"] = 100 * min(1.0, years / job.min_years_experience)
         explanation.append(f"Experience: {shown} against {job.min_years_experience:g} required")
 
@@ -266,11 +397,11 @@ def score_candidate(
         explanation.append(f"Education: {candidate.education_level} against {job.education_level} required")
 
     if similarity is None:
-        similarity = tfidf_cosine(job.text, [candidate.resume_text], taxonomy)[0]
+        similarity = _cosine_of_bags(Counter(document_terms(job.text, taxonomy)), [analysis.bag])[0]
     components["text_similarity"] = 100 * min(1.0, similarity / SIMILARITY_FOR_FULL_MARKS)
     explanation.append(f"Text similarity: cosine {similarity:.2f} between resume and job description")
 
-    consistency = _career_consistency(job, candidate.positions)
+    consistency = _career_consistency(context.title_words, career, related)
     if consistency is not None:
         components["career_consistency"], detail = consistency
         explanation.append(f"Career consistency: {detail}")
@@ -279,12 +410,12 @@ def score_candidate(
         components["interview"] = max(0.0, min(100.0, candidate.interview_score))
         explanation.append(f"Interview: {components['interview']:g}/100")
 
-    effective = weights.effective(components)
+    effective, rounded_weights = _effective_weights(weights, tuple(components))
     total = sum(components[name] * w for name, w in effective.items())
     return MatchScore(
         total=round(total, 1),
         breakdown={name: round(value, 1) for name, value in components.items()},
-        weights={name: round(w, 4) for name, w in effective.items()},
+        weights=dict(rounded_weights),
         matched_skills=matched,
         missing_skills=missing,
         explanation=explanation,
@@ -313,17 +444,19 @@ def rank_candidates(
 ) -> list[RankedCandidate]:
     """Candidates best first, with competition ranks (1, 2, 2, 4) and percentiles."""
     taxonomy = taxonomy or default_taxonomy()
-    similarities = tfidf_cosine(job.text, [c.resume_text for c in candidates], taxonomy)
+    bags = [_text_analysis(candidate, taxonomy).bag for candidate in candidates]
+    similarities = _cosine_of_bags(Counter(document_terms(job.text, taxonomy)), bags)
+    context = _JobContext.of(job, taxonomy)
     scored = [
-        (candidate, score_candidate(job, candidate, weights, similarity=sim, taxonomy=taxonomy))
+        (candidate, _score(context, candidate, weights, sim, taxonomy))
         for candidate, sim in zip(candidates, similarities, strict=True)
     ]
     scored.sort(key=lambda item: (-item[1].total, str(item[0].candidate_id)))
     totals = sorted(score.total for _, score in scored)
     required = [taxonomy.normalize(s) for s in job.required_skills]
     ranked = []
-    for position, (candidate, score) in enumerate(scored):
-        better = sum(1 for _, other in scored[:position] if other.total > score.total)
+    for candidate, score in scored:
+        better = len(totals) - bisect.bisect_right(totals, score.total)  # candidates with a higher total
         lower = bisect.bisect_left(totals, score.total)
         percentile = 100.0 if len(scored) == 1 else round(100 * lower / (len(scored) - 1), 1)
         ranked.append(
@@ -345,7 +478,9 @@ def recommend_jobs(
         candidate.candidate_id, candidate.resume_text, candidate.skills, candidate.years_experience,
         candidate.education_level, candidate.positions, None,
     )
-    similarities = tfidf_cosine(candidate.resume_text, [job.text for job in jobs], taxonomy)
+    query_bag = _text_analysis(candidate, taxonomy).bag
+    similarities = _cosine_of_bags(query_bag, [Counter(document_terms(job.text, taxonomy)) for job in jobs])
+    profile._analysis = candidate._analysis
     scored = [
         (job, score_candidate(job, profile, weights, similarity=sim, taxonomy=taxonomy))
         for job, sim in zip(jobs, similarities, strict=True)

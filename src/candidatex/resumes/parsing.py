@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -374,9 +375,21 @@ def _year_only_end(start: date, end_year: date) -> date:
 
 def covered_years(positions: list[Position]) -> float | None:
     """Years covered by dated positions, overlapping ones counted once; None when none is dated."""
-    intervals = sorted(
+    return years_covered_by(
         (_month_index(p.start), _month_index(p.end)) for p in positions if p.start is not None and p.end is not None
     )
+
+
+def month_span(position: Position) -> tuple[int, int] | None:
+    """(first month, last month) of a position as month indexes, for ``years_covered_by``."""
+    if position.start is None or position.end is None:
+        return None
+    return _month_index(position.start), _month_index(position.end)
+
+
+def years_covered_by(spans: Iterable[tuple[int, int]]) -> float | None:
+    """``covered_years`` over precomputed ``month_span``s."""
+    intervals = sorted(spans)
     if not intervals:
         return None
     months = 0

@@ -223,10 +223,16 @@ def _plain_tokens(text: str) -> list[str]:
 
 def document_terms(text: str, taxonomy: SkillTaxonomy | None = None) -> list[str]:
     """Stemmed words with repetition, plus one ``skill:<name>`` per mentioned skill (for TF-IDF)."""
+    return analyse_text(text, taxonomy)[0]
+
+
+def analyse_text(text: str, taxonomy: SkillTaxonomy | None = None) -> tuple[list[str], list[str]]:
+    """``(document_terms(text), taxonomy.extract(text))`` with one pass of the skill patterns."""
     taxonomy = taxonomy or default_taxonomy()
+    skills = taxonomy.extract(text)
     terms = _plain_tokens(_URL_OR_EMAIL.sub(" ", text))
-    terms.extend(SKILL_KEYWORD_PREFIX + name.lower() for name in taxonomy.extract(text))
-    return terms
+    terms.extend(SKILL_KEYWORD_PREFIX + name.lower() for name in skills)
+    return terms, skills
 
 
 def keywords(text: str, taxonomy: SkillTaxonomy | None = None) -> list[str]:
