@@ -45,6 +45,11 @@ def frontend_dist() -> Path:
 @pytest.fixture(scope="session")
 def server_url(frontend_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`candidatex serve` on a free port with its own data folder and the demo accounts."""
+    yield from serve(tmp_path_factory)
+
+
+def serve(tmp_path_factory: pytest.TempPathFactory, **extra_env: str) -> Iterator[str]:
+    """Seed and run `candidatex serve` (with ``extra_env`` settings) until the generator is closed."""
     port = _free_port()
     env = {
         **os.environ,
@@ -52,6 +57,7 @@ def server_url(frontend_dist: Path, tmp_path_factory: pytest.TempPathFactory) ->
         "PYTHONPATH": str(ROOT / "src"),
         "RATE_LIMIT_PER_MINUTE": "5000",
         "RATE_LIMIT_USER_PER_MINUTE": "5000",
+        **extra_env,
     }
     cli = [sys.executable, "-c", "import sys; from candidatex.cli import main; sys.exit(main())"]
     subprocess.run([*cli, "seed"], env=env, check=True, capture_output=True, timeout=120)
