@@ -19,6 +19,7 @@ FRONTEND = ROOT / "frontend"
 DIST = FRONTEND / "dist"
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"  # the main screens, committed and linked from docs/frontend.md
 DEMO_PASSWORD = "Demo-Password-1!"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -191,6 +192,14 @@ def pytest_runtest_makereport(item, call):
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def docs_screenshot(page, name: str) -> None:
+    """The visible part of a main screen (at most 1280x800 CSS pixels) saved as docs/screenshots/<name>.png."""
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size or {"width": 1280, "height": 800}
+    clip = {"x": 0, "y": 0, "width": min(size["width"], 1280), "height": min(size["height"], 800)}
+    page.screenshot(path=str(DOCS_SCREENSHOTS / f"{name}.png"), clip=clip, scale="css")
 
 
 class Account:

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import docs_screenshot, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +43,7 @@ def test_filter_users_by_role_and_suspend_one(page):
     candidate.get_by_test_id("user-status").select_option("suspended")
     expect(candidate).to_contain_text("Suspended")
     screenshot(page, "admin-users")
+    docs_screenshot(page, "admin-users")
     # Put it back so other tests can still sign in as the candidate.
     candidate.get_by_test_id("user-status").select_option("active")
     expect(candidate.get_by_test_id("user-status")).to_have_value("active")
