@@ -7,12 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := redis-server espeak-ng ffmpeg chromium chromium-driver sox
 
-.PHONY: run test setup python frontend system-deps lint bench clean
+.PHONY: run test setup python frontend frontend-test system-deps lint bench clean
 
 run: setup ## run the whole platform (SecantusDB child process, in-memory Redis stand-ins, demo accounts)
 	$(UV) run --frozen candidatex serve --host $(HOST) --port $(PORT)
 
-test: system-deps setup ## install everything the tests need, then run the whole suite
+test: system-deps setup frontend-test ## install everything the tests need, then run the whole suite
 	$(UV) run --frozen python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 setup: python frontend
@@ -27,6 +27,9 @@ frontend:
 	elif [ ! -f frontend/dist/index.html ] || [ -n "$$(find frontend/src frontend/index.html frontend/package.json -newer frontend/dist/index.html 2>/dev/null | head -1)" ]; then \
 		cd frontend && { npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-audit --no-fund --loglevel=error; } && npm run build; \
 	else echo "frontend build is up to date"; fi
+
+frontend-test: frontend ## the client's unit tests (Vitest)
+	@if [ -f frontend/package.json ] && command -v npm >/dev/null 2>&1; then cd frontend && npm test; else echo "npm not found: frontend unit tests skipped"; fi
 
 system-deps: ## Debian packages the tests use: real Redis, Chromium, espeak-ng speech, ffmpeg
 	@missing=""; for bin in redis-server espeak-ng ffmpeg chromium chromedriver sox; do command -v $$bin >/dev/null 2>&1 || missing=1; done; \

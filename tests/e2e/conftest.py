@@ -19,6 +19,7 @@ FRONTEND = ROOT / "frontend"
 DIST = FRONTEND / "dist"
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"  # the main screens, committed and linked from docs/frontend.md
 DEMO_PASSWORD = "Demo-Password-1!"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -45,6 +46,11 @@ def frontend_dist() -> Path:
 @pytest.fixture(scope="session")
 def server_url(frontend_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`candidatex serve` on a free port with its own data folder and the demo accounts."""
+    yield from serve(tmp_path_factory)
+
+
+def serve(tmp_path_factory: pytest.TempPathFactory, **extra_env: str) -> Iterator[str]:
+    """Seed and run `candidatex serve` (with ``extra_env`` settings) until the generator is closed."""
     port = _free_port()
     env = {
         **os.environ,
@@ -52,6 +58,7 @@ def server_url(frontend_dist: Path, tmp_path_factory: pytest.TempPathFactory) ->
         "PYTHONPATH": str(ROOT / "src"),
         "RATE_LIMIT_PER_MINUTE": "5000",
         "RATE_LIMIT_USER_PER_MINUTE": "5000",
+        **extra_env,
     }
     cli = [sys.executable, "-c", "import sys; from candidatex.cli import main; sys.exit(main())"]
     subprocess.run([*cli, "seed"], env=env, check=True, capture_output=True, timeout=120)
@@ -185,6 +192,14 @@ def pytest_runtest_makereport(item, call):
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def docs_screenshot(page, name: str) -> None:
+    """The visible part of a main screen (at most 1280x800 CSS pixels) saved as docs/screenshots/<name>.png."""
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size or {"width": 1280, "height": 800}
+    clip = {"x": 0, "y": 0, "width": min(size["width"], 1280), "height": min(size["height"], 800)}
+    page.screenshot(path=str(DOCS_SCREENSHOTS / f"{name}.png"), clip=clip, scale="css")
 
 
 class Account:

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import docs_screenshot, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +43,7 @@ def test_filter_users_by_role_and_suspend_one(page):
     candidate.get_by_test_id("user-status").select_option("suspended")
     expect(candidate).to_contain_text("Suspended")
     screenshot(page, "admin-users")
+    docs_screenshot(page, "admin-users")
     # Put it back so other tests can still sign in as the candidate.
     candidate.get_by_test_id("user-status").select_option("active")
     expect(candidate.get_by_test_id("user-status")).to_have_value("active")
@@ -58,3 +59,27 @@ def test_audit_log_lists_sign_ins_and_filters_by_outcome(page):
     for row in page.get_by_test_id("audit-row").all():
         expect(row).to_contain_text("Failure")
     screenshot(page, "admin-audit")
+
+
+def test_admin_changes_a_role_and_the_new_role_applies_at_next_sign_in(page, new_candidate, server_url):
+    import httpx
+
+    open_console(page, "Users")
+    page.get_by_test_id("user-search").fill(new_candidate.email)
+    row = page.locator(f'[data-testid="user-row"][data-email="{new_candidate.email}"]')
+    expect(row).to_have_count(1)
+    expect(row.get_by_test_id("user-role")).to_have_value("candidate")
+    row.get_by_test_id("user-role").select_option("recruiter")
+    expect(page.get_by_test_id("users-card")).to_have_attribute("data-busy", "false")
+    expect(row.get_by_test_id("user-role")).to_have_value("recruiter")
+    # The change is stored: reloading the page shows it, and the account signs in as a recruiter.
+    page.reload()
+    page.get_by_test_id("user-search").fill(new_candidate.email)
+    expect(page.locator(f'[data-testid="user-row"][data-email="{new_candidate.email}"]')
+           .get_by_test_id("user-role")).to_have_value("recruiter")
+    login = httpx.post(f"{server_url}/auth/login", timeout=30,
+                       json={"email": new_candidate.email, "password": new_candidate.password})
+    assert login.status_code == 200 and login.json()["data"]["user"]["role"] == "recruiter"
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, new_candidate.email, new_candidate.password)
+    expect(page).to_have_url(re.compile(r"/recruiter"))

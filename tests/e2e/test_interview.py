@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import docs_screenshot, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -70,6 +70,7 @@ def test_whole_mock_interview_from_form_to_report(page, new_candidate):
     expect(page.get_by_test_id("connection-status")).to_have_attribute("data-status", "open")
     expect(page.get_by_test_id("timer")).to_have_text(re.compile(r"^1[45]:\d\d$"))
     screenshot(page, "interview-room")
+    docs_screenshot(page, "interview-room")
 
     # An empty answer reaches the server, and its refusal is shown in words.
     page.get_by_test_id("submit-answer").click()
@@ -103,12 +104,14 @@ def test_whole_mock_interview_from_form_to_report(page, new_candidate):
     expect(page.get_by_test_id("answer-review")).to_have_count(len(answered))
     expect(page.get_by_test_id("summary-text")).to_contain_text("Backend engineer")
     screenshot(page, "interview-summary")
+    docs_screenshot(page, "report")
 
     # The dashboard's progress chart has the new score.
     page.goto("/candidate")
     expect(page.get_by_test_id("stat-completed")).to_contain_text("1")
     expect(page.get_by_test_id("score-chart").locator(".recharts-line-dot")).to_have_count(1)
     screenshot(page, "candidate-dashboard")
+    docs_screenshot(page, "dashboard")
 
 
 def test_reload_mid_interview_brings_back_question_clock_and_feedback(page, new_candidate):

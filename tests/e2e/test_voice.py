@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import docs_screenshot, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +31,7 @@ def test_spoken_answer_on_the_phone_is_transcribed_saved_and_scored(phone, new_c
     box = record.bounding_box()
     assert box and box["width"] >= 96 and box["height"] >= 96, "the record button must be easy to hit"
     screenshot(phone, "phone-voice-question")
+    docs_screenshot(phone, "phone-voice")
 
     record.click()
     expect(record).to_have_attribute("aria-pressed", "true")

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import docs_screenshot, screenshot, sign_in
 from tests.e2e.test_interview import started_session
 
 pytestmark = pytest.mark.browser
@@ -49,6 +49,7 @@ def test_watcher_sees_relayed_video_and_ends_the_interview(page, second_page, ne
         " return v && v.videoWidth > 0 && v.currentTime > 0; }", timeout=30_000)
     expect(watcher.get_by_test_id("integrity-panel")).to_contain_text("Tamper check passed")
     screenshot(watcher, "recruiter-watch")
+    docs_screenshot(watcher, "recruiter-watch")
 
     watcher.get_by_test_id("end-interview").click()
     expect(watcher.get_by_test_id("watch-ended")).to_contain_text("Terminated")

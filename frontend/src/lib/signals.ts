@@ -24,7 +24,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-async function hmacHex(key: string, message: string): Promise<string> {
+export async function hmacHex(key: string, message: string): Promise<string> {
   const encoder = new TextEncoder();
   const cryptoKey = await crypto.subtle.importKey("raw", encoder.encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const signature = await crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(message));

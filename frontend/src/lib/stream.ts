@@ -12,6 +12,17 @@ const MAX_BACKOFF_MS = 8000;
 const UNNUMBERED = new Set(["timer", "pong", "error"]);
 
 /**
+ * Whether a stream event is new, and the resume point after it: the new last sequence number, or null for a
+ * duplicate to drop. Stored events are numbered; replays after a reconnect may overlap what we already handled.
+ * Timer, pong and error messages repeat the last number, and ephemeral ones (partial transcripts) are not
+ * stored: neither is a duplicate nor moves the resume point.
+ */
+export function acceptEvent(lastSeq: number, event: { type: string; seq?: number; ephemeral?: boolean }): number | null {
+  if (typeof event.seq !== "number" || UNNUMBERED.has(event.type) || event.ephemeral) return lastSeq;
+  return event.seq <= lastSeq ? null : event.seq;
+}
+
+/**
  * The interview event stream. Reconnects with back-off and resumes from the last
  * sequence number seen, so a dropped connection loses no question, feedback or warning.
  */
@@ -42,13 +53,9 @@ export function useInterviewStream(path: string | null, onEvent: (event: StreamE
         } catch {
           return;
         }
-        // Stored events are numbered; replays after a reconnect may overlap what we already handled.
-        // Timer, pong and error messages repeat the last number, and ephemeral ones (partial
-        // transcripts) are not stored: neither is a duplicate nor moves the resume point.
-        if (typeof event.seq === "number" && !UNNUMBERED.has(event.type) && !event.ephemeral) {
-          if (event.seq <= lastSeq.current) return;
-          lastSeq.current = event.seq;
-        }
+        const next = acceptEvent(lastSeq.current, event);
+        if (next === null) return;
+        lastSeq.current = next;
         handler.current(event);
       };
       socket.onclose = async (closed) => {

@@ -1,0 +1,145 @@
+"""Anti-cheat in the browser: Chromium's fake camera plays a y4m video that shows one face, then nobody, then two
+people. The candidate's interview room publishes it over WebRTC to a server running with short anti-cheat windows;
+the candidate sees the face-missing warnings and then the interview ends with the reason in words, while an
+administrator in a second browser context watches the session and sees the warnings in the integrity timeline."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, docs_screenshot, screenshot, serve, sign_in
+from tests.e2e.test_interview import started_session
+
+pytestmark = pytest.mark.browser
+
+# The same short windows as tests/anticheat/test_api_vision_e2e.py, so each phase takes seconds.
+VISION_ENV = {"ANTI_CHEAT_WINDOW_SECONDS": "1", "ANTI_CHEAT_MIN_SAMPLES": "3", "ANTI_CHEAT_SAMPLE_FPS": "5",
+              "MEDIA_VIDEO_SAMPLE_FPS": "5", "TAB_SWITCH_DETECTION": "false"}
+FPS = 5
+PHASES = (("one_face", 3), ("nobody", 15), ("two_faces", 4))  # seconds; Chromium loops the file, and on
+# a busy machine the first frames may reach the server seconds late: a long "nobody" phase still comes first.
+
+
+def scenes() -> dict[str, np.ndarray]:
+    """RGB 1280x480 scenes (a wide webcam): the astronaut beside an empty room, an empty room, two people."""
+    import cv2
+    from matplotlib import cbook
+    from skimage import data
+
+    from tests.anticheat.conftest import _fill_frame, _to_bgr
+
+    astronaut = _fill_frame(_to_bgr(data.astronaut()))
+    hopper = _fill_frame(cv2.imread(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)))
+    wall = _fill_frame(_to_bgr(data.coffee()))  # an empty room: a cup on a table, nobody in view
+    to_rgb = lambda bgr: cv2.cvtColor(np.ascontiguousarray(bgr), cv2.COLOR_BGR2RGB)  # noqa: E731
+    return {"one_face": to_rgb(np.hstack([astronaut, wall])), "nobody": to_rgb(np.hstack([wall, wall])),
+            "two_faces": to_rgb(np.hstack([astronaut, hopper]))}
+
+
+def write_sequence_y4m(path: Path) -> None:
+    """One face, nobody, two faces; a little sensor noise and a moving stripe so the picture is never frozen."""
+    rng = np.random.default_rng(11)
+    pictures = scenes()
+    height, width = next(iter(pictures.values())).shape[:2]
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
+        index = 0
+        for scene, seconds in PHASES:
+            for _ in range(seconds * FPS):
+                frame = pictures[scene].astype(np.float32) + rng.normal(0, 2.0, pictures[scene].shape)
+                row = (index * 12) % (height - 4)
+                frame[row:row + 3, :, :] = 255
+                index += 1
+                r, g, b = frame[..., 0], frame[..., 1], frame[..., 2]
+                y = 0.299 * r + 0.587 * g + 0.114 * b
+                u = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b
+                v = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b
+                sub = lambda plane: plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))  # noqa: E731
+                out.write(b"FRAME\n")
+                for plane in (y, sub(u), sub(v)):
+                    out.write(np.clip(plane, 0, 255).astype(np.uint8).tobytes())
+
+
+@pytest.fixture(scope="module")
+def vision_url(frontend_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from serve(tmp_path_factory, **VISION_ENV)
+
+
+@pytest.fixture(scope="module")
+def sequence_browser(chromium, fake_media: dict[str, Path], tmp_path_factory: pytest.TempPathFactory):
+    """A second Chromium from the same Playwright whose fake camera plays the face sequence (one browser has one
+    fake camera file)."""
+    video = tmp_path_factory.mktemp("sequence") / "one-none-two.y4m"
+    write_sequence_y4m(video)
+    browser = chromium.browser_type.launch(executable_path=str(CHROMIUM), args=[
+        *CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={video}",
+        f"--use-file-for-fake-audio-capture={fake_media['audio']}"])
+    yield browser
+    browser.close()
+
+
+@pytest.fixture()
+def candidate_page(sequence_browser, vision_url: str):
+    context = sequence_browser.new_context(base_url=vision_url, viewport={"width": 1280, "height": 800},
+                                           permissions=["camera", "microphone"])
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture()
+def recruiter_page(chromium, vision_url: str):
+    context = chromium.new_context(base_url=vision_url, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def test_camera_warnings_reach_candidate_and_watcher_and_end_the_interview(candidate_page, recruiter_page, vision_url):
+    from tests.e2e.conftest import Account
+
+    candidate = Account(vision_url, "candidate")
+    session_id = started_session(candidate)
+
+    watcher = recruiter_page
+    sign_in(watcher, "admin@candidatex.dev")
+    expect(watcher).to_have_url(re.compile(r"/console$"))
+    watcher.goto(f"/recruiter/watch/{session_id}")
+    expect(watcher.get_by_test_id("integrity-panel")).to_be_visible()
+
+    page = candidate_page
+    sign_in(page, candidate.email, candidate.password)
+    expect(page).to_have_url(re.compile(r"/candidate$"))
+    page.goto(f"/candidate/interviews/{session_id}/room")
+    expect(page.get_by_test_id("question-text")).to_be_visible()
+    expect(page.get_by_test_id("publishing")).to_be_visible(timeout=30_000)
+    screenshot(page, "interview-room")
+
+    # Nobody in view: the candidate gets a warning they cannot miss.
+    dialog = page.get_by_test_id("warning-dialog")
+    expect(dialog).to_contain_text("Face missing", timeout=60_000)
+    screenshot(page, "interview-warning")
+    docs_screenshot(page, "anticheat-warning")
+
+    # Face missing three times, or two people in view, ends the interview; the reason is shown in words.
+    ended = page.get_by_test_id("interview-terminated")
+    expect(ended).to_contain_text("Too many integrity warnings were recorded", timeout=90_000)
+    expect(ended).to_contain_text(re.compile(r"face missing|multiple faces"))
+    stored = candidate.call("GET", f"/interview/sessions/{session_id}")
+    assert stored["status"] == "terminated"
+    assert stored["terminated_reason"] in {"anti_cheat:face_missing", "anti_cheat:multiple_faces"}
+
+    # The watcher saw the warnings arrive in the integrity timeline, and the end of the session.
+    timeline = watcher.get_by_test_id("anticheat-timeline")
+    expect(timeline.get_by_test_id("timeline-event").filter(has_text="Face missing").first).to_be_visible(timeout=30_000)
+    expect(watcher.get_by_test_id("watch-ended")).to_contain_text("Terminated", timeout=30_000)
+    screenshot(watcher, "recruiter-watch-warnings")
+    docs_screenshot(watcher, "recruiter-watch-warnings")
