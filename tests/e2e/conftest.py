@@ -13,6 +13,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
+
+expect.set_options(timeout=30_000)  # a bound on waiting for the UI on a loaded machine, not a timing check
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
@@ -20,6 +23,7 @@ DIST = FRONTEND / "dist"
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tests" / "e2e" / "screenshots"
 DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"  # the main screens, committed and linked from docs/frontend.md
+ARTIFACT_SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 DEMO_PASSWORD = "Demo-Password-1!"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -195,11 +199,15 @@ def screenshot(page, name: str) -> None:
 
 
 def docs_screenshot(page, name: str) -> None:
-    """The visible part of a main screen (at most 1280x800 CSS pixels) saved as docs/screenshots/<name>.png."""
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    """The visible part of a main screen (at most 1280x800 CSS pixels) saved as a test artifact in
+    test-results/screenshots/; with UPDATE_DOCS_SCREENSHOTS=1 also as docs/screenshots/<name>.png (the committed copies
+    docs/frontend.md links), so ordinary runs leave the work tree clean."""
     size = page.viewport_size or {"width": 1280, "height": 800}
     clip = {"x": 0, "y": 0, "width": min(size["width"], 1280), "height": min(size["height"], 800)}
-    page.screenshot(path=str(DOCS_SCREENSHOTS / f"{name}.png"), clip=clip, scale="css")
+    folders = [ARTIFACT_SCREENSHOTS] + ([DOCS_SCREENSHOTS] if os.environ.get("UPDATE_DOCS_SCREENSHOTS") else [])
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{name}.png"), clip=clip, scale="css")
 
 
 class Account:
