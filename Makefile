@@ -1,7 +1,8 @@
 # CandidateX: `make run` starts the platform on embedded defaults; `make test` installs what the tests need and runs them.
 SHELL := /bin/bash
 PYTHON ?= python3
-UV := $(PYTHON) -m uv
+# `uv run` exports UV (its own path) to children, so a nested make (the run-command test) finds it too.
+UV ?= $(PYTHON) -m uv
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -19,7 +20,7 @@ setup: python frontend
 
 python:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --root-user-action=ignore uv
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen
 
 frontend:
 	@if [ ! -f frontend/package.json ]; then echo "no frontend yet"; \
@@ -34,12 +35,6 @@ frontend-test: frontend ## the client's unit tests (Vitest)
 system-deps: ## Debian packages the tests use: real Redis, Chromium, espeak-ng speech, ffmpeg
 	@missing=""; for bin in redis-server espeak-ng ffmpeg chromium chromedriver sox; do command -v $$bin >/dev/null 2>&1 || missing=1; done; \
 	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; fi
-
-lint:
-	$(UV) run --frozen ruff check src tests
-
-bench:
-	$(UV) run --frozen python -m bench.run_all
 
 clean:
 	rm -rf .venv frontend/node_modules frontend/dist .pytest_cache
