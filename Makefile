@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := redis-server espeak-ng ffmpeg chromium chromium-driver sox
 
-.PHONY: run test setup python frontend frontend-test system-deps lint bench clean
+.PHONY: run test setup python frontend frontend-test system-deps clean
 
 run: setup ## run the whole platform (SecantusDB child process, in-memory Redis stand-ins, demo accounts)
 	$(UV) run --frozen candidatex serve --host $(HOST) --port $(PORT)
