@@ -44,6 +44,7 @@ from candidatex.core.mailer import Mailer
 from candidatex.core.middleware import add_response_headers, request_context_middleware
 from candidatex.core.resilience import RESILIENCE_HANDLERS, FallbackStore, ResilientRedisChannelsBackend, SoftStore
 from candidatex.db.client import connect
+from candidatex.db.embedded import private_dir
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
 from candidatex.interviews.events import EventBus
@@ -152,6 +153,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
         """Entered first and left last: a start-up that fails later still stops the embedded database."""
+        if settings.media_recording and settings.media_recordings_dir:
+            private_dir(settings.media_recordings_dir)  # recordings of people: the app user's alone
         app.state.database = await connect(settings)
         app.state.database.supervise()
         try:
