@@ -31,17 +31,20 @@ from candidatex.anticheat.controller import AntiCheatController
 from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.audit.service import AuditService
 from candidatex.auth.controller import AuthController
-from candidatex.auth.security import build_jwt_auth
+from candidatex.auth.security import PUBLIC_PATHS, build_jwt_auth
 from candidatex.auth.service import AuthService
 from candidatex.auth.tokens import ACCESS_AUDIENCE, ALGORITHM, TokenService
 from candidatex.config import Settings
 from candidatex.core.deps import state_dependencies
 from candidatex.core.exceptions import EXCEPTION_HANDLERS, http_error_handler
+from candidatex.core.inputs import GuardedRequest, nul_in_query_middleware
+from candidatex.core.openapi import document_error_responses
 from candidatex.core.logging import configure_logging
 from candidatex.core.mailer import Mailer
 from candidatex.core.middleware import add_response_headers, request_context_middleware
 from candidatex.core.resilience import RESILIENCE_HANDLERS, FallbackStore, ResilientRedisChannelsBackend, SoftStore
 from candidatex.db.client import connect
+from candidatex.db.embedded import private_dir
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
 from candidatex.interviews.events import EventBus
@@ -148,11 +151,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
     jwt_auth = build_jwt_auth(settings.secret_key, stores["denylist"])
 
     @asynccontextmanager
+    async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+        """Entered first and left last: a start-up that fails later still stops the embedded database."""
+        if settings.media_recording and settings.media_recordings_dir:
+            private_dir(settings.media_recordings_dir)  # recordings of people: the app user's alone
+        app.state.database = await connect(settings)
+        app.state.database.supervise()
+        try:
+            yield
+        finally:
+            await app.state.database.close()
+
+    @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        database = await connect(settings)
         state = app.state
-        state.database = database
+        database = state.database
         _fix_openapi_nulls(app)
+        document_error_responses(app, PUBLIC_PATHS)
         state.audit_service = AuditService(settings.audit_retention_days)
         state.tokens = TokenService(settings.secret_key, settings.access_token_expire_minutes,
                                     settings.refresh_token_expire_days, stores["denylist"])
@@ -224,7 +239,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
-            await database.close()
             if redis is not None:
                 await redis.aclose()
 
@@ -259,11 +273,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     app = Litestar(
         route_handlers=route_handlers,
-        lifespan=[lifespan],
+        lifespan=[database_lifespan, lifespan],
         plugins=[channels],
         stores=stores,
         on_app_init=[jwt_auth.on_app_init],
-        middleware=[request_context_middleware, prometheus.middleware, ip_limit.middleware, user_limit.middleware],
+        middleware=[request_context_middleware, prometheus.middleware, ip_limit.middleware, user_limit.middleware,
+                    nul_in_query_middleware],
+        request_class=GuardedRequest,
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_headers=["Authorization", "Content-Type",
                                                                                   "X-Request-ID"]),
         exception_handlers={**EXCEPTION_HANDLERS, **RESILIENCE_HANDLERS, NotFoundException: _spa_fallback},
