@@ -82,12 +82,19 @@ def _stored_key(path: Path) -> str:
     if path.exists():
         return path.read_text()
     path.parent.mkdir(parents=True, exist_ok=True)
-    pem = generate_private_pem()
-    # created 0600 from the start: the private key is never readable by others, not even for a moment
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # written 0600 from the start under a private name, then linked into place: readers never see half a key,
+    # and of two workers starting together on one data folder the first link wins and both use that key
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(pem)
-    return pem
+        handle.write(generate_private_pem())
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass
+    finally:
+        temporary.unlink()
+    return path.read_text()
 
 
 def load_signing_keys(private_key: str | None, private_key_file: Path | None, data_dir: Path,
@@ -97,8 +104,5 @@ def load_signing_keys(private_key: str | None, private_key_file: Path | None, da
     elif private_key_file:
         pem = Path(private_key_file).read_text()
     else:
-        try:
-            pem = _stored_key(Path(data_dir) / KEY_FILE_NAME)
-        except FileExistsError:  # another worker wrote it first
-            pem = (Path(data_dir) / KEY_FILE_NAME).read_text()
+        pem = _stored_key(Path(data_dir) / KEY_FILE_NAME)
     return SigningKeys.from_private_pem(pem, previous_public)
