@@ -50,6 +50,10 @@ class ResetPasswordIn(Strict):
     new_password: str = Field(min_length=1, max_length=128)
 
 
+class UnlockIn(Strict):
+    token: str = Field(min_length=10, max_length=256)
+
+
 class VerifyEmailIn(Strict):
     token: str = Field(min_length=10, max_length=256)
 
