@@ -90,4 +90,5 @@ def test_app_serves_on_the_port_the_proxy_targets() -> None:
     assert "8000" in SERVICES["app1"]["expose"] and "Upgrade" in nginx  # WebSockets pass through
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert '"--port", "8000"' in dockerfile
+    assert "\nUSER candidatex\n" in dockerfile and "-m 0700 -o candidatex /data" in dockerfile  # not root
     assert "8080:8080" in SERVICES["proxy"]["ports"]
