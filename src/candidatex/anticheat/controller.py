@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
 from litestar.security.jwt import Token
 
 from candidatex.anticheat.chain import verify_chain
@@ -13,14 +12,14 @@ from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.anticheat.report import integrity_report
 from candidatex.anticheat.schemas import IntegrityOut, SignalsIn, SignalsOut, SignalStateOut, VerifyOut
 from candidatex.auth.guards import requires
-from candidatex.core.schemas import Envelope, ok
+from candidatex.core.schemas import object_id_param, Envelope, ok
 from candidatex.interviews.access import Action
 from candidatex.interviews.service import InterviewService
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
-SessionId = Parameter(pattern=r"^[0-9a-f]{24}$", description="interview session id")
-SnapshotId = Parameter(pattern=r"^[0-9a-f]{24}$", description="snapshot id from the integrity report")
+SessionId = object_id_param("interview session id")
+SnapshotId = object_id_param("snapshot id from the integrity report")
 
 
 class AntiCheatController(Controller):
