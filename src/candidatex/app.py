@@ -200,7 +200,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.task_queue = build_queue(settings, redis)
         domain = build_domain(settings, database, state.task_queue, state.audit_service)
         state.resume_service, state.job_service, state.matching_service = domain.resumes, domain.jobs, domain.matching
-        state.interview_service.recruiter_access_checks.append(domain.jobs.recruiter_sees_applicant)
+        state.interview_service.job_lookup = domain.jobs.interview_link
         state.admin_service.stats_sources.append(domain.jobs.stats)
         tasks_stop = asyncio.Event()
         if settings.tasks_in_app:

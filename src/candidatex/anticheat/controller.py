@@ -13,6 +13,7 @@ from candidatex.anticheat.report import integrity_report
 from candidatex.anticheat.schemas import IntegrityOut, SignalsIn, SignalsOut, SignalStateOut, VerifyOut
 from candidatex.auth.guards import requires
 from candidatex.core.schemas import object_id_param, Envelope, ok
+from candidatex.interviews.access import Action
 from candidatex.interviews.service import InterviewService
 from candidatex.users.models import User
 
@@ -48,7 +49,7 @@ class AntiCheatController(Controller):
     async def integrity(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,
                         interview_service: InterviewService, session_id: str = SessionId) -> Envelope[IntegrityOut]:
         """The integrity report: timeline, strikes, risk score and its evidence, snapshots, chain check."""
-        session = await interview_service.get_for(request.user, session_id)
+        session = await interview_service.authorize(request.user, session_id, Action.review)
         report = integrity_report(session.anti_cheat_log, anti_cheat.thresholds, strikes=session.strike_counts).to_dict()
         for snapshot in report["snapshots"]:
             snapshot["url"] = f"/interview/sessions/{session_id}/snapshots/{snapshot['ref']}"
@@ -64,7 +65,7 @@ class AntiCheatController(Controller):
     async def verify(self, request: AuthedRequest, interview_service: InterviewService,
                      session_id: str = SessionId) -> Envelope[VerifyOut]:
         """Recompute the log's hash chain: is every entry as it was written, and if not, which broke first."""
-        session = await interview_service.get_for(request.user, session_id)
+        session = await interview_service.authorize(request.user, session_id, Action.review)
         result = verify_chain(session.anti_cheat_log)
         return ok(VerifyOut(valid=result.valid, first_broken_index=result.first_broken_index, checked=result.checked,
                             explanation=result.explanation))
@@ -75,7 +76,7 @@ class AntiCheatController(Controller):
                        interview_service: InterviewService, session_id: str = SessionId,
                        snapshot_id: str = SnapshotId) -> Response[bytes]:
         """The JPEG thumbnail of the frame behind a vision strike. Send the Authorization header (fetch as a blob)."""
-        await interview_service.get_for(request.user, session_id)
+        await interview_service.authorize(request.user, session_id, Action.review)
         snapshot = await anti_cheat.snapshot(session_id, snapshot_id)
         return Response(snapshot.data, media_type=snapshot.content_type,
                         headers={"Cache-Control": "private, max-age=3600"})

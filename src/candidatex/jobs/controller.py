@@ -112,3 +112,9 @@ class ApplicationController(Controller):
         application = await job_service.change_status(request.user, application_id, data.status, data.note,
                                                       meta_of(request))
         return ok((await application_views(request.user, [application]))[0], f"Moved to {application.status}")
+
+    @post("/{application_id:str}/withdraw", status_code=200, guards=[requires("applications:own")])
+    async def withdraw(self, request: AuthedRequest, job_service: JobService,
+                       application_id: str = ApplicationId) -> Envelope[ApplicationOut]:
+        application = await job_service.withdraw(request.user, application_id, meta_of(request))
+        return ok((await application_views(request.user, [application]))[0], "Application withdrawn")
