@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,47 +11,13 @@ from litestar.testing import AsyncTestClient
 
 from tests.auth.apps import app_client, new_db_name
 from tests.conftest import register
-
-
-class RedisServer:
-    """A real redis-server that keeps nothing on disk: a restart loses every key, as an unpersisted one does."""
-
-    def __init__(self, workdir: Path) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.workdir = workdir
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        assert binary, "redis-server is not installed (make test installs it)"
-        self.process = subprocess.Popen([binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                         "--appendonly", "no", "--dir", str(self.workdir)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+from tests.processes import RedisProcess
 
 
 @pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path)
-    server.start()
+def own_redis(tmp_path: Path) -> Iterator[RedisProcess]:
+    """A real redis-server that keeps nothing on disk: a restart loses every key, as an unpersisted one does."""
+    server = RedisProcess(tmp_path / "redis").start()
     yield server
     server.stop()
 
@@ -80,7 +42,7 @@ async def test_logout_and_session_revocation_survive_an_app_restart_without_redi
 
 
 async def test_logout_survives_a_redis_restart_that_lost_its_data(client: AsyncTestClient, mongo_url: str,
-                                                                  tmp_path: Path, own_redis: RedisServer) -> None:
+                                                                  tmp_path: Path, own_redis: RedisProcess) -> None:
     async with app_client(client, mongo_url, tmp_path, MONGODB_DB=new_db_name(), REDIS_URL=own_redis.url) as (app, _):
         gone = await register(app)
         kept = await register(app)
