@@ -28,7 +28,8 @@ def mongo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if os.environ.get("TEST_MONGODB_URL"):
         yield os.environ["TEST_MONGODB_URL"]
         return
-    server = EmbeddedMongo(tmp_path_factory.mktemp("secantus") / "db")
+    # no fsync per commit: the suite needs no crash durability (tests/faults/test_db_recovery.py checks it)
+    server = EmbeddedMongo(tmp_path_factory.mktemp("secantus") / "db", sync_on_commit=False)
     server.start()
     yield server.url
     server.stop()

@@ -32,12 +32,14 @@ from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.audit.service import AuditService
 from candidatex.auth.controller import AuthController, jwks
 from candidatex.auth.keys import load_signing_keys
-from candidatex.auth.security import build_jwt_auth
+from candidatex.auth.security import PUBLIC_PATHS, build_jwt_auth
 from candidatex.auth.service import AuthService
 from candidatex.auth.tokens import TokenService
 from candidatex.config import Settings
 from candidatex.core.deps import state_dependencies
 from candidatex.core.exceptions import EXCEPTION_HANDLERS, http_error_handler
+from candidatex.core.inputs import GuardedRequest, nul_in_query_middleware
+from candidatex.core.openapi import document_error_responses
 from candidatex.core.logging import configure_logging
 from candidatex.core.mailer import Mailer
 from candidatex.core import crypto
@@ -50,6 +52,7 @@ from candidatex.core.middleware import (
 )
 from candidatex.core.resilience import RESILIENCE_HANDLERS, FallbackStore, ResilientRedisChannelsBackend, SoftStore
 from candidatex.db.client import connect
+from candidatex.db.embedded import private_dir
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
 from candidatex.interviews.events import EventBus
@@ -145,12 +148,24 @@ def create_app(settings: Settings | None = None) -> Litestar:
     jwt_auth = build_jwt_auth(signing_keys)
 
     @asynccontextmanager
+    async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+        """Entered first and left last: a start-up that fails later still stops the embedded database."""
+        if settings.media_recording and settings.media_recordings_dir:
+            private_dir(settings.media_recordings_dir)  # recordings of people: the app user's alone
+        app.state.database = await connect(settings)
+        app.state.database.supervise()
+        try:
+            yield
+        finally:
+            await app.state.database.close()
+
+    @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        database = await connect(settings)
         crypto.configure_from_settings(settings)  # the whole keyring (connect() sets up the current key only)
         state = app.state
-        state.database = database
+        database = state.database
         _fix_openapi_nulls(app)
+        document_error_responses(app, PUBLIC_PATHS)
         state.audit_service = AuditService(settings.audit_retention_days)
         state.tokens = TokenService(signing_keys, settings.access_token_expire_minutes,
                                     settings.refresh_token_expire_days, stores["denylist"])
@@ -185,7 +200,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.task_queue = build_queue(settings, redis)
         domain = build_domain(settings, database, state.task_queue, state.audit_service)
         state.resume_service, state.job_service, state.matching_service = domain.resumes, domain.jobs, domain.matching
-        state.interview_service.recruiter_access_checks.append(domain.jobs.recruiter_sees_applicant)
+        state.interview_service.job_lookup = domain.jobs.interview_link
         state.admin_service.stats_sources.append(domain.jobs.stats)
         tasks_stop = asyncio.Event()
         if settings.tasks_in_app:
@@ -222,7 +237,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
-            await database.close()
             if redis is not None:
                 await redis.aclose()
 
@@ -257,13 +271,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     app = Litestar(
         route_handlers=route_handlers,
-        lifespan=[lifespan],
+        lifespan=[database_lifespan, lifespan],
         plugins=[channels],
         stores=stores,
         on_app_init=[jwt_auth.on_app_init],
         middleware=[trusted_client_middleware(settings.trusted_proxies), request_context_middleware,
                     prometheus.middleware, ip_limit.middleware, user_limit.middleware,
-                    *endpoint_rate_limits(settings.rate_limits)],
+                    *endpoint_rate_limits(settings.rate_limits), nul_in_query_middleware],
+        request_class=GuardedRequest,
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_headers=["Authorization", "Content-Type",
                                                                                   "X-Request-ID"]),
         exception_handlers={**EXCEPTION_HANDLERS, **RESILIENCE_HANDLERS, NotFoundException: _spa_fallback},

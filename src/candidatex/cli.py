@@ -39,7 +39,7 @@ async def _with_services(settings: Settings, action) -> object:  # noqa: ANN001
     from candidatex.db.client import connect
     from litestar.stores.memory import MemoryStore
 
-    database = await connect(settings)
+    database = await connect(settings, share_running=True)  # beside a running server: its database, not a second one
     crypto.configure_from_settings(settings)
     try:
         audit = AuditService(settings.audit_retention_days)
@@ -132,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("rotate-keys", help="re-encrypt sealed fields under the current key (after a key change)"
                    ).set_defaults(func=_rotate_keys)
     args = parser.parse_args(argv)
+    os.umask(0o077)  # what the app writes (data folder, keys, recordings, database files) is its user's alone
     if args.command == "serve" and args.workers > 1 and not (os.environ.get("MONGODB_URL") and os.environ.get("REDIS_URL")):
         parser.error("--workers > 1 needs MONGODB_URL and REDIS_URL (the embedded database is single-process)")
     return args.func(args)

@@ -25,10 +25,12 @@ def _persistent_secret(data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others, not even briefly
+    with os.fdopen(fd, "w") as file:
+        file.write(key)
     return key
 
 
@@ -41,6 +43,7 @@ class Settings:
 
     mongodb_url: str | None = None
     mongodb_db: str = "candidatex"
+    db_sync_on_commit: bool = True  # the embedded database fsyncs each commit: acknowledged writes survive a crash
     redis_url: str | None = None
 
     access_token_expire_minutes: int = 15
@@ -120,6 +123,8 @@ class Settings:
     speech_max_upload_bytes: int = 10 * 1024 * 1024
     speech_max_upload_seconds: float = 300.0
     speech_preload: bool = True
+    embedding_model: Path | None = None
+    embedding_threads: int = 2
 
     demo_password: str = "Demo-Password-1!"
     seed_demo: bool = True
@@ -153,6 +158,7 @@ class Settings:
             public_url=e.get("PUBLIC_URL", defaults.public_url).rstrip("/"),
             mongodb_url=e.get("MONGODB_URL") or None,
             mongodb_db=e.get("MONGODB_DB", defaults.mongodb_db),
+            db_sync_on_commit=_bool(e.get("DB_SYNC_ON_COMMIT"), defaults.db_sync_on_commit),
             redis_url=e.get("REDIS_URL") or None,
             access_token_expire_minutes=int(e.get("ACCESS_TOKEN_EXPIRE_MINUTES", defaults.access_token_expire_minutes)),
             refresh_token_expire_days=int(e.get("REFRESH_TOKEN_EXPIRE_DAYS", defaults.refresh_token_expire_days)),
@@ -231,6 +237,8 @@ class Settings:
             speech_max_upload_bytes=int(e.get("SPEECH_MAX_UPLOAD_BYTES", defaults.speech_max_upload_bytes)),
             speech_max_upload_seconds=float(e.get("SPEECH_MAX_UPLOAD_SECONDS", defaults.speech_max_upload_seconds)),
             speech_preload=_bool(e.get("SPEECH_PRELOAD"), defaults.speech_preload),
+            embedding_model=Path(e["EMBEDDING_MODEL"]) if e.get("EMBEDDING_MODEL") else None,
+            embedding_threads=int(e.get("EMBEDDING_THREADS", defaults.embedding_threads)),
             demo_password=e.get("DEMO_PASSWORD", defaults.demo_password),
             # a server seeds demo accounts only in development; `candidatex seed` is the way anywhere else
             seed_demo=_bool(e.get("SEED_DEMO"), True) and app_env == "development",

@@ -152,16 +152,12 @@ class AccountService:
         from candidatex.auth.models import OutboxEmail
         from candidatex.interviews.models import InterviewSession, SessionEvent
 
-        sessions = InterviewSession.get_pymongo_collection()
-        ids = [d["_id"] async for d in sessions.find({"candidate_id": user_id}, {"_id": 1})]
-        await SessionEvent.get_pymongo_collection().delete_many({"session_id": {"$in": [str(i) for i in ids]}})
+        from candidatex.interviews import store as interview_store
+
         # practice interviews are the candidate's alone: gone; a recruiter's interview keeps its frame only
-        await sessions.delete_many({"candidate_id": user_id, "recruiter_id": None})
-        await sessions.update_many({"candidate_id": user_id}, {"$set": {
-            "answers": [], "resume_text": None, "result": None, "chat": [], "anti_cheat_log": [],
-            "precheck_result": None, "candidate_erased": True}})
-        session_ids = [str(i) for i in ids]
-        database = sessions.database
+        session_ids = await interview_store.erase_candidate(user_id)
+        await SessionEvent.get_pymongo_collection().delete_many({"session_id": {"$in": session_ids}})
+        database = InterviewSession.get_pymongo_collection().database
         for model in _models():
             if model in (User, AuditLog, InterviewSession, SessionEvent):
                 continue
