@@ -52,10 +52,10 @@ async def test_bad_files_get_clear_errors(client: AsyncTestClient, candidate: Ac
         return response.status_code, error["code"], error["message"]
 
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20
-    assert (await refused(png, "photo.pdf"))[:2] == (415, "unsupported_type")  # renamed image
+    assert (await refused(png, "photo.pdf"))[:2] == (415, "UNSUPPORTED_TYPE")  # renamed image
     oversize = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024) + b"\n%%EOF\n"
     status, code, message = await refused(oversize, "big.pdf")
-    assert (status, code) == (413, "too_large") and "10 MB" in message
+    assert (status, code) == (413, "TOO_LARGE") and "10 MB" in message
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")

@@ -63,7 +63,7 @@ async def test_two_factor_login_replay_and_backup_codes(client: AsyncTestClient,
     step2 = await client.post("/auth/login/2fa", json={"challenge_token": challenge, "code": code})
     assert step2.status_code == 200 and step2.json()["data"]["access_token"]
     replay = await client.post("/auth/login/2fa", json={"challenge_token": challenge, "code": code})
-    assert replay.status_code == 401 and replay.json()["error"]["code"] == "invalid_2fa_code"
+    assert replay.status_code == 401 and replay.json()["error"]["code"] == "INVALID_2FA_CODE"
 
     backup = await client.post("/auth/login/2fa", json={"challenge_token": challenge, "code": backup_codes[0]})
     assert backup.status_code == 200
