@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from candidatex.resumes.models import Resume
 
@@ -15,11 +15,8 @@ class AnalyzeIn(BaseModel):
     job_title: str | None = Field(default=None, min_length=2, max_length=200)
     job_description: str | None = Field(default=None, max_length=20_000)
 
-    @model_validator(mode="after")
-    def job_or_text(self) -> "AnalyzeIn":
-        if not self.job_id and not self.job_title:
-            raise ValueError("give a job_id, or a job_title and job_description")
-        return self
+    # Neither given (or no body at all, as the spec sends it): the candidate's most recent application's job,
+    # else a general ATS check of the resume's structure and contents.
 
 
 class ResumeOut(BaseModel):
