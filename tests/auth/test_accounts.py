@@ -45,7 +45,7 @@ async def test_weak_password_is_refused_with_field_details(client: AsyncTestClie
                                                           "full_name": "Weak", "role": "candidate"})
     assert response.status_code == 422
     error = response.json()["error"]
-    assert error["code"] == "weak_password"
+    assert error["code"] == "WEAK_PASSWORD"
     messages = " ".join(d["message"] for d in error["details"])
     assert "at least 10 characters" in messages and "uppercase" in messages
 

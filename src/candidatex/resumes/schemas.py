@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from candidatex.resumes.models import Resume
 
@@ -17,6 +17,12 @@ class AnalyzeIn(BaseModel):
 
     # Neither given (or no body at all, as the spec sends it): the candidate's most recent application's job,
     # else a general ATS check of the resume's structure and contents.
+
+    @model_validator(mode="after")
+    def description_needs_title(self) -> "AnalyzeIn":
+        if self.job_description and not self.job_title and not self.job_id:
+            raise ValueError("a job_description needs its job_title")
+        return self
 
 
 class ResumeOut(BaseModel):
