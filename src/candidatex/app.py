@@ -42,6 +42,7 @@ from candidatex.core.mailer import Mailer
 from candidatex.core.middleware import add_response_headers, request_context_middleware
 from candidatex.core.resilience import RESILIENCE_HANDLERS, FallbackStore, ResilientRedisChannelsBackend, SoftStore
 from candidatex.db.client import connect
+from candidatex.demo.seed import DemoServices, ensure_demo_world
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
 from candidatex.interviews.events import EventBus
@@ -208,6 +209,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             background.append(asyncio.create_task(_warm_transcriber(state.transcriber)))
         if settings.seed_demo:
             accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
+            try:
+                await ensure_demo_world(DemoServices.of(state), settings.demo_password)
+            except Exception:  # noqa: BLE001 - a broken demo must not keep the platform from starting
+                logger.exception("demo world seeding failed")
             banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
             if banner_url:
                 print(banner(banner_url, accounts), flush=True)  # the run command's promise: URL and demo logins
