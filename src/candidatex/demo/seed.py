@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pymongo.errors import DuplicateKeyError
+
 from candidatex.anticheat.schemas import SignalIn
 from candidatex.anticheat.signals import sign_signal
 from candidatex.audit.service import RequestMeta
-from candidatex.core.timeutil import utcnow
+from candidatex.core.timeutil import as_utc, utcnow
 from candidatex.interviews.models import SessionStatus
 from candidatex.interviews.schemas import CreateSessionIn
 from candidatex.jobs.models import Application, ApplicationStatus, Job, JobStatus, STAGE_ORDER
@@ -35,6 +37,7 @@ WORLD = json.loads(Path(__file__).with_name("world.json").read_text(encoding="ut
 MARKER_COLLECTION = "demo_world"
 RECRUITER_EMAIL = "recruiter@candidatex.dev"
 META = RequestMeta(ip="127.0.0.1", user_agent="candidatex seed")
+STALE_SEED_SECONDS = 300  # a "seeding" marker this old was left by a process that stopped half-way
 MAX_TURNS = 8  # questions answered per interview at most (planned ones plus follow-ups)
 
 
@@ -156,9 +159,16 @@ async def erase_demo_world(services: DemoServices) -> None:
 async def ensure_demo_world(services: DemoServices, password: str, rebuild: bool = False) -> SeedSummary:
     """Seeds the world once; with ``rebuild`` erases the previous one first."""
     marker = services.database[MARKER_COLLECTION]
-    if rebuild:
+    found = await marker.find_one({"_id": "world"})
+    interrupted = found is not None and found.get("state") != "ready" and (
+        utcnow() - as_utc(found["started_at"])).total_seconds() > STALE_SEED_SECONDS
+    if found and not (rebuild or interrupted):
+        return SeedSummary(seeded=False)  # ready, or another process is seeding it now
+    if found:
         await erase_demo_world(services)
-    elif await marker.find_one({"_id": "world"}):
+    try:  # the marker is also the lock: of two processes starting at once, one seeds
+        await marker.insert_one({"_id": "world", "state": "seeding", "started_at": utcnow()})
+    except DuplicateKeyError:
         return SeedSummary(seeded=False)
     began = time.monotonic()
     summary = SeedSummary(seeded=True)
@@ -166,14 +176,14 @@ async def ensure_demo_world(services: DemoServices, password: str, rebuild: bool
     jobs = await _seed_jobs(services, recruiter, summary)
     candidates = await _seed_candidates(services, password, summary)
     await _seed_applications(services, recruiter, jobs, candidates, summary)
-    for job in jobs.values():
+    await _seed_interviews(services, candidates, summary)
+    for job in jobs.values():  # last: a ranking counts the applicants' interview scores too
         if job.status == JobStatus.published:
             await services.matching.rank_job(str(job.id))
-    await _seed_interviews(services, candidates, summary)
     summary.users = len({user.id for user, _, _ in candidates.values()}) + 1
     summary.seconds = round(time.monotonic() - began, 2)
-    await marker.replace_one({"_id": "world"}, {"_id": "world", "version": WORLD["version"], "seeded_at": utcnow(),
-                                               "summary": summary.__dict__}, upsert=True)
+    await marker.update_one({"_id": "world"}, {"$set": {"state": "ready", "version": WORLD["version"],
+                                                         "seeded_at": utcnow(), "summary": summary.__dict__}})
     logger.info("demo world seeded", extra={"seconds": summary.seconds, "applications": summary.applications,
                                             "interviews": summary.interviews})
     return summary
