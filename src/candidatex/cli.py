@@ -55,7 +55,9 @@ def _seed(args: argparse.Namespace) -> int:
     if args.demo is False or settings.is_production:
         print("nothing seeded (--no-demo or APP_ENV=production)")
         return 0
-    app = create_app(Settings.from_env({**os.environ, "SEED_DEMO": "false", "SPEECH_PRELOAD": "false"}))
+    # no background task runner here: the seed ranks the jobs itself, and the process ends when it is done
+    app = create_app(Settings.from_env({**os.environ, "SEED_DEMO": "false", "SPEECH_PRELOAD": "false",
+                                        "TASKS_IN_APP": "false"}))
 
     async def seed() -> tuple[list, object]:
         async with app.lifespan():
@@ -66,7 +68,7 @@ def _seed(args: argparse.Namespace) -> int:
     accounts, world = asyncio.run(seed())
     print(banner(settings.public_url, accounts))  # type: ignore[arg-type]
     print(f"demo world: {'seeded' if world.seeded else 'already there'}"  # type: ignore[attr-defined]
-          + (f" in {world.seconds} s: {world.jobs} jobs, {world.resumes} resumes, "  # type: ignore[attr-defined]
+          + (f" in {world.seconds} s ({world.cpu_seconds} s CPU): {world.jobs} jobs, {world.resumes} resumes, "  # type: ignore[attr-defined]
              f"{world.applications} applications, {world.interviews} interviews" if world.seeded else ""))  # type: ignore[attr-defined]
     return 0
 

@@ -70,6 +70,7 @@ class SeedSummary:
     interviews: int = 0
     flagged: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # this process's CPU time: the machine's load does not change it
     by_stage: dict[str, int] = field(default_factory=dict)
 
 
@@ -170,7 +171,7 @@ async def ensure_demo_world(services: DemoServices, password: str, rebuild: bool
         await marker.insert_one({"_id": "world", "state": "seeding", "started_at": utcnow()})
     except DuplicateKeyError:
         return SeedSummary(seeded=False)
-    began = time.monotonic()
+    began, began_cpu = time.monotonic(), time.process_time()
     summary = SeedSummary(seeded=True)
     recruiter = await _user(services, RECRUITER_EMAIL, "Rita Recruiter", Role.recruiter, password)
     jobs = await _seed_jobs(services, recruiter, summary)
@@ -182,9 +183,11 @@ async def ensure_demo_world(services: DemoServices, password: str, rebuild: bool
             await services.matching.rank_job(str(job.id))
     summary.users = len({user.id for user, _, _ in candidates.values()}) + 1
     summary.seconds = round(time.monotonic() - began, 2)
+    summary.cpu_seconds = round(time.process_time() - began_cpu, 2)
     await marker.update_one({"_id": "world"}, {"$set": {"state": "ready", "version": WORLD["version"],
                                                          "seeded_at": utcnow(), "summary": summary.__dict__}})
-    logger.info("demo world seeded", extra={"seconds": summary.seconds, "applications": summary.applications,
+    logger.info("demo world seeded", extra={"seconds": summary.seconds, "cpu_seconds": summary.cpu_seconds,
+                                            "applications": summary.applications,
                                             "interviews": summary.interviews})
     return summary
 
