@@ -22,7 +22,7 @@ PASSWORD = "Demo-Password-1!"
 @pytest.fixture(scope="module")
 async def demo(mongo_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AsyncTestClient]:
     """An app on its own database that seeds the demo at start-up, as `make run` does."""
-    settings = make_settings(mongo_url, tmp_path_factory.mktemp("demo"), SEED_DEMO="true")
+    settings = make_settings(mongo_url, tmp_path_factory.mktemp("demo"), SEED_DEMO="true", APP_ENV="development")
     async with AsyncTestClient(create_app(settings), base_url="http://demo.local") as client:
         yield client
 
