@@ -81,7 +81,7 @@ async def test_unknown_and_known_emails_back_off_alike(proxied) -> None:  # noqa
         responses = [await client.post("/auth/login", json={"email": email, "password": WRONG}, headers=via(address))
                      for _ in range(6)]
         assert [r.status_code for r in responses] == [401] * 5 + [429]
-        assert responses[-1].json()["error"]["code"] == "account_locked"
+        assert responses[-1].json()["error"]["code"] == "ACCOUNT_LOCKED"
 
 
 async def test_forgot_password_budget_per_email_and_one_reset_ends_every_other_link(proxied) -> None:  # noqa: ANN001
@@ -98,7 +98,7 @@ async def test_forgot_password_budget_per_email_and_one_reset_ends_every_other_l
     done = await client.post("/auth/reset-password", json={"token": second, "new_password": "Brand-New-Passw0rd!"})
     assert done.status_code == 200
     stale = await client.post("/auth/reset-password", json={"token": first, "new_password": "Other-New-Passw0rd!"})
-    assert stale.status_code == 422 and stale.json()["error"]["code"] == "invalid_token"
+    assert stale.status_code == 422 and stale.json()["error"]["code"] == "INVALID_TOKEN"
 
 
 async def test_a_password_change_ends_open_reset_links(proxied) -> None:  # noqa: ANN001
