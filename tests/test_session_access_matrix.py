@@ -123,12 +123,16 @@ async def build_world(http: httpx.AsyncClient, db: Database) -> World:
         "live_by_other_recruiter": await create(other_recruiter, type="live", candidate_id=owner.id,
                                                 job_id=other_job["id"]),
         "live_by_admin_for_the_job": await create(admin, type="live", candidate_id=owner.id, job_id=job["id"]),
+        # tied to the job, but this candidate never applied to it: nothing of theirs reaches the job's recruiter
+        "live_by_admin_not_applied": await create(admin, type="live", candidate_id=other_candidate.id,
+                                                  job_id=job["id"]),
     }
     parts: dict[str, dict[str, str]] = {
         "practice": {"owner": "candidate", "admin": "admin"},
         "live_by_job_recruiter": {"owner": "candidate", "job_recruiter": "interviewer", "admin": "admin"},
         "live_by_other_recruiter": {"owner": "candidate", "other_recruiter": "interviewer", "admin": "admin"},
         "live_by_admin_for_the_job": {"owner": "candidate", "admin": "interviewer", "job_recruiter": "reviewer"},
+        "live_by_admin_not_applied": {"other_candidate": "candidate", "admin": "interviewer"},
     }
     roles = {(kind, actor): parts[kind].get(actor) for kind in sessions for actor in ACTORS}
     snapshots, recordings = {}, GridFSBucket(db, bucket_name="recordings")
@@ -230,7 +234,7 @@ async def test_lists_show_a_recruiter_only_their_interviews(live_server: str, li
         s = world.sessions
         assert await listed("job_recruiter") == {s["live_by_job_recruiter"], s["live_by_admin_for_the_job"]}
         assert await listed("other_recruiter") == {s["live_by_other_recruiter"]}
-        assert await listed("other_candidate") == set()
+        assert await listed("other_candidate") == {s["live_by_admin_not_applied"]}
         # the practice interview is running: still not on another recruiter's "live now" board
         live_now = (await http.get("/interview/live", headers=world.users["job_recruiter"].headers)).json()["data"]
         assert s["practice"] not in {item["session_id"] for item in live_now}
