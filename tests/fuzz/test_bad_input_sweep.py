@@ -83,7 +83,7 @@ async def test_a_malformed_path_id_is_a_422_that_names_the_parameter(client: Asy
     response = await client.request(method, path, headers=callers["candidate"])
     assert response.status_code == 422, response.text
     error = response.json()["error"]
-    assert error["code"] == "validation_error"
+    assert error["code"] == "VALIDATION_ERROR"
     assert error["details"][0]["field"] in ("session_id", "job_id")
 
 
