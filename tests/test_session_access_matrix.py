@@ -9,6 +9,8 @@ served (200/201, or a 409/422 about the session's state or the body, never a ref
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -276,3 +278,37 @@ async def test_access_ends_when_the_application_closes(live_server: str, live_db
         assert again.status_code == 409
         assert live_db.interview_sessions.count_documents({"_id": {"$in": [ObjectId(s) for s in tied]},
                                                            "application_closed": True}) == 2
+
+
+async def test_ending_over_the_signaling_socket_follows_the_same_policy(live_server: str, live_db: Database) -> None:
+    async def next_of(ws: Any, wanted: str) -> dict[str, Any]:
+        while True:
+            event = json.loads(await asyncio.wait_for(ws.recv(), 15))
+            if event["type"] in (wanted, "error"):
+                return event
+
+    def status(sid: str) -> str:
+        return live_db.interview_sessions.find_one({"_id": ObjectId(sid)})["status"]
+
+    async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
+        world = await build_world(http, live_db)
+        recruiter = world.users["job_recruiter"]
+        base = live_server.replace("http://", "ws://")
+        reviewed, run = world.sessions["live_by_admin_for_the_job"], world.sessions["live_by_job_recruiter"]
+        async with websockets.connect(f"{base}/live-interview/{reviewed}?token={recruiter.access_token}") as ws:
+            await ws.send(json.dumps({"type": "join"}))
+            assert (await next_of(ws, "join"))["role"] == "watcher"  # the reviewer watches
+            await ws.send(json.dumps({"type": "end"}))
+            assert (await next_of(ws, "end"))["type"] == "error"
+        assert status(reviewed) == "setup"
+        async with websockets.connect(f"{base}/live-interview/{run}?token={recruiter.access_token}") as ws:
+            await ws.send(json.dumps({"type": "join"}))
+            assert (await next_of(ws, "join"))["role"] == "recruiter"
+            # the application is rejected while the interviewer is still in the room: ending is refused too
+            moved = await http.patch(f"/applications/{world.application_id}", headers=recruiter.headers,
+                                     json={"status": "rejected"})
+            assert moved.status_code == 200
+            await ws.send(json.dumps({"type": "end"}))
+            refused = await next_of(ws, "end")
+            assert refused["type"] == "error" and refused["code"] == "not_found", refused
+        assert status(run) == "setup"

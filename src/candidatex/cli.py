@@ -15,14 +15,16 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     os.environ.setdefault("PUBLIC_URL", f"http://{args.host}:{args.port}")
+    if args.proxy_headers:  # the app reads forwarded headers itself, from TRUSTED_PROXIES only (uvicorn's old default)
+        os.environ.setdefault("TRUSTED_PROXIES", "127.0.0.1")
     os.environ["CANDIDATEX_BANNER_URL"] = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
     if args.workers > 1:
         uvicorn.run("candidatex.asgi:app", host=args.host, port=args.port, workers=args.workers, log_config=None,
-                    proxy_headers=args.proxy_headers, ws_max_size=4 * 1024 * 1024)
+                    proxy_headers=False, ws_max_size=4 * 1024 * 1024)
     else:
         from candidatex.app import create_app
 
-        uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None, proxy_headers=args.proxy_headers,
+        uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None, proxy_headers=False,
                     ws_max_size=4 * 1024 * 1024)
     return 0
 
@@ -132,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="processes; >1 needs MONGODB_URL and REDIS_URL")
-    serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-For from a proxy")
+    serve.add_argument("--proxy-headers", action="store_true",
+                       help="trust forwarded headers from 127.0.0.1 unless TRUSTED_PROXIES names the proxies")
     serve.set_defaults(func=_serve)
     seed = sub.add_parser("seed", help="create the demo accounts and demo world (once; nothing in production)")
     choice = seed.add_mutually_exclusive_group()

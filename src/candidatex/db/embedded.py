@@ -190,7 +190,10 @@ class EmbeddedMongo:
             if self.process is not None and pid == self.process.pid and self.alive:
                 continue
             logger.warning("stopping an orphaned embedded database", extra={"pid": pid, "path": str(self.storage_path)})
-            _terminate(pid)
+            try:
+                _terminate(pid)
+            except PermissionError:
+                raise DataDirInUse(f"a database server of another user (pid {pid}) runs on {self.storage_path}") from None
         (self.data_dir / STATE_FILE).unlink(missing_ok=True)
 
     def _write_state(self) -> None:
