@@ -11,18 +11,19 @@ from candidatex.speech.audio import float32_to_pcm16
 from candidatex.speech.pipeline import FinalTranscript, PartialTranscript, VoiceAnswerPipeline
 
 
-async def stream(pipeline: VoiceAnswerPipeline, audio: np.ndarray, chunk_ms: int = 20) -> None:
-    """Feed 16 kHz audio in chunks, yielding to the loop between chunks like a socket would."""
+async def stream(pipeline: VoiceAnswerPipeline, audio: np.ndarray, chunk_ms: int = 20, speed: float = 0) -> None:
+    """Feed 16 kHz audio in chunks, yielding to the loop between chunks like a socket would; `speed` x real
+    time when given (turn-taking judges pauses while they happen), as fast as possible otherwise."""
     step = 16 * chunk_ms
     for start in range(0, audio.size, step):
         pipeline.feed(float32_to_pcm16(audio[start : start + step]), 16_000)
-        await asyncio.sleep(0)
+        await asyncio.sleep(chunk_ms / 1000 / speed if speed else 0)
 
 
-async def events_until_closed(pipeline: VoiceAnswerPipeline, audio: np.ndarray) -> list:
+async def events_until_closed(pipeline: VoiceAnswerPipeline, audio: np.ndarray, speed: float = 0) -> list:
     """Stream the audio, then close the pipeline once its queued work is done; all events."""
     received = asyncio.create_task(_collect(pipeline))
-    await stream(pipeline, audio)
+    await stream(pipeline, audio, speed=speed)
     await pipeline.aclose()
     return await received
 
@@ -40,7 +41,7 @@ async def test_an_answer_ended_by_silence_streams_partials_then_its_final(transc
     received = await events_until_closed(pipeline, np.concatenate([silence(0.5), speech_16k(STORY), silence(2)]))
     assert received[0].type == "speech_started"
     (final,) = finals_of(received)
-    assert final.ended_by == "silence"
+    assert final.ended_by == "turn"
     assert word_overlap(STORY, final.text) >= 0.7, final.text
     assert 110 <= final.metrics.words_per_minute <= 230
     partials = [e for e in received if isinstance(e, PartialTranscript)]
@@ -70,7 +71,7 @@ async def test_silence_and_noise_give_no_answer(transcriber):
 async def test_two_answers_in_one_stream_give_two_finals(transcriber, speech_16k):
     pipeline = VoiceAnswerPipeline(transcriber)
     audio = np.concatenate([speech_16k(INTRO), silence(1.5), speech_16k(SECOND), silence(1.5)])
-    first, second = finals_of(await events_until_closed(pipeline, audio))
+    first, second = finals_of(await events_until_closed(pipeline, audio, speed=2))
     assert (first.answer_index, second.answer_index) == (0, 1)
     assert word_overlap(INTRO, first.text) >= 0.8 and word_overlap(SECOND, second.text) >= 0.7
     assert word_overlap(SECOND, first.text) < 0.4
