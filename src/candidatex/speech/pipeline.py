@@ -130,6 +130,8 @@ class VoiceAnswerPipeline:
         self._work: deque[_WorkItem] = deque()
         self._partial: PartialAudio | None = None
         self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._events: asyncio.Queue[PipelineEvent | _Close] = asyncio.Queue(max_buffered_events)
         self._answer = _Answer()
         self._ended_at: dict[int, float] = {}
@@ -179,8 +181,16 @@ class VoiceAnswerPipeline:
         for event in self._segmenter.push(samples):
             self._schedule(event)
 
+    async def drain(self) -> None:
+        """Wait until every chunk, pause verdict and final queued so far is done (tests, benchmarks)."""
+        await asyncio.sleep(0)
+        while self._work or self._partial is not None or not self._idle.is_set():
+            await self._idle.wait()
+            await asyncio.sleep(0)
+
     def _schedule(self, event: SegmenterEvent) -> None:
         self._ensure_worker()
+        self._idle.clear()
         match event:
             case SpeechStarted(answer_index=index):
                 self._answer.question_id = self.question_id
@@ -211,10 +221,14 @@ class VoiceAnswerPipeline:
             self._events.get_nowait()
         self._events.put_nowait(event)
 
-    async def aclose(self) -> None:
-        """Stop the worker (an answer in progress is dropped) and end `events()`."""
+    async def aclose(self, finish: bool = True) -> None:
+        """Stop the worker and end `events()`. The answer in progress is finished first (its final is
+        published: no audio is dropped) unless `finish` is False (the interview is over)."""
         if self._closed:
             return
+        if finish:
+            for event in self._segmenter.finish():
+                self._schedule(event)
         self._closed = True
         if self._worker is not None:
             self._work.append(_Close())
@@ -242,8 +256,10 @@ class VoiceAnswerPipeline:
                 item, self._partial = self._partial, None
             else:
                 self._wake.clear()
+                self._idle.set()
                 await self._wake.wait()
                 continue
+            self._idle.clear()
             if isinstance(item, _Close):
                 if self._work:  # a verdict scheduled the end of an answer after the close: finish it first
                     self._work.append(item)
@@ -291,7 +307,7 @@ class VoiceAnswerPipeline:
         text = self._answer.text
         probability = None
         if self.smart_turn is not None and words_sound_finished(text):
-            probability = await asyncio.to_thread(self.smart_turn.probability, check.audio)
+            probability = await asyncio.to_thread(self.smart_turn.after_pause, check.audio, check.silence_samples)
         verdict = judge_turn(text, probability, self.turn_policy)
         if verdict.end_after_ms is not None:
             for event in self._segmenter.end_pause(check.answer_index, check.pause_index, verdict.end_after_ms):

@@ -81,11 +81,13 @@ class PartialAudio:
 
 @dataclass(frozen=True)
 class PauseCheck:
-    """The candidate paused: is the turn over? `audio` is the answer's last 8 s, up to now."""
+    """The candidate paused: is the turn over? `audio` is the answer's last 8 s, up to now, of which the
+    last `silence_samples` are the pause."""
 
     answer_index: int
     pause_index: int
     audio: np.ndarray
+    silence_samples: int
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,8 @@ class SpeechSegmenter:
         elif self._silence_run == _frames(s.phrase_pause_ms) and self._chunk_has_speech:
             events.append(self._cut_chunk(len(self._chunk)))
         elif self._silence_run == _frames(s.turn_check_ms):
-            events.append(PauseCheck(self._answer_index, self._pause_index, np.concatenate(self._recent)))
+            events.append(PauseCheck(self._answer_index, self._pause_index, np.concatenate(self._recent),
+                                     self._silence_run * FRAME_SAMPLES))
         elif len(self._chunk) >= _frames(s.max_chunk_ms):
             # No pause for a long time: cut at the quietest moment of the last second.
             recent = self._chunk_energy[-_frames(1000) :]
