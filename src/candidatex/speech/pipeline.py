@@ -116,7 +116,7 @@ class VoiceAnswerPipeline:
     ) -> None:
         self.transcriber = transcriber
         self.turn_policy = turn_policy or TurnPolicy()
-        self.smart_turn = smart_turn or shared_smart_turn()
+        self.smart_turn = smart_turn or shared_smart_turn(self.turn_policy.model_path)
         """The audio end-of-turn model (with the words, it judges each pause)."""
         self.vocabulary = Vocabulary()
         self.question_id: str | None = None

@@ -4,6 +4,7 @@ all CPU work in worker threads so the event loop never waits on the model."""
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import weakref
 from pathlib import Path
@@ -18,6 +19,9 @@ from candidatex.speech.models import resolve_model, tiny_en_path
 
 if TYPE_CHECKING:  # imported on first use: the app starts without loading CTranslate2
     from faster_whisper import WhisperModel
+
+# CTranslate2 uses OpenMP: busy-waiting threads starve the other sessions on shared cores.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # Whisper's own rule for a segment that is most likely not speech (a hallucination on noise).
 _NO_SPEECH_PROB = 0.6

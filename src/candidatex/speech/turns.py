@@ -170,8 +170,10 @@ class TurnPolicy:
     complete_silence_ms: int = 700
     """Words and sound both say the thought is finished."""
     unsure_silence_ms: int = 3000
-    """The words are finished but the sound is not (or the other way round): wait longer."""
+    """The words are finished but the sound is not: wait longer."""
     threshold: float = 0.5
+    model_path: str | None = None
+    """Smart Turn ONNX file; None: the one in the pipecat-ai wheel."""
 
 
 def judge_turn(text: str, probability: float | None, policy: TurnPolicy | None = None) -> TurnVerdict:
