@@ -16,7 +16,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from candidatex.speech.audio import AudioError, StreamResampler, UploadLimits, decode_audio_file
-from candidatex.speech.metrics import SpeakingMetrics, speaking_metrics
+from candidatex.speech.metrics import SpeakingMetrics, speaking_metrics, without_hesitations
 from candidatex.speech.segmenter import (
     AnswerEnded,
     ChunkAudio,
@@ -334,7 +334,7 @@ class VoiceAnswerPipeline:
             transcript = await self._transcribe(ended.tail.audio, answer, beam_size=self.final_beam_size)
             answer.add(transcript.text, transcript.words, ended.tail.offset_s)
         ended_at = self._ended_at.pop(ended.answer_index, None)
-        text = strip_done_phrase(answer.text)
+        text = without_hesitations(strip_done_phrase(answer.text))
         if not ended.enough_speech or not text:
             return None
         final = FinalTranscript(
@@ -362,7 +362,7 @@ async def transcribe_recording(
     transcript = await transcriber.transcribe(
         samples, initial_prompt=" ".join(p for p in (vocabulary.prompt, FILLER_PROMPT) if p),
         hotwords=vocabulary.hotwords or None)
-    text = strip_done_phrase(transcript.text)
+    text = without_hesitations(strip_done_phrase(transcript.text))
     if not text:
         raise AudioError("no_speech", "no speech was found in the recording")
     return FinalTranscript(

@@ -155,6 +155,9 @@ class Transcriber:
             beam_size=beam_size or self.beam_size,
             word_timestamps=word_timestamps,
             vad_filter=True,
+            # Silences of half a second or more are cut before decoding and put back in the timestamps:
+            # the words then carry the pauses (the metric) instead of stretching over them.
+            vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 150},
             initial_prompt=initial_prompt,
             hotwords=hotwords or None,
             condition_on_previous_text=False,
