@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
 from litestar.security.jwt import Token
 
 from candidatex.anticheat.chain import verify_chain
@@ -13,13 +12,14 @@ from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.anticheat.report import integrity_report
 from candidatex.anticheat.schemas import IntegrityOut, SignalsIn, SignalsOut, SignalStateOut, VerifyOut
 from candidatex.auth.guards import requires
-from candidatex.core.schemas import Envelope, ok
+from candidatex.core.schemas import object_id_param, Envelope, ok
+from candidatex.interviews.access import Action
 from candidatex.interviews.service import InterviewService
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
-SessionId = Parameter(pattern=r"^[0-9a-f]{24}$", description="interview session id")
-SnapshotId = Parameter(pattern=r"^[0-9a-f]{24}$", description="snapshot id from the integrity report")
+SessionId = object_id_param("interview session id")
+SnapshotId = object_id_param("snapshot id from the integrity report")
 
 
 class AntiCheatController(Controller):
@@ -49,7 +49,7 @@ class AntiCheatController(Controller):
     async def integrity(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,
                         interview_service: InterviewService, session_id: str = SessionId) -> Envelope[IntegrityOut]:
         """The integrity report: timeline, strikes, risk score and its evidence, snapshots, chain check."""
-        session = await interview_service.get_for(request.user, session_id)
+        session = await interview_service.authorize(request.user, session_id, Action.review)
         report = integrity_report(session.anti_cheat_log, anti_cheat.thresholds, strikes=session.strike_counts).to_dict()
         for snapshot in report["snapshots"]:
             snapshot["url"] = f"/interview/sessions/{session_id}/snapshots/{snapshot['ref']}"
@@ -65,7 +65,7 @@ class AntiCheatController(Controller):
     async def verify(self, request: AuthedRequest, interview_service: InterviewService,
                      session_id: str = SessionId) -> Envelope[VerifyOut]:
         """Recompute the log's hash chain: is every entry as it was written, and if not, which broke first."""
-        session = await interview_service.get_for(request.user, session_id)
+        session = await interview_service.authorize(request.user, session_id, Action.review)
         result = verify_chain(session.anti_cheat_log)
         return ok(VerifyOut(valid=result.valid, first_broken_index=result.first_broken_index, checked=result.checked,
                             explanation=result.explanation))
@@ -76,7 +76,7 @@ class AntiCheatController(Controller):
                        interview_service: InterviewService, session_id: str = SessionId,
                        snapshot_id: str = SnapshotId) -> Response[bytes]:
         """The JPEG thumbnail of the frame behind a vision strike. Send the Authorization header (fetch as a blob)."""
-        await interview_service.get_for(request.user, session_id)
+        await interview_service.authorize(request.user, session_id, Action.review)
         snapshot = await anti_cheat.snapshot(session_id, snapshot_id)
         return Response(snapshot.data, media_type=snapshot.content_type,
                         headers={"Cache-Control": "private, max-age=3600"})
