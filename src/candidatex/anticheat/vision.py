@@ -5,8 +5,9 @@ mediapipe 0.10.x ships its face models inside the wheel, so nothing is downloade
 
 * the *full-range* face detector (``model_selection=1``) counts faces; it finds small faces in a
   wide frame (a second person beside the candidate) that the short-range one misses;
-* the *short-range* detector runs only when the full-range one finds nothing: it finds large,
-  close or blurred faces the full-range model misses, so a present candidate is not "missing";
+* the *short-range* detector finds large, close or blurred faces the full-range model misses, so a
+  present candidate is not "missing" and a blurred second person is still counted; a face only it
+  finds counts when face mesh confirms it (alone it sees faces in coffee cups);
 * face mesh with iris landmarks (``refine_landmarks``), run on a crop around the largest face,
   gives yaw and pitch, the iris position in the eye (gaze), the eye opening (blinks) and the
   landmark positions whose motion over time tells a live camera from a frozen one.
@@ -65,7 +66,7 @@ class VisionConfig:
     look_away_pitch_deg: float = 25.0
     # The face box's larger side relative to the frame's (width / width, height / height): below
     # min the candidate sits too far (over ~2 m from a laptop camera), above max too close (~25 cm).
-    face_min_size_ratio: float = 0.09
+    face_min_size_ratio: float = 0.1
     face_max_size_ratio: float = 0.62
     # With no face found, a lens that sees nothing has no texture (edge energy below covered_texture)
     # and is dark (mean grey below covered_brightness) or one flat colour (grey std below covered_flat_std).
@@ -191,12 +192,7 @@ class FrameAnalyzer:
         mesh: _Mesh | None = None
         if cfg.enabled:
             rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
-            faces, near_only = self._detect_faces(rgb)
-            primary = max(faces, key=lambda f: f.area_ratio, default=None)
-            if primary is not None:
-                mesh = self._face_mesh(rgb, primary)
-            if near_only and mesh is None:
-                faces = ()  # the fallback model sees faces in cups and knots: only a mesh confirms one
+            faces, mesh = self._find_faces(rgb)
         primary = max(faces, key=lambda f: f.area_ratio, default=None)
 
         # Only a frame with no face can show a covered lens; a face in the dark is a present candidate.
@@ -245,13 +241,27 @@ class FrameAnalyzer:
             conditions=frozenset(kind for kind, present in flags.items() if present),
         )
 
-    def _detect_faces(self, rgb: np.ndarray) -> tuple[tuple[FaceBox, ...], bool]:
-        """Faces, and whether only the short-range fallback found them."""
-        faces = _boxes(self._detector.process(rgb))
-        if faces:
-            return faces, False
-        # A face close to the lens, or blurred: the short-range model's domain.
-        return _boxes(self._near_detector.process(rgb)), True
+    def _find_faces(self, rgb: np.ndarray) -> tuple[tuple[FaceBox, ...], _Mesh | None]:
+        """Faces from both detectors, and the primary face's mesh.
+
+        The full-range model's faces are taken as found. The short-range model finds large, close or
+        blurred faces the full-range one misses, but also sees faces in cups and knots: each face
+        only it finds counts when face mesh confirms a face in its crop.
+        """
+        far = _boxes(self._detector.process(rgb))
+        near = [box for box in _boxes(self._near_detector.process(rgb)) if not any(_overlap(box, f) for f in far)]
+        faces = list(far)
+        meshes: dict[int, _Mesh | None] = {}
+        for box in near[:3]:
+            mesh = self._face_mesh(rgb, box)
+            if mesh is not None:
+                meshes[id(box)] = mesh
+                faces.append(box)
+        primary = max(faces, key=lambda f: f.area_ratio, default=None)
+        if primary is None:
+            return (), None
+        mesh = meshes[id(primary)] if id(primary) in meshes else self._face_mesh(rgb, primary)
+        return tuple(faces), mesh
 
     def _face_mesh(self, rgb: np.ndarray, face: FaceBox) -> _Mesh | None:
         """Head pose, gaze, eye opening and motion landmarks from face mesh on a crop around ``face``.
@@ -312,6 +322,14 @@ def _boxes(result: object) -> tuple[FaceBox, ...]:
             )
         )
     return tuple(boxes)
+
+
+def _overlap(a: FaceBox, b: FaceBox) -> bool:
+    """True when one box's centre lies inside the other: two detections of one face."""
+    ax, ay = a.x + a.width / 2, a.y + a.height / 2
+    bx, by = b.x + b.width / 2, b.y + b.height / 2
+    return (b.x <= ax <= b.x + b.width and b.y <= ay <= b.y + b.height) or (
+        a.x <= bx <= a.x + a.width and a.y <= by <= a.y + a.height)
 
 
 def landmark_motion(previous: np.ndarray, current: np.ndarray, face_width_px: float) -> float:
