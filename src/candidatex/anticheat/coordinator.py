@@ -42,7 +42,8 @@ from candidatex.anticheat.signals import ClientSignal, strike_kind_for
 from candidatex.config import Settings
 from candidatex.core.errors import Conflict, InvalidInput, NotFound, Unavailable
 from candidatex.core.timeutil import utcnow
-from candidatex.interviews.models import InterviewSession, SessionStatus
+from candidatex.interviews import store as session_store
+from candidatex.interviews.models import SessionStatus
 from candidatex.users.models import User
 
 if TYPE_CHECKING:  # mediapipe takes seconds to import: vision is loaded on the first frame
@@ -170,17 +171,6 @@ class AntiCheatCoordinator:
             lock = self._locks[session_id] = asyncio.Lock()
         return lock
 
-    async def _tail(self, session_id: str) -> dict[str, Any] | None:
-        """Status, key, counters and the log's length and last entry, without reading the whole log."""
-        cursor = await InterviewSession.get_pymongo_collection().aggregate([
-            {"$match": {"_id": ObjectId(session_id)}},
-            {"$project": {"status": 1, "anti_cheat_key": 1, "strike_counts": 1, "signal_last_seq": 1,
-                          "terminated_reason": 1, "n": {"$size": {"$ifNull": ["$anti_cheat_log", []]}},
-                          "last": {"$slice": [{"$ifNull": ["$anti_cheat_log", []]}, -1]}}},
-        ])
-        rows = await cursor.to_list(1)
-        return rows[0] if rows else None
-
     async def _append(self, session_id: str, work: Callable[[_Session], T], *,
                       allow_ended: bool = False) -> tuple[T, _Session, dict[str, Any]]:
         """Run ``work`` on the session's anti-cheat state and store the entries it appended, atomically."""
@@ -190,7 +180,7 @@ class AntiCheatCoordinator:
             for attempt in range(MAX_APPEND_ATTEMPTS):
                 if attempt:  # another writer won the last round: a random pause breaks lock-step retries
                     await asyncio.sleep(random.uniform(0, 0.002 * min(attempt, 25)))
-                tail = await self._tail(session_id)
+                tail = await session_store.integrity_tail(session_id)
                 if tail is None:
                     raise NotFound("Interview session not found")
                 if not allow_ended and tail.get("status") not in RUNNING:
@@ -210,16 +200,11 @@ class AntiCheatCoordinator:
                 new_entries = state.log[len(last):]
                 if not new_entries:
                     return result, state, tail
-                condition: dict[str, Any] = {"_id": ObjectId(session_id), "anti_cheat_log": {"$size": n}}
-                if last:
-                    condition[f"anti_cheat_log.{n - 1}.sequence_hash"] = last[-1].get("sequence_hash")
-                if not allow_ended:
-                    condition["status"] = {"$in": list(RUNNING)}
-                stored = await InterviewSession.get_pymongo_collection().update_one(condition, {
-                    "$push": {"anti_cheat_log": {"$each": new_entries}},
-                    "$set": {"strike_counts": state.policy.counts, "signal_last_seq": state.verifier.last_seq,
-                             "updated_at": utcnow()}})
-                if stored.modified_count:
+                if await session_store.append_integrity_entries(
+                        session_id, new_entries, expected_length=n,
+                        last_hash=last[-1].get("sequence_hash") if last else None,
+                        strike_counts=state.policy.counts, signal_last_seq=state.verifier.last_seq,
+                        require_running=not allow_ended):
                     return result, state, tail
                 # another writer appended (or the session ended) in between: read the new tail and redo
             raise Unavailable("The anti-cheat log is busy; try again", code="anti_cheat_busy")
@@ -315,11 +300,7 @@ class AntiCheatCoordinator:
         return FrameAnalyzer(config)
 
     async def _status(self, session_id: str) -> str | None:
-        if not ObjectId.is_valid(session_id):
-            return None
-        doc = await InterviewSession.get_pymongo_collection().find_one({"_id": ObjectId(session_id)},
-                                                                        projection={"status": 1})
-        return doc.get("status") if doc else None
+        return await session_store.status_of(session_id)
 
     async def consume_video(self, session_id: str, image_bgr: np.ndarray, captured_at: float) -> None:
         """The media hub's video consumer: one sampled frame of a session's candidate camera."""

@@ -8,7 +8,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from bson import ObjectId
 from litestar.stores.base import Store
 
 from candidatex.ai.schemas import GeneratedQuestion, InterviewContext
@@ -17,6 +16,7 @@ from candidatex.anticheat.policy import PrecheckReport, evaluate_precheck
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.timeutil import as_utc, utcnow
+from candidatex.interviews import store
 from candidatex.interviews.events import EventBus
 from candidatex.interviews.models import (
     AnswerRecord,
@@ -30,8 +30,9 @@ from candidatex.users.models import Role, User
 
 logger = logging.getLogger(__name__)
 
-ENDED = (SessionStatus.completed, SessionStatus.terminated)
-RUNNING = (SessionStatus.active, SessionStatus.paused)
+ENDED = store.ENDED
+RUNNING = store.RUNNING
+NOT_ENDED = (SessionStatus.setup, SessionStatus.precheck, *RUNNING)
 MAX_FOLLOW_UPS = 2
 
 
@@ -82,7 +83,7 @@ class InterviewService:
 
     # ---- access -------------------------------------------------------------------------------------------
     async def load(self, session_id: str) -> InterviewSession:
-        session = await InterviewSession.get(session_id) if _is_oid(session_id) else None
+        session = await store.get(session_id) if _is_oid(session_id) else None
         if not session:
             raise NotFound("Interview session not found")
         return session
@@ -123,8 +124,7 @@ class InterviewService:
             raise InvalidInput("A live interview is scheduled by a recruiter for a candidate",
                                details=[{"field": "type", "message": "live needs a recruiter and candidate_id"}])
         fields = {k: v for k, v in data.items() if k not in {"candidate_id"}}
-        session = InterviewSession(candidate_id=candidate_id, recruiter_id=recruiter_id, **fields)
-        await session.insert()
+        session = await store.create(InterviewSession(candidate_id=candidate_id, recruiter_id=recruiter_id, **fields))
         await self.audit.record("interview.create", meta=meta, actor_id=str(user.id), target_type="interview",
                                 target_id=str(session.id), details={"type": session.type, "mode": session.mode})
         return session
@@ -154,14 +154,16 @@ class InterviewService:
         checked = PrecheckReport(**report)
         observation = await self.camera_analyzer(camera_frame) if camera_frame and self.camera_analyzer else None
         result = evaluate_precheck(checked, observation)
-        session.precheck_result = {**result.as_session_record(checked), "checked_at": utcnow().isoformat(),
-                                   "failures": [{"check": f.check, "message": f.message} for f in result.failures]}
+        record = {**result.as_session_record(checked), "checked_at": utcnow().isoformat(),
+                  "failures": [{"check": f.check, "message": f.message} for f in result.failures]}
         if observation is not None:
-            session.precheck_result["camera_view"] = {"faces": observation.face_count, "covered": observation.covered}
-        session.status = SessionStatus.precheck if result.passed else SessionStatus.setup
-        session.updated_at = utcnow()
-        await session.save()
-        return session, result.passed
+            record["camera_view"] = {"faces": observation.face_count, "covered": observation.covered}
+        updated = await store.transition(session.id, (SessionStatus.setup, SessionStatus.precheck),
+                                         SessionStatus.precheck if result.passed else SessionStatus.setup,
+                                         {"precheck_result": record})
+        if updated is None:  # the interview started (or ended) while the camera frame was being checked
+            raise Conflict("The precheck is done before the interview starts", code="invalid_transition")
+        return updated, result.passed
 
     async def start(self, user: User, session_id: str) -> InterviewSession:
         session = await self.get_as_candidate(user, session_id)
@@ -174,15 +176,13 @@ class InterviewService:
                            code="precheck_required")
         questions = await self.ai.generate_questions(context_of(session))
         now = utcnow()
-        claimed = await InterviewSession.get_pymongo_collection().update_one(
-            {"_id": session.id, "status": SessionStatus.precheck.value},
-            {"$set": {"status": SessionStatus.active.value, "started_at": now,
-                      "ends_at": now + timedelta(minutes=session.duration_minutes),
-                      "questions": [dict(question_record(q).model_dump(), asked_at=now if i == 0 else None)
-                                    for i, q in enumerate(questions)],
-                      "anti_cheat_key": secrets.token_hex(32), "current_question_index": 0, "updated_at": now}})
-        session = await self.load(session_id)
-        if claimed.modified_count:
+        claimed = await store.transition(session.id, (SessionStatus.precheck,), SessionStatus.active, {
+            "started_at": now, "ends_at": now + timedelta(minutes=session.duration_minutes),
+            "questions": [dict(question_record(q).model_dump(), asked_at=now if i == 0 else None)
+                          for i, q in enumerate(questions)],
+            "anti_cheat_key": secrets.token_hex(32), "current_question_index": 0})
+        session = claimed or await self.load(session_id)  # None: a parallel start won; its session continues
+        if claimed is not None:
             await self._save_live_state(session)
             await self.bus.emit(session_id, "status", {"status": "active", "ends_at": session.ends_at.isoformat()})
             await self._emit_question(session)
@@ -220,26 +220,22 @@ class InterviewService:
         record = AnswerRecord(question_id=question_id, content=content, type=answer_type,
                               speaking_metrics=speaking_metrics)
         # stored before it is evaluated, and only once even if two requests race: no answer is ever lost
-        stored = await InterviewSession.get_pymongo_collection().update_one(
-            {"_id": session.id, "status": SessionStatus.active.value, "current_question_index": index,
-             "answers.question_id": {"$ne": question_id}},
-            {"$push": {"answers": record.model_dump()}, "$set": {"current_question_index": index + 1,
-                                                                 "last_activity_at": utcnow()}})
-        if not stored.modified_count:
+        if await store.push_answer(session.id, index, record) is None:
+            now = await self.load(session_id)
+            if now.status != SessionStatus.active:
+                raise Conflict(f"This interview is not accepting answers (status: {now.status})",
+                               code="session_paused" if now.status == SessionStatus.paused else "invalid_transition")
             raise Conflict("This question was already answered", code="already_answered")
         await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "received"})
         evaluation = await self.ai.evaluate_answer(context_of(session), generated(current), content, speaking_metrics)
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
-        update: dict[str, Any] = {"$set": {"answers.$[a].evaluation": record.evaluation,
-                                           "answers.$[a].provider": record.provider}}
+        await store.record_evaluation(session.id, question_id, record.evaluation, record.provider)
         follow_up = evaluation.follow_up_question if evaluation.needs_follow_up else None
-        if follow_up is not None and session.follow_ups_asked < MAX_FOLLOW_UPS:
-            update["$push"] = {"questions": {"$each": [question_record(follow_up, follows=question_id).model_dump()],
-                                             "$position": index + 1}}
-            update["$inc"] = {"follow_ups_asked": 1}
-        await InterviewSession.get_pymongo_collection().update_one(
-            {"_id": session.id}, update, array_filters=[{"a.question_id": question_id}])
+        if follow_up is not None:
+            # only while the candidate is still at the next slot and under the limit; otherwise no follow-up
+            await store.insert_follow_up(session.id, question_record(follow_up, follows=question_id), index + 1,
+                                         MAX_FOLLOW_UPS)
         await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated",
                                                      "evaluation": record.evaluation})
         session = await self.load(session_id)
@@ -250,10 +246,12 @@ class InterviewService:
 
     async def pause(self, user: User, session_id: str) -> InterviewSession:
         session = await self.get_as_candidate(user, session_id)
-        if session.status != SessionStatus.active:
-            raise Conflict(f"Only a running interview can be paused (status: {session.status})", code="invalid_transition")
-        session.status, session.paused_at = SessionStatus.paused, utcnow()
-        await session.save()
+        paused = await store.transition(session.id, (SessionStatus.active,), SessionStatus.paused,
+                                        {"paused_at": utcnow()})
+        if paused is None:
+            current = await self.load(session_id)
+            raise Conflict(f"Only a running interview can be paused (status: {current.status})", code="invalid_transition")
+        session = paused
         await self._save_live_state(session)
         await self.bus.emit(session_id, "status", {"status": "paused", "remaining_seconds": remaining_seconds(session)})
         return session
@@ -263,9 +261,14 @@ class InterviewService:
         if session.status != SessionStatus.paused:
             raise Conflict(f"Only a paused interview can be resumed (status: {session.status})", code="invalid_transition")
         paused_for = utcnow() - as_utc(session.paused_at or utcnow())
-        session.ends_at = as_utc(session.ends_at) + paused_for if session.ends_at else None
-        session.status, session.paused_at = SessionStatus.active, None
-        await session.save()
+        ends_at = as_utc(session.ends_at) + paused_for if session.ends_at else None
+        # conditional on the pause it measured: a second resume of the same pause cannot add the time twice
+        resumed = await store.transition(session.id, (SessionStatus.paused,), SessionStatus.active,
+                                         {"ends_at": ends_at, "paused_at": None}, where={"paused_at": session.paused_at})
+        if resumed is None:
+            current = await self.load(session_id)
+            raise Conflict(f"Only a paused interview can be resumed (status: {current.status})", code="invalid_transition")
+        session = resumed
         await self._save_live_state(session)
         await self.bus.emit(session_id, "status", {"status": "active", "remaining_seconds": remaining_seconds(session)})
         return session
@@ -279,16 +282,11 @@ class InterviewService:
         return await self.finalize_internal(session_id, reason="finalized")
 
     async def finalize_internal(self, session_id: str, reason: str) -> InterviewSession:
-        now = utcnow()
-        claimed = await InterviewSession.get_pymongo_collection().update_one(
-            {"_id": ObjectId(session_id), "status": {"$in": [s.value for s in RUNNING]}},
-            {"$set": {"status": SessionStatus.completed.value, "completed_at": now, "paused_at": None,
-                      "updated_at": now}})
-        session = await self.load(session_id)
-        if not claimed.modified_count:
-            return session  # someone else (another worker, the deadline watcher) finalized it
-        session.result = await self._report(session, reason)
-        await session.save()
+        claimed = await store.end(session_id, SessionStatus.completed, RUNNING)
+        if claimed is None:
+            return await self.load(session_id)  # someone else (another worker, the deadline watcher) finalized it
+        result = await self._report(claimed, reason)
+        session = await store.set_result(session_id, result) or await self.load(session_id)
         await self._save_live_state(session)
         await self.bus.emit(session_id, "complete", {"status": "completed", "reason": reason,
                                                      "total_score": session.result.get("total_score")})
@@ -297,15 +295,12 @@ class InterviewService:
 
     async def terminate(self, session_id: str, reason: str, actor: User | None = None,
                         meta: RequestMeta | None = None) -> InterviewSession:
-        now = utcnow()
-        await InterviewSession.get_pymongo_collection().update_one(
-            {"_id": ObjectId(session_id), "status": {"$nin": [s.value for s in ENDED]}},
-            {"$set": {"status": SessionStatus.terminated.value, "terminated_reason": reason, "completed_at": now,
-                      "updated_at": now}})
-        session = await self.load(session_id)
-        if session.result is None and session.answers:
-            session.result = await self._report(session, reason)
-            await session.save()
+        claimed = await store.end(session_id, SessionStatus.terminated, NOT_ENDED, {"terminated_reason": reason})
+        if claimed is None:
+            return await self.load(session_id)  # it had already ended: whoever ended it told everyone
+        session = claimed
+        if session.answers:
+            session = await store.set_result(session_id, await self._report(session, reason)) or session
         await self._save_live_state(session)
         await self.bus.emit(session_id, "complete", {"status": session.status.value, "reason": reason,
                                                      "terminated_reason": session.terminated_reason})
@@ -363,8 +358,7 @@ class InterviewService:
 
     async def add_chat(self, session_id: str, sender: User, text: str) -> ChatMessage:
         message = ChatMessage(sender_id=str(sender.id), sender_role=sender.role.value, text=text[:2000])
-        await InterviewSession.get_pymongo_collection().update_one(
-            {"_id": ObjectId(session_id)}, {"$push": {"chat": message.model_dump()}})
+        await store.push_chat(session_id, message)
         return message
 
     # ---- clocks -------------------------------------------------------------------------------------------
