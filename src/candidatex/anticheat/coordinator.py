@@ -33,9 +33,9 @@ from prometheus_client import Counter
 from pydantic import ValidationError
 
 from candidatex.anticheat import events
-from candidatex.anticheat.chain import append
+from candidatex.anticheat.integrity import IntegrityKeys, LogVerification, verify_session_log
 from candidatex.anticheat.models import AntiCheatSnapshot
-from candidatex.anticheat.policy import StrikeDecision, parse_thresholds
+from candidatex.anticheat.policy import POLICY_TERMINATE, StrikeDecision, parse_thresholds
 from candidatex.anticheat.schemas import MAX_BATCH, SignalIn, SignalResult, SignalsOut, StrikeOut
 from candidatex.anticheat.service import AntiCheatSession, Outcome
 from candidatex.anticheat.signals import ClientSignal, strike_kind_for
@@ -93,11 +93,11 @@ class _Session(AntiCheatSession):
             entry = events.signal_entry(signal, verdict, now)
             if ignored and entry["event"] == events.SIGNAL:
                 entry["details"]["strike_disabled"] = True
-            outcome.entries.append(append(self.log, entry))
+            outcome.entries.append(self.append(entry))
             if ignored and entry["event"] == events.SIGNAL_GAP:  # the gap entry is logged; log the signal too
                 signal_entry = events.signal_entry(signal, type(verdict)(True), now)
                 signal_entry["details"]["strike_disabled"] = True
-                outcome.entries.append(append(self.log, signal_entry))
+                outcome.entries.append(self.append(signal_entry))
         if strike is not None:
             evidence = {"signal": signal.kind, "seq": signal.seq, "data": signal.data}
             self._strike(outcome, strike, now, source="client", evidence=evidence)
@@ -128,6 +128,7 @@ class AntiCheatCoordinator:
         self.thresholds = parse_thresholds(settings.anti_cheat_threshold)  # a bad setting fails start-up
         self.ignored_strikes = frozenset() if settings.tab_switch_detection else frozenset({"tab_switch"})
         self.vision_enabled = settings.face_detection_enabled
+        self.keys = IntegrityKeys.from_settings(settings.secret_key, settings.integrity_key)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._watches: dict[str, _Watch] = {}
         self._not_watched: dict[str, float] = {}  # session -> when it was found not active (monotonic)
@@ -155,10 +156,35 @@ class AntiCheatCoordinator:
             self._analyzer = None
 
     async def session_ended(self, session_id: str, reason: str, actor_id: str | None) -> None:
-        """InterviewService.on_end hook. Spawned, never awaited here: the hook may run inside the monitor's
-        own violation callback (a vision strike that terminates), and stopping a monitor waits for it."""
+        """InterviewService.on_end hook: retire the monitor, then sign a checkpoint of the final log. Spawned,
+        never awaited here: the hook may run inside the monitor's own violation callback (a vision strike
+        that terminates), and stopping a monitor waits for it."""
+        self._spawn(self._retire_and_seal(session_id), f"anticheat-seal:{session_id}")
+
+    async def _retire_and_seal(self, session_id: str) -> None:
         if session_id in self._watches:
-            self._spawn(self._retire(session_id), f"anticheat-retire:{session_id}")
+            await self._retire(session_id)
+        await self.seal(session_id)
+
+    async def seal(self, session_id: str) -> dict[str, Any] | None:
+        """Sign (session, length, head) of the log as it stands and store the checkpoint with the session."""
+        async with self._lock(session_id):
+            record = await session_store.integrity_record(session_id)
+            if record is None:
+                return None
+            checkpoint = self.keys.sign_checkpoint(session_id, record.get("anti_cheat_log") or [], utcnow())
+            await session_store.add_integrity_checkpoint(session_id, checkpoint)
+        return checkpoint
+
+    async def verify(self, session_id: str, presented: list[dict[str, Any]] | None = None) -> LogVerification:
+        """Verify a session's log with its stored checkpoints and any a candidate or recruiter presents."""
+        record = await session_store.integrity_record(session_id)
+        if record is None:
+            raise NotFound("Interview session not found")
+        checkpoints = [*(record.get("integrity_checkpoints") or []), *(presented or [])]
+        return verify_session_log(self.keys, session_id, record.get("anti_cheat_log") or [],
+                                  stored_counts=record.get("strike_counts") or {},
+                                  ended=record.get("status") in ENDED, checkpoints=checkpoints)
 
     @property
     def watched_sessions(self) -> list[str]:
@@ -195,7 +221,8 @@ class AntiCheatCoordinator:
                 last = list(tail.get("last") or [])
                 state = _Session(session_id, key.encode(), thresholds=self.thresholds, log=list(last),
                                  counts=tail.get("strike_counts") or {}, last_seq=tail.get("signal_last_seq") or 0,
-                                 ignored_strikes=self.ignored_strikes)
+                                 ignored_strikes=self.ignored_strikes, chain_key=self.keys.chain_key(session_id),
+                                 policy_mode=tail.get("anti_cheat_policy") or POLICY_TERMINATE)
                 result = work(state)
                 new_entries = state.log[len(last):]
                 if not new_entries:
@@ -215,7 +242,8 @@ class AntiCheatCoordinator:
             STRIKES.labels(decision.kind, source).inc()
             await self.bus.emit(session_id, "warning", {
                 "kind": decision.kind, "message": decision.message, "count": decision.count,
-                "threshold": decision.threshold, "terminate": decision.terminate, "source": source})
+                "threshold": decision.threshold, "terminate": decision.terminate, "source": source,
+                "remaining": decision.remaining, "flagged_for_review": decision.flagged})
         for decision, _ in decisions:
             if decision.terminate:
                 reason = f"anti_cheat:{decision.kind}"
@@ -413,7 +441,7 @@ class AntiCheatCoordinator:
                    "frames_dropped": stats.frames_dropped, "frames_analyzed": stats.frames_analyzed,
                    "analysis_errors": stats.analysis_errors, "violations": stats.violations}
         try:
-            await self._append(session_id, lambda state: append(state.log, events.monitor_stats_entry(figures, utcnow())),
+            await self._append(session_id, lambda state: state.append(events.monitor_stats_entry(figures, utcnow())),
                                allow_ended=True)
         except Exception:  # noqa: BLE001 - statistics are a courtesy; never fail a shutdown for them
             logger.warning("could not log monitor statistics", extra={"session_id": session_id}, exc_info=True)

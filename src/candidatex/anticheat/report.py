@@ -92,13 +92,15 @@ def integrity_report(
     thresholds: Mapping[str, int] | None = None,
     *,
     strikes: Mapping[str, int] | None = None,
+    chain_key: bytes | None = None,
 ) -> IntegrityReport:
     """Build the report from a session's ``anti_cheat_log``.
 
     ``strikes``: the policy's counts, if the caller has them; otherwise they are counted from the log.
+    ``chain_key``: the session's chain key (the app's logs are keyed; see :mod:`candidatex.anticheat.integrity`).
     """
     thresholds = dict(DEFAULT_THRESHOLDS if thresholds is None else thresholds)
-    chain = verify_chain(list(log))
+    chain = verify_chain(list(log), key=chain_key)
     timeline = []
     counts: Counter[str] = Counter()
     strike_times: dict[str, list[str | None]] = {}

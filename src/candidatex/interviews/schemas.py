@@ -26,6 +26,9 @@ class CreateSessionIn(Strict):
                                      description="recruiters scheduling a live interview name the candidate")
     job_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{24}$")
     scheduled_at: datetime | None = None
+    anti_cheat_policy: Literal["terminate", "flag_for_review"] = Field(
+        default="terminate", description="what reaching an anti-cheat threshold does: end the interview (the "
+                                         "spec's behaviour) or let it finish and mark it for review")
 
     @field_validator("focus_areas")
     @classmethod
@@ -108,6 +111,7 @@ class SessionOut(BaseModel):
     created_at: datetime
     chat: list[dict[str, Any]] = Field(default_factory=list)
     strike_counts: dict[str, int] = Field(default_factory=dict)
+    anti_cheat_policy: str = "terminate"
 
     @classmethod
     def of(cls, session: InterviewSession, viewer_is_candidate: bool, remaining: int | None) -> "SessionOut":
@@ -128,7 +132,7 @@ class SessionOut(BaseModel):
             result=session.result, terminated_reason=session.terminated_reason, started_at=session.started_at,
             ends_at=session.ends_at, completed_at=session.completed_at, remaining_seconds=remaining,
             created_at=session.created_at, chat=[m.model_dump(mode="json") for m in session.chat],
-            strike_counts=session.strike_counts)
+            strike_counts=session.strike_counts, anti_cheat_policy=session.anti_cheat_policy)
 
 
 class StartOut(BaseModel):
