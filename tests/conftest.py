@@ -46,6 +46,8 @@ def make_settings(mongo_url: str, data_dir: Path, **overrides: str) -> Settings:
         "LOG_JSON": "true",
         "APP_ENV": "test",
         "SPEECH_PRELOAD": "false",  # the model loads on first use, once per process
+        # API tests post prechecks without camera frames; tests/anticheat checks the camera requirement itself
+        "ANTI_CHEAT_PRECHECK_CAMERA": "false",
     }
     env.update(overrides)
     return Settings.from_env(env)
@@ -157,7 +159,7 @@ def live_env(mongo_url: str, **overrides: str) -> dict[str, str]:
     return {"MONGODB_URL": mongo_url, "MONGODB_DB": f"live_{uuid.uuid4().hex[:8]}", "SECRET_KEY": TEST_SECRET,
             "SEED_DEMO": "false", "RATE_LIMIT_PER_MINUTE": "100000", "RATE_LIMIT_USER_PER_MINUTE": "100000",
             "INTERVIEW_TIMER_SECONDS": "1", "DEADLINE_CHECK_SECONDS": "0.5", "SPEECH_PRELOAD": "false",
-            **overrides}
+            "ANTI_CHEAT_PRECHECK_CAMERA": "false", **overrides}
 
 
 @pytest.fixture(scope="session")

@@ -17,8 +17,6 @@ One :class:`AntiCheatCoordinator` lives in ``app.state.anti_cheat``. It
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import logging
 import random
 import time
@@ -35,7 +33,8 @@ from pydantic import ValidationError
 from candidatex.anticheat import events
 from candidatex.anticheat.integrity import IntegrityKeys, LogVerification, verify_session_log
 from candidatex.anticheat.models import AntiCheatSnapshot
-from candidatex.anticheat.policy import POLICY_TERMINATE, StrikeDecision, parse_thresholds
+from candidatex.anticheat.policy import POLICY_TERMINATE, CameraView, StrikeDecision, parse_thresholds
+from candidatex.anticheat.precheck import MAX_CAMERA_FRAMES, analyze_bytes, camera_view, decode_frame
 from candidatex.anticheat.schemas import MAX_BATCH, SignalIn, SignalResult, SignalsOut, StrikeOut
 from candidatex.anticheat.service import AntiCheatSession, Outcome
 from candidatex.anticheat.signals import ClientSignal, strike_kind_for
@@ -61,7 +60,6 @@ RUNNING = (SessionStatus.active.value, SessionStatus.paused.value)
 ENDED = (SessionStatus.completed.value, SessionStatus.terminated.value)
 MAX_LOG_ENTRIES = 20_000  # ~ a few MB: far below MongoDB's 16 MB document limit
 MAX_APPEND_ATTEMPTS = 50
-MAX_CAMERA_FRAME_BYTES = 500 * 1024
 
 FRAMES_ANALYZED = Counter("candidatex_anticheat_frames_analyzed", "Camera frames analysed by the vision monitor")
 FRAMES_DROPPED = Counter("candidatex_anticheat_frames_dropped",
@@ -467,26 +465,24 @@ class AntiCheatCoordinator:
         task.add_done_callback(self._tasks.discard)
 
     # ---- precheck camera test -----------------------------------------------------------------------------
-    async def analyze_camera_frame(self, encoded: str) -> FrameObservation | None:
-        """Decode a base64 JPEG/PNG from the precheck and analyse it; None when vision is switched off."""
-        if not self.vision_enabled:
+    async def analyze_camera_frames(self, encoded: list[str]) -> CameraView | None:
+        """The precheck's camera frames (base64 JPEG/PNG) -> what they show together; None when the server does
+        not check the camera view (vision off, or ANTI_CHEAT_PRECHECK_CAMERA=false and no frame sent)."""
+        if not self.vision_enabled or (not encoded and not self.settings.anti_cheat_precheck_camera):
             return None
-        if encoded.startswith("data:"):
-            encoded = encoded.partition(",")[2]
-        try:
-            raw = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError):
-            raise InvalidInput("camera_frame is not base64",
-                               details=[{"field": "camera_frame", "message": "not base64"}]) from None
-        if len(raw) > MAX_CAMERA_FRAME_BYTES:
-            raise InvalidInput("camera_frame is larger than 500 KB",
-                               details=[{"field": "camera_frame", "message": "too large"}])
-        analyzer = await self._get_analyzer()
-        observation = await asyncio.to_thread(_analyze_bytes, analyzer, raw)
-        if observation is None:
-            raise InvalidInput("camera_frame is not a JPEG or PNG image",
-                               details=[{"field": "camera_frame", "message": "not an image"}])
-        return observation
+        if len(encoded) > MAX_CAMERA_FRAMES:
+            raise InvalidInput(f"At most {MAX_CAMERA_FRAMES} camera frames",
+                               details=[{"field": "camera_frames", "message": "too many"}])
+        raws = [decode_frame(frame) for frame in encoded]
+        analyzer = await self._get_analyzer() if raws else None
+        observations = []
+        for raw in raws:
+            observation = await asyncio.to_thread(analyze_bytes, analyzer, raw)
+            if observation is None:
+                raise InvalidInput("camera_frame is not a JPEG or PNG image",
+                                   details=[{"field": "camera_frame", "message": "not an image"}])
+            observations.append(observation)
+        return camera_view(observations)
 
     # ---- reading ------------------------------------------------------------------------------------------
     async def snapshot(self, session_id: str, snapshot_id: str) -> AntiCheatSnapshot:
@@ -494,17 +490,3 @@ class AntiCheatCoordinator:
         if snapshot is None or snapshot.session_id != session_id:
             raise NotFound("Snapshot not found")
         return snapshot
-
-
-def _analyze_bytes(analyzer: FrameAnalyzer, raw: bytes) -> FrameObservation | None:
-    import cv2
-    import numpy as np
-
-    image = cv2.imdecode(np.frombuffer(raw, dtype=np.uint8), cv2.IMREAD_COLOR)
-    if image is None or image.size == 0:
-        return None
-    try:
-        return analyzer.analyze(image, stream="precheck")
-    finally:
-        analyzer.reset("precheck")
-

@@ -147,6 +147,32 @@ class PrecheckReport:
 
 
 @dataclass(frozen=True, slots=True)
+class CameraView:
+    """What the precheck's camera frames show together (see :mod:`candidatex.anticheat.precheck`).
+
+    ``live``: the face's landmarks moved between frames (None with fewer than two frames with a face);
+    a photo held still or a frozen camera gives identical landmarks.
+    """
+
+    frames: int
+    face_counts: tuple[int, ...] = ()
+    covered: bool = False
+    too_far: bool = False
+    too_close: bool = False
+    live: bool | None = None
+
+    @property
+    def face_count(self) -> int:
+        """0 if any frame shows nobody, else the most faces any frame shows."""
+        if not self.face_counts or min(self.face_counts) == 0:
+            return 0
+        return max(self.face_counts)
+
+    def as_record(self) -> dict[str, object]:
+        return {"frames": self.frames, "faces": self.face_count, "covered": self.covered, "live": self.live}
+
+
+@dataclass(frozen=True, slots=True)
 class PrecheckFailure:
     check: str
     message: str
@@ -171,8 +197,10 @@ class PrecheckResult:
         }
 
 
-def evaluate_precheck(report: PrecheckReport, camera_frame: FrameObservation | None = None) -> PrecheckResult:
-    """Decide whether the session may start. ``camera_frame``: an analysed frame from the camera test."""
+def evaluate_precheck(report: PrecheckReport,
+                      camera_frame: FrameObservation | CameraView | None = None) -> PrecheckResult:
+    """Decide whether the session may start. ``camera_frame``: the camera test's frames (a :class:`CameraView`)
+    or one analysed frame; None when the server does not check the camera view."""
     failures = []
     if not report.camera:
         failures.append(PrecheckFailure("camera", "Allow access to a working camera."))
@@ -192,7 +220,11 @@ def evaluate_precheck(report: PrecheckReport, camera_frame: FrameObservation | N
         )
     warnings = []
     if camera_frame is not None and report.camera:
-        if camera_frame.covered:
+        if isinstance(camera_frame, CameraView) and camera_frame.frames == 0:
+            failures.append(
+                PrecheckFailure("camera_view", "Look into the camera: the check needs pictures from it to see you.")
+            )
+        elif camera_frame.covered:
             failures.append(
                 PrecheckFailure("camera_view", "Your camera shows nothing: uncover it or add light.")
             )
@@ -202,6 +234,11 @@ def evaluate_precheck(report: PrecheckReport, camera_frame: FrameObservation | N
             )
         elif camera_frame.face_count > 1:
             failures.append(PrecheckFailure("camera_view", "Only you may be visible on camera."))
+        elif isinstance(camera_frame, CameraView) and camera_frame.live is False:
+            failures.append(
+                PrecheckFailure("camera_liveness", "We could not see you move: a still picture or a frozen camera "
+                                                   "cannot start the interview. Look at the camera and try again.")
+            )
         elif camera_frame.too_far:
             warnings.append("Move a little closer to the camera.")
         elif camera_frame.too_close:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -47,6 +47,10 @@ class PrecheckIn(Strict):
     screens: int = Field(default=1, ge=0, le=16)
     camera_frame: str | None = Field(default=None, max_length=700_000,
                                      description="base64 JPEG/PNG from the camera test (at most 500 KB)")
+    camera_frames: list[Annotated[str, Field(max_length=700_000)]] = Field(
+        default_factory=list, max_length=5,
+        description="2-5 base64 JPEG/PNG frames about half a second apart: the server checks that exactly one "
+                    "live (moving) face is visible")
 
 
 class AnswerIn(Strict):

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { Alert, Badge, Button, Card, ErrorMessage, Loading, PageHeader, cx } from "../../components/ui";
 import { api } from "../../lib/api";
+import { captureCameraFrames } from "../../lib/cameraCheck";
 import { precheckAndStart } from "../../lib/interview";
 import { humanize } from "../../lib/format";
 import { playTestTone, screenCount, useAudioLevel, useFullscreen, useUserMedia, VideoPreview } from "../../lib/media";
@@ -56,7 +57,8 @@ export function PrecheckPage() {
   const allPassed = Object.values(checks).every(Boolean);
 
   const start = useMutation({
-    mutationFn: () => precheckAndStart(sessionId, {
+    mutationFn: async () => precheckAndStart(sessionId, {
+      camera_frames: stream ? await captureCameraFrames(stream) : [],
       camera: checks.camera,
       microphone: checks.microphone,
       speaker: checks.speaker,
