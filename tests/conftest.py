@@ -48,6 +48,7 @@ def make_settings(mongo_url: str, data_dir: Path, **overrides: str) -> Settings:
         "SPEECH_PRELOAD": "false",  # the model loads on first use, once per process
         # API tests post prechecks without camera frames; tests/anticheat checks the camera requirement itself
         "ANTI_CHEAT_PRECHECK_CAMERA": "false",
+        "ANTI_CHEAT_HEARTBEAT_TIMEOUT_SECONDS": "0",  # test clients publish video without a page's heartbeats
     }
     env.update(overrides)
     return Settings.from_env(env)
@@ -159,7 +160,7 @@ def live_env(mongo_url: str, **overrides: str) -> dict[str, str]:
     return {"MONGODB_URL": mongo_url, "MONGODB_DB": f"live_{uuid.uuid4().hex[:8]}", "SECRET_KEY": TEST_SECRET,
             "SEED_DEMO": "false", "RATE_LIMIT_PER_MINUTE": "100000", "RATE_LIMIT_USER_PER_MINUTE": "100000",
             "INTERVIEW_TIMER_SECONDS": "1", "DEADLINE_CHECK_SECONDS": "0.5", "SPEECH_PRELOAD": "false",
-            "ANTI_CHEAT_PRECHECK_CAMERA": "false", **overrides}
+            "ANTI_CHEAT_PRECHECK_CAMERA": "false", "ANTI_CHEAT_HEARTBEAT_TIMEOUT_SECONDS": "0", **overrides}
 
 
 @pytest.fixture(scope="session")

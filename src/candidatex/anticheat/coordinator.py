@@ -112,6 +112,9 @@ class _Watch:
     last_frame_at: float
     synced: dict[str, int] = field(default_factory=lambda: {"analyzed": 0, "dropped": 0, "skipped": 0})
     retiring: bool = False
+    # heartbeats: when the page's last one (or the watch's start) was seen, and when suppression was last flagged
+    heard_at: float = 0.0
+    suppressed_flagged_at: float | None = None
 
 
 class AntiCheatCoordinator:
@@ -129,6 +132,7 @@ class AntiCheatCoordinator:
         self.keys = IntegrityKeys.from_settings(settings.secret_key, settings.integrity_key)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._watches: dict[str, _Watch] = {}
+        self._heard: dict[str, float] = {}  # session -> last verified heartbeat (monotonic), this process
         self._not_watched: dict[str, float] = {}  # session -> when it was found not active (monotonic)
         self._analyzer: FrameAnalyzer | None = None
         self._analyzer_lock = asyncio.Lock()
@@ -284,6 +288,8 @@ class AntiCheatCoordinator:
             return results
 
         results, state, tail = await self._append(session_id, work)
+        if any(r.accepted and r.kind == "heartbeat" for r, _ in results):
+            self.heard(session_id)
         for result, _ in results:
             SIGNALS.labels(result.problem or ("accepted" if result.accepted else "rejected")).inc()
             if result.problem in ("replay", "forgery"):
@@ -355,8 +361,39 @@ class AntiCheatCoordinator:
         watch.last_frame_at = now
         if watch.status != SessionStatus.active.value:
             return  # paused: nothing counts while the clock is stopped
+        self._check_heartbeats(session_id, watch, now)
         await watch.monitor.submit(image_bgr, captured_at)
         self._sync_metrics(watch)
+
+    def heard(self, session_id: str) -> None:
+        """A verified heartbeat of the session's page arrived."""
+        self._heard[session_id] = time.monotonic()
+        watch = self._watches.get(session_id)
+        if watch is not None:
+            watch.heard_at = self._heard[session_id]
+
+    def _check_heartbeats(self, session_id: str, watch: _Watch, now: float) -> None:
+        """Video arrives but the page has gone quiet: its signals were switched off or blocked. Flagged once per
+        timeout (a reviewable finding, threshold 0: it warns and weighs in the risk score, it never terminates)."""
+        timeout = self.settings.anti_cheat_heartbeat_timeout_seconds
+        if timeout <= 0:
+            return
+        quiet = now - max(watch.heard_at, self._heard.get(session_id, 0.0))
+        if quiet < timeout or (watch.suppressed_flagged_at is not None and now - watch.suppressed_flagged_at < timeout):
+            return
+        watch.suppressed_flagged_at = now
+        evidence = {"seconds_without_heartbeat": round(quiet, 1), "video_arriving": True,
+                    "rule": f"no signed heartbeat for {timeout:g} s while the camera's video still arrives"}
+        self._spawn(self._flag(session_id, "signals_suppressed", evidence), f"anticheat-suppressed:{session_id}")
+
+    async def _flag(self, session_id: str, kind: str, evidence: dict[str, Any]) -> None:
+        now = utcnow()
+        try:
+            outcome, _, _ = await self._append(session_id, lambda state: state.server_strike(kind, now, evidence))
+        except (Conflict, Unavailable, NotFound):
+            return
+        if outcome.decision is not None:
+            await self._after_strikes(session_id, [(outcome.decision, "server")])
 
     def _remember_not_watched(self, session_id: str, now: float) -> None:
         if len(self._not_watched) > 10_000:
@@ -382,7 +419,7 @@ class AntiCheatCoordinator:
                                 sample_fps=self.settings.anti_cheat_sample_fps, on_violation=on_violation,
                                 stream=f"session:{session_id}")
         monitor.start()
-        watch = _Watch(monitor=monitor, status=status, checked_at=now, last_frame_at=now)
+        watch = _Watch(monitor=monitor, status=status, checked_at=now, last_frame_at=now, heard_at=now)
         self._watches[session_id] = watch
         logger.info("vision monitoring started", extra={"session_id": session_id})
         return watch

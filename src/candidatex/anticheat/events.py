@@ -21,7 +21,7 @@ REVIEW_FLAGGED = "review_flagged"  # a threshold was reached under the flag_for_
 PRECHECK = "precheck"
 MONITOR_STATS = "monitor_stats"
 
-Source = Literal["vision", "client"]
+Source = Literal["vision", "client", "server"]
 
 
 def strike_entry(

@@ -76,6 +76,12 @@ class AntiCheatSession:
         self._strike(outcome, violation.kind, now, source="vision", evidence=evidence, snapshot=snapshot)
         return outcome
 
+    def server_strike(self, kind: str, now: datetime, evidence: dict[str, Any]) -> Outcome:
+        """A finding of the server itself (e.g. heartbeats missing while video arrives)."""
+        outcome = Outcome()
+        self._strike(outcome, kind, now, source="server", evidence=evidence)
+        return outcome
+
     def _strike(
         self,
         outcome: Outcome,
