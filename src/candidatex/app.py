@@ -15,7 +15,7 @@ from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.config.cors import CORSConfig
 from litestar.exceptions import NotFoundException
-from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
@@ -30,18 +30,29 @@ from candidatex.ai.service import build_ai_service
 from candidatex.anticheat.controller import AntiCheatController
 from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.audit.service import AuditService
-from candidatex.auth.controller import AuthController
-from candidatex.auth.security import build_jwt_auth
+from candidatex.auth.controller import AuthController, jwks
+from candidatex.auth.keys import load_signing_keys
+from candidatex.auth.security import PUBLIC_PATHS, build_jwt_auth
 from candidatex.auth.service import AuthService
-from candidatex.auth.tokens import ACCESS_AUDIENCE, ALGORITHM, TokenService
+from candidatex.auth.tokens import TokenService
 from candidatex.config import Settings
 from candidatex.core.deps import state_dependencies
 from candidatex.core.exceptions import EXCEPTION_HANDLERS, http_error_handler
+from candidatex.core.inputs import GuardedRequest, nul_in_query_middleware
+from candidatex.core.openapi import document_error_responses
 from candidatex.core.logging import configure_logging
 from candidatex.core.mailer import Mailer
-from candidatex.core.middleware import add_response_headers, request_context_middleware
+from candidatex.core import crypto
+from candidatex.core.middleware import (
+    add_response_headers,
+    endpoint_rate_limits,
+    request_context_middleware,
+    trusted_client_middleware,
+    user_or_address,
+)
 from candidatex.core.resilience import RESILIENCE_HANDLERS, FallbackStore, ResilientRedisChannelsBackend, SoftStore
 from candidatex.db.client import connect
+from candidatex.db.embedded import private_dir
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
 from candidatex.interviews.events import EventBus
@@ -82,19 +93,6 @@ def _stores(redis: Any) -> dict[str, Store]:
             "denylist": root.with_namespace("denylist"),
             "cache": SoftStore(root.with_namespace("cache"), name="cache"),
             "live": SoftStore(root.with_namespace("live"), name="live")}
-
-
-def _user_rate_limit_identifier(secret: str):  # noqa: ANN202
-    from litestar.security.jwt import Token
-
-    def identify(request: Request) -> str:
-        token = request.headers.get("authorization", "").partition(" ")[-1]
-        try:
-            return "user:" + Token.decode(token, secret, ALGORITHM, audience=ACCESS_AUDIENCE).sub
-        except Exception:  # noqa: BLE001 - an unusable token is limited by address instead
-            return "ip:" + get_remote_address(request)
-
-    return identify
 
 
 def _spa_fallback(request: Request, exc: NotFoundException) -> Response:
@@ -145,20 +143,35 @@ def create_app(settings: Settings | None = None) -> Litestar:
     stores = _stores(redis)
     channels_backend = ResilientRedisChannelsBackend(redis=redis) if redis is not None else MemoryChannelsBackend(history=0)
     channels = ChannelsPlugin(backend=channels_backend, arbitrary_channels_allowed=True, create_ws_route_handlers=False)
-    jwt_auth = build_jwt_auth(settings.secret_key, stores["denylist"])
+    signing_keys = load_signing_keys(settings.jwt_private_key, settings.jwt_private_key_file, settings.data_dir,
+                                     [Path(p).read_text() for p in settings.jwt_previous_public_key_files])
+    jwt_auth = build_jwt_auth(signing_keys)
+
+    @asynccontextmanager
+    async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+        """Entered first and left last: a start-up that fails later still stops the embedded database."""
+        if settings.media_recording and settings.media_recordings_dir:
+            private_dir(settings.media_recordings_dir)  # recordings of people: the app user's alone
+        app.state.database = await connect(settings)
+        app.state.database.supervise()
+        try:
+            yield
+        finally:
+            await app.state.database.close()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        database = await connect(settings)
+        crypto.configure_from_settings(settings)  # the whole keyring (connect() sets up the current key only)
         state = app.state
-        state.database = database
+        database = state.database
         _fix_openapi_nulls(app)
+        document_error_responses(app, PUBLIC_PATHS)
         state.audit_service = AuditService(settings.audit_retention_days)
-        state.tokens = TokenService(settings.secret_key, settings.access_token_expire_minutes,
+        state.tokens = TokenService(signing_keys, settings.access_token_expire_minutes,
                                     settings.refresh_token_expire_days, stores["denylist"])
         state.mailer = Mailer(settings)
         state.auth_service = AuthService(settings, state.tokens, state.audit_service, state.mailer)
-        state.account_service = AccountService(state.auth_service, state.audit_service, settings.secret_key)
+        state.account_service = AccountService(state.auth_service, state.audit_service)
         state.admin_service = AdminService(state.auth_service, state.audit_service)
         state.ai_service = build_ai_service(settings.ai_provider, settings.gemini_api_key, settings.openai_api_key,
                                             settings.openai_base_url, settings.openai_model, settings.gemini_model,
@@ -187,7 +200,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.task_queue = build_queue(settings, redis)
         domain = build_domain(settings, database, state.task_queue, state.audit_service)
         state.resume_service, state.job_service, state.matching_service = domain.resumes, domain.jobs, domain.matching
-        state.interview_service.recruiter_access_checks.append(domain.jobs.recruiter_sees_applicant)
+        state.interview_service.job_lookup = domain.jobs.interview_link
         state.admin_service.stats_sources.append(domain.jobs.stats)
         tasks_stop = asyncio.Event()
         if settings.tasks_in_app:
@@ -224,7 +237,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
-            await database.close()
             if redis is not None:
                 await redis.aclose()
 
@@ -235,7 +247,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         opt = {"exclude_from_auth": True}
         include_in_schema = False
 
-    route_handlers: list[Any] = [HealthController, MetricsController, AuthController, MeController, AdminController,
+    route_handlers: list[Any] = [HealthController, MetricsController, AuthController, jwks, MeController, AdminController,
                                  InterviewController, interview_stream, AntiCheatController]
     route_handlers += [MediaController, live_now, live_interview]
     route_handlers += [ResumeController, JobController, ApplicationController, MatchingController,
@@ -253,17 +265,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     user_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_user_per_minute), store="rate_limit",
                                  exclude=["^/health", "^/metrics", "^/assets"],
-                                 identifier_for_request=_user_rate_limit_identifier(settings.secret_key),
+                                 identifier_for_request=user_or_address,
                                  check_throttle_handler=lambda request: "authorization" in request.headers,
                                  middleware_class=UserRateLimit)
 
     app = Litestar(
         route_handlers=route_handlers,
-        lifespan=[lifespan],
+        lifespan=[database_lifespan, lifespan],
         plugins=[channels],
         stores=stores,
         on_app_init=[jwt_auth.on_app_init],
-        middleware=[request_context_middleware, prometheus.middleware, ip_limit.middleware, user_limit.middleware],
+        middleware=[trusted_client_middleware(settings.trusted_proxies), request_context_middleware,
+                    prometheus.middleware, ip_limit.middleware, user_limit.middleware,
+                    *endpoint_rate_limits(settings.rate_limits), nul_in_query_middleware],
+        request_class=GuardedRequest,
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_headers=["Authorization", "Content-Type",
                                                                                   "X-Request-ID"]),
         exception_handlers={**EXCEPTION_HANDLERS, **RESILIENCE_HANDLERS, NotFoundException: _spa_fallback},

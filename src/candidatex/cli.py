@@ -1,4 +1,4 @@
-"""The `candidatex` command: serve, seed, create-admin, outbox, worker."""
+"""The `candidatex` command: serve, seed, create-admin, outbox, worker, rotate-keys."""
 
 from __future__ import annotations
 
@@ -29,16 +29,20 @@ def _serve(args: argparse.Namespace) -> int:
 
 async def _with_services(settings: Settings, action) -> object:  # noqa: ANN001
     from candidatex.audit.service import AuditService
+    from candidatex.auth.keys import load_signing_keys
     from candidatex.auth.service import AuthService
     from candidatex.auth.tokens import TokenService
+    from candidatex.core import crypto
     from candidatex.core.mailer import Mailer
     from candidatex.db.client import connect
     from litestar.stores.memory import MemoryStore
 
-    database = await connect(settings)
+    database = await connect(settings, share_running=True)  # beside a running server: its database, not a second one
+    crypto.configure_from_settings(settings)
     try:
         audit = AuditService(settings.audit_retention_days)
-        tokens = TokenService(settings.secret_key, settings.access_token_expire_minutes,
+        keys = load_signing_keys(settings.jwt_private_key, settings.jwt_private_key_file, settings.data_dir)
+        tokens = TokenService(keys, settings.access_token_expire_minutes,
                               settings.refresh_token_expire_days, MemoryStore())
         return await action(AuthService(settings, tokens, audit, Mailer(settings)))
     finally:
@@ -83,6 +87,19 @@ def _outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rotate_keys(_: argparse.Namespace) -> int:
+    """Re-seals every encrypted field under the current key (FIELD_ENCRYPTION_KEYS[0] / SECRET_KEY)."""
+    from candidatex.core.crypto import rotate_sealed_fields
+
+    async def rotate(_: object) -> dict[str, int]:
+        return await rotate_sealed_fields()
+
+    counts = asyncio.run(_with_services(Settings.from_env(), rotate))
+    for name, count in counts.items():  # type: ignore[union-attr]
+        print(f"{name}: {count} re-sealed")
+    return 0
+
+
 def _worker(_: argparse.Namespace) -> int:
     from candidatex.tasks.worker import run_worker
 
@@ -109,7 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     outbox.add_argument("--limit", type=int, default=10)
     outbox.set_defaults(func=_outbox)
     sub.add_parser("worker", help="run background tasks from the Redis queue").set_defaults(func=_worker)
+    sub.add_parser("rotate-keys", help="re-encrypt sealed fields under the current key (after a key change)"
+                   ).set_defaults(func=_rotate_keys)
     args = parser.parse_args(argv)
+    os.umask(0o077)  # what the app writes (data folder, keys, recordings, database files) is its user's alone
     if args.command == "serve" and args.workers > 1 and not (os.environ.get("MONGODB_URL") and os.environ.get("REDIS_URL")):
         parser.error("--workers > 1 needs MONGODB_URL and REDIS_URL (the embedded database is single-process)")
     return args.func(args)

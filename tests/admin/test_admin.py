@@ -41,7 +41,7 @@ async def test_change_role_and_deactivate_take_effect_now(client: AsyncTestClien
     deactivated = await client.delete(f"/admin/users/{user.id}", headers=admin.headers)
     assert deactivated.json()["data"]["status"] == "deactivated"
     assert (await client.post("/auth/login", json={"email": user.email, "password": PASSWORD})).status_code == 401
-    assert (await client.patch("/admin/users/not-an-id", json={"role": "admin"}, headers=admin.headers)).status_code == 404
+    assert (await client.patch("/admin/users/not-an-id", json={"role": "admin"}, headers=admin.headers)).status_code == 422
     self_demote = await client.patch(f"/admin/users/{admin.id}", json={"role": "candidate"}, headers=admin.headers)
     assert self_demote.status_code == 409
 

@@ -143,7 +143,7 @@ async def test_application_pipeline(client: AsyncTestClient, recruiter: Account,
     assert late.status_code == 409 and late.json()["error"]["code"] == "job_not_open"
 
 
-async def test_recruiters_of_applied_jobs_may_view_the_candidates_interviews(
+async def test_applying_to_a_job_does_not_share_the_candidates_practice_interviews(
         client: AsyncTestClient, recruiter: Account, candidate: Account) -> None:
     created = await client.post("/interview/sessions", headers=candidate.headers, json={
         "type": "ai_mock", "mode": "technical", "job_title": "Backend Engineer", "question_count": 1})
@@ -152,9 +152,11 @@ async def test_recruiters_of_applied_jobs_may_view_the_candidates_interviews(
     resume = await uploaded_resume(client, candidate, make_pdf(RESUME_LINES))
     job = await create_job(client, recruiter)
     await apply(client, candidate, job["id"], resume["id"])
-    assert (await client.get(f"/interview/sessions/{sid}", headers=recruiter.headers)).status_code == 200
-    other = await register(client, "recruiter")
-    assert (await client.get(f"/interview/sessions/{sid}", headers=other.headers)).status_code == 404
+    # the recruiter sees the application and its résumé, never the candidate's private practice
+    # (the whole matrix: tests/test_session_access_matrix.py)
+    assert (await client.get(f"/resume/{resume['id']}", headers=recruiter.headers)).status_code == 200
+    assert (await client.get(f"/interview/sessions/{sid}", headers=recruiter.headers)).status_code == 404
+    assert (await client.post(f"/interview/sessions/{sid}/end", headers=recruiter.headers)).status_code == 404
 
 
 async def test_admin_stats_count_jobs_and_applications(client: AsyncTestClient, admin: Account,

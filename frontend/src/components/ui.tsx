@@ -232,6 +232,7 @@ export function statusTone(status?: string): Tone {
     case "high":
       return "danger";
     case "closed":
+    case "withdrawn":
     case "inactive":
       return "neutral";
     case "precheck":

@@ -12,7 +12,7 @@ from candidatex.admin.service import AdminService
 from candidatex.audit.service import AuditService
 from candidatex.auth.guards import requires
 from candidatex.core.request import meta_of
-from candidatex.core.schemas import Envelope, Page, ok, page_of
+from candidatex.core.schemas import ObjectIdPath, Envelope, Page, ok, page_of
 from candidatex.users.models import Role, User, UserStatus
 from candidatex.users.schemas import UserOut
 
@@ -40,17 +40,17 @@ class AdminController(Controller):
         return ok(UserOut.of(user), "User created")
 
     @get("/users/{user_id:str}", guards=[requires("users:manage")])
-    async def get_user(self, user_id: str, admin_service: AdminService) -> Envelope[UserOut]:
+    async def get_user(self, user_id: ObjectIdPath, admin_service: AdminService) -> Envelope[UserOut]:
         return ok(UserOut.of(await admin_service.get_user(user_id)))
 
     @patch("/users/{user_id:str}", guards=[requires("users:manage")])
-    async def update_user(self, request: AuthedRequest, user_id: str, data: AdminUpdateUserIn,
+    async def update_user(self, request: AuthedRequest, user_id: ObjectIdPath, data: AdminUpdateUserIn,
                           admin_service: AdminService) -> Envelope[UserOut]:
         user = await admin_service.update_user(request.user, user_id, data.role, data.status, meta_of(request))
         return ok(UserOut.of(user), "User updated")
 
     @delete("/users/{user_id:str}", guards=[requires("users:manage")], status_code=200)
-    async def deactivate_user(self, request: AuthedRequest, user_id: str, admin_service: AdminService) -> Envelope[UserOut]:
+    async def deactivate_user(self, request: AuthedRequest, user_id: ObjectIdPath, admin_service: AdminService) -> Envelope[UserOut]:
         user = await admin_service.update_user(request.user, user_id, None, "deactivated", meta_of(request))
         return ok(UserOut.of(user), "User deactivated")
 

@@ -6,6 +6,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from candidatex.audit.models import AuditLog
+from candidatex.core.schemas import PersonName
 from candidatex.users.models import Role, UserStatus
 
 
@@ -13,7 +14,7 @@ class AdminCreateUserIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     email: EmailStr = Field(max_length=254)
     password: str = Field(min_length=1, max_length=128)
-    full_name: str = Field(min_length=1, max_length=120)
+    full_name: PersonName
     role: Role
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
 from litestar.security.jwt import Token
 
 from candidatex.anticheat.integrity import LogVerification
@@ -21,13 +20,14 @@ from candidatex.anticheat.schemas import (
     VerifyOut,
 )
 from candidatex.auth.guards import requires
-from candidatex.core.schemas import Envelope, ok
+from candidatex.core.schemas import object_id_param, Envelope, ok
+from candidatex.interviews.access import Action
 from candidatex.interviews.service import InterviewService
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
-SessionId = Parameter(pattern=r"^[0-9a-f]{24}$", description="interview session id")
-SnapshotId = Parameter(pattern=r"^[0-9a-f]{24}$", description="snapshot id from the integrity report")
+SessionId = object_id_param("interview session id")
+SnapshotId = object_id_param("snapshot id from the integrity report")
 
 
 class AntiCheatController(Controller):
@@ -57,7 +57,7 @@ class AntiCheatController(Controller):
     async def integrity(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,
                         interview_service: InterviewService, session_id: str = SessionId) -> Envelope[IntegrityOut]:
         """The integrity report: timeline, strikes, risk score and its evidence, snapshots, chain check."""
-        session = await interview_service.get_for(request.user, session_id)
+        session = await interview_service.authorize(request.user, session_id, Action.review)
         report = integrity_report(session.anti_cheat_log, anti_cheat.thresholds, strikes=session.strike_counts,
                                   chain_key=anti_cheat.keys.chain_key(session_id)).to_dict()
         verification = await anti_cheat.verify(session_id)
@@ -76,7 +76,7 @@ class AntiCheatController(Controller):
     async def verify(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,
                      interview_service: InterviewService, session_id: str = SessionId) -> Envelope[VerifyOut]:
         """Verify the log: the keyed chain, strike counts recomputed from it, and its signed checkpoints."""
-        await interview_service.get_for(request.user, session_id)
+        await interview_service.authorize(request.user, session_id, Action.review)
         result = _verify_out(await anti_cheat.verify(session_id))
         return ok(result, "The log is intact" if result.valid else "The log does not verify")
 
@@ -105,7 +105,7 @@ class AntiCheatController(Controller):
                        interview_service: InterviewService, session_id: str = SessionId,
                        snapshot_id: str = SnapshotId) -> Response[bytes]:
         """The JPEG thumbnail of the frame behind a vision strike. Send the Authorization header (fetch as a blob)."""
-        await interview_service.get_for(request.user, session_id)
+        await interview_service.authorize(request.user, session_id, Action.review)
         snapshot = await anti_cheat.snapshot(session_id, snapshot_id)
         return Response(snapshot.data, media_type=snapshot.content_type,
                         headers={"Cache-Control": "private, max-age=3600"})

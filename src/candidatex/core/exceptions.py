@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bson.errors import InvalidId
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -58,6 +59,12 @@ def http_error_handler(_: Request, exc: HTTPException) -> Response:
                     None, headers)
 
 
+def invalid_id_handler(_: Request, exc: InvalidId) -> Response:
+    """The net under ObjectIdPath: an id that reached a lookup malformed is a bad input, not a crash."""
+    return _respond(422, "validation_error", "An id in the request is not valid",
+                    [{"field": "id", "message": "a 24-character hexadecimal id"}])
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error", extra={"path": request.url.path})
     return _respond(HTTP_500_INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side; it was logged")
@@ -67,5 +74,6 @@ EXCEPTION_HANDLERS = {
     AppError: app_error_handler,
     ValidationException: validation_handler,
     HTTPException: http_error_handler,
+    InvalidId: invalid_id_handler,
     Exception: internal_error_handler,
 }

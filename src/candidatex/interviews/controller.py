@@ -8,7 +8,7 @@ from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
 from candidatex.core.request import meta_of
-from candidatex.core.schemas import Envelope, Page, ok, page_of
+from candidatex.core.schemas import object_id_param, Envelope, Page, ok, page_of
 from candidatex.interviews.models import SessionStatus, SessionType
 from candidatex.interviews.schemas import (
     AnswerIn,
@@ -26,7 +26,7 @@ from candidatex.interviews.service import InterviewService, remaining_seconds
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
-SessionId = Parameter(pattern=r"^[0-9a-f]{24}$", description="interview session id")
+SessionId = object_id_param("interview session id")
 
 
 def view(session: Any, user: User) -> SessionOut:

@@ -69,6 +69,10 @@ class InterviewSession(Document):
     candidate_id: str
     recruiter_id: str | None = None
     job_id: str | None = None
+    # access (interviews/access.py): the owner of job_id, and whether the candidate's application to it was
+    # rejected or withdrawn (recruiters' access then ends)
+    job_recruiter_id: str | None = None
+    application_closed: bool = False
     type: SessionType = SessionType.ai_mock
     mode: SessionMode = SessionMode.behavioral
     status: SessionStatus = SessionStatus.setup
@@ -115,7 +119,8 @@ class InterviewSession(Document):
             IndexModel([("candidate_id", ASCENDING), ("created_at", DESCENDING)]),
             IndexModel([("recruiter_id", ASCENDING), ("status", ASCENDING)]),
             IndexModel([("status", ASCENDING), ("ends_at", ASCENDING)]),
-            IndexModel([("job_id", ASCENDING)]),
+            IndexModel([("job_id", ASCENDING), ("candidate_id", ASCENDING)]),
+            IndexModel([("job_recruiter_id", ASCENDING), ("status", ASCENDING)]),
         ]
 
 

@@ -17,6 +17,7 @@ from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.timeutil import as_utc, utcnow
 from candidatex.interviews import store
+from candidatex.interviews.access import Action, JobLink, JobLookup, allows, session_role
 from candidatex.interviews.events import EventBus
 from candidatex.interviews.models import (
     AnswerRecord,
@@ -30,6 +31,13 @@ from candidatex.users.models import Role, User
 
 logger = logging.getLogger(__name__)
 
+FORBIDDEN_MESSAGES = {
+    Action.view: "You may not see this interview",
+    Action.take: "Only the candidate of this interview can do this",
+    Action.review: "Only the interviewer, the job's recruiter and admins see the integrity report",
+    Action.end: "Only the interviewer or an admin can end the interview",
+    Action.recording: "Only the interviewer and admins may download the recording",
+}
 ENDED = store.ENDED
 RUNNING = store.RUNNING
 NOT_ENDED = (SessionStatus.setup, SessionStatus.precheck, *RUNNING)
@@ -76,7 +84,7 @@ class InterviewService:
         self.bus = bus
         self.live = live_store
         self.audit = audit
-        self.recruiter_access_checks: list[Any] = []  # jobs/ adds "recruiter owns the session's job"
+        self.job_lookup: JobLookup | None = None  # jobs/ answers for interviews tied to a job
         self.camera_analyzer: Any = None  # anticheat/: async (base64 images) -> CameraView | None
         # async hooks(session_id, reason, actor_id | None) run once an interview has ended (media closes here)
         self.on_end: list[Any] = []
@@ -89,26 +97,23 @@ class InterviewService:
         return session
 
     async def can_view(self, user: User, session: InterviewSession) -> bool:
-        if user.role == Role.admin or session.candidate_id == str(user.id) or session.recruiter_id == str(user.id):
-            return True
-        if user.role == Role.recruiter:
-            for check in self.recruiter_access_checks:
-                if await check(user, session):
-                    return True
-        return False
+        return allows(user, session, Action.view)
+
+    async def authorize(self, user: User, session_id: str, action: Action) -> InterviewSession:
+        """The session if ``user`` may do ``action`` on it (interviews/access.py): NotFound for anyone without a
+        role in it (ids of other people's interviews are not confirmed), Forbidden for a role without the right."""
+        session = await self.load(session_id)
+        if session_role(user, session) is None:
+            raise NotFound("Interview session not found")
+        if not allows(user, session, action):
+            raise Forbidden(FORBIDDEN_MESSAGES[action])
+        return session
 
     async def get_for(self, user: User, session_id: str) -> InterviewSession:
-        session = await self.load(session_id)
-        if not await self.can_view(user, session):
-            # same answer as a missing session: ids of other people's interviews are not confirmed
-            raise NotFound("Interview session not found")
-        return session
+        return await self.authorize(user, session_id, Action.view)
 
     async def get_as_candidate(self, user: User, session_id: str) -> InterviewSession:
-        session = await self.get_for(user, session_id)
-        if session.candidate_id != str(user.id):
-            raise Forbidden("Only the candidate of this interview can do this")
-        return session
+        return await self.authorize(user, session_id, Action.take)
 
     # ---- lifecycle ----------------------------------------------------------------------------------------
     async def create(self, user: User, data: dict[str, Any], meta: RequestMeta) -> InterviewSession:
@@ -124,18 +129,39 @@ class InterviewService:
             raise InvalidInput("A live interview is scheduled by a recruiter for a candidate",
                                details=[{"field": "type", "message": "live needs a recruiter and candidate_id"}])
         fields = {k: v for k, v in data.items() if k not in {"candidate_id"}}
+        link = await self._job_link(user, data.get("job_id"), candidate_id, scheduled=recruiter_id is not None)
+        if link is not None and recruiter_id is not None:  # practice sessions are never shown to a job's recruiter
+            fields.update(job_recruiter_id=link.owner_id, application_closed=link.application_closed)
         session = await store.create(InterviewSession(candidate_id=candidate_id, recruiter_id=recruiter_id, **fields))
+        if link is not None and not link.application_closed and session.job_recruiter_id:
+            # the application may have closed while this was being created: check again, after the insert
+            again = await self._job_link(user, session.job_id, candidate_id, scheduled=True)
+            if again is not None and again.application_closed:
+                await store.close_application(session.job_id or "", candidate_id)
+                session = await self.load(str(session.id))
         await self.audit.record("interview.create", meta=meta, actor_id=str(user.id), target_type="interview",
                                 target_id=str(session.id), details={"type": session.type, "mode": session.mode})
         return session
+
+    async def _job_link(self, user: User, job_id: str | None, candidate_id: str, scheduled: bool) -> JobLink | None:
+        if not job_id:
+            return None
+        link = await self.job_lookup(job_id, candidate_id) if self.job_lookup else None
+        if link is None:
+            raise InvalidInput("The job does not exist", details=[{"field": "job_id", "message": "unknown"}])
+        if scheduled and user.role != Role.admin and link.owner_id != str(user.id):
+            raise Forbidden("Interviews can be tied only to your own jobs")
+        return link
 
     async def list_for(self, user: User, status: str | None, session_type: str | None, page: int,
                        limit: int) -> tuple[list[InterviewSession], int]:
         query: dict[str, Any] = {}
         if user.role == Role.candidate:
             query["candidate_id"] = str(user.id)
-        elif user.role == Role.recruiter:
-            query["recruiter_id"] = str(user.id)
+        elif user.role == Role.recruiter:  # the same sessions access.session_role gives a recruiter
+            uid = str(user.id)
+            query["$or"] = [{"recruiter_id": uid}, {"job_recruiter_id": uid, "recruiter_id": {"$ne": None}}]
+            query["application_closed"] = {"$ne": True}
         if status:
             query["status"] = status
         if session_type:
@@ -279,12 +305,19 @@ class InterviewService:
             raise Conflict("This interview is already finalized", code="already_finalized")
         if session.status not in RUNNING:
             raise Conflict("The interview has not started", code="invalid_transition")
-        return await self.finalize_internal(session_id, reason="finalized")
+        finished = await self._complete(session_id, reason="finalized")
+        if finished is None:  # a parallel request (or the deadline) finalized it first: a second call is a 409
+            raise Conflict("This interview is already finalized", code="already_finalized")
+        return finished
 
     async def finalize_internal(self, session_id: str, reason: str) -> InterviewSession:
+        # None: someone else (another worker, the deadline watcher) finalized it
+        return await self._complete(session_id, reason) or await self.load(session_id)
+
+    async def _complete(self, session_id: str, reason: str) -> InterviewSession | None:
         claimed = await store.end(session_id, SessionStatus.completed, RUNNING)
         if claimed is None:
-            return await self.load(session_id)  # someone else (another worker, the deadline watcher) finalized it
+            return None
         result = await self._report(claimed, reason)
         session = await store.set_result(session_id, result) or await self.load(session_id)
         await self._save_live_state(session)
@@ -318,9 +351,7 @@ class InterviewService:
                 logger.exception("end-of-interview hook failed", extra={"session_id": session_id})
 
     async def end_by_staff(self, user: User, session_id: str, reason: str, meta: RequestMeta) -> InterviewSession:
-        session = await self.get_for(user, session_id)
-        if user.role == Role.candidate:
-            raise Forbidden("Only the interviewer or an admin can end the interview")
+        session = await self.authorize(user, session_id, Action.end)
         if session.status in ENDED:
             raise Conflict("This interview has already ended", code="already_finalized")
         return await self.terminate(session_id, reason, actor=user, meta=meta)

@@ -202,3 +202,28 @@ async def integrity_record(session_id: str) -> dict[str, Any] | None:
         return None
     return await _collection().find_one({"_id": oid}, projection={
         "status": 1, "anti_cheat_log": 1, "strike_counts": 1, "integrity_checkpoints": 1})
+
+
+# ---- access facts ---------------------------------------------------------------------------------------------
+async def close_application(job_id: str, candidate_id: str) -> int:
+    """The candidate's application to the job was rejected or withdrawn: recruiters lose the interviews tied to it."""
+    changed = await _collection().update_many({"job_id": job_id, "candidate_id": candidate_id,
+                                               "application_closed": {"$ne": True}},
+                                              {"$set": {"application_closed": True, "updated_at": utcnow()}})
+    return changed.modified_count
+
+
+# ---- erasure (users/ deletes an account) -------------------------------------------------------------------
+ERASED_FIELDS = {"answers": [], "resume_text": None, "result": None, "chat": [], "anti_cheat_log": [],
+                 "strike_counts": {}, "integrity_checkpoints": [],
+                 "precheck_result": None, "candidate_erased": True}
+
+
+async def erase_candidate(candidate_id: str) -> list[str]:
+    """Delete the candidate's practice interviews and strip recruiter-run ones to their frame; returns the ids
+    of every session the candidate had (their events, snapshots and recordings go too)."""
+    ids = [str(d["_id"]) async for d in _collection().find({"candidate_id": candidate_id}, {"_id": 1})]
+    await _collection().delete_many({"candidate_id": candidate_id, "recruiter_id": None})
+    await _collection().update_many({"candidate_id": candidate_id}, {"$set": ERASED_FIELDS})
+    return ids
+

@@ -13,13 +13,13 @@ from candidatex.auth.guards import requires
 from candidatex.core.errors import InvalidInput
 from candidatex.core.exceptions import app_error_handler, internal_error_handler
 from candidatex.core.request import meta_of
-from candidatex.core.schemas import Envelope, Page, ok, page_of
+from candidatex.core.schemas import object_id_param, Envelope, Page, ok, page_of
 from candidatex.resumes.schemas import AnalyzeIn, ResumeOut
 from candidatex.resumes.service import ResumeService
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
-ResumeId = Parameter(pattern=r"^[0-9a-f]{24}$", description="resume id")
+ResumeId = object_id_param("resume id")
 # The file limit is 10 MB (answered with 413 by the service); the body may carry a little multipart framing.
 UPLOAD_BODY_LIMIT = 10 * 1024 * 1024 + 64 * 1024
 

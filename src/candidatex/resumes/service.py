@@ -15,7 +15,7 @@ from gridfs.errors import NoFile
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.timeutil import utcnow
-from candidatex.jobs.models import Application, Job, JobStatus
+from candidatex.jobs.models import CLOSED, Application, Job, JobStatus
 from candidatex.resumes.ats import ats_analysis
 from candidatex.resumes.files import MEDIA_TYPES, DocumentError, UploadLimits, sniff_document
 from candidatex.resumes.models import Resume, ResumeStatus
@@ -142,7 +142,9 @@ class ResumeService:
         if user.role == Role.admin or resume.owner_id == str(user.id):
             return True
         if user.role == Role.recruiter:
-            return await Application.find_one({"resume_id": str(resume.id), "recruiter_id": str(user.id)}) is not None
+            # only while the application is open: rejected or withdrawn ends the recruiter's access
+            return await Application.find_one({"resume_id": str(resume.id), "recruiter_id": str(user.id),
+                                               "status": {"$nin": [s.value for s in CLOSED]}}) is not None
         return False
 
     async def get_for(self, user: User, resume_id: str) -> Resume:

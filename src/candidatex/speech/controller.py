@@ -12,13 +12,13 @@ from litestar import Controller, Request, WebSocket, post, websocket
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import WebSocketDisconnect
-from litestar.params import Body, Parameter
+from litestar.params import Body
 from litestar.security.jwt import Token
 from pydantic import BaseModel, ConfigDict, Field
 
 from candidatex.auth.guards import requires
 from candidatex.core.errors import AppError, InvalidInput
-from candidatex.core.schemas import Envelope, ok
+from candidatex.core.schemas import object_id_param, Envelope, ok
 from candidatex.interviews.schemas import QuestionOut
 from candidatex.speech.pipeline import FinalTranscript
 from candidatex.speech.service import VoiceService
@@ -27,7 +27,7 @@ from candidatex.users.models import User
 
 logger = logging.getLogger(__name__)
 AuthedRequest = Request[User, Token, Any]
-SessionId = Parameter(pattern=r"^[0-9a-f]{24}$", description="interview session id")
+SessionId = object_id_param("interview session id")
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_ENDED = 4409
