@@ -31,6 +31,7 @@ SEVERITY: dict[str, float] = {
     "camera_frozen": 0.8,
     "tab_switch": 0.7,
     "camera_covered": 0.7,
+    "signals_suppressed": 0.7,
     "fullscreen_exit": 0.6,
     "face_missing": 0.6,
     "suspicious_input": 0.6,

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { Alert, Badge, Button, Card, ErrorMessage, Loading, PageHeader, cx } from "../../components/ui";
 import { api } from "../../lib/api";
+import { ProctoringNotice } from "../../components/ProctoringNotice";
 import { captureCameraFrames } from "../../lib/cameraCheck";
 import { precheckAndStart } from "../../lib/interview";
 import { humanize } from "../../lib/format";
@@ -92,6 +93,7 @@ export function PrecheckPage() {
         title="System check"
         description={session.data ? `${session.data.job_title} · ${humanize(session.data.mode)} interview` : undefined}
       />
+      <ProctoringNotice recruited={!!session.data?.recruiter_id} />
       <div className="grid gap-6 lg:grid-cols-[1.2fr_1fr]">
         <Card title="Camera preview">
           <div className="aspect-video overflow-hidden rounded-lg bg-slate-900">
@@ -166,7 +168,7 @@ export function PrecheckPage() {
           )}
           <Button size="lg" className="mt-4 w-full" disabled={!allPassed} busy={start.isPending}
             data-testid="start-interview" onClick={() => start.mutate()}>
-            Start interview
+            Agree and start interview
           </Button>
         </Card>
       </div>
