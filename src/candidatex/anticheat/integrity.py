@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from candidatex.anticheat.chain import HASH_FIELD, verify_chain
 from candidatex.anticheat.kinds import StrikeKind
+from candidatex.core.crypto import parse_key
 
 CHECKPOINT_VERSION = "candidatex-integrity-checkpoint-v1"
 
@@ -41,12 +42,9 @@ def _hkdf(material: bytes, info: bytes) -> bytes:
 
 def parse_integrity_key(encoded: str) -> bytes:
     try:
-        key = base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError("INTEGRITY_KEY must be base64 of 32 random bytes") from exc
-    if len(key) != 32:
-        raise ValueError("INTEGRITY_KEY must be base64 of 32 random bytes")
-    return key
+        return parse_key(encoded)  # the same form as FIELD_ENCRYPTION_KEY
+    except ValueError:
+        raise ValueError("INTEGRITY_KEY must be base64 of 32 random bytes") from None
 
 
 class IntegrityKeys:
