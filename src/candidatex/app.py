@@ -207,7 +207,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.media_consumers.add_video(state.anti_cheat)
         state.interview_service.on_end.append(state.anti_cheat.session_ended)
         if settings.face_detection_enabled:
-            state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frame
+            state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frames
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
         state.task_queue = build_queue(settings, redis)
         domain = build_domain(settings, database, state.task_queue, state.audit_service)
