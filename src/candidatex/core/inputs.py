@@ -6,6 +6,7 @@ raised RecursionError in the decoder (a 500 on every JSON endpoint, unauthentica
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Request
@@ -39,6 +40,21 @@ def _too_deep_or_nul(value: Any) -> str | None:
     return None
 
 
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')  # a string with its escapes
+_BRACKETS = re.compile(rb"[][{}]")
+
+
+def nested_too_deep(body: bytes) -> bool:
+    """Reads the nesting depth from the bytes, so the decoder never recurses deeply: a RecursionError raised
+    inside a C decoder leaves CPython 3.11's recursion bookkeeping skewed for the rest of the process."""
+    depth = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub(b'""', body)):
+        depth += 1 if bracket in (b"{", b"[") else -1
+        if depth > MAX_JSON_DEPTH:
+            return True
+    return False
+
+
 def refuse_body(problem: str, where: str = "body") -> InvalidInput:
     if problem == "depth":
         return InvalidInput(f"The request body is nested more than {MAX_JSON_DEPTH} levels deep",
@@ -52,6 +68,8 @@ class GuardedRequest(Request):  # type: ignore[type-arg]
 
     async def json(self) -> Any:
         body = await self.body()
+        if body.count(b"{") + body.count(b"[") > MAX_JSON_DEPTH and nested_too_deep(body):
+            raise refuse_body("depth")
         try:
             value = await super().json()
         except RecursionError:
