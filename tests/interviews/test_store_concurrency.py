@@ -113,8 +113,8 @@ async def test_one_answer_per_question_under_a_race(live_server: str, live_db: D
                                          for i in range(PARALLEL)))
         codes = Counter(r.status_code for r in replies)
         assert codes == {200: 1, 409: PARALLEL - 1}, codes
-        assert {r.json()["error"]["code"] for r in replies if r.status_code == 409} <= {"already_answered",
-                                                                                         "wrong_question"}
+        assert {r.json()["error"]["code"] for r in replies if r.status_code == 409} <= {"ALREADY_ANSWERED",
+                                                                                         "WRONG_QUESTION"}
         doc = live_db.interview_sessions.find_one({"_id": ObjectId(sid)})
         mine = [a for a in doc["answers"] if a["question_id"] == question_id]
         winner = next(r for r in replies if r.status_code == 200)
