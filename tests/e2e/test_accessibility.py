@@ -89,9 +89,11 @@ def test_every_page_passes_axe_wcag_21_aa(axe_page, server_url):
     recruiter = api_token(server_url, "recruiter@candidatex.dev")
     jobs = httpx.get(f"{server_url}/jobs", params={"mine": "true"}, headers=recruiter, timeout=30).json()["data"]["items"]
     assert jobs, "the demo world has the recruiter's jobs"
+    screenings = httpx.get(f"{server_url}/interview/sessions", headers=recruiter, timeout=30).json()["data"]["items"]
+    assert screenings, "the demo world has screenings the recruiter ran"
     problems |= {f"recruiter {k}": v for k, v in check_pages(
         axe_page, RECRUITER + [f"/recruiter/jobs/{jobs[0]['id']}",
-                               f"/recruiter/reports/{finished[0]['session_id']}"]).items()}
+                               f"/recruiter/reports/{screenings[0]['id']}"]).items()}
     axe_page.get_by_test_id("sign-out").click()
 
     sign_in(axe_page, "admin@candidatex.dev")

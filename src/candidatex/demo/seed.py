@@ -177,7 +177,7 @@ async def ensure_demo_world(services: DemoServices, password: str, rebuild: bool
     jobs = await _seed_jobs(services, recruiter, summary)
     candidates = await _seed_candidates(services, password, summary)
     await _seed_applications(services, recruiter, jobs, candidates, summary)
-    await _seed_interviews(services, candidates, summary)
+    await _seed_interviews(services, recruiter, jobs, candidates, summary)
     for job in jobs.values():  # last: a ranking counts the applicants' interview scores too
         if job.status == JobStatus.published:
             await services.matching.rank_job(str(job.id))
@@ -248,16 +248,21 @@ async def _seed_applications(services: DemoServices, recruiter: User, jobs: dict
             summary.by_stage[stage] = summary.by_stage.get(stage, 0) + 1
 
 
-async def _seed_interviews(services: DemoServices, candidates: dict[str, tuple[User, dict[str, Any], str]],
-                           summary: SeedSummary) -> None:
+async def _seed_interviews(services: DemoServices, recruiter: User, jobs: dict[str, Job],
+                           candidates: dict[str, tuple[User, dict[str, Any], str]], summary: SeedSummary) -> None:
+    """Practice interviews (the candidate's own) and screenings the recruiter scheduled for an applicant (the
+    recruiter reviews their reports and integrity timelines); the candidate takes both."""
     answers = WORLD["answers"]
     for plan in WORLD["interviews"]:
         user, _, _ = candidates[plan["candidate"]]
         job = WORLD["professions"][plan["profession"]]["job"]
+        screening = bool(plan.get("screening"))
         request = CreateSessionIn(type="ai_mock", mode=plan["mode"], job_title=job["title"],
                                   job_description=job["description"], experience_level=plan["level"],
-                                  question_count=3, duration_minutes=30, focus_areas=plan.get("focus", []))
-        session = await services.interviews.create(user, request.model_dump(), META)
+                                  question_count=3, duration_minutes=30, focus_areas=plan.get("focus", []),
+                                  candidate_id=str(user.id) if screening else None,
+                                  job_id=str(jobs[plan["profession"]].id) if screening else None)
+        session = await services.interviews.create(recruiter if screening else user, request.model_dump(), META)
         sid = str(session.id)
         await services.interviews.precheck(user, sid, {"camera": True, "microphone": True, "speaker": True,
                                                        "fullscreen": True, "screens": 1})

@@ -85,7 +85,7 @@ class InterviewService:
         self.live = live_store
         self.audit = audit
         self.job_lookup: JobLookup | None = None  # jobs/ answers for interviews tied to a job
-        self.camera_analyzer: Any = None  # anticheat/: async (base64 image) -> FrameObservation | None
+        self.camera_analyzer: Any = None  # anticheat/: async (base64 images) -> CameraView | None
         # async hooks(session_id, reason, actor_id | None) run once an interview has ended (media closes here)
         self.on_end: list[Any] = []
 
@@ -179,14 +179,14 @@ class InterviewService:
         if session.status not in (SessionStatus.setup, SessionStatus.precheck):
             raise Conflict(f"The precheck is done before the interview starts (status: {session.status})",
                            code="invalid_transition")
-        camera_frame = report.pop("camera_frame", None)
+        frames = [f for f in (report.pop("camera_frame", None), *(report.pop("camera_frames", None) or [])) if f]
         checked = PrecheckReport(**report)
-        observation = await self.camera_analyzer(camera_frame) if camera_frame and self.camera_analyzer else None
+        observation = await self.camera_analyzer(frames) if self.camera_analyzer else None
         result = evaluate_precheck(checked, observation)
         record = {**result.as_session_record(checked), "checked_at": utcnow().isoformat(),
                   "failures": [{"check": f.check, "message": f.message} for f in result.failures]}
         if observation is not None:
-            record["camera_view"] = {"faces": observation.face_count, "covered": observation.covered}
+            record["camera_view"] = observation.as_record()
         updated = await store.transition(session.id, (SessionStatus.setup, SessionStatus.precheck),
                                          SessionStatus.precheck if result.passed else SessionStatus.setup,
                                          {"precheck_result": record})
