@@ -53,6 +53,8 @@ ENDPOINTS: dict[tuple[str, str], Endpoint] = {
     ("GET", S + "/signals"): Endpoint(VIEW),
     ("GET", S + "/integrity"): Endpoint(REVIEW, staff_only=True),
     ("GET", S + "/integrity/verify"): Endpoint(REVIEW, staff_only=True),
+    ("POST", S + "/integrity/verify"): Endpoint(VIEW),  # against a checkpoint the caller was handed
+    ("GET", S + "/integrity/checkpoints"): Endpoint(VIEW),
     ("GET", S + "/snapshots/{snapshot_id}"): Endpoint(REVIEW, staff_only=True),
     ("GET", "/media/sessions/{session_id}/recording"): Endpoint(RECORDING, staff_only=True),
     ("POST", "/media/sessions/{session_id}/offer"): Endpoint(VIEW),
@@ -171,6 +173,8 @@ async def call_http(http: httpx.AsyncClient, method: str, path: str, account: Ac
         body = {"kind": "right_click", "seq": 1, "ts": 0, "data": {}, "hmac": "0" * 64}
     elif path.endswith("/answer"):
         body = {"question_id": "q1", "content": "An answer."}
+    elif path.endswith("/integrity/verify"):
+        body = {}
     elif path.endswith("/end"):
         body = {"reason": "access matrix"}
     elif path.endswith("/offer"):  # candidates publish, everyone else watches
