@@ -24,6 +24,12 @@ async def demo(mongo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Asyn
     """An app on its own database that seeds the demo at start-up, as `make run` does."""
     settings = make_settings(mongo_url, tmp_path_factory.mktemp("demo"), SEED_DEMO="true", APP_ENV="development")
     async with AsyncTestClient(create_app(settings), base_url="http://demo.local") as client:
+        seeding = client.app.state.demo_seed_task  # started after start-up: the server answered meanwhile
+
+        async def seeded() -> None:
+            await seeding
+
+        await asyncio.to_thread(client.blocking_portal.call, seeded)
         yield client
 
 
