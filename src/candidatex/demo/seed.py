@@ -220,7 +220,8 @@ async def _seed_candidates(services: DemoServices, password: str,
         profile = UpdateMeIn(location=candidate["location"], phone=lines[1].split(" | ")[1],
                              headline=candidate.get("headline") or WORLD["professions"][candidate["profession"]]["titles"][0])
         user = await services.accounts.update_profile(user, profile.model_dump(exclude_none=True), META)
-        document = render_docx(lines) if candidate["format"] == "docx" else render_pdf(lines)
+        # off the event loop: the server is answering requests while the world is built
+        document = await asyncio.to_thread(render_docx if candidate["format"] == "docx" else render_pdf, lines)
         filename = f"{candidate['name'].replace(' ', '_').replace(chr(39), '')}_CV.{candidate['format']}"
         resume = await services.resumes.upload(user, filename, document, META)
         await services.resumes.process(str(resume.id))  # at once, not on the queue: the world is ready when we return
