@@ -69,6 +69,7 @@ from candidatex.speech.controller import build_voice_controller, voice_audio_str
 from candidatex.speech.segmenter import SegmenterSettings
 from candidatex.speech.service import VoiceAudioConsumer, VoiceService
 from candidatex.speech.transcriber import Transcriber
+from candidatex.speech.turns import TurnPolicy
 from candidatex.users.controller import MeController
 from candidatex.users.service import AccountService
 from candidatex.ws.interview_stream import interview_stream
@@ -212,7 +213,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.media_consumers.add_video(state.anti_cheat)
         state.interview_service.on_end.append(state.anti_cheat.session_ended)
         if settings.face_detection_enabled:
-            state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frame
+            state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frames
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
         state.task_queue = build_queue(settings, redis)
         domain = build_domain(settings, database, state.task_queue, state.audit_service)
@@ -224,13 +225,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             background.append(asyncio.create_task(state.task_queue.run(task_handlers(domain), tasks_stop)))
         state.transcriber = Transcriber(settings.whisper_model, settings.whisper_device, settings.whisper_compute_type,
                                         settings.whisper_max_concurrent, settings.whisper_beam_size,
-                                        settings.whisper_cpu_threads)  # loads lazily: start-up stays fast
+                                        settings.whisper_cpu_threads, cache_dir=settings.data_dir / "models")  # loads lazily: start-up stays fast
         state.voice_service = VoiceService(state.transcriber, state.interview_service, state.event_bus,
                                            SegmenterSettings(end_silence_ms=settings.speech_end_silence_ms,
                                                              max_chunk_ms=settings.speech_max_chunk_ms,
-                                                             max_answer_ms=int(settings.speech_max_upload_seconds * 1000)),
+                                                             max_answer_ms=int(settings.speech_max_upload_seconds * 1000),
+                                                             vad_model=settings.speech_vad_model),
                                            UploadLimits(settings.speech_max_upload_bytes, settings.speech_max_upload_seconds),
-                                           settings.speech_final_beam_size or None)
+                                           settings.speech_final_beam_size or None,
+                                           TurnPolicy(settings.speech_turn_silence_ms,
+                                                      settings.speech_turn_unsure_silence_ms,
+                                                      model_path=settings.speech_turn_model),
+                                           settings.speech_reconnect_grace_seconds)
         state.voice_consumer = VoiceAudioConsumer(state.voice_service)
         state.media_consumers.add_audio(state.voice_consumer)
         state.stream_message_handlers["voice_done"] = state.voice_consumer.voice_done

@@ -111,13 +111,22 @@ class Settings:
     anti_cheat_look_away_yaw_deg: float = 30.0
     anti_cheat_look_away_pitch_deg: float = 25.0
     anti_cheat_disabled_checks: list[str] = field(default_factory=list)
+    integrity_key: str | None = None
+    anti_cheat_precheck_camera: bool = True
+    anti_cheat_fullscreen_grace_seconds: float = 10.0
+    anti_cheat_heartbeat_timeout_seconds: float = 20.0
     whisper_model: str | None = None
     whisper_device: str = "cpu"
     whisper_compute_type: str = "int8"
     whisper_max_concurrent: int = 1
     whisper_beam_size: int = 5
     whisper_cpu_threads: int = 0
-    speech_end_silence_ms: int = 1200
+    speech_end_silence_ms: int = 8000
+    speech_turn_silence_ms: int = 700
+    speech_turn_unsure_silence_ms: int = 3000
+    speech_reconnect_grace_seconds: float = 30.0
+    speech_vad_model: str | None = None
+    speech_turn_model: str | None = None
     speech_max_chunk_ms: int = 20_000
     speech_final_beam_size: int = 0
     speech_max_upload_bytes: int = 10 * 1024 * 1024
@@ -225,6 +234,12 @@ class Settings:
             anti_cheat_look_away_pitch_deg=float(e.get("ANTI_CHEAT_LOOK_AWAY_PITCH_DEG",
                                                        defaults.anti_cheat_look_away_pitch_deg)),
             anti_cheat_disabled_checks=_list(e.get("ANTI_CHEAT_DISABLED_CHECKS"), []),
+            integrity_key=e.get("INTEGRITY_KEY") or None,
+            anti_cheat_precheck_camera=_bool(e.get("ANTI_CHEAT_PRECHECK_CAMERA"), defaults.anti_cheat_precheck_camera),
+            anti_cheat_fullscreen_grace_seconds=float(e.get("ANTI_CHEAT_FULLSCREEN_GRACE_SECONDS",
+                                                            defaults.anti_cheat_fullscreen_grace_seconds)),
+            anti_cheat_heartbeat_timeout_seconds=float(e.get("ANTI_CHEAT_HEARTBEAT_TIMEOUT_SECONDS",
+                                                             defaults.anti_cheat_heartbeat_timeout_seconds)),
             whisper_model=e.get("WHISPER_MODEL") or None,
             whisper_device=e.get("WHISPER_DEVICE", defaults.whisper_device),
             whisper_compute_type=e.get("WHISPER_COMPUTE_TYPE", defaults.whisper_compute_type),
@@ -232,6 +247,13 @@ class Settings:
             whisper_beam_size=int(e.get("WHISPER_BEAM_SIZE", defaults.whisper_beam_size)),
             whisper_cpu_threads=int(e.get("WHISPER_CPU_THREADS", defaults.whisper_cpu_threads)),
             speech_end_silence_ms=int(e.get("SPEECH_END_SILENCE_MS", defaults.speech_end_silence_ms)),
+            speech_turn_silence_ms=int(e.get("SPEECH_TURN_SILENCE_MS", defaults.speech_turn_silence_ms)),
+            speech_turn_unsure_silence_ms=int(e.get("SPEECH_TURN_UNSURE_SILENCE_MS",
+                                                    defaults.speech_turn_unsure_silence_ms)),
+            speech_reconnect_grace_seconds=float(e.get("SPEECH_RECONNECT_GRACE_SECONDS",
+                                                       defaults.speech_reconnect_grace_seconds)),
+            speech_vad_model=e.get("SPEECH_VAD_MODEL") or None,
+            speech_turn_model=e.get("SPEECH_TURN_MODEL") or None,
             speech_max_chunk_ms=int(e.get("SPEECH_MAX_CHUNK_MS", defaults.speech_max_chunk_ms)),
             speech_final_beam_size=int(e.get("SPEECH_FINAL_BEAM_SIZE", defaults.speech_final_beam_size)),
             speech_max_upload_bytes=int(e.get("SPEECH_MAX_UPLOAD_BYTES", defaults.speech_max_upload_bytes)),

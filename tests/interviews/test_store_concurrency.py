@@ -18,6 +18,7 @@ from bson import ObjectId
 from pymongo.database import Database
 
 from candidatex.anticheat.chain import verify_chain
+from tests.anticheat.keys import server_chain_key
 from candidatex.anticheat.signals import sign_signal
 from tests.interviews.test_sessions_api import PRECHECK_OK, STRONG_ANSWER
 from tests.interviews.test_stream import signup
@@ -78,7 +79,7 @@ async def test_interleaved_pause_resume_answers_and_signals_lose_nothing(live_se
         signal_entries = [r.json()["data"]["results"] for (name, _), r in zip(calls, responses, strict=True)
                           if name == "signal"]
         assert len(doc["anti_cheat_log"]) == sum(len(results) for results in signal_entries) == PARALLEL
-        assert verify_chain(doc["anti_cheat_log"]).valid
+        assert verify_chain(doc["anti_cheat_log"], key=server_chain_key(sid)).valid
         assert doc["signal_last_seq"] == max(r["seq"] for results in signal_entries for r in results if r["accepted"])
         # one answer per question, whatever raced with it
         stored = [a["question_id"] for a in doc["answers"]]
@@ -149,6 +150,6 @@ async def test_finalize_races_once_and_an_ended_session_cannot_be_reopened(live_
         assert {r.status_code for r in after} == {409}, Counter((r.request.url.path, r.status_code) for r in after)
         doc = live_db.interview_sessions.find_one({"_id": ObjectId(sid)})
         assert doc["status"] == "completed" and doc["result"]["reason"] == "finalized"
-        assert len(doc["anti_cheat_log"]) == acknowledged and verify_chain(doc["anti_cheat_log"]).valid
+        assert len(doc["anti_cheat_log"]) == acknowledged and verify_chain(doc["anti_cheat_log"], key=server_chain_key(sid)).valid
         events = assert_events_contiguous(live_db, sid)
         assert [e["type"] for e in events].count("complete") == 1

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from typing_extensions import Annotated
@@ -45,6 +45,9 @@ class CreateSessionIn(Strict):
                                      description="recruiters scheduling a live interview name the candidate")
     job_id: str | None = Field(default=None, pattern=r"^[0-9a-f]{24}$")
     scheduled_at: datetime | None = None
+    anti_cheat_policy: Literal["terminate", "flag_for_review"] = Field(
+        default="terminate", description="what reaching an anti-cheat threshold does: end the interview (the "
+                                         "spec's behaviour) or let it finish and mark it for review")
 
     @field_validator("focus_areas")
     @classmethod
@@ -69,6 +72,10 @@ class PrecheckIn(Strict):
     warnings: list[str] = Field(default_factory=list, max_length=20, description="ignored: the server decides")
     camera_frame: str | None = Field(default=None, max_length=700_000,
                                      description="base64 JPEG/PNG from the camera test (at most 500 KB)")
+    camera_frames: list[Annotated[str, Field(max_length=700_000)]] = Field(
+        default_factory=list, max_length=5,
+        description="2-5 base64 JPEG/PNG frames about half a second apart: the server checks that exactly one "
+                    "live (moving) face is visible")
 
     def report(self) -> dict[str, Any]:
         """What the service checks: missing checks are passed as unknown (None)."""
@@ -161,6 +168,7 @@ class SessionOut(BaseModel):
     created_at: datetime
     chat: list[dict[str, Any]] = Field(default_factory=list)
     strike_counts: dict[str, int] = Field(default_factory=dict)
+    anti_cheat_policy: str = "terminate"
 
     @classmethod
     def of(cls, session: InterviewSession, viewer_is_candidate: bool, remaining: int | None) -> "SessionOut":
@@ -182,7 +190,7 @@ class SessionOut(BaseModel):
             result=result_view(session.result), terminated_reason=session.terminated_reason, started_at=session.started_at,
             ends_at=session.ends_at, completed_at=session.completed_at, remaining_seconds=remaining,
             created_at=session.created_at, chat=[m.model_dump(mode="json") for m in session.chat],
-            strike_counts=session.strike_counts)
+            strike_counts=session.strike_counts, anti_cheat_policy=session.anti_cheat_policy)
 
 
 class PrecheckOut(SessionOut):
