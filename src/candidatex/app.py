@@ -125,12 +125,18 @@ def _fix_openapi_nulls(app: Litestar) -> None:
 
 
 async def _seed_demo_world(app: Litestar) -> None:
-    try:
-        await ensure_demo_world(DemoServices.of(app.state), app.state.settings.demo_password)
-    except Exception:  # noqa: BLE001 - a broken demo must not keep the platform from starting
-        logger.exception("demo world seeding failed")
+    """After every other start-up hook (interviews publish events: the channels plugin must be running). The world
+    is built in the background, so the server answers (and the demo accounts sign in) at once."""
+
+    async def seed() -> None:
+        try:
+            await ensure_demo_world(DemoServices.of(app.state), app.state.settings.demo_password)
+        except Exception:  # noqa: BLE001 - a broken demo must not take the platform down
+            logger.exception("demo world seeding failed")
+
+    app.state.demo_seed_task = asyncio.create_task(seed())
     banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
-    if banner_url:  # the run command's promise: URL and demo logins, once there is something to see
+    if banner_url:  # the run command's promise: URL and demo logins
         print(banner(banner_url, app.state.demo_accounts), flush=True)
 
 
@@ -244,6 +250,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             yield
         finally:
             tasks_stop.set()
+            seeding = getattr(state, "demo_seed_task", None)
+            if seeding is not None and not seeding.done():
+                seeding.cancel()  # marks the world interrupted: the next start builds it again
+                await asyncio.gather(seeding, return_exceptions=True)
             await state.media_service.shutdown()  # closes the hub and keeps recordings
             await state.voice_consumer.shutdown()
             await state.anti_cheat.close()

@@ -12,19 +12,26 @@ from pathlib import Path
 import pytest
 from litestar.testing import AsyncTestClient
 
-from candidatex.app import create_app
 from candidatex.demo.seed import DemoServices, ensure_demo_world
-from tests.conftest import make_settings
+from tests.auth.apps import app_client
 
 PASSWORD = "Demo-Password-1!"
 
 
 @pytest.fixture(scope="module")
-async def demo(mongo_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AsyncTestClient]:
-    """An app on its own database that seeds the demo at start-up, as `make run` does."""
-    settings = make_settings(mongo_url, tmp_path_factory.mktemp("demo"), SEED_DEMO="true", APP_ENV="development")
-    async with AsyncTestClient(create_app(settings), base_url="http://demo.local") as client:
-        yield client
+async def demo(client: AsyncTestClient, mongo_url: str,
+               tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AsyncTestClient]:
+    """An app on its own database that seeds the demo at start-up, as `make run` does (beside the session app,
+    whose document binding is put back afterwards)."""
+    async with app_client(client, mongo_url, tmp_path_factory.mktemp("demo"), SEED_DEMO="true",
+                          APP_ENV="development") as (demo_client, _):
+        seeding = demo_client.app.state.demo_seed_task  # started after start-up: the server answered meanwhile
+
+        async def seeded() -> None:
+            await seeding
+
+        await asyncio.to_thread(demo_client.blocking_portal.call, seeded)
+        yield demo_client
 
 
 async def signed_in(client: AsyncTestClient, email: str) -> dict[str, str]:

@@ -72,6 +72,15 @@ class ErrorBody(BaseModel):
         """Every code leaves upper snake case, whoever raised it (the spec's `VALIDATION_ERROR`)."""
         return code.upper()
 
+    @field_validator("details")
+    @classmethod
+    def spec_reason(cls, details: Any) -> Any:
+        """Field problems `{field, message}` also carry the spec's name for the message, `reason`."""
+        if isinstance(details, list):
+            return [{**d, "reason": d["message"]} if isinstance(d, dict) and "field" in d and "message" in d
+                    and "reason" not in d else d for d in details]
+        return details
+
 
 class ErrorEnvelope(BaseModel):
     success: bool = False

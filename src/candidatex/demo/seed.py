@@ -9,6 +9,7 @@ demo users' data through the erasure path and seeds again.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -161,8 +162,8 @@ async def ensure_demo_world(services: DemoServices, password: str, rebuild: bool
     """Seeds the world once; with ``rebuild`` erases the previous one first."""
     marker = services.database[MARKER_COLLECTION]
     found = await marker.find_one({"_id": "world"})
-    interrupted = found is not None and found.get("state") != "ready" and (
-        utcnow() - as_utc(found["started_at"])).total_seconds() > STALE_SEED_SECONDS
+    interrupted = found is not None and (found.get("state") == "interrupted" or (
+        found.get("state") == "seeding" and (utcnow() - as_utc(found["started_at"])).total_seconds() > STALE_SEED_SECONDS))
     if found and not (rebuild or interrupted):
         return SeedSummary(seeded=False)  # ready, or another process is seeding it now
     if found:
@@ -173,14 +174,18 @@ async def ensure_demo_world(services: DemoServices, password: str, rebuild: bool
         return SeedSummary(seeded=False)
     began, began_cpu = time.monotonic(), time.process_time()
     summary = SeedSummary(seeded=True)
-    recruiter = await _user(services, RECRUITER_EMAIL, "Rita Recruiter", Role.recruiter, password)
-    jobs = await _seed_jobs(services, recruiter, summary)
-    candidates = await _seed_candidates(services, password, summary)
-    await _seed_applications(services, recruiter, jobs, candidates, summary)
-    await _seed_interviews(services, recruiter, jobs, candidates, summary)
-    for job in jobs.values():  # last: a ranking counts the applicants' interview scores too
-        if job.status == JobStatus.published:
-            await services.matching.rank_job(str(job.id))
+    try:
+        recruiter = await _user(services, RECRUITER_EMAIL, "Rita Recruiter", Role.recruiter, password)
+        jobs = await _seed_jobs(services, recruiter, summary)
+        candidates = await _seed_candidates(services, password, summary)
+        await _seed_applications(services, recruiter, jobs, candidates, summary)
+        await _seed_interviews(services, recruiter, jobs, candidates, summary)
+        for job in jobs.values():  # last: a ranking counts the applicants' interview scores too
+            if job.status == JobStatus.published:
+                await services.matching.rank_job(str(job.id))
+    except BaseException:  # stopped half-way (shutdown, a failure): the next start erases and seeds again
+        await asyncio.shield(marker.update_one({"_id": "world"}, {"$set": {"state": "interrupted"}}))
+        raise
     summary.users = len({user.id for user, _, _ in candidates.values()}) + 1
     summary.seconds = round(time.monotonic() - began, 2)
     summary.cpu_seconds = round(time.process_time() - began_cpu, 2)
@@ -215,7 +220,8 @@ async def _seed_candidates(services: DemoServices, password: str,
         profile = UpdateMeIn(location=candidate["location"], phone=lines[1].split(" | ")[1],
                              headline=candidate.get("headline") or WORLD["professions"][candidate["profession"]]["titles"][0])
         user = await services.accounts.update_profile(user, profile.model_dump(exclude_none=True), META)
-        document = render_docx(lines) if candidate["format"] == "docx" else render_pdf(lines)
+        # off the event loop: the server is answering requests while the world is built
+        document = await asyncio.to_thread(render_docx if candidate["format"] == "docx" else render_pdf, lines)
         filename = f"{candidate['name'].replace(' ', '_').replace(chr(39), '')}_CV.{candidate['format']}"
         resume = await services.resumes.upload(user, filename, document, META)
         await services.resumes.process(str(resume.id))  # at once, not on the queue: the world is ready when we return
