@@ -14,6 +14,7 @@ import { NewInterviewPage } from "./pages/candidate/NewInterview";
 import { PrecheckPage } from "./pages/candidate/Precheck";
 import { ResumePage } from "./pages/candidate/Resume";
 import { SummaryPage } from "./pages/candidate/Summary";
+import { IntegrityFlagsPage } from "./pages/IntegrityFlags";
 import { NotFoundPage } from "./pages/NotFound";
 import { SettingsPage } from "./pages/Settings";
 import { RecruiterJobsPage } from "./pages/recruiter/Jobs";
@@ -63,6 +64,7 @@ export function App() {
         <Route path="/candidate/interviews/:sessionId/precheck" element={<RequireRole roles={CANDIDATE}><PrecheckPage /></RequireRole>} />
         <Route path="/candidate/interviews/:sessionId/room" element={<RequireRole roles={CANDIDATE}><InterviewRoomPage /></RequireRole>} />
         <Route path="/candidate/interviews/:sessionId/summary" element={<RequireRole><SummaryPage /></RequireRole>} />
+        <Route path="/candidate/interviews/:sessionId/flags" element={<RequireRole><IntegrityFlagsPage /></RequireRole>} />
         <Route path="/candidate/resume" element={<RequireRole roles={CANDIDATE}><ResumePage /></RequireRole>} />
         <Route path="/candidate/jobs" element={<RequireRole roles={CANDIDATE}><JobSearchPage /></RequireRole>} />
         <Route path="/candidate/applications" element={<RequireRole roles={CANDIDATE}><ApplicationsPage /></RequireRole>} />
