@@ -53,6 +53,7 @@ from candidatex.core.middleware import (
 from candidatex.core.resilience import RESILIENCE_HANDLERS, FallbackStore, ResilientRedisChannelsBackend, SoftStore
 from candidatex.db.client import connect
 from candidatex.db.embedded import private_dir
+from candidatex.demo.seed import DemoServices, ensure_demo_world
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
 from candidatex.interviews.events import EventBus
@@ -68,6 +69,7 @@ from candidatex.speech.controller import build_voice_controller, voice_audio_str
 from candidatex.speech.segmenter import SegmenterSettings
 from candidatex.speech.service import VoiceAudioConsumer, VoiceService
 from candidatex.speech.transcriber import Transcriber
+from candidatex.speech.turns import TurnPolicy
 from candidatex.users.controller import MeController
 from candidatex.users.service import AccountService
 from candidatex.ws.interview_stream import interview_stream
@@ -120,6 +122,16 @@ def _fix_openapi_nulls(app: Litestar) -> None:
     for schema in (app.openapi_schema.components.schemas or {}).values():
         if isinstance(schema, Schema) and schema.title == "Envelope[NoneType]" and schema.properties:
             schema.properties["data"] = Schema(type=OpenAPIType.NULL)
+
+
+async def _seed_demo_world(app: Litestar) -> None:
+    try:
+        await ensure_demo_world(DemoServices.of(app.state), app.state.settings.demo_password)
+    except Exception:  # noqa: BLE001 - a broken demo must not keep the platform from starting
+        logger.exception("demo world seeding failed")
+    banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
+    if banner_url:  # the run command's promise: URL and demo logins, once there is something to see
+        print(banner(banner_url, app.state.demo_accounts), flush=True)
 
 
 async def _deadline_watcher(service: InterviewService, every: float) -> None:
@@ -207,23 +219,25 @@ def create_app(settings: Settings | None = None) -> Litestar:
             background.append(asyncio.create_task(state.task_queue.run(task_handlers(domain), tasks_stop)))
         state.transcriber = Transcriber(settings.whisper_model, settings.whisper_device, settings.whisper_compute_type,
                                         settings.whisper_max_concurrent, settings.whisper_beam_size,
-                                        settings.whisper_cpu_threads)  # loads lazily: start-up stays fast
+                                        settings.whisper_cpu_threads, cache_dir=settings.data_dir / "models")  # loads lazily: start-up stays fast
         state.voice_service = VoiceService(state.transcriber, state.interview_service, state.event_bus,
                                            SegmenterSettings(end_silence_ms=settings.speech_end_silence_ms,
                                                              max_chunk_ms=settings.speech_max_chunk_ms,
-                                                             max_answer_ms=int(settings.speech_max_upload_seconds * 1000)),
+                                                             max_answer_ms=int(settings.speech_max_upload_seconds * 1000),
+                                                             vad_model=settings.speech_vad_model),
                                            UploadLimits(settings.speech_max_upload_bytes, settings.speech_max_upload_seconds),
-                                           settings.speech_final_beam_size or None)
+                                           settings.speech_final_beam_size or None,
+                                           TurnPolicy(settings.speech_turn_silence_ms,
+                                                      settings.speech_turn_unsure_silence_ms,
+                                                      model_path=settings.speech_turn_model),
+                                           settings.speech_reconnect_grace_seconds)
         state.voice_consumer = VoiceAudioConsumer(state.voice_service)
         state.media_consumers.add_audio(state.voice_consumer)
         state.stream_message_handlers["voice_done"] = state.voice_consumer.voice_done
         if settings.speech_preload:
             background.append(asyncio.create_task(_warm_transcriber(state.transcriber)))
         if settings.seed_demo:
-            accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
-            banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
-            if banner_url:
-                print(banner(banner_url, accounts), flush=True)  # the run command's promise: URL and demo logins
+            state.demo_accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
         logger.info("candidatex started", extra={"database": "url" if settings.mongodb_url else "embedded",
                                                  "redis": bool(redis)})
         try:
@@ -292,6 +306,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,
     )
+    if settings.seed_demo:
+        # after every other start-up hook: interviews publish events, so the channels plugin must be running
+        app.on_startup.append(_seed_demo_world)
     app.state.settings = settings
     app.state.redis = redis
     app.state.channels = channels

@@ -121,7 +121,12 @@ class Settings:
     whisper_max_concurrent: int = 1
     whisper_beam_size: int = 5
     whisper_cpu_threads: int = 0
-    speech_end_silence_ms: int = 1200
+    speech_end_silence_ms: int = 8000
+    speech_turn_silence_ms: int = 700
+    speech_turn_unsure_silence_ms: int = 3000
+    speech_reconnect_grace_seconds: float = 30.0
+    speech_vad_model: str | None = None
+    speech_turn_model: str | None = None
     speech_max_chunk_ms: int = 20_000
     speech_final_beam_size: int = 0
     speech_max_upload_bytes: int = 10 * 1024 * 1024
@@ -242,6 +247,13 @@ class Settings:
             whisper_beam_size=int(e.get("WHISPER_BEAM_SIZE", defaults.whisper_beam_size)),
             whisper_cpu_threads=int(e.get("WHISPER_CPU_THREADS", defaults.whisper_cpu_threads)),
             speech_end_silence_ms=int(e.get("SPEECH_END_SILENCE_MS", defaults.speech_end_silence_ms)),
+            speech_turn_silence_ms=int(e.get("SPEECH_TURN_SILENCE_MS", defaults.speech_turn_silence_ms)),
+            speech_turn_unsure_silence_ms=int(e.get("SPEECH_TURN_UNSURE_SILENCE_MS",
+                                                    defaults.speech_turn_unsure_silence_ms)),
+            speech_reconnect_grace_seconds=float(e.get("SPEECH_RECONNECT_GRACE_SECONDS",
+                                                       defaults.speech_reconnect_grace_seconds)),
+            speech_vad_model=e.get("SPEECH_VAD_MODEL") or None,
+            speech_turn_model=e.get("SPEECH_TURN_MODEL") or None,
             speech_max_chunk_ms=int(e.get("SPEECH_MAX_CHUNK_MS", defaults.speech_max_chunk_ms)),
             speech_final_beam_size=int(e.get("SPEECH_FINAL_BEAM_SIZE", defaults.speech_final_beam_size)),
             speech_max_upload_bytes=int(e.get("SPEECH_MAX_UPLOAD_BYTES", defaults.speech_max_upload_bytes)),

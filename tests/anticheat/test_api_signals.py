@@ -64,7 +64,7 @@ async def test_tab_switch_warns_then_terminates(client: AsyncTestClient, candida
 
     # an ended session takes no more signals
     late = await post_signals(client, candidate, sid, signed(key, sid, 3, "tab_switch"))
-    assert late.status_code == 409 and late.json()["error"]["code"] == "session_not_running"
+    assert late.status_code == 409 and late.json()["error"]["code"] == "SESSION_NOT_RUNNING"
 
 
 async def test_fullscreen_exit_once_terminates(client: AsyncTestClient, candidate: Account, db: Database) -> None:

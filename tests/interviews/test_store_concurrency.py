@@ -88,6 +88,20 @@ async def test_interleaved_pause_resume_answers_and_signals_lose_nothing(live_se
         feedback = [e for e in events if e["type"] == "feedback" and e["data"]["stage"] == "received"]
         assert len(feedback) == len(stored)
 
+        # running again: answers to the current question race with signals; exactly one is stored, no entry lost
+        await http.post(f"{path}/resume", headers=h)
+        current = (await http.get(f"{path}/next-question", headers=h)).json()["data"]["question"]["id"]
+        storm = [http.post(f"{path}/answer", headers=h, json={"question_id": current, "content": f"{STRONG_ANSWER} {i}"})
+                 for i in range(PARALLEL)]
+        storm += [http.post(f"{path}/signals", headers=h, json=signal(key, sid, PARALLEL + 1 + i)) for i in range(PARALLEL)]
+        replies = await asyncio.gather(*storm)
+        assert Counter(r.status_code for r in replies[:PARALLEL]) == {200: 1, 409: PARALLEL - 1}
+        assert all(r.status_code == 200 for r in replies[PARALLEL:])
+        doc = live_db.interview_sessions.find_one({"_id": ObjectId(sid)})
+        assert [a["question_id"] for a in doc["answers"]].count(current) == 1
+        assert len(doc["anti_cheat_log"]) == 2 * PARALLEL and verify_chain(doc["anti_cheat_log"]).valid
+        assert_events_contiguous(live_db, sid)
+
 
 async def test_one_answer_per_question_under_a_race(live_server: str, live_db: Database) -> None:
     async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
@@ -100,8 +114,8 @@ async def test_one_answer_per_question_under_a_race(live_server: str, live_db: D
                                          for i in range(PARALLEL)))
         codes = Counter(r.status_code for r in replies)
         assert codes == {200: 1, 409: PARALLEL - 1}, codes
-        assert {r.json()["error"]["code"] for r in replies if r.status_code == 409} <= {"already_answered",
-                                                                                         "wrong_question"}
+        assert {r.json()["error"]["code"] for r in replies if r.status_code == 409} <= {"ALREADY_ANSWERED",
+                                                                                         "WRONG_QUESTION"}
         doc = live_db.interview_sessions.find_one({"_id": ObjectId(sid)})
         mine = [a for a in doc["answers"] if a["question_id"] == question_id]
         winner = next(r for r in replies if r.status_code == 200)

@@ -141,9 +141,9 @@ class PrecheckReport:
 
     camera: bool
     microphone: bool
-    speaker: bool
-    fullscreen: bool
-    screens: int = 1
+    speaker: bool | None = None  # None: the client did not report it (the spec's minimal precheck)
+    fullscreen: bool | None = None
+    screens: int | None = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +191,7 @@ class PrecheckResult:
             "microphone": report.microphone,
             "speaker": report.speaker,
             "fullscreen": report.fullscreen,
-            "single_screen": report.screens <= 1,
+            "single_screen": report.screens is None or report.screens <= 1,
             "passed": self.passed,
             "warnings": [f.message for f in self.failures] + self.warnings,
         }
@@ -206,19 +206,25 @@ def evaluate_precheck(report: PrecheckReport,
         failures.append(PrecheckFailure("camera", "Allow access to a working camera."))
     if not report.microphone:
         failures.append(PrecheckFailure("microphone", "Allow access to a working microphone."))
-    if not report.speaker:
+    warnings = []
+    if report.speaker is False:
         failures.append(
             PrecheckFailure("speaker", "Turn on your speakers or headphones and play the test sound.")
         )
-    if not report.fullscreen:
+    if report.fullscreen is False:
         failures.append(PrecheckFailure("fullscreen", "Switch the interview page to full screen."))
-    if report.screens > 1:
+    # Unreported checks do not block (the spec's clients send only camera and microphone); they are named,
+    # and full screen is still enforced during the interview by the fullscreen_exit rule.
+    unreported = [name for name, value in (("speaker", report.speaker), ("fullscreen", report.fullscreen))
+                  if value is None]
+    if unreported:
+        warnings.append("Not checked by this client: " + ", ".join(unreported) + ".")
+    if report.screens is not None and report.screens > 1:
         failures.append(
             PrecheckFailure(
                 "single_screen", f"Disconnect extra displays: {report.screens} screens are connected."
             )
         )
-    warnings = []
     if camera_frame is not None and report.camera:
         if isinstance(camera_frame, CameraView) and camera_frame.frames == 0:
             failures.append(

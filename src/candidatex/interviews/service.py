@@ -130,10 +130,13 @@ class InterviewService:
                                details=[{"field": "type", "message": "live needs a recruiter and candidate_id"}])
         fields = {k: v for k, v in data.items() if k not in {"candidate_id"}}
         link = await self._job_link(user, data.get("job_id"), candidate_id, scheduled=recruiter_id is not None)
-        if link is not None and recruiter_id is not None:  # practice sessions are never shown to a job's recruiter
-            fields.update(job_recruiter_id=link.owner_id, application_closed=link.application_closed)
+        tied = link is not None and recruiter_id is not None  # practice sessions are never shown to a job's recruiter
+        if tied:
+            # the job's owner reviews it only if the candidate applied to that job
+            fields.update(job_recruiter_id=link.owner_id if link.applied else None,
+                          application_closed=link.application_closed)
         session = await store.create(InterviewSession(candidate_id=candidate_id, recruiter_id=recruiter_id, **fields))
-        if link is not None and not link.application_closed and session.job_recruiter_id:
+        if tied and link.applied and not link.application_closed:
             # the application may have closed while this was being created: check again, after the insert
             again = await self._job_link(user, session.job_id, candidate_id, scheduled=True)
             if again is not None and again.application_closed:

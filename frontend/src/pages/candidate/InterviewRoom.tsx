@@ -140,6 +140,7 @@ export function InterviewRoomPage() {
   }
 
   const currentFeedback = [...feedback].reverse();
+  const planned = session.data?.question_count ?? 0;
 
   return (
     <div className="grid gap-6">
@@ -151,6 +152,11 @@ export function InterviewRoomPage() {
             {question?.number ? `Question ${question.number}${question.total ? ` of ${question.total}` : ""}` : "Interview in progress"}
             {question?.is_follow_up && " · follow-up"}
           </p>
+          {planned > 0 && (question?.total ?? 0) > planned && (
+            <p className="text-sm text-slate-700" data-testid="follow-up-note">
+              {`Follow-up questions added ${(question?.total ?? 0) - planned} to the ${planned} planned.`}
+            </p>
+          )}
         </div>
         <div className="flex flex-wrap items-center gap-3">
           <ConnectionBadge status={stream.status} />
@@ -192,7 +198,11 @@ export function InterviewRoomPage() {
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
         <div className="grid content-start gap-6">
           <Card title="Question">
-            {question ? (
+            {question && paused ? (
+              <p className="text-slate-700" data-testid="question-hidden">
+                The question is hidden while the interview is paused. Resume to see it again.
+              </p>
+            ) : question ? (
               <>
                 <p className="text-lg leading-relaxed text-slate-900" data-testid="question-text" data-question-id={question.id} aria-live="polite">
                   {question.text}
