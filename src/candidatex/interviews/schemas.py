@@ -82,7 +82,8 @@ class PrecheckIn(Strict):
         screens = self.screens if self.screens is not None else (
             None if self.single_screen is None else (1 if self.single_screen else 2))
         return {"camera": self.camera, "microphone": self.microphone, "speaker": self.speaker,
-                "fullscreen": self.fullscreen, "screens": screens, "camera_frame": self.camera_frame}
+                "fullscreen": self.fullscreen, "screens": screens, "camera_frame": self.camera_frame,
+                "camera_frames": self.camera_frames}
 
 
 class AnswerIn(Strict):
