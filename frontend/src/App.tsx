@@ -21,6 +21,7 @@ const NewInterviewPage = lazyPage(() => import("./pages/candidate/NewInterview")
 const PrecheckPage = lazyPage(() => import("./pages/candidate/Precheck"), "PrecheckPage");
 const ResumePage = lazyPage(() => import("./pages/candidate/Resume"), "ResumePage");
 const SummaryPage = lazyPage(() => import("./pages/candidate/Summary"), "SummaryPage");
+const IntegrityFlagsPage = lazyPage(() => import("./pages/IntegrityFlags"), "IntegrityFlagsPage");
 const NotFoundPage = lazyPage(() => import("./pages/NotFound"), "NotFoundPage");
 const SettingsPage = lazyPage(() => import("./pages/Settings"), "SettingsPage");
 const RecruiterJobsPage = lazyPage(() => import("./pages/recruiter/Jobs"), "RecruiterJobsPage");
@@ -77,6 +78,7 @@ export function App() {
         <Route path="/candidate/interviews/:sessionId/precheck" element={<RequireRole roles={CANDIDATE}><PrecheckPage /></RequireRole>} />
         <Route path="/candidate/interviews/:sessionId/room" element={<RequireRole roles={CANDIDATE}><InterviewRoomPage /></RequireRole>} />
         <Route path="/candidate/interviews/:sessionId/summary" element={<RequireRole><SummaryPage /></RequireRole>} />
+        <Route path="/candidate/interviews/:sessionId/flags" element={<RequireRole><IntegrityFlagsPage /></RequireRole>} />
         <Route path="/candidate/resume" element={<RequireRole roles={CANDIDATE}><ResumePage /></RequireRole>} />
         <Route path="/candidate/jobs" element={<RequireRole roles={CANDIDATE}><JobSearchPage /></RequireRole>} />
         <Route path="/candidate/applications" element={<RequireRole roles={CANDIDATE}><ApplicationsPage /></RequireRole>} />

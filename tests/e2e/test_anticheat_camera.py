@@ -217,3 +217,53 @@ def test_a_still_candidate_in_a_dim_room_who_glances_aside_gets_no_warning(chrom
         context.close()
     finally:
         browser.close()
+
+
+def test_the_candidate_contests_a_flag_and_the_admin_dismisses_it(page, chromium, server_url, new_candidate):
+    """Issue 15 item 6 on real API data: the flags page shows the evidence, the candidate contests a flag, an admin
+    dismisses it, and it leaves the risk score."""
+    import time
+
+    from candidatex.anticheat.signals import sign_signal
+
+    candidate = new_candidate
+    session = candidate.call("POST", "/interview/sessions", json={"job_title": "Backend engineer", "question_count": 2})
+    sid = session["session_id"]
+    candidate.call("POST", f"/interview/sessions/{sid}/precheck", json={
+        "camera": True, "microphone": True, "speaker": True, "fullscreen": True, "screens": 1})
+    key = candidate.call("POST", f"/interview/sessions/{sid}/start")["anti_cheat_key"]
+    for seq in (1, 2):  # two tab switches end the interview (the spec's threshold)
+        ts = int(time.time() * 1000)
+        candidate.call("POST", f"/interview/sessions/{sid}/signals", json={
+            "kind": "tab_switch", "seq": seq, "ts": ts, "data": {},
+            "hmac": sign_signal(key.encode(), sid, seq, "tab_switch", ts, {})})
+
+    sign_in(page, candidate.email, candidate.password)
+    expect(page).to_have_url(re.compile(r"/candidate$"))
+    page.goto(f"/candidate/interviews/{sid}/summary")
+    page.get_by_test_id("flags-link").click()
+    flags = page.get_by_test_id("flag")
+    expect(flags).to_have_count(2)
+    expect(flags.first).to_contain_text("Please stay on the interview tab and window.")
+    flags.first.get_by_test_id("contest-comment").fill("The fire alarm went off and I checked the building notice.")
+    flags.first.get_by_test_id("contest-submit").click()
+    expect(flags.first).to_have_attribute("data-status", "contested")
+    screenshot(page, "flags-contested")
+
+    admin_context = chromium.new_context(base_url=server_url, viewport={"width": 1280, "height": 800})
+    admin = admin_context.new_page()
+    admin.set_default_timeout(20_000)
+    sign_in(admin, "admin@candidatex.dev")
+    expect(admin).to_have_url(re.compile(r"/console$"))
+    admin.goto(f"/candidate/interviews/{sid}/flags")
+    contested = admin.locator('[data-testid="flag"][data-status="contested"]')
+    expect(contested.get_by_test_id("flag-appeal")).to_contain_text("fire alarm")
+    contested.get_by_test_id("decision-note").fill("The alarm is in the building log.")
+    contested.get_by_test_id("dismiss").click()
+    expect(admin.locator('[data-testid="flag"][data-status="dismissed"]')).to_have_count(1)
+    docs_screenshot(admin, "anticheat-flag-dismissed")
+    admin_context.close()
+
+    page.reload()
+    expect(page.get_by_test_id("flag").first).to_have_attribute("data-status", "dismissed")
+    expect(page.get_by_test_id("flag-decision")).to_contain_text("no longer counts in the risk score")

@@ -22,7 +22,7 @@ export interface IntegrityReport {
 }
 
 /** Snapshots need the Authorization header, so they are fetched as blobs rather than linked. */
-function SnapshotImage({ url, alt }: { url: string; alt: string }) {
+export function SnapshotImage({ url, alt }: { url: string; alt: string }) {
   const [src, setSrc] = useState<string | null>(null);
   useEffect(() => {
     let objectUrl: string | null = null;

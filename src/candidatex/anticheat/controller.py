@@ -7,11 +7,16 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.security.jwt import Token
 
+from candidatex.anticheat import appeals
 from candidatex.anticheat.integrity import LogVerification
 from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.anticheat.report import integrity_report
 from candidatex.anticheat.schemas import (
+    AppealIn,
     CheckpointsOut,
+    DecisionIn,
+    FlagOut,
+    FlagsOut,
     IntegrityOut,
     SignalsIn,
     SignalsOut,
@@ -20,8 +25,11 @@ from candidatex.anticheat.schemas import (
     VerifyOut,
 )
 from candidatex.auth.guards import requires
+from candidatex.core.request import meta_of
 from candidatex.core.schemas import object_id_param, Envelope, ok
 from candidatex.interviews.access import Action
+from candidatex.core.errors import NotFound
+from candidatex.interviews.models import InterviewSession
 from candidatex.interviews.service import InterviewService
 from candidatex.users.models import User
 
@@ -59,7 +67,8 @@ class AntiCheatController(Controller):
         """The integrity report: timeline, strikes, risk score and its evidence, snapshots, chain check."""
         session = await interview_service.authorize(request.user, session_id, Action.review)
         report = integrity_report(session.anti_cheat_log, anti_cheat.thresholds, strikes=session.strike_counts,
-                                  chain_key=anti_cheat.keys.chain_key(session_id)).to_dict()
+                                  chain_key=anti_cheat.keys.chain_key(session_id),
+                                  dismissed=appeals.dismissed_indices(session.flag_reviews)).to_dict()
         verification = await anti_cheat.verify(session_id)
         for snapshot in report["snapshots"]:
             snapshot["url"] = f"/interview/sessions/{session_id}/snapshots/{snapshot['ref']}"
@@ -99,6 +108,53 @@ class AntiCheatController(Controller):
         return ok(CheckpointsOut(session_id=session_id, checkpoints=session.integrity_checkpoints,
                                  public_key=anti_cheat.keys.public_key_b64, key_id=anti_cheat.keys.key_id))
 
+    # ---- evidence and appeal ----------------------------------------------------------------------------------
+    @get("/{session_id:str}/flags", guards=[requires("interview:own")])
+    async def flags(self, request: AuthedRequest, interview_service: InterviewService,
+                    session_id: str = SessionId) -> Envelope[FlagsOut]:
+        """Every flag of the interview with its time, rule, evidence, snapshot and the state of its contest: for
+        the candidate (their own interview) and its reviewers."""
+        session = await interview_service.get_for(request.user, session_id)
+        return ok(_flags_out(session))
+
+    @post("/{session_id:str}/flags/{index:int}/appeal", status_code=200, guards=[requires("interview:own")])
+    async def contest(self, request: AuthedRequest, data: AppealIn, interview_service: InterviewService,
+                      index: int, session_id: str = SessionId) -> Envelope[FlagsOut]:
+        """The candidate contests a flag of their ended interview with a comment (once per flag)."""
+        session = await interview_service.get_as_candidate(request.user, session_id)
+        await appeals.contest(session, index, data.comment, str(request.user.id))
+        await interview_service.audit.record("integrity.flag_contested", meta=meta_of(request),
+                                             actor_id=str(request.user.id), target_type="interview",
+                                             target_id=session_id, details={"index": index})
+        return ok(_flags_out(await interview_service.load(session_id)), "Your comment was sent for review")
+
+    @post("/{session_id:str}/flags/{index:int}/decision", status_code=200, guards=[requires("interview:watch")])
+    async def decide(self, request: AuthedRequest, data: DecisionIn, interview_service: InterviewService,
+                     index: int, session_id: str = SessionId) -> Envelope[FlagsOut]:
+        """The session's recruiter (interviewer or reviewer) or an admin upholds or dismisses a contested flag;
+        audited. A dismissed flag leaves the strikes and the risk score."""
+        session = await interview_service.authorize(request.user, session_id, Action.review)
+        decision = await appeals.decide(session, index, data.outcome, data.note, str(request.user.id))
+        await interview_service.audit.record("integrity.flag_decided", meta=meta_of(request),
+                                             actor_id=str(request.user.id), target_type="interview",
+                                             target_id=session_id, details={"index": index,
+                                                                            "outcome": decision["outcome"]})
+        return ok(_flags_out(await interview_service.load(session_id)), f"The flag was {decision['outcome']}")
+
+    @get("/{session_id:str}/flags/{index:int}/snapshot", guards=[requires("interview:own")], media_type="image/jpeg")
+    async def flag_snapshot(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,
+                            interview_service: InterviewService, index: int,
+                            session_id: str = SessionId) -> Response[bytes]:
+        """The snapshot behind one flag, for the candidate of the interview as well as its reviewers."""
+        session = await interview_service.get_for(request.user, session_id)
+        flag = next((f for f in appeals.flags_of(session) if f["index"] == index), None)
+        ref = (session.anti_cheat_log[index].get("details") or {}).get("snapshot") if flag else None
+        if ref is None:
+            raise NotFound("This flag has no snapshot")
+        snapshot = await anti_cheat.snapshot(session_id, str(ref))
+        return Response(snapshot.data, media_type=snapshot.content_type,
+                        headers={"Cache-Control": "private, max-age=3600"})
+
     @get("/{session_id:str}/snapshots/{snapshot_id:str}", guards=[requires("interview:watch")],
          media_type="image/jpeg")
     async def snapshot(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,
@@ -115,3 +171,11 @@ def _verify_out(result: LogVerification) -> VerifyOut:
     return VerifyOut(valid=result.valid, first_broken_index=result.first_broken_index, checked=result.checked,
                      explanation=result.explanation, problems=result.problems,
                      checkpoints_checked=result.checkpoints_checked)
+
+
+def _flags_out(session: InterviewSession) -> FlagsOut:
+    sid = str(session.id)
+    flags = [FlagOut(**{k: v for k, v in flag.items() if k != "has_snapshot"},
+                     snapshot_url=f"/interview/sessions/{sid}/flags/{flag['index']}/snapshot"
+                     if flag["has_snapshot"] else None) for flag in appeals.flags_of(session)]
+    return FlagsOut(session_id=sid, status=session.status.value, flags=flags)

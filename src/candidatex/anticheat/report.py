@@ -94,11 +94,14 @@ def integrity_report(
     *,
     strikes: Mapping[str, int] | None = None,
     chain_key: bytes | None = None,
+    dismissed: set[int] | frozenset[int] = frozenset(),
 ) -> IntegrityReport:
     """Build the report from a session's ``anti_cheat_log``.
 
     ``strikes``: the policy's counts, if the caller has them; otherwise they are counted from the log.
     ``chain_key``: the session's chain key (the app's logs are keyed; see :mod:`candidatex.anticheat.integrity`).
+    ``dismissed``: log indices of flags a reviewer dismissed after the candidate contested them: they stay in the
+    timeline (marked) and leave the strikes, the evidence and the risk score.
     """
     thresholds = dict(DEFAULT_THRESHOLDS if thresholds is None else thresholds)
     chain = verify_chain(list(log), key=chain_key)
@@ -109,6 +112,7 @@ def integrity_report(
     snapshots = []
     terminated_reason = None
     missing_signals = 0
+    dismissed_by_kind: Counter[str] = Counter()
     for index, entry in enumerate(log):
         kind = str(entry.get("event"))
         at = _iso(entry.get("timestamp"))
@@ -117,8 +121,12 @@ def integrity_report(
             counts["heartbeat"] += 1  # every few seconds: counted, kept out of the timeline a person reads
             continue
         counts[kind] += 1
-        timeline.append({"index": index, "at": at, "event": kind, "details": details})
-        if kind in thresholds and "strike" in details:
+        item = {"index": index, "at": at, "event": kind, "details": details}
+        timeline.append(item)
+        if kind in thresholds and "strike" in details and index in dismissed:
+            item["dismissed"] = True
+            dismissed_by_kind[kind] += 1
+        elif kind in thresholds and "strike" in details:
             strike_times.setdefault(kind, []).append(at)
             if details.get("snapshot") is not None:
                 snapshots.append({"index": index, "at": at, "kind": kind, "ref": details["snapshot"]})
@@ -134,7 +142,10 @@ def integrity_report(
             if wanted and details.get("frames_dropped", 0) / wanted > 0.5:
                 integrity_times.setdefault("frames_dropped", []).append(at)
 
-    strike_counts = dict(strikes) if strikes is not None else {k: len(v) for k, v in strike_times.items()}
+    if strikes is not None:
+        strike_counts = {k: max(0, v - dismissed_by_kind[k]) for k, v in strikes.items()}
+    else:
+        strike_counts = {k: len(v) for k, v in strike_times.items()}
     evidence = [
         _strike_evidence(kind, count, thresholds.get(kind, 0), strike_times.get(kind, []))
         for kind, count in strike_counts.items()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
 
@@ -152,3 +152,37 @@ class IntegrityOut(BaseModel):
     notes: list[str]
     checkpoints: list[dict[str, Any]] = Field(default_factory=list)
     verification: VerifyOut | None = None
+
+
+class FlagOut(BaseModel):
+    """One flag (a strike in the log) as the candidate and the reviewers see it."""
+
+    index: int
+    kind: str
+    at: Any
+    source: str | None
+    rule: str
+    strike: int | None
+    threshold: int | None
+    evidence: dict[str, Any]
+    snapshot_url: str | None
+    appeal: dict[str, Any] | None
+    decision: dict[str, Any] | None
+    status: str = Field(description="open | contested | upheld | dismissed")
+
+
+class FlagsOut(BaseModel):
+    session_id: str
+    status: str
+    flags: list[FlagOut]
+
+
+class AppealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    comment: str = Field(min_length=3, max_length=2000, description="why the candidate contests the flag")
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    outcome: Literal["upheld", "dismissed"]
+    note: str = Field(default="", max_length=2000)

@@ -101,6 +101,8 @@ class InterviewSession(Document):
     anti_cheat_policy: Literal["terminate", "flag_for_review"] = "terminate"
     # Ed25519-signed (session, length, head) of the anti-cheat log, issued when the session ends
     integrity_checkpoints: list[dict[str, Any]] = Field(default_factory=list)
+    # contests of anti-cheat flags: {index (in anti_cheat_log), appeal: {comment, at, by}, decision: None | {...}}
+    flag_reviews: list[dict[str, Any]] = Field(default_factory=list)
     signal_last_seq: int = 0
     terminated_reason: str | None = None
 

@@ -195,6 +195,28 @@ async def add_integrity_checkpoint(session_id: str, checkpoint: dict[str, Any]) 
     return bool(stored.modified_count)
 
 
+async def add_flag_appeal(session_id: str, index: int, appeal: dict[str, Any]) -> bool:
+    """The candidate's contest of flag ``index``, once per flag, only once the session has ended."""
+    oid = _oid(session_id)
+    if oid is None:
+        return False
+    stored = await _collection().update_one(
+        {"_id": oid, "status": {"$in": _values(ENDED)}, "flag_reviews.index": {"$ne": index}},
+        {"$push": {"flag_reviews": {"index": index, "appeal": appeal, "decision": None}}})
+    return bool(stored.modified_count)
+
+
+async def decide_flag_appeal(session_id: str, index: int, decision: dict[str, Any]) -> bool:
+    """Uphold or dismiss the contest of flag ``index``, once (only while it is undecided)."""
+    oid = _oid(session_id)
+    if oid is None:
+        return False
+    stored = await _collection().update_one(
+        {"_id": oid, "flag_reviews": {"$elemMatch": {"index": index, "decision": None}}},
+        {"$set": {"flag_reviews.$.decision": decision}})
+    return bool(stored.modified_count)
+
+
 async def integrity_record(session_id: str) -> dict[str, Any] | None:
     """What verifying the anti-cheat log needs: the log, the counters, the status and the checkpoints."""
     oid = _oid(session_id)
@@ -215,7 +237,7 @@ async def close_application(job_id: str, candidate_id: str) -> int:
 
 # ---- erasure (users/ deletes an account) -------------------------------------------------------------------
 ERASED_FIELDS = {"answers": [], "resume_text": None, "result": None, "chat": [], "anti_cheat_log": [],
-                 "strike_counts": {}, "integrity_checkpoints": [],
+                 "strike_counts": {}, "integrity_checkpoints": [], "flag_reviews": [],
                  "precheck_result": None, "candidate_erased": True}
 
 

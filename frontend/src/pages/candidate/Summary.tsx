@@ -39,16 +39,27 @@ function barColour(score: number): string {
   return score >= 70 ? "#047857" : score >= 45 ? "#b45309" : "#b91c1c";
 }
 
+function FlagsLink({ sessionId }: { sessionId: string }) {
+  return (
+    <Link to={`/candidate/interviews/${sessionId}/flags`} className="font-medium text-indigo-700 hover:underline" data-testid="flags-link">
+      Proctoring flags: see the evidence, contest a flag
+    </Link>
+  );
+}
+
 /** The report of a finished interview: scores, a chart per question, a rubric profile, and every answer. */
 export function SummaryView({ session }: { session: InterviewSession }) {
   const result = session.result;
   if (!result) {
     return (
-      <Card data-testid="no-result">
-        <EmptyState title="No scores for this interview">
-          {session.status === "terminated" ? describeEnd(session.terminated_reason ?? undefined) : "No answers were recorded."}
-        </EmptyState>
-      </Card>
+      <div className="grid gap-4">
+        <Card data-testid="no-result">
+          <EmptyState title="No scores for this interview">
+            {session.status === "terminated" ? describeEnd(session.terminated_reason ?? undefined) : "No answers were recorded."}
+          </EmptyState>
+        </Card>
+        <FlagsLink sessionId={session.session_id} />
+      </div>
     );
   }
   const perQuestion = (result.per_question ?? []).map((item, index) => ({
@@ -77,6 +88,7 @@ export function SummaryView({ session }: { session: InterviewSession }) {
       {session.status === "terminated" && (
         <Alert tone="warning" title="This interview ended early">{describeEnd(session.terminated_reason ?? undefined)}</Alert>
       )}
+      <FlagsLink sessionId={session.session_id} />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <StatCard label="Overall score" value={`${roundScore(result.total_score)}/100`} data-testid="total-score" />
         {result.behavioral_score != null && <StatCard label="Behavioural" value={`${roundScore(result.behavioral_score)}/100`} data-testid="behavioral-score" />}
