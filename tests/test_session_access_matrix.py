@@ -9,6 +9,8 @@ served (200/201, or a 409/422 about the session's state or the body, never a ref
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -121,12 +123,16 @@ async def build_world(http: httpx.AsyncClient, db: Database) -> World:
         "live_by_other_recruiter": await create(other_recruiter, type="live", candidate_id=owner.id,
                                                 job_id=other_job["id"]),
         "live_by_admin_for_the_job": await create(admin, type="live", candidate_id=owner.id, job_id=job["id"]),
+        # tied to the job, but this candidate never applied to it: nothing of theirs reaches the job's recruiter
+        "live_by_admin_not_applied": await create(admin, type="live", candidate_id=other_candidate.id,
+                                                  job_id=job["id"]),
     }
     parts: dict[str, dict[str, str]] = {
         "practice": {"owner": "candidate", "admin": "admin"},
         "live_by_job_recruiter": {"owner": "candidate", "job_recruiter": "interviewer", "admin": "admin"},
         "live_by_other_recruiter": {"owner": "candidate", "other_recruiter": "interviewer", "admin": "admin"},
         "live_by_admin_for_the_job": {"owner": "candidate", "admin": "interviewer", "job_recruiter": "reviewer"},
+        "live_by_admin_not_applied": {"other_candidate": "candidate", "admin": "interviewer"},
     }
     roles = {(kind, actor): parts[kind].get(actor) for kind in sessions for actor in ACTORS}
     snapshots, recordings = {}, GridFSBucket(db, bucket_name="recordings")
@@ -193,29 +199,28 @@ def order(item: tuple[tuple[str, str], Endpoint]) -> int:
 async def test_access_matrix_over_every_session_endpoint(live_server: str, live_db: Database) -> None:
     async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
         world = await build_world(http, live_db)
-        wrong: list[str] = []
-        checked = 0
+
+        async def cell(method: str, template: str, endpoint: Endpoint, kind: str, actor: str) -> str | None:
+            path = template.format(session_id=world.sessions[kind], snapshot_id=world.snapshots[kind])
+            account = world.users[actor]
+            want = expected(endpoint, account, world.roles[(kind, actor)])
+            if method == "WS":
+                opened = await ws_opens(live_server, path, account)
+                return None if opened == (want == "served") else f"WS {template} {kind} {actor}: opened={opened}, expected {want}"
+            response = await call_http(http, method, path, account, actor)
+            got = response.status_code
+            refused_as_missing = got == 404 and "Interview session not found" in response.text
+            ok = (got in SERVED and not refused_as_missing) if want == "served" else got == want
+            return None if ok else f"{method} {template} {kind} {actor}: {got}, expected {want}: {response.text[:160]}"
+
+        results: list[str | None] = []
         for (method, template), endpoint in sorted(ENDPOINTS.items(), key=order):
-            for kind, sid in world.sessions.items():
-                path = template.format(session_id=sid, snapshot_id=world.snapshots[kind])
-                for actor in ACTORS:
-                    account = world.users[actor]
-                    want = expected(endpoint, account, world.roles[(kind, actor)])
-                    checked += 1
-                    if method == "WS":
-                        opened = await ws_opens(live_server, path, account)
-                        if opened != (want == "served"):
-                            wrong.append(f"WS {template} {kind} {actor}: opened={opened}, expected {want}")
-                        continue
-                    response = await call_http(http, method, path, account, actor)
-                    got = response.status_code
-                    refused_as_missing = got == 404 and "Interview session not found" in response.text
-                    ok = (got in SERVED and not refused_as_missing) if want == "served" else got == want
-                    if not ok:
-                        wrong.append(f"{method} {template} {kind} {actor}: {got}, expected {want}: "
-                                     f"{response.text[:160]}")
-        assert not wrong, f"{len(wrong)} of {checked} cells wrong:\n" + "\n".join(wrong)
-        assert checked == len(ENDPOINTS) * len(world.sessions) * len(ACTORS)
+            # one route at a time (reads before writes), all its cells at once: refusals never depend on state
+            results += await asyncio.gather(*(cell(method, template, endpoint, kind, actor)
+                                              for kind in world.sessions for actor in ACTORS))
+        wrong = [r for r in results if r]
+        assert not wrong, f"{len(wrong)} of {len(results)} cells wrong:\n" + "\n".join(wrong)
+        assert len(results) == len(ENDPOINTS) * len(world.sessions) * len(ACTORS)
 
 
 async def test_lists_show_a_recruiter_only_their_interviews(live_server: str, live_db: Database) -> None:
@@ -229,7 +234,7 @@ async def test_lists_show_a_recruiter_only_their_interviews(live_server: str, li
         s = world.sessions
         assert await listed("job_recruiter") == {s["live_by_job_recruiter"], s["live_by_admin_for_the_job"]}
         assert await listed("other_recruiter") == {s["live_by_other_recruiter"]}
-        assert await listed("other_candidate") == set()
+        assert await listed("other_candidate") == {s["live_by_admin_not_applied"]}
         # the practice interview is running: still not on another recruiter's "live now" board
         live_now = (await http.get("/interview/live", headers=world.users["job_recruiter"].headers)).json()["data"]
         assert s["practice"] not in {item["session_id"] for item in live_now}
@@ -276,3 +281,37 @@ async def test_access_ends_when_the_application_closes(live_server: str, live_db
         assert again.status_code == 409
         assert live_db.interview_sessions.count_documents({"_id": {"$in": [ObjectId(s) for s in tied]},
                                                            "application_closed": True}) == 2
+
+
+async def test_ending_over_the_signaling_socket_follows_the_same_policy(live_server: str, live_db: Database) -> None:
+    async def next_of(ws: Any, wanted: str) -> dict[str, Any]:
+        while True:
+            event = json.loads(await asyncio.wait_for(ws.recv(), 15))
+            if event["type"] in (wanted, "error"):
+                return event
+
+    def status(sid: str) -> str:
+        return live_db.interview_sessions.find_one({"_id": ObjectId(sid)})["status"]
+
+    async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
+        world = await build_world(http, live_db)
+        recruiter = world.users["job_recruiter"]
+        base = live_server.replace("http://", "ws://")
+        reviewed, run = world.sessions["live_by_admin_for_the_job"], world.sessions["live_by_job_recruiter"]
+        async with websockets.connect(f"{base}/live-interview/{reviewed}?token={recruiter.access_token}") as ws:
+            await ws.send(json.dumps({"type": "join"}))
+            assert (await next_of(ws, "join"))["role"] == "watcher"  # the reviewer watches
+            await ws.send(json.dumps({"type": "end"}))
+            assert (await next_of(ws, "end"))["type"] == "error"
+        assert status(reviewed) == "setup"
+        async with websockets.connect(f"{base}/live-interview/{run}?token={recruiter.access_token}") as ws:
+            await ws.send(json.dumps({"type": "join"}))
+            assert (await next_of(ws, "join"))["role"] == "recruiter"
+            # the application is rejected while the interviewer is still in the room: ending is refused too
+            moved = await http.patch(f"/applications/{world.application_id}", headers=recruiter.headers,
+                                     json={"status": "rejected"})
+            assert moved.status_code == 200
+            await ws.send(json.dumps({"type": "end"}))
+            refused = await next_of(ws, "end")
+            assert refused["type"] == "error" and refused["code"] == "not_found", refused
+        assert status(run) == "setup"

@@ -53,6 +53,7 @@ from candidatex.core.middleware import (
 from candidatex.core.resilience import RESILIENCE_HANDLERS, FallbackStore, ResilientRedisChannelsBackend, SoftStore
 from candidatex.db.client import connect
 from candidatex.db.embedded import private_dir
+from candidatex.demo.seed import DemoServices, ensure_demo_world
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
 from candidatex.interviews.events import EventBus
@@ -121,6 +122,16 @@ def _fix_openapi_nulls(app: Litestar) -> None:
     for schema in (app.openapi_schema.components.schemas or {}).values():
         if isinstance(schema, Schema) and schema.title == "Envelope[NoneType]" and schema.properties:
             schema.properties["data"] = Schema(type=OpenAPIType.NULL)
+
+
+async def _seed_demo_world(app: Litestar) -> None:
+    try:
+        await ensure_demo_world(DemoServices.of(app.state), app.state.settings.demo_password)
+    except Exception:  # noqa: BLE001 - a broken demo must not keep the platform from starting
+        logger.exception("demo world seeding failed")
+    banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
+    if banner_url:  # the run command's promise: URL and demo logins, once there is something to see
+        print(banner(banner_url, app.state.demo_accounts), flush=True)
 
 
 async def _deadline_watcher(service: InterviewService, every: float) -> None:
@@ -196,7 +207,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.media_consumers.add_video(state.anti_cheat)
         state.interview_service.on_end.append(state.anti_cheat.session_ended)
         if settings.face_detection_enabled:
-            state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frame
+            state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frames
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
         state.task_queue = build_queue(settings, redis)
         domain = build_domain(settings, database, state.task_queue, state.audit_service)
@@ -226,10 +237,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         if settings.speech_preload:
             background.append(asyncio.create_task(_warm_transcriber(state.transcriber)))
         if settings.seed_demo:
-            accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
-            banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
-            if banner_url:
-                print(banner(banner_url, accounts), flush=True)  # the run command's promise: URL and demo logins
+            state.demo_accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
         logger.info("candidatex started", extra={"database": "url" if settings.mongodb_url else "embedded",
                                                  "redis": bool(redis)})
         try:
@@ -298,6 +306,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,
     )
+    if settings.seed_demo:
+        # after every other start-up hook: interviews publish events, so the channels plugin must be running
+        app.on_startup.append(_seed_demo_world)
     app.state.settings = settings
     app.state.redis = redis
     app.state.channels = channels

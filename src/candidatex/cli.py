@@ -15,14 +15,16 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     os.environ.setdefault("PUBLIC_URL", f"http://{args.host}:{args.port}")
+    if args.proxy_headers:  # the app reads forwarded headers itself, from TRUSTED_PROXIES only (uvicorn's old default)
+        os.environ.setdefault("TRUSTED_PROXIES", "127.0.0.1")
     os.environ["CANDIDATEX_BANNER_URL"] = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
     if args.workers > 1:
         uvicorn.run("candidatex.asgi:app", host=args.host, port=args.port, workers=args.workers, log_config=None,
-                    proxy_headers=args.proxy_headers, ws_max_size=4 * 1024 * 1024)
+                    proxy_headers=False, ws_max_size=4 * 1024 * 1024)
     else:
         from candidatex.app import create_app
 
-        uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None, proxy_headers=args.proxy_headers,
+        uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None, proxy_headers=False,
                     ws_max_size=4 * 1024 * 1024)
     return 0
 
@@ -49,12 +51,31 @@ async def _with_services(settings: Settings, action) -> object:  # noqa: ANN001
         await database.close()
 
 
-def _seed(_: argparse.Namespace) -> int:
+def _seed(args: argparse.Namespace) -> int:
+    """Demo accounts and the demo world, through a running app's services (its lifespan, without serving)."""
+    from candidatex.app import create_app
+    from candidatex.demo.seed import DemoServices, ensure_demo_world
     from candidatex.seed import banner, ensure_demo_accounts
 
     settings = Settings.from_env()
-    accounts = asyncio.run(_with_services(settings, lambda auth: ensure_demo_accounts(auth, settings.demo_password)))
+    if args.demo is False or settings.is_production:
+        print("nothing seeded (--no-demo or APP_ENV=production)")
+        return 0
+    # no background task runner here: the seed ranks the jobs itself, and the process ends when it is done
+    app = create_app(Settings.from_env({**os.environ, "SEED_DEMO": "false", "SPEECH_PRELOAD": "false",
+                                        "TASKS_IN_APP": "false"}))
+
+    async def seed() -> tuple[list, object]:
+        async with app.lifespan():
+            accounts = await ensure_demo_accounts(app.state.auth_service, settings.demo_password)
+            world = await ensure_demo_world(DemoServices.of(app.state), settings.demo_password, rebuild=bool(args.demo))
+            return accounts, world
+
+    accounts, world = asyncio.run(seed())
     print(banner(settings.public_url, accounts))  # type: ignore[arg-type]
+    print(f"demo world: {'seeded' if world.seeded else 'already there'}"  # type: ignore[attr-defined]
+          + (f" in {world.seconds} s ({world.cpu_seconds} s CPU): {world.jobs} jobs, {world.resumes} resumes, "  # type: ignore[attr-defined]
+             f"{world.applications} applications, {world.interviews} interviews" if world.seeded else ""))  # type: ignore[attr-defined]
     return 0
 
 
@@ -113,9 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="processes; >1 needs MONGODB_URL and REDIS_URL")
-    serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-For from a proxy")
+    serve.add_argument("--proxy-headers", action="store_true",
+                       help="trust forwarded headers from 127.0.0.1 unless TRUSTED_PROXIES names the proxies")
     serve.set_defaults(func=_serve)
-    sub.add_parser("seed", help="create the demo accounts").set_defaults(func=_seed)
+    seed = sub.add_parser("seed", help="create the demo accounts and demo world (once; nothing in production)")
+    choice = seed.add_mutually_exclusive_group()
+    choice.add_argument("--demo", dest="demo", action="store_true", default=None,
+                        help="erase the demo world and build it again")
+    choice.add_argument("--no-demo", dest="demo", action="store_false", help="seed nothing")
+    seed.set_defaults(func=_seed)
     admin = sub.add_parser("create-admin", help="create an administrator")
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", default="Administrator")

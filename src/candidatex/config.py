@@ -111,6 +111,10 @@ class Settings:
     anti_cheat_look_away_yaw_deg: float = 30.0
     anti_cheat_look_away_pitch_deg: float = 25.0
     anti_cheat_disabled_checks: list[str] = field(default_factory=list)
+    integrity_key: str | None = None
+    anti_cheat_precheck_camera: bool = True
+    anti_cheat_fullscreen_grace_seconds: float = 10.0
+    anti_cheat_heartbeat_timeout_seconds: float = 20.0
     whisper_model: str | None = None
     whisper_device: str = "cpu"
     whisper_compute_type: str = "int8"
@@ -230,6 +234,12 @@ class Settings:
             anti_cheat_look_away_pitch_deg=float(e.get("ANTI_CHEAT_LOOK_AWAY_PITCH_DEG",
                                                        defaults.anti_cheat_look_away_pitch_deg)),
             anti_cheat_disabled_checks=_list(e.get("ANTI_CHEAT_DISABLED_CHECKS"), []),
+            integrity_key=e.get("INTEGRITY_KEY") or None,
+            anti_cheat_precheck_camera=_bool(e.get("ANTI_CHEAT_PRECHECK_CAMERA"), defaults.anti_cheat_precheck_camera),
+            anti_cheat_fullscreen_grace_seconds=float(e.get("ANTI_CHEAT_FULLSCREEN_GRACE_SECONDS",
+                                                            defaults.anti_cheat_fullscreen_grace_seconds)),
+            anti_cheat_heartbeat_timeout_seconds=float(e.get("ANTI_CHEAT_HEARTBEAT_TIMEOUT_SECONDS",
+                                                             defaults.anti_cheat_heartbeat_timeout_seconds)),
             whisper_model=e.get("WHISPER_MODEL") or None,
             whisper_device=e.get("WHISPER_DEVICE", defaults.whisper_device),
             whisper_compute_type=e.get("WHISPER_COMPUTE_TYPE", defaults.whisper_compute_type),

@@ -13,7 +13,7 @@ async def test_non_admins_are_forbidden(client: AsyncTestClient, candidate: Acco
                              ("PATCH", f"/admin/users/{candidate.id}"), ("POST", "/admin/users")):
             response = await client.request(method, path, headers=account.headers, json={"role": "admin"})
             assert response.status_code == 403, (account.role, path, response.text)
-            assert response.json()["error"]["code"] == "forbidden"
+            assert response.json()["error"]["code"] == "FORBIDDEN"
     assert (await client.get("/admin/users")).status_code == 401
 
 

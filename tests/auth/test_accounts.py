@@ -63,7 +63,7 @@ async def test_weak_password_is_refused_with_field_details(client: AsyncTestClie
                                                           "full_name": "Weak", "role": "candidate"})
     assert response.status_code == 422
     error = response.json()["error"]
-    assert error["code"] == "weak_password"
+    assert error["code"] == "WEAK_PASSWORD"
     messages = " ".join(d["message"] for d in error["details"])
     assert "at least 10 characters" in messages and "uppercase" in messages
 
@@ -172,7 +172,7 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(client: AsyncTestCli
     assert rotated["refresh_token"] != candidate.refresh_token
     # the old token comes back (stolen copy): the whole session ends
     reuse = await client.post("/auth/refresh", json={"refresh_token": candidate.refresh_token})
-    assert reuse.status_code == 401 and reuse.json()["error"]["code"] == "refresh_token_reused"
+    assert reuse.status_code == 401 and reuse.json()["error"]["code"] == "REFRESH_TOKEN_REUSED"
     after = await client.post("/auth/refresh", json={"refresh_token": rotated["refresh_token"]})
     assert after.status_code == 401
     me = await client.get("/users/me", headers={"Authorization": f"Bearer {rotated['access_token']}"})
@@ -203,7 +203,7 @@ async def test_lockout_after_repeated_failures(client: AsyncTestClient) -> None:
         assert response.status_code == 401
     locked = await client.post("/auth/login", json={"email": account.email, "password": PASSWORD})
     assert locked.status_code == 429
-    assert locked.json()["error"]["code"] == "account_locked"
+    assert locked.json()["error"]["code"] == "ACCOUNT_LOCKED"
     assert int(locked.headers["Retry-After"]) > 0
 
 
@@ -233,7 +233,7 @@ async def test_password_reset_is_single_use_and_ends_sessions(client: AsyncTestC
     done = await client.post("/auth/reset-password", json={"token": token, "new_password": new_password})
     assert done.status_code == 200
     again = await client.post("/auth/reset-password", json={"token": token, "new_password": "Another-Passw0rd!"})
-    assert again.status_code == 422 and again.json()["error"]["code"] == "invalid_token"
+    assert again.status_code == 422 and again.json()["error"]["code"] == "INVALID_TOKEN"
     assert (await client.get("/users/me", headers=account.headers)).status_code == 401
     assert (await client.post("/auth/login", json={"email": account.email, "password": new_password})).status_code == 200
     assert (await client.post("/auth/login", json={"email": account.email, "password": PASSWORD})).status_code == 401

@@ -132,3 +132,27 @@ def test_a_write_acknowledged_before_the_database_is_killed_is_kept(tmp_path: Pa
             assert client.durability.writes.find_one({"number": 49})["last"] is True
     finally:
         server.stop()
+
+
+def test_a_data_folder_whose_owner_still_runs_is_refused_not_taken_over(tmp_path: Path) -> None:
+    """Only an orphan is stopped: the database of a live app (here a stand-in process) is never killed."""
+    from candidatex.db.embedded import STATE_FILE, DataDirInUse, _start_ticks
+
+    owner = subprocess.Popen(["sleep", "60"])
+    try:
+        (tmp_path / STATE_FILE).write_text(json.dumps({"pid": owner.pid, "port": 1, "owner_pid": owner.pid,
+                                                       "owner_ticks": _start_ticks(owner.pid)}))
+        server = EmbeddedMongo(tmp_path / "db")
+        try:
+            server.start()
+        except DataDirInUse as refused:
+            assert str(owner.pid) in str(refused)
+        else:
+            server.stop()
+            raise AssertionError("started a second database on a folder a live process owns")
+        assert owner.poll() is None and (tmp_path / STATE_FILE).exists()
+    finally:
+        owner.kill()
+        owner.wait()
+    EmbeddedMongo(tmp_path / "db").clear_stale()  # its owner gone, the record is stale and goes
+    assert not (tmp_path / STATE_FILE).exists()

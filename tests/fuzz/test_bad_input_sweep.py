@@ -83,7 +83,7 @@ async def test_a_malformed_path_id_is_a_422_that_names_the_parameter(client: Asy
     response = await client.request(method, path, headers=callers["candidate"])
     assert response.status_code == 422, response.text
     error = response.json()["error"]
-    assert error["code"] == "validation_error"
+    assert error["code"] == "VALIDATION_ERROR"
     assert error["details"][0]["field"] in ("session_id", "job_id")
 
 
@@ -118,6 +118,9 @@ async def test_openapi_documents_the_error_answers_with_the_envelope(client: Asy
     assert len(operations) > 60
     for path, method, op in operations:
         assert {"422", "429"} <= set(op["responses"]), (method, path)
+        for parameter in op.get("parameters", []):  # every id in a path goes through the one ObjectId parser
+            if parameter["in"] == "path" and parameter["name"].endswith("_id"):
+                assert parameter["schema"].get("pattern") == "^[0-9a-fA-F]{24}$", (method, path, parameter["name"])
     revoke = schema["paths"]["/users/me/sessions/{session_id}"]["delete"]
     assert {"401", "404", "409", "422", "429"} <= set(revoke["responses"])
     assert revoke["responses"]["404"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorEnvelope")

@@ -18,6 +18,7 @@ from bson import ObjectId
 from pymongo.database import Database
 
 from candidatex.anticheat.chain import verify_chain
+from tests.anticheat.keys import server_chain_key
 from candidatex.anticheat.signals import sign_signal
 from tests.interviews.test_sessions_api import PRECHECK_OK, STRONG_ANSWER
 from tests.interviews.test_stream import signup
@@ -78,7 +79,7 @@ async def test_interleaved_pause_resume_answers_and_signals_lose_nothing(live_se
         signal_entries = [r.json()["data"]["results"] for (name, _), r in zip(calls, responses, strict=True)
                           if name == "signal"]
         assert len(doc["anti_cheat_log"]) == sum(len(results) for results in signal_entries) == PARALLEL
-        assert verify_chain(doc["anti_cheat_log"]).valid
+        assert verify_chain(doc["anti_cheat_log"], key=server_chain_key(sid)).valid
         assert doc["signal_last_seq"] == max(r["seq"] for results in signal_entries for r in results if r["accepted"])
         # one answer per question, whatever raced with it
         stored = [a["question_id"] for a in doc["answers"]]
@@ -86,6 +87,20 @@ async def test_interleaved_pause_resume_answers_and_signals_lose_nothing(live_se
         assert len(stored) == len(set(stored))
         feedback = [e for e in events if e["type"] == "feedback" and e["data"]["stage"] == "received"]
         assert len(feedback) == len(stored)
+
+        # running again: answers to the current question race with signals; exactly one is stored, no entry lost
+        await http.post(f"{path}/resume", headers=h)
+        current = (await http.get(f"{path}/next-question", headers=h)).json()["data"]["question"]["id"]
+        storm = [http.post(f"{path}/answer", headers=h, json={"question_id": current, "content": f"{STRONG_ANSWER} {i}"})
+                 for i in range(PARALLEL)]
+        storm += [http.post(f"{path}/signals", headers=h, json=signal(key, sid, PARALLEL + 1 + i)) for i in range(PARALLEL)]
+        replies = await asyncio.gather(*storm)
+        assert Counter(r.status_code for r in replies[:PARALLEL]) == {200: 1, 409: PARALLEL - 1}
+        assert all(r.status_code == 200 for r in replies[PARALLEL:])
+        doc = live_db.interview_sessions.find_one({"_id": ObjectId(sid)})
+        assert [a["question_id"] for a in doc["answers"]].count(current) == 1
+        assert len(doc["anti_cheat_log"]) == 2 * PARALLEL and verify_chain(doc["anti_cheat_log"]).valid
+        assert_events_contiguous(live_db, sid)
 
 
 async def test_one_answer_per_question_under_a_race(live_server: str, live_db: Database) -> None:
@@ -99,8 +114,8 @@ async def test_one_answer_per_question_under_a_race(live_server: str, live_db: D
                                          for i in range(PARALLEL)))
         codes = Counter(r.status_code for r in replies)
         assert codes == {200: 1, 409: PARALLEL - 1}, codes
-        assert {r.json()["error"]["code"] for r in replies if r.status_code == 409} <= {"already_answered",
-                                                                                         "wrong_question"}
+        assert {r.json()["error"]["code"] for r in replies if r.status_code == 409} <= {"ALREADY_ANSWERED",
+                                                                                         "WRONG_QUESTION"}
         doc = live_db.interview_sessions.find_one({"_id": ObjectId(sid)})
         mine = [a for a in doc["answers"] if a["question_id"] == question_id]
         winner = next(r for r in replies if r.status_code == 200)
@@ -135,6 +150,6 @@ async def test_finalize_races_once_and_an_ended_session_cannot_be_reopened(live_
         assert {r.status_code for r in after} == {409}, Counter((r.request.url.path, r.status_code) for r in after)
         doc = live_db.interview_sessions.find_one({"_id": ObjectId(sid)})
         assert doc["status"] == "completed" and doc["result"]["reason"] == "finalized"
-        assert len(doc["anti_cheat_log"]) == acknowledged and verify_chain(doc["anti_cheat_log"]).valid
+        assert len(doc["anti_cheat_log"]) == acknowledged and verify_chain(doc["anti_cheat_log"], key=server_chain_key(sid)).valid
         events = assert_events_contiguous(live_db, sid)
         assert [e["type"] for e in events].count("complete") == 1

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from candidatex.audit.models import AuditLog
 from candidatex.core.schemas import PersonName
@@ -22,6 +22,16 @@ class AdminUpdateUserIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: Role | None = None
     status: Literal["active", "suspended", "deactivated"] | None = None
+    is_active: bool | None = Field(default=None, description="the spec's form: false deactivates, true reactivates")
+
+    @model_validator(mode="after")
+    def one_status(self) -> "AdminUpdateUserIn":
+        if self.is_active is not None:
+            implied = "active" if self.is_active else "deactivated"
+            if self.status is not None and self.status != implied:
+                raise ValueError("status and is_active disagree")
+            self.status = implied
+        return self
 
 
 class AuditLogOut(BaseModel):

@@ -84,7 +84,7 @@ class AuthService:
         user = User(email=email, full_name=full_name, role=role, password_hash=await hash_password(password),
                     email_verified=email_verified)
         try:
-            await user.insert()
+            await user_store.insert(user)
         except DuplicateKeyError as exc:  # registered at the same moment by another request
             raise Conflict("An account with this email already exists", code="email_taken") from exc
         return user
@@ -271,8 +271,7 @@ class AuthService:
 
     async def _new_action_token(self, user: User, purpose: str, ttl: timedelta) -> str:
         raw = secrets.token_urlsafe(32)
-        await ActionToken(purpose=purpose, token_hash=sha256(raw), user_id=str(user.id),
-                          expires_at=utcnow() + ttl).insert()
+        await store.insert_action_token(purpose, sha256(raw), str(user.id), utcnow() + ttl)
         return raw
 
     async def _use_action_token(self, raw: str, purpose: str) -> User:

@@ -25,6 +25,11 @@ def _family(doc: dict[str, Any] | None) -> RefreshTokenFamily | None:
 
 # --- refresh-token families ------------------------------------------------------------------------------
 
+async def insert_family(family: RefreshTokenFamily) -> RefreshTokenFamily:
+    await family.insert()
+    return family
+
+
 async def rotate_family(family_id: ObjectId, presented_hash: str, new_hash: str) -> RefreshTokenFamily | None:
     """Moves the family to a new secret only if `presented_hash` is still its current one and it is live."""
     now = utcnow()
@@ -58,6 +63,17 @@ async def family_is_live(family_id: str) -> bool:
 
 
 # --- mailed single-use tokens ----------------------------------------------------------------------------
+
+async def insert_action_token(purpose: str, token_hash: str, user_id: str, expires_at: datetime,
+                              used_at: datetime | None = None) -> bool:
+    """False when a token with that hash exists already (the unique index decides, atomically)."""
+    try:
+        await ActionToken(purpose=purpose, token_hash=token_hash, user_id=user_id, used_at=used_at,
+                          expires_at=expires_at).insert()
+    except DuplicateKeyError:
+        return False
+    return True
+
 
 async def use_action_token(token_hash: str, purpose: str) -> ActionToken | None:
     """Find-and-mark in one step: a link works exactly once even under concurrent use."""

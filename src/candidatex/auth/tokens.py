@@ -19,7 +19,6 @@ from bson import ObjectId
 from litestar.exceptions import ImproperlyConfiguredException, NotAuthorizedException
 from litestar.security.jwt import Token
 from litestar.stores.base import Store
-from pymongo.errors import DuplicateKeyError
 
 from candidatex.auth import store
 from candidatex.auth.keys import ALGORITHM, SigningKeys
@@ -84,19 +83,15 @@ class TokenService:
 
     async def spend_challenge(self, token: Token) -> bool:
         """True for the first use of a challenge token; the unique hash index refuses every later one."""
-        try:
-            await ActionToken(purpose=CHALLENGE_PURPOSE, token_hash=sha256(token.jti or ""), user_id=token.sub,
-                              used_at=utcnow(), expires_at=as_utc(token.exp) + timedelta(minutes=1)).insert()
-        except DuplicateKeyError:
-            return False
-        return True
+        return await store.insert_action_token(CHALLENGE_PURPOSE, sha256(token.jti or ""), token.sub or "",
+                                               as_utc(token.exp) + timedelta(minutes=1), used_at=utcnow())
 
     # refresh tokens: "<family id>.<secret>"; only the hash of the current secret is stored
     async def start_family(self, user_id: str, ip: str | None, user_agent: str | None) -> tuple[RefreshTokenFamily, str]:
         secret = secrets.token_urlsafe(32)
         family = RefreshTokenFamily(user_id=user_id, current_hash=sha256(secret), ip=ip,
                                     user_agent=(user_agent or "")[:256], expires_at=utcnow() + self.refresh_ttl)
-        await family.insert()
+        await store.insert_family(family)
         return family, f"{family.id}.{secret}"
 
     async def rotate(self, refresh_token: str) -> tuple[RefreshTokenFamily, str]:

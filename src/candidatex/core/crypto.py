@@ -127,7 +127,8 @@ def _mark(value: Any) -> Any:
     return SensitiveStr(value) if isinstance(value, str) else value
 
 
-EncryptedStr = Annotated[str, BeforeValidator(_open), AfterValidator(_mark)]
+# `str | None` inside: a value no key opens reads as None instead of failing validation (a 500 on every read)
+EncryptedStr = Annotated[str | None, BeforeValidator(_open), AfterValidator(_mark)]
 
 
 def mark_sensitive(model: Any, fields: tuple[str, ...]) -> None:

@@ -52,8 +52,10 @@ def http_error_handler(_: Request, exc: HTTPException) -> Response:
     if status == 429:
         reset = headers.get("RateLimit-Reset")
         headers["Retry-After"] = reset if reset and reset.isdigit() and int(reset) > 0 else "1"
-    if status == 400 and exc.detail and "body" in exc.detail.lower():
-        return _respond(422, "validation_error", "The request body is not valid JSON", None, headers)
+    if status == 400 and exc.detail and ("body" in exc.detail.lower() or "json" in exc.detail.lower()):
+        # docs/api.md: a body that cannot be decoded is a validation error of the field "body"
+        return _respond(422, "validation_error", "The request body is not valid JSON",
+                        [{"field": "body", "message": exc.detail[:200]}], headers)
     message = _MESSAGES.get(status) if status in (401, 403) and exc.detail in (None, "", "Unauthorized", "Forbidden") else None
     return _respond(status, _CODES.get(status, "error"), message or exc.detail or _MESSAGES.get(status, "Error"),
                     None, headers)

@@ -29,8 +29,8 @@ def _error_schema() -> Schema:
         "error": Schema(type=OpenAPIType.OBJECT, required=["code", "message"], properties={
             "code": Schema(type=OpenAPIType.STRING),
             "message": Schema(type=OpenAPIType.STRING),
-            "details": Schema(one_of=[Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.OBJECT)),
-                                      Schema(type=OpenAPIType.OBJECT), Schema(type=OpenAPIType.NULL)]),
+            # usually a list of {field, message}; some errors carry an object or nothing
+            "details": Schema(description="what exactly is wrong, e.g. [{field, message}] for invalid input"),
         }),
         "timestamp": Schema(type=OpenAPIType.STRING, format="date-time"),  # type: ignore[arg-type]
     })

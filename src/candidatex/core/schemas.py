@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from litestar.params import Parameter
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from candidatex.core.timeutil import utcnow
 
@@ -62,9 +62,15 @@ class Page(BaseModel, Generic[T]):
 
 
 class ErrorBody(BaseModel):
-    code: str
+    code: str = Field(description="stable, in the spec's style: VALIDATION_ERROR, NOT_FOUND, UNAUTHORIZED, ...")
     message: str
     details: Any = None
+
+    @field_validator("code")
+    @classmethod
+    def spec_style(cls, code: str) -> str:
+        """Every code leaves upper snake case, whoever raised it (the spec's `VALIDATION_ERROR`)."""
+        return code.upper()
 
 
 class ErrorEnvelope(BaseModel):
@@ -74,7 +80,9 @@ class ErrorEnvelope(BaseModel):
 
 
 def ok(data: Any, message: str | None = None) -> Envelope[Any]:
-    return Envelope[Any](data=data, message=message)
+    """A success envelope; its `message` is never empty (the spec's defaults when the handler names none)."""
+    default = "Data retrieved successfully" if isinstance(data, Page) else "Operation successful"
+    return Envelope[Any](data=data, message=message or default)
 
 
 def page_of(items: list[Any], total: int, page: int, limit: int) -> Page[Any]:

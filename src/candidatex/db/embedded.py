@@ -86,17 +86,30 @@ def _servers_on(storage_path: Path) -> list[int]:
     return found
 
 
+def _exited(pid: int) -> bool:
+    """Gone, or a zombie waiting for its parent to reap it (it holds no lock any more)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def _terminate(pid: int, timeout: float = 15.0) -> None:
     try:
         os.kill(pid, signal.SIGTERM)  # lets WiredTiger checkpoint and close
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            os.kill(pid, 0)
             try:  # reaps it when it is our own child; otherwise its parent (init) does
                 if os.waitpid(pid, os.WNOHANG)[0] == pid:
                     return
             except ChildProcessError:
                 pass
+            if _exited(pid):
+                return
             time.sleep(0.1)
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
@@ -190,7 +203,10 @@ class EmbeddedMongo:
             if self.process is not None and pid == self.process.pid and self.alive:
                 continue
             logger.warning("stopping an orphaned embedded database", extra={"pid": pid, "path": str(self.storage_path)})
-            _terminate(pid)
+            try:
+                _terminate(pid)
+            except PermissionError:
+                raise DataDirInUse(f"a database server of another user (pid {pid}) runs on {self.storage_path}") from None
         (self.data_dir / STATE_FILE).unlink(missing_ok=True)
 
     def _write_state(self) -> None:

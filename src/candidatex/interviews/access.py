@@ -50,10 +50,11 @@ CAPABILITIES: dict[SessionRole, frozenset[Action]] = {
 
 @dataclass(frozen=True, slots=True)
 class JobLink:
-    """What an interview tied to a job needs to know of it (jobs/ answers): who owns the job, and whether the
-    candidate's application to it is closed (rejected or withdrawn)."""
+    """What an interview tied to a job needs to know of it (jobs/ answers): who owns the job, whether the
+    candidate applied to it, and whether that application is closed (rejected or withdrawn)."""
 
     owner_id: str
+    applied: bool
     application_closed: bool
 
 

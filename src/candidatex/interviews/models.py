@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from beanie import Document
 from pydantic import BaseModel, Field
@@ -97,6 +97,10 @@ class InterviewSession(Document):
     anti_cheat_key: str | None = None
     anti_cheat_log: list[dict[str, Any]] = Field(default_factory=list)
     strike_counts: dict[str, int] = Field(default_factory=dict)
+    # what reaching a strike threshold does: end the interview, or mark it for a person to review
+    anti_cheat_policy: Literal["terminate", "flag_for_review"] = "terminate"
+    # Ed25519-signed (session, length, head) of the anti-cheat log, issued when the session ends
+    integrity_checkpoints: list[dict[str, Any]] = Field(default_factory=list)
     signal_last_seq: int = 0
     terminated_reason: str | None = None
 

@@ -85,7 +85,7 @@ class InterviewService:
         self.live = live_store
         self.audit = audit
         self.job_lookup: JobLookup | None = None  # jobs/ answers for interviews tied to a job
-        self.camera_analyzer: Any = None  # anticheat/: async (base64 image) -> FrameObservation | None
+        self.camera_analyzer: Any = None  # anticheat/: async (base64 images) -> CameraView | None
         # async hooks(session_id, reason, actor_id | None) run once an interview has ended (media closes here)
         self.on_end: list[Any] = []
 
@@ -130,10 +130,13 @@ class InterviewService:
                                details=[{"field": "type", "message": "live needs a recruiter and candidate_id"}])
         fields = {k: v for k, v in data.items() if k not in {"candidate_id"}}
         link = await self._job_link(user, data.get("job_id"), candidate_id, scheduled=recruiter_id is not None)
-        if link is not None and recruiter_id is not None:  # practice sessions are never shown to a job's recruiter
-            fields.update(job_recruiter_id=link.owner_id, application_closed=link.application_closed)
+        tied = link is not None and recruiter_id is not None  # practice sessions are never shown to a job's recruiter
+        if tied:
+            # the job's owner reviews it only if the candidate applied to that job
+            fields.update(job_recruiter_id=link.owner_id if link.applied else None,
+                          application_closed=link.application_closed)
         session = await store.create(InterviewSession(candidate_id=candidate_id, recruiter_id=recruiter_id, **fields))
-        if link is not None and not link.application_closed and session.job_recruiter_id:
+        if tied and link.applied and not link.application_closed:
             # the application may have closed while this was being created: check again, after the insert
             again = await self._job_link(user, session.job_id, candidate_id, scheduled=True)
             if again is not None and again.application_closed:
@@ -176,14 +179,14 @@ class InterviewService:
         if session.status not in (SessionStatus.setup, SessionStatus.precheck):
             raise Conflict(f"The precheck is done before the interview starts (status: {session.status})",
                            code="invalid_transition")
-        camera_frame = report.pop("camera_frame", None)
+        frames = [f for f in (report.pop("camera_frame", None), *(report.pop("camera_frames", None) or [])) if f]
         checked = PrecheckReport(**report)
-        observation = await self.camera_analyzer(camera_frame) if camera_frame and self.camera_analyzer else None
+        observation = await self.camera_analyzer(frames) if self.camera_analyzer else None
         result = evaluate_precheck(checked, observation)
         record = {**result.as_session_record(checked), "checked_at": utcnow().isoformat(),
                   "failures": [{"check": f.check, "message": f.message} for f in result.failures]}
         if observation is not None:
-            record["camera_view"] = {"faces": observation.face_count, "covered": observation.covered}
+            record["camera_view"] = observation.as_record()
         updated = await store.transition(session.id, (SessionStatus.setup, SessionStatus.precheck),
                                          SessionStatus.precheck if result.passed else SessionStatus.setup,
                                          {"precheck_result": record})

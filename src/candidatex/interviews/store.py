@@ -158,7 +158,7 @@ async def integrity_tail(session_id: str) -> dict[str, Any] | None:
         return None
     cursor = await _collection().aggregate([
         {"$match": {"_id": oid}},
-        {"$project": {"status": 1, "anti_cheat_key": 1, "strike_counts": 1, "signal_last_seq": 1,
+        {"$project": {"status": 1, "anti_cheat_key": 1, "strike_counts": 1, "signal_last_seq": 1, "anti_cheat_policy": 1,
                       "terminated_reason": 1, "n": {"$size": {"$ifNull": ["$anti_cheat_log", []]}},
                       "last": {"$slice": [{"$ifNull": ["$anti_cheat_log", []]}, -1]}}},
     ])
@@ -186,6 +186,24 @@ async def append_integrity_entries(session_id: str, entries: list[dict[str, Any]
     return bool(stored.modified_count)
 
 
+async def add_integrity_checkpoint(session_id: str, checkpoint: dict[str, Any]) -> bool:
+    """Keep a signed checkpoint of the anti-cheat log (appended: earlier checkpoints stay)."""
+    oid = _oid(session_id)
+    if oid is None:
+        return False
+    stored = await _collection().update_one({"_id": oid}, {"$push": {"integrity_checkpoints": checkpoint}})
+    return bool(stored.modified_count)
+
+
+async def integrity_record(session_id: str) -> dict[str, Any] | None:
+    """What verifying the anti-cheat log needs: the log, the counters, the status and the checkpoints."""
+    oid = _oid(session_id)
+    if oid is None:
+        return None
+    return await _collection().find_one({"_id": oid}, projection={
+        "status": 1, "anti_cheat_log": 1, "strike_counts": 1, "integrity_checkpoints": 1})
+
+
 # ---- access facts ---------------------------------------------------------------------------------------------
 async def close_application(job_id: str, candidate_id: str) -> int:
     """The candidate's application to the job was rejected or withdrawn: recruiters lose the interviews tied to it."""
@@ -197,6 +215,7 @@ async def close_application(job_id: str, candidate_id: str) -> int:
 
 # ---- erasure (users/ deletes an account) -------------------------------------------------------------------
 ERASED_FIELDS = {"answers": [], "resume_text": None, "result": None, "chat": [], "anti_cheat_log": [],
+                 "strike_counts": {}, "integrity_checkpoints": [],
                  "precheck_result": None, "candidate_erased": True}
 
 

@@ -258,8 +258,8 @@ class JobService:
         if job is None:
             return None
         application = await Application.find_one({"job_id": job_id, "candidate_id": candidate_id})
-        return JobLink(owner_id=job.recruiter_id, application_closed=application is not None
-                       and application.status in CLOSED)
+        return JobLink(owner_id=job.recruiter_id, applied=application is not None,
+                       application_closed=application is not None and application.status in CLOSED)
 
     @staticmethod
     async def stats() -> dict[str, Any]:

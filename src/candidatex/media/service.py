@@ -22,14 +22,14 @@ from typing import Any
 
 from aiortc import RTCSessionDescription
 
-from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from candidatex.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.interviews.access import Action, SessionRole, session_role
 from candidatex.interviews.events import EventBus
 from candidatex.interviews.models import InterviewSession, SessionType
 from candidatex.interviews.service import ENDED, InterviewService
 from candidatex.media.hub import PUBLISHING_ROLES, MediaHub, MediaHubError, Role
 from candidatex.media.recorder import RECORDING_SUFFIX
-from candidatex.media.signaling import SignalingService
+from candidatex.media.signaling import SignalingError, SignalingService
 from candidatex.users.models import User
 
 logger = logging.getLogger(__name__)
@@ -122,10 +122,17 @@ class MediaService:
 
     async def _on_end(self, session_id: str, ended_by: str) -> None:
         actor = await User.get(ended_by)
-        await self.interviews.terminate(session_id, "ended_by_recruiter", actor=actor)
+        try:
+            if actor is None:
+                raise NotFound("Interview session not found")
+            await self.end_by(actor, session_id)
+        except AppError as error:  # access ended meanwhile: an error on the socket, and the room stays open
+            raise SignalingError(error.code, error.message) from error
 
     async def end_by(self, user: User, session_id: str) -> None:
-        """An admin (or the recruiter) ends the live interview from the signaling socket."""
+        """An admin (or the interviewer) ends the live interview from the signaling socket: the same
+        policy as POST /interview/sessions/{id}/end."""
+        await self.interviews.authorize(user, session_id, Action.end)
         await self.interviews.terminate(session_id, "ended_by_recruiter", actor=user)
 
     # ---- end of the interview ------------------------------------------------------------------------------

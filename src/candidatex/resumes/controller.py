@@ -58,8 +58,9 @@ class ResumeController(Controller):
         return ok(ResumeOut.of(await resume_service.get_for(request.user, resume_id), with_text=True))
 
     @post("/{resume_id:str}/analyze", status_code=200, guards=[requires("resume:own")])
-    async def analyze(self, request: AuthedRequest, data: AnalyzeIn, resume_service: ResumeService,
+    async def analyze(self, request: AuthedRequest, resume_service: ResumeService, data: AnalyzeIn | None = None,
                       resume_id: str = ResumeId) -> Envelope[ResumeOut]:
+        data = data or AnalyzeIn()
         resume = await resume_service.analyze(request.user, resume_id, data.job_id, data.job_title,
                                               data.job_description)
         return ok(ResumeOut.of(resume), f"ATS score {resume.ats_report['score']}/100")

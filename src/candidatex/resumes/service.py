@@ -24,6 +24,8 @@ from candidatex.resumes.taxonomy import keywords
 from candidatex.tasks.queue import TaskQueue
 from candidatex.users.models import Role, User
 
+# the target of an analysis asked for without a job: the resume alone (structure, contact, skills found)
+GENERAL_CHECK_TITLE = "General ATS check"
 logger = logging.getLogger(__name__)
 
 MAX_RESUMES_PER_USER = 20
@@ -199,15 +201,18 @@ class ResumeService:
             raise Conflict("The resume has not been processed yet" if resume.status == ResumeStatus.pending
                            else "The resume could not be read; upload another file", code="resume_not_ready")
         required: list[str] = []
+        if not job_id and not job_title:
+            latest = await Application.find({"candidate_id": str(user.id)}).sort("-created_at").limit(1).to_list()
+            if latest:
+                job_id = latest[0].job_id
+            else:
+                job_title, job_description = GENERAL_CHECK_TITLE, ""
         if job_id:
             job = await Job.get(job_id) if is_oid(job_id) else None
             if job is None or (job.status == JobStatus.draft and job.recruiter_id != str(user.id)
                                and user.role != Role.admin):
                 raise NotFound("Job not found")
             job_title, job_description, required = job.title, job.description, job.required_skills + job.preferred_skills
-        if not job_title:
-            raise InvalidInput("Give a job_id, or a job_title and job_description",
-                               details=[{"field": "job_title", "message": "required without job_id"}])
         report = await asyncio.to_thread(ats_analysis, parsed_from_doc(resume.parsed), resume.text or "", job_title,
                                          job_description or "", required)
         resume.ats_report = {**dataclasses.asdict(report), "job_id": job_id, "job_title": job_title,

@@ -46,6 +46,12 @@ async def set_fields(user_id: Any, changes: dict[str, Any], condition: dict[str,
     return await _update(user_id, condition or {}, {"$set": {**_sealed(changes), "updated_at": utcnow()}})
 
 
+async def insert(user: User) -> User:
+    """A new account; a unique index on the email refuses a second one (DuplicateKeyError to the caller)."""
+    await user.insert()
+    return user
+
+
 # --- sign-in state ---------------------------------------------------------------------------------------
 
 async def record_failed_login(user_id: Any) -> User | None:
