@@ -124,6 +124,18 @@ async def stream_real_time(pipeline: VoiceAnswerPipeline, audio: np.ndarray) -> 
         await asyncio.sleep(max(0.0, began + (index + 1) * 0.02 - time.perf_counter()))
 
 
+def collect_finals(pipeline: VoiceAnswerPipeline) -> tuple[list[FinalTranscript], asyncio.Task]:
+    """The finals the pipeline publishes, as they come (until it is closed)."""
+    finals: list[FinalTranscript] = []
+
+    async def watch() -> None:
+        async for event in pipeline.events():
+            if isinstance(event, FinalTranscript):
+                finals.append(event)
+
+    return finals, asyncio.create_task(watch())
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -141,14 +153,7 @@ async def latency(transcriber: Transcriber) -> None:
         speech = synthesise(text)
         pipeline = VoiceAnswerPipeline(transcriber)
         pipeline.show_question("q", vocabulary)
-        finals: list[FinalTranscript] = []
-
-        async def watch(p: VoiceAnswerPipeline = pipeline, out: list = finals) -> None:
-            async for event in p.events():
-                if isinstance(event, FinalTranscript):
-                    out.append(event)
-
-        watcher = asyncio.create_task(watch())
+        finals, watcher = collect_finals(pipeline)
         await stream_real_time(pipeline, speech)
         streamed_s += speech.size / SAMPLE_RATE
         waited = 0.0
@@ -182,14 +187,7 @@ async def pauses(transcriber: Transcriber) -> None:
     false_ends = 0
     for before, gap, after in PAUSED:
         pipeline = VoiceAnswerPipeline(transcriber, SegmenterSettings())
-        finals: list[FinalTranscript] = []
-
-        async def watch(p: VoiceAnswerPipeline = pipeline, out: list = finals) -> None:
-            async for event in p.events():
-                if isinstance(event, FinalTranscript):
-                    out.append(event)
-
-        watcher = asyncio.create_task(watch())
+        finals, watcher = collect_finals(pipeline)
         for part, silence_s in ((before, gap), (after, 1.5)):
             pipeline.feed_float32(synthesise(part))
             pipeline.feed_float32(np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32))

@@ -48,7 +48,9 @@ async def test_a_microphone_over_webrtc_answers_the_questions(live_server: str, 
                                                               tmp_path: Path) -> None:
     # second answer: 0.6 s of trailing silence is a phrase pause (its words are transcribed) but not the end of
     # the answer; then the file ends and no more audio arrives, so only "voice_done" can end it
-    audio = np.concatenate([silence(0.5), speech_16k(STORY), silence(9.0), speech_16k(SECOND), silence(0.6)])
+    # the gap outlasts the 8 s silence that ends any answer, plus the filing: the second answer begins once the
+    # next question is on screen even on a loaded machine
+    audio = np.concatenate([silence(0.5), speech_16k(STORY), silence(13.0), speech_16k(SECOND), silence(0.6)])
     wav = write_wav(tmp_path / "answers.wav", audio)
     async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
         candidate = await signup(http)

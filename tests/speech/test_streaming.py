@@ -77,7 +77,7 @@ async def test_a_thinking_pause_mid_sentence_does_not_end_the_answer(transcriber
     await pause(pipeline, 1.0)
     await pipeline.aclose(finish=False)
     (final,) = finals_of(await received)
-    assert word_overlap(first + " " + rest, final.text) >= 0.7, final.text
+    assert word_overlap(first, final.text) >= 0.7 and "fast" in final.text.lower(), final.text
     assert final.metrics.longest_pause_s >= 4, "the thinking pause is counted as a pause"
     assert final.question_id == "q1"
 
@@ -134,3 +134,19 @@ async def test_48k_stereo_input_is_resampled(transcriber, speech_16k):
     final = await pipeline.finish()
     assert final is not None and word_overlap(SECOND, final.text) >= 0.7, final.text
     await pipeline.aclose()
+
+
+async def test_a_late_im_done_still_ends_the_answer_where_it_was_said(transcriber, speech_16k):
+    """On a loaded machine the verdict on "that's my answer" can come after the candidate went on speaking:
+    the answer still ends at those words, and what follows is the next answer."""
+    pipeline = VoiceAnswerPipeline(transcriber, SegmenterSettings(end_silence_ms=30_000))
+    received = asyncio.create_task(_collect(pipeline))
+    # all at once: no verdict can be given while the pause lasts
+    await stream(pipeline, np.concatenate([speech_16k(SECOND + " That's my answer."), silence(0.7),
+                                           speech_16k(INTRO)]))
+    await pause(pipeline, 1.0)
+    await pipeline.aclose()
+    first, second = finals_of(await received)
+    assert word_overlap(SECOND, first.text) >= 0.7 and "my answer" not in first.text.lower(), first.text
+    assert word_overlap(INTRO, second.text) >= 0.7 and word_overlap(SECOND, second.text) < 0.4, second.text
+    assert second.metrics.talk_time_s <= second.duration_s

@@ -71,16 +71,21 @@ PipelineEvent = SpeechStartedEvent | PartialTranscript | FinalTranscript
 class _Answer:
     """Transcribed chunks of the answer in progress, and the question it answers."""
 
-    def __init__(self, question_id: str | None = None) -> None:
+    def __init__(self, question_id: str | None = None, rebase: bool = False) -> None:
         self.question_id = question_id
         self.texts: list[str] = []
         self.words: list[Word] = []
+        self.base_s: float | None = None if rebase else 0.0
+        """Where this answer starts in the segmenter's answer (not 0 after a split)."""
 
     @property
     def text(self) -> str:
         return " ".join(t for t in self.texts if t)
 
     def add(self, text: str, words: list[Word], offset_s: float) -> None:
+        if self.base_s is None:
+            self.base_s = offset_s
+        offset_s -= self.base_s
         self.texts.append(text)
         self.words.extend(
             w.model_copy(update={"start": round(w.start + offset_s, 3), "end": round(w.end + offset_s, 3)})
@@ -309,9 +314,25 @@ class VoiceAnswerPipeline:
         if self.smart_turn is not None and words_sound_finished(text):
             probability = await asyncio.to_thread(self.smart_turn.after_pause, check.audio, check.silence_samples)
         verdict = judge_turn(text, probability, self.turn_policy)
-        if verdict.end_after_ms is not None:
-            for event in self._segmenter.end_pause(check.answer_index, check.pause_index, verdict.end_after_ms):
-                self._schedule(event)
+        if verdict.end_after_ms is None:
+            return
+        events = self._segmenter.end_pause(check.answer_index, check.pause_index, verdict.end_after_ms)
+        for event in events:
+            self._schedule(event)
+        if not events and verdict.why == "done_phrase" and self._segmenter.paused_since(check.pause_index):
+            # The candidate handed the turn back ("that's my answer") but the verdict came after they had
+            # gone on speaking (a loaded machine): the answer still ends where they said so.
+            await self._split(check)
+
+    async def _split(self, check: PauseCheck) -> None:
+        answer, self._answer = self._answer, _Answer(self.question_id, rebase=True)
+        duration = answer.words[-1].end if answer.words else 0.0
+        text = without_hesitations(strip_done_phrase(answer.text))
+        if text:
+            self._publish(FinalTranscript(
+                answer_index=check.answer_index, text=text, words=answer.words, duration_s=duration, ended_by="turn",
+                metrics=speaking_metrics(answer.words, duration), question_id=answer.question_id,
+                end_to_final_ms=0.0))
 
     async def _transcribe_partial(self, partial: PartialAudio) -> None:
         # Partials may take at most half of the worker's time, so a slow or busy machine still has
@@ -333,6 +354,7 @@ class VoiceAnswerPipeline:
         if ended.tail is not None and ended.enough_speech:
             transcript = await self._transcribe(ended.tail.audio, answer, beam_size=self.final_beam_size)
             answer.add(transcript.text, transcript.words, ended.tail.offset_s)
+        duration_s = max(ended.duration_s - (answer.base_s or 0.0), 0.0)
         ended_at = self._ended_at.pop(ended.answer_index, None)
         text = without_hesitations(strip_done_phrase(answer.text))
         if not ended.enough_speech or not text:
@@ -341,9 +363,9 @@ class VoiceAnswerPipeline:
             answer_index=ended.answer_index,
             text=text,
             words=answer.words,
-            duration_s=ended.duration_s,
+            duration_s=duration_s,
             ended_by=ended.reason,
-            metrics=speaking_metrics(answer.words, ended.duration_s),
+            metrics=speaking_metrics(answer.words, duration_s),
             question_id=answer.question_id,
             end_to_final_ms=round((time.monotonic() - ended_at) * 1000, 1) if ended_at else None,
         )

@@ -181,6 +181,10 @@ class SpeechSegmenter:
             return [self._end_answer("turn")]
         return []
 
+    def paused_since(self, pause_index: int) -> bool:
+        """Whether the answer in progress has gone on past that pause (the candidate spoke again)."""
+        return self._in_answer and self._pause_index > pause_index
+
     def _classify(self, frame: np.ndarray) -> tuple[float, bool]:
         energy_db = max(10.0 * float(np.log10(np.mean(frame * frame) + 1e-10)), _SILENT_DB)
         probability = self._vad.probability(frame)

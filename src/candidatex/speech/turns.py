@@ -126,7 +126,8 @@ _DANGLING = frozenset(
     "i we you they he she it um umm uh uhh uhm er erm ah hmm mm also plus versus vs very really".split()
 )
 _DONE_PHRASES = ("i'm done", "i am done", "that's all", "that is all", "that's it", "that is it",
-                 "that's my answer", "that is my answer", "end of answer", "i'm finished", "i am finished")
+                 "that's my answer", "that is my answer", "my answer", "end of answer", "i'm finished",
+                 "i am finished")
 _DONE_RE = re.compile(
     r"(?:^|(?<=[\s,.;!?]))(?:" + "|".join(re.escape(p).replace("'", "['’]") for p in _DONE_PHRASES) + r")[\s.!?]*$",
     re.IGNORECASE,
