@@ -30,6 +30,8 @@ WORDS_PER_POINT = 8
 COVERED = 0.6
 MISSED = 0.3
 MISCONCEPTION_SIMILARITY = 0.62
+# A clause is short and matches loosely: it must be a near paraphrase of the misconception.
+CLAUSE_MISCONCEPTION_SIMILARITY = 0.75
 # A factual error costs this much and caps the score, whichever provider scored the answer.
 FACTUAL_ERROR_PENALTY = 25.0
 FACTUAL_ERROR_CAP = 40.0
@@ -141,7 +143,8 @@ def analyse(spec: QuestionSpec, answer: str, embedder: Any, speaking_metrics: di
             point_best = cosine_rows(point_vecs, claim_vecs).max(axis=0)
             for m, misconception in enumerate(spec.misconceptions):
                 for j in np.argsort(-mis_sims[m])[:3]:
-                    if _asserts(misconception, claims[j], float(mis_sims[m, j]), float(point_best[j]), cues):
+                    threshold = MISCONCEPTION_SIMILARITY if j < len(kept) else CLAUSE_MISCONCEPTION_SIMILARITY
+                    if _asserts(misconception, claims[j], float(mis_sims[m, j]), float(point_best[j]), cues, threshold):
                         errors.append((misconception, claims[j]))
                         break
     else:
@@ -166,9 +169,10 @@ def analyse(spec: QuestionSpec, answer: str, embedder: Any, speaking_metrics: di
     return analysis
 
 
-def _asserts(misconception: str, sentence: str, similarity: float, best_point: float, cues: Cues) -> bool:
+def _asserts(misconception: str, sentence: str, similarity: float, best_point: float, cues: Cues,
+             threshold: float = 0.62) -> bool:
     """Does the sentence claim the misconception? Embeddings barely see "not", so negation must agree."""
-    if similarity < MISCONCEPTION_SIMILARITY or similarity < best_point:
+    if similarity < threshold or similarity < best_point:
         return False
     # "never store it without a salt" negates twice and does not claim "no salt is needed": compare parity.
     return len(cues.negation.findall(sentence)) % 2 == len(cues.negation.findall(misconception)) % 2
