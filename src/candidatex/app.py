@@ -27,6 +27,7 @@ from litestar.stores.redis import RedisStore
 from candidatex.admin.controller import AdminController
 from candidatex.admin.service import AdminService
 from candidatex.ai.service import build_ai_service
+from candidatex.embeddings import get_embedder
 from candidatex.anticheat.controller import AntiCheatController
 from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.audit.service import AuditService
@@ -163,7 +164,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.ai_service = build_ai_service(settings.ai_provider, settings.gemini_api_key, settings.openai_api_key,
                                             settings.openai_base_url, settings.openai_model, settings.gemini_model,
                                             settings.gemini_base_url, settings.ai_timeout_seconds, stores["cache"],
-                                            settings.ai_retries)
+                                            settings.ai_retries,
+                                            circuit_cooldown_seconds=settings.ai_circuit_cooldown_seconds,
+                                            embedder=get_embedder(settings))
         state.event_bus = EventBus(channels)
         state.interview_service = InterviewService(state.ai_service, state.event_bus, stores["live"],
                                                    state.audit_service)

@@ -33,7 +33,10 @@ class Cues(BaseModel):
     @classmethod
     def _patterns_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in patterns:
-            re.compile(pattern)  # a bad pattern fails at load, with the pattern in the error
+            try:
+                re.compile(pattern)
+            except re.error as exc:  # a bad pattern fails at load, naming the pattern
+                raise ValueError(f"bad prompt_injection pattern {pattern!r}: {exc}") from exc
         return patterns
 
     @field_validator("story_parts")

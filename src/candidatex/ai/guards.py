@@ -39,6 +39,7 @@ STUFFING_RUBRIC_SHARE = 0.6
 STUFFING_RUBRIC_SHARE_ALONE = 0.8
 STUFFING_LABELS = 3
 OFF_TOPIC_SIMILARITY = 0.22
+OFF_TOPIC_MIN_WORDS = 12
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,9 @@ def check(features: AnswerFeatures, injected: list[str], cues: Cues | None = Non
                 "Much of the answer repeats itself; repeated sentences count once.",
             )
         )
-    if features.best_similarity < OFF_TOPIC_SIMILARITY and not any(f.name == "question_copy" for f in found):
+    # A very short answer ("I don't know") is thin, not off-topic: its length already keeps the score low.
+    if (features.word_count >= OFF_TOPIC_MIN_WORDS and features.best_similarity < OFF_TOPIC_SIMILARITY
+            and not any(f.name == "question_copy" for f in found)):
         found.append(
             GuardFinding(
                 "off_topic",

@@ -27,8 +27,9 @@ HIGH_SIMILARITY = 0.50
 # Earning this share of the key point credit is a complete answer: strong answers rarely say everything.
 FULL_COVERAGE = 0.75
 WORDS_PER_POINT = 8
+SHARED_EVIDENCE_MARGIN = 0.08
 COVERED = 0.6
-MISSED = 0.3
+MISSED = 0.6  # below this credit a key point counts as not covered
 MISCONCEPTION_SIMILARITY = 0.62
 # A clause is short and matches loosely: it must be a near paraphrase of the misconception.
 CLAUSE_MISCONCEPTION_SIMILARITY = 0.75
@@ -132,10 +133,16 @@ def analyse(spec: QuestionSpec, answer: str, embedder: Any, speaking_metrics: di
         unit_vecs = vectors[n_points + n_mis + 1 : n_points + n_mis + 1 + len(units)]
         claim_vecs = vectors[n_points + n_mis + 1 + len(units) :]
         sims = cosine_rows(point_vecs, unit_vecs)
+        unit_top = sims.max(axis=0)
         for i, point in enumerate(spec.key_points):
             j = int(np.argmax(sims[i]))
             evidence = units[j] if j < len(kept) * 2 - 1 or len(kept) <= 2 else kept[int(np.argmax(sims[i, : len(kept)]))]
-            matches.append(PointMatch(point, float(sims[i, j]), _credit(float(sims[i, j])), evidence))
+            credit = _credit(float(sims[i, j]))
+            # One sentence cannot make every point: where it is much closer to another key point, it only
+            # half-counts for this one.
+            if sims[i, j] < unit_top[j] - SHARED_EVIDENCE_MARGIN:
+                credit *= 0.5
+            matches.append(PointMatch(point, float(sims[i, j]), credit, evidence))
         # Relevance: the best key point match, or the whole answer against the question.
         best = max(float(sims.max()) if sims.size else 0.0, float(unit_vecs[-1] @ question_vec))
         if n_mis and claims:
@@ -274,7 +281,7 @@ def follow_up(question: GeneratedQuestion, analysis: Analysis, answer: str, reve
     """One probing question that reacts to what the candidate said and asks about what they missed."""
     if question.is_follow_up or analysis.word_count == 0 or analysis.guards:
         return None
-    if analysis.score >= THIN_SCORE and not any(m.credit < MISSED for m in analysis.matches):
+    if analysis.score >= THIN_SCORE:
         return None
     missed = sorted((m for m in analysis.matches if m.credit < COVERED), key=lambda m: m.credit)[:2]
     if not missed:

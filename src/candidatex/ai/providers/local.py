@@ -57,8 +57,10 @@ class LocalProvider:
         analysis = analyse(spec, answer_text, self.embedder, speaking_metrics)
         return evaluation_from(question, spec, analysis, answer_text, reveal_rubric=ctx.reveal_rubric)
 
-    async def final_report(self, ctx: InterviewContext, items: list[EvaluatedItem]) -> FinalReport:
-        return build_report(ctx, items)
+    async def final_report(
+        self, ctx: InterviewContext, items: list[EvaluatedItem], unanswered: list[GeneratedQuestion] | None = None
+    ) -> FinalReport:
+        return build_report(ctx, items, unanswered)
 
 
 # --- final report -------------------------------------------------------------------------------
