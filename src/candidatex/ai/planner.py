@@ -129,7 +129,10 @@ def plan_questions(ctx: InterviewContext, embedder: Any, bank: Bank | None = Non
     skills = set(extract_skills(f"{ctx.job_title}\n{ctx.job_description}\n{ctx.resume_text or ''}"))
     profile = f"{ctx.job_title}. {ctx.job_description[:800]} {' '.join(sorted(skills))} {' '.join(focus)}"
 
-    technical_pool = [q for f in chosen_families for q in f.questions]
+    # Only questions of the role's own families at the candidate's level; when they run out, the interview
+    # asks more of the universal behavioural questions rather than another profession's or level's.
+    in_level = LEVEL_DIFFICULTIES[ctx.experience_level]
+    technical_pool = [q for f in chosen_families for q in f.questions if q.difficulty in in_level]
     behavioral_pool = list(bank.behavioral)
     pool = technical_pool + behavioral_pool
     vectors = embedder.embed([profile, *(f"{q.text} {' '.join(q.skills)}" for q in pool)])
@@ -156,6 +159,9 @@ def plan_questions(ctx: InterviewContext, embedder: Any, bank: Bank | None = Non
     if behavioral_count < 0:
         technical_count += behavioral_count
         behavioral_count = 0
+    if technical_count > len(technical_pool):
+        behavioral_count += technical_count - len(technical_pool)
+        technical_count = len(technical_pool)
 
     chosen: list[BankQuestion] = []
     # Every focus area the bank can serve gets a question first.
@@ -170,8 +176,9 @@ def plan_questions(ctx: InterviewContext, embedder: Any, bank: Bank | None = Non
     beh_left = max(0, ctx.question_count - len(generated) - len(chosen))
     chosen += _draw([(q, relevance[q.id]) for q in behavioral_pool if q not in chosen], beh_left, rng)
     if len(chosen) + len(generated) < ctx.question_count:
-        # A small family: borrow the nearest questions of other families rather than ask fewer.
-        others = [q for f, _ in families[len(chosen_families):] for q in f.questions if q not in chosen]
+        # A long interview outgrows the bank: the role's other levels, then the nearest families.
+        others = [q for f in chosen_families for q in f.questions if q not in chosen]
+        others += [q for f, _ in families[len(chosen_families):] for q in f.questions if q not in chosen]
         chosen += others[: ctx.question_count - len(chosen) - len(generated)]
     questions = [to_generated(q, ctx) for q in chosen] + generated
     questions = questions[: ctx.question_count]
@@ -198,7 +205,8 @@ def from_template(template: QuestionTemplate, subject: str, ctx: InterviewContex
 
 def to_generated(question: BankQuestion, ctx: InterviewContext) -> GeneratedQuestion:
     text = question.text.replace("{job_title}", ctx.job_title)
-    if question.kind == "technical":
+    family = load_bank().family(question.family)
+    if question.kind == "technical" and family is not None and family.software:
         if ctx.experience_level in {"senior", "lead"} and question.difficulty != "hard":
             text += " Include the trade-offs you would weigh at scale."
         elif ctx.experience_level == "entry" and question.difficulty == "hard":

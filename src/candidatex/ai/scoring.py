@@ -134,13 +134,14 @@ def analyse(spec: QuestionSpec, answer: str, embedder: Any, speaking_metrics: di
         claim_vecs = vectors[n_points + n_mis + 1 + len(units) :]
         sims = cosine_rows(point_vecs, unit_vecs)
         unit_top = sims.max(axis=0)
+        has_whole = int(len(kept) > 2)  # the whole answer (last unit) may carry every point of a story
         for i, point in enumerate(spec.key_points):
             j = int(np.argmax(sims[i]))
             evidence = units[j] if j < len(kept) * 2 - 1 or len(kept) <= 2 else kept[int(np.argmax(sims[i, : len(kept)]))]
             credit = _credit(float(sims[i, j]))
             # One sentence cannot make every point: where it is much closer to another key point, it only
             # half-counts for this one.
-            if sims[i, j] < unit_top[j] - SHARED_EVIDENCE_MARGIN:
+            if j < len(units) - has_whole and sims[i, j] < unit_top[j] - SHARED_EVIDENCE_MARGIN:
                 credit *= 0.5
             matches.append(PointMatch(point, float(sims[i, j]), credit, evidence))
         # Relevance: the best key point match, or the whole answer against the question.
