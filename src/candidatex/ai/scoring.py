@@ -29,7 +29,6 @@ FULL_COVERAGE = 0.75
 WORDS_PER_POINT = 8
 SHARED_EVIDENCE_MARGIN = 0.08
 COVERED = 0.6
-MISSED = 0.6  # below this credit a key point counts as not covered
 MISCONCEPTION_SIMILARITY = 0.62
 # A clause is short and matches loosely: it must be a near paraphrase of the misconception.
 CLAUSE_MISCONCEPTION_SIMILARITY = 0.75
@@ -59,6 +58,11 @@ class PointMatch:
     similarity: float
     credit: float
     evidence: str
+    shared: bool = False
+
+    @property
+    def covered(self) -> bool:
+        return self.credit >= COVERED and not self.shared
 
 
 @dataclass
@@ -138,12 +142,10 @@ def analyse(spec: QuestionSpec, answer: str, embedder: Any, speaking_metrics: di
         for i, point in enumerate(spec.key_points):
             j = int(np.argmax(sims[i]))
             evidence = units[j] if j < len(kept) * 2 - 1 or len(kept) <= 2 else kept[int(np.argmax(sims[i, : len(kept)]))]
-            credit = _credit(float(sims[i, j]))
-            # One sentence cannot make every point: where it is much closer to another key point, it only
-            # half-counts for this one.
-            if j < len(units) - has_whole and sims[i, j] < unit_top[j] - SHARED_EVIDENCE_MARGIN:
-                credit *= 0.5
-            matches.append(PointMatch(point, float(sims[i, j]), credit, evidence))
+            # One sentence cannot make every point: feedback calls a point covered only where its evidence is
+            # not much closer to another key point (the score still counts the similarity).
+            shared = j < len(units) - has_whole and bool(sims[i, j] < unit_top[j] - SHARED_EVIDENCE_MARGIN)
+            matches.append(PointMatch(point, float(sims[i, j]), _credit(float(sims[i, j])), evidence, shared))
         # Relevance: the best key point match, or the whole answer against the question.
         best = max(float(sims.max()) if sims.size else 0.0, float(unit_vecs[-1] @ question_vec))
         if n_mis and claims:
@@ -196,7 +198,7 @@ def _score(analysis: Analysis, answer: str, speaking_metrics: dict[str, Any] | N
     # A few words cannot make several points, however close each is to one of them.
     length_factor = min(1.0, count / (WORDS_PER_POINT * max(1, len(analysis.matches))))
     coverage_value = 100 * min(1.0, analysis.coverage / FULL_COVERAGE) * length_factor
-    covered = [m for m in analysis.matches if m.credit >= COVERED]
+    covered = [m for m in analysis.matches if m.covered]
     numbers = len(cues.number.findall(answer))
     names = sum(1 for w in words(answer)[1:] if w[:1].isupper() and len(w) > 2)
     specificity = min(100.0, 25.0 * numbers + 10.0 * min(names, 5)) * min(1.0, count / 40)
@@ -257,9 +259,9 @@ def feedback(spec: QuestionSpec, analysis: Analysis, answer: str, cues: Cues | N
         weaknesses.append(f"Factual error: you said {_quote(sentence)}, but that is a known misconception ({misconception.rstrip('.')} is not true).")
     ranked = sorted(analysis.matches, key=lambda m: -m.credit)
     for match in ranked:
-        if match.credit >= COVERED and not analysis.guards:
+        if match.covered and not analysis.guards:
             strengths.append(f"Covered “{match.point.text.rstrip('.')}” — you said {_quote(match.evidence)}")
-    missed = [m for m in analysis.matches if m.credit < MISSED]
+    missed = sorted((m for m in analysis.matches if not m.covered), key=lambda m: m.credit)
     for match in missed[:3]:
         weaknesses.append(f"Not covered: {match.point.text}")
     if missed:
@@ -284,7 +286,7 @@ def follow_up(question: GeneratedQuestion, analysis: Analysis, answer: str, reve
         return None
     if analysis.score >= THIN_SCORE:
         return None
-    missed = sorted((m for m in analysis.matches if m.credit < COVERED), key=lambda m: m.credit)[:2]
+    missed = sorted((m for m in analysis.matches if not m.covered), key=lambda m: m.credit)[:2]
     if not missed:
         return None
     said = max(analysis.matches, key=lambda m: m.credit).evidence or sentences(answer)[0]
@@ -319,8 +321,8 @@ def evaluation_from(question: GeneratedQuestion, spec: QuestionSpec, analysis: A
         recommendations=recommendations,
         needs_follow_up=probe is not None,
         follow_up_question=probe,
-        covered_key_points=[m.point.text for m in analysis.matches if m.credit >= COVERED],
-        missed_key_points=[m.point.text for m in analysis.matches if m.credit < MISSED],
+        covered_key_points=[m.point.text for m in analysis.matches if m.covered],
+        missed_key_points=[m.point.text for m in analysis.matches if not m.covered],
         factual_errors=[m for m, _ in analysis.factual_errors],
         guards=[g.name for g in analysis.guards],
         language=analysis.language,
@@ -339,8 +341,8 @@ def enforce(evaluation: AnswerEvaluation, spec: QuestionSpec, analysis: Analysis
     update: dict[str, Any] = {
         "score": round(score, 1),
         "weaknesses": [*extra, *evaluation.weaknesses],
-        "covered_key_points": evaluation.covered_key_points or [m.point.text for m in analysis.matches if m.credit >= COVERED],
-        "missed_key_points": evaluation.missed_key_points or [m.point.text for m in analysis.matches if m.credit < MISSED],
+        "covered_key_points": evaluation.covered_key_points or [m.point.text for m in analysis.matches if m.covered],
+        "missed_key_points": evaluation.missed_key_points or [m.point.text for m in analysis.matches if not m.covered],
         "factual_errors": sorted({*evaluation.factual_errors, *(m for m, _ in analysis.factual_errors)}),
         "guards": sorted({*evaluation.guards, *(g.name for g in analysis.guards)}),
         "language": analysis.language,
