@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import resource
 import statistics
 import sys
 import time
@@ -36,6 +38,11 @@ PLAN_CONTEXTS = [
 ]
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -52,15 +59,17 @@ async def main() -> None:
 
     scores: dict[str, dict[str, list[float]]] = {}
     latencies: list[float] = []
+    cpu_times: list[float] = []
     details: list[str] = []
     for item in load_labelled(args.split):
         question = question_for(item.question, ctx)
         per_family = scores.setdefault(item.question, {})
         for family, answers in item.answers.items():
             for answer in answers:
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), _cpu_seconds()
                 evaluation = await provider.evaluate_answer(ctx, question, answer)
                 latencies.append((time.perf_counter() - start) * 1000)
+                cpu_times.append((_cpu_seconds() - cpu_start) * 1000)
                 per_family.setdefault(family, []).append(evaluation.score)
                 if args.features:
                     details.append(f"{item.question:28} {family:15} {evaluation.score:5.1f} {','.join(evaluation.guards) or '-':20}"
@@ -102,8 +111,9 @@ async def main() -> None:
     if misses:
         print("misses:")
         print("\n".join(misses))
-    print(f"latency per answer: p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, "
-          f"max {max(latencies):.0f} ms ({len(latencies)} answers, embedding cache warm for key points)")
+    print(f"latency per answer (wall): p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, "
+          f"max {max(latencies):.0f} ms; CPU per answer: p50 {percentile(cpu_times, 0.5):.0f} ms, "
+          f"p95 {percentile(cpu_times, 0.95):.0f} ms ({len(latencies)} answers, load average {os.getloadavg()[0]:.1f})")
     plan_times = []
     for plan_ctx in PLAN_CONTEXTS:
         start = time.perf_counter()
