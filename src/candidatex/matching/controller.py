@@ -7,7 +7,7 @@ from litestar.params import Parameter
 from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
-from candidatex.core.schemas import Envelope, ok
+from candidatex.core.schemas import object_id_param, Envelope, ok
 from candidatex.jobs.models import ApplicationStatus
 from candidatex.jobs.service import JobService
 from candidatex.matching.schemas import DemographicsIn, DemographicsOut, FairnessOut, RankingOut, RecommendationsOut
@@ -15,7 +15,7 @@ from candidatex.matching.service import MatchingService
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
-JobId = Parameter(pattern=r"^[0-9a-f]{24}$", description="job id")
+JobId = object_id_param("job id")
 
 
 class MatchingController(Controller):

@@ -15,7 +15,7 @@ from gridfs.errors import NoFile
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.timeutil import utcnow
-from candidatex.jobs.models import Application, Job, JobStatus
+from candidatex.jobs.models import CLOSED, Application, Job, JobStatus
 from candidatex.resumes.ats import ats_analysis
 from candidatex.resumes.files import MEDIA_TYPES, DocumentError, UploadLimits, sniff_document
 from candidatex.resumes.models import Resume, ResumeStatus
@@ -24,6 +24,8 @@ from candidatex.resumes.taxonomy import keywords
 from candidatex.tasks.queue import TaskQueue
 from candidatex.users.models import Role, User
 
+# the target of an analysis asked for without a job: the resume alone (structure, contact, skills found)
+GENERAL_CHECK_TITLE = "General ATS check"
 logger = logging.getLogger(__name__)
 
 MAX_RESUMES_PER_USER = 20
@@ -142,7 +144,9 @@ class ResumeService:
         if user.role == Role.admin or resume.owner_id == str(user.id):
             return True
         if user.role == Role.recruiter:
-            return await Application.find_one({"resume_id": str(resume.id), "recruiter_id": str(user.id)}) is not None
+            # only while the application is open: rejected or withdrawn ends the recruiter's access
+            return await Application.find_one({"resume_id": str(resume.id), "recruiter_id": str(user.id),
+                                               "status": {"$nin": [s.value for s in CLOSED]}}) is not None
         return False
 
     async def get_for(self, user: User, resume_id: str) -> Resume:
@@ -197,15 +201,18 @@ class ResumeService:
             raise Conflict("The resume has not been processed yet" if resume.status == ResumeStatus.pending
                            else "The resume could not be read; upload another file", code="resume_not_ready")
         required: list[str] = []
+        if not job_id and not job_title:
+            latest = await Application.find({"candidate_id": str(user.id)}).sort("-created_at").limit(1).to_list()
+            if latest:
+                job_id = latest[0].job_id
+            else:
+                job_title, job_description = GENERAL_CHECK_TITLE, ""
         if job_id:
             job = await Job.get(job_id) if is_oid(job_id) else None
             if job is None or (job.status == JobStatus.draft and job.recruiter_id != str(user.id)
                                and user.role != Role.admin):
                 raise NotFound("Job not found")
             job_title, job_description, required = job.title, job.description, job.required_skills + job.preferred_skills
-        if not job_title:
-            raise InvalidInput("Give a job_id, or a job_title and job_description",
-                               details=[{"field": "job_title", "message": "required without job_id"}])
         report = await asyncio.to_thread(ats_analysis, parsed_from_doc(resume.parsed), resume.text or "", job_title,
                                          job_description or "", required)
         resume.ats_report = {**dataclasses.asdict(report), "job_id": job_id, "job_title": job_title,
