@@ -27,14 +27,26 @@ from candidatex.ai.schemas import InterviewContext  # noqa: E402
 from tests.ai.labelled import FAMILIES, TARGETS, WRONG_MARGIN, load_labelled, question_for  # noqa: E402
 
 PLAN_CONTEXTS = [
-    InterviewContext(job_title="Senior Backend Engineer (Go, Kubernetes operators)",
-                     job_description="Build Kubernetes operators in Go. Requirements: Go, Kubernetes, PostgreSQL, gRPC.",
-                     experience_level="senior", resume_text="Led the Kubernetes migration at Acme, moving 40 services.",
-                     question_count=6),
-    InterviewContext(job_title="Nurse Manager", job_description="Lead a 30-bed surgical ward. Experience with Epic charting.",
-                     experience_level="lead", question_count=5, mode="behavioral"),
-    InterviewContext(job_title="Senior Accountant", job_description="Month-end close, reconciliations, ASC 606, NetSuite.",
-                     experience_level="senior", question_count=5),
+    InterviewContext(
+        job_title="Senior Backend Engineer (Go, Kubernetes operators)",
+        job_description="Build Kubernetes operators in Go. Requirements: Go, Kubernetes, PostgreSQL, gRPC.",
+        experience_level="senior",
+        resume_text="Led the Kubernetes migration at Acme, moving 40 services.",
+        question_count=6,
+    ),
+    InterviewContext(
+        job_title="Nurse Manager",
+        job_description="Lead a 30-bed surgical ward. Experience with Epic charting.",
+        experience_level="lead",
+        question_count=5,
+        mode="behavioral",
+    ),
+    InterviewContext(
+        job_title="Senior Accountant",
+        job_description="Month-end close, reconciliations, ASC 606, NetSuite.",
+        experience_level="senior",
+        question_count=5,
+    ),
 ]
 
 
@@ -72,12 +84,18 @@ async def main() -> None:
                 cpu_times.append((_cpu_seconds() - cpu_start) * 1000)
                 per_family.setdefault(family, []).append(evaluation.score)
                 if args.features:
-                    details.append(f"{item.question:28} {family:15} {evaluation.score:5.1f} {','.join(evaluation.guards) or '-':20}"
-                                   f" {','.join(e[:30] for e in evaluation.factual_errors)} | {answer[:70]}")
+                    details.append(
+                        f"{item.question:28} {family:15} {evaluation.score:5.1f} {','.join(evaluation.guards) or '-':20}"
+                        f" {','.join(e[:30] for e in evaluation.factual_errors)} | {answer[:70]}"
+                    )
 
-    print(f"AI answer scoring on tests/data/ai_answers, split={args.split}: "
-          f"{sum(len(v) for fam in scores.values() for v in fam.values())} answers to {len(scores)} questions")
-    print(f"{'family':16} {'answers':>7} {'mean':>6} {'min':>6} {'max':>6} {'target':>8} {'in target':>9} {'ordered':>12}")
+    print(
+        f"AI answer scoring on tests/data/ai_answers, split={args.split}: "
+        f"{sum(len(v) for fam in scores.values() for v in fam.values())} answers to {len(scores)} questions"
+    )
+    print(
+        f"{'family':16} {'answers':>7} {'mean':>6} {'min':>6} {'max':>6} {'target':>8} {'in target':>9} {'ordered':>12}"
+    )
     total_pairs = total_ok = 0
     misses: list[str] = []
     for family in FAMILIES:
@@ -100,8 +118,10 @@ async def main() -> None:
         total_pairs += pairs
         total_ok += ok
         ordered = f"{ok}/{pairs} {100 * ok / pairs:5.1f}%" if pairs else "-"
-        print(f"{family:16} {len(values):7d} {statistics.mean(values):6.1f} {min(values):6.1f} {max(values):6.1f}"
-              f" {f'{low}-{high}':>8} {in_target:4d}/{len(values):<4d} {ordered:>12}")
+        print(
+            f"{family:16} {len(values):7d} {statistics.mean(values):6.1f} {min(values):6.1f} {max(values):6.1f}"
+            f" {f'{low}-{high}':>8} {in_target:4d}/{len(values):<4d} {ordered:>12}"
+        )
     print(f"{'all pairs':16} {total_ok}/{total_pairs} ordered = {100 * total_ok / max(1, total_pairs):.1f}%")
     for family in FAMILIES:
         low, high = TARGETS.get(family, (0, 100))
@@ -111,15 +131,20 @@ async def main() -> None:
     if misses:
         print("misses:")
         print("\n".join(misses))
-    print(f"latency per answer (wall): p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, "
-          f"max {max(latencies):.0f} ms; CPU per answer: p50 {percentile(cpu_times, 0.5):.0f} ms, "
-          f"p95 {percentile(cpu_times, 0.95):.0f} ms ({len(latencies)} answers, load average {os.getloadavg()[0]:.1f})")
+    print(
+        f"latency per answer (wall): p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, "
+        f"max {max(latencies):.0f} ms; CPU per answer: p50 {percentile(cpu_times, 0.5):.0f} ms, "
+        f"p95 {percentile(cpu_times, 0.95):.0f} ms ({len(latencies)} answers, load average {os.getloadavg()[0]:.1f})"
+    )
     plan_times = []
     for plan_ctx in PLAN_CONTEXTS:
         start = time.perf_counter()
         await provider.generate_questions(plan_ctx)
         plan_times.append((time.perf_counter() - start) * 1000)
-    print("question plan: " + ", ".join(f"{c.job_title[:24]} {t:.0f} ms" for c, t in zip(PLAN_CONTEXTS, plan_times, strict=True)))
+    print(
+        "question plan: "
+        + ", ".join(f"{c.job_title[:24]} {t:.0f} ms" for c, t in zip(PLAN_CONTEXTS, plan_times, strict=True))
+    )
     if details:
         print("\n".join(details))
 

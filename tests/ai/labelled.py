@@ -12,7 +12,16 @@ from candidatex.ai.planner import to_generated
 from candidatex.ai.schemas import GeneratedQuestion, InterviewContext
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ai_answers"
-FAMILIES = ("strong", "weak", "wrong", "off_topic", "keyword_dump", "cue_stuffing", "question_copy", "other_language")
+FAMILIES = (
+    "strong",
+    "weak",
+    "wrong",
+    "off_topic",
+    "keyword_dump",
+    "cue_stuffing",
+    "question_copy",
+    "other_language",
+)
 # The calibration the product promises, per family (inclusive score ranges).
 TARGETS: dict[str, tuple[float, float]] = {
     "strong": (75, 100),

@@ -10,7 +10,9 @@ from candidatex.ai.providers.local import LocalProvider
 from candidatex.ai.schemas import GeneratedQuestion, InterviewContext
 
 LOCAL = LocalProvider()
-SOFTWARE_QUESTIONS = {q.id for f in load_bank().families if f.software and f.family != "product" for q in f.questions}
+SOFTWARE_QUESTIONS = {
+    q.id for f in load_bank().families if f.software and f.family != "product" for q in f.questions
+}
 FAMILY_OF = {q.id: q.family for q in load_bank().all_questions()}
 
 GO_OPERATORS = InterviewContext(
@@ -33,15 +35,36 @@ async def plan(ctx: InterviewContext) -> list[GeneratedQuestion]:
     ("title", "description", "family"),
     [
         ("Nurse Manager", "Lead a 30-bed surgical ward; staffing, patient safety and audits.", "nursing"),
-        ("Senior Accountant", "Own the month-end close, reconciliations and revenue recognition.", "accounting"),
-        ("Account Executive", "Close new business with mid-market customers; manage your pipeline in Salesforce.", "sales"),
+        (
+            "Senior Accountant",
+            "Own the month-end close, reconciliations and revenue recognition.",
+            "accounting",
+        ),
+        (
+            "Account Executive",
+            "Close new business with mid-market customers; manage your pipeline in Salesforce.",
+            "sales",
+        ),
         ("Year 6 Teacher", "Plan and teach lessons for a mixed-ability class.", "teaching"),
-        ("Customer Support Specialist", "Answer tickets and calls, de-escalate unhappy customers.", "customer_support"),
+        (
+            "Customer Support Specialist",
+            "Answer tickets and calls, de-escalate unhappy customers.",
+            "customer_support",
+        ),
     ],
 )
-async def test_professions_outside_software_get_their_own_questions(title: str, description: str, family: str) -> None:
-    questions = await plan(InterviewContext(job_title=title, job_description=description, experience_level="senior",
-                                            question_count=5, seed="s"))
+async def test_professions_outside_software_get_their_own_questions(
+    title: str, description: str, family: str
+) -> None:
+    questions = await plan(
+        InterviewContext(
+            job_title=title,
+            job_description=description,
+            experience_level="senior",
+            question_count=5,
+            seed="s",
+        )
+    )
 
     technical = [q for q in questions if q.kind == "technical"]
     assert technical and all(FAMILY_OF.get(q.id) == family for q in technical if q.id in FAMILY_OF)
@@ -59,7 +82,9 @@ async def test_go_kubernetes_operator_job_gets_go_and_operator_questions_and_a_r
 
 
 async def test_a_requirement_the_bank_does_not_cover_becomes_a_requirement_question() -> None:
-    ctx = GO_OPERATORS.model_copy(update={"job_description": GO_OPERATORS.job_description + " Experience with gRPC."})
+    ctx = GO_OPERATORS.model_copy(
+        update={"job_description": GO_OPERATORS.job_description + " Experience with gRPC."}
+    )
 
     questions = await plan(ctx)
 
@@ -69,8 +94,9 @@ async def test_a_requirement_the_bank_does_not_cover_becomes_a_requirement_quest
 
 
 async def test_two_sessions_with_the_same_set_up_get_different_questions() -> None:
-    ctx = InterviewContext(job_title="Backend Engineer", job_description="Python services on PostgreSQL.",
-                           question_count=5)
+    ctx = InterviewContext(
+        job_title="Backend Engineer", job_description="Python services on PostgreSQL.", question_count=5
+    )
     plans = [[q.id for q in await plan(ctx.model_copy(update={"seed": f"session-{n}"}))] for n in range(4)]
 
     assert len({tuple(p) for p in plans}) > 1
@@ -79,19 +105,32 @@ async def test_two_sessions_with_the_same_set_up_get_different_questions() -> No
 
 
 async def test_senior_questions_are_harder_than_entry_level_ones() -> None:
-    base = InterviewContext(job_title="Data Scientist", job_description="Models and experiments.", question_count=5,
-                            seed="s")
-    entry = [q for q in await plan(base.model_copy(update={"experience_level": "entry"})) if q.kind == "technical"]
-    senior = [q for q in await plan(base.model_copy(update={"experience_level": "senior"})) if q.kind == "technical"]
+    base = InterviewContext(
+        job_title="Data Scientist", job_description="Models and experiments.", question_count=5, seed="s"
+    )
+    entry = [
+        q for q in await plan(base.model_copy(update={"experience_level": "entry"})) if q.kind == "technical"
+    ]
+    senior = [
+        q for q in await plan(base.model_copy(update={"experience_level": "senior"})) if q.kind == "technical"
+    ]
 
     assert not any(q.difficulty == "hard" for q in entry)
     assert not any(q.difficulty == "easy" for q in senior)
-    assert sum(DIFFICULTY_RANK[q.difficulty] for q in senior) > sum(DIFFICULTY_RANK[q.difficulty] for q in entry)
+    assert sum(DIFFICULTY_RANK[q.difficulty] for q in senior) > sum(
+        DIFFICULTY_RANK[q.difficulty] for q in entry
+    )
 
 
 async def test_behavioral_interview_opens_with_motivation_and_covers_focus_areas() -> None:
-    ctx = InterviewContext(job_title="Engineering Manager", mode="behavioral", experience_level="lead",
-                           focus_areas=["conflict resolution", "mentoring"], question_count=5, seed="s")
+    ctx = InterviewContext(
+        job_title="Engineering Manager",
+        mode="behavioral",
+        experience_level="lead",
+        focus_areas=["conflict resolution", "mentoring"],
+        question_count=5,
+        seed="s",
+    )
 
     questions = await plan(ctx)
 

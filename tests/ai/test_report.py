@@ -54,7 +54,9 @@ async def test_follow_ups_count_for_half() -> None:
     answer = "When data changes I delete the cached key, and every entry has a TTL so stale values expire."
     follow = await LOCAL.evaluate_answer(CTX, thin.follow_up_question, answer)
 
-    report = await AIService(LOCAL).final_report(CTX, [(question, "...", thin), (thin.follow_up_question, answer, follow)])
+    report = await AIService(LOCAL).final_report(
+        CTX, [(question, "...", thin), (thin.follow_up_question, answer, follow)]
+    )
 
     assert report.total_score == round((thin.score + 0.5 * follow.score) / 1.5, 1)
     assert report.per_question[1].is_follow_up

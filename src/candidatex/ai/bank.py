@@ -139,7 +139,8 @@ def _read(path: str) -> object:
 def parse_bank(families: list[object], behavioral: object, templates: object) -> Bank:
     """Validate raw file contents into a Bank (raises pydantic.ValidationError on a bad file)."""
     behavioral_questions = [
-        {**q, "kind": "behavioral", "family": "behavioral"} for q in (behavioral or {}).get("questions", [])  # type: ignore[union-attr]
+        {**q, "kind": "behavioral", "family": "behavioral"}
+        for q in (behavioral or {}).get("questions", [])  # type: ignore[union-attr]
     ]
     return Bank.model_validate(
         {

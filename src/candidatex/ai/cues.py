@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 def phrase_pattern(phrases: list[str] | tuple[str, ...]) -> re.Pattern[str]:
     """Whole-word, case-insensitive match of any phrase (longest first, so "i was responsible" wins)."""
     ordered = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    return re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(p) for p in ordered) + r")(?![\w'])", re.IGNORECASE)
+    return re.compile(
+        r"(?<![\w'])(?:" + "|".join(re.escape(p) for p in ordered) + r")(?![\w'])", re.IGNORECASE
+    )
 
 
 class Cues(BaseModel):
@@ -50,7 +52,9 @@ class Cues(BaseModel):
 
     @cached_property
     def injection(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{p})" for p in self.prompt_injection_patterns), re.IGNORECASE | re.DOTALL)
+        return re.compile(
+            "|".join(f"(?:{p})" for p in self.prompt_injection_patterns), re.IGNORECASE | re.DOTALL
+        )
 
     @cached_property
     def negation(self) -> re.Pattern[str]:

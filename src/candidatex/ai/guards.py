@@ -188,8 +188,14 @@ def check(features: AnswerFeatures, injected: list[str], cues: Cues | None = Non
         )
     elif features.word_count >= 12 and (
         features.rubric_share >= STUFFING_RUBRIC_SHARE_ALONE
-        or (features.function_ratio < STUFFING_FUNCTION_RATIO and features.rubric_share >= STUFFING_RUBRIC_SHARE)
-        or (features.template_labels >= STUFFING_LABELS and features.rubric_share >= STUFFING_RUBRIC_SHARE - 0.1)
+        or (
+            features.function_ratio < STUFFING_FUNCTION_RATIO
+            and features.rubric_share >= STUFFING_RUBRIC_SHARE
+        )
+        or (
+            features.template_labels >= STUFFING_LABELS
+            and features.rubric_share >= STUFFING_RUBRIC_SHARE - 0.1
+        )
     ):
         found.append(
             GuardFinding(
@@ -208,8 +214,11 @@ def check(features: AnswerFeatures, injected: list[str], cues: Cues | None = Non
             )
         )
     # A very short answer ("I don't know") is thin, not off-topic: its length already keeps the score low.
-    if (features.word_count >= OFF_TOPIC_MIN_WORDS and features.best_similarity < OFF_TOPIC_SIMILARITY
-            and not any(f.name == "question_copy" for f in found)):
+    if (
+        features.word_count >= OFF_TOPIC_MIN_WORDS
+        and features.best_similarity < OFF_TOPIC_SIMILARITY
+        and not any(f.name == "question_copy" for f in found)
+    ):
         found.append(
             GuardFinding(
                 "off_topic",

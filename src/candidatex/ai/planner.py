@@ -42,8 +42,19 @@ PROJECT_LINE = re.compile(
     re.IGNORECASE,
 )
 # Skills that say little about what to ask (every posting has them).
-GENERIC_SKILLS = frozenset({"Communication", "Teamwork", "Problem Solving", "English", "Leadership", "Adaptability",
-                            "Attention to Detail", "Time Management", "Critical Thinking"})
+GENERIC_SKILLS = frozenset(
+    {
+        "Communication",
+        "Teamwork",
+        "Problem Solving",
+        "English",
+        "Leadership",
+        "Adaptability",
+        "Attention to Detail",
+        "Time Management",
+        "Critical Thinking",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,9 @@ def rank_families(ctx: InterviewContext, embedder: Any, bank: Bank) -> list[tupl
     similarity = vectors[1:] @ vectors[0]
     ranked = []
     for family, sim in zip(bank.families, similarity, strict=True):
-        hits = sum(1 for signal in family.title_signals if re.search(rf"(?<!\w){re.escape(signal)}(?!\w)", title))
+        hits = sum(
+            1 for signal in family.title_signals if re.search(rf"(?<!\w){re.escape(signal)}(?!\w)", title)
+        )
         ranked.append((family, float(sim) + 0.25 * min(hits, 2)))
     ranked.sort(key=lambda pair: -pair[1])
     return ranked
@@ -102,7 +115,9 @@ def _draw(pool: list[tuple[BankQuestion, float]], count: int, rng: random.Random
     return chosen
 
 
-def _relevance(question: BankQuestion, sim: float, ctx: InterviewContext, skills: set[str], focus: list[str]) -> float:
+def _relevance(
+    question: BankQuestion, sim: float, ctx: InterviewContext, skills: set[str], focus: list[str]
+) -> float:
     score = 3.0 * sim + 0.6 * min(2, len(set(question.skills) & skills))
     if question.kind == "technical" and question.difficulty not in LEVEL_DIFFICULTIES[ctx.experience_level]:
         score -= 2.0
@@ -166,19 +181,27 @@ def plan_questions(ctx: InterviewContext, embedder: Any, bank: Bank | None = Non
     chosen: list[BankQuestion] = []
     # Every focus area the bank can serve gets a question first.
     for area in focus:
-        match = max((q for q in pool if _matches_focus(q, area) and q not in chosen), key=lambda q: relevance[q.id], default=None)
+        match = max(
+            (q for q in pool if _matches_focus(q, area) and q not in chosen),
+            key=lambda q: relevance[q.id],
+            default=None,
+        )
         if match is not None and len(chosen) < technical_count + behavioral_count:
             chosen.append(match)
     tech_left = max(0, technical_count - sum(q.kind == "technical" for q in chosen))
     chosen += _draw([(q, relevance[q.id]) for q in technical_pool if q not in chosen], tech_left, rng)
-    if ctx.mode == "behavioral" and ctx.question_count >= 4 and bank.by_id.get(OPENING_QUESTION) not in chosen:
+    if (
+        ctx.mode == "behavioral"
+        and ctx.question_count >= 4
+        and bank.by_id.get(OPENING_QUESTION) not in chosen
+    ):
         chosen.insert(0, bank.by_id[OPENING_QUESTION])
     beh_left = max(0, ctx.question_count - len(generated) - len(chosen))
     chosen += _draw([(q, relevance[q.id]) for q in behavioral_pool if q not in chosen], beh_left, rng)
     if len(chosen) + len(generated) < ctx.question_count:
         # A long interview outgrows the bank: the role's other levels, then the nearest families.
         others = [q for f in chosen_families for q in f.questions if q not in chosen]
-        others += [q for f, _ in families[len(chosen_families):] for q in f.questions if q not in chosen]
+        others += [q for f, _ in families[len(chosen_families) :] for q in f.questions if q not in chosen]
         chosen += others[: ctx.question_count - len(chosen) - len(generated)]
     questions = [to_generated(q, ctx) for q in chosen] + generated
     questions = questions[: ctx.question_count]

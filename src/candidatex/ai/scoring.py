@@ -87,7 +87,9 @@ def spec_for(question: GeneratedQuestion, bank: Bank | None = None) -> QuestionS
         points = tuple(p for p in entry.key_points if p.text in wanted) if question.is_follow_up else ()
         return QuestionSpec(question.text, question.kind, points or entry.key_points, entry.misconceptions)
     points = tuple(KeyPoint.model_construct(text=c, probe=None) for c in wanted)
-    return QuestionSpec(question.text, question.kind, points or (KeyPoint.model_construct(text=question.text, probe=None),))
+    return QuestionSpec(
+        question.text, question.kind, points or (KeyPoint.model_construct(text=question.text, probe=None),)
+    )
 
 
 def _units(answer_sentences: list[str]) -> list[str]:
@@ -109,8 +111,13 @@ def _credit(similarity: float) -> float:
     return float(np.clip((similarity - LOW_SIMILARITY) / (HIGH_SIMILARITY - LOW_SIMILARITY), 0.0, 1.0))
 
 
-def analyse(spec: QuestionSpec, answer: str, embedder: Any, speaking_metrics: dict[str, Any] | None = None,
-            cues: Cues | None = None) -> Analysis:
+def analyse(
+    spec: QuestionSpec,
+    answer: str,
+    embedder: Any,
+    speaking_metrics: dict[str, Any] | None = None,
+    cues: Cues | None = None,
+) -> Analysis:
     cues = cues or load_cues()
     injected = find_injection(answer, cues)
     # Text aimed at the grader is not evidence of anything; repeated sentences count once.
@@ -126,7 +133,9 @@ def analyse(spec: QuestionSpec, answer: str, embedder: Any, speaking_metrics: di
     # Misconceptions are checked clause by clause: "X is fine, so don't worry" asserts X whatever follows.
     claims = [*kept, *(c for s in kept for c in clauses(s))] if spec.misconceptions else []
     point_texts = [p.text for p in spec.key_points]
-    vectors = embedder.embed([*point_texts, *spec.misconceptions, spec.text, *units, *claims]) if units else None
+    vectors = (
+        embedder.embed([*point_texts, *spec.misconceptions, spec.text, *units, *claims]) if units else None
+    )
     matches: list[PointMatch] = []
     errors: list[tuple[str, str]] = []
     best = 0.0
@@ -141,7 +150,11 @@ def analyse(spec: QuestionSpec, answer: str, embedder: Any, speaking_metrics: di
         has_whole = int(len(kept) > 2)  # the whole answer (last unit) may carry every point of a story
         for i, point in enumerate(spec.key_points):
             j = int(np.argmax(sims[i]))
-            evidence = units[j] if j < len(kept) * 2 - 1 or len(kept) <= 2 else kept[int(np.argmax(sims[i, : len(kept)]))]
+            evidence = (
+                units[j]
+                if j < len(kept) * 2 - 1 or len(kept) <= 2
+                else kept[int(np.argmax(sims[i, : len(kept)]))]
+            )
             # One sentence cannot make every point: feedback calls a point covered only where its evidence is
             # not much closer to another key point (the score still counts the similarity).
             shared = j < len(units) - has_whole and bool(sims[i, j] < unit_top[j] - SHARED_EVIDENCE_MARGIN)
@@ -154,7 +167,9 @@ def analyse(spec: QuestionSpec, answer: str, embedder: Any, speaking_metrics: di
             for m, misconception in enumerate(spec.misconceptions):
                 for j in np.argsort(-mis_sims[m])[:3]:
                     threshold = MISCONCEPTION_SIMILARITY if j < len(kept) else CLAUSE_MISCONCEPTION_SIMILARITY
-                    if _asserts(misconception, claims[j], float(mis_sims[m, j]), float(point_best[j]), cues, threshold):
+                    if _asserts(
+                        misconception, claims[j], float(mis_sims[m, j]), float(point_best[j]), cues, threshold
+                    ):
                         errors.append((misconception, claims[j]))
                         break
     else:
@@ -179,8 +194,14 @@ def analyse(spec: QuestionSpec, answer: str, embedder: Any, speaking_metrics: di
     return analysis
 
 
-def _asserts(misconception: str, sentence: str, similarity: float, best_point: float, cues: Cues,
-             threshold: float = 0.62) -> bool:
+def _asserts(
+    misconception: str,
+    sentence: str,
+    similarity: float,
+    best_point: float,
+    cues: Cues,
+    threshold: float = 0.62,
+) -> bool:
     """Does the sentence claim the misconception? Embeddings barely see "not", so negation must agree."""
     if similarity < threshold or similarity < best_point:
         return False
@@ -222,7 +243,9 @@ def _score(analysis: Analysis, answer: str, speaking_metrics: dict[str, Any] | N
     score = sum(analysis.criteria[c] * w for c, w in WEIGHTS.items())
     if analysis.factual_errors:
         score = min(score - FACTUAL_ERROR_PENALTY * len(analysis.factual_errors), FACTUAL_ERROR_CAP)
-        analysis.explanations["factual_accuracy"] = "asserts: " + "; ".join(m for m, _ in analysis.factual_errors)
+        analysis.explanations["factual_accuracy"] = "asserts: " + "; ".join(
+            m for m, _ in analysis.factual_errors
+        )
     analysis.score = round(max(0.0, apply_caps(score, analysis.guards)), 1)
 
 
@@ -242,21 +265,28 @@ def _quote(text: str) -> str:
     return f"“{shorten(text, 100)}”"
 
 
-def feedback(spec: QuestionSpec, analysis: Analysis, answer: str, cues: Cues | None = None
-             ) -> tuple[list[str], list[str], list[str]]:
+def feedback(
+    spec: QuestionSpec, analysis: Analysis, answer: str, cues: Cues | None = None
+) -> tuple[list[str], list[str], list[str]]:
     """Strengths, weaknesses and recommendations in a coach's words, quoting the candidate."""
     cues = cues or load_cues()
     strengths: list[str] = []
     weaknesses: list[str] = []
     recommendations: list[str] = []
     if analysis.word_count == 0:
-        return [], ["No answer was given."], ["Even a partial answer earns credit: say what you know and reason aloud."]
+        return (
+            [],
+            ["No answer was given."],
+            ["Even a partial answer earns credit: say what you know and reason aloud."],
+        )
     for guard in analysis.guards:
         weaknesses.append(guard.explanation)
     if any(g.name in {"other_language", "question_copy"} for g in analysis.guards):
         return strengths, weaknesses, ["Answer the question in your own words, in English."]
     for misconception, sentence in analysis.factual_errors:
-        weaknesses.append(f"Factual error: you said {_quote(sentence)}, but that is a known misconception ({misconception.rstrip('.')} is not true).")
+        weaknesses.append(
+            f"Factual error: you said {_quote(sentence)}, but that is a known misconception ({misconception.rstrip('.')} is not true)."
+        )
     ranked = sorted(analysis.matches, key=lambda m: -m.credit)
     for match in ranked:
         if match.covered and not analysis.guards:
@@ -270,9 +300,13 @@ def feedback(spec: QuestionSpec, analysis: Analysis, answer: str, cues: Cues | N
         parts = story_parts_present(answer, cues)
         if not parts["result"]:
             weaknesses.append("The story does not say how it ended.")
-            recommendations.append("Close with the outcome, and put a number on it if you can (\"cut the backlog from 40 to 12\").")
+            recommendations.append(
+                'Close with the outcome, and put a number on it if you can ("cut the backlog from 40 to 12").'
+            )
         if not parts["action"]:
-            recommendations.append("Say what you did yourself, in the first person (\"I called…\", \"I proposed…\").")
+            recommendations.append(
+                'Say what you did yourself, in the first person ("I called…", "I proposed…").'
+            )
     if analysis.criteria.get("specificity", 0) < 30 and not analysis.guards:
         recommendations.append("Make it concrete: a real example with names, numbers and what happened.")
     if analysis.factual_errors:
@@ -280,7 +314,9 @@ def feedback(spec: QuestionSpec, analysis: Analysis, answer: str, cues: Cues | N
     return strengths[:4], weaknesses[:5], recommendations[:4]
 
 
-def follow_up(question: GeneratedQuestion, analysis: Analysis, answer: str, reveal_rubric: bool) -> GeneratedQuestion | None:
+def follow_up(
+    question: GeneratedQuestion, analysis: Analysis, answer: str, reveal_rubric: bool
+) -> GeneratedQuestion | None:
     """One probing question that reacts to what the candidate said and asks about what they missed."""
     if question.is_follow_up or analysis.word_count == 0 or analysis.guards:
         return None
@@ -291,9 +327,14 @@ def follow_up(question: GeneratedQuestion, analysis: Analysis, answer: str, reve
         return None
     said = max(analysis.matches, key=lambda m: m.credit).evidence or sentences(answer)[0]
     if reveal_rubric:
-        probe = missed[0].point.probe or f"How does this part fit in: {missed[0].point.text[0].lower()}{missed[0].point.text[1:]}"
+        probe = (
+            missed[0].point.probe
+            or f"How does this part fit in: {missed[0].point.text[0].lower()}{missed[0].point.text[1:]}"
+        )
     else:
-        probe = missed[0].point.probe or "Can you take me through that in more detail, with a concrete example?"
+        probe = (
+            missed[0].point.probe or "Can you take me through that in more detail, with a concrete example?"
+        )
     text = f"You said {_quote(said)}. {probe}"
     return GeneratedQuestion(
         id=question.id.split(FOLLOW_UP_SUFFIX)[0] + FOLLOW_UP_SUFFIX,
@@ -307,8 +348,13 @@ def follow_up(question: GeneratedQuestion, analysis: Analysis, answer: str, reve
     )
 
 
-def evaluation_from(question: GeneratedQuestion, spec: QuestionSpec, analysis: Analysis, answer: str,
-                    reveal_rubric: bool = True) -> AnswerEvaluation:
+def evaluation_from(
+    question: GeneratedQuestion,
+    spec: QuestionSpec,
+    analysis: Analysis,
+    answer: str,
+    reveal_rubric: bool = True,
+) -> AnswerEvaluation:
     strengths, weaknesses, recommendations = feedback(spec, analysis, answer)
     probe = follow_up(question, analysis, answer, reveal_rubric)
     return AnswerEvaluation(
@@ -329,20 +375,25 @@ def evaluation_from(question: GeneratedQuestion, spec: QuestionSpec, analysis: A
     )
 
 
-def enforce(evaluation: AnswerEvaluation, spec: QuestionSpec, analysis: Analysis, answer: str) -> AnswerEvaluation:
+def enforce(
+    evaluation: AnswerEvaluation, spec: QuestionSpec, analysis: Analysis, answer: str
+) -> AnswerEvaluation:
     """Apply the guards and the factual-error rule to another provider's evaluation."""
     score = evaluation.score
     if analysis.factual_errors:
         score = min(score - FACTUAL_ERROR_PENALTY * len(analysis.factual_errors), FACTUAL_ERROR_CAP)
     score = max(0.0, apply_caps(score, analysis.guards))
     extra = [g.explanation for g in analysis.guards] + [
-        f"Factual error: you said {_quote(s)}, but that is a known misconception." for _, s in analysis.factual_errors
+        f"Factual error: you said {_quote(s)}, but that is a known misconception."
+        for _, s in analysis.factual_errors
     ]
     update: dict[str, Any] = {
         "score": round(score, 1),
         "weaknesses": [*extra, *evaluation.weaknesses],
-        "covered_key_points": evaluation.covered_key_points or [m.point.text for m in analysis.matches if m.covered],
-        "missed_key_points": evaluation.missed_key_points or [m.point.text for m in analysis.matches if not m.covered],
+        "covered_key_points": evaluation.covered_key_points
+        or [m.point.text for m in analysis.matches if m.covered],
+        "missed_key_points": evaluation.missed_key_points
+        or [m.point.text for m in analysis.matches if not m.covered],
         "factual_errors": sorted({*evaluation.factual_errors, *(m for m, _ in analysis.factual_errors)}),
         "guards": sorted({*evaluation.guards, *(g.name for g in analysis.guards)}),
         "language": analysis.language,

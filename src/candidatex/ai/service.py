@@ -108,12 +108,17 @@ class AIService:
         # No provider may skip the guards: a remote model can be talked into praising a keyword list.
         return await asyncio.to_thread(self._guard, question, answer_text, evaluation)
 
-    def _guard(self, question: GeneratedQuestion, answer: str, evaluation: AnswerEvaluation) -> AnswerEvaluation:
+    def _guard(
+        self, question: GeneratedQuestion, answer: str, evaluation: AnswerEvaluation
+    ) -> AnswerEvaluation:
         spec = spec_for(question)
         return enforce(evaluation, spec, analyse(spec, answer, self.fallback.embedder), answer)
 
     async def final_report(
-        self, ctx: InterviewContext, items: list[EvaluatedItem], unanswered: list[GeneratedQuestion] | None = None
+        self,
+        ctx: InterviewContext,
+        items: list[EvaluatedItem],
+        unanswered: list[GeneratedQuestion] | None = None,
     ) -> FinalReport:
         """The report; `unanswered` are questions asked or planned but never answered (they count as 0)."""
         unanswered = unanswered or []
@@ -175,7 +180,11 @@ class AIService:
         if cached is not None:
             return _stamp(cached, self.primary.name)
         if self.circuit_open:
-            logger.info("AI provider %s is cooling off after a failure; using %s", self.primary.name, self.fallback.name)
+            logger.info(
+                "AI provider %s is cooling off after a failure; using %s",
+                self.primary.name,
+                self.fallback.name,
+            )
             return _stamp(await invoke(self.fallback), self.fallback.name)
 
         for attempt in range(self.retries + 1):

@@ -31,7 +31,11 @@ def sentences(text: str) -> list[str]:
 
 def content_words(text: str) -> list[str]:
     """Stemmed words that carry meaning (the resumes taxonomy's stemmer and stopwords)."""
-    return [stem(w) for w in (t.lower() for t in words(text)) if w not in STOPWORDS and len(w) > 1 and not w.isdigit()]
+    return [
+        stem(w)
+        for w in (t.lower() for t in words(text))
+        if w not in STOPWORDS and len(w) > 1 and not w.isdigit()
+    ]
 
 
 def normalise(text: str) -> str:

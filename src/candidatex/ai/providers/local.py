@@ -12,7 +12,13 @@ from typing import Any
 
 from candidatex.ai.planner import plan_questions
 from candidatex.ai.providers.base import EvaluatedItem
-from candidatex.ai.schemas import AnswerEvaluation, FinalReport, GeneratedQuestion, InterviewContext, QuestionResult
+from candidatex.ai.schemas import (
+    AnswerEvaluation,
+    FinalReport,
+    GeneratedQuestion,
+    InterviewContext,
+    QuestionResult,
+)
 from candidatex.ai.scoring import FOLLOW_UP_SUFFIX, analyse, evaluation_from, spec_for
 
 __all__ = ["FOLLOW_UP_SUFFIX", "LocalProvider", "build_report", "question_results"]
@@ -58,7 +64,10 @@ class LocalProvider:
         return evaluation_from(question, spec, analysis, answer_text, reveal_rubric=ctx.reveal_rubric)
 
     async def final_report(
-        self, ctx: InterviewContext, items: list[EvaluatedItem], unanswered: list[GeneratedQuestion] | None = None
+        self,
+        ctx: InterviewContext,
+        items: list[EvaluatedItem],
+        unanswered: list[GeneratedQuestion] | None = None,
     ) -> FinalReport:
         return build_report(ctx, items, unanswered)
 
@@ -69,15 +78,31 @@ class LocalProvider:
 FOLLOW_UP_WEIGHT = 0.5
 
 
-def question_results(items: list[EvaluatedItem], unanswered: list[GeneratedQuestion] | None = None) -> list[QuestionResult]:
+def question_results(
+    items: list[EvaluatedItem], unanswered: list[GeneratedQuestion] | None = None
+) -> list[QuestionResult]:
     answered = [
-        QuestionResult(question_id=q.id, question_text=q.text, kind=q.kind, category=q.category, score=e.score,
-                       is_follow_up=q.is_follow_up, provider=e.provider)
+        QuestionResult(
+            question_id=q.id,
+            question_text=q.text,
+            kind=q.kind,
+            category=q.category,
+            score=e.score,
+            is_follow_up=q.is_follow_up,
+            provider=e.provider,
+        )
         for q, _, e in items
     ]
     missing = [
-        QuestionResult(question_id=q.id, question_text=q.text, kind=q.kind, category=q.category, score=0.0,
-                       is_follow_up=q.is_follow_up, answered=False)
+        QuestionResult(
+            question_id=q.id,
+            question_text=q.text,
+            kind=q.kind,
+            category=q.category,
+            score=0.0,
+            is_follow_up=q.is_follow_up,
+            answered=False,
+        )
         for q in unanswered or []
     ]
     return answered + missing
@@ -91,8 +116,9 @@ def weighted_mean(results: list[QuestionResult], kind: str | None = None) -> flo
     return round(sum(r.score * w for r, w in zip(chosen, weights, strict=True)) / sum(weights), 1)
 
 
-def build_report(ctx: InterviewContext, items: list[EvaluatedItem], unanswered: list[GeneratedQuestion] | None = None
-                 ) -> FinalReport:
+def build_report(
+    ctx: InterviewContext, items: list[EvaluatedItem], unanswered: list[GeneratedQuestion] | None = None
+) -> FinalReport:
     per_question = question_results(items, unanswered)
     total = weighted_mean(per_question)
     communication = [e.rubric.get("clarity", e.score) for _, _, e in items]
@@ -131,12 +157,16 @@ def _band(score: float) -> str:
 def _summary(ctx: InterviewContext, report: FinalReport, answered: int, unanswered: int) -> str:
     if not answered:
         return f"No answers were recorded for the {ctx.job_title} interview, so there is nothing to score."
-    parts = [f"{answered} answers for the {ctx.job_title} interview ({ctx.experience_level} level): "
-             f"{report.total_score:.0f}/100, {_band(report.total_score)}."]
+    parts = [
+        f"{answered} answers for the {ctx.job_title} interview ({ctx.experience_level} level): "
+        f"{report.total_score:.0f}/100, {_band(report.total_score)}."
+    ]
     if unanswered:
         parts.append(f"{unanswered} question{'s' if unanswered > 1 else ''} went unanswered and count as 0.")
     if report.behavioral_score is not None and report.technical_score is not None:
-        parts.append(f"Behavioral {report.behavioral_score:.0f}/100, technical {report.technical_score:.0f}/100.")
+        parts.append(
+            f"Behavioral {report.behavioral_score:.0f}/100, technical {report.technical_score:.0f}/100."
+        )
     scored = [r for r in report.per_question if r.answered]
     by_category: dict[str, list[float]] = {}
     for r in scored:
