@@ -262,7 +262,7 @@ def story_parts_present(answer: str, cues: Cues | None = None) -> dict[str, bool
 
 
 def _quote(text: str) -> str:
-    return f"“{shorten(text, 100)}”"
+    return f"“{shorten(text, 100).rstrip(' .!?;,:')}”"
 
 
 def feedback(
@@ -329,7 +329,7 @@ def follow_up(
     if reveal_rubric:
         probe = (
             missed[0].point.probe
-            or f"How does this part fit in: {missed[0].point.text[0].lower()}{missed[0].point.text[1:]}"
+            or f"Could you also talk about this: {missed[0].point.text[0].lower()}{missed[0].point.text[1:]}"
         )
     else:
         probe = (
