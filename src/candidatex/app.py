@@ -107,6 +107,14 @@ def _spa_fallback(request: Request, exc: NotFoundException) -> Response:
     return http_error_handler(request, exc)
 
 
+async def _warm_embedder(embedder: Any) -> None:
+    """Load the sentence model after start-up, so the first interview's questions are not the slow ones."""
+    try:
+        await embedder.aembed(["warm-up"])
+    except Exception:  # noqa: BLE001 - it then loads (and fails loudly) on first use
+        logger.warning("embedding model preload failed", exc_info=True)
+
+
 async def _warm_transcriber(transcriber: Transcriber) -> None:
     """Load the speech model after start-up, so the first spoken answer is not the slow one."""
     try:
@@ -212,6 +220,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         if settings.face_detection_enabled:
             state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frames
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
+        background.append(asyncio.create_task(_warm_embedder(get_embedder(settings))))
         state.task_queue = build_queue(settings, redis)
         domain = build_domain(settings, database, state.task_queue, state.audit_service)
         state.resume_service, state.job_service, state.matching_service = domain.resumes, domain.jobs, domain.matching
