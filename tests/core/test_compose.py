@@ -92,3 +92,9 @@ def test_app_serves_on_the_port_the_proxy_targets() -> None:
     assert '"--port", "8000"' in dockerfile
     assert "\nUSER candidatex\n" in dockerfile and "-m 0700 -o candidatex /data" in dockerfile  # not root
     assert "8080:8080" in SERVICES["proxy"]["ports"]
+
+
+def test_the_app_trusts_forwarded_headers_from_the_proxy_only() -> None:
+    for name in ("app1", "app2"):
+        assert COMPOSE["services"][name]["environment"]["TRUSTED_PROXIES"] == "proxy"
+    assert "proxy" in COMPOSE["services"]

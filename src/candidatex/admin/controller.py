@@ -51,7 +51,7 @@ class AdminController(Controller):
         return ok(UserOut.of(user), "User updated")
 
     @put("/users/{user_id:str}", guards=[requires("users:manage")])
-    async def put_user(self, request: AuthedRequest, user_id: str, data: AdminUpdateUserIn,
+    async def put_user(self, request: AuthedRequest, user_id: ObjectIdPath, data: AdminUpdateUserIn,
                        admin_service: AdminService) -> Envelope[UserOut]:
         """The spec's `PUT /admin/users/{id}`: the same partial update as PATCH."""
         user = await admin_service.update_user(request.user, user_id, data.role, data.status, meta_of(request))
