@@ -40,8 +40,14 @@ class LocalProvider:
 
     # Embedding is CPU work: it runs in a worker thread, never on the event loop.
     async def generate_questions(self, ctx: InterviewContext) -> list[GeneratedQuestion]:
-        plan = await asyncio.to_thread(plan_questions, ctx, self.embedder)
-        return plan.questions
+        return await asyncio.to_thread(self._plan, ctx)
+
+    def _plan(self, ctx: InterviewContext) -> list[GeneratedQuestion]:
+        questions = plan_questions(ctx, self.embedder).questions
+        # Embed the key points and misconceptions now (cached per text), so scoring an answer embeds only it.
+        specs = [spec_for(q) for q in questions]
+        self.embedder.embed([text for s in specs for text in (*(p.text for p in s.key_points), *s.misconceptions)])
+        return questions
 
     async def evaluate_answer(
         self,
