@@ -27,6 +27,7 @@ from litestar.stores.redis import RedisStore
 from candidatex.admin.controller import AdminController
 from candidatex.admin.service import AdminService
 from candidatex.ai.service import build_ai_service
+from candidatex.embeddings import get_embedder
 from candidatex.anticheat.controller import AntiCheatController
 from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.audit.service import AuditService
@@ -104,6 +105,14 @@ def _spa_fallback(request: Request, exc: NotFoundException) -> Response:
     if request.method == "GET" and wants_html and index.exists() and not request.url.path.startswith(API_PREFIXES):
         return Response(index.read_bytes(), media_type="text/html")
     return http_error_handler(request, exc)
+
+
+async def _warm_embedder(embedder: Any) -> None:
+    """Load the sentence model after start-up, so the first interview's questions are not the slow ones."""
+    try:
+        await embedder.aembed(["warm-up"])
+    except Exception:  # noqa: BLE001 - it then loads (and fails loudly) on first use
+        logger.warning("embedding model preload failed", exc_info=True)
 
 
 async def _warm_transcriber(transcriber: Transcriber) -> None:
@@ -194,7 +203,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.ai_service = build_ai_service(settings.ai_provider, settings.gemini_api_key, settings.openai_api_key,
                                             settings.openai_base_url, settings.openai_model, settings.gemini_model,
                                             settings.gemini_base_url, settings.ai_timeout_seconds, stores["cache"],
-                                            settings.ai_retries)
+                                            settings.ai_retries,
+                                            circuit_cooldown_seconds=settings.ai_circuit_cooldown_seconds,
+                                            embedder=get_embedder(settings))
         state.event_bus = EventBus(channels)
         state.interview_service = InterviewService(state.ai_service, state.event_bus, stores["live"],
                                                    state.audit_service)
@@ -215,6 +226,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         if settings.face_detection_enabled:
             state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frames
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
+        background.append(asyncio.create_task(_warm_embedder(get_embedder(settings))))
         state.task_queue = build_queue(settings, redis)
         domain = build_domain(settings, database, state.task_queue, state.audit_service)
         state.resume_service, state.job_service, state.matching_service = domain.resumes, domain.jobs, domain.matching

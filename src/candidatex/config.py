@@ -76,9 +76,10 @@ class Settings:
     smtp_from: str = "CandidateX <no-reply@candidatex.dev>"
     smtp_tls: bool = True
 
-    ai_provider: str = "local"
+    ai_provider: str = "auto"
     ai_timeout_seconds: float = 20.0
     ai_retries: int = 2
+    ai_circuit_cooldown_seconds: float = 60.0
     gemini_api_key: str | None = None
     gemini_model: str | None = None
     gemini_base_url: str | None = None
@@ -200,6 +201,7 @@ class Settings:
             ai_provider=e.get("AI_PROVIDER", defaults.ai_provider),
             ai_timeout_seconds=float(e.get("AI_TIMEOUT_SECONDS", defaults.ai_timeout_seconds)),
             ai_retries=int(e.get("AI_RETRIES", defaults.ai_retries)),
+            ai_circuit_cooldown_seconds=float(e.get("AI_CIRCUIT_COOLDOWN_SECONDS", defaults.ai_circuit_cooldown_seconds)),
             gemini_api_key=e.get("GEMINI_API_KEY") or None,
             gemini_model=e.get("GEMINI_MODEL") or None,
             gemini_base_url=e.get("GEMINI_BASE_URL") or None,

@@ -17,6 +17,7 @@ from candidatex.ai.schemas import GeneratedQuestion, InterviewContext
 from candidatex.ai.service import AIService, build_ai_service
 
 from .fake_llm import API_KEY, FakeLLMServer
+from .labelled import question_for
 
 CTX = InterviewContext(
     job_title="Backend Engineer",
@@ -24,6 +25,7 @@ CTX = InterviewContext(
     experience_level="mid",
     mode="technical",
     question_count=3,
+    seed="session-a",
 )
 # Generous: the first request of a fresh SDK client spends a good part of a second on setup.
 DEADLINE_SECONDS = 5.0
@@ -41,6 +43,7 @@ def make_service(
     store: MemoryStore | None = None,
     retries: int = 1,
     deadline: float = DEADLINE_SECONDS,
+    cooldown: float = 60.0,
 ) -> AIService:
     return AIService(
         provider,
@@ -49,6 +52,7 @@ def make_service(
         timeout_seconds=deadline,
         retries=retries,
         backoff_base_seconds=0.01,
+        circuit_cooldown_seconds=cooldown,
     )
 
 
@@ -214,7 +218,7 @@ async def test_cache_entries_expire_after_a_week(kind: str, llm_server: FakeLLMS
 
 async def test_fallback_results_are_not_cached(kind: str, llm_server: FakeLLMServer) -> None:
     llm_server.behaviour = "error"
-    service = make_service(make_provider(kind, llm_server), store=MemoryStore(), retries=0)
+    service = make_service(make_provider(kind, llm_server), store=MemoryStore(), retries=0, cooldown=0)
     await service.generate_questions(CTX)
 
     llm_server.behaviour = "ok"
@@ -238,6 +242,97 @@ async def test_build_ai_service_wires_openai_compatible_base_url(llm_server: Fak
     assert service.provider_name == "openai"
     assert questions[0].provider == "openai"
     await service.aclose()
+
+
+async def test_a_hanging_provider_costs_one_timeout_then_is_skipped_while_it_cools_off(
+    kind: str, llm_server: FakeLLMServer
+) -> None:
+    llm_server.behaviour = "hang"
+    service = make_service(make_provider(kind, llm_server), retries=2, deadline=HANG_DEADLINE_SECONDS)
+    question = GeneratedQuestion(text="Explain database indexes.")
+
+    first = await service.evaluate_answer(CTX, question, "An index is a B-tree.")
+    assert llm_server.hits == 1  # a timeout is not retried
+    async with asyncio.timeout(HANG_DEADLINE_SECONDS / 2):  # the next calls do not wait for the provider again
+        later = [await service.evaluate_answer(CTX, question, f"Answer {n} about indexes.") for n in range(3)]
+        await service.generate_questions(CTX)
+
+    assert first.provider == "local" and {e.provider for e in later} == {"local"}
+    assert llm_server.hits == 1 and service.circuit_open
+
+
+async def test_the_circuit_closes_after_the_cooling_off_period(kind: str, llm_server: FakeLLMServer) -> None:
+    llm_server.behaviour = "error"
+    service = make_service(make_provider(kind, llm_server), retries=0, cooldown=0.2)
+    await service.generate_questions(CTX)
+    llm_server.behaviour = "ok"
+
+    assert (await service.generate_questions(CTX))[0].provider == "local"  # still cooling off
+    await asyncio.sleep(0.25)
+    assert (await service.generate_questions(CTX))[0].provider == kind
+
+
+async def test_remote_evaluation_prompt_carries_key_points_and_misconceptions(
+    kind: str, llm_server: FakeLLMServer
+) -> None:
+    question = question_for("be-password-storage", CTX)
+
+    await make_service(make_provider(kind, llm_server)).evaluate_answer(CTX, question, "I would use bcrypt.")
+
+    request = llm_server.requests[0]
+    prompt = request["messages"][-1]["content"] if kind == "openai" else request["contents"][0]["parts"][0]["text"]
+    assert "Reference key points" in prompt and "random salt" in prompt
+    assert "Known misconceptions" in prompt and "MD5 or SHA-1 is fine for hashing passwords" in prompt
+
+
+async def test_no_provider_skips_the_guards(kind: str, llm_server: FakeLLMServer) -> None:
+    """The fake model gives 72 to anything; a keyword list still ends up capped and explained."""
+    question = question_for("be-password-storage", CTX)
+    service = make_service(make_provider(kind, llm_server))
+
+    dump = await service.evaluate_answer(CTX, question, "bcrypt, argon2, salt, pepper, work factor, rainbow tables")
+    wrong = await service.evaluate_answer(
+        CTX, question, "Just store an MD5 of the password. MD5 or SHA-1 is fine for hashing passwords, it is fast."
+    )
+
+    assert dump.provider == kind and "keyword_dump" in dump.guards and dump.score <= 25
+    assert any("full sentences" in w for w in dump.weaknesses) and dump.follow_up_question is None
+    assert wrong.factual_errors and wrong.score <= 72 - 25
+
+
+async def test_remote_report_total_is_computed_from_the_per_question_scores(
+    kind: str, llm_server: FakeLLMServer
+) -> None:
+    service = make_service(make_provider(kind, llm_server))
+    local = LocalProvider()
+    questions = [question_for("be-slow-query", CTX), question_for("be-caching", CTX)]
+    evaluation = await local.evaluate_answer(CTX, questions[0], "I would add an index.")
+
+    report = await service.final_report(CTX, [(questions[0], "I would add an index.", evaluation)], questions[1:])
+
+    assert report.provider == kind and report.summary == "A solid interview written by the remote model."
+    assert report.total_score == round(evaluation.score / 2, 1) != 70  # not the model's own total
+    assert [r.answered for r in report.per_question] == [True, False]
+
+
+async def test_question_plans_are_cached_per_session_not_per_set_up(kind: str, llm_server: FakeLLMServer) -> None:
+    service = make_service(make_provider(kind, llm_server), store=MemoryStore())
+
+    await service.generate_questions(CTX)
+    await service.generate_questions(CTX)  # the same session asks again: cached
+    await service.generate_questions(CTX.model_copy(update={"seed": "session-b"}))  # another user, same set-up
+    await service.generate_questions(CTX.model_copy(update={"seed": ""}))
+    await service.generate_questions(CTX.model_copy(update={"seed": ""}))  # unseeded plans are never cached
+
+    assert llm_server.hits == 4
+
+
+def test_the_default_provider_is_the_one_whose_key_is_configured() -> None:
+    from candidatex.config import Settings
+
+    assert Settings().ai_provider == "auto"
+    assert build_ai_service("auto", openai_base_url="http://127.0.0.1:9/v1").provider_name == "openai"
+    assert build_ai_service("auto", openai_api_key="k", gemini_api_key="g").provider_name == "gemini"
 
 
 def test_build_ai_service_without_a_key_uses_local() -> None:

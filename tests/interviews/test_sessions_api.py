@@ -54,7 +54,9 @@ async def test_whole_mock_interview_over_rest(client: AsyncTestClient, candidate
                                   json={"question_id": question["id"], "content": STRONG_ANSWER, "type": "text"})
         assert reply.status_code == 200, reply.text
         evaluation = reply.json()["data"]["evaluation"]
-        assert 0 <= evaluation["score"] <= 100 and evaluation["strengths"] and evaluation["provider"] == "local"
+        # one fixed story answers every question: feedback, praise only where it fits the question
+        assert 0 <= evaluation["score"] <= 100 and evaluation["provider"] == "local"
+        assert evaluation["strengths"] or evaluation["weaknesses"]
         answered += 1
         assert answered <= 6
     final = await client.post(f"/interview/sessions/{sid}/finalize", headers=candidate.headers)

@@ -25,6 +25,12 @@ class InterviewContext(BaseModel):
     focus_areas: list[str] = Field(default_factory=list)
     resume_text: str | None = None
     question_count: int = Field(default=5, ge=1, le=25)
+    # Practice (True) may coach during the interview; a screening (False) reveals nothing of the rubric
+    # (no key points in feedback or follow-ups) until it ends.
+    reveal_rubric: bool = True
+    # Varies the question plan between sessions with the same set-up (the interview engine passes the session
+    # id); empty means a fresh random plan on every call.
+    seed: str = ""
 
 
 class GeneratedQuestion(BaseModel):
@@ -61,6 +67,13 @@ class AnswerEvaluation(BaseModel):
     recommendations: list[str] = Field(default_factory=list)
     needs_follow_up: bool = False
     follow_up_question: GeneratedQuestion | None = None
+    # The evidence behind the score: which reference key points the answer covered and missed, the known
+    # misconceptions it asserted, and the guards it tripped (off_topic, keyword_dump, other_language, ...).
+    covered_key_points: list[str] = Field(default_factory=list)
+    missed_key_points: list[str] = Field(default_factory=list)
+    factual_errors: list[str] = Field(default_factory=list)
+    guards: list[str] = Field(default_factory=list)
+    language: str = "en"
     provider: str = ""
 
     @model_validator(mode="after")
@@ -78,6 +91,7 @@ class QuestionResult(BaseModel):
     category: str
     score: float = Field(ge=0, le=100)
     is_follow_up: bool = False
+    answered: bool = True
     provider: str = ""
 
 

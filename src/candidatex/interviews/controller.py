@@ -23,7 +23,7 @@ from candidatex.interviews.schemas import (
     SessionOut,
     StartOut,
 )
-from candidatex.interviews.service import InterviewService, remaining_seconds
+from candidatex.interviews.service import InterviewService, context_of, remaining_seconds
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
@@ -105,8 +105,10 @@ class InterviewController(Controller):
                                                          data.type)
         index = session.current_question_index
         following = session.questions[index] if index < len(session.questions) else None
-        return ok(AnswerOut(question_id=record.question_id, evaluation=record.evaluation or {},
-                            feedback=record.evaluation or {}, next_question_id=following.id if following else None,
+        # a screening reveals no feedback while it runs
+        visible = (record.evaluation or {}) if context_of(session).reveal_rubric else {}
+        return ok(AnswerOut(question_id=record.question_id, evaluation=visible,
+                            feedback=visible, next_question_id=following.id if following else None,
                             next_question=QuestionOut.of(following, index + 1, len(session.questions), reveal=False)
                             if following else None, done=following is None), "Answer saved")
 

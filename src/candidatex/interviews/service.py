@@ -49,10 +49,13 @@ def _is_oid(value: str) -> bool:
 
 
 def context_of(session: InterviewSession) -> InterviewContext:
+    # seed: each session gets its own question plan; reveal_rubric: a screening (an interview for a job's
+    # application) shows the candidate no feedback or key points until it ends, practice may coach.
     return InterviewContext(job_title=session.job_title, job_description=session.job_description,
                             experience_level=session.experience_level, mode=session.mode.value,
                             focus_areas=session.focus_areas, resume_text=session.resume_text,
-                            question_count=session.question_count)
+                            question_count=session.question_count, seed=str(session.id or ""),
+                            reveal_rubric=session.job_id is None)
 
 
 def question_record(q: GeneratedQuestion, follows: str | None = None) -> QuestionRecord:
@@ -265,8 +268,8 @@ class InterviewService:
             # only while the candidate is still at the next slot and under the limit; otherwise no follow-up
             await store.insert_follow_up(session.id, question_record(follow_up, follows=question_id), index + 1,
                                          MAX_FOLLOW_UPS)
-        await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated",
-                                                     "evaluation": record.evaluation})
+        await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated"}
+                            | ({"evaluation": record.evaluation} if context_of(session).reveal_rubric else {}))
         session = await self.load(session_id)
         await self._save_live_state(session)
         if session.status == SessionStatus.active:
@@ -369,7 +372,9 @@ class InterviewService:
             from candidatex.ai.schemas import AnswerEvaluation
 
             items.append((generated(question), answer.content, AnswerEvaluation.model_validate(answer.evaluation)))
-        report = await self.ai.final_report(context_of(session), items)
+        answered = {a.question_id for a in session.answers}
+        unanswered = [generated(q) for q in session.questions if q.id not in answered]  # count as 0 in the total
+        report = await self.ai.final_report(context_of(session), items, unanswered)
         result = report.model_dump(mode="json")
         result["reason"] = reason
         result["answered"] = len(session.answers)

@@ -12,6 +12,7 @@ from candidatex.ai import prompts
 from candidatex.ai.providers.base import EvaluatedItem, MalformedOutputError
 from candidatex.ai.providers.local import FOLLOW_UP_SUFFIX, question_results
 from candidatex.ai.schemas import AnswerEvaluation, FinalReport, GeneratedQuestion, InterviewContext
+from candidatex.ai.scoring import spec_for
 
 PayloadT = TypeVar("PayloadT", bound=BaseModel)
 CODE_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
@@ -64,7 +65,11 @@ class RemoteJSONProvider:
         answer_text: str,
         speaking_metrics: dict[str, Any] | None = None,
     ) -> AnswerEvaluation:
-        prompt = prompts.evaluation_prompt(ctx, question, answer_text, speaking_metrics)
+        spec = spec_for(question)
+        prompt = prompts.evaluation_prompt(
+            ctx, question, answer_text, speaking_metrics,
+            key_points=[p.text for p in spec.key_points], misconceptions=list(spec.misconceptions),
+        )
         payload = parse_payload(
             await self.complete_json(prompts.SYSTEM_PROMPT, prompt), prompts.EvaluationPayload
         )

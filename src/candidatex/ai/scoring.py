@@ -1,0 +1,404 @@
+"""Semantic answer scoring: how many of the question's reference key points an answer covers.
+
+Each key point is compared by sentence embedding with every sentence of the answer (and every pair of
+neighbouring sentences, since a point is often made across two). The best similarity becomes a credit from
+0 to 1; the answer's score is mostly the share of key points it earns. A sentence that asserts one of the
+question's known misconceptions is a factual error. The guards in `guards.py` then cap the score.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from candidatex.ai.bank import Bank, KeyPoint, load_bank
+from candidatex.ai.cues import Cues, load_cues
+from candidatex.ai.guards import GuardFinding, apply_caps, check, cosine_rows, find_injection, measure
+from candidatex.ai.schemas import AnswerEvaluation, GeneratedQuestion
+from candidatex.ai.text import normalise, sentences, shorten, words
+
+FOLLOW_UP_SUFFIX = "--follow-up"
+# Similarity below LOW earns nothing for a key point, above HIGH earns it fully (all-MiniLM-L6-v2 cosines).
+LOW_SIMILARITY = 0.22
+HIGH_SIMILARITY = 0.50
+# Earning this share of the key point credit is a complete answer: strong answers rarely say everything.
+FULL_COVERAGE = 0.75
+WORDS_PER_POINT = 8
+SHARED_EVIDENCE_MARGIN = 0.08
+COVERED = 0.6
+MISCONCEPTION_SIMILARITY = 0.62
+# A clause is short and matches loosely: it must be a near paraphrase of the misconception.
+CLAUSE_MISCONCEPTION_SIMILARITY = 0.75
+# A factual error costs this much and caps the score, whichever provider scored the answer.
+FACTUAL_ERROR_PENALTY = 25.0
+FACTUAL_ERROR_CAP = 40.0
+WEIGHTS: dict[str, float] = {"key_points": 0.8, "specificity": 0.1, "clarity": 0.1}
+CRITERION_MEANING: dict[str, str] = {
+    "key_points": "share of the question's reference key points the answer covers, by meaning, not wording",
+    "specificity": "numbers (written or spelled out), names and concrete examples",
+    "clarity": "complete sentences, enough length to explain, few filler words",
+}
+THIN_SCORE = 60.0
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    text: str
+    kind: str
+    key_points: tuple[KeyPoint, ...]
+    misconceptions: tuple[str, ...] = ()
+
+
+@dataclass
+class PointMatch:
+    point: KeyPoint
+    similarity: float
+    credit: float
+    evidence: str
+    shared: bool = False
+
+    @property
+    def covered(self) -> bool:
+        return self.credit >= COVERED and not self.shared
+
+
+@dataclass
+class Analysis:
+    word_count: int
+    matches: list[PointMatch]
+    coverage: float
+    factual_errors: list[tuple[str, str]]  # (misconception, the candidate's sentence)
+    guards: list[GuardFinding]
+    criteria: dict[str, float] = field(default_factory=dict)
+    explanations: dict[str, str] = field(default_factory=dict)
+    score: float = 0.0
+    language: str = "en"
+
+
+def spec_for(question: GeneratedQuestion, bank: Bank | None = None) -> QuestionSpec:
+    """Key points and misconceptions behind a question, also for questions another provider wrote."""
+    bank = bank or load_bank()
+    entry = bank.by_id.get(question.id.split(FOLLOW_UP_SUFFIX)[0])
+    wanted = [c for c in question.expected_concepts if c.strip()]
+    if entry is not None:
+        points = tuple(p for p in entry.key_points if p.text in wanted) if question.is_follow_up else ()
+        return QuestionSpec(question.text, question.kind, points or entry.key_points, entry.misconceptions)
+    points = tuple(KeyPoint.model_construct(text=c, probe=None) for c in wanted)
+    return QuestionSpec(
+        question.text, question.kind, points or (KeyPoint.model_construct(text=question.text, probe=None),)
+    )
+
+
+def _units(answer_sentences: list[str]) -> list[str]:
+    """Sentences, neighbouring pairs and the whole answer: a story makes its points across sentences."""
+    pairs = [f"{a} {b}" for a, b in zip(answer_sentences, answer_sentences[1:], strict=False)]
+    whole = [" ".join(answer_sentences)] if len(answer_sentences) > 2 else []
+    return answer_sentences + pairs + whole
+
+
+CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+(?:so|because|but|and then|which|since)\s+", re.IGNORECASE)
+
+
+def clauses(sentence: str) -> list[str]:
+    parts = [p.strip() for p in CLAUSE_BREAK.split(sentence) if len(p.split()) >= 3]
+    return parts if len(parts) > 1 else []
+
+
+def _credit(similarity: float) -> float:
+    return float(np.clip((similarity - LOW_SIMILARITY) / (HIGH_SIMILARITY - LOW_SIMILARITY), 0.0, 1.0))
+
+
+def analyse(
+    spec: QuestionSpec,
+    answer: str,
+    embedder: Any,
+    speaking_metrics: dict[str, Any] | None = None,
+    cues: Cues | None = None,
+) -> Analysis:
+    cues = cues or load_cues()
+    injected = find_injection(answer, cues)
+    # Text aimed at the grader is not evidence of anything; repeated sentences count once.
+    kept: list[str] = []
+    seen: set[str] = set()
+    for sentence in sentences(answer):
+        key = normalise(sentence)
+        if sentence in injected or key in seen:
+            continue
+        seen.add(key)
+        kept.append(sentence)
+    units = _units(kept)
+    # Misconceptions are checked clause by clause: "X is fine, so don't worry" asserts X whatever follows.
+    claims = [*kept, *(c for s in kept for c in clauses(s))] if spec.misconceptions else []
+    point_texts = [p.text for p in spec.key_points]
+    vectors = (
+        embedder.embed([*point_texts, *spec.misconceptions, spec.text, *units, *claims]) if units else None
+    )
+    matches: list[PointMatch] = []
+    errors: list[tuple[str, str]] = []
+    best = 0.0
+    if vectors is not None:
+        n_points, n_mis = len(point_texts), len(spec.misconceptions)
+        point_vecs, mis_vecs = vectors[:n_points], vectors[n_points : n_points + n_mis]
+        question_vec = vectors[n_points + n_mis]
+        unit_vecs = vectors[n_points + n_mis + 1 : n_points + n_mis + 1 + len(units)]
+        claim_vecs = vectors[n_points + n_mis + 1 + len(units) :]
+        sims = cosine_rows(point_vecs, unit_vecs)
+        unit_top = sims.max(axis=0)
+        has_whole = int(len(kept) > 2)  # the whole answer (last unit) may carry every point of a story
+        for i, point in enumerate(spec.key_points):
+            j = int(np.argmax(sims[i]))
+            evidence = (
+                units[j]
+                if j < len(kept) * 2 - 1 or len(kept) <= 2
+                else kept[int(np.argmax(sims[i, : len(kept)]))]
+            )
+            # One sentence cannot make every point: feedback calls a point covered only where its evidence is
+            # not much closer to another key point (the score still counts the similarity).
+            shared = j < len(units) - has_whole and bool(sims[i, j] < unit_top[j] - SHARED_EVIDENCE_MARGIN)
+            matches.append(PointMatch(point, float(sims[i, j]), _credit(float(sims[i, j])), evidence, shared))
+        # Relevance: the best key point match, or the whole answer against the question.
+        best = max(float(sims.max()) if sims.size else 0.0, float(unit_vecs[-1] @ question_vec))
+        if n_mis and claims:
+            mis_sims = cosine_rows(mis_vecs, claim_vecs)
+            point_best = cosine_rows(point_vecs, claim_vecs).max(axis=0)
+            for m, misconception in enumerate(spec.misconceptions):
+                for j in np.argsort(-mis_sims[m])[:3]:
+                    threshold = MISCONCEPTION_SIMILARITY if j < len(kept) else CLAUSE_MISCONCEPTION_SIMILARITY
+                    if _asserts(
+                        misconception, claims[j], float(mis_sims[m, j]), float(point_best[j]), cues, threshold
+                    ):
+                        errors.append((misconception, claims[j]))
+                        break
+    else:
+        matches = [PointMatch(p, 0.0, 0.0, "") for p in spec.key_points]
+
+    rubric_text = " ".join(point_texts)
+    if spec.kind == "behavioral":
+        # A story template stuffed with the STAR cue phrases is still stuffing.
+        rubric_text += " " + " ".join(p for phrases in cues.story_parts.values() for p in phrases)
+        rubric_text += " " + " ".join(cues.template_labels)
+    features = measure(answer, spec.text, rubric_text, best, cues)
+    guards = check(features, injected, cues)
+    analysis = Analysis(
+        word_count=features.word_count,
+        matches=matches,
+        coverage=sum(m.credit for m in matches) / max(1, len(matches)),
+        factual_errors=errors,
+        guards=guards,
+        language=features.language,
+    )
+    _score(analysis, answer, speaking_metrics, cues)
+    return analysis
+
+
+def _asserts(
+    misconception: str,
+    sentence: str,
+    similarity: float,
+    best_point: float,
+    cues: Cues,
+    threshold: float = 0.62,
+) -> bool:
+    """Does the sentence claim the misconception? Embeddings barely see "not", so negation must agree."""
+    if similarity < threshold or similarity < best_point:
+        return False
+    # "never store it without a salt" negates twice and does not claim "no salt is needed": compare parity.
+    return len(cues.negation.findall(sentence)) % 2 == len(cues.negation.findall(misconception)) % 2
+
+
+def _score(analysis: Analysis, answer: str, speaking_metrics: dict[str, Any] | None, cues: Cues) -> None:
+    count = analysis.word_count
+    if count == 0:
+        analysis.criteria = dict.fromkeys(WEIGHTS, 0.0)
+        analysis.explanations = dict.fromkeys(WEIGHTS, "no answer was given")
+        analysis.score = 0.0
+        return
+    # A few words cannot make several points, however close each is to one of them.
+    length_factor = min(1.0, count / (WORDS_PER_POINT * max(1, len(analysis.matches))))
+    coverage_value = 100 * min(1.0, analysis.coverage / FULL_COVERAGE) * length_factor
+    covered = [m for m in analysis.matches if m.covered]
+    numbers = len(cues.number.findall(answer))
+    names = sum(1 for w in words(answer)[1:] if w[:1].isupper() and len(w) > 2)
+    specificity = min(100.0, 25.0 * numbers + 10.0 * min(names, 5)) * min(1.0, count / 40)
+    fillers = len(cues.filler.findall(answer))
+    if speaking_metrics:
+        # The speech pipeline hears fillers the transcript drops ("um" is often not written down).
+        fillers = max(fillers, int(speaking_metrics.get("filler_word_count") or 0))
+    filler_rate = fillers / count
+    clarity = max(0.0, 100 - filler_rate * 800) * min(1.0, count / 50)
+    analysis.criteria = {
+        "key_points": round(coverage_value, 1),
+        "specificity": round(specificity, 1),
+        "clarity": round(clarity, 1),
+    }
+    analysis.explanations = {
+        "key_points": f"covered {len(covered)} of {len(analysis.matches)} key points"
+        + (f": {'; '.join(shorten(m.point.text, 60) for m in covered)}" if covered else ""),
+        "specificity": f"{numbers} numbers, {names} names",
+        "clarity": f"{count} words, {fillers} filler words ({filler_rate:.0%})",
+    }
+    score = sum(analysis.criteria[c] * w for c, w in WEIGHTS.items())
+    if analysis.factual_errors:
+        score = min(score - FACTUAL_ERROR_PENALTY * len(analysis.factual_errors), FACTUAL_ERROR_CAP)
+        analysis.explanations["factual_accuracy"] = "asserts: " + "; ".join(
+            m for m, _ in analysis.factual_errors
+        )
+    analysis.score = round(max(0.0, apply_caps(score, analysis.guards)), 1)
+
+
+# --- feedback -------------------------------------------------------------------------------------
+
+
+def story_parts_present(answer: str, cues: Cues | None = None) -> dict[str, bool]:
+    cues = cues or load_cues()
+    parts = {part: bool(pattern.search(answer)) for part, pattern in cues.story.items()}
+    # A number in the closing sentences is a result, whether written "3" or "three".
+    closing = " ".join(sentences(answer)[-2:])
+    parts["result"] = parts["result"] or bool(cues.number.search(closing))
+    return parts
+
+
+def _quote(text: str) -> str:
+    return f"“{shorten(text, 100).rstrip(' .!?;,:')}”"
+
+
+def feedback(
+    spec: QuestionSpec, analysis: Analysis, answer: str, cues: Cues | None = None
+) -> tuple[list[str], list[str], list[str]]:
+    """Strengths, weaknesses and recommendations in a coach's words, quoting the candidate."""
+    cues = cues or load_cues()
+    strengths: list[str] = []
+    weaknesses: list[str] = []
+    recommendations: list[str] = []
+    if analysis.word_count == 0:
+        return (
+            [],
+            ["No answer was given."],
+            ["Even a partial answer earns credit: say what you know and reason aloud."],
+        )
+    for guard in analysis.guards:
+        weaknesses.append(guard.explanation)
+    if any(g.name in {"other_language", "question_copy"} for g in analysis.guards):
+        return strengths, weaknesses, ["Answer the question in your own words, in English."]
+    for misconception, sentence in analysis.factual_errors:
+        weaknesses.append(
+            f"Factual error: you said {_quote(sentence)}, but that is a known misconception ({misconception.rstrip('.')} is not true)."
+        )
+    ranked = sorted(analysis.matches, key=lambda m: -m.credit)
+    for match in ranked:
+        if match.covered and not analysis.guards:
+            strengths.append(f"Covered “{match.point.text.rstrip('.')}” — you said {_quote(match.evidence)}")
+    missed = sorted((m for m in analysis.matches if not m.covered), key=lambda m: m.credit)
+    for match in missed[:3]:
+        weaknesses.append(f"Not covered: {match.point.text}")
+    if missed:
+        recommendations.append(f"Add this next time: {missed[0].point.text}")
+    if spec.kind == "behavioral" and not analysis.guards:
+        parts = story_parts_present(answer, cues)
+        if not parts["result"]:
+            weaknesses.append("The story does not say how it ended.")
+            recommendations.append(
+                'Close with the outcome, and put a number on it if you can ("cut the backlog from 40 to 12").'
+            )
+        if not parts["action"]:
+            recommendations.append(
+                'Say what you did yourself, in the first person ("I called…", "I proposed…").'
+            )
+    if analysis.criteria.get("specificity", 0) < 30 and not analysis.guards:
+        recommendations.append("Make it concrete: a real example with names, numbers and what happened.")
+    if analysis.factual_errors:
+        recommendations.insert(0, "Check the facts behind your answer: one claim is a common misconception.")
+    return strengths[:4], weaknesses[:5], recommendations[:4]
+
+
+def follow_up(
+    question: GeneratedQuestion, analysis: Analysis, answer: str, reveal_rubric: bool
+) -> GeneratedQuestion | None:
+    """One probing question that reacts to what the candidate said and asks about what they missed."""
+    if question.is_follow_up or analysis.word_count == 0 or analysis.guards:
+        return None
+    if analysis.score >= THIN_SCORE:
+        return None
+    missed = sorted((m for m in analysis.matches if not m.covered), key=lambda m: m.credit)[:2]
+    if not missed:
+        return None
+    said = max(analysis.matches, key=lambda m: m.credit).evidence or sentences(answer)[0]
+    if reveal_rubric:
+        probe = (
+            missed[0].point.probe
+            or f"Could you also talk about this: {missed[0].point.text[0].lower()}{missed[0].point.text[1:]}"
+        )
+    else:
+        probe = (
+            missed[0].point.probe or "Can you take me through that in more detail, with a concrete example?"
+        )
+    text = f"You said {_quote(said)}. {probe}"
+    return GeneratedQuestion(
+        id=question.id.split(FOLLOW_UP_SUFFIX)[0] + FOLLOW_UP_SUFFIX,
+        text=text,
+        kind=question.kind,
+        category=question.category,
+        difficulty=question.difficulty,
+        expected_concepts=[m.point.text for m in missed],
+        time_limit_seconds=max(60, question.time_limit_seconds // 2),
+        is_follow_up=True,
+    )
+
+
+def evaluation_from(
+    question: GeneratedQuestion,
+    spec: QuestionSpec,
+    analysis: Analysis,
+    answer: str,
+    reveal_rubric: bool = True,
+) -> AnswerEvaluation:
+    strengths, weaknesses, recommendations = feedback(spec, analysis, answer)
+    probe = follow_up(question, analysis, answer, reveal_rubric)
+    return AnswerEvaluation(
+        score=analysis.score,
+        rubric=analysis.criteria,
+        rubric_weights=dict(WEIGHTS),
+        rubric_explanations=analysis.explanations,
+        strengths=strengths,
+        weaknesses=weaknesses,
+        recommendations=recommendations,
+        needs_follow_up=probe is not None,
+        follow_up_question=probe,
+        covered_key_points=[m.point.text for m in analysis.matches if m.covered],
+        missed_key_points=[m.point.text for m in analysis.matches if not m.covered],
+        factual_errors=[m for m, _ in analysis.factual_errors],
+        guards=[g.name for g in analysis.guards],
+        language=analysis.language,
+    )
+
+
+def enforce(
+    evaluation: AnswerEvaluation, spec: QuestionSpec, analysis: Analysis, answer: str
+) -> AnswerEvaluation:
+    """Apply the guards and the factual-error rule to another provider's evaluation."""
+    score = evaluation.score
+    if analysis.factual_errors:
+        score = min(score - FACTUAL_ERROR_PENALTY * len(analysis.factual_errors), FACTUAL_ERROR_CAP)
+    score = max(0.0, apply_caps(score, analysis.guards))
+    extra = [g.explanation for g in analysis.guards] + [
+        f"Factual error: you said {_quote(s)}, but that is a known misconception."
+        for _, s in analysis.factual_errors
+    ]
+    update: dict[str, Any] = {
+        "score": round(score, 1),
+        "weaknesses": [*extra, *evaluation.weaknesses],
+        "covered_key_points": evaluation.covered_key_points
+        or [m.point.text for m in analysis.matches if m.covered],
+        "missed_key_points": evaluation.missed_key_points
+        or [m.point.text for m in analysis.matches if not m.covered],
+        "factual_errors": sorted({*evaluation.factual_errors, *(m for m, _ in analysis.factual_errors)}),
+        "guards": sorted({*evaluation.guards, *(g.name for g in analysis.guards)}),
+        "language": analysis.language,
+    }
+    if analysis.guards:
+        # A capped answer earns no follow-up or praise from the rubric it failed.
+        update |= {"strengths": [], "needs_follow_up": False, "follow_up_question": None}
+    return evaluation.model_copy(update=update)
