@@ -27,7 +27,8 @@ from candidatex.users.models import Role, User
 logger = logging.getLogger(__name__)
 
 MAX_RESUMES_PER_USER = 20
-_STATUS_OF_CODE = {"too_large": 413, "unsupported_type": 415, "empty": 422, "corrupt": 422, "zip_bomb": 422}
+_STATUS_OF_CODE = {"too_large": 413, "unsupported_type": 415, "empty": 422, "corrupt": 422, "zip_bomb": 422,
+                   "password_protected": 422}
 
 
 def is_oid(value: str) -> bool:
