@@ -111,6 +111,8 @@ class Settings:
     speech_max_upload_bytes: int = 10 * 1024 * 1024
     speech_max_upload_seconds: float = 300.0
     speech_preload: bool = True
+    embedding_model: Path | None = None
+    embedding_threads: int = 2
 
     demo_password: str = "Demo-Password-1!"
     seed_demo: bool = True
@@ -214,6 +216,8 @@ class Settings:
             speech_max_upload_bytes=int(e.get("SPEECH_MAX_UPLOAD_BYTES", defaults.speech_max_upload_bytes)),
             speech_max_upload_seconds=float(e.get("SPEECH_MAX_UPLOAD_SECONDS", defaults.speech_max_upload_seconds)),
             speech_preload=_bool(e.get("SPEECH_PRELOAD"), defaults.speech_preload),
+            embedding_model=Path(e["EMBEDDING_MODEL"]) if e.get("EMBEDDING_MODEL") else None,
+            embedding_threads=int(e.get("EMBEDDING_THREADS", defaults.embedding_threads)),
             demo_password=e.get("DEMO_PASSWORD", defaults.demo_password),
             seed_demo=_bool(e.get("SEED_DEMO"), app_env != "production"),
             log_level=e.get("LOG_LEVEL", defaults.log_level).upper(),

@@ -1,0 +1,58 @@
+"""The packaged sentence model loads offline and its similarities mean something."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from candidatex.config import Settings
+from candidatex.embeddings import Embedder, get_embedder
+from candidatex.embeddings.embedder import default_model_files
+
+REFERENCE = "Store passwords with a slow salted hash such as bcrypt or Argon2, never in plain text."
+STRONG = "I hash every password with Argon2id and a unique salt per user, so a leaked table cannot be reversed quickly."
+WEAK = "Passwords should be kept safe in the database."
+OFF_TOPIC = "Our team celebrated the quarterly sales results with a dinner downtown."
+
+
+def test_vectors_are_normalised_and_ordered_by_meaning() -> None:
+    embedder = Embedder()
+    vectors = embedder.embed([REFERENCE, STRONG, WEAK, OFF_TOPIC])
+    assert vectors.shape == (4, embedder.dim) and embedder.dim == 384
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    strong, weak, off = (float(vectors[0] @ vectors[i]) for i in (1, 2, 3))
+    assert strong > weak > off
+
+
+def test_same_text_same_vector_in_any_batch() -> None:
+    embedder = Embedder()
+    alone = embedder.embed([STRONG])[0]
+    fresh = Embedder().embed([OFF_TOPIC, "", STRONG, WEAK])  # another instance, padded inside a mixed batch
+    assert np.allclose(alone, fresh[2], atol=1e-5)
+    assert fresh[1].shape == alone.shape  # empty text gives a vector, not an error
+
+
+def test_async_embedding_matches_sync() -> None:
+    embedder = Embedder()
+    vectors = asyncio.run(embedder.aembed([WEAK, STRONG]))
+    assert np.allclose(vectors, embedder.embed([WEAK, STRONG]), atol=1e-6)
+
+
+def test_model_directory_from_settings(tmp_path: Path) -> None:
+    onnx, tokenizer = default_model_files()
+    shutil.copy(onnx, tmp_path / "model.onnx")
+    shutil.copy(tokenizer, tmp_path / "tokenizer.json")
+    settings = Settings.from_env({"CANDIDATEX_DATA_DIR": str(tmp_path / "var"), "EMBEDDING_MODEL": str(tmp_path)})
+    embedder = get_embedder(settings)
+    assert embedder is get_embedder(settings)  # one model per process
+    assert embedder.embed([STRONG]).shape == (1, 384)
+
+
+def test_missing_model_files_are_named(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="tokenizer.json"):
+        (tmp_path / "model.onnx").write_bytes(b"")
+        Embedder(tmp_path).embed(["x"])
