@@ -12,6 +12,7 @@ from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.timeutil import utcnow
 from candidatex.interviews.models import InterviewSession
 from candidatex.jobs.models import TRANSITIONS, Application, ApplicationStatus, Job, JobStatus, StatusChange
+from candidatex.matching.models import bump_ranking_inputs
 from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.search import keyword_match_stages
 from candidatex.resumes.taxonomy import SKILL_KEYWORD_PREFIX, default_taxonomy, keywords
@@ -42,6 +43,7 @@ class JobService:
         self.audit = audit
 
     async def _refresh(self, job: Job) -> None:
+        await bump_ranking_inputs([str(job.id)])
         await self.queue.enqueue("match.job", {"job_id": str(job.id)}, key=f"match.job:{job.id}")
 
     # ---- jobs ---------------------------------------------------------------------------------------------
@@ -179,6 +181,9 @@ class JobService:
             await application.insert()
         except DuplicateKeyError as error:
             raise Conflict("You have already applied to this job", code="already_applied") from error
+        # ranking finds a job's resumes by this indexed field (no long `_id $in` lists)
+        await Resume.get_pymongo_collection().update_one({"_id": resume.id},
+                                                         {"$addToSet": {"applied_job_ids": str(job.id)}})
         await self.audit.record("application.create", meta=meta, actor_id=str(user.id), target_type="application",
                                 target_id=str(application.id), details={"job_id": str(job.id)})
         await self._refresh(job)

@@ -45,6 +45,7 @@ class Position:
     start: date | None
     end: date | None  # the last month worked; "Present" becomes the current month with current=True
     current: bool = False
+    line: int | None = None  # index of the text line holding the dates, so reasons can quote it
 
     @property
     def months(self) -> int | None:
@@ -447,7 +448,7 @@ def _parse_positions(lines: list[str], sections: list[str | None], today: date) 
                 previous = next((lines[j] for j in range(index - 1, max(index - 3, -1), -1) if lines[j].strip()), "")
                 label = previous if not _heading_of(previous) else ""
             title, company = _split_title_company(label)
-            positions.append(Position(title, company, start[0], end_date, current))
+            positions.append(Position(title, company, start[0], end_date, current, index))
     return positions
 
 
@@ -507,3 +508,12 @@ def stated_years(text: str) -> float | None:
     values += [float(m.group("plus_n") or m.group("n")) for m in _YEARS_CLAIM.finditer(remainder)]
     values = [value for value in values if 0 < value <= 50]
     return max(values) if values else None
+
+
+def line_sections(text: str) -> list[str | None]:
+    """The section (experience, education, skills, ...) each line of ``text`` belongs to."""
+    return _assign_sections(text.split("\n"))
+
+
+def is_heading(line: str) -> bool:
+    return _heading_of(line) is not None
