@@ -219,17 +219,19 @@ class ResumeService:
             raise Conflict("The resume has not been processed yet" if resume.status == ResumeStatus.pending
                            else "The resume could not be read; upload another file", code="resume_not_ready")
         required: list[str] = []
+        preferred: list[str] = []
         if job_id:
             job = await Job.get(job_id) if is_oid(job_id) else None
             if job is None or (job.status == JobStatus.draft and job.recruiter_id != str(user.id)
                                and user.role != Role.admin):
                 raise NotFound("Job not found")
-            job_title, job_description, required = job.title, job.description, job.required_skills + job.preferred_skills
+            job_title, job_description = job.title, job.description
+            required, preferred = job.required_skills, job.preferred_skills
         if not job_title:
             raise InvalidInput("Give a job_id, or a job_title and job_description",
                                details=[{"field": "job_title", "message": "required without job_id"}])
         report = await asyncio.to_thread(ats_analysis, parsed_from_doc(resume.parsed), resume.text or "", job_title,
-                                         job_description or "", required)
+                                         job_description or "", required, None, preferred, resume.profile)
         resume.ats_report = {**dataclasses.asdict(report), "job_id": job_id, "job_title": job_title,
                              "analyzed_at": utcnow().isoformat()}
         await Resume.get_pymongo_collection().update_one(
