@@ -14,10 +14,13 @@ import { NewInterviewPage } from "./pages/candidate/NewInterview";
 import { PrecheckPage } from "./pages/candidate/Precheck";
 import { ResumePage } from "./pages/candidate/Resume";
 import { SummaryPage } from "./pages/candidate/Summary";
+import { RecommendationsPage } from "./pages/candidate/Recommendations";
+import { DemographicsPage } from "./pages/candidate/Demographics";
 import { NotFoundPage } from "./pages/NotFound";
 import { SettingsPage } from "./pages/Settings";
 import { RecruiterJobsPage } from "./pages/recruiter/Jobs";
 import { JobCandidatesPage } from "./pages/recruiter/JobCandidates";
+import { FairnessPage } from "./pages/recruiter/Fairness";
 import { RecruiterInterviewsPage } from "./pages/recruiter/Interviews";
 import { LiveInterviewPage } from "./pages/recruiter/LiveInterview";
 import { LiveNowPage } from "./pages/recruiter/LiveNow";
@@ -66,8 +69,11 @@ export function App() {
         <Route path="/candidate/resume" element={<RequireRole roles={CANDIDATE}><ResumePage /></RequireRole>} />
         <Route path="/candidate/jobs" element={<RequireRole roles={CANDIDATE}><JobSearchPage /></RequireRole>} />
         <Route path="/candidate/applications" element={<RequireRole roles={CANDIDATE}><ApplicationsPage /></RequireRole>} />
+        <Route path="/candidate/recommendations" element={<RequireRole roles={CANDIDATE}><RecommendationsPage /></RequireRole>} />
+        <Route path="/candidate/demographics" element={<RequireRole roles={CANDIDATE}><DemographicsPage /></RequireRole>} />
         <Route path="/recruiter" element={<RequireRole roles={STAFF}><RecruiterJobsPage /></RequireRole>} />
         <Route path="/recruiter/jobs/:jobId" element={<RequireRole roles={STAFF}><JobCandidatesPage /></RequireRole>} />
+        <Route path="/recruiter/jobs/:jobId/fairness" element={<RequireRole roles={STAFF}><FairnessPage /></RequireRole>} />
         <Route path="/recruiter/interviews" element={<RequireRole roles={STAFF}><RecruiterInterviewsPage /></RequireRole>} />
         <Route path="/recruiter/live" element={<RequireRole roles={STAFF}><LiveNowPage /></RequireRole>} />
         <Route path="/recruiter/watch/:sessionId" element={<RequireRole roles={STAFF}><WatchPage /></RequireRole>} />

@@ -61,7 +61,9 @@ class JobController(Controller):
         items, total = await job_service.search(request.user, q=q, skills=skill_list, experience_level=experience_level,
                                                 location=location, remote=remote, salary_min=salary_min,
                                                 salary_max=salary_max, mine=mine, status=status, page=page, limit=limit)
-        return ok(page_of([JobOut.of(j) for j in items], total, page, limit))
+        counts = await job_service.application_counts([str(j.id) for j in items]) if mine else {}
+        return ok(page_of([JobOut.of(j, counts.get(str(j.id), 0) if mine else None) for j in items], total, page,
+                          limit))
 
     @get("/{job_id:str}")
     async def get_job(self, request: AuthedRequest, job_service: JobService, job_id: str = JobId) -> Envelope[JobOut]:

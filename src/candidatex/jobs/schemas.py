@@ -96,10 +96,12 @@ class JobOut(BaseModel):
     closed_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    applications_count: int | None = None  # in the recruiter's own list
 
     @classmethod
-    def of(cls, job: Job) -> "JobOut":
-        return cls(id=str(job.id), **job.model_dump(include=set(cls.model_fields) - {"id"}))
+    def of(cls, job: Job, applications_count: int | None = None) -> "JobOut":
+        return cls(id=str(job.id), applications_count=applications_count,
+                   **job.model_dump(include=set(cls.model_fields) - {"id", "applications_count"}))
 
 
 class ApplyIn(Strict):

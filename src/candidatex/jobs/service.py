@@ -161,6 +161,13 @@ class JobService:
                                              {"$skip": (page - 1) * limit}, {"$limit": limit}])
         return [Job.model_validate(doc) for doc in await cursor.to_list()], total
 
+    @staticmethod
+    async def application_counts(job_ids: list[str]) -> dict[str, int]:
+        """Applications per job, for one page of jobs (a short list)."""
+        cursor = await Application.get_pymongo_collection().aggregate(
+            [{"$match": {"job_id": {"$in": job_ids}}}, {"$group": {"_id": "$job_id", "n": {"$sum": 1}}}])
+        return {row["_id"]: row["n"] for row in await cursor.to_list()}
+
     # ---- applications -------------------------------------------------------------------------------------
     async def apply(self, user: User, job_id: str, resume_id: str, cover_letter: str | None,
                     meta: RequestMeta) -> Application:
