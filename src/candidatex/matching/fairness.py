@@ -58,6 +58,13 @@ class FairnessReport:
     notes: list[str] = field(default_factory=list)
 
 
+def snap_top_n(requested: int, min_group_size: int) -> int:
+    """Shortlists come in steps of the minimum group size, so comparing the top k with the top k-1 (the
+    differencing attack) gives the same report, or one that differs by a whole group of people."""
+    step = max(LOWEST_MIN_GROUP_SIZE, min_group_size)
+    return max(step, requested - requested % step)
+
+
 def _label(group: str | None) -> str | None:
     label = group.strip() if isinstance(group, str) else None
     return None if not label or label.casefold() in UNDISCLOSED else label

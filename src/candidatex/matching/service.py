@@ -33,7 +33,7 @@ from candidatex.core.timeutil import utcnow
 from candidatex.interviews.models import InterviewSession, SessionStatus
 from candidatex.jobs.models import STAGE_ORDER, Application, ApplicationStatus, Job, JobStatus
 from candidatex.matching.engine import JobContext, Scored, rank, recommendation, score_profiles
-from candidatex.matching.fairness import audit_report
+from candidatex.matching.fairness import audit_report, snap_top_n
 from candidatex.matching.models import Demographics, MatchResult, RankingEntry
 from candidatex.matching.profile import build_profile, profile_is_current
 from candidatex.matching.scoring import MatchWeights
@@ -389,9 +389,7 @@ class MatchingService:
         if shortlist == "top_n":
             pool = [(item["application_id"], item["candidate_id"]) for item in ranked]
             requested = top_n if top_n is not None else max(1, len(pool) // 4)
-            # shortlists come in steps of the minimum group size, so comparing top k with top k-1 (the
-            # differencing attack) finds either the same report or one that differs by a whole group
-            top_n_used = max(min_group_size, requested - requested % min_group_size)
+            top_n_used = snap_top_n(requested, min_group_size)
             selected = {item["application_id"] for item in ranked[:top_n_used]}
             described = f"the top {top_n_used} of {len(pool)} ranked applicants"
         else:

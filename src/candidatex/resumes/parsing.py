@@ -240,11 +240,11 @@ _DEGREE_PATTERNS: tuple[tuple[DegreeLevel, re.Pattern[str]], ...] = (
     ("master", re.compile(
         r"(?<!scrum )\b(?:master(?:'s|s)?(?: degree)?\b|m\.?sc\b\.?|m\.s\.|ms (?=in\b|of\b)|mba\b|m\.b\.a\."
         r"|m\.?eng\b\.?|m\.?tech\b|m\.a\.|ma (?=in\b)|msn\b|maestria|magister|diplom(?:-ingenieur|-kauf\w+)?\b"
-        r"|dipl\.-\w+|diplome d'ingenieur|staatsexamen)", re.I)),
+        r"|dipl\.-\w+|diplome d'ingenieur|staatsexamen|ingenier[oa] superior\b)", re.I)),
     ("bachelor", re.compile(
         r"\b(?:bachelor(?:'s|s)?\b|b\.?sc\b\.?|b\.s\.|bs (?=in\b|of\b)|b\.a\.|ba (?=in\b|of\b)|b\.?eng\b\.?"
         r"|b\.?tech\b|b\.e\.|bsn\b|b\.?com\b|b\.?ed\b|undergraduate degree|licenciatura|licenciad[oa]\b"
-        r"|grado (?:en|de)\b|ingenier[oa] (?:en|de|tecnic)|ingenieria\b|licence\b)", re.I)),
+        r"|grado (?:en|de)\b|ingenier[oa] tecnic[oa]\b|licence\b)", re.I)),
     ("associate", re.compile(
         r"\b(?:associate(?:'s)? degree|associate of (?:arts|science|applied science)|a\.a\.s?\.|a\.s\.(?= in\b)"
         r"|adn\b|tecnico superior|bts\b|dut\b)", re.I)),
@@ -258,7 +258,7 @@ _FIELD_OF = re.compile(
 _INSTITUTION = re.compile(
     r"((?:[A-Z][\w&.'\-]*\s+)*(?:University|College|Institute|School|Academy|Polytechnic|Universit[éy]|Universidad"
     r"|Universität|Hochschule|Fachhochschule|École|Escuela|Instituto|Institut|Colegio|Lycée)"
-    r"(?:\s+of(?:\s+[A-Z][\w&.'\-]*)+)?)"
+    r"(?:\s+(?:(?:of|de|del|de la|du|des|für|der)\s+)?[A-ZÀ-Ý][\w&.'\-]*)*)"
 )
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _TITLE_WORDS = re.compile(
