@@ -6,8 +6,11 @@ Components, each 0-100, weighted by ``MatchWeights`` (a component the job gives 
   A requirement counts in full when a dated position or a project shows it, in part when it is only listed
   (0.5; 0.25 when the resume has no dated position at all: a claim with nothing behind it), and at 0.6 when
   no taxonomy skill matches but an evidence line is semantically close (sentence-vector cosine >= 0.5).
-- ``experience``: years in dated positions whose titles relate to the job title (shared title words, or
-  title vectors with cosine >= 0.56), against the job's minimum. Claimed years with no dated position count 0.
+- ``experience``: years in dated positions relevant to the job, against the job's minimum. A position is
+  relevant when its own lines show two of the job's skills, or one with a related title (a shared title word
+  or title vectors with cosine >= 0.45), or when its title is very close (cosine >= 0.75). Titles alone
+  mislead ("Accountant" and "Account Executive" share a word and score 0.64). Claimed years with no dated
+  position count 0.
 - ``education``: the job's required degree against the resume's highest: 100 at or above, 50 one below.
 - ``text_similarity``: semantic closeness of the resume's evidence lines to the job (the mean cosine of the
   three closest lines to the job's title and description vector), 0.10 -> 0, 0.50 -> 100. Lines that copy the
@@ -35,7 +38,7 @@ from candidatex.resumes.taxonomy import SkillTaxonomy, default_taxonomy
 REQUIRED, PREFERRED, MENTIONED = 1.0, 0.5, 0.25
 LISTED_CREDIT, UNBACKED_CREDIT, SEMANTIC_CREDIT = 0.5, 0.25, 0.6
 SEMANTIC_EVIDENCE = 0.5
-RELATED_TITLE = 0.56
+RELATED_TITLE, SAME_TITLE = 0.45, 0.75
 COPIED_SENTENCE = 0.9
 SIMILARITY_FLOOR, SIMILARITY_FULL = 0.10, 0.50
 MAX_JOB_SENTENCES = 40
@@ -222,10 +225,13 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
 
     # ---- experience and career
     related = []
+    job_skills = {r.name.casefold() for r in context.requirements}
     for index, position in enumerate(positions):
+        shown = len(job_skills & {s.casefold() for s in position.get("skills", [])})
         words_shared = bool(context.title_stems & _title_stems(position.get("title") or ""))
-        close = title_sims is not None and index < len(title_sims) and title_sims[index] >= RELATED_TITLE
-        if words_shared or close or not context.title_stems:
+        similarity = float(title_sims[index]) if title_sims is not None and index < len(title_sims) else 0.0
+        if (shown >= 2 or (shown and (words_shared or similarity >= RELATED_TITLE)) or similarity >= SAME_TITLE
+                or (words_shared and title_sims is None) or not context.title_stems):
             related.append(index)
     spans = [_span(positions[i]) for i in related]
     years = years_covered_by(s for s in spans if s) or 0.0

@@ -19,7 +19,7 @@ import numpy as np
 from candidatex.resumes.parsing import DEGREE_RANK, ParsedResume, covered_years, is_heading, line_sections, stated_years
 from candidatex.resumes.taxonomy import SkillTaxonomy, default_taxonomy
 
-PROFILE_VERSION = 1
+PROFILE_VERSION = 2
 MAX_UNITS = 16  # evidence lines embedded per resume
 MIN_UNIT_WORDS = 4
 EVIDENCE_SECTIONS = frozenset({"experience", "projects"})
@@ -41,21 +41,25 @@ class _Line:
     index: int
     text: str
     section: str | None
-    in_position: bool  # within a dated position's block
+    position_line: int | None  # the line of the dated position whose block this line is in
+
+    @property
+    def in_position(self) -> bool:
+        return self.position_line is not None
 
 def _lines(text: str, parsed: ParsedResume) -> list[_Line]:
     raw = text.split("\n")
     sections = line_sections(text)
     position_lines = {p.line for p in parsed.positions if p.line is not None and p.months}
-    in_block, owner = set(), None
+    owners: list[int | None] = []
+    owner = None
     for index, line in enumerate(raw):
         if index in position_lines:
             owner = index
         elif owner is not None and (is_heading(line) or index - owner > POSITION_BLOCK_LINES):
             owner = None
-        if owner is not None:
-            in_block.add(index)
-    return [_Line(i, line.strip(), sections[i], i in in_block) for i, line in enumerate(raw)]
+        owners.append(owner)
+    return [_Line(i, line.strip(), sections[i], owners[i]) for i, line in enumerate(raw)]
 
 def _is_evidence(line: _Line) -> bool:
     return line.in_position or line.section in EVIDENCE_SECTIONS
@@ -68,6 +72,7 @@ def build_profile(text: str, parsed: ParsedResume, embedder: Any | None,
     seen_lines: dict[str, int] = {}
     skills: dict[str, dict[str, Any]] = {}
     units: list[str] = []
+    position_skills: dict[int, set[str]] = {}
     for line in lines:
         if not line.text or is_heading(line.text):
             continue
@@ -76,7 +81,10 @@ def build_profile(text: str, parsed: ParsedResume, embedder: Any | None,
         if seen_lines[key] > 1:
             continue  # a repeated line adds nothing
         evidence = _is_evidence(line)
-        for name in taxonomy.extract(line.text):
+        found = taxonomy.extract(line.text)
+        if line.position_line is not None:
+            position_skills.setdefault(line.position_line, set()).update(found)
+        for name in found:
             known = skills.get(name)
             if known is None or (evidence and not known["evidenced"]):
                 skills[name] = {"name": name, "line": line.text[:300], "line_no": line.index,
@@ -88,7 +96,8 @@ def build_profile(text: str, parsed: ParsedResume, embedder: Any | None,
     raw_lines = text.split("\n")
     positions = [{"title": p.title, "company": p.company, "start": p.start.isoformat() if p.start else None,
                   "end": p.end.isoformat() if p.end else None, "months": p.months,
-                  "line": raw_lines[p.line].strip()[:300] if p.line is not None else None}
+                  "line": raw_lines[p.line].strip()[:300] if p.line is not None else None,
+                  "skills": sorted(position_skills.get(p.line, set())) if p.line is not None else []}
                  for p in dated]
     degree = max(parsed.education, key=lambda e: DEGREE_RANK[e.degree_level], default=None)
     degree_line = None
