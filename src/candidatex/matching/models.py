@@ -41,7 +41,8 @@ class MatchResult(Document):
 
 
 class RankingEntry(Document):
-    """One applicant's place in one ranking run of a job."""
+    """One applicant's place in one ranking run of a job. Stored slim (rank, total, breakdown, flag codes);
+    the reasons of a page are worked out again from the prepared profiles when the page is read."""
 
     job_id: str
     run_id: str
@@ -61,7 +62,9 @@ class RankingEntry(Document):
     explanation: list[str] = Field(default_factory=list)
     reasons: list[dict[str, Any]] = Field(default_factory=list)  # {component, text, evidence: resume line}
     flags: list[dict[str, Any]] = Field(default_factory=list)  # {code, message}: hidden text, copied lines...
+    flag_codes: list[str] = Field(default_factory=list)
     interview_session_id: str | None = None
+    interview_score: float | None = None
 
     class Settings:
         name = "ranking_entries"

@@ -59,6 +59,17 @@ SORTS: dict[str, list[tuple[str, int]]] = {
 _CONTEXT_CACHE_SIZE = 256
 
 
+RUN_STALLED_SECONDS = 120  # a run whose progress has not moved for this long is started again
+
+
+def _aware(moment: Any) -> Any:
+    from datetime import UTC, datetime
+
+    if not isinstance(moment, datetime):
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _hash(parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()[:32]
 
@@ -164,7 +175,7 @@ class MatchingService:
         elapsed = time.perf_counter() - started
         eta = round(elapsed / done * (total - done), 1) if done else None
         await MatchResult.get_pymongo_collection().update_one(
-            {"kind": "job", "subject_id": job_id},
+            {"kind": "job", "subject_id": job_id, "$or": [{"progress": None}, {"progress.run_id": {"$lte": run_id}}]},
             {"$set": {"progress": {"run_id": run_id, "done": done, "total": total,
                                    "percent": round(100 * done / total, 1) if total else 100.0,
                                    "eta_seconds": eta, "updated_at": utcnow()}}})
@@ -177,15 +188,21 @@ class MatchingService:
         started = time.perf_counter()
         run_id = new_run_id()
         collection = MatchResult.get_pymongo_collection()
+        # progress first: reads during the run see it and do not schedule the same run again
         await collection.update_one({"kind": "job", "subject_id": job_id},
-                                    {"$setOnInsert": {"inputs_version": 0}}, upsert=True)
+                                    {"$setOnInsert": {"inputs_version": 0},
+                                     "$set": {"progress": {"run_id": run_id, "done": 0, "total": 0, "percent": 0.0,
+                                                           "eta_seconds": None, "updated_at": utcnow()}}},
+                                    upsert=True)
         _, version = await self._result("job", job_id)
         interviews = await self._job_interviews(job_id)
         fingerprint = self._fingerprint_of(job, version, interviews)
         applications = await Application.get_pymongo_collection().find(
             {"job_id": job_id}, {"_id": 1, "candidate_id": 1, "resume_id": 1}).to_list()
         await self._progress(job_id, run_id, 0, len(applications), started)
+        stages = {"applications": time.perf_counter() - started}
         resumes = await self._applicant_resumes(job_id, applications)
+        stages["resumes"] = time.perf_counter() - started
         items, unscored = [], []
         for application in applications:
             resume = resumes.get(application["resume_id"])
@@ -203,30 +220,40 @@ class MatchingService:
             interview = interviews.get(application["candidate_id"])
             items.append((str(application["_id"]), profile, interview["score"] if interview else None))
 
+        stages["profiles"] = time.perf_counter() - started
         context = await asyncio.to_thread(self._context, job)
         scored: list[Scored] = []
         for start in range(0, len(items), SCORE_CHUNK):
             scored.extend(await asyncio.to_thread(score_profiles, context, items[start:start + SCORE_CHUNK],
                                                   self.weights))
             await self._progress(job_id, run_id, len(scored), len(applications), started)
+        stages["scoring"] = time.perf_counter() - started
         by_application = {str(a["_id"]): a for a in applications}
         entries = []
         for item, position, percentile in rank(scored):
             application = by_application[str(item.key)]
             interview = interviews.get(application["candidate_id"])
+            # slim documents: what pages are sorted and filtered by; reasons are worked out for the page read
             entries.append({"job_id": job_id, "run_id": run_id, "application_id": str(item.key),
                             "candidate_id": application["candidate_id"], "resume_id": application["resume_id"],
                             "rank": position, "percentile": percentile, "recommendation": recommendation(item),
-                            **item.view(), "interview_session_id": interview["id"] if interview else None})
+                            "total": item.total, "breakdown": item.breakdown,
+                            "flag_codes": [flag["code"] for flag in item.flags],
+                            "interview_session_id": interview["id"] if interview else None,
+                            "interview_score": interview["score"] if interview else None})
         for start in range(0, len(entries), WRITE_BATCH):
             await RankingEntry.get_pymongo_collection().insert_many(entries[start:start + WRITE_BATCH], ordered=False)
-        fields = {"fingerprint": fingerprint, "run_id": run_id, "unscored": unscored, "scored": len(entries),
+        stages["entries"] = time.perf_counter() - started
+        fields = {"fingerprint": fingerprint, "run_id": run_id,
+                  "stages_ms": {name: round(at * 1000, 1) for name, at in stages.items()}, "unscored": unscored, "scored": len(entries),
                   "applicants": len(applications), "weights": dataclasses.asdict(self.weights),
-                  "computed_at": utcnow(), "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                  "progress": None}
+                  "computed_at": utcnow(), "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
         swapped = await collection.update_one(
             {"kind": "job", "subject_id": job_id, "$or": [{"run_id": None}, {"run_id": {"$lt": run_id}}]},
             {"$set": fields})
+        # the progress shown is this run's only if no other run started meanwhile
+        await collection.update_one({"kind": "job", "subject_id": job_id, "progress.run_id": run_id},
+                                    {"$set": {"progress": None}})
         entries_collection = RankingEntry.get_pymongo_collection()
         if swapped.modified_count:
             await entries_collection.delete_many({"job_id": job_id, "run_id": {"$lt": run_id}})
@@ -241,7 +268,9 @@ class MatchingService:
                           sort: str = "rank") -> dict[str, Any]:
         fingerprint, cached = await self._current_fingerprint(job)
         fresh = cached is not None and cached.run_id is not None and cached.fingerprint == fingerprint and not refresh
-        if not fresh:
+        running = cached is not None and cached.progress is not None and \
+            (utcnow() - _aware(cached.progress.get("updated_at"))).total_seconds() < RUN_STALLED_SECONDS
+        if not fresh and not running:  # a run under way is not started again; a change it missed re-runs after
             await self.queue.enqueue("match.job", {"job_id": str(job.id)}, key=f"match.job:{job.id}")
         raw_entries: list[dict[str, Any]] = []
         total = cached.scored if cached and cached.run_id else 0
@@ -253,17 +282,24 @@ class MatchingService:
         app_ids = [ObjectId(e["application_id"]) for e in raw_entries]
         current = {str(a["_id"]): a async for a in Application.get_pymongo_collection().find(
             {"_id": {"$in": app_ids}}, {"_id": 1, "status": 1, "candidate_id": 1})} if app_ids else {}
-        people = {str(u.id): u for u in await User.find(
-            {"_id": {"$in": [ObjectId(a["candidate_id"]) for a in current.values()]}}).to_list()} if current else {}
+        people = {str(u["_id"]): u async for u in User.get_pymongo_collection().find(
+            {"_id": {"$in": [ObjectId(a["candidate_id"]) for a in current.values()]}},
+            {"full_name": 1, "email": 1})} if current else {}
+        details = await self._details(job, raw_entries)
         view = []
         for entry in raw_entries:
             application = current.get(entry["application_id"])
             if application is None:
                 continue
             person = people.get(application["candidate_id"])
-            view.append({**entry, "application_status": application["status"],
-                         "candidate_name": person.full_name if person else None,
-                         "candidate_email": person.email if person else None})
+            # a resume deleted since the run has no profile left to explain it: the stored figures only
+            detail = details.get(entry["application_id"]) or {
+                "weights": {}, "matched_skills": [], "missing_skills": [], "explanation": [], "reasons": [],
+                "flags": [{"code": code, "message": code.replace("_", " ")} for code in entry.get("flag_codes", [])]}
+            view.append({**detail, **{k: v for k, v in entry.items() if k not in ("flag_codes", "interview_score")},
+                         "application_status": application["status"],
+                         "candidate_name": (person or {}).get("full_name"),
+                         "candidate_email": (person or {}).get("email")})
         progress = cached.progress if cached is not None and not fresh else None
         status = "ready" if fresh else "running" if progress else "pending"
         applicants = cached.applicants if fresh and cached is not None else None
@@ -274,6 +310,20 @@ class MatchingService:
                 else dataclasses.asdict(self.weights), "items": view,
                 "unscored": cached.unscored if cached else [], "total": total, "page": page, "limit": limit,
                 "pages": max(1, -(-total // limit)), "sort": sort, "progress": progress}
+
+    async def _details(self, job: Job, entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Reasons, skills and flags of one page of entries, scored again from the stored profiles (the
+        same numbers the run stored; a page is at most a few hundred applicants)."""
+        if not entries:
+            return {}
+        ids = [ObjectId(e["resume_id"]) for e in entries if is_oid(e["resume_id"])]
+        profiles = {str(r["_id"]): r.get("profile") async for r in Resume.get_pymongo_collection().find(
+            {"_id": {"$in": ids}}, {"profile": 1})}
+        items = [(e["application_id"], profiles[e["resume_id"]], e.get("interview_score")) for e in entries
+                 if profiles.get(e["resume_id"])]
+        context = await asyncio.to_thread(self._context, job)
+        scored = await asyncio.to_thread(score_profiles, context, items, self.weights)
+        return {str(item.key): item.view() for item in scored}
 
     async def ranked_pool(self, job: Job) -> list[dict[str, Any]]:
         """Every ranked applicant of the current run (computed in this request when stale), best first."""
