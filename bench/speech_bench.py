@@ -1,14 +1,18 @@
-"""Speech benchmark: transcription speed and end-of-speech latency on this machine.
+"""Speech benchmark: the right words, sub-second turns, and no false ends on thinking pauses.
 
-    PYTHONPATH=src python bench/speech_bench.py             # the defaults
-    PYTHONPATH=src python bench/speech_bench.py --matrix    # + the latency speed-ups, one at a time and together
+    PYTHONPATH=src python bench/speech_bench.py                       # every model, every part
+    PYTHONPATH=src python bench/speech_bench.py --models base --parts turns
 
-1. Real-time factor (processing time / audio time) of `Transcriber` and of faster-whisper called
-   directly with the same model and options on the same audio, in the same run; their ratio is the
-   overhead of the async wrapper (thread hop, semaphore, result conversion).
-2. Latency from the end of a ~10 s answer to its final transcript through the streaming pipeline,
-   with audio fed at real-time pace in 20 ms chunks (so partials compete for the CPU as in use):
-   after an explicit "done", and after silence detection (which by design waits `end_silence_ms`).
+1. wer: word error rate on technical sentences (PostgreSQL, Kubernetes, Redis, idempotent, OAuth, p99 ...)
+   spoken by espeak-ng in several voices and speeds, per model, without and with vocabulary biasing (the
+   prompt and hotwords the interview gives: its question, job description and résumé skills).
+2. latency: answers streamed through `VoiceAnswerPipeline` at real-time pace (20 ms chunks, partials
+   competing for the CPU as in use); from the moment the end of the turn is decided (Silero VAD + Smart
+   Turn + the words) to the final transcript, p50/p95; and the same after an explicit "done". CPU seconds
+   of this process per second of audio streamed.
+3. pauses: answers with 2-6 s thinking pauses; how many of them were ended at the pause (a false end).
+   Pauses are judged as on a machine that keeps up (the pipeline is drained while the silence lasts): the
+   worst case, since a late verdict is void once the candidate speaks again.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -29,138 +34,193 @@ from candidatex.speech.audio import SAMPLE_RATE, decode_audio_file, float32_to_p
 from candidatex.speech.pipeline import FinalTranscript, VoiceAnswerPipeline
 from candidatex.speech.segmenter import SegmenterSettings
 from candidatex.speech.transcriber import Transcriber
+from candidatex.speech.vocabulary import FILLER_PROMPT, build_vocabulary
 
-ANSWER = (
-    "Last year I led the migration of our billing system to a new platform. "
-    "We planned carefully, wrote many tests, and moved customers in small groups so that nothing broke."
-)
-RUNS = 5
+JOB = ("Backend engineer: Python services on Kubernetes, PostgreSQL and Redis, OAuth sign-in, Kafka events, "
+       "gRPC APIs, idempotent payment handlers, p99 latency budgets.")
+QUESTION = "How would you design a payment API that stays fast and correct under load?"
+SENTENCES = [
+    "We store the orders in PostgreSQL and cache the sessions in Redis.",
+    "Every payment handler is idempotent, so a retried request is charged once.",
+    "The services run on Kubernetes with three replicas behind a load balancer.",
+    "Users sign in with OAuth and we refresh the access token every hour.",
+    "Our p99 latency stayed under two hundred milliseconds during the launch.",
+    "I added an index in PostgreSQL and the slow query became fast.",
+    "We publish the events to Kafka and replay them when a consumer fails.",
+    "Redis keeps the rate limits, and each key expires after one minute.",
+]
+VOICES = [("en-us", 150), ("en", 175), ("en-us+f3", 130)]
+ANSWERS = [
+    "Last year I led the migration of our billing system to a new platform.",
+    "I would keep the sessions in Redis because it is fast and every key can expire.",
+    "We use PostgreSQL for the orders, with an index on the customer and the date.",
+    "My greatest strength is patience when I teach new engineers on my team.",
+    "First I would measure the p99 latency, then I would look at the slowest queries.",
+    "The payment handler is idempotent, so a retried request is only charged once.",
+]
+# Thinking pauses mid-thought: (before, pause seconds, after).
+PAUSED = [
+    ("I would keep the sessions in Redis because", 3.0, "it is fast and every key can expire."),
+    ("The main trade off is, um,", 4.0, "consistency against latency."),
+    ("First we measure the p99 latency, and", 2.0, "then we look at the slowest queries."),
+    ("We could shard the orders table by", 5.0, "customer, so one region stays small."),
+    ("Honestly, I am not sure, let me think. Maybe", 6.0, "a queue in front of the payment service."),
+    ("So the first thing I would do is", 2.5, "add an idempotency key to every request."),
+]
 
 
-def synthesise(text: str) -> np.ndarray:
+def synthesise(text: str, voice: str = "en-us", speed: int = 160) -> np.ndarray:
     if shutil.which("espeak-ng") is None:
         raise SystemExit("espeak-ng is needed to synthesise the benchmark speech")
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "answer.wav"
-        subprocess.run(["espeak-ng", "-s", "160", "-w", str(path), text], check=True)
+        path = Path(folder) / "speech.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(path), text], check=True)
         return decode_audio_file(path.read_bytes())
 
 
-def direct_transcribe(model, audio: np.ndarray, beam_size: int) -> str:
-    segments, _ = model.transcribe(
-        audio, beam_size=beam_size, word_timestamps=True, vad_filter=True, condition_on_previous_text=False
-    )
-    return " ".join(s.text.strip() for s in segments)
+def _tokens(text: str) -> list[str]:
+    text = text.lower().replace("-", " ")
+    text = re.sub(r"\bp\s*99\b|\bp ninety nine\b", "p99", text)
+    return re.findall(r"[a-z0-9']+", text)
 
 
-async def real_time_factor(transcriber: Transcriber, audio: np.ndarray) -> tuple[float, float]:
-    model = transcriber._get_model()  # the very same model instance, called directly
-    seconds = audio.size / SAMPLE_RATE
-    wrapped, direct = [], []
-    for _ in range(RUNS):  # interleaved, so that background load hits both alike
-        start = time.perf_counter()
-        direct_transcribe(model, audio, transcriber.beam_size)
-        direct.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        await transcriber.transcribe(audio)
-        wrapped.append(time.perf_counter() - start)
-    return statistics.median(wrapped) / seconds, statistics.median(direct) / seconds
+def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
+    """Levenshtein distance over words, and the reference length."""
+    ref, hyp = _tokens(reference), _tokens(hypothesis)
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[-1], len(ref)
 
 
-async def stream_in_real_time(pipeline: VoiceAnswerPipeline, audio: np.ndarray) -> float:
-    """Feed at the pace a microphone would; returns the wall-clock time of the last sample."""
+async def wer(transcriber: Transcriber) -> None:
+    vocabulary = build_vocabulary(QUESTION, (), "Backend engineer", JOB, "Skills: Python, PostgreSQL, Redis")
+    for voice, speed in VOICES:
+        audio = [synthesise(s, voice, speed) for s in SENTENCES]
+        for biased in (False, True):
+            errors = words = 0
+            misses: list[str] = []
+            for sentence, samples in zip(SENTENCES, audio):
+                prompt = " ".join((vocabulary.prompt, FILLER_PROMPT)) if biased else None
+                heard = await transcriber.transcribe(samples, initial_prompt=prompt,
+                                                     hotwords=vocabulary.hotwords if biased else None)
+                e, n = word_errors(sentence, heard.text)
+                errors, words = errors + e, words + n
+                if e:
+                    misses.append(heard.text)
+            print(f"  WER {voice:9} {speed} wpm  biasing {'on ' if biased else 'off'}: {errors / words:.3f}"
+                  f"  ({errors}/{words})", flush=True)
+            if biased and misses:
+                print(f"      e.g. {misses[0]!r}")
+
+
+async def stream_real_time(pipeline: VoiceAnswerPipeline, audio: np.ndarray) -> None:
     step = SAMPLE_RATE // 50
     began = time.perf_counter()
     for index, start in enumerate(range(0, audio.size, step)):
         pipeline.feed(float32_to_pcm16(audio[start : start + step]))
         await asyncio.sleep(max(0.0, began + (index + 1) * 0.02 - time.perf_counter()))
-    return time.perf_counter()
 
 
-def make_pipeline(transcriber: Transcriber, config: dict | None = None) -> VoiceAnswerPipeline:
-    config = config or {}
-    settings = SegmenterSettings(max_chunk_ms=config.get("max_chunk_ms", SegmenterSettings.max_chunk_ms))
-    return VoiceAnswerPipeline(transcriber, settings, final_beam_size=config.get("final_beam"))
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def latency_after_done(transcriber: Transcriber, speech: np.ndarray, config: dict | None = None) -> float:
-    pipeline = make_pipeline(transcriber, config)
-    await stream_in_real_time(pipeline, speech)
-    start = time.perf_counter()
-    final = await pipeline.finish()
-    elapsed = time.perf_counter() - start
-    await pipeline.aclose()
-    assert final is not None
-    return elapsed
+async def latency(transcriber: Transcriber) -> None:
+    vocabulary = build_vocabulary(QUESTION, (), "Backend engineer", JOB)
+    turn_ms: list[float] = []
+    done_ms: list[float] = []
+    ended_by: list[str] = []
+    streamed_s = 0.0
+    cpu_start = time.process_time()
+    silence = np.zeros(int(0.1 * SAMPLE_RATE), dtype=np.float32)
+    for text in ANSWERS:
+        speech = synthesise(text)
+        pipeline = VoiceAnswerPipeline(transcriber)
+        pipeline.show_question("q", vocabulary)
+        finals: list[FinalTranscript] = []
+
+        async def watch(p: VoiceAnswerPipeline = pipeline, out: list = finals) -> None:
+            async for event in p.events():
+                if isinstance(event, FinalTranscript):
+                    out.append(event)
+
+        watcher = asyncio.create_task(watch())
+        await stream_real_time(pipeline, speech)
+        streamed_s += speech.size / SAMPLE_RATE
+        waited = 0.0
+        while not finals and waited < 12:  # silence, in real time, until the turn ends
+            await stream_real_time(pipeline, silence)
+            waited += 0.1
+        streamed_s += waited
+        await pipeline.aclose(finish=False)
+        await watcher
+        if finals and finals[0].end_to_final_ms is not None:
+            turn_ms.append(finals[0].end_to_final_ms)
+            ended_by.append(finals[0].ended_by)
+        # the same answer ended by "done" (the button) right after the last word
+        pipeline = VoiceAnswerPipeline(transcriber)
+        pipeline.show_question("q", vocabulary)
+        await stream_real_time(pipeline, speech)
+        streamed_s += speech.size / SAMPLE_RATE
+        started = time.perf_counter()
+        final = await pipeline.finish()
+        if final is not None:
+            done_ms.append((time.perf_counter() - started) * 1000)
+        await pipeline.aclose(finish=False)
+    cpu = time.process_time() - cpu_start
+    print(f"  end of turn -> final: p50 {pct(turn_ms, 0.5):.0f} ms, p95 {pct(turn_ms, 0.95):.0f} ms "
+          f"(n={len(turn_ms)}, ended by {', '.join(sorted(set(ended_by)))})")
+    print(f"  'done' -> final:      p50 {pct(done_ms, 0.5):.0f} ms, p95 {pct(done_ms, 0.95):.0f} ms (n={len(done_ms)})")
+    print(f"  CPU: {cpu / streamed_s:.3f} s per second of audio streamed ({streamed_s:.0f} s, this process)")
 
 
-async def latency_after_silence(transcriber: Transcriber, speech: np.ndarray, config: dict | None = None) -> float:
-    pipeline = make_pipeline(transcriber, config)
-    arrived: list[float] = []
+async def pauses(transcriber: Transcriber) -> None:
+    false_ends = 0
+    for before, gap, after in PAUSED:
+        pipeline = VoiceAnswerPipeline(transcriber, SegmenterSettings())
+        finals: list[FinalTranscript] = []
 
-    async def watch() -> None:
-        async for event in pipeline.events():
-            if isinstance(event, FinalTranscript):
-                arrived.append(time.perf_counter())
+        async def watch(p: VoiceAnswerPipeline = pipeline, out: list = finals) -> None:
+            async for event in p.events():
+                if isinstance(event, FinalTranscript):
+                    out.append(event)
 
-    watcher = asyncio.create_task(watch())
-    speech_end = await stream_in_real_time(pipeline, speech)
-    trailing = np.zeros(int(2.5 * SAMPLE_RATE), dtype=np.float32)
-    await stream_in_real_time(pipeline, trailing)
-    await pipeline.aclose()
-    await watcher
-    assert arrived, "no final transcript"
-    return arrived[0] - speech_end
-
-
-MATRIX = [
-    ("defaults (cpu_threads auto, beam 5, chunks <= 20 s)", {}),
-    ("cpu_threads = 2", {"cpu_threads": 2}),
-    ("beam 1 for finals", {"final_beam": 1}),
-    ("chunks <= 4 s", {"max_chunk_ms": 4000}),
-    ("all three", {"cpu_threads": 2, "final_beam": 1, "max_chunk_ms": 4000}),
-]
-
-
-async def matrix(speech: np.ndarray) -> None:
-    end_silence = SegmenterSettings().end_silence_ms / 1000
-    print(f"\n{'configuration':58} {'done -> final (s)':>20} {'silence: beyond the wait (s)':>30}")
-    for name, config in MATRIX:
-        transcriber = Transcriber(cpu_threads=config.get("cpu_threads", 0))
-        await transcriber.load()
-        await transcriber.transcribe(speech[: SAMPLE_RATE * 2])  # warm
-        done = [await latency_after_done(transcriber, speech, config) for _ in range(3)]
-        silence = [await latency_after_silence(transcriber, speech, config) - end_silence for _ in range(2)]
-        print(f"{name:58} {' '.join(f'{d:.2f}' for d in done):>20} {' '.join(f'{d:.2f}' for d in silence):>30}",
-              flush=True)
+        watcher = asyncio.create_task(watch())
+        for part, silence_s in ((before, gap), (after, 1.5)):
+            pipeline.feed_float32(synthesise(part))
+            pipeline.feed_float32(np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32))
+            await pipeline.drain()  # the verdict on this pause is in, as on a machine that keeps up
+            pipeline.feed_float32(np.zeros(int((silence_s - 0.6) * SAMPLE_RATE), dtype=np.float32))
+            await pipeline.drain()
+            if part is before and finals:
+                false_ends += 1
+        await pipeline.aclose()
+        await watcher
+    print(f"  false ends on {len(PAUSED)} answers with 2-6 s thinking pauses: {false_ends}")
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--matrix", action="store_true", help="also measure the latency speed-ups")
+    parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
+    parser.add_argument("--parts", nargs="+", default=["wer", "latency", "pauses"])
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    speech = synthesise(ANSWER)
-    transcriber = Transcriber()
-    load_start = time.perf_counter()
-    await transcriber.load()
-    print(f"model: {transcriber.model_name} ({transcriber.compute_type}, beam {transcriber.beam_size})")
-    print(f"load: {time.perf_counter() - load_start:.2f} s; cpus: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}")
-    print(f"answer: {speech.size / SAMPLE_RATE:.1f} s of espeak-ng speech")
-
-    wrapped, direct = await real_time_factor(transcriber, speech)
-    print(f"RTF Transcriber: {wrapped:.3f}  faster-whisper direct: {direct:.3f}  overhead ratio: {wrapped / direct:.3f}")
-
-    done = [await latency_after_done(transcriber, speech) for _ in range(2)]
-    print(f"done -> final: {' '.join(f'{d:.2f}' for d in done)} s")
-    end_silence = SegmenterSettings().end_silence_ms / 1000
-    silence = [await latency_after_silence(transcriber, speech) for _ in range(2)]
-    print(
-        f"end of speech -> final (silence detection, waits {end_silence:.1f} s by design): "
-        f"{' '.join(f'{d:.2f}' for d in silence)} s; beyond the wait: "
-        f"{' '.join(f'{d - end_silence:.2f}' for d in silence)} s"
-    )
-    if args.matrix:
-        await matrix(speech)
+    print(f"cpus: {os.cpu_count()}; load average at start: {os.getloadavg()[0]:.1f}; "
+          f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}")
+    for model in args.models:
+        transcriber = Transcriber(model, cpu_threads=args.threads)
+        started = time.perf_counter()
+        await transcriber.load()
+        await transcriber.transcribe(synthesise("warm up"))
+        print(f"model {model} ({transcriber.compute_type}, beam {transcriber.beam_size}, {args.threads} threads): "
+              f"loaded in {time.perf_counter() - started:.1f} s", flush=True)
+        for part in args.parts:
+            await {"wer": wer, "latency": latency, "pauses": pauses}[part](transcriber)
+        print(f"  load average now: {os.getloadavg()[0]:.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ def mongo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if os.environ.get("TEST_MONGODB_URL"):
         yield os.environ["TEST_MONGODB_URL"]
         return
-    server = EmbeddedMongo(tmp_path_factory.mktemp("secantus") / "db")
+    # no fsync per commit: the suite needs no crash durability (tests/faults/test_db_recovery.py checks it)
+    server = EmbeddedMongo(tmp_path_factory.mktemp("secantus") / "db", sync_on_commit=False)
     server.start()
     yield server.url
     server.stop()
@@ -42,10 +43,14 @@ def make_settings(mongo_url: str, data_dir: Path, **overrides: str) -> Settings:
         "MONGODB_DB": f"test_{uuid.uuid4().hex[:10]}",
         "RATE_LIMIT_PER_MINUTE": "100000",
         "RATE_LIMIT_USER_PER_MINUTE": "100000",
+        "RATE_LIMITS": "off",  # per-endpoint budgets are tested in tests/auth/test_limits.py
         "SEED_DEMO": "false",
         "LOG_JSON": "true",
         "APP_ENV": "test",
         "SPEECH_PRELOAD": "false",  # the model loads on first use, once per process
+        # API tests post prechecks without camera frames; tests/anticheat checks the camera requirement itself
+        "ANTI_CHEAT_PRECHECK_CAMERA": "false",
+        "ANTI_CHEAT_HEARTBEAT_TIMEOUT_SECONDS": "0",  # test clients publish video without a page's heartbeats
     }
     env.update(overrides)
     return Settings.from_env(env)
@@ -156,8 +161,9 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def live_env(mongo_url: str, **overrides: str) -> dict[str, str]:
     return {"MONGODB_URL": mongo_url, "MONGODB_DB": f"live_{uuid.uuid4().hex[:8]}", "SECRET_KEY": TEST_SECRET,
             "SEED_DEMO": "false", "RATE_LIMIT_PER_MINUTE": "100000", "RATE_LIMIT_USER_PER_MINUTE": "100000",
+            "RATE_LIMITS": "off",
             "INTERVIEW_TIMER_SECONDS": "1", "DEADLINE_CHECK_SECONDS": "0.5", "SPEECH_PRELOAD": "false",
-            **overrides}
+            "ANTI_CHEAT_PRECHECK_CAMERA": "false", "ANTI_CHEAT_HEARTBEAT_TIMEOUT_SECONDS": "0", **overrides}
 
 
 @pytest.fixture(scope="session")

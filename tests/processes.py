@@ -56,30 +56,8 @@ class MongoProcess(EmbeddedMongo):
     """
 
     def __init__(self, storage_path: Path, port: int | None = None, durable: bool = True) -> None:
-        super().__init__(storage_path, port)
+        super().__init__(storage_path, port, sync_on_commit=durable)
         self.durable = durable
-
-    def start(self, timeout: float = 30.0) -> str:
-        from pymongo import MongoClient
-        from pymongo.errors import PyMongoError
-
-        from candidatex.db.embedded import _executable
-
-        self.storage_path.mkdir(parents=True, exist_ok=True)
-        log = open(self.storage_path.parent / "secantusdb.log", "ab")  # noqa: SIM115 - lives with the child
-        self.process = subprocess.Popen(
-            [_executable(), "--host", "127.0.0.1", "--port", str(self.port), "--storage-path", str(self.storage_path),
-             "--log-level", "WARNING", *(["--sync-on-commit"] if self.durable else [])],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                with MongoClient(self.url, serverSelectionTimeoutMS=500) as client:
-                    client.admin.command("ping")
-                return self.url
-            except PyMongoError:
-                time.sleep(0.2)
-        raise RuntimeError("SecantusDB did not start")
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:

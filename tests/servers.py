@@ -22,11 +22,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+_SHARED_JWT_KEY: list[Path] = []
+
+
+def shared_jwt_key_file() -> str:
+    """One signing key for every server of the test run, as workers of one deployment share theirs
+    (a shared data folder or JWT_PRIVATE_KEY_FILE): a token from one server is good on the next."""
+    if not _SHARED_JWT_KEY:
+        import tempfile
+
+        from candidatex.auth.keys import generate_private_pem
+
+        path = Path(tempfile.mkdtemp(prefix="candidatex-jwt-")) / "jwt_private_key.pem"
+        path.write_text(generate_private_pem())
+        path.chmod(0o600)
+        _SHARED_JWT_KEY.append(path)
+    return str(_SHARED_JWT_KEY[0])
+
+
 @contextmanager
 def running_server(env: dict[str, str], data_dir: Path, timeout: float = 180.0,
                    args: tuple[str, ...] = ()) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     port = free_port()
-    full_env = {**os.environ, "CANDIDATEX_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **env}
+    full_env = {**os.environ, "CANDIDATEX_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1",
+                "JWT_PRIVATE_KEY_FILE": shared_jwt_key_file(), **env}
     log = open(data_dir.parent / f"server-{port}.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen([CANDIDATEX, "serve", "--port", str(port), *args], env=full_env, stdout=log,
                                stderr=subprocess.STDOUT, text=True)

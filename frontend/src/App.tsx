@@ -1,34 +1,44 @@
-import type { ReactNode } from "react";
+import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
 import { Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/ui";
 import { homePathFor, useAuth } from "./lib/auth";
 import type { Role } from "./lib/types";
 import { LoginPage } from "./pages/auth/Login";
-import { RegisterPage } from "./pages/auth/Register";
-import { CandidateDashboard } from "./pages/candidate/Dashboard";
-import { InterviewRoomPage } from "./pages/candidate/InterviewRoom";
-import { ApplicationsPage, JobSearchPage } from "./pages/candidate/Jobs";
-import { MobileVoiceRoomPage, MobileVoiceStartPage } from "./pages/candidate/MobileVoice";
-import { NewInterviewPage } from "./pages/candidate/NewInterview";
-import { PrecheckPage } from "./pages/candidate/Precheck";
-import { ResumePage } from "./pages/candidate/Resume";
-import { SummaryPage } from "./pages/candidate/Summary";
-import { RecommendationsPage } from "./pages/candidate/Recommendations";
-import { DemographicsPage } from "./pages/candidate/Demographics";
-import { NotFoundPage } from "./pages/NotFound";
-import { SettingsPage } from "./pages/Settings";
-import { RecruiterJobsPage } from "./pages/recruiter/Jobs";
-import { JobCandidatesPage } from "./pages/recruiter/JobCandidates";
-import { FairnessPage } from "./pages/recruiter/Fairness";
-import { RecruiterInterviewsPage } from "./pages/recruiter/Interviews";
-import { LiveInterviewPage } from "./pages/recruiter/LiveInterview";
-import { LiveNowPage } from "./pages/recruiter/LiveNow";
-import { WatchPage } from "./pages/recruiter/Watch";
-import { ReportsPage } from "./pages/recruiter/Reports";
-import { AdminStatsPage } from "./pages/admin/Stats";
-import { AdminUsersPage } from "./pages/admin/Users";
-import { AuditLogPage } from "./pages/admin/Audit";
+
+// Every other page is its own chunk, fetched when its route is first opened (the first screen stays small).
+function lazyPage<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(() => load().then((module) => ({ default: module[name] })));
+}
+const RegisterPage = lazyPage(() => import("./pages/auth/Register"), "RegisterPage");
+const CandidateDashboard = lazyPage(() => import("./pages/candidate/Dashboard"), "CandidateDashboard");
+const InterviewRoomPage = lazyPage(() => import("./pages/candidate/InterviewRoom"), "InterviewRoomPage");
+const ApplicationsPage = lazyPage(() => import("./pages/candidate/Jobs"), "ApplicationsPage");
+const JobSearchPage = lazyPage(() => import("./pages/candidate/Jobs"), "JobSearchPage");
+const MobileVoiceRoomPage = lazyPage(() => import("./pages/candidate/MobileVoice"), "MobileVoiceRoomPage");
+const MobileVoiceStartPage = lazyPage(() => import("./pages/candidate/MobileVoice"), "MobileVoiceStartPage");
+const NewInterviewPage = lazyPage(() => import("./pages/candidate/NewInterview"), "NewInterviewPage");
+const PrecheckPage = lazyPage(() => import("./pages/candidate/Precheck"), "PrecheckPage");
+const ResumePage = lazyPage(() => import("./pages/candidate/Resume"), "ResumePage");
+const SummaryPage = lazyPage(() => import("./pages/candidate/Summary"), "SummaryPage");
+const RecommendationsPage = lazyPage(() => import("./pages/candidate/Recommendations"), "RecommendationsPage");
+const DemographicsPage = lazyPage(() => import("./pages/candidate/Demographics"), "DemographicsPage");
+const NotFoundPage = lazyPage(() => import("./pages/NotFound"), "NotFoundPage");
+const SettingsPage = lazyPage(() => import("./pages/Settings"), "SettingsPage");
+const RecruiterJobsPage = lazyPage(() => import("./pages/recruiter/Jobs"), "RecruiterJobsPage");
+const JobCandidatesPage = lazyPage(() => import("./pages/recruiter/JobCandidates"), "JobCandidatesPage");
+const FairnessPage = lazyPage(() => import("./pages/recruiter/Fairness"), "FairnessPage");
+const RecruiterInterviewsPage = lazyPage(() => import("./pages/recruiter/Interviews"), "RecruiterInterviewsPage");
+const LiveInterviewPage = lazyPage(() => import("./pages/recruiter/LiveInterview"), "LiveInterviewPage");
+const LiveNowPage = lazyPage(() => import("./pages/recruiter/LiveNow"), "LiveNowPage");
+const WatchPage = lazyPage(() => import("./pages/recruiter/Watch"), "WatchPage");
+const ReportsPage = lazyPage(() => import("./pages/recruiter/Reports"), "ReportsPage");
+const AdminStatsPage = lazyPage(() => import("./pages/admin/Stats"), "AdminStatsPage");
+const AdminUsersPage = lazyPage(() => import("./pages/admin/Users"), "AdminUsersPage");
+const AuditLogPage = lazyPage(() => import("./pages/admin/Audit"), "AuditLogPage");
+const ForgotPasswordPage = lazyPage(() => import("./pages/auth/Recovery"), "ForgotPasswordPage");
+const ResetPasswordPage = lazyPage(() => import("./pages/auth/Recovery"), "ResetPasswordPage");
+const VerifyEmailPage = lazyPage(() => import("./pages/auth/Recovery"), "VerifyEmailPage");
 
 /** Sends visitors who are not signed in (or lack the role) to the right place. */
 function RequireRole({ roles, children }: { roles?: Role[]; children: ReactNode }) {
@@ -52,10 +62,14 @@ const ADMIN: Role[] = ["admin"];
 
 export function App() {
   return (
+    <Suspense fallback={<Loading />}>
     <Routes>
       <Route path="/" element={<Home />} />
       <Route path="/login" element={<LoginPage />} />
       <Route path="/register" element={<RegisterPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route path="/verify-email" element={<VerifyEmailPage />} />
       <Route path="/m/voice" element={<RequireRole roles={CANDIDATE}><MobileVoiceStartPage /></RequireRole>} />
       <Route path="/m/voice/:sessionId" element={<RequireRole roles={CANDIDATE}><MobileVoiceRoomPage /></RequireRole>} />
       <Route element={<RequireRole><Layout /></RequireRole>}>
@@ -85,5 +99,6 @@ export function App() {
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>
+    </Suspense>
   );
 }

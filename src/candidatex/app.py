@@ -15,7 +15,7 @@ from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.config.cors import CORSConfig
 from litestar.exceptions import NotFoundException
-from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
@@ -30,18 +30,30 @@ from candidatex.ai.service import build_ai_service
 from candidatex.anticheat.controller import AntiCheatController
 from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.audit.service import AuditService
-from candidatex.auth.controller import AuthController
-from candidatex.auth.security import build_jwt_auth
+from candidatex.auth.controller import AuthController, jwks
+from candidatex.auth.keys import load_signing_keys
+from candidatex.auth.security import PUBLIC_PATHS, build_jwt_auth
 from candidatex.auth.service import AuthService
-from candidatex.auth.tokens import ACCESS_AUDIENCE, ALGORITHM, TokenService
+from candidatex.auth.tokens import TokenService
 from candidatex.config import Settings
 from candidatex.core.deps import state_dependencies
 from candidatex.core.exceptions import EXCEPTION_HANDLERS, http_error_handler
+from candidatex.core.inputs import GuardedRequest, nul_in_query_middleware
+from candidatex.core.openapi import document_error_responses
 from candidatex.core.logging import configure_logging
 from candidatex.core.mailer import Mailer
-from candidatex.core.middleware import add_response_headers, request_context_middleware
+from candidatex.core import crypto
+from candidatex.core.middleware import (
+    add_response_headers,
+    endpoint_rate_limits,
+    request_context_middleware,
+    trusted_client_middleware,
+    user_or_address,
+)
 from candidatex.core.resilience import RESILIENCE_HANDLERS, FallbackStore, ResilientRedisChannelsBackend, SoftStore
 from candidatex.db.client import connect
+from candidatex.db.embedded import private_dir
+from candidatex.demo.seed import DemoServices, ensure_demo_world
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
 from candidatex.interviews.events import EventBus
@@ -57,6 +69,7 @@ from candidatex.speech.controller import build_voice_controller, voice_audio_str
 from candidatex.speech.segmenter import SegmenterSettings
 from candidatex.speech.service import VoiceAudioConsumer, VoiceService
 from candidatex.speech.transcriber import Transcriber
+from candidatex.speech.turns import TurnPolicy
 from candidatex.users.controller import MeController
 from candidatex.users.service import AccountService
 from candidatex.ws.interview_stream import interview_stream
@@ -82,19 +95,6 @@ def _stores(redis: Any) -> dict[str, Store]:
             "denylist": root.with_namespace("denylist"),
             "cache": SoftStore(root.with_namespace("cache"), name="cache"),
             "live": SoftStore(root.with_namespace("live"), name="live")}
-
-
-def _user_rate_limit_identifier(secret: str):  # noqa: ANN202
-    from litestar.security.jwt import Token
-
-    def identify(request: Request) -> str:
-        token = request.headers.get("authorization", "").partition(" ")[-1]
-        try:
-            return "user:" + Token.decode(token, secret, ALGORITHM, audience=ACCESS_AUDIENCE).sub
-        except Exception:  # noqa: BLE001 - an unusable token is limited by address instead
-            return "ip:" + get_remote_address(request)
-
-    return identify
 
 
 def _spa_fallback(request: Request, exc: NotFoundException) -> Response:
@@ -124,6 +124,16 @@ def _fix_openapi_nulls(app: Litestar) -> None:
             schema.properties["data"] = Schema(type=OpenAPIType.NULL)
 
 
+async def _seed_demo_world(app: Litestar) -> None:
+    try:
+        await ensure_demo_world(DemoServices.of(app.state), app.state.settings.demo_password)
+    except Exception:  # noqa: BLE001 - a broken demo must not keep the platform from starting
+        logger.exception("demo world seeding failed")
+    banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
+    if banner_url:  # the run command's promise: URL and demo logins, once there is something to see
+        print(banner(banner_url, app.state.demo_accounts), flush=True)
+
+
 async def _deadline_watcher(service: InterviewService, every: float) -> None:
     """Ends interviews on time even when nobody is connected (and after a restart)."""
     while True:
@@ -145,20 +155,35 @@ def create_app(settings: Settings | None = None) -> Litestar:
     stores = _stores(redis)
     channels_backend = ResilientRedisChannelsBackend(redis=redis) if redis is not None else MemoryChannelsBackend(history=0)
     channels = ChannelsPlugin(backend=channels_backend, arbitrary_channels_allowed=True, create_ws_route_handlers=False)
-    jwt_auth = build_jwt_auth(settings.secret_key, stores["denylist"])
+    signing_keys = load_signing_keys(settings.jwt_private_key, settings.jwt_private_key_file, settings.data_dir,
+                                     [Path(p).read_text() for p in settings.jwt_previous_public_key_files])
+    jwt_auth = build_jwt_auth(signing_keys)
+
+    @asynccontextmanager
+    async def database_lifespan(app: Litestar) -> AsyncIterator[None]:
+        """Entered first and left last: a start-up that fails later still stops the embedded database."""
+        if settings.media_recording and settings.media_recordings_dir:
+            private_dir(settings.media_recordings_dir)  # recordings of people: the app user's alone
+        app.state.database = await connect(settings)
+        app.state.database.supervise()
+        try:
+            yield
+        finally:
+            await app.state.database.close()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        database = await connect(settings)
+        crypto.configure_from_settings(settings)  # the whole keyring (connect() sets up the current key only)
         state = app.state
-        state.database = database
+        database = state.database
         _fix_openapi_nulls(app)
+        document_error_responses(app, PUBLIC_PATHS)
         state.audit_service = AuditService(settings.audit_retention_days)
-        state.tokens = TokenService(settings.secret_key, settings.access_token_expire_minutes,
+        state.tokens = TokenService(signing_keys, settings.access_token_expire_minutes,
                                     settings.refresh_token_expire_days, stores["denylist"])
         state.mailer = Mailer(settings)
         state.auth_service = AuthService(settings, state.tokens, state.audit_service, state.mailer)
-        state.account_service = AccountService(state.auth_service, state.audit_service, settings.secret_key)
+        state.account_service = AccountService(state.auth_service, state.audit_service)
         state.admin_service = AdminService(state.auth_service, state.audit_service)
         state.ai_service = build_ai_service(settings.ai_provider, settings.gemini_api_key, settings.openai_api_key,
                                             settings.openai_base_url, settings.openai_model, settings.gemini_model,
@@ -182,35 +207,37 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.media_consumers.add_video(state.anti_cheat)
         state.interview_service.on_end.append(state.anti_cheat.session_ended)
         if settings.face_detection_enabled:
-            state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frame
+            state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frames
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
         state.task_queue = build_queue(settings, redis)
         domain = build_domain(settings, database, state.task_queue, state.audit_service)
         state.resume_service, state.job_service, state.matching_service = domain.resumes, domain.jobs, domain.matching
-        state.interview_service.recruiter_access_checks.append(domain.jobs.recruiter_sees_applicant)
+        state.interview_service.job_lookup = domain.jobs.interview_link
         state.admin_service.stats_sources.append(domain.jobs.stats)
         tasks_stop = asyncio.Event()
         if settings.tasks_in_app:
             background.append(asyncio.create_task(state.task_queue.run(task_handlers(domain), tasks_stop)))
         state.transcriber = Transcriber(settings.whisper_model, settings.whisper_device, settings.whisper_compute_type,
                                         settings.whisper_max_concurrent, settings.whisper_beam_size,
-                                        settings.whisper_cpu_threads)  # loads lazily: start-up stays fast
+                                        settings.whisper_cpu_threads, cache_dir=settings.data_dir / "models")  # loads lazily: start-up stays fast
         state.voice_service = VoiceService(state.transcriber, state.interview_service, state.event_bus,
                                            SegmenterSettings(end_silence_ms=settings.speech_end_silence_ms,
                                                              max_chunk_ms=settings.speech_max_chunk_ms,
-                                                             max_answer_ms=int(settings.speech_max_upload_seconds * 1000)),
+                                                             max_answer_ms=int(settings.speech_max_upload_seconds * 1000),
+                                                             vad_model=settings.speech_vad_model),
                                            UploadLimits(settings.speech_max_upload_bytes, settings.speech_max_upload_seconds),
-                                           settings.speech_final_beam_size or None)
+                                           settings.speech_final_beam_size or None,
+                                           TurnPolicy(settings.speech_turn_silence_ms,
+                                                      settings.speech_turn_unsure_silence_ms,
+                                                      model_path=settings.speech_turn_model),
+                                           settings.speech_reconnect_grace_seconds)
         state.voice_consumer = VoiceAudioConsumer(state.voice_service)
         state.media_consumers.add_audio(state.voice_consumer)
         state.stream_message_handlers["voice_done"] = state.voice_consumer.voice_done
         if settings.speech_preload:
             background.append(asyncio.create_task(_warm_transcriber(state.transcriber)))
         if settings.seed_demo:
-            accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
-            banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
-            if banner_url:
-                print(banner(banner_url, accounts), flush=True)  # the run command's promise: URL and demo logins
+            state.demo_accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
         logger.info("candidatex started", extra={"database": "url" if settings.mongodb_url else "embedded",
                                                  "redis": bool(redis)})
         try:
@@ -224,7 +251,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
-            await database.close()
             if redis is not None:
                 await redis.aclose()
 
@@ -235,7 +261,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         opt = {"exclude_from_auth": True}
         include_in_schema = False
 
-    route_handlers: list[Any] = [HealthController, MetricsController, AuthController, MeController, AdminController,
+    route_handlers: list[Any] = [HealthController, MetricsController, AuthController, jwks, MeController, AdminController,
                                  InterviewController, interview_stream, AntiCheatController]
     route_handlers += [MediaController, live_now, live_interview]
     route_handlers += [ResumeController, JobController, ApplicationController, MatchingController,
@@ -253,17 +279,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     user_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_user_per_minute), store="rate_limit",
                                  exclude=["^/health", "^/metrics", "^/assets"],
-                                 identifier_for_request=_user_rate_limit_identifier(settings.secret_key),
+                                 identifier_for_request=user_or_address,
                                  check_throttle_handler=lambda request: "authorization" in request.headers,
                                  middleware_class=UserRateLimit)
 
     app = Litestar(
         route_handlers=route_handlers,
-        lifespan=[lifespan],
+        lifespan=[database_lifespan, lifespan],
         plugins=[channels],
         stores=stores,
         on_app_init=[jwt_auth.on_app_init],
-        middleware=[request_context_middleware, prometheus.middleware, ip_limit.middleware, user_limit.middleware],
+        middleware=[trusted_client_middleware(settings.trusted_proxies), request_context_middleware,
+                    prometheus.middleware, ip_limit.middleware, user_limit.middleware,
+                    *endpoint_rate_limits(settings.rate_limits), nul_in_query_middleware],
+        request_class=GuardedRequest,
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_headers=["Authorization", "Content-Type",
                                                                                   "X-Request-ID"]),
         exception_handlers={**EXCEPTION_HANDLERS, **RESILIENCE_HANDLERS, NotFoundException: _spa_fallback},
@@ -277,6 +306,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,
     )
+    if settings.seed_demo:
+        # after every other start-up hook: interviews publish events, so the channels plugin must be running
+        app.on_startup.append(_seed_demo_world)
     app.state.settings = settings
     app.state.redis = redis
     app.state.channels = channels

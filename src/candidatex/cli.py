@@ -1,4 +1,4 @@
-"""The `candidatex` command: serve, seed, create-admin, outbox, worker."""
+"""The `candidatex` command: serve, seed, create-admin, outbox, worker, rotate-keys."""
 
 from __future__ import annotations
 
@@ -15,42 +15,67 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     os.environ.setdefault("PUBLIC_URL", f"http://{args.host}:{args.port}")
+    if args.proxy_headers:  # the app reads forwarded headers itself, from TRUSTED_PROXIES only (uvicorn's old default)
+        os.environ.setdefault("TRUSTED_PROXIES", "127.0.0.1")
     os.environ["CANDIDATEX_BANNER_URL"] = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
     if args.workers > 1:
         uvicorn.run("candidatex.asgi:app", host=args.host, port=args.port, workers=args.workers, log_config=None,
-                    proxy_headers=args.proxy_headers, ws_max_size=4 * 1024 * 1024)
+                    proxy_headers=False, ws_max_size=4 * 1024 * 1024)
     else:
         from candidatex.app import create_app
 
-        uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None, proxy_headers=args.proxy_headers,
+        uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None, proxy_headers=False,
                     ws_max_size=4 * 1024 * 1024)
     return 0
 
 
 async def _with_services(settings: Settings, action) -> object:  # noqa: ANN001
     from candidatex.audit.service import AuditService
+    from candidatex.auth.keys import load_signing_keys
     from candidatex.auth.service import AuthService
     from candidatex.auth.tokens import TokenService
+    from candidatex.core import crypto
     from candidatex.core.mailer import Mailer
     from candidatex.db.client import connect
     from litestar.stores.memory import MemoryStore
 
-    database = await connect(settings)
+    database = await connect(settings, share_running=True)  # beside a running server: its database, not a second one
+    crypto.configure_from_settings(settings)
     try:
         audit = AuditService(settings.audit_retention_days)
-        tokens = TokenService(settings.secret_key, settings.access_token_expire_minutes,
+        keys = load_signing_keys(settings.jwt_private_key, settings.jwt_private_key_file, settings.data_dir)
+        tokens = TokenService(keys, settings.access_token_expire_minutes,
                               settings.refresh_token_expire_days, MemoryStore())
         return await action(AuthService(settings, tokens, audit, Mailer(settings)))
     finally:
         await database.close()
 
 
-def _seed(_: argparse.Namespace) -> int:
+def _seed(args: argparse.Namespace) -> int:
+    """Demo accounts and the demo world, through a running app's services (its lifespan, without serving)."""
+    from candidatex.app import create_app
+    from candidatex.demo.seed import DemoServices, ensure_demo_world
     from candidatex.seed import banner, ensure_demo_accounts
 
     settings = Settings.from_env()
-    accounts = asyncio.run(_with_services(settings, lambda auth: ensure_demo_accounts(auth, settings.demo_password)))
+    if args.demo is False or settings.is_production:
+        print("nothing seeded (--no-demo or APP_ENV=production)")
+        return 0
+    # no background task runner here: the seed ranks the jobs itself, and the process ends when it is done
+    app = create_app(Settings.from_env({**os.environ, "SEED_DEMO": "false", "SPEECH_PRELOAD": "false",
+                                        "TASKS_IN_APP": "false"}))
+
+    async def seed() -> tuple[list, object]:
+        async with app.lifespan():
+            accounts = await ensure_demo_accounts(app.state.auth_service, settings.demo_password)
+            world = await ensure_demo_world(DemoServices.of(app.state), settings.demo_password, rebuild=bool(args.demo))
+            return accounts, world
+
+    accounts, world = asyncio.run(seed())
     print(banner(settings.public_url, accounts))  # type: ignore[arg-type]
+    print(f"demo world: {'seeded' if world.seeded else 'already there'}"  # type: ignore[attr-defined]
+          + (f" in {world.seconds} s ({world.cpu_seconds} s CPU): {world.jobs} jobs, {world.resumes} resumes, "  # type: ignore[attr-defined]
+             f"{world.applications} applications, {world.interviews} interviews" if world.seeded else ""))  # type: ignore[attr-defined]
     return 0
 
 
@@ -83,6 +108,19 @@ def _outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rotate_keys(_: argparse.Namespace) -> int:
+    """Re-seals every encrypted field under the current key (FIELD_ENCRYPTION_KEYS[0] / SECRET_KEY)."""
+    from candidatex.core.crypto import rotate_sealed_fields
+
+    async def rotate(_: object) -> dict[str, int]:
+        return await rotate_sealed_fields()
+
+    counts = asyncio.run(_with_services(Settings.from_env(), rotate))
+    for name, count in counts.items():  # type: ignore[union-attr]
+        print(f"{name}: {count} re-sealed")
+    return 0
+
+
 def _worker(_: argparse.Namespace) -> int:
     from candidatex.tasks.worker import run_worker
 
@@ -96,9 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="processes; >1 needs MONGODB_URL and REDIS_URL")
-    serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-For from a proxy")
+    serve.add_argument("--proxy-headers", action="store_true",
+                       help="trust forwarded headers from 127.0.0.1 unless TRUSTED_PROXIES names the proxies")
     serve.set_defaults(func=_serve)
-    sub.add_parser("seed", help="create the demo accounts").set_defaults(func=_seed)
+    seed = sub.add_parser("seed", help="create the demo accounts and demo world (once; nothing in production)")
+    choice = seed.add_mutually_exclusive_group()
+    choice.add_argument("--demo", dest="demo", action="store_true", default=None,
+                        help="erase the demo world and build it again")
+    choice.add_argument("--no-demo", dest="demo", action="store_false", help="seed nothing")
+    seed.set_defaults(func=_seed)
     admin = sub.add_parser("create-admin", help="create an administrator")
     admin.add_argument("--email", required=True)
     admin.add_argument("--name", default="Administrator")
@@ -109,7 +153,10 @@ def main(argv: list[str] | None = None) -> int:
     outbox.add_argument("--limit", type=int, default=10)
     outbox.set_defaults(func=_outbox)
     sub.add_parser("worker", help="run background tasks from the Redis queue").set_defaults(func=_worker)
+    sub.add_parser("rotate-keys", help="re-encrypt sealed fields under the current key (after a key change)"
+                   ).set_defaults(func=_rotate_keys)
     args = parser.parse_args(argv)
+    os.umask(0o077)  # what the app writes (data folder, keys, recordings, database files) is its user's alone
     if args.command == "serve" and args.workers > 1 and not (os.environ.get("MONGODB_URL") and os.environ.get("REDIS_URL")):
         parser.error("--workers > 1 needs MONGODB_URL and REDIS_URL (the embedded database is single-process)")
     return args.func(args)

@@ -25,10 +25,12 @@ def _persistent_secret(data_dir: Path) -> str:
     path = data_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
     key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # never readable by others, not even briefly
+    with os.fdopen(fd, "w") as file:
+        file.write(key)
     return key
 
 
@@ -41,6 +43,7 @@ class Settings:
 
     mongodb_url: str | None = None
     mongodb_db: str = "candidatex"
+    db_sync_on_commit: bool = True  # the embedded database fsyncs each commit: acknowledged writes survive a crash
     redis_url: str | None = None
 
     access_token_expire_minutes: int = 15
@@ -56,6 +59,15 @@ class Settings:
     max_request_bytes: int = 12 * 1024 * 1024
     audit_retention_days: int = 90
     field_encryption_key: str | None = None
+    # keyring: the first key seals, every key opens (rotation: put the new key first, run `candidatex rotate-keys`)
+    field_encryption_keys: list[str] = field(default_factory=list)
+    secret_key_previous: list[str] = field(default_factory=list)
+    jwt_private_key: str | None = None
+    jwt_private_key_file: Path | None = None
+    jwt_previous_public_key_files: list[str] = field(default_factory=list)
+    trusted_proxies: list[str] = field(default_factory=list)
+    login_account_max_attempts: int = 20
+    rate_limits: str = ""  # per-endpoint budgets, e.g. "login=20/minute,register=10/hour" (core/middleware.py)
 
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -99,13 +111,22 @@ class Settings:
     anti_cheat_look_away_yaw_deg: float = 30.0
     anti_cheat_look_away_pitch_deg: float = 25.0
     anti_cheat_disabled_checks: list[str] = field(default_factory=list)
+    integrity_key: str | None = None
+    anti_cheat_precheck_camera: bool = True
+    anti_cheat_fullscreen_grace_seconds: float = 10.0
+    anti_cheat_heartbeat_timeout_seconds: float = 20.0
     whisper_model: str | None = None
     whisper_device: str = "cpu"
     whisper_compute_type: str = "int8"
     whisper_max_concurrent: int = 1
     whisper_beam_size: int = 5
     whisper_cpu_threads: int = 0
-    speech_end_silence_ms: int = 1200
+    speech_end_silence_ms: int = 8000
+    speech_turn_silence_ms: int = 700
+    speech_turn_unsure_silence_ms: int = 3000
+    speech_reconnect_grace_seconds: float = 30.0
+    speech_vad_model: str | None = None
+    speech_turn_model: str | None = None
     speech_max_chunk_ms: int = 20_000
     speech_final_beam_size: int = 0
     speech_max_upload_bytes: int = 10 * 1024 * 1024
@@ -146,6 +167,7 @@ class Settings:
             public_url=e.get("PUBLIC_URL", defaults.public_url).rstrip("/"),
             mongodb_url=e.get("MONGODB_URL") or None,
             mongodb_db=e.get("MONGODB_DB", defaults.mongodb_db),
+            db_sync_on_commit=_bool(e.get("DB_SYNC_ON_COMMIT"), defaults.db_sync_on_commit),
             redis_url=e.get("REDIS_URL") or None,
             access_token_expire_minutes=int(e.get("ACCESS_TOKEN_EXPIRE_MINUTES", defaults.access_token_expire_minutes)),
             refresh_token_expire_days=int(e.get("REFRESH_TOKEN_EXPIRE_DAYS", defaults.refresh_token_expire_days)),
@@ -161,6 +183,14 @@ class Settings:
             max_request_bytes=int(e.get("MAX_REQUEST_BYTES", defaults.max_request_bytes)),
             audit_retention_days=int(e.get("AUDIT_RETENTION_DAYS", defaults.audit_retention_days)),
             field_encryption_key=e.get("FIELD_ENCRYPTION_KEY") or None,
+            field_encryption_keys=_list(e.get("FIELD_ENCRYPTION_KEYS"), []),
+            secret_key_previous=_list(e.get("SECRET_KEY_PREVIOUS"), []),
+            jwt_private_key=e.get("JWT_PRIVATE_KEY") or None,
+            jwt_private_key_file=Path(e["JWT_PRIVATE_KEY_FILE"]) if e.get("JWT_PRIVATE_KEY_FILE") else None,
+            jwt_previous_public_key_files=_list(e.get("JWT_PREVIOUS_PUBLIC_KEY_FILES"), []),
+            trusted_proxies=_list(e.get("TRUSTED_PROXIES"), []),
+            login_account_max_attempts=int(e.get("LOGIN_ACCOUNT_MAX_ATTEMPTS", defaults.login_account_max_attempts)),
+            rate_limits=e.get("RATE_LIMITS", defaults.rate_limits),
             smtp_host=e.get("SMTP_HOST") or None,
             smtp_port=int(e.get("SMTP_PORT", defaults.smtp_port)),
             smtp_user=e.get("SMTP_USER") or None,
@@ -204,6 +234,12 @@ class Settings:
             anti_cheat_look_away_pitch_deg=float(e.get("ANTI_CHEAT_LOOK_AWAY_PITCH_DEG",
                                                        defaults.anti_cheat_look_away_pitch_deg)),
             anti_cheat_disabled_checks=_list(e.get("ANTI_CHEAT_DISABLED_CHECKS"), []),
+            integrity_key=e.get("INTEGRITY_KEY") or None,
+            anti_cheat_precheck_camera=_bool(e.get("ANTI_CHEAT_PRECHECK_CAMERA"), defaults.anti_cheat_precheck_camera),
+            anti_cheat_fullscreen_grace_seconds=float(e.get("ANTI_CHEAT_FULLSCREEN_GRACE_SECONDS",
+                                                            defaults.anti_cheat_fullscreen_grace_seconds)),
+            anti_cheat_heartbeat_timeout_seconds=float(e.get("ANTI_CHEAT_HEARTBEAT_TIMEOUT_SECONDS",
+                                                             defaults.anti_cheat_heartbeat_timeout_seconds)),
             whisper_model=e.get("WHISPER_MODEL") or None,
             whisper_device=e.get("WHISPER_DEVICE", defaults.whisper_device),
             whisper_compute_type=e.get("WHISPER_COMPUTE_TYPE", defaults.whisper_compute_type),
@@ -211,6 +247,13 @@ class Settings:
             whisper_beam_size=int(e.get("WHISPER_BEAM_SIZE", defaults.whisper_beam_size)),
             whisper_cpu_threads=int(e.get("WHISPER_CPU_THREADS", defaults.whisper_cpu_threads)),
             speech_end_silence_ms=int(e.get("SPEECH_END_SILENCE_MS", defaults.speech_end_silence_ms)),
+            speech_turn_silence_ms=int(e.get("SPEECH_TURN_SILENCE_MS", defaults.speech_turn_silence_ms)),
+            speech_turn_unsure_silence_ms=int(e.get("SPEECH_TURN_UNSURE_SILENCE_MS",
+                                                    defaults.speech_turn_unsure_silence_ms)),
+            speech_reconnect_grace_seconds=float(e.get("SPEECH_RECONNECT_GRACE_SECONDS",
+                                                       defaults.speech_reconnect_grace_seconds)),
+            speech_vad_model=e.get("SPEECH_VAD_MODEL") or None,
+            speech_turn_model=e.get("SPEECH_TURN_MODEL") or None,
             speech_max_chunk_ms=int(e.get("SPEECH_MAX_CHUNK_MS", defaults.speech_max_chunk_ms)),
             speech_final_beam_size=int(e.get("SPEECH_FINAL_BEAM_SIZE", defaults.speech_final_beam_size)),
             speech_max_upload_bytes=int(e.get("SPEECH_MAX_UPLOAD_BYTES", defaults.speech_max_upload_bytes)),
@@ -219,7 +262,8 @@ class Settings:
             embedding_model=Path(e["EMBEDDING_MODEL"]) if e.get("EMBEDDING_MODEL") else None,
             embedding_threads=int(e.get("EMBEDDING_THREADS", defaults.embedding_threads)),
             demo_password=e.get("DEMO_PASSWORD", defaults.demo_password),
-            seed_demo=_bool(e.get("SEED_DEMO"), app_env != "production"),
+            # a server seeds demo accounts only in development; `candidatex seed` is the way anywhere else
+            seed_demo=_bool(e.get("SEED_DEMO"), True) and app_env == "development",
             log_level=e.get("LOG_LEVEL", defaults.log_level).upper(),
             log_json=_bool(e.get("LOG_JSON"), defaults.log_json),
         )

@@ -13,7 +13,7 @@ async def test_non_admins_are_forbidden(client: AsyncTestClient, candidate: Acco
                              ("PATCH", f"/admin/users/{candidate.id}"), ("POST", "/admin/users")):
             response = await client.request(method, path, headers=account.headers, json={"role": "admin"})
             assert response.status_code == 403, (account.role, path, response.text)
-            assert response.json()["error"]["code"] == "forbidden"
+            assert response.json()["error"]["code"] == "FORBIDDEN"
     assert (await client.get("/admin/users")).status_code == 401
 
 
@@ -41,7 +41,7 @@ async def test_change_role_and_deactivate_take_effect_now(client: AsyncTestClien
     deactivated = await client.delete(f"/admin/users/{user.id}", headers=admin.headers)
     assert deactivated.json()["data"]["status"] == "deactivated"
     assert (await client.post("/auth/login", json={"email": user.email, "password": PASSWORD})).status_code == 401
-    assert (await client.patch("/admin/users/not-an-id", json={"role": "admin"}, headers=admin.headers)).status_code == 404
+    assert (await client.patch("/admin/users/not-an-id", json={"role": "admin"}, headers=admin.headers)).status_code == 422
     self_demote = await client.patch(f"/admin/users/{admin.id}", json={"role": "candidate"}, headers=admin.headers)
     assert self_demote.status_code == 409
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 
 import cv2
 import numpy as np
 from bson import ObjectId
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from pymongo.database import Database
 
 from tests.anticheat.test_api_signals import post_signals, signed, start
+from tests.anticheat.test_monitor import sway
 from tests.conftest import Account, make_admin, register
 from tests.interviews.test_sessions_api import PRECHECK_OK, new_session
 
@@ -68,8 +71,10 @@ async def test_verify_names_the_entry_tampered_with_in_the_database(client: Asyn
     # someone with database access softens the third entry (the tab switch)
     db.interview_sessions.update_one({"_id": ObjectId(sid)}, {"$set": {"anti_cheat_log.2.event": "right_click"}})
     broken = (await client.get(url, headers=admin.headers)).json()["data"]
-    assert broken == {"valid": False, "first_broken_index": 2, "checked": 3, "explanation": broken["explanation"]}
+    assert (broken["valid"], broken["first_broken_index"], broken["checked"]) == (False, 2, 3)
     assert "entry 2" in broken["explanation"]
+    # the edit also took a tab-switch strike out of the log while the stored counter still has it
+    assert any("tab_switch: stored 1, log 0" in problem for problem in broken["problems"])
     report = (await client.get(f"/interview/sessions/{sid}/integrity", headers=admin.headers)).json()["data"]
     assert not report["chain"]["valid"] and report["chain"]["first_broken_index"] == 2
     assert report["evidence"][0]["what"] == "chain_broken" and report["risk_level"] == "high"
@@ -96,7 +101,7 @@ async def test_precheck_with_a_camera_frame(client: AsyncTestClient, candidate: 
 
     status, body = await precheck(jpeg_b64(astronaut_frame))
     assert status == 200 and body["data"]["status"] == "precheck", body
-    assert body["data"]["precheck_result"]["camera_view"] == {"faces": 1, "covered": False}
+    assert body["data"]["precheck_result"]["camera_view"] == {"frames": 1, "faces": 1, "covered": False, "live": None}
     status, body = await precheck(jpeg_b64(empty_room_frame))
     assert status == 200 and body["data"]["status"] == "setup"
     assert [f["check"] for f in body["data"]["precheck_result"]["failures"]] == ["camera_view"]
@@ -110,6 +115,42 @@ async def test_precheck_with_a_camera_frame(client: AsyncTestClient, candidate: 
         status, body = await precheck(bad)
         assert status == 422 and body["success"] is False, body
     assert "500 KB" in body["error"]["message"]
+
+
+async def test_precheck_needs_exactly_one_live_face(client: AsyncTestClient, app: Litestar, candidate: Account,
+                                                    astronaut_frame: np.ndarray, two_people_wide_frame: np.ndarray) -> None:
+    """Issue 15: the precheck passed with nobody on camera. Now the server wants frames, one face, and motion."""
+    coordinator = app.state.anti_cheat
+    default = coordinator.settings
+    coordinator.settings = dataclasses.replace(default, anti_cheat_precheck_camera=True)  # the production default
+
+    async def precheck(frames: list[np.ndarray]) -> dict:
+        sid = (await new_session(client, candidate))["session_id"]
+        response = await client.post(f"/interview/sessions/{sid}/precheck", headers=candidate.headers,
+                                     json={**PRECHECK_OK, "camera_frames": [jpeg_b64(f) for f in frames]})
+        assert response.status_code == 200, response.text
+        return response.json()["data"]
+
+    try:
+        nobody = await precheck([])
+        assert nobody["status"] == "setup"
+        assert [f["check"] for f in nobody["precheck_result"]["failures"]] == ["camera_view"]
+        live = await precheck([sway(astronaut_frame, 0), sway(astronaut_frame, 1), sway(astronaut_frame, 2)])
+        assert live["status"] == "precheck", live["precheck_result"]
+        assert live["precheck_result"]["camera_view"] == {"frames": 3, "faces": 1, "covered": False, "live": True}
+        photo = await precheck([astronaut_frame, astronaut_frame.copy(), astronaut_frame.copy()])  # held still
+        assert photo["status"] == "setup"
+        assert [f["check"] for f in photo["precheck_result"]["failures"]] == ["camera_liveness"]
+        second_person = await precheck([sway(astronaut_frame, 0), two_people_wide_frame])
+        assert second_person["precheck_result"]["failures"][0]["message"] == "Only you may be visible on camera."
+        # the start stays disabled after a failed precheck
+        refused = await client.post(f"/interview/sessions/{photo['session_id']}/start", headers=candidate.headers)
+        assert refused.status_code == 409 and refused.json()["error"]["code"] == "precheck_required"
+        too_many = await client.post(f"/interview/sessions/{photo['session_id']}/precheck", headers=candidate.headers,
+                                     json={**PRECHECK_OK, "camera_frames": [jpeg_b64(astronaut_frame)] * 6})
+        assert too_many.status_code in (400, 422) and too_many.json()["success"] is False
+    finally:
+        coordinator.settings = default
 
 
 def test_two_workers_never_fork_the_chain(mongo_url: str) -> None:

@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 from pymongo.database import Database
 
 from candidatex.anticheat.chain import verify_chain
+from tests.anticheat.keys import server_chain_key
 from candidatex.anticheat.signals import sign_signal
 from tests.conftest import Account, register
 from tests.interviews.test_sessions_api import started
@@ -45,7 +46,7 @@ async def test_tab_switch_warns_then_terminates(client: AsyncTestClient, candida
     assert first.json()["data"]["status"] == "active"
     warnings = warnings_of(db, sid)
     assert warnings == [{"kind": "tab_switch", "message": warnings[0]["message"], "count": 1, "threshold": 2,
-                         "terminate": False, "source": "client"}]
+                         "terminate": False, "source": "client", "remaining": 1, "flagged_for_review": False}]
     assert "1 of 2" in warnings[0]["message"]
 
     second = await post_signals(client, candidate, sid, signed(key, sid, 2, "window_blur"))
@@ -56,14 +57,14 @@ async def test_tab_switch_warns_then_terminates(client: AsyncTestClient, candida
     assert doc["status"] == "terminated" and doc["terminated_reason"] == "anti_cheat:tab_switch"
     assert doc["strike_counts"] == {"tab_switch": 2} and doc["signal_last_seq"] == 2
     assert [e["event"] for e in doc["anti_cheat_log"]] == ["tab_switch", "tab_switch", "terminated"]
-    assert verify_chain(doc["anti_cheat_log"]).valid
+    assert verify_chain(doc["anti_cheat_log"], key=server_chain_key(sid)).valid
     assert warnings_of(db, sid)[-1]["terminate"] is True
     complete = db.interview_events.find_one({"session_id": sid, "type": "complete"})
     assert complete["data"]["terminated_reason"] == "anti_cheat:tab_switch"
 
     # an ended session takes no more signals
     late = await post_signals(client, candidate, sid, signed(key, sid, 3, "tab_switch"))
-    assert late.status_code == 409 and late.json()["error"]["code"] == "session_not_running"
+    assert late.status_code == 409 and late.json()["error"]["code"] == "SESSION_NOT_RUNNING"
 
 
 async def test_fullscreen_exit_once_terminates(client: AsyncTestClient, candidate: Account, db: Database) -> None:
@@ -99,7 +100,7 @@ async def test_replay_forgery_and_gap_are_logged(client: AsyncTestClient, candid
     assert [e["details"]["reason"] for e in log[1:4]] == ["replay", "forgery", "forgery"]
     assert log[4]["details"]["missing"] == [2, 3, 4]
     assert doc["signal_last_seq"] == 5 and doc["status"] == "active"
-    assert verify_chain(log).valid
+    assert verify_chain(log, key=server_chain_key(sid)).valid
     assert gap["last_seq"] == 5
     # a reloaded page asks where the sequence stands and continues from there
     state = (await client.get(f"/interview/sessions/{sid}/signals", headers=candidate.headers)).json()["data"]

@@ -60,10 +60,60 @@ async def test_second_person_is_reported_once_with_evidence(
     assert violations[0].evidence["max_faces"] == 2
 
 
-async def test_frozen_camera_is_a_violation(analyzer: FrameAnalyzer, astronaut_frame: np.ndarray) -> None:
+def sway(frame: np.ndarray, step: int) -> np.ndarray:
+    """A still candidate is never perfectly still: a pixel or two of breathing and head sway."""
+    dx, dy = 1.5 * np.sin(step * 0.9), 1.0 * np.cos(step * 0.7)
+    matrix = np.float32([[1, 0, dx], [0, 1, dy]])
+    return cv2.warpAffine(frame, matrix, (frame.shape[1], frame.shape[0]), borderMode=cv2.BORDER_REFLECT)
+
+
+async def test_identical_frames_of_a_still_scene_are_no_strike_until_life_stops_for_a_long_window(
+    analyzer: FrameAnalyzer, astronaut_frame: np.ndarray
+) -> None:
+    # Issue 15: Chromium's VP8 turns a still scene into identical frames; 4 s of them ended interviews.
     async with VisionMonitor(analyzer, sample_fps=FPS) as monitor:
-        await feed(monitor, [astronaut_frame] * 8)
-    assert [v.kind async for v in monitor.violations()] == ["camera_frozen"]
+        await feed(monitor, [astronaut_frame] * 8)  # 4 s
+    assert [v async for v in monitor.violations()] == []
+    async with VisionMonitor(analyzer, sample_fps=FPS) as monitor:
+        await feed(monitor, [astronaut_frame] * 22)  # 11 s without a landmark moving: no sign of life
+    violations = [v async for v in monitor.violations()]
+    assert [v.kind for v in violations] == ["camera_frozen"]
+    assert "no landmark motion" in violations[0].evidence["rule"]
+
+
+async def test_a_still_but_live_candidate_is_never_frozen(analyzer: FrameAnalyzer, astronaut_frame: np.ndarray) -> None:
+    async with VisionMonitor(analyzer, sample_fps=FPS) as monitor:
+        await feed(monitor, [sway(astronaut_frame, i) for i in range(24)])  # 12 s
+    assert [v async for v in monitor.violations()] == []
+
+
+async def test_one_absence_is_one_kind_of_strike(
+    analyzer: FrameAnalyzer, astronaut_frame: np.ndarray, empty_room_frame: np.ndarray, covered_frame: np.ndarray
+) -> None:
+    # Issue 15: an absence gave a face-missing and a camera-frozen strike per window.
+    absent = [empty_room_frame] * 20  # 10 s of a still, empty room: identical frames
+    async with VisionMonitor(analyzer, sample_fps=FPS) as monitor:
+        await feed(monitor, [sway(astronaut_frame, i) for i in range(2)] + absent)
+    kinds = [v.kind async for v in monitor.violations()]
+    assert kinds and set(kinds) == {"face_missing"}
+    # A lens covered on and off with the room in between is still one absence a window, never two strikes.
+    mixed = [covered_frame if i % 2 else empty_room_frame for i in range(8)]
+    async with VisionMonitor(analyzer, sample_fps=FPS) as monitor:
+        await feed(monitor, mixed)
+    assert len([v async for v in monitor.violations()]) == 1
+
+
+async def test_a_glance_at_notes_is_no_strike_but_looking_away_for_long_is(
+    analyzer: FrameAnalyzer, astronaut_frame: np.ndarray, turned_face_frame: np.ndarray
+) -> None:
+    frames = [sway(astronaut_frame, i) for i in range(16)]
+    frames[6:8] = [turned_face_frame, sway(turned_face_frame, 1)]  # a one-second glance
+    async with VisionMonitor(analyzer, sample_fps=FPS) as monitor:
+        await feed(monitor, frames)
+    assert [v async for v in monitor.violations()] == []
+    async with VisionMonitor(analyzer, sample_fps=FPS) as monitor:
+        await feed(monitor, [sway(turned_face_frame, i) for i in range(14)])  # 7 s turned away
+    assert [v.kind async for v in monitor.violations()] == ["looking_away"]
 
 
 async def test_frames_above_sampling_rate_are_skipped_not_dropped(

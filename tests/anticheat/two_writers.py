@@ -54,7 +54,7 @@ async def main(url: str, name: str) -> dict[str, object]:
     await asyncio.gather(write(writers[0], 1), write(writers[1], 2))
     doc = await InterviewSession.get_pymongo_collection().find_one({"_id": session.id})
     log = doc["anti_cheat_log"]
-    check = verify_chain(log)
+    check = verify_chain(log, key=writers[0].keys.chain_key(sid))  # both workers share the server key
     await client.close()
     return {"entries": len(log), "valid": check.valid, "first_broken_index": check.first_broken_index,
             "last_seq": doc["signal_last_seq"], "retries": retries["count"]}

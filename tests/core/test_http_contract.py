@@ -42,7 +42,7 @@ async def test_unknown_route_and_method_are_enveloped(client: AsyncTestClient) -
     missing = await client.get("/no-such-thing", headers={"Accept": "application/json"})
     assert missing.status_code == 404 and missing.json()["success"] is False
     wrong_method = await client.delete("/auth/login")
-    assert wrong_method.status_code == 405 and wrong_method.json()["error"]["code"] == "method_not_allowed"
+    assert wrong_method.status_code == 405 and wrong_method.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
 
 
 async def test_malformed_json_is_422_never_500(client: AsyncTestClient, candidate: Account) -> None:
@@ -62,7 +62,7 @@ def test_body_limit_413_and_rate_limits_per_user_and_per_address(mongo_url: str,
         big = httpx.post(url + "/auth/register", content=b'{"email": "' + b"a" * 4096 + b'"}',
                          headers={"Content-Type": "application/json"})
         assert big.status_code == 413
-        assert big.json()["error"]["code"] == "payload_too_large"
+        assert big.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
         tokens = []
         for name in ("first", "second"):
             registered = httpx.post(url + "/auth/register", json={"email": f"{name}@example.com", "password": PASSWORD,
@@ -76,7 +76,7 @@ def test_body_limit_413_and_rate_limits_per_user_and_per_address(mongo_url: str,
         assert codes[0] == 200 and codes[-1] == 429  # then the address's budget of 14 runs out
         blocked = statuses[-1]
         assert int(blocked.headers["retry-after"]) >= 1
-        assert blocked.json()["error"]["code"] == "too_many_requests"
+        assert blocked.json()["error"]["code"] == "TOO_MANY_REQUESTS"
         assert httpx.get(url + "/health").status_code == 200  # probes are never limited
 
 

@@ -62,10 +62,13 @@ def serve(tmp_path_factory: pytest.TempPathFactory, **extra_env: str) -> Iterato
         "PYTHONPATH": str(ROOT / "src"),
         "RATE_LIMIT_PER_MINUTE": "5000",
         "RATE_LIMIT_USER_PER_MINUTE": "5000",
+        # helpers start sessions over the API without camera frames; the page's precheck still sends and checks them
+        "ANTI_CHEAT_PRECHECK_CAMERA": "false",
         **extra_env,
     }
     cli = [sys.executable, "-c", "import sys; from candidatex.cli import main; sys.exit(main())"]
-    subprocess.run([*cli, "seed"], env=env, check=True, capture_output=True, timeout=120)
+    # the demo world is seeded here too (a few seconds of CPU; much longer on a loaded machine)
+    subprocess.run([*cli, "seed"], env=env, check=True, capture_output=True, timeout=300)
     # The server's log goes to a file: a pipe nobody reads fills up and then blocks the server.
     log_path = Path(env["CANDIDATEX_DATA_DIR"]) / "server.log"
     log = log_path.open("wb")

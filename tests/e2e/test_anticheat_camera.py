@@ -42,13 +42,32 @@ def scenes() -> dict[str, np.ndarray]:
             "two_faces": to_rgb(np.hstack([astronaut, hopper]))}
 
 
+def write_y4m(path: Path, frames_rgb, fps: int = FPS) -> None:
+    """RGB frames (all one size) as a y4m file for Chromium's fake camera (4:2:0, full-range BT.601)."""
+    frames_rgb = iter(frames_rgb)
+    first = next(frames_rgb)
+    height, width = first.shape[:2]
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for frame in (first, *frames_rgb):
+            rgb = frame.astype(np.float32)
+            r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+            y = 0.299 * r + 0.587 * g + 0.114 * b
+            u = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b
+            v = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b
+            sub = lambda plane: plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))  # noqa: E731
+            out.write(b"FRAME\n")
+            for plane in (y, sub(u), sub(v)):
+                out.write(np.clip(plane, 0, 255).astype(np.uint8).tobytes())
+
+
 def write_sequence_y4m(path: Path) -> None:
     """One face, nobody, two faces; a little sensor noise and a moving stripe so the picture is never frozen."""
     rng = np.random.default_rng(11)
     pictures = scenes()
-    height, width = next(iter(pictures.values())).shape[:2]
-    with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{width} H{height} F{FPS}:1 Ip A1:1 C420jpeg\n".encode())
+    height = next(iter(pictures.values())).shape[0]
+
+    def frames():
         index = 0
         for scene, seconds in PHASES:
             for _ in range(seconds * FPS):
@@ -56,14 +75,9 @@ def write_sequence_y4m(path: Path) -> None:
                 row = (index * 12) % (height - 4)
                 frame[row:row + 3, :, :] = 255
                 index += 1
-                r, g, b = frame[..., 0], frame[..., 1], frame[..., 2]
-                y = 0.299 * r + 0.587 * g + 0.114 * b
-                u = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b
-                v = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b
-                sub = lambda plane: plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))  # noqa: E731
-                out.write(b"FRAME\n")
-                for plane in (y, sub(u), sub(v)):
-                    out.write(np.clip(plane, 0, 255).astype(np.uint8).tobytes())
+                yield frame
+
+    write_y4m(path, frames())
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +157,63 @@ def test_camera_warnings_reach_candidate_and_watcher_and_end_the_interview(candi
     expect(watcher.get_by_test_id("watch-ended")).to_contain_text("Terminated", timeout=30_000)
     screenshot(watcher, "recruiter-watch-warnings")
     docs_screenshot(watcher, "recruiter-watch-warnings")
+
+
+def write_honest_y4m(path: Path) -> None:
+    """An honest candidate in a dim room (mean grey ~40) who sits still but breathes (a pixel or two of sway) and
+    glances aside for one second (the cameraman's turned head stands in for the glance): no rule may strike."""
+    import cv2
+    from skimage import data
+
+    from tests.anticheat.conftest import _fill_frame, _to_bgr
+    from tests.anticheat.test_monitor import sway
+
+    still = (_fill_frame(_to_bgr(data.astronaut())).astype(np.float32) * 0.35).astype(np.uint8)
+    glance = (_fill_frame(_to_bgr(data.camera())).astype(np.float32) * 0.35).astype(np.uint8)
+    script = [still] * (4 * FPS) + [glance] * FPS + [still] * (5 * FPS)  # 10 s, looped by Chromium
+    write_y4m(path, (cv2.cvtColor(sway(frame, index), cv2.COLOR_BGR2RGB) for index, frame in enumerate(script)))
+
+
+def test_a_still_candidate_in_a_dim_room_who_glances_aside_gets_no_warning(chromium, fake_media, vision_url,
+                                                                           tmp_path_factory):
+    """Issue 15: a still candidate was terminated for "camera frozen" after ~9 s; a dim room read as covered."""
+    import httpx
+
+    from tests.e2e.conftest import Account
+
+    video = tmp_path_factory.mktemp("honest") / "dim-still-glance.y4m"
+    write_honest_y4m(video)
+    browser = chromium.browser_type.launch(executable_path=str(CHROMIUM), args=[
+        *CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={video}",
+        f"--use-file-for-fake-audio-capture={fake_media['audio']}"])
+    try:
+        context = browser.new_context(base_url=vision_url, viewport={"width": 1280, "height": 800},
+                                      permissions=["camera", "microphone"])
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        candidate = Account(vision_url, "candidate")
+        session_id = started_session(candidate)
+        sign_in(page, candidate.email, candidate.password)
+        expect(page).to_have_url(re.compile(r"/candidate$"))
+
+        def analysed() -> float:
+            text = httpx.get(f"{vision_url}/metrics", timeout=10).text
+            found = re.search(r"^candidatex_anticheat_frames_analyzed_total ([0-9.e+]+)$", text, re.M)
+            return float(found.group(1)) if found else 0.0
+
+        before = analysed()
+        page.goto(f"/candidate/interviews/{session_id}/room")
+        expect(page.get_by_test_id("publishing")).to_be_visible(timeout=30_000)
+        expect(page.get_by_test_id("integrity-budget")).to_be_visible()
+        # 12 s of video (the windows here are 1 s, so this spans a dozen windows and the glance) before judging
+        deadline = 90
+        while analysed() < before + 50 and deadline > 0:
+            page.wait_for_timeout(1000)
+            deadline -= 1
+        assert analysed() >= before + 50, "the server analysed too few frames to judge"
+        expect(page.get_by_test_id("warning-dialog")).to_have_count(0)
+        stored = candidate.call("GET", f"/interview/sessions/{session_id}")
+        assert stored["status"] == "active" and stored["strike_counts"] == {}, stored["strike_counts"]
+        context.close()
+    finally:
+        browser.close()

@@ -1,20 +1,55 @@
-"""A voice answer on the phone page: Chromium's fake microphone plays an answer spoken by espeak-ng, the page
-streams it over WS /interview/{id}/audio, faster-whisper transcribes it on the server, and the answer is saved,
-scored and followed by the next question. The page is phone-sized, with big touch targets."""
+"""Voice interviews in a real Chromium whose fake microphone plays answers spoken by espeak-ng.
+
+The phone page `/m/voice` runs the interview hands-free: it reads the question aloud, streams the microphone over
+WS /interview/{id}/audio, the server hears the end of the answer (here the candidate says "that's my answer"),
+saves and scores it against the question on screen, and the next question follows with no tap. The room test
+sends the microphone over WebRTC. The fake microphone loops its file: every loop is the answer to the next
+question."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import docs_screenshot, screenshot, sign_in
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, docs_screenshot, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
+HANDS_FREE_ANSWER = ("In my last job I led a team of four engineers, and we moved our billing service to Python. "
+                     "The latency fell by half. That's my answer.")
 
-def test_spoken_answer_on_the_phone_is_transcribed_saved_and_scored(phone, new_candidate):
+
+@pytest.fixture(scope="module")
+def voice_browser(chromium, tmp_path_factory: pytest.TempPathFactory, fake_media: dict[str, Path]):
+    """A second Chromium of the same Playwright, whose microphone says an answer that ends in words, then waits."""
+    folder = tmp_path_factory.mktemp("voice-media")
+    speech, audio = folder / "speech.wav", folder / "answer.wav"
+    subprocess.run(["espeak-ng", "-s", "150", "-w", str(speech), HANDS_FREE_ANSWER], check=True, capture_output=True)
+    subprocess.run(["sox", str(speech), "-r", "48000", str(audio), "pad", "0.5", "6.0"], check=True, capture_output=True)
+    browser = chromium.browser_type.launch(
+        executable_path=str(CHROMIUM),
+        args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={fake_media['video']}",
+              f"--use-file-for-fake-audio-capture={audio}"])
+    yield browser
+    browser.close()
+
+
+@pytest.fixture()
+def voice_phone(voice_browser, server_url: str):
+    context = voice_browser.new_context(base_url=server_url, viewport={"width": 390, "height": 844}, is_mobile=True,
+                                        has_touch=True, device_scale_factor=2, permissions=["microphone"])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def test_a_hands_free_phone_interview_answers_question_after_question(voice_phone, new_candidate):
+    phone = voice_phone
     phone.set_default_timeout(60_000)  # the first transcription loads the speech model
     sign_in(phone, new_candidate.email, new_candidate.password)
     expect(phone).to_have_url(re.compile(r"/candidate$"))
@@ -22,35 +57,49 @@ def test_spoken_answer_on_the_phone_is_transcribed_saved_and_scored(phone, new_c
     phone.get_by_test_id("voice-job-title").fill("Backend engineer")
     phone.get_by_test_id("voice-create").click()
     expect(phone).to_have_url(re.compile(r"/m/voice/[0-9a-f]{24}$"))
+    session_id = phone.url.rsplit("/", 1)[1]
     phone.get_by_test_id("voice-begin").click()
 
     question = phone.get_by_test_id("question-text")
-    expect(question).not_to_have_text("Preparing your question…")
-    first = question.inner_text()
-    record = phone.get_by_test_id("record-button")
-    box = record.bounding_box()
-    assert box and box["width"] >= 96 and box["height"] >= 96, "the record button must be easy to hit"
-    screenshot(phone, "phone-voice-question")
+    expect(question).to_have_attribute("data-question-id", re.compile(".+"))
+    first = question.get_attribute("data-question-id")
+    state = phone.get_by_test_id("voice-state")
+    done = phone.get_by_test_id("done-button")
+    box = done.bounding_box()
+    assert box and box["width"] >= 96 and box["height"] >= 96, "the Done button must be easy to hit"
+    # No tap: the page reads the question, then listens.
+    expect(state).to_have_attribute("data-state", "listening", timeout=30_000)
+    expect(state).to_contain_text("Listening")
+    screenshot(phone, "phone-voice-listening")
     docs_screenshot(phone, "phone-voice")
 
-    record.click()
-    expect(record).to_have_attribute("aria-pressed", "true")
-    # The spoken words come back as text (partials while speaking, then the final transcript).
     expect(phone.get_by_test_id("live-transcript")).to_contain_text(re.compile("team|engineers|billing|latency", re.I),
-                                                                   timeout=60_000)
-    # The silence after the spoken answer ends it: the server saves it and scores it.
-    expect(phone.get_by_test_id("feedback").filter(has=phone.get_by_test_id("feedback-score"))).to_have_count(1,
-                                                                                                        timeout=60_000)
-    expect(question).not_to_have_text(first, timeout=30_000)
+                                                                   timeout=90_000)
+    # "That's my answer" ends the turn: the answer is saved, scored, and the next question is read out.
+    expect(question).not_to_have_attribute("data-question-id", first, timeout=90_000)
+    expect(phone.get_by_test_id("feedback-score")).to_have_count(1, timeout=60_000)
     screenshot(phone, "phone-voice-feedback")
+    second = question.get_attribute("data-question-id")
+    # The microphone's next loop answers the second question, still hands-free.
+    expect(question).not_to_have_attribute("data-question-id", second, timeout=120_000)
+
+    answers = new_candidate.call("GET", f"/interview/sessions/{session_id}")["answers"]
+    assert [a["question_id"] for a in answers[:2]] == [first, second], "each answer is filed against its question"
+    assert all(a["type"] == "voice" for a in answers)
+    assert re.search("team|engineers|billing", answers[0]["content"], re.I)
+    assert "my answer" not in answers[0]["content"].lower(), "the words that hand the turn back are not the answer"
 
 
-def test_spoken_answer_in_the_room_goes_over_webrtc(page, new_candidate):
+def test_spoken_answer_in_the_room_goes_over_webrtc(voice_browser, server_url, new_candidate):
     """In the interview room the microphone is already published over WebRTC, muted; "Start speaking" unmutes
-    it, the server cuts the answer at the silence, and the transcript, feedback and next question come back on
-    the interview stream."""
+    it, the server hears the end of the answer, and the transcript, feedback and next question come back on the
+    interview stream."""
     from tests.e2e.test_interview import started_session
 
+    context = voice_browser.new_context(base_url=server_url, viewport={"width": 1280, "height": 860},
+                                        permissions=["camera", "microphone"])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
     session_id = started_session(new_candidate)
     sign_in(page, new_candidate.email, new_candidate.password)
     expect(page).to_have_url(re.compile(r"/candidate$"))
@@ -66,9 +115,10 @@ def test_spoken_answer_in_the_room_goes_over_webrtc(page, new_candidate):
     page.get_by_test_id("record-button").click()
     expect(page.get_by_test_id("live-transcript")).to_contain_text(re.compile("team|engineers|billing|latency", re.I),
                                                                   timeout=60_000)
-    expect(question).not_to_have_attribute("data-question-id", first, timeout=60_000)
+    expect(question).not_to_have_attribute("data-question-id", first, timeout=90_000)
     expect(page.get_by_test_id("feedback-score")).to_have_count(1)
     answers = new_candidate.call("GET", f"/interview/sessions/{session_id}")["answers"]
     assert answers[0]["question_id"] == first and answers[0]["type"] == "voice"
     assert re.search("team|engineers|billing", answers[0]["content"], re.I)
     screenshot(page, "room-voice-answer")
+    context.close()

@@ -46,7 +46,7 @@ async def test_database_restart_mid_interview_reconnects_and_loses_nothing(tmp_p
                 mongo.kill()
                 down = await http.get(path, headers=candidate["headers"])
                 assert down.status_code == 503, down.text  # a clear envelope, not a 500 traceback
-                assert down.json()["error"]["code"] == "service_unavailable"
+                assert down.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
                 assert (await http.get("/health/ready")).json()["data"]["checks"]["database"]["status"] == "error"
 
                 mongo.start()  # same port, same storage

@@ -44,7 +44,7 @@ async def test_redis_outage_fails_closed_then_recovers_and_loses_nothing(mongo_u
                     # fail closed: a token that might be revoked is not accepted while the denylist is unreachable
                     assert me.status_code == 503, me.text
                     body = me.json()
-                    assert body["success"] is False and body["error"]["code"] == "service_unavailable"
+                    assert body["success"] is False and body["error"]["code"] == "SERVICE_UNAVAILABLE"
                     assert "Traceback" not in me.text and me.headers["retry-after"]
                     ready = await http.get("/health/ready")
                     assert ready.status_code == 503

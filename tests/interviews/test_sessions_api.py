@@ -76,7 +76,7 @@ async def test_failed_precheck_blocks_the_start(client: AsyncTestClient, candida
     assert data["status"] == "setup" and data["precheck_result"]["passed"] is False
     assert {f["check"] for f in data["precheck_result"]["failures"]} == {"fullscreen", "single_screen"}
     blocked = await client.post(f"/interview/sessions/{sid}/start", headers=candidate.headers)
-    assert blocked.status_code == 409 and blocked.json()["error"]["code"] == "precheck_required"
+    assert blocked.status_code == 409 and blocked.json()["error"]["code"] == "PRECHECK_REQUIRED"
     assert (await client.get(f"/interview/sessions/{sid}/next-question", headers=candidate.headers)).status_code == 409
 
 
@@ -86,22 +86,22 @@ async def test_illegal_transitions_are_refused_clearly(client: AsyncTestClient, 
     question = session["questions"][0]
     wrong = await client.post(f"/interview/sessions/{sid}/answer", headers=candidate.headers,
                               json={"question_id": "nope", "content": "hello there"})
-    assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "wrong_question"
+    assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "WRONG_QUESTION"
     await client.post(f"/interview/sessions/{sid}/answer", headers=candidate.headers,
                       json={"question_id": question["id"], "content": STRONG_ANSWER})
     twice = await client.post(f"/interview/sessions/{sid}/answer", headers=candidate.headers,
                               json={"question_id": question["id"], "content": STRONG_ANSWER})
-    assert twice.status_code == 409 and twice.json()["error"]["code"] == "already_answered"
+    assert twice.status_code == 409 and twice.json()["error"]["code"] == "ALREADY_ANSWERED"
     paused = await client.post(f"/interview/sessions/{sid}/pause", headers=candidate.headers)
     assert paused.json()["data"]["status"] == "paused"
     nxt = (await client.get(f"/interview/sessions/{sid}/next-question", headers=candidate.headers)).json()["data"]
     blocked = await client.post(f"/interview/sessions/{sid}/answer", headers=candidate.headers,
                                 json={"question_id": nxt["question"]["id"], "content": STRONG_ANSWER})
-    assert blocked.status_code == 409 and blocked.json()["error"]["code"] == "session_paused"
+    assert blocked.status_code == 409 and blocked.json()["error"]["code"] == "SESSION_PAUSED"
     assert (await client.post(f"/interview/sessions/{sid}/resume", headers=candidate.headers)).status_code == 200
     assert (await client.post(f"/interview/sessions/{sid}/finalize", headers=candidate.headers)).status_code == 200
     again = await client.post(f"/interview/sessions/{sid}/finalize", headers=candidate.headers)
-    assert again.status_code == 409 and again.json()["error"]["code"] == "already_finalized"
+    assert again.status_code == 409 and again.json()["error"]["code"] == "ALREADY_FINALIZED"
     late = await client.post(f"/interview/sessions/{sid}/answer", headers=candidate.headers,
                              json={"question_id": nxt["question"]["id"], "content": STRONG_ANSWER})
     assert late.status_code == 409

@@ -39,7 +39,7 @@ async def test_job_lifecycle_and_who_may_edit(client: AsyncTestClient, recruiter
     published = await client.post(f"/jobs/{jid}/publish", headers=recruiter.headers)
     assert published.status_code == 200 and published.json()["data"]["status"] == "published"
     again = await client.post(f"/jobs/{jid}/publish", headers=recruiter.headers)
-    assert again.status_code == 409 and again.json()["error"]["code"] == "invalid_transition"
+    assert again.status_code == 409 and again.json()["error"]["code"] == "INVALID_TRANSITION"
     assert (await client.get(f"/jobs/{jid}", headers=candidate.headers)).status_code == 200
     assert (await client.put(f"/jobs/{jid}", json={"title": "Hijack"}, headers=other.headers)).status_code == 403
     assert (await client.post(f"/jobs/{jid}/close", headers=other.headers)).status_code == 403
@@ -102,7 +102,7 @@ async def test_application_pipeline(client: AsyncTestClient, recruiter: Account,
     aid = application["id"]
     assert application["status"] == "applied" and application["job_title"] == "Backend Engineer"
     twice = await client.post(f"/jobs/{job['id']}/apply", json={"resume_id": resume["id"]}, headers=candidate.headers)
-    assert twice.status_code == 409 and twice.json()["error"]["code"] == "already_applied"
+    assert twice.status_code == 409 and twice.json()["error"]["code"] == "ALREADY_APPLIED"
     other = await register(client, "candidate")
     stolen = await client.post(f"/jobs/{job['id']}/apply", json={"resume_id": resume["id"]}, headers=other.headers)
     assert stolen.status_code == 422  # someone else's resume
@@ -119,7 +119,7 @@ async def test_application_pipeline(client: AsyncTestClient, recruiter: Account,
                                headers=candidate.headers)).status_code == 403
 
     jump = await client.patch(f"/applications/{aid}", json={"status": "offer"}, headers=recruiter.headers)
-    assert jump.status_code == 409 and jump.json()["error"]["code"] == "invalid_transition"
+    assert jump.status_code == 409 and jump.json()["error"]["code"] == "INVALID_TRANSITION"
     assert jump.json()["error"]["details"]["allowed"] == ["rejected", "screening"]
     for status in ("screening", "interview"):
         moved = await client.patch(f"/applications/{aid}", json={"status": status, "note": f"to {status}"},
@@ -145,10 +145,10 @@ async def test_application_pipeline(client: AsyncTestClient, recruiter: Account,
     closed = await create_job(client, recruiter)
     await client.post(f"/jobs/{closed['id']}/close", headers=recruiter.headers)
     late = await client.post(f"/jobs/{closed['id']}/apply", json={"resume_id": resume["id"]}, headers=candidate.headers)
-    assert late.status_code == 409 and late.json()["error"]["code"] == "job_not_open"
+    assert late.status_code == 409 and late.json()["error"]["code"] == "JOB_NOT_OPEN"
 
 
-async def test_recruiters_of_applied_jobs_may_view_the_candidates_interviews(
+async def test_applying_to_a_job_does_not_share_the_candidates_practice_interviews(
         client: AsyncTestClient, recruiter: Account, candidate: Account) -> None:
     created = await client.post("/interview/sessions", headers=candidate.headers, json={
         "type": "ai_mock", "mode": "technical", "job_title": "Backend Engineer", "question_count": 1})
@@ -157,9 +157,11 @@ async def test_recruiters_of_applied_jobs_may_view_the_candidates_interviews(
     resume = await uploaded_resume(client, candidate, make_pdf(RESUME_LINES))
     job = await create_job(client, recruiter)
     await apply(client, candidate, job["id"], resume["id"])
-    assert (await client.get(f"/interview/sessions/{sid}", headers=recruiter.headers)).status_code == 200
-    other = await register(client, "recruiter")
-    assert (await client.get(f"/interview/sessions/{sid}", headers=other.headers)).status_code == 404
+    # the recruiter sees the application and its résumé, never the candidate's private practice
+    # (the whole matrix: tests/test_session_access_matrix.py)
+    assert (await client.get(f"/resume/{resume['id']}", headers=recruiter.headers)).status_code == 200
+    assert (await client.get(f"/interview/sessions/{sid}", headers=recruiter.headers)).status_code == 404
+    assert (await client.post(f"/interview/sessions/{sid}/end", headers=recruiter.headers)).status_code == 404
 
 
 async def test_admin_stats_count_jobs_and_applications(client: AsyncTestClient, admin: Account,

@@ -83,7 +83,7 @@ async def test_unreadable_or_deleted_resumes(client: AsyncTestClient, recruiter:
     bad = await wait_resume(client, candidate, (await upload(client, candidate, damaged, "x.pdf")).json()["data"]["id"])
     job = await create_job(client, recruiter)
     refused = await client.post(f"/jobs/{job['id']}/apply", json={"resume_id": bad["id"]}, headers=candidate.headers)
-    assert refused.status_code == 409 and refused.json()["error"]["code"] == "resume_not_ready"
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "RESUME_NOT_READY"
     good = await uploaded_resume(client, candidate, b"Python developer with Django and SQL experience.", "cv.txt")
     await apply(client, candidate, job["id"], good["id"])
     url = f"/matching/jobs/{job['id']}/candidates"
@@ -98,7 +98,7 @@ async def test_unreadable_or_deleted_resumes(client: AsyncTestClient, recruiter:
 async def test_recommended_jobs_for_a_candidate(client: AsyncTestClient, recruiter: Account,
                                                 candidate: Account) -> None:
     none = await client.get("/matching/candidates/me/jobs", headers=candidate.headers)
-    assert none.status_code == 409 and none.json()["error"]["code"] == "no_resume"
+    assert none.status_code == 409 and none.json()["error"]["code"] == "NO_RESUME"
     await uploaded_resume(client, candidate, make_pdf(RESUME_LINES))
     tag = "zq" + uuid.uuid4().hex[:6]
     platform = await create_job(client, recruiter, **{**PLATFORM_JOB, "title": f"Platform Engineer {tag}"})

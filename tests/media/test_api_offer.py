@@ -73,7 +73,7 @@ async def test_offers_are_refused_to_strangers_bad_input_and_ended_sessions(live
         assert room["publishers"] == []
         await publisher.close()
         ended = await HttpPeer(http, candidate, sid).publish(None)
-        assert ended.status_code == 409 and ended.json()["error"]["code"] == "session_ended"
+        assert ended.status_code == 409 and ended.json()["error"]["code"] == "SESSION_ENDED"
 
 
 async def test_ice_servers_for_the_browser(live_server: str) -> None:

@@ -52,19 +52,19 @@ async def test_bad_files_get_clear_errors(client: AsyncTestClient, candidate: Ac
         return response.status_code, error["code"], error["message"]
 
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20
-    assert (await refused(png, "photo.pdf"))[:2] == (415, "unsupported_type")  # renamed image
+    assert (await refused(png, "photo.pdf"))[:2] == (415, "UNSUPPORTED_TYPE")  # renamed image
     oversize = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024) + b"\n%%EOF\n"
     status, code, message = await refused(oversize, "big.pdf")
-    assert (status, code) == (413, "too_large") and "10 MB" in message
+    assert (status, code) == (413, "TOO_LARGE") and "10 MB" in message
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
         archive.writestr("word/media/padding.bin", b"\0" * (8 * 1024 * 1024))
-    assert (await refused(bomb.getvalue(), "cv.docx"))[:2] == (422, "zip_bomb")
-    assert (await refused(make_pdf(RESUME_LINES)[:-300], "cut.pdf"))[:2] == (422, "corrupt")  # truncated
-    assert (await refused(b"PK\x03\x04" + b"\x01" * 500, "cv.docx"))[:2] == (422, "corrupt")
-    assert (await refused(b"   \n  ", "empty.txt"))[:2] == (422, "empty")
+    assert (await refused(bomb.getvalue(), "cv.docx"))[:2] == (422, "ZIP_BOMB")
+    assert (await refused(make_pdf(RESUME_LINES)[:-300], "cut.pdf"))[:2] == (422, "CORRUPT")  # truncated
+    assert (await refused(b"PK\x03\x04" + b"\x01" * 500, "cv.docx"))[:2] == (422, "CORRUPT")
+    assert (await refused(b"   \n  ", "empty.txt"))[:2] == (422, "EMPTY")
     missing = await client.post("/resume/upload", headers=candidate.headers, data={"note": "no file"})
     assert missing.status_code in (400, 422) and missing.json()["success"] is False
     assert (await client.get("/resume", headers=candidate.headers)).json()["data"]["total"] == 0
@@ -79,7 +79,7 @@ async def test_damaged_pdf_body_fails_in_the_background_with_a_reason(client: As
     assert data["status"] == "failed" and data["error"]["code"] in {"corrupt", "empty"} and data["error"]["message"]
     analyze = await client.post(f"/resume/{data['id']}/analyze", json={"job_title": "Engineer"},
                                 headers=candidate.headers)
-    assert analyze.status_code == 409 and analyze.json()["error"]["code"] == "resume_not_ready"
+    assert analyze.status_code == 409 and analyze.json()["error"]["code"] == "RESUME_NOT_READY"
 
 
 async def test_only_candidates_upload(client: AsyncTestClient, recruiter: Account) -> None:

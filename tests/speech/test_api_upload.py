@@ -71,7 +71,7 @@ async def test_silence_and_noise_are_no_speech_and_no_answer(client: AsyncTestCl
     for audio in (silence(3), white_noise(3)):
         response = await upload(client, candidate, sid, question["id"], wav_bytes(audio), "a.wav", "audio/wav")
         assert response.status_code == 422, response.text
-        assert response.json()["error"]["code"] == "no_speech"
+        assert response.json()["error"]["code"] == "NO_SPEECH"
     assert db.interview_sessions.find_one({"_id": ObjectId(sid)})["answers"] == []
 
 
@@ -86,9 +86,9 @@ async def test_files_that_are_not_audio_are_refused_clearly(client: AsyncTestCli
     for name, payload in (("notes.txt", b"I have five years of experience" * 40), ("face.png", png.getvalue())):
         response = await upload(client, candidate, sid, question["id"], payload, name, "application/octet-stream")
         assert response.status_code == 422, (name, response.text)
-        assert response.json()["error"]["code"] == "not_audio", response.text
+        assert response.json()["error"]["code"] == "NOT_AUDIO", response.text
     empty = await upload(client, candidate, sid, question["id"], b"", "a.wav", "audio/wav")
-    assert empty.status_code == 422 and empty.json()["error"]["code"] in ("empty", "not_audio")
+    assert empty.status_code == 422 and empty.json()["error"]["code"] in ("EMPTY", "not_audio")
     missing = await client.post(f"/interview/sessions/{sid}/voice-answer", headers=candidate.headers,
                                 data={"question_id": question["id"]})
     assert missing.status_code in (400, 422) and missing.json()["success"] is False
@@ -100,7 +100,7 @@ async def test_oversize_uploads_are_413(client: AsyncTestClient, candidate: Acco
     limit = app.state.settings.speech_max_upload_bytes
     response = await upload(client, candidate, sid, question["id"], b"\0" * (limit + 1), "a.wav", "audio/wav")
     assert response.status_code == 413, response.text
-    assert response.json()["error"]["code"] == "too_large"
+    assert response.json()["error"]["code"] == "TOO_LARGE"
     way_over = await upload(client, candidate, sid, question["id"], b"\0" * (limit + 1024 * 1024), "a.wav", "audio/wav")
     assert way_over.status_code == 413 and way_over.json()["success"] is False
 
@@ -111,7 +111,7 @@ async def test_wrong_question_and_other_peoples_sessions(client: AsyncTestClient
     sid, question = session["session"]["session_id"], session["session"]["questions"][0]
     audio = recordings["ogg"].read_bytes()
     wrong = await upload(client, candidate, sid, "not-the-question", audio)
-    assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "wrong_question"
+    assert wrong.status_code == 422 and wrong.json()["error"]["code"] == "WRONG_QUESTION"
     stranger = await register(client, "candidate")
     other = await upload(client, stranger, sid, question["id"], audio)
     assert other.status_code == 404  # other people's interviews are not confirmed to exist

@@ -52,3 +52,50 @@ async def test_metrics_of_real_speech_are_plausible(transcriber, speech_16k):
     assert 110 <= metrics.words_per_minute <= 230  # espeak-ng speaks at 160 words per minute here
     assert metrics.talk_time_s <= transcript.duration_s
     assert metrics.filler_words == {}
+
+
+def test_talk_time_never_exceeds_the_duration_and_most_used_words_leave_out_stop_words():
+    words = words_at("Redis is fast and Redis keeps sessions so Redis and sessions win", step=0.5)
+    metrics = speaking_metrics(words, duration_s=5.0)  # the last words' timestamps run past the end
+    assert metrics.talk_time_s <= 5.0
+    assert metrics.most_used_words == [("redis", 3), ("sessions", 2)]
+
+
+def test_the_answer_text_drops_hesitations_that_the_metrics_count():
+    from candidatex.speech.metrics import without_hesitations
+
+    assert without_hesitations("Um, I think we should, uh, use Redis.") == "I think we should use Redis."
+    assert without_hesitations("I like Python") == "I like Python"
+
+
+def synthesised(parts: list[str | float], folder) -> bytes:
+    """espeak-ng speech with silences (seconds) between the parts, joined by sox: a real recording."""
+    import subprocess
+
+    files = []
+    for index, part in enumerate(parts):
+        path = folder / f"part{index}.wav"
+        if isinstance(part, float):
+            subprocess.run(["sox", "-n", "-r", "22050", "-c", "1", "-b", "16", str(path), "trim", "0", str(part)],
+                           check=True)
+        else:
+            subprocess.run(["espeak-ng", "-s", "150", "-w", str(path), part], check=True)
+        files.append(str(path))
+    out = folder / "answer.wav"
+    subprocess.run(["sox", *files, str(out)], check=True)
+    return out.read_bytes()
+
+
+async def test_pauses_and_fillers_of_a_recording_are_counted(transcriber, espeak_wav, tmp_path):
+    from candidatex.speech.pipeline import transcribe_recording
+    from candidatex.speech.vocabulary import Vocabulary
+
+    data = synthesised(["Um, I think we should use Redis", 1.6, "because, um, it is fast.", 2.5,
+                        "And it is simple."], tmp_path)
+    final = await transcribe_recording(transcriber, data, vocabulary=Vocabulary(("Redis",)))
+    metrics = final.metrics
+    assert metrics.pause_count == 2, metrics
+    assert 2.0 <= metrics.longest_pause_s <= 2.8, metrics
+    assert sum(metrics.filler_words.values()) >= 2, (final.text, metrics.filler_words)
+    assert "um" not in final.text.lower().split(), final.text
+    assert metrics.talk_time_s <= metrics.duration_s - 4.0  # the silences are not talk

@@ -9,20 +9,23 @@ from speech_samples import INTRO, SECOND, STORY, silence, white_noise, word_over
 
 from candidatex.speech.audio import float32_to_pcm16
 from candidatex.speech.pipeline import FinalTranscript, PartialTranscript, VoiceAnswerPipeline
+from candidatex.speech.segmenter import SegmenterSettings
+from candidatex.speech.vocabulary import Vocabulary
 
 
-async def stream(pipeline: VoiceAnswerPipeline, audio: np.ndarray, chunk_ms: int = 20) -> None:
-    """Feed 16 kHz audio in chunks, yielding to the loop between chunks like a socket would."""
+async def stream(pipeline: VoiceAnswerPipeline, audio: np.ndarray, chunk_ms: int = 20, speed: float = 0) -> None:
+    """Feed 16 kHz audio in chunks, yielding to the loop between chunks like a socket would; `speed` x real
+    time when given (turn-taking judges pauses while they happen), as fast as possible otherwise."""
     step = 16 * chunk_ms
     for start in range(0, audio.size, step):
         pipeline.feed(float32_to_pcm16(audio[start : start + step]), 16_000)
-        await asyncio.sleep(0)
+        await asyncio.sleep(chunk_ms / 1000 / speed if speed else 0)
 
 
-async def events_until_closed(pipeline: VoiceAnswerPipeline, audio: np.ndarray) -> list:
+async def events_until_closed(pipeline: VoiceAnswerPipeline, audio: np.ndarray, speed: float = 0) -> list:
     """Stream the audio, then close the pipeline once its queued work is done; all events."""
     received = asyncio.create_task(_collect(pipeline))
-    await stream(pipeline, audio)
+    await stream(pipeline, audio, speed=speed)
     await pipeline.aclose()
     return await received
 
@@ -35,12 +38,25 @@ def finals_of(events: list) -> list[FinalTranscript]:
     return [e for e in events if isinstance(e, FinalTranscript)]
 
 
-async def test_an_answer_ended_by_silence_streams_partials_then_its_final(transcriber, speech_16k):
-    pipeline = VoiceAnswerPipeline(transcriber)
-    received = await events_until_closed(pipeline, np.concatenate([silence(0.5), speech_16k(STORY), silence(2)]))
+async def pause(pipeline: VoiceAnswerPipeline, seconds: float) -> None:
+    """A pause as the server lives it: the silence arrives, and the end-of-turn judge rules on it while it
+    lasts (drain: as if the machine kept up with real time, however loaded it is)."""
+    await stream(pipeline, silence(0.6))
+    await pipeline.drain()
+    await stream(pipeline, silence(max(seconds - 0.6, 0)))
+    await pipeline.drain()
+
+
+async def test_a_finished_answer_ends_at_the_pause_after_it_with_partials_then_its_final(transcriber, speech_16k):
+    pipeline = VoiceAnswerPipeline(transcriber, SegmenterSettings(end_silence_ms=30_000))
+    received = asyncio.create_task(_collect(pipeline))
+    await stream(pipeline, np.concatenate([silence(0.5), speech_16k(STORY)]))
+    await pause(pipeline, 1.0)  # well short of the 30 s that would end any answer
+    await pipeline.aclose(finish=False)
+    received = await received
     assert received[0].type == "speech_started"
     (final,) = finals_of(received)
-    assert final.ended_by == "silence"
+    assert final.ended_by == "turn", "words and sound both say the answer is finished"
     assert word_overlap(STORY, final.text) >= 0.7, final.text
     assert 110 <= final.metrics.words_per_minute <= 230
     partials = [e for e in received if isinstance(e, PartialTranscript)]
@@ -48,6 +64,33 @@ async def test_an_answer_ended_by_silence_streams_partials_then_its_final(transc
     assert len(partials[0].text) < len(final.text)  # the text grew while the candidate spoke
     starts = [w.start for w in final.words]
     assert starts == sorted(starts) and starts[-1] < final.duration_s
+
+
+async def test_a_thinking_pause_mid_sentence_does_not_end_the_answer(transcriber, speech_16k):
+    first, rest = "I would keep the sessions in Redis because", "it is fast and every key can expire."
+    pipeline = VoiceAnswerPipeline(transcriber)
+    pipeline.show_question("q1", Vocabulary(("Redis",), "Backend engineer"))
+    received = asyncio.create_task(_collect(pipeline))
+    await stream(pipeline, speech_16k(first))
+    await pause(pipeline, 5.0)
+    await stream(pipeline, speech_16k(rest))
+    await pause(pipeline, 1.0)
+    await pipeline.aclose(finish=False)
+    (final,) = finals_of(await received)
+    assert word_overlap(first + " " + rest, final.text) >= 0.7, final.text
+    assert final.metrics.longest_pause_s >= 4, "the thinking pause is counted as a pause"
+    assert final.question_id == "q1"
+
+
+async def test_saying_im_done_ends_the_answer_and_is_not_part_of_it(transcriber, speech_16k):
+    pipeline = VoiceAnswerPipeline(transcriber, SegmenterSettings(end_silence_ms=30_000))
+    received = asyncio.create_task(_collect(pipeline))
+    await stream(pipeline, speech_16k(SECOND + " And I'm done."))
+    await pause(pipeline, 0.7)
+    await pipeline.aclose(finish=False)
+    (final,) = finals_of(await received)
+    assert final.ended_by == "turn" and "done" not in final.text.lower(), final.text
+    assert word_overlap(SECOND, final.text) >= 0.7, final.text
 
 
 async def test_done_from_the_client_ends_the_answer_without_waiting_for_silence(transcriber, speech_16k):
@@ -69,8 +112,13 @@ async def test_silence_and_noise_give_no_answer(transcriber):
 
 async def test_two_answers_in_one_stream_give_two_finals(transcriber, speech_16k):
     pipeline = VoiceAnswerPipeline(transcriber)
-    audio = np.concatenate([speech_16k(INTRO), silence(1.5), speech_16k(SECOND), silence(1.5)])
-    first, second = finals_of(await events_until_closed(pipeline, audio))
+    received = asyncio.create_task(_collect(pipeline))
+    await stream(pipeline, speech_16k(INTRO))
+    await pause(pipeline, 3.5)  # a finished sentence and then silence: the turn is over
+    await stream(pipeline, speech_16k(SECOND))
+    await pause(pipeline, 3.5)
+    await pipeline.aclose()
+    first, second = finals_of(await received)
     assert (first.answer_index, second.answer_index) == (0, 1)
     assert word_overlap(INTRO, first.text) >= 0.8 and word_overlap(SECOND, second.text) >= 0.7
     assert word_overlap(SECOND, first.text) < 0.4

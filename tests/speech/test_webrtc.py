@@ -21,7 +21,7 @@ async def test_an_answer_spoken_over_webrtc_is_transcribed(transcriber, speech_1
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(16_000)
-        out.writeframes(float32_to_pcm16(np.concatenate([silence(0.5), speech_16k(SECOND), silence(2)])))
+        out.writeframes(float32_to_pcm16(np.concatenate([silence(0.5), speech_16k(SECOND), silence(9)])))
 
     pipeline = VoiceAnswerPipeline(transcriber)
     sender, receiver = RTCPeerConnection(), RTCPeerConnection()
@@ -48,5 +48,7 @@ async def test_an_answer_spoken_over_webrtc_is_transcribed(transcriber, speech_1
         for pump in pumps:
             await pump
         await pipeline.aclose()
-    assert final.ended_by == "silence"
+    # the pause after a finished sentence ends it (on a loaded machine the verdict may come late: the long
+    # silence then does)
+    assert final.ended_by in ("turn", "silence")
     assert word_overlap(SECOND, final.text) >= 0.7, final.text

@@ -62,12 +62,21 @@ async def test_two_factor_login_replay_and_backup_codes(client: AsyncTestClient,
     code = totp.at(time.time() + 30)  # next step: the enabling code's step is already spent
     step2 = await client.post("/auth/login/2fa", json={"challenge_token": challenge, "code": code})
     assert step2.status_code == 200 and step2.json()["data"]["access_token"]
-    replay = await client.post("/auth/login/2fa", json={"challenge_token": challenge, "code": code})
-    assert replay.status_code == 401 and replay.json()["error"]["code"] == "invalid_2fa_code"
+    # the challenge token worked once; a second use is refused whatever code comes with it
+    again = await client.post("/auth/login/2fa", json={"challenge_token": challenge, "code": backup_codes[0]})
+    assert again.status_code == 401 and again.json()["error"]["code"] == "CHALLENGE_INVALID"
 
-    backup = await client.post("/auth/login/2fa", json={"challenge_token": challenge, "code": backup_codes[0]})
+    async def new_challenge() -> str:
+        step = await client.post("/auth/login", json={"email": account.email, "password": PASSWORD})
+        return step.json()["data"]["challenge_token"]
+
+    replay = await client.post("/auth/login/2fa", json={"challenge_token": await new_challenge(), "code": code})
+    assert replay.status_code == 401 and replay.json()["error"]["code"] == "INVALID_2FA_CODE"
+    backup = await client.post("/auth/login/2fa", json={"challenge_token": await new_challenge(),
+                                                         "code": backup_codes[0]})
     assert backup.status_code == 200
-    reused = await client.post("/auth/login/2fa", json={"challenge_token": challenge, "code": backup_codes[0]})
+    reused = await client.post("/auth/login/2fa", json={"challenge_token": await new_challenge(),
+                                                         "code": backup_codes[0]})
     assert reused.status_code == 401
 
 

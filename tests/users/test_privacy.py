@@ -25,10 +25,13 @@ async def test_phone_is_encrypted_at_rest_and_readable_through_the_api(client: A
     assert raw["phone"].startswith(crypto.PREFIX) and PHONE not in str(raw) and "7946" not in str(raw)
     again = db.users.find_one({"_id": ObjectId(candidate.id)})
     assert (await client.get("/users/me", headers=candidate.headers)).json()["data"]["phone"] == PHONE
-    # sealed again on every save with a fresh nonce; the ciphertext is authenticated
+    # a profile change writes only the fields sent: the sealed phone is left exactly as stored
     await client.put("/users/me", json={"headline": "Engineer"}, headers=candidate.headers)
     resealed = db.users.find_one({"_id": ObjectId(candidate.id)})["phone"]
-    assert resealed != again["phone"] and crypto.cipher().decrypt(resealed) == PHONE
+    assert resealed == again["phone"] and crypto.cipher().decrypt(resealed) == PHONE
+    # a new value is sealed with a fresh nonce; the ciphertext is authenticated
+    await client.put("/users/me", json={"phone": PHONE}, headers=candidate.headers)
+    assert db.users.find_one({"_id": ObjectId(candidate.id)})["phone"] != again["phone"]
     tampered = resealed[:-4] + ("AAAA" if not resealed.endswith("AAAA") else "BBBB")
     with pytest.raises(ValueError):
         crypto.cipher().decrypt(tampered)

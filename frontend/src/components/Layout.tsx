@@ -1,7 +1,8 @@
+import { Suspense } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
 import { useAuth } from "../lib/auth";
 import type { Role } from "../lib/types";
-import { Button, cx } from "./ui";
+import { Button, cx, Loading } from "./ui";
 
 interface NavItem {
   to: string;
@@ -94,7 +95,9 @@ export function Layout() {
         </div>
       </header>
       <main id="main" className="mx-auto max-w-6xl px-4 py-8" tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
       </main>
     </div>
   );

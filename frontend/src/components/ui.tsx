@@ -1,5 +1,7 @@
 import {
   forwardRef,
+  lazy,
+  Suspense,
   useId,
   type ButtonHTMLAttributes,
   type InputHTMLAttributes,
@@ -7,7 +9,6 @@ import {
   type SelectHTMLAttributes,
   type TextareaHTMLAttributes,
 } from "react";
-import * as Dialog from "@radix-ui/react-dialog";
 import { errorText } from "../lib/errors";
 
 export function cx(...classes: (string | false | null | undefined)[]): string {
@@ -232,6 +233,7 @@ export function statusTone(status?: string): Tone {
     case "high":
       return "danger";
     case "closed":
+    case "withdrawn":
     case "inactive":
       return "neutral";
     case "precheck":
@@ -319,26 +321,22 @@ export function Pagination({ page, pages, onPage }: { page: number; pages: numbe
   );
 }
 
-export function Modal({ open, onOpenChange, title, description, children }: {
+export interface ModalProps {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   title: string;
   description?: string;
   children: ReactNode;
-}) {
+}
+
+// The dialog library loads with the first dialog, not with the sign-in page.
+const LazyDialog = lazy(() => import("./Dialog").then((module) => ({ default: module.DialogModal })));
+
+export function Modal(props: ModalProps) {
   return (
-    <Dialog.Root open={open} onOpenChange={onOpenChange}>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-slate-900/50" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-xl bg-white p-6 shadow-xl focus:outline-none">
-          <Dialog.Title className="text-lg font-semibold text-slate-900">{title}</Dialog.Title>
-          <Dialog.Description className={description ? "mt-1 text-sm text-slate-600" : "sr-only"}>
-            {description ?? title}
-          </Dialog.Description>
-          <div className="mt-4">{children}</div>
-        </Dialog.Content>
-      </Dialog.Portal>
-    </Dialog.Root>
+    <Suspense fallback={null}>
+      <LazyDialog {...props} />
+    </Suspense>
   );
 }
 

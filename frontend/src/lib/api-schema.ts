@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Jwks
+         * @description Public keys that verify our access tokens (RS256), for other services.
+         */
+        get: operations["WellKnownJwksJsonJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/audit-logs": {
         parameters: {
             query?: never;
@@ -65,7 +85,8 @@ export interface paths {
         };
         /** GetUser */
         get: operations["AdminUsersUserIdGetUser"];
-        put?: never;
+        /** PutUser */
+        put: operations["AdminUsersUserIdPutUser"];
         post?: never;
         /** DeactivateUser */
         delete: operations["AdminUsersUserIdDeactivateUser"];
@@ -108,6 +129,23 @@ export interface paths {
         head?: never;
         /** ChangeStatus */
         patch: operations["ApplicationsApplicationIdChangeStatus"];
+        trace?: never;
+    };
+    "/applications/{application_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw */
+        post: operations["ApplicationsApplicationIdWithdrawWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/auth/forgot-password": {
@@ -190,7 +228,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refresh */
+        /**
+         * Refresh
+         * @description The refresh token as `Authorization: Bearer <refresh_token>` (the spec) or in the body.
+         */
         post: operations["AuthRefreshRefresh"];
         delete?: never;
         options?: never;
@@ -226,6 +267,26 @@ export interface paths {
         put?: never;
         /** ResetPassword */
         post: operations["AuthResetPasswordResetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlock
+         * @description The link mailed after many failed sign-ins.
+         */
+        post: operations["AuthUnlockUnlock"];
         delete?: never;
         options?: never;
         head?: never;
@@ -420,6 +481,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/interview/sessions/{session_id}/integrity/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Checkpoints */
+        get: operations["InterviewSessionsSessionIdIntegrityCheckpointsCheckpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/interview/sessions/{session_id}/integrity/verify": {
         parameters: {
             query?: never;
@@ -430,7 +508,8 @@ export interface paths {
         /** Verify */
         get: operations["InterviewSessionsSessionIdIntegrityVerifyVerify"];
         put?: never;
-        post?: never;
+        /** VerifyCheckpoint */
+        post: operations["InterviewSessionsSessionIdIntegrityVerifyVerifyCheckpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1105,6 +1184,8 @@ export interface components {
         };
         /** AdminUpdateUserIn */
         AdminUpdateUserIn: {
+            /** @description the spec's form: false deactivates, true reactivates */
+            is_active?: boolean | null;
             role?: components["schemas"]["Role"] | null;
             /** @enum {null|string} */
             status?: "active" | "suspended" | "deactivated" | null;
@@ -1120,6 +1201,7 @@ export interface components {
             content: string;
             question_id: string;
             /**
+             * @description text, voice, or code (the spec's `coding` is accepted)
              * @default text
              * @enum {string}
              */
@@ -1147,7 +1229,7 @@ export interface components {
          * ApplicationStatus
          * @enum {string}
          */
-        ApplicationStatus: "applied" | "screening" | "interview" | "offer" | "rejected";
+        ApplicationStatus: "applied" | "screening" | "interview" | "offer" | "rejected" | "withdrawn";
         /** ApplyIn */
         ApplyIn: {
             cover_letter?: string | null;
@@ -1221,13 +1303,40 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        /** CheckpointIn */
+        CheckpointIn: {
+            head?: string | null;
+            key_id: string;
+            length: number;
+            session_id: string;
+            signature: string;
+            signed_at: string;
+            version: string;
+        };
+        /** CheckpointsOut */
+        CheckpointsOut: {
+            checkpoints: {
+                [key: string]: unknown;
+            }[];
+            key_id: string;
+            /** @description base64 Ed25519 public key that verifies the checkpoints' signatures */
+            public_key: string;
+            session_id: string;
+        };
         /** CreateSessionIn */
         CreateSessionIn: {
+            /**
+             * @description what reaching an anti-cheat threshold does: end the interview (the spec's behaviour) or let it finish and mark it for review
+             * @default terminate
+             * @enum {string}
+             */
+            anti_cheat_policy: "terminate" | "flag_for_review";
             /** @description recruiters scheduling a live interview name the candidate */
             candidate_id?: string | null;
             /** @default 30 */
             duration_minutes: number;
             /**
+             * @description entry|mid|senior|lead, or the spec's free text: Senior, mid-level, Entry level, junior, principal...
              * @default mid
              * @enum {string}
              */
@@ -1236,6 +1345,7 @@ export interface components {
             /** @default  */
             job_description: string;
             job_id?: string | null;
+            /** @default General interview */
             job_title: string;
             mode?: components["schemas"]["SessionMode"];
             /** @default 5 */
@@ -1303,6 +1413,15 @@ export interface components {
         /** Envelope[BackupCodesOut] */
         Envelope_BackupCodesOut_: {
             data: components["schemas"]["BackupCodesOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
+        /** Envelope[CheckpointsOut] */
+        Envelope_CheckpointsOut_: {
+            data: components["schemas"]["CheckpointsOut"];
             message?: string | null;
             /** @default true */
             success: boolean;
@@ -1429,6 +1548,15 @@ export interface components {
         /** Envelope[Page[UserOut]] */
         Envelope_Page_UserOut_: {
             data: components["schemas"]["Page_UserOut_"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
+        /** Envelope[PrecheckOut] */
+        Envelope_PrecheckOut_: {
+            data: components["schemas"]["PrecheckOut"];
             message?: string | null;
             /** @default true */
             success: boolean;
@@ -1683,6 +1811,9 @@ export interface components {
             chain: {
                 [key: string]: unknown;
             };
+            checkpoints?: {
+                [key: string]: unknown;
+            }[];
             counts_by_kind: {
                 [key: string]: number;
             };
@@ -1707,6 +1838,7 @@ export interface components {
             timeline: {
                 [key: string]: unknown;
             }[];
+            verification?: components["schemas"]["VerifyOut"] | null;
         };
         /** JobIn */
         JobIn: {
@@ -1822,10 +1954,13 @@ export interface components {
         /** NextQuestionOut */
         NextQuestionOut: {
             answered: number;
+            content?: string | null;
             done: boolean;
+            id?: string | null;
             question: components["schemas"]["QuestionOut"] | null;
             remaining_seconds: number | null;
             total: number;
+            type?: string | null;
         };
         /** OfferIn */
         OfferIn: {
@@ -1896,11 +2031,67 @@ export interface components {
             camera: boolean;
             /** @description base64 JPEG/PNG from the camera test (at most 500 KB) */
             camera_frame?: string | null;
-            fullscreen: boolean;
+            /** @description 2-5 base64 JPEG/PNG frames about half a second apart: the server checks that exactly one live (moving) face is visible */
+            camera_frames?: string[];
+            fullscreen?: boolean | null;
             microphone: boolean;
-            /** @default 1 */
-            screens: number;
-            speaker: boolean;
+            /** @description ignored: the server decides */
+            passed?: boolean | null;
+            screens?: number | null;
+            /** @description the spec's form of `screens <= 1` */
+            single_screen?: boolean | null;
+            speaker?: boolean | null;
+            /** @description ignored: the server decides */
+            warnings?: string[];
+        };
+        /** PrecheckOut */
+        PrecheckOut: {
+            answers: {
+                [key: string]: unknown;
+            }[];
+            /** @default terminate */
+            anti_cheat_policy: string;
+            candidate_id: string;
+            chat?: {
+                [key: string]: unknown;
+            }[];
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            current_question_index: number;
+            duration_minutes: number;
+            ends_at: string | null;
+            experience_level: string;
+            failures: {
+                [key: string]: string;
+            }[];
+            focus_areas: string[];
+            id: string;
+            job_description: string;
+            job_id: string | null;
+            job_title: string;
+            mode: components["schemas"]["SessionMode"];
+            passed: boolean;
+            precheck_result: {
+                [key: string]: unknown;
+            } | null;
+            question_count: number;
+            questions: components["schemas"]["QuestionOut"][];
+            recruiter_id: string | null;
+            remaining_seconds: number | null;
+            result: {
+                [key: string]: unknown;
+            } | null;
+            scheduled_at: string | null;
+            session_id: string;
+            started_at: string | null;
+            status: components["schemas"]["SessionStatus"];
+            strike_counts?: {
+                [key: string]: number;
+            };
+            terminated_reason: string | null;
+            type: components["schemas"]["SessionType"];
+            warnings: string[];
         };
         /** Progress */
         Progress: {
@@ -1914,6 +2105,8 @@ export interface components {
         /** QuestionOut */
         QuestionOut: {
             category: string;
+            /** @description the spec's name for `text` */
+            content: string;
             difficulty: string;
             expected_concepts?: string[] | null;
             id: string;
@@ -1925,6 +2118,11 @@ export interface components {
             text: string;
             time_limit_seconds: number;
             total: number;
+            /**
+             * @description the spec's answer modality: text, voice or coding
+             * @default text
+             */
+            type: string;
         };
         /** RankedCandidate */
         RankedCandidate: {
@@ -2092,7 +2290,7 @@ export interface components {
             /** @description hex HMAC-SHA256 of the canonical signal */
             hmac: string;
             /** @enum {string} */
-            kind: "tab_switch" | "fullscreen_exit" | "window_blur" | "copy" | "paste" | "right_click" | "devtools" | "second_screen" | "typing_cadence" | "paste_burst";
+            kind: "heartbeat" | "tab_switch" | "fullscreen_exit" | "window_blur" | "copy" | "paste" | "right_click" | "devtools" | "second_screen" | "typing_cadence" | "paste_burst";
             seq: number;
             session_id?: string | null;
             /** @description client clock, epoch milliseconds */
@@ -2201,6 +2399,10 @@ export interface components {
             qr_code: string;
             secret: string;
         };
+        /** UnlockIn */
+        UnlockIn: {
+            token: string;
+        };
         /** Unscored */
         Unscored: {
             application_id: string;
@@ -2239,11 +2441,18 @@ export interface components {
         VerifyEmailIn: {
             token: string;
         };
+        /** VerifyIn */
+        VerifyIn: {
+            checkpoint?: components["schemas"]["CheckpointIn"] | null;
+        };
         /** VerifyOut */
         VerifyOut: {
             checked: number;
+            /** @default 0 */
+            checkpoints_checked: number;
             explanation: string;
             first_broken_index: number | null;
+            problems?: string[];
             valid: boolean;
         };
         /** VoiceAnswerForm */
@@ -2295,7 +2504,11 @@ export interface components {
             evaluation: {
                 [key: string]: unknown;
             };
+            feedback: {
+                [key: string]: unknown;
+            };
             next_question: components["schemas"]["QuestionOut"] | null;
+            next_question_id: string | null;
             question_id: string;
         };
         /** SessionOut */
@@ -2303,6 +2516,8 @@ export interface components {
             answers: {
                 [key: string]: unknown;
             }[];
+            /** @default terminate */
+            anti_cheat_policy: string;
             candidate_id: string;
             chat?: {
                 [key: string]: unknown;
@@ -2364,6 +2579,28 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    WellKnownJwksJsonJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     AdminAuditLogsAuditLogs: {
         parameters: {
             query?: {
@@ -2432,6 +2669,8 @@ export interface operations {
         parameters: {
             query?: {
                 q?: string | null;
+                /** @description the spec's name for q */
+                search?: string | null;
                 role?: components["schemas"]["Role"] | null;
                 status?: components["schemas"]["UserStatus"] | null;
                 page?: number;
@@ -2513,6 +2752,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description id (24 hex digits) */
                 user_id: string;
             };
             cookie?: never;
@@ -2545,11 +2785,53 @@ export interface operations {
             };
         };
     };
+    AdminUsersUserIdPutUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdminUpdateUserIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_UserOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     AdminUsersUserIdDeactivateUser: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description id (24 hex digits) */
                 user_id: string;
             };
             cookie?: never;
@@ -2587,6 +2869,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description id (24 hex digits) */
                 user_id: string;
             };
             cookie?: never;
@@ -2668,7 +2951,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description application id */
+                /** @description application id (24 hex digits) */
                 application_id: string;
             };
             cookie?: never;
@@ -2706,7 +2989,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description application id */
+                /** @description application id (24 hex digits) */
                 application_id: string;
             };
             cookie?: never;
@@ -2716,6 +2999,44 @@ export interface operations {
                 "application/json": components["schemas"]["StatusIn"];
             };
         };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ApplicationOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApplicationsApplicationIdWithdrawWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description application id (24 hex digits) */
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description Request fulfilled, document follows */
             200: {
@@ -2889,7 +3210,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["RefreshIn"];
+                "application/json": components["schemas"]["RefreshIn"] | null;
             };
         };
         responses: {
@@ -2968,6 +3289,45 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ResetPasswordIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_NoneType_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    AuthUnlockUnlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnlockIn"];
             };
         };
         responses: {
@@ -3217,7 +3577,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3255,7 +3615,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3297,7 +3657,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3339,7 +3699,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3377,7 +3737,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3410,12 +3770,50 @@ export interface operations {
             };
         };
     };
+    InterviewSessionsSessionIdIntegrityCheckpointsCheckpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description interview session id (24 hex digits) */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_CheckpointsOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     InterviewSessionsSessionIdIntegrityVerifyVerify: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3448,12 +3846,54 @@ export interface operations {
             };
         };
     };
+    InterviewSessionsSessionIdIntegrityVerifyVerifyCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description interview session id (24 hex digits) */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_VerifyOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     InterviewSessionsSessionIdNextQuestionNextQuestion: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3491,7 +3931,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3529,7 +3969,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3546,7 +3986,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Envelope_SessionOut_"];
+                    "application/json": components["schemas"]["Envelope_PrecheckOut_"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -3571,7 +4011,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3609,7 +4049,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3647,7 +4087,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3689,9 +4129,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
-                /** @description snapshot id from the integrity report */
+                /** @description snapshot id from the integrity report (24 hex digits) */
                 snapshot_id: string;
             };
             cookie?: never;
@@ -3729,7 +4169,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3767,7 +4207,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3805,7 +4245,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -3935,7 +4375,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description job id */
+                /** @description job id (24 hex digits) */
                 job_id: string;
             };
             cookie?: never;
@@ -3973,7 +4413,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description job id */
+                /** @description job id (24 hex digits) */
                 job_id: string;
             };
             cookie?: never;
@@ -4015,7 +4455,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description job id */
+                /** @description job id (24 hex digits) */
                 job_id: string;
             };
             cookie?: never;
@@ -4062,7 +4502,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description job id */
+                /** @description job id (24 hex digits) */
                 job_id: string;
             };
             cookie?: never;
@@ -4100,7 +4540,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description job id */
+                /** @description job id (24 hex digits) */
                 job_id: string;
             };
             cookie?: never;
@@ -4138,7 +4578,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description job id */
+                /** @description job id (24 hex digits) */
                 job_id: string;
             };
             cookie?: never;
@@ -4219,7 +4659,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description job id */
+                /** @description job id (24 hex digits) */
                 job_id: string;
             };
             cookie?: never;
@@ -4263,7 +4703,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description job id */
+                /** @description job id (24 hex digits) */
                 job_id: string;
             };
             cookie?: never;
@@ -4308,7 +4748,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description job id */
+                /** @description job id (24 hex digits) */
                 job_id: string;
             };
             cookie?: never;
@@ -4366,7 +4806,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -4404,7 +4844,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -4446,7 +4886,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description interview session id */
+                /** @description interview session id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;
@@ -4602,7 +5042,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description resume id */
+                /** @description resume id (24 hex digits) */
                 resume_id: string;
             };
             cookie?: never;
@@ -4640,7 +5080,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description resume id */
+                /** @description resume id (24 hex digits) */
                 resume_id: string;
             };
             cookie?: never;
@@ -4678,14 +5118,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description resume id */
+                /** @description resume id (24 hex digits) */
                 resume_id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AnalyzeIn"];
+                "application/json": components["schemas"]["AnalyzeIn"] | null;
             };
         };
         responses: {
@@ -4720,7 +5160,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description resume id */
+                /** @description resume id (24 hex digits) */
                 resume_id: string;
             };
             cookie?: never;
@@ -5112,6 +5552,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description id (24 hex digits) */
                 session_id: string;
             };
             cookie?: never;

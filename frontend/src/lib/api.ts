@@ -88,7 +88,8 @@ async function unwrap<T>(response: Response): Promise<T> {
   // Litestar's own errors put "detail" and "extra" at the top level.
   const serverMessage = (error.message ?? payload?.detail ?? payload?.message) as string | undefined;
   const problems = parseProblems(error.details ?? payload?.extra);
-  const code = String(error.code ?? response.status);
+  // the server sends codes in the spec's upper case (VALIDATION_ERROR); the client compares them in snake case
+  const code = String(error.code ?? response.status).toLowerCase();
   throw new ApiError(response.status, code, humanMessage(response.status, serverMessage, problems), problems);
 }
 

@@ -36,7 +36,7 @@ export const antiCheatKeys = {
 };
 
 /** Runs the precheck report through the server and starts the interview; returns once it is running. */
-export async function precheckAndStart(sessionId: string, report: { camera: boolean; microphone: boolean; speaker: boolean; fullscreen: boolean; screens: number }): Promise<InterviewSession> {
+export async function precheckAndStart(sessionId: string, report: { camera: boolean; microphone: boolean; speaker: boolean; fullscreen: boolean; screens: number; camera_frames?: string[] }): Promise<InterviewSession> {
   const checked = await api.post<InterviewSession>(`/interview/sessions/${sessionId}/precheck`, report);
   const result = checked.precheck_result;
   if (result && !result.passed) {

@@ -1,7 +1,15 @@
 import { useEffect, useRef } from "react";
 import { api } from "./api";
+import { screenCount } from "./media";
 
-export type SignalKind = "tab_switch" | "fullscreen_exit" | "window_blur" | "copy" | "paste" | "right_click" | "devtools" | "second_screen";
+export type SignalKind = "heartbeat" | "tab_switch" | "fullscreen_exit" | "window_blur" | "copy" | "paste" | "right_click" | "devtools" | "second_screen";
+
+/** Seconds between heartbeats: the server flags a session whose video arrives while the heartbeats stop. */
+export const HEARTBEAT_MS = 5000;
+/** Seconds the candidate has to return to full screen before leaving it counts (the server's default). */
+export const FULLSCREEN_GRACE_MS = 10_000;
+// Docked developer tools take this many pixels from the window: a heuristic, so it is reported, never blocked.
+const DEVTOOLS_GAP_PX = 160;
 
 const SEQ_STORE = "candidatex.signal-seq.";
 
@@ -32,17 +40,21 @@ export async function hmacHex(key: string, message: string): Promise<string> {
 }
 
 /**
- * Reports browser behaviour the anti-cheat policy counts (leaving the tab, leaving full screen,
- * pasting) over the interview stream, each signed with the per-session key issued at start.
+ * Reports browser behaviour the anti-cheat policy counts (leaving the tab or the window, leaving full
+ * screen, pasting, developer tools, a second screen) and a heartbeat every few seconds with the page's
+ * state, over the interview stream, each signed with the per-session key issued at start.
  */
 export function useBrowserSignals(
   sessionId: string,
   signalKey: string | null | undefined,
   send: (message: Record<string, unknown>) => boolean,
   active: boolean,
+  onGraceStart?: (ms: number) => void,
 ) {
   const sendRef = useRef(send);
   sendRef.current = send;
+  const graceRef = useRef(onGraceStart);
+  graceRef.current = onGraceStart;
 
   useEffect(() => {
     // Unsigned signals are rejected as forgeries, so without the key (or WebCrypto) there is nothing to send.
@@ -57,16 +69,65 @@ export function useBrowserSignals(
       }
     };
     const onVisibility = () => document.visibilityState === "hidden" && void report("tab_switch");
-    const onFullscreen = () => !document.fullscreenElement && void report("fullscreen_exit");
+    // Leaving full screen: warned at once, a strike only if the candidate is not back within the grace period.
+    let leftAt: number | null = null;
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    const onFullscreen = () => {
+      if (!document.fullscreenElement && leftAt === null) {
+        leftAt = Date.now();
+        void report("fullscreen_exit", { phase: "left", grace_ms: FULLSCREEN_GRACE_MS });
+        graceRef.current?.(FULLSCREEN_GRACE_MS);
+        graceTimer = setTimeout(() => {
+          if (leftAt !== null && !document.fullscreenElement) void report("fullscreen_exit", { phase: "expired", away_ms: Date.now() - leftAt });
+        }, FULLSCREEN_GRACE_MS);
+      } else if (document.fullscreenElement && leftAt !== null) {
+        clearTimeout(graceTimer);
+        const away = Date.now() - leftAt;
+        leftAt = null;
+        if (away < FULLSCREEN_GRACE_MS) void report("fullscreen_exit", { phase: "returned", away_ms: away });
+        graceRef.current?.(0);
+      }
+    };
+    // Focus moving to another window (a second app beside the browser) without the tab being hidden.
+    const onBlur = () => document.visibilityState === "visible" && void report("window_blur");
+    let devtoolsOpen = false;
+    const checkDevtools = () => {
+      const open = window.outerWidth - window.innerWidth > DEVTOOLS_GAP_PX || window.outerHeight - window.innerHeight > DEVTOOLS_GAP_PX;
+      if (open && !devtoolsOpen && !document.fullscreenElement) void report("devtools", { heuristic: "window_gap" });
+      devtoolsOpen = open;
+    };
+    let screens = screenCount();
+    const checkScreens = () => {
+      const now = screenCount();
+      if (now > 1 && now !== screens) void report("second_screen", { screens: now });
+      screens = now;
+    };
+    const heartbeat = () => {
+      checkScreens();
+      void report("heartbeat", {
+        fullscreen: !!document.fullscreenElement,
+        focused: document.hasFocus(),
+        screens,
+        visible: document.visibilityState === "visible",
+      });
+    };
+    heartbeat();
+    const heartbeatTimer = setInterval(heartbeat, HEARTBEAT_MS);
     const onPaste = (event: ClipboardEvent) => void report("paste", { length: event.clipboardData?.getData("text").length ?? 0 });
     const onCopy = () => void report("copy");
     const onContextMenu = () => void report("right_click");
     document.addEventListener("visibilitychange", onVisibility);
     document.addEventListener("fullscreenchange", onFullscreen);
+    window.addEventListener("blur", onBlur);
+    window.addEventListener("resize", checkDevtools);
     document.addEventListener("paste", onPaste);
     document.addEventListener("copy", onCopy);
     document.addEventListener("contextmenu", onContextMenu);
     return () => {
+      clearInterval(heartbeatTimer);
+      clearTimeout(graceTimer);
+      window.removeEventListener("blur", onBlur);
+      window.removeEventListener("resize", checkDevtools);
       document.removeEventListener("visibilitychange", onVisibility);
       document.removeEventListener("fullscreenchange", onFullscreen);
       document.removeEventListener("paste", onPaste);

@@ -13,15 +13,23 @@ interface TwoFactorSetup {
 }
 
 export function SettingsPage() {
-  const { user, refreshUser } = useAuth();
+  const { user: signedIn, refreshUser } = useAuth();
+  // the profile fields of GET /users/me (lib/types.ts is generated from the OpenAPI schema elsewhere)
+  const user = signedIn as (typeof signedIn & { headline?: string | null; phone?: string | null; location?: string | null }) | null;
   const [fullName, setFullName] = useState(user?.full_name ?? "");
+  const [headline, setHeadline] = useState(user?.headline ?? "");
+  const [phone, setPhone] = useState(user?.phone ?? "");
+  const [location, setLocation] = useState(user?.location ?? "");
   const [setup, setSetup] = useState<TwoFactorSetup | null>(null);
   const [code, setCode] = useState("");
   const [password, setPassword] = useState("");
   const [backupCodes, setBackupCodes] = useState<string[] | null>(null);
 
   const saveProfile = useMutation({
-    mutationFn: () => api.put("/users/me", { full_name: fullName.trim() }),
+    // empty optional fields are left out (the server keeps them as they were)
+    mutationFn: () => api.put("/users/me", Object.fromEntries(Object.entries({
+      full_name: fullName.trim(), headline: headline.trim(), phone: phone.trim(), location: location.trim(),
+    }).filter(([key, value]) => key === "full_name" || value !== ""))),
     onSuccess: refreshUser,
   });
   const startSetup = useMutation({
@@ -62,8 +70,14 @@ export function SettingsPage() {
           >
             <ErrorMessage error={saveProfile.error} />
             {saveProfile.isSuccess && <Alert tone="success">Your profile was saved.</Alert>}
-            <TextField label="Full name" value={fullName} onChange={(event) => setFullName(event.target.value)} required />
-            <Button type="submit" busy={saveProfile.isPending} className="self-start">
+            <TextField label="Full name" autoComplete="name" value={fullName} onChange={(event) => setFullName(event.target.value)} required data-testid="profile-name" />
+            <TextField label="Headline" hint="One line about you, shown to recruiters" value={headline} maxLength={160}
+              onChange={(event) => setHeadline(event.target.value)} data-testid="profile-headline" />
+            <TextField label="Phone" type="tel" autoComplete="tel" value={phone} onChange={(event) => setPhone(event.target.value)}
+              data-testid="profile-phone" />
+            <TextField label="Location" autoComplete="address-level2" value={location} maxLength={120}
+              onChange={(event) => setLocation(event.target.value)} data-testid="profile-location" />
+            <Button type="submit" busy={saveProfile.isPending} className="self-start" data-testid="profile-save">
               Save profile
             </Button>
           </form>

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import Parameter
 from litestar.security.jwt import Token
 
@@ -12,7 +12,7 @@ from candidatex.admin.service import AdminService
 from candidatex.audit.service import AuditService
 from candidatex.auth.guards import requires
 from candidatex.core.request import meta_of
-from candidatex.core.schemas import Envelope, Page, ok, page_of
+from candidatex.core.schemas import ObjectIdPath, Envelope, Page, ok, page_of
 from candidatex.users.models import Role, User, UserStatus
 from candidatex.users.schemas import UserOut
 
@@ -27,9 +27,10 @@ class AdminController(Controller):
 
     @get("/users", guards=[requires("users:manage")])
     async def list_users(self, admin_service: AdminService, q: str | None = Parameter(default=None, max_length=100),
+                         search: str | None = Parameter(default=None, max_length=100, description="the spec's name for q"),
                          role: Role | None = None, status: UserStatus | None = None,
                          page: int = PageNo, limit: int = Limit) -> Envelope[Page[UserOut]]:
-        users, total = await admin_service.list_users(q, role, status, page, limit)
+        users, total = await admin_service.list_users(q or search, role, status, page, limit)
         return ok(page_of([UserOut.of(u) for u in users], total, page, limit))
 
     @post("/users", guards=[requires("users:manage")], status_code=201)
@@ -40,17 +41,24 @@ class AdminController(Controller):
         return ok(UserOut.of(user), "User created")
 
     @get("/users/{user_id:str}", guards=[requires("users:manage")])
-    async def get_user(self, user_id: str, admin_service: AdminService) -> Envelope[UserOut]:
+    async def get_user(self, user_id: ObjectIdPath, admin_service: AdminService) -> Envelope[UserOut]:
         return ok(UserOut.of(await admin_service.get_user(user_id)))
 
     @patch("/users/{user_id:str}", guards=[requires("users:manage")])
-    async def update_user(self, request: AuthedRequest, user_id: str, data: AdminUpdateUserIn,
+    async def update_user(self, request: AuthedRequest, user_id: ObjectIdPath, data: AdminUpdateUserIn,
                           admin_service: AdminService) -> Envelope[UserOut]:
         user = await admin_service.update_user(request.user, user_id, data.role, data.status, meta_of(request))
         return ok(UserOut.of(user), "User updated")
 
+    @put("/users/{user_id:str}", guards=[requires("users:manage")])
+    async def put_user(self, request: AuthedRequest, user_id: str, data: AdminUpdateUserIn,
+                       admin_service: AdminService) -> Envelope[UserOut]:
+        """The spec's `PUT /admin/users/{id}`: the same partial update as PATCH."""
+        user = await admin_service.update_user(request.user, user_id, data.role, data.status, meta_of(request))
+        return ok(UserOut.of(user), "User updated")
+
     @delete("/users/{user_id:str}", guards=[requires("users:manage")], status_code=200)
-    async def deactivate_user(self, request: AuthedRequest, user_id: str, admin_service: AdminService) -> Envelope[UserOut]:
+    async def deactivate_user(self, request: AuthedRequest, user_id: ObjectIdPath, admin_service: AdminService) -> Envelope[UserOut]:
         user = await admin_service.update_user(request.user, user_id, None, "deactivated", meta_of(request))
         return ok(UserOut.of(user), "User deactivated")
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from candidatex.audit.models import AuditLog
+from candidatex.core.schemas import PersonName
 from candidatex.users.models import Role, UserStatus
 
 
@@ -13,7 +14,7 @@ class AdminCreateUserIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     email: EmailStr = Field(max_length=254)
     password: str = Field(min_length=1, max_length=128)
-    full_name: str = Field(min_length=1, max_length=120)
+    full_name: PersonName
     role: Role
 
 
@@ -21,6 +22,16 @@ class AdminUpdateUserIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: Role | None = None
     status: Literal["active", "suspended", "deactivated"] | None = None
+    is_active: bool | None = Field(default=None, description="the spec's form: false deactivates, true reactivates")
+
+    @model_validator(mode="after")
+    def one_status(self) -> "AdminUpdateUserIn":
+        if self.is_active is not None:
+            implied = "active" if self.is_active else "deactivated"
+            if self.status is not None and self.status != implied:
+                raise ValueError("status and is_active disagree")
+            self.status = implied
+        return self
 
 
 class AuditLogOut(BaseModel):

@@ -9,6 +9,7 @@ from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.auth.service import AuthService
 from candidatex.core.errors import Conflict, NotFound
 from candidatex.core.timeutil import utcnow
+from candidatex.users import store as user_store
 from candidatex.users.models import Role, User, UserStatus
 
 StatsSource = Callable[[], Awaitable[dict[str, Any]]]
@@ -59,12 +60,13 @@ class AdminService:
         changes: dict[str, Any] = {}
         if role and role != user.role:
             changes["role"] = {"from": user.role, "to": role}
-            user.role = role
         if status and status != user.status:
             changes["status"] = {"from": user.status, "to": status}
-            user.status = UserStatus(status)
-        user.updated_at = utcnow()
-        await user.save()
+        updated = await user_store.set_role_and_status(user.id, role if "role" in changes else None,
+                                                       UserStatus(status) if "status" in changes else None)
+        if updated is None:  # erased meanwhile
+            raise Conflict("This account was erased", code="user_erased")
+        user = updated
         if changes:
             # a role or status change takes effect now: existing sessions must sign in again
             await self.auth.tokens.revoke_all(str(user.id), "changed_by_admin")

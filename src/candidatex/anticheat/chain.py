@@ -1,8 +1,11 @@
 """The tamper-evident ``anti_cheat_log``: each entry's ``sequence_hash`` chains it to the one before.
 
-``sequence_hash[i] = SHA-256( sequence_hash[i-1] as 64 lowercase hex ASCII bytes
-                              || canonical_event(entry[i]) )``, hex-encoded, with the genesis
-previous hash :data:`GENESIS_HASH` = 64 zeros. Editing, inserting, deleting or reordering an entry
+``sequence_hash[i] = HMAC-SHA-256( key, sequence_hash[i-1] as 64 lowercase hex ASCII bytes
+                                   || canonical_event(entry[i]) )``, hex-encoded, with the genesis
+previous hash :data:`GENESIS_HASH` = 64 zeros. ``key`` is the session's chain key, derived from the
+server's integrity key (see :mod:`candidatex.anticheat.integrity`): without it nobody can recompute
+a chain after editing the log. With ``key=None`` the hash is the spec's plain SHA-256 (kept for the
+spec's wording and for tests of the chain mechanics; the app always writes keyed chains). Editing, inserting, deleting or reordering an entry
 breaks the link at that entry and every link after it; :func:`verify_chain` names the first.
 
 The canonical form must survive a round trip through MongoDB, so datetimes are written as UTC ISO
@@ -13,6 +16,7 @@ the client is tz-aware: naive datetimes are read as UTC), tuples become lists, a
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,15 +48,18 @@ def canonical_event(event: Mapping[str, Any]) -> bytes:
     ).encode()
 
 
-def chain_hash(prev_hash: str, event: Mapping[str, Any]) -> str:
-    return hashlib.sha256(prev_hash.encode("ascii") + canonical_event(event)).hexdigest()
+def chain_hash(prev_hash: str, event: Mapping[str, Any], key: bytes | None = None) -> str:
+    message = prev_hash.encode("ascii") + canonical_event(event)
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def append(log: list[dict[str, Any]], event: Mapping[str, Any]) -> dict[str, Any]:
+def append(log: list[dict[str, Any]], event: Mapping[str, Any], key: bytes | None = None) -> dict[str, Any]:
     """Add ``event`` to ``log`` with its ``sequence_hash``; returns the stored entry."""
     prev = log[-1][HASH_FIELD] if log else GENESIS_HASH
     entry = {k: v for k, v in event.items() if k != HASH_FIELD}
-    entry[HASH_FIELD] = chain_hash(prev, entry)
+    entry[HASH_FIELD] = chain_hash(prev, entry, key)
     log.append(entry)
     return entry
 
@@ -73,12 +80,13 @@ class ChainVerification:
         )
 
 
-def verify_chain(log: list[Mapping[str, Any]], genesis: str = GENESIS_HASH) -> ChainVerification:
+def verify_chain(log: list[Mapping[str, Any]], genesis: str = GENESIS_HASH,
+                 key: bytes | None = None) -> ChainVerification:
     prev = genesis
     for index, entry in enumerate(log):
         stored = entry.get(HASH_FIELD)
         try:
-            expected = chain_hash(prev, entry)
+            expected = chain_hash(prev, entry, key)
         except (TypeError, ValueError):  # an entry that cannot even be canonicalised was tampered with
             return ChainVerification(False, index, index + 1)
         if stored != expected:

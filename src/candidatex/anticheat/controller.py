@@ -5,21 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
 from litestar.security.jwt import Token
 
-from candidatex.anticheat.chain import verify_chain
+from candidatex.anticheat.integrity import LogVerification
 from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.anticheat.report import integrity_report
-from candidatex.anticheat.schemas import IntegrityOut, SignalsIn, SignalsOut, SignalStateOut, VerifyOut
+from candidatex.anticheat.schemas import (
+    CheckpointsOut,
+    IntegrityOut,
+    SignalsIn,
+    SignalsOut,
+    SignalStateOut,
+    VerifyIn,
+    VerifyOut,
+)
 from candidatex.auth.guards import requires
-from candidatex.core.schemas import Envelope, ok
+from candidatex.core.schemas import object_id_param, Envelope, ok
+from candidatex.interviews.access import Action
 from candidatex.interviews.service import InterviewService
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
-SessionId = Parameter(pattern=r"^[0-9a-f]{24}$", description="interview session id")
-SnapshotId = Parameter(pattern=r"^[0-9a-f]{24}$", description="snapshot id from the integrity report")
+SessionId = object_id_param("interview session id")
+SnapshotId = object_id_param("snapshot id from the integrity report")
 
 
 class AntiCheatController(Controller):
@@ -49,8 +57,10 @@ class AntiCheatController(Controller):
     async def integrity(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,
                         interview_service: InterviewService, session_id: str = SessionId) -> Envelope[IntegrityOut]:
         """The integrity report: timeline, strikes, risk score and its evidence, snapshots, chain check."""
-        session = await interview_service.get_for(request.user, session_id)
-        report = integrity_report(session.anti_cheat_log, anti_cheat.thresholds, strikes=session.strike_counts).to_dict()
+        session = await interview_service.authorize(request.user, session_id, Action.review)
+        report = integrity_report(session.anti_cheat_log, anti_cheat.thresholds, strikes=session.strike_counts,
+                                  chain_key=anti_cheat.keys.chain_key(session_id)).to_dict()
+        verification = await anti_cheat.verify(session_id)
         for snapshot in report["snapshots"]:
             snapshot["url"] = f"/interview/sessions/{session_id}/snapshots/{snapshot['ref']}"
         return ok(IntegrityOut(session_id=session_id, status=session.status.value,
@@ -59,16 +69,35 @@ class AntiCheatController(Controller):
                                counts_by_kind=report["counts_by_kind"], strikes=report["strikes"],
                                risk_score=report["risk_score"], risk_level=report["risk_level"],
                                evidence=report["evidence"], snapshots=report["snapshots"], chain=report["chain"],
-                               notes=report["notes"]))
+                               notes=report["notes"], checkpoints=session.integrity_checkpoints,
+                               verification=_verify_out(verification)))
 
     @get("/{session_id:str}/integrity/verify", guards=[requires("interview:watch")])
-    async def verify(self, request: AuthedRequest, interview_service: InterviewService,
-                     session_id: str = SessionId) -> Envelope[VerifyOut]:
-        """Recompute the log's hash chain: is every entry as it was written, and if not, which broke first."""
+    async def verify(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,
+                     interview_service: InterviewService, session_id: str = SessionId) -> Envelope[VerifyOut]:
+        """Verify the log: the keyed chain, strike counts recomputed from it, and its signed checkpoints."""
+        await interview_service.authorize(request.user, session_id, Action.review)
+        result = _verify_out(await anti_cheat.verify(session_id))
+        return ok(result, "The log is intact" if result.valid else "The log does not verify")
+
+    @post("/{session_id:str}/integrity/verify", status_code=200, guards=[requires("interview:own")])
+    async def verify_checkpoint(self, request: AuthedRequest, data: VerifyIn, anti_cheat: AntiCheatCoordinator,
+                                interview_service: InterviewService,
+                                session_id: str = SessionId) -> Envelope[VerifyOut]:
+        """The candidate or the session's staff verify the log against a checkpoint they were handed."""
+        await interview_service.get_for(request.user, session_id)
+        presented = [data.checkpoint.model_dump()] if data.checkpoint else []
+        result = _verify_out(await anti_cheat.verify(session_id, presented))
+        return ok(result, "The log is intact" if result.valid else "The log does not verify")
+
+    @get("/{session_id:str}/integrity/checkpoints", guards=[requires("interview:own")])
+    async def checkpoints(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,
+                          interview_service: InterviewService,
+                          session_id: str = SessionId) -> Envelope[CheckpointsOut]:
+        """The signed checkpoints of the session's log and the public key that verifies them."""
         session = await interview_service.get_for(request.user, session_id)
-        result = verify_chain(session.anti_cheat_log)
-        return ok(VerifyOut(valid=result.valid, first_broken_index=result.first_broken_index, checked=result.checked,
-                            explanation=result.explanation))
+        return ok(CheckpointsOut(session_id=session_id, checkpoints=session.integrity_checkpoints,
+                                 public_key=anti_cheat.keys.public_key_b64, key_id=anti_cheat.keys.key_id))
 
     @get("/{session_id:str}/snapshots/{snapshot_id:str}", guards=[requires("interview:watch")],
          media_type="image/jpeg")
@@ -76,7 +105,13 @@ class AntiCheatController(Controller):
                        interview_service: InterviewService, session_id: str = SessionId,
                        snapshot_id: str = SnapshotId) -> Response[bytes]:
         """The JPEG thumbnail of the frame behind a vision strike. Send the Authorization header (fetch as a blob)."""
-        await interview_service.get_for(request.user, session_id)
+        await interview_service.authorize(request.user, session_id, Action.review)
         snapshot = await anti_cheat.snapshot(session_id, snapshot_id)
         return Response(snapshot.data, media_type=snapshot.content_type,
                         headers={"Cache-Control": "private, max-age=3600"})
+
+
+def _verify_out(result: LogVerification) -> VerifyOut:
+    return VerifyOut(valid=result.valid, first_broken_index=result.first_broken_index, checked=result.checked,
+                     explanation=result.explanation, problems=result.problems,
+                     checkpoints_checked=result.checkpoints_checked)

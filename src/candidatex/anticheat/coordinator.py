@@ -17,8 +17,6 @@ One :class:`AntiCheatCoordinator` lives in ``app.state.anti_cheat``. It
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import logging
 import random
 import time
@@ -33,16 +31,18 @@ from prometheus_client import Counter
 from pydantic import ValidationError
 
 from candidatex.anticheat import events
-from candidatex.anticheat.chain import append
+from candidatex.anticheat.integrity import IntegrityKeys, LogVerification, verify_session_log
 from candidatex.anticheat.models import AntiCheatSnapshot
-from candidatex.anticheat.policy import StrikeDecision, parse_thresholds
+from candidatex.anticheat.policy import POLICY_TERMINATE, CameraView, StrikeDecision, parse_thresholds
+from candidatex.anticheat.precheck import MAX_CAMERA_FRAMES, analyze_bytes, camera_view, decode_frame
 from candidatex.anticheat.schemas import MAX_BATCH, SignalIn, SignalResult, SignalsOut, StrikeOut
 from candidatex.anticheat.service import AntiCheatSession, Outcome
 from candidatex.anticheat.signals import ClientSignal, strike_kind_for
 from candidatex.config import Settings
 from candidatex.core.errors import Conflict, InvalidInput, NotFound, Unavailable
 from candidatex.core.timeutil import utcnow
-from candidatex.interviews.models import InterviewSession, SessionStatus
+from candidatex.interviews import store as session_store
+from candidatex.interviews.models import SessionStatus
 from candidatex.users.models import User
 
 if TYPE_CHECKING:  # mediapipe takes seconds to import: vision is loaded on the first frame
@@ -60,7 +60,6 @@ RUNNING = (SessionStatus.active.value, SessionStatus.paused.value)
 ENDED = (SessionStatus.completed.value, SessionStatus.terminated.value)
 MAX_LOG_ENTRIES = 20_000  # ~ a few MB: far below MongoDB's 16 MB document limit
 MAX_APPEND_ATTEMPTS = 50
-MAX_CAMERA_FRAME_BYTES = 500 * 1024
 
 FRAMES_ANALYZED = Counter("candidatex_anticheat_frames_analyzed", "Camera frames analysed by the vision monitor")
 FRAMES_DROPPED = Counter("candidatex_anticheat_frames_dropped",
@@ -92,11 +91,11 @@ class _Session(AntiCheatSession):
             entry = events.signal_entry(signal, verdict, now)
             if ignored and entry["event"] == events.SIGNAL:
                 entry["details"]["strike_disabled"] = True
-            outcome.entries.append(append(self.log, entry))
+            outcome.entries.append(self.append(entry))
             if ignored and entry["event"] == events.SIGNAL_GAP:  # the gap entry is logged; log the signal too
                 signal_entry = events.signal_entry(signal, type(verdict)(True), now)
                 signal_entry["details"]["strike_disabled"] = True
-                outcome.entries.append(append(self.log, signal_entry))
+                outcome.entries.append(self.append(signal_entry))
         if strike is not None:
             evidence = {"signal": signal.kind, "seq": signal.seq, "data": signal.data}
             self._strike(outcome, strike, now, source="client", evidence=evidence)
@@ -113,6 +112,9 @@ class _Watch:
     last_frame_at: float
     synced: dict[str, int] = field(default_factory=lambda: {"analyzed": 0, "dropped": 0, "skipped": 0})
     retiring: bool = False
+    # heartbeats: when the page's last one (or the watch's start) was seen, and when suppression was last flagged
+    heard_at: float = 0.0
+    suppressed_flagged_at: float | None = None
 
 
 class AntiCheatCoordinator:
@@ -127,8 +129,10 @@ class AntiCheatCoordinator:
         self.thresholds = parse_thresholds(settings.anti_cheat_threshold)  # a bad setting fails start-up
         self.ignored_strikes = frozenset() if settings.tab_switch_detection else frozenset({"tab_switch"})
         self.vision_enabled = settings.face_detection_enabled
+        self.keys = IntegrityKeys.from_settings(settings.secret_key, settings.integrity_key)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._watches: dict[str, _Watch] = {}
+        self._heard: dict[str, float] = {}  # session -> last verified heartbeat (monotonic), this process
         self._not_watched: dict[str, float] = {}  # session -> when it was found not active (monotonic)
         self._analyzer: FrameAnalyzer | None = None
         self._analyzer_lock = asyncio.Lock()
@@ -154,10 +158,35 @@ class AntiCheatCoordinator:
             self._analyzer = None
 
     async def session_ended(self, session_id: str, reason: str, actor_id: str | None) -> None:
-        """InterviewService.on_end hook. Spawned, never awaited here: the hook may run inside the monitor's
-        own violation callback (a vision strike that terminates), and stopping a monitor waits for it."""
+        """InterviewService.on_end hook: retire the monitor, then sign a checkpoint of the final log. Spawned,
+        never awaited here: the hook may run inside the monitor's own violation callback (a vision strike
+        that terminates), and stopping a monitor waits for it."""
+        self._spawn(self._retire_and_seal(session_id), f"anticheat-seal:{session_id}")
+
+    async def _retire_and_seal(self, session_id: str) -> None:
         if session_id in self._watches:
-            self._spawn(self._retire(session_id), f"anticheat-retire:{session_id}")
+            await self._retire(session_id)
+        await self.seal(session_id)
+
+    async def seal(self, session_id: str) -> dict[str, Any] | None:
+        """Sign (session, length, head) of the log as it stands and store the checkpoint with the session."""
+        async with self._lock(session_id):
+            record = await session_store.integrity_record(session_id)
+            if record is None:
+                return None
+            checkpoint = self.keys.sign_checkpoint(session_id, record.get("anti_cheat_log") or [], utcnow())
+            await session_store.add_integrity_checkpoint(session_id, checkpoint)
+        return checkpoint
+
+    async def verify(self, session_id: str, presented: list[dict[str, Any]] | None = None) -> LogVerification:
+        """Verify a session's log with its stored checkpoints and any a candidate or recruiter presents."""
+        record = await session_store.integrity_record(session_id)
+        if record is None:
+            raise NotFound("Interview session not found")
+        checkpoints = [*(record.get("integrity_checkpoints") or []), *(presented or [])]
+        return verify_session_log(self.keys, session_id, record.get("anti_cheat_log") or [],
+                                  stored_counts=record.get("strike_counts") or {},
+                                  ended=record.get("status") in ENDED, checkpoints=checkpoints)
 
     @property
     def watched_sessions(self) -> list[str]:
@@ -170,17 +199,6 @@ class AntiCheatCoordinator:
             lock = self._locks[session_id] = asyncio.Lock()
         return lock
 
-    async def _tail(self, session_id: str) -> dict[str, Any] | None:
-        """Status, key, counters and the log's length and last entry, without reading the whole log."""
-        cursor = await InterviewSession.get_pymongo_collection().aggregate([
-            {"$match": {"_id": ObjectId(session_id)}},
-            {"$project": {"status": 1, "anti_cheat_key": 1, "strike_counts": 1, "signal_last_seq": 1,
-                          "terminated_reason": 1, "n": {"$size": {"$ifNull": ["$anti_cheat_log", []]}},
-                          "last": {"$slice": [{"$ifNull": ["$anti_cheat_log", []]}, -1]}}},
-        ])
-        rows = await cursor.to_list(1)
-        return rows[0] if rows else None
-
     async def _append(self, session_id: str, work: Callable[[_Session], T], *,
                       allow_ended: bool = False) -> tuple[T, _Session, dict[str, Any]]:
         """Run ``work`` on the session's anti-cheat state and store the entries it appended, atomically."""
@@ -190,7 +208,7 @@ class AntiCheatCoordinator:
             for attempt in range(MAX_APPEND_ATTEMPTS):
                 if attempt:  # another writer won the last round: a random pause breaks lock-step retries
                     await asyncio.sleep(random.uniform(0, 0.002 * min(attempt, 25)))
-                tail = await self._tail(session_id)
+                tail = await session_store.integrity_tail(session_id)
                 if tail is None:
                     raise NotFound("Interview session not found")
                 if not allow_ended and tail.get("status") not in RUNNING:
@@ -205,21 +223,17 @@ class AntiCheatCoordinator:
                 last = list(tail.get("last") or [])
                 state = _Session(session_id, key.encode(), thresholds=self.thresholds, log=list(last),
                                  counts=tail.get("strike_counts") or {}, last_seq=tail.get("signal_last_seq") or 0,
-                                 ignored_strikes=self.ignored_strikes)
+                                 ignored_strikes=self.ignored_strikes, chain_key=self.keys.chain_key(session_id),
+                                 policy_mode=tail.get("anti_cheat_policy") or POLICY_TERMINATE)
                 result = work(state)
                 new_entries = state.log[len(last):]
                 if not new_entries:
                     return result, state, tail
-                condition: dict[str, Any] = {"_id": ObjectId(session_id), "anti_cheat_log": {"$size": n}}
-                if last:
-                    condition[f"anti_cheat_log.{n - 1}.sequence_hash"] = last[-1].get("sequence_hash")
-                if not allow_ended:
-                    condition["status"] = {"$in": list(RUNNING)}
-                stored = await InterviewSession.get_pymongo_collection().update_one(condition, {
-                    "$push": {"anti_cheat_log": {"$each": new_entries}},
-                    "$set": {"strike_counts": state.policy.counts, "signal_last_seq": state.verifier.last_seq,
-                             "updated_at": utcnow()}})
-                if stored.modified_count:
+                if await session_store.append_integrity_entries(
+                        session_id, new_entries, expected_length=n,
+                        last_hash=last[-1].get("sequence_hash") if last else None,
+                        strike_counts=state.policy.counts, signal_last_seq=state.verifier.last_seq,
+                        require_running=not allow_ended):
                     return result, state, tail
                 # another writer appended (or the session ended) in between: read the new tail and redo
             raise Unavailable("The anti-cheat log is busy; try again", code="anti_cheat_busy")
@@ -230,7 +244,8 @@ class AntiCheatCoordinator:
             STRIKES.labels(decision.kind, source).inc()
             await self.bus.emit(session_id, "warning", {
                 "kind": decision.kind, "message": decision.message, "count": decision.count,
-                "threshold": decision.threshold, "terminate": decision.terminate, "source": source})
+                "threshold": decision.threshold, "terminate": decision.terminate, "source": source,
+                "remaining": decision.remaining, "flagged_for_review": decision.flagged})
         for decision, _ in decisions:
             if decision.terminate:
                 reason = f"anti_cheat:{decision.kind}"
@@ -273,6 +288,8 @@ class AntiCheatCoordinator:
             return results
 
         results, state, tail = await self._append(session_id, work)
+        if any(r.accepted and r.kind == "heartbeat" for r, _ in results):
+            self.heard(session_id)
         for result, _ in results:
             SIGNALS.labels(result.problem or ("accepted" if result.accepted else "rejected")).inc()
             if result.problem in ("replay", "forgery"):
@@ -315,11 +332,7 @@ class AntiCheatCoordinator:
         return FrameAnalyzer(config)
 
     async def _status(self, session_id: str) -> str | None:
-        if not ObjectId.is_valid(session_id):
-            return None
-        doc = await InterviewSession.get_pymongo_collection().find_one({"_id": ObjectId(session_id)},
-                                                                        projection={"status": 1})
-        return doc.get("status") if doc else None
+        return await session_store.status_of(session_id)
 
     async def consume_video(self, session_id: str, image_bgr: np.ndarray, captured_at: float) -> None:
         """The media hub's video consumer: one sampled frame of a session's candidate camera."""
@@ -348,8 +361,39 @@ class AntiCheatCoordinator:
         watch.last_frame_at = now
         if watch.status != SessionStatus.active.value:
             return  # paused: nothing counts while the clock is stopped
+        self._check_heartbeats(session_id, watch, now)
         await watch.monitor.submit(image_bgr, captured_at)
         self._sync_metrics(watch)
+
+    def heard(self, session_id: str) -> None:
+        """A verified heartbeat of the session's page arrived."""
+        self._heard[session_id] = time.monotonic()
+        watch = self._watches.get(session_id)
+        if watch is not None:
+            watch.heard_at = self._heard[session_id]
+
+    def _check_heartbeats(self, session_id: str, watch: _Watch, now: float) -> None:
+        """Video arrives but the page has gone quiet: its signals were switched off or blocked. Flagged once per
+        timeout (a reviewable finding, threshold 0: it warns and weighs in the risk score, it never terminates)."""
+        timeout = self.settings.anti_cheat_heartbeat_timeout_seconds
+        if timeout <= 0:
+            return
+        quiet = now - max(watch.heard_at, self._heard.get(session_id, 0.0))
+        if quiet < timeout or (watch.suppressed_flagged_at is not None and now - watch.suppressed_flagged_at < timeout):
+            return
+        watch.suppressed_flagged_at = now
+        evidence = {"seconds_without_heartbeat": round(quiet, 1), "video_arriving": True,
+                    "rule": f"no signed heartbeat for {timeout:g} s while the camera's video still arrives"}
+        self._spawn(self._flag(session_id, "signals_suppressed", evidence), f"anticheat-suppressed:{session_id}")
+
+    async def _flag(self, session_id: str, kind: str, evidence: dict[str, Any]) -> None:
+        now = utcnow()
+        try:
+            outcome, _, _ = await self._append(session_id, lambda state: state.server_strike(kind, now, evidence))
+        except (Conflict, Unavailable, NotFound):
+            return
+        if outcome.decision is not None:
+            await self._after_strikes(session_id, [(outcome.decision, "server")])
 
     def _remember_not_watched(self, session_id: str, now: float) -> None:
         if len(self._not_watched) > 10_000:
@@ -375,7 +419,7 @@ class AntiCheatCoordinator:
                                 sample_fps=self.settings.anti_cheat_sample_fps, on_violation=on_violation,
                                 stream=f"session:{session_id}")
         monitor.start()
-        watch = _Watch(monitor=monitor, status=status, checked_at=now, last_frame_at=now)
+        watch = _Watch(monitor=monitor, status=status, checked_at=now, last_frame_at=now, heard_at=now)
         self._watches[session_id] = watch
         logger.info("vision monitoring started", extra={"session_id": session_id})
         return watch
@@ -432,7 +476,7 @@ class AntiCheatCoordinator:
                    "frames_dropped": stats.frames_dropped, "frames_analyzed": stats.frames_analyzed,
                    "analysis_errors": stats.analysis_errors, "violations": stats.violations}
         try:
-            await self._append(session_id, lambda state: append(state.log, events.monitor_stats_entry(figures, utcnow())),
+            await self._append(session_id, lambda state: state.append(events.monitor_stats_entry(figures, utcnow())),
                                allow_ended=True)
         except Exception:  # noqa: BLE001 - statistics are a courtesy; never fail a shutdown for them
             logger.warning("could not log monitor statistics", extra={"session_id": session_id}, exc_info=True)
@@ -458,26 +502,24 @@ class AntiCheatCoordinator:
         task.add_done_callback(self._tasks.discard)
 
     # ---- precheck camera test -----------------------------------------------------------------------------
-    async def analyze_camera_frame(self, encoded: str) -> FrameObservation | None:
-        """Decode a base64 JPEG/PNG from the precheck and analyse it; None when vision is switched off."""
-        if not self.vision_enabled:
+    async def analyze_camera_frames(self, encoded: list[str]) -> CameraView | None:
+        """The precheck's camera frames (base64 JPEG/PNG) -> what they show together; None when the server does
+        not check the camera view (vision off, or ANTI_CHEAT_PRECHECK_CAMERA=false and no frame sent)."""
+        if not self.vision_enabled or (not encoded and not self.settings.anti_cheat_precheck_camera):
             return None
-        if encoded.startswith("data:"):
-            encoded = encoded.partition(",")[2]
-        try:
-            raw = base64.b64decode(encoded, validate=True)
-        except (binascii.Error, ValueError):
-            raise InvalidInput("camera_frame is not base64",
-                               details=[{"field": "camera_frame", "message": "not base64"}]) from None
-        if len(raw) > MAX_CAMERA_FRAME_BYTES:
-            raise InvalidInput("camera_frame is larger than 500 KB",
-                               details=[{"field": "camera_frame", "message": "too large"}])
-        analyzer = await self._get_analyzer()
-        observation = await asyncio.to_thread(_analyze_bytes, analyzer, raw)
-        if observation is None:
-            raise InvalidInput("camera_frame is not a JPEG or PNG image",
-                               details=[{"field": "camera_frame", "message": "not an image"}])
-        return observation
+        if len(encoded) > MAX_CAMERA_FRAMES:
+            raise InvalidInput(f"At most {MAX_CAMERA_FRAMES} camera frames",
+                               details=[{"field": "camera_frames", "message": "too many"}])
+        raws = [decode_frame(frame) for frame in encoded]
+        analyzer = await self._get_analyzer() if raws else None
+        observations = []
+        for raw in raws:
+            observation = await asyncio.to_thread(analyze_bytes, analyzer, raw)
+            if observation is None:
+                raise InvalidInput("camera_frame is not a JPEG or PNG image",
+                                   details=[{"field": "camera_frame", "message": "not an image"}])
+            observations.append(observation)
+        return camera_view(observations)
 
     # ---- reading ------------------------------------------------------------------------------------------
     async def snapshot(self, session_id: str, snapshot_id: str) -> AntiCheatSnapshot:
@@ -485,17 +527,3 @@ class AntiCheatCoordinator:
         if snapshot is None or snapshot.session_id != session_id:
             raise NotFound("Snapshot not found")
         return snapshot
-
-
-def _analyze_bytes(analyzer: FrameAnalyzer, raw: bytes) -> FrameObservation | None:
-    import cv2
-    import numpy as np
-
-    image = cv2.imdecode(np.frombuffer(raw, dtype=np.uint8), cv2.IMREAD_COLOR)
-    if image is None or image.size == 0:
-        return None
-    try:
-        return analyzer.analyze(image, stream="precheck")
-    finally:
-        analyzer.reset("precheck")
-

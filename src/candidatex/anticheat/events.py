@@ -17,10 +17,11 @@ SIGNAL = "signal"  # an authentic browser signal that is logged but is no strike
 SIGNAL_REJECTED = "signal_rejected"  # replay or forgery
 SIGNAL_GAP = "signal_gap"  # sequence numbers skipped: events lost or suppressed
 TERMINATED = "terminated"
+REVIEW_FLAGGED = "review_flagged"  # a threshold was reached under the flag_for_review policy
 PRECHECK = "precheck"
 MONITOR_STATS = "monitor_stats"
 
-Source = Literal["vision", "client"]
+Source = Literal["vision", "client", "server"]
 
 
 def strike_entry(
@@ -66,6 +67,14 @@ def termination_entry(decision: StrikeDecision, timestamp: datetime) -> dict[str
         "event": TERMINATED,
         "timestamp": timestamp,
         "details": {"reason": decision.terminated_reason, "kind": decision.kind},
+    }
+
+
+def review_entry(decision: StrikeDecision, timestamp: datetime) -> dict[str, Any]:
+    return {
+        "event": REVIEW_FLAGGED,
+        "timestamp": timestamp,
+        "details": {"kind": decision.kind, "count": decision.count, "threshold": decision.threshold},
     }
 
 

@@ -4,7 +4,7 @@ The media path calls :meth:`VisionMonitor.submit` for every decoded frame. ``sub
 frames arriving faster than ``sample_fps`` are skipped, and when the analysis worker is behind and
 the queue is full the frame is dropped and counted. A condition (face missing, two faces, ...)
 becomes a :class:`Violation` only when it holds in at least ``min_ratio`` of the analysed frames
-over a full ``window_seconds`` window, so one bad frame is never a strike. After a violation the
+over a full window (per kind, see :mod:`candidatex.anticheat.kinds`), so one bad frame is never a strike. After a violation the
 evidence for that kind starts afresh, so a condition that persists yields one violation per window.
 """
 
@@ -21,7 +21,8 @@ from typing import Any
 import cv2
 import numpy as np
 
-from candidatex.anticheat.vision import CHECKS, FrameAnalyzer, FrameObservation
+from candidatex.anticheat.kinds import RULES, VISION_KINDS
+from candidatex.anticheat.vision import FrameAnalyzer, FrameObservation, landmark_motion
 
 logger = logging.getLogger(__name__)
 
@@ -51,35 +52,84 @@ class MonitorStats:
 class _Sample:
     ts: float
     observation: FrameObservation
+    conditions: frozenset[str]
+
+
+# Landmarks moving less than this share of the face's width between two analysed frames, with the
+# eyes' opening unchanged, show no sign of life. Face mesh returns the very same landmarks for the
+# very same pixels, and any live face (breathing, blinking, mesh jitter on new pixels) moves more.
+FROZEN_MOTION = 0.002
+FROZEN_EYE_CHANGE = 0.01
 
 
 class ConditionDebouncer:
-    """Turns per-frame conditions into debounced violations. Pure logic, no I/O, no clock."""
+    """Turns per-frame conditions into debounced violations. Pure logic, no I/O, no clock.
+
+    Each kind has its own window (the base window times its ``window_factor`` from the kinds table)
+    and its own share of frames (``min_ratio``). Kinds of one group (face missing / camera covered)
+    are judged together, so one absence is one strike of one kind. ``camera_frozen`` is decided
+    here, from the motion of the face's landmarks between consecutive analysed frames.
+    """
 
     def __init__(self, window_seconds: float = 3.0, min_ratio: float = 0.6, min_samples: int = 3) -> None:
         self.window_seconds = window_seconds
         self.min_ratio = min_ratio
         self.min_samples = min_samples
+        self._rules = {str(kind): RULES[kind] for kind in VISION_KINDS}
+        self._longest = window_seconds * max(r.window_factor for r in self._rules.values())
         self._samples: deque[_Sample] = deque()
         # Per kind: only frames after this time count (the first frame, or the last violation).
         self._evidence_since: dict[str, float] = {}
+        self.last_conditions: frozenset[str] = frozenset()  # of the last frame, frozen included
+
+    def _window(self, kind: str) -> float:
+        return self.window_seconds * self._rules[kind].window_factor
+
+    def _ratio(self, kind: str) -> float:
+        ratio = self._rules[kind].min_ratio
+        return self.min_ratio if ratio is None else ratio
+
+    def _frozen(self, observation: FrameObservation) -> bool:
+        previous = self._samples[-1].observation if self._samples else None
+        face = observation.primary_face
+        if (previous is None or face is None or observation.landmarks is None or previous.landmarks is None
+                or previous.landmarks.shape != observation.landmarks.shape):
+            return False
+        width_px = float(np.ptp(observation.landmarks[:, 0]))  # the motion points span the face oval
+        motion = landmark_motion(previous.landmarks, observation.landmarks, width_px)
+        eyes = abs((observation.eye_openness or 0.0) - (previous.eye_openness or 0.0))
+        return motion < FROZEN_MOTION and eyes < FROZEN_EYE_CHANGE
 
     def add(self, ts: float, observation: FrameObservation) -> list[tuple[str, dict[str, Any], float]]:
         """Record one analysed frame; return (kind, evidence, started_at) for each new violation."""
-        self._samples.append(_Sample(ts, observation))
-        while self._samples and self._samples[0].ts < ts - self.window_seconds:
+        conditions = set(observation.conditions)
+        if "camera_frozen" in self._rules and self._frozen(observation):
+            conditions.add("camera_frozen")
+        self.last_conditions = frozenset(conditions)
+        self._samples.append(_Sample(ts, observation, self.last_conditions))
+        while self._samples and self._samples[0].ts < ts - self._longest:
             self._samples.popleft()
         fired = []
-        for kind in CHECKS:
-            since = self._evidence_since.setdefault(kind, ts)
-            if ts - since < self.window_seconds:
-                continue  # the window is not yet covered since the start or the last violation
-            relevant = [s for s in self._samples if s.ts > since]
-            bad = [s for s in relevant if kind in s.observation.conditions]
-            if len(relevant) < self.min_samples or len(bad) < self.min_ratio * len(relevant):
+        judged: set[str] = set()
+        for kind, kind_rule in self._rules.items():
+            if kind in judged:
                 continue
-            self._evidence_since[kind] = ts
-            fired.append((kind, _evidence(kind, bad, len(relevant), self.window_seconds), bad[0].ts))
+            members = [k for k, r in self._rules.items() if kind_rule.group and r.group == kind_rule.group] or [kind]
+            judged.update(members)
+            since = max(self._evidence_since.setdefault(k, ts) for k in members)
+            if ts - since < self._window(kind):
+                continue  # the window is not yet covered since the start or the last violation
+            relevant = [s for s in self._samples if since < s.ts and s.ts >= ts - self._window(kind)]
+            bad = [s for s in relevant if any(k in s.conditions for k in members)]
+            if len(relevant) < self.min_samples or len(bad) < self._ratio(kind) * len(relevant):
+                continue
+            # The group's most frequent kind names the strike (ties: the order of the kinds table).
+            chosen = max(members, key=lambda k: sum(k in s.conditions for s in bad))
+            for member in members:
+                self._evidence_since[member] = ts
+            evidence = _evidence(chosen, [s for s in bad if chosen in s.conditions] or bad, len(relevant),
+                                 self._window(kind))
+            fired.append((chosen, evidence, bad[0].ts))
         return fired
 
 
@@ -94,14 +144,20 @@ def _evidence(kind: str, bad: list[_Sample], frames: int, window: float) -> dict
     if kind == "multiple_faces":
         evidence["max_faces"] = max(o.face_count for o in observations)
     elif kind == "looking_away":
-        evidence["mean_yaw_deg"] = round(float(np.mean([o.yaw for o in observations])), 1)
-        evidence["mean_pitch_deg"] = round(float(np.mean([o.pitch for o in observations])), 1)
+        evidence["mean_yaw_deg"] = round(float(np.mean([o.yaw for o in observations if o.yaw is not None])), 1)
+        evidence["mean_pitch_deg"] = round(float(np.mean([o.pitch for o in observations if o.pitch is not None])), 1)
+        gazes = [o.gaze for o in observations if o.gaze is not None]
+        if gazes:
+            evidence["mean_gaze"] = round(float(np.mean(gazes)), 2)
     elif kind in ("face_too_far", "face_too_close"):
-        areas = [o.primary_face.area_ratio for o in observations if o.primary_face]
-        evidence["mean_face_area_ratio"] = round(float(np.mean(areas)), 4)
+        sizes = [o.primary_face.size_ratio for o in observations if o.primary_face]
+        evidence["mean_face_size_ratio"] = round(float(np.mean(sizes)), 3)
     elif kind == "camera_covered":
         evidence["mean_brightness"] = round(float(np.mean([o.brightness for o in observations])), 1)
         evidence["mean_contrast"] = round(float(np.mean([o.contrast for o in observations])), 1)
+        evidence["mean_texture"] = round(float(np.mean([o.texture for o in observations])), 2)
+    elif kind == "camera_frozen":
+        evidence["rule"] = "no landmark motion and no blink in any analysed frame of the window"
     return evidence
 
 
@@ -224,9 +280,10 @@ class VisionMonitor:
     async def _process(self, image: np.ndarray, ts: float) -> None:
         observation = await asyncio.to_thread(self.analyzer.analyze, image, self.stream)
         self.stats.frames_analyzed += 1
-        for kind in observation.conditions:
+        fired = self._debouncer.add(ts, observation)
+        for kind in self._debouncer.last_conditions:
             self._last_bad_frame[kind] = image
-        for kind, evidence, started_at in self._debouncer.add(ts, observation):
+        for kind, evidence, started_at in fired:
             frame = self._last_bad_frame.pop(kind, image)
             snapshot = await asyncio.to_thread(jpeg_thumbnail, frame, self.thumbnail_width)
             violation = Violation(kind, started_at, ts, evidence, snapshot)

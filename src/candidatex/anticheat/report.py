@@ -31,6 +31,7 @@ SEVERITY: dict[str, float] = {
     "camera_frozen": 0.8,
     "tab_switch": 0.7,
     "camera_covered": 0.7,
+    "signals_suppressed": 0.7,
     "fullscreen_exit": 0.6,
     "face_missing": 0.6,
     "suspicious_input": 0.6,
@@ -92,13 +93,15 @@ def integrity_report(
     thresholds: Mapping[str, int] | None = None,
     *,
     strikes: Mapping[str, int] | None = None,
+    chain_key: bytes | None = None,
 ) -> IntegrityReport:
     """Build the report from a session's ``anti_cheat_log``.
 
     ``strikes``: the policy's counts, if the caller has them; otherwise they are counted from the log.
+    ``chain_key``: the session's chain key (the app's logs are keyed; see :mod:`candidatex.anticheat.integrity`).
     """
     thresholds = dict(DEFAULT_THRESHOLDS if thresholds is None else thresholds)
-    chain = verify_chain(list(log))
+    chain = verify_chain(list(log), key=chain_key)
     timeline = []
     counts: Counter[str] = Counter()
     strike_times: dict[str, list[str | None]] = {}
@@ -110,6 +113,9 @@ def integrity_report(
         kind = str(entry.get("event"))
         at = _iso(entry.get("timestamp"))
         details = entry.get("details") or {}
+        if kind == events.SIGNAL and details.get("kind") == "heartbeat":
+            counts["heartbeat"] += 1  # every few seconds: counted, kept out of the timeline a person reads
+            continue
         counts[kind] += 1
         timeline.append({"index": index, "at": at, "event": kind, "details": details})
         if kind in thresholds and "strike" in details:

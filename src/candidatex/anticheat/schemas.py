@@ -107,6 +107,33 @@ class VerifyOut(BaseModel):
     first_broken_index: int | None
     checked: int
     explanation: str
+    problems: list[str] = Field(default_factory=list)
+    checkpoints_checked: int = 0
+
+
+class CheckpointIn(BaseModel):
+    """A checkpoint as the server handed it out (candidates and recruiters keep a copy)."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: str = Field(max_length=64)
+    session_id: str = Field(pattern=r"^[0-9a-f]{24}$")
+    length: int = Field(ge=0, le=1_000_000)
+    head: str | None = Field(default=None, max_length=64)
+    signed_at: str = Field(max_length=40)
+    key_id: str = Field(max_length=32)
+    signature: str = Field(max_length=128)
+
+
+class VerifyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    checkpoint: CheckpointIn | None = None
+
+
+class CheckpointsOut(BaseModel):
+    session_id: str
+    checkpoints: list[dict[str, Any]]
+    public_key: str = Field(description="base64 Ed25519 public key that verifies the checkpoints' signatures")
+    key_id: str
 
 
 class IntegrityOut(BaseModel):
@@ -123,3 +150,5 @@ class IntegrityOut(BaseModel):
     snapshots: list[dict[str, Any]]
     chain: dict[str, Any]
     notes: list[str]
+    checkpoints: list[dict[str, Any]] = Field(default_factory=list)
+    verification: VerifyOut | None = None

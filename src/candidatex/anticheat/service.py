@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from candidatex.anticheat import events
 from candidatex.anticheat.chain import append
-from candidatex.anticheat.policy import StrikeDecision, StrikePolicy
+from candidatex.anticheat.policy import POLICY_TERMINATE, StrikeDecision, StrikePolicy
 from candidatex.anticheat.signals import ClientSignal, SignalVerdict, SignalVerifier, strike_kind_for
 
 if TYPE_CHECKING:  # monitor imports mediapipe (seconds); signals alone must not pay for it
@@ -42,10 +42,17 @@ class AntiCheatSession:
         log: list[dict[str, Any]] | None = None,
         counts: Mapping[str, int] | None = None,
         last_seq: int = 0,
+        chain_key: bytes | None = None,
+        policy_mode: str = POLICY_TERMINATE,
     ) -> None:
+        """``chain_key``: the session's key of the keyed hash chain (the app always passes one)."""
         self.log: list[dict[str, Any]] = log if log is not None else []
-        self.policy = StrikePolicy(thresholds, counts)
+        self.chain_key = chain_key
+        self.policy = StrikePolicy(thresholds, counts, policy_mode)
         self.verifier = SignalVerifier(session_id, session_key, last_seq)
+
+    def append(self, entry: dict[str, Any]) -> dict[str, Any]:
+        return append(self.log, entry, self.chain_key)
 
     @property
     def terminated(self) -> bool:
@@ -56,7 +63,7 @@ class AntiCheatSession:
         outcome = Outcome(verdict=verdict)
         strike = strike_kind_for(signal) if verdict.accepted else None
         if verdict.problem is not None or (verdict.accepted and strike is None):
-            outcome.entries.append(append(self.log, events.signal_entry(signal, verdict, now)))
+            outcome.entries.append(self.append(events.signal_entry(signal, verdict, now)))
         if strike is not None:
             evidence = {"signal": signal.kind, "seq": signal.seq, "data": signal.data}
             self._strike(outcome, strike, now, source="client", evidence=evidence)
@@ -67,6 +74,12 @@ class AntiCheatSession:
         outcome = Outcome()
         evidence = {**violation.evidence, "started_at": violation.started_at}
         self._strike(outcome, violation.kind, now, source="vision", evidence=evidence, snapshot=snapshot)
+        return outcome
+
+    def server_strike(self, kind: str, now: datetime, evidence: dict[str, Any]) -> Outcome:
+        """A finding of the server itself (e.g. heartbeats missing while video arrives)."""
+        outcome = Outcome()
+        self._strike(outcome, kind, now, source="server", evidence=evidence)
         return outcome
 
     def _strike(
@@ -83,6 +96,8 @@ class AntiCheatSession:
         decision = self.policy.record(kind)
         outcome.decision = decision
         entry = events.strike_entry(decision, now, source=source, evidence=evidence, snapshot=snapshot)
-        outcome.entries.append(append(self.log, entry))
+        outcome.entries.append(self.append(entry))
         if decision.terminate and not already_terminated:
-            outcome.entries.append(append(self.log, events.termination_entry(decision, now)))
+            outcome.entries.append(self.append(events.termination_entry(decision, now)))
+        elif decision.flagged and decision.count == decision.threshold:  # once per kind, when first reached
+            outcome.entries.append(self.append(events.review_entry(decision, now)))

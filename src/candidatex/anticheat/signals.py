@@ -31,6 +31,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 SignalKind = Literal[
+    "heartbeat",
     "tab_switch",
     "fullscreen_exit",
     "window_blur",
@@ -125,6 +126,7 @@ _STRIKE_KIND: dict[str, str | None] = {
     "paste_burst": "suspicious_input",
     "devtools": "suspicious_input",
     "second_screen": "second_screen",
+    "heartbeat": None,  # the page's state every few seconds; read by the coordinator, never a strike itself
     "right_click": None,  # blocked by the page and logged; on its own it is no evidence of cheating
     "typing_cadence": None,  # a strike only when the cadence analysis finds it inhuman, see below
 }
@@ -178,11 +180,19 @@ def analyze_typing_cadence(
     )
 
 
+# Leaving full screen: the page reports ``phase: "left"`` at once (the candidate is warned and has
+# ANTI_CHEAT_FULLSCREEN_GRACE_SECONDS to come back), ``"returned"`` with ``away_ms`` when they come back in
+# time, and ``"expired"`` (or no phase, as older pages send) when the grace ran out: only that is a strike.
+FULLSCREEN_GRACE_PHASES = ("left", "returned")
+
+
 def strike_kind_for(signal: ClientSignal) -> str | None:
     """The strike a verified signal counts towards, or None when it is only logged.
 
     ``typing_cadence`` signals carry ``data["intervals_ms"]``: the keystroke gaps the page measured.
     """
+    if signal.kind == "fullscreen_exit" and signal.data.get("phase") in FULLSCREEN_GRACE_PHASES:
+        return None  # left, or came back within the grace period: a warning, not a strike
     if signal.kind == "typing_cadence":
         intervals = signal.data.get("intervals_ms")
         if isinstance(intervals, list) and all(isinstance(i, int | float) for i in intervals):

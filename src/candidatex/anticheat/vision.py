@@ -1,15 +1,31 @@
-"""Per-frame vision checks on the candidate's camera: faces, head pose, distance, covered, frozen.
+"""Per-frame vision checks on the candidate's camera: faces, head pose, gaze, distance, covered lens,
+and the landmarks from which the monitor reads signs of life.
 
-mediapipe 0.10.x ships its face models inside the wheel, so nothing is downloaded. Two graphs are used:
+mediapipe 0.10.x ships its face models inside the wheel, so nothing is downloaded. Three graphs:
 
-* the *full-range* face detector (``model_selection=1``) counts faces. The short-range one misses
-  faces that are small in a wide frame, e.g. a second person sitting beside the candidate.
-* face mesh, run on a crop around the largest face, gives 3-D landmarks from which yaw and pitch
-  are read. Face mesh has its own short-range detector, which is why it gets a crop, not the frame.
+* the *full-range* face detector (``model_selection=1``) counts faces; it finds small faces in a
+  wide frame (a second person beside the candidate) that the short-range one misses;
+* the *short-range* detector finds large, close or blurred faces the full-range model misses, so a
+  present candidate is not "missing" and a blurred second person is still counted; a face only it
+  finds counts when face mesh confirms it (alone it sees faces in coffee cups);
+* face mesh with iris landmarks (``refine_landmarks``), run on a crop around the largest face,
+  gives yaw and pitch, the iris position in the eye (gaze), the eye opening (blinks) and the
+  landmark positions whose motion over time tells a live camera from a frozen one.
+
+Verdict rules, each from evidence in the frame (see docs/anticheat.md for their measured error rates):
+
+* faces are looked for first, in every frame, however dark: a dim room where a face is found is a
+  present candidate, never a covered camera;
+* *covered* means no face and a lens that sees nothing: dark and without texture, or one flat
+  colour (a finger lit from behind). A plain wall or an empty room has texture and light: that is
+  a missing face, not a covered lens; one absence is one kind of condition, never both;
+* *too close / too far* compare the face box with the frame's width and height (the box of a
+  face that fills the frame is about half the frame, not 35 % of its area);
+* *frozen* is not decided per frame: identical frames are normal for a still scene after
+  Chromium's VP8 encoder. The monitor decides it over a window from the landmarks reported here.
 
 mediapipe graphs are not thread-safe; :class:`FrameAnalyzer` serialises calls with a lock, so one
-analyzer may be shared by executor threads and by many sessions (each with its own ``stream`` id),
-but never runs two frames at once. For more throughput, run one analyzer per worker thread.
+analyzer may be shared by executor threads and by many sessions, but never runs two frames at once.
 """
 
 from __future__ import annotations
@@ -22,22 +38,20 @@ import cv2
 import mediapipe as mp
 import numpy as np
 
+from candidatex.anticheat.kinds import VISION_KINDS
+
 # Face-mesh landmark indices: outer eye corners (image left / right), forehead top, chin.
 _EYE_OUTER_LEFT = 33
 _EYE_OUTER_RIGHT = 263
 _FOREHEAD = 10
 _CHIN = 152
+# Per eye (image left, image right): outer corner, inner corner, upper lid, lower lid, iris centre.
+_EYES = ((33, 133, 159, 145, 468), (263, 362, 386, 374, 473))
+# A sparse, stable subset of the mesh for motion: face oval, brows, eyes, nose, lips.
+_MOTION_POINTS = (10, 152, 234, 454, 33, 133, 263, 362, 159, 145, 386, 374, 1, 4, 61, 291, 13, 14, 70, 300)
 
 # Checks that can be switched off one by one through VisionConfig.disabled_checks.
-CHECKS = (
-    "face_missing",
-    "multiple_faces",
-    "looking_away",
-    "face_too_far",
-    "face_too_close",
-    "camera_covered",
-    "camera_frozen",
-)
+CHECKS: tuple[str, ...] = tuple(str(kind) for kind in VISION_KINDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +64,15 @@ class VisionConfig:
     # |yaw| or |pitch| beyond these means the candidate looks away from the screen.
     look_away_yaw_deg: float = 30.0
     look_away_pitch_deg: float = 25.0
-    # Face box area / frame area: below min the candidate sits too far, above max too close.
-    face_min_area_ratio: float = 0.01
-    face_max_area_ratio: float = 0.35
-    # A frame whose mean grey level is below covered_brightness, or whose grey levels barely vary
-    # (std below covered_std), shows a covered lens or a blank surface.
-    covered_brightness: float = 25.0
-    covered_std: float = 6.0
-    # Mean absolute grey difference from the previous frame (160x120 sample grid) at or below
-    # which the frame counts as a repeat. Sensor noise alone keeps a live camera above ~1.
-    frozen_diff_threshold: float = 0.5
+    # The face box's larger side relative to the frame's (width / width, height / height): below
+    # min the candidate sits too far (over ~2 m from a laptop camera), above max too close (~25 cm).
+    face_min_size_ratio: float = 0.1
+    face_max_size_ratio: float = 0.62
+    # With no face found, a lens that sees nothing has no texture (edge energy below covered_texture)
+    # and is dark (mean grey below covered_brightness) or one flat colour (grey std below covered_flat_std).
+    covered_brightness: float = 40.0
+    covered_texture: float = 4.0
+    covered_flat_std: float = 3.0
 
     def check_enabled(self, check: str) -> bool:
         return self.enabled and check not in self.disabled_checks
@@ -79,6 +92,11 @@ class FaceBox:
     def area_ratio(self) -> float:
         return self.width * self.height
 
+    @property
+    def size_ratio(self) -> float:
+        """The box's larger side relative to the frame's same side."""
+        return max(self.width, self.height)
+
 
 @dataclass(frozen=True, slots=True)
 class FrameObservation:
@@ -92,15 +110,36 @@ class FrameObservation:
     too_far: bool
     too_close: bool
     covered: bool
-    frozen: bool
     brightness: float
     contrast: float
-    frame_diff: float | None
+    texture: float
+    # Horizontal iris offset in the eye, -1 (image left corner) .. 1 (image right corner); None without a mesh.
+    gaze: float | None = None
+    # Eye opening (lid gap / eye width, mean of both eyes); a blink drops it below about 0.1.
+    eye_openness: float | None = None
+    # Landmarks (x, y in frame pixels) of _MOTION_POINTS on the primary face, for liveness over time.
+    landmarks: np.ndarray | None = field(default=None, repr=False, compare=False)
     conditions: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def primary_face(self) -> FaceBox | None:
         return max(self.faces, key=lambda f: f.area_ratio, default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Mesh:
+    yaw: float
+    pitch: float
+    gaze: float
+    eye_openness: float
+    landmarks: np.ndarray
+
+
+def texture_energy(grey_small: np.ndarray) -> float:
+    """Mean absolute Laplacian of a small grey image, smoothed first so sensor noise does not count as
+    texture: edges and structure of a scene, ~0 for a blocked lens."""
+    smooth = cv2.GaussianBlur(grey_small.astype(np.float32), (5, 5), 1.5)
+    return float(np.abs(cv2.Laplacian(smooth, cv2.CV_32F, ksize=3)).mean())
 
 
 class FrameAnalyzer:
@@ -109,19 +148,21 @@ class FrameAnalyzer:
     def __init__(self, config: VisionConfig | None = None) -> None:
         self.config = config or VisionConfig()
         self._lock = threading.Lock()
+        confidence = self.config.min_detection_confidence
         self._detector = mp.solutions.face_detection.FaceDetection(
-            model_selection=1, min_detection_confidence=self.config.min_detection_confidence
+            model_selection=1, min_detection_confidence=confidence
+        )
+        self._near_detector = mp.solutions.face_detection.FaceDetection(
+            model_selection=0, min_detection_confidence=confidence
         )
         self._mesh = mp.solutions.face_mesh.FaceMesh(
-            static_image_mode=True, max_num_faces=1, min_detection_confidence=0.3
+            static_image_mode=True, max_num_faces=1, refine_landmarks=True, min_detection_confidence=0.3
         )
-        # Last frame's sample grid per video stream, for frozen detection: one analyzer (and one
-        # copy of the models) can serve many sessions, each passing its own stream id.
-        self._previous_thumbs: dict[str, np.ndarray] = {}
 
     def close(self) -> None:
         with self._lock:
             self._detector.close()
+            self._near_detector.close()
             self._mesh.close()
 
     def __enter__(self) -> FrameAnalyzer:
@@ -131,63 +172,48 @@ class FrameAnalyzer:
         self.close()
 
     def reset(self, stream: str | None = None) -> None:
-        """Forget the previous frame of ``stream`` (all streams if None): frozen detection restarts."""
-        with self._lock:
-            if stream is None:
-                self._previous_thumbs.clear()
-            else:
-                self._previous_thumbs.pop(stream, None)
+        """Kept for callers of the per-stream API: the analyzer holds no per-stream state any more
+        (liveness over time lives in the monitor), so there is nothing to forget."""
 
     def analyze(self, image_bgr: np.ndarray, stream: str = "") -> FrameObservation:
-        """Analyse one frame of ``stream`` (the frozen check compares with that stream's last frame)."""
+        """Analyse one frame. ``stream`` is accepted for compatibility; frames are independent."""
         with self._lock:
-            return self._analyze(image_bgr, stream)
+            return self._analyze(image_bgr)
 
-    def _analyze(self, image_bgr: np.ndarray, stream: str) -> FrameObservation:
+    def _analyze(self, image_bgr: np.ndarray) -> FrameObservation:
         cfg = self.config
         grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
         small = cv2.resize(grey, (160, 120), interpolation=cv2.INTER_AREA)
         brightness = float(small.mean())
         contrast = float(small.std())
-        covered = cfg.check_enabled("camera_covered") and (
-            brightness < cfg.covered_brightness or contrast < cfg.covered_std
-        )
-
-        # Nearest-neighbour sampling keeps each pixel's sensor noise (averaging would smooth it
-        # away), so a live camera always differs from its previous frame and a stuck one does not.
-        thumb = cv2.resize(grey, (160, 120), interpolation=cv2.INTER_NEAREST).astype(np.int16)
-        frame_diff = None
-        previous = self._previous_thumbs.get(stream)
-        if previous is not None and previous.shape == thumb.shape:
-            frame_diff = float(np.abs(thumb - previous).mean())
-        self._previous_thumbs[stream] = thumb
-        frozen = (
-            cfg.check_enabled("camera_frozen")
-            and frame_diff is not None
-            and frame_diff <= cfg.frozen_diff_threshold
-        )
+        texture = texture_energy(small)
 
         faces: tuple[FaceBox, ...] = ()
-        primary: FaceBox | None = None
-        yaw = pitch = None
-        # A covered lens shows no face by construction; reporting it as missing too would double-count.
-        if cfg.enabled and not covered:
+        mesh: _Mesh | None = None
+        if cfg.enabled:
             rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
-            faces = self._detect_faces(rgb)
-            primary = max(faces, key=lambda f: f.area_ratio, default=None)
-            if primary is not None and cfg.check_enabled("looking_away"):
-                yaw, pitch = self._head_pose(rgb, primary)
+            faces, mesh = self._find_faces(rgb)
+        primary = max(faces, key=lambda f: f.area_ratio, default=None)
 
+        # Only a frame with no face can show a covered lens; a face in the dark is a present candidate.
+        covered = (
+            cfg.check_enabled("camera_covered")
+            and not faces
+            and (
+                brightness < cfg.covered_brightness or contrast < cfg.covered_flat_std
+            )
+            and texture < cfg.covered_texture
+        )
         looking_away = (
-            yaw is not None
-            and pitch is not None
-            and (abs(yaw) > cfg.look_away_yaw_deg or abs(pitch) > cfg.look_away_pitch_deg)
+            cfg.check_enabled("looking_away")
+            and mesh is not None
+            and (abs(mesh.yaw) > cfg.look_away_yaw_deg or abs(mesh.pitch) > cfg.look_away_pitch_deg)
         )
         too_far = cfg.check_enabled("face_too_far") and (
-            primary is not None and primary.area_ratio < cfg.face_min_area_ratio
+            primary is not None and primary.size_ratio < cfg.face_min_size_ratio
         )
         too_close = cfg.check_enabled("face_too_close") and (
-            primary is not None and primary.area_ratio > cfg.face_max_area_ratio
+            primary is not None and primary.size_ratio > cfg.face_max_size_ratio
         )
         flags = {
             "face_missing": cfg.check_enabled("face_missing") and not covered and not faces,
@@ -196,42 +222,49 @@ class FrameAnalyzer:
             "face_too_far": too_far,
             "face_too_close": too_close,
             "camera_covered": covered,
-            "camera_frozen": frozen,
         }
         return FrameObservation(
             face_count=len(faces),
             faces=faces,
-            yaw=yaw,
-            pitch=pitch,
+            yaw=mesh.yaw if mesh else None,
+            pitch=mesh.pitch if mesh else None,
             looking_away=looking_away,
             too_far=too_far,
             too_close=too_close,
             covered=covered,
-            frozen=frozen,
             brightness=brightness,
             contrast=contrast,
-            frame_diff=frame_diff,
+            texture=texture,
+            gaze=mesh.gaze if mesh else None,
+            eye_openness=mesh.eye_openness if mesh else None,
+            landmarks=mesh.landmarks if mesh else None,
             conditions=frozenset(kind for kind, present in flags.items() if present),
         )
 
-    def _detect_faces(self, rgb: np.ndarray) -> tuple[FaceBox, ...]:
-        result = self._detector.process(rgb)
-        boxes = []
-        for detection in result.detections or []:
-            box = detection.location_data.relative_bounding_box
-            boxes.append(
-                FaceBox(
-                    x=max(0.0, box.xmin),
-                    y=max(0.0, box.ymin),
-                    width=box.width,
-                    height=box.height,
-                    score=float(detection.score[0]),
-                )
-            )
-        return tuple(boxes)
+    def _find_faces(self, rgb: np.ndarray) -> tuple[tuple[FaceBox, ...], _Mesh | None]:
+        """Faces from both detectors, and the primary face's mesh.
 
-    def _head_pose(self, rgb: np.ndarray, face: FaceBox) -> tuple[float | None, float | None]:
-        """Yaw and pitch in degrees from face-mesh landmarks on a crop around ``face``.
+        The full-range model's faces are taken as found. The short-range model finds large, close or
+        blurred faces the full-range one misses, but also sees faces in cups and knots: each face
+        only it finds counts when face mesh confirms a face in its crop.
+        """
+        far = _boxes(self._detector.process(rgb))
+        near = [box for box in _boxes(self._near_detector.process(rgb)) if not any(_overlap(box, f) for f in far)]
+        faces = list(far)
+        meshes: dict[int, _Mesh | None] = {}
+        for box in near[:3]:
+            mesh = self._face_mesh(rgb, box)
+            if mesh is not None:
+                meshes[id(box)] = mesh
+                faces.append(box)
+        primary = max(faces, key=lambda f: f.area_ratio, default=None)
+        if primary is None:
+            return (), None
+        mesh = meshes[id(primary)] if id(primary) in meshes else self._face_mesh(rgb, primary)
+        return tuple(faces), mesh
+
+    def _face_mesh(self, rgb: np.ndarray, face: FaceBox) -> _Mesh | None:
+        """Head pose, gaze, eye opening and motion landmarks from face mesh on a crop around ``face``.
 
         Face mesh gives each landmark a depth (z, in the same scale as x). The line between the
         outer eye corners turns with the head about the vertical axis, so its depth slope is the
@@ -246,22 +279,59 @@ class FrameAnalyzer:
         x1, y1 = int(min(width, cx + side / 2)), int(min(height, cy + side / 2))
         crop = rgb[y0:y1, x0:x1]
         if crop.shape[0] < 16 or crop.shape[1] < 16:
-            return None, None
+            return None
+        scale = 1.0
         if max(crop.shape[:2]) < 256:  # face mesh wants a face of a useful size
             scale = 256 / max(crop.shape[:2])
             crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR)
         result = self._mesh.process(np.ascontiguousarray(crop))
         if not result.multi_face_landmarks:
-            return None, None
-        landmarks = result.multi_face_landmarks[0].landmark
+            return None
+        marks = result.multi_face_landmarks[0].landmark
         crop_h, crop_w = crop.shape[:2]
+        points = np.array([[lm.x * crop_w, lm.y * crop_h, lm.z * crop_w] for lm in marks], dtype=np.float64)
 
-        def point(index: int) -> np.ndarray:
-            lm = landmarks[index]
-            return np.array([lm.x * crop_w, lm.y * crop_h, lm.z * crop_w])
-
-        eyes = point(_EYE_OUTER_RIGHT) - point(_EYE_OUTER_LEFT)
-        vertical = point(_CHIN) - point(_FOREHEAD)
+        eyes = points[_EYE_OUTER_RIGHT] - points[_EYE_OUTER_LEFT]
+        vertical = points[_CHIN] - points[_FOREHEAD]
         yaw = math.degrees(math.atan2(eyes[2], eyes[0]))
         pitch = math.degrees(math.atan2(vertical[2], vertical[1]))
-        return yaw, pitch
+
+        gazes, openings = [], []
+        for outer, inner, upper, lower, iris in _EYES:
+            left_x, right_x = sorted((points[outer][0], points[inner][0]))
+            eye_width = max(right_x - left_x, 1e-6)
+            gazes.append(2 * (points[iris][0] - left_x) / eye_width - 1)
+            openings.append(float(np.linalg.norm(points[upper][:2] - points[lower][:2])) / eye_width)
+        # Back to frame pixels, so head sway and landmark motion compare across frames.
+        frame_points = points[list(_MOTION_POINTS), :2] / scale + np.array([x0, y0])
+        return _Mesh(yaw, pitch, float(np.mean(gazes)), float(np.mean(openings)), frame_points)
+
+
+def _boxes(result: object) -> tuple[FaceBox, ...]:
+    boxes = []
+    for detection in getattr(result, "detections", None) or []:
+        box = detection.location_data.relative_bounding_box
+        x, y = max(0.0, box.xmin), max(0.0, box.ymin)
+        boxes.append(
+            FaceBox(
+                x=x,
+                y=y,
+                width=min(box.width, 1.0 - x),
+                height=min(box.height, 1.0 - y),
+                score=float(detection.score[0]),
+            )
+        )
+    return tuple(boxes)
+
+
+def _overlap(a: FaceBox, b: FaceBox) -> bool:
+    """True when one box's centre lies inside the other: two detections of one face."""
+    ax, ay = a.x + a.width / 2, a.y + a.height / 2
+    bx, by = b.x + b.width / 2, b.y + b.height / 2
+    return (b.x <= ax <= b.x + b.width and b.y <= ay <= b.y + b.height) or (
+        a.x <= bx <= a.x + a.width and a.y <= by <= a.y + a.height)
+
+
+def landmark_motion(previous: np.ndarray, current: np.ndarray, face_width_px: float) -> float:
+    """Mean landmark displacement between two frames, as a share of the face's width."""
+    return float(np.linalg.norm(current - previous, axis=1).mean() / max(face_width_px, 1.0))

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, post
+from litestar import Controller, Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.security.jwt import Token
 from pydantic import ValidationError
 
@@ -16,6 +17,7 @@ from candidatex.auth.schemas import (
     TokensOut,
     TwoFactorChallengeOut,
     TwoFactorLoginIn,
+    UnlockIn,
     VerifyEmailIn,
 )
 from candidatex.auth.service import AuthService
@@ -76,9 +78,16 @@ class AuthController(Controller):
         user, pair = await auth_service.login_second_factor(data.challenge_token, data.code, meta_of(request))
         return ok(tokens_out(user, pair), "Signed in")
 
-    @post("/refresh", opt=PUBLIC, status_code=200)
-    async def refresh(self, request: Request, data: RefreshIn, auth_service: AuthService) -> Envelope[TokensOut]:
-        user, pair = await auth_service.refresh(data.refresh_token, meta_of(request))
+    @post("/refresh", opt=PUBLIC, status_code=200,
+          description="The refresh token as `Authorization: Bearer <refresh_token>` (the spec) or in the body.")
+    async def refresh(self, request: Request, auth_service: AuthService,
+                      data: RefreshIn | None = None) -> Envelope[TokensOut]:
+        scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
+        refresh_token = data.refresh_token if data else (bearer.strip() if scheme.lower() == "bearer" else "")
+        if not refresh_token:
+            raise InvalidInput("Send the refresh token as a Bearer header or in the body",
+                               details=[{"field": "refresh_token", "message": "Field required"}])
+        user, pair = await auth_service.refresh(refresh_token[:512], meta_of(request))
         return ok(tokens_out(user, pair))
 
     @post("/logout", status_code=200)
@@ -90,9 +99,16 @@ class AuthController(Controller):
         return ok(None, "Signed out")
 
     @post("/forgot-password", opt=PUBLIC, status_code=200)
-    async def forgot_password(self, request: Request, data: ForgotPasswordIn, auth_service: AuthService) -> Envelope[None]:
-        await auth_service.forgot_password(data.email, meta_of(request))
-        return ok(None, "If an account exists for this email, a reset link is on its way")
+    async def forgot_password(self, request: Request, data: ForgotPasswordIn,
+                              auth_service: AuthService) -> Response[Envelope[None]]:
+        # answered before any lookup: the time to answer is the same whether the email has an account
+        return Response(ok(None, "If an account exists for this email, a reset link is on its way"),
+                        background=BackgroundTask(auth_service.forgot_password, data.email, meta_of(request)))
+
+    @post("/unlock", opt=PUBLIC, status_code=200, description="The link mailed after many failed sign-ins.")
+    async def unlock(self, request: Request, data: UnlockIn, auth_service: AuthService) -> Envelope[None]:
+        await auth_service.unlock(data.token, meta_of(request))
+        return ok(None, "Your account is unlocked; sign in again")
 
     @post("/reset-password", opt=PUBLIC, status_code=200)
     async def reset_password(self, request: Request, data: ResetPasswordIn, auth_service: AuthService) -> Envelope[None]:
@@ -103,3 +119,9 @@ class AuthController(Controller):
     async def verify_email(self, request: Request, data: VerifyEmailIn, auth_service: AuthService) -> Envelope[UserOut]:
         user = await auth_service.verify_email(data.token, meta_of(request))
         return ok(UserOut.of(user), "Email confirmed")
+
+
+@get("/.well-known/jwks.json", opt=PUBLIC, tags=["auth"], sync_to_thread=False,
+     description="Public keys that verify our access tokens (RS256), for other services.")
+def jwks(request: Request) -> dict[str, Any]:
+    return request.app.state.tokens.keys.jwks()

@@ -61,3 +61,22 @@ class OutboxEmail(Document):
     class Settings:
         name = "outbox"
         indexes = [IndexModel([("to", ASCENDING), ("created_at", ASCENDING)])]
+
+
+class LoginThrottle(Document):
+    """Failed sign-ins of one (email, client address) pair: the pair backs off, the owner elsewhere does not.
+
+    Keyed by a hash of the email, so unknown emails back off exactly like real ones (nothing to tell apart).
+    """
+
+    key: str
+    failures: int = 0
+    blocked_until: datetime | None = None
+    expires_at: datetime
+
+    class Settings:
+        name = "login_throttle"
+        indexes = [
+            IndexModel([("key", ASCENDING)], unique=True),
+            IndexModel([("expires_at", ASCENDING)], expireAfterSeconds=0),
+        ]

@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from candidatex.core.schemas import PersonName
 from candidatex.users.schemas import UserOut
 
 
@@ -16,15 +17,8 @@ class Strict(BaseModel):
 class RegisterIn(Strict):
     email: EmailStr = Field(max_length=254)
     password: str = Field(min_length=1, max_length=128)
-    full_name: str = Field(min_length=1, max_length=120)
+    full_name: PersonName
     role: Literal["candidate", "recruiter"] = "candidate"
-
-    @field_validator("full_name")
-    @classmethod
-    def printable(cls, value: str) -> str:
-        if any(ord(c) < 32 for c in value):
-            raise ValueError("must not contain control characters")
-        return value
 
 
 class LoginIn(Strict):
@@ -54,6 +48,10 @@ class ForgotPasswordIn(Strict):
 class ResetPasswordIn(Strict):
     token: str = Field(min_length=10, max_length=256)
     new_password: str = Field(min_length=1, max_length=128)
+
+
+class UnlockIn(Strict):
+    token: str = Field(min_length=10, max_length=256)
 
 
 class VerifyEmailIn(Strict):

@@ -8,12 +8,12 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
 from litestar.middleware import AuthenticationResult
 from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
-from litestar.stores.base import Store
 
-from candidatex.auth.tokens import ACCESS_AUDIENCE, ALGORITHM, TokenService
+from candidatex.auth.keys import ALGORITHM, SigningKeys
+from candidatex.auth.tokens import ACCESS_AUDIENCE, ISSUER, TokenService
 from candidatex.users.models import User, UserStatus
 
-PUBLIC_PATHS = ["^/health", "^/metrics", "^/schema", "^/$", "^/assets", "^/static", "^/manifest", "^/sw.js",
+PUBLIC_PATHS = ["^/health", "^/.well-known", "^/metrics", "^/schema", "^/$", "^/assets", "^/static", "^/manifest", "^/sw.js",
                 "^/favicon", "^/icons"]
 
 
@@ -36,18 +36,19 @@ async def retrieve_user(token: Token, connection: ASGIConnection[Any, Any, Any, 
     return user
 
 
-def build_jwt_auth(secret: str, denylist: Store) -> JWTAuth[User, Token]:
+def build_jwt_auth(keys: SigningKeys) -> JWTAuth[User, Token]:
     async def is_revoked(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
         tokens: TokenService = connection.app.state.tokens
         return await tokens.is_revoked(token)
 
     return JWTAuth[User, Token](
-        token_secret=secret,
+        token_secret=keys.public_pem,  # verification needs only the public key
         algorithm=ALGORITHM,
+        accepted_issuers=[ISSUER],
         retrieve_user_handler=retrieve_user,
         revoked_token_handler=is_revoked,
         accepted_audiences=[ACCESS_AUDIENCE],
-        require_claims=["exp", "sub", "jti"],
+        require_claims=["exp", "sub", "jti", "iss"],
         authentication_middleware_class=HeaderOrQueryTokenMiddleware,
         exclude=PUBLIC_PATHS,
         description="Access token from /auth/login or /auth/register",

@@ -1,4 +1,9 @@
-"""Access tokens (short-lived JWT), 2FA challenge tokens and rotating refresh tokens with reuse detection."""
+"""Access tokens (short-lived RS256 JWT), 2FA challenge tokens and rotating refresh tokens with reuse detection.
+
+Revocation is durable: a session (refresh-token family) revoked in MongoDB stays revoked; the denylist store
+(Redis or memory) is only a cache in front of it, so neither an app restart nor a Redis that lost its data
+brings a logged-out token back.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +14,21 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+import jwt
+from bson import ObjectId
 from litestar.exceptions import ImproperlyConfiguredException, NotAuthorizedException
 from litestar.security.jwt import Token
 from litestar.stores.base import Store
 
-from candidatex.auth.models import RefreshTokenFamily
+from candidatex.auth import store
+from candidatex.auth.keys import ALGORITHM, SigningKeys
+from candidatex.auth.models import ActionToken, RefreshTokenFamily
 from candidatex.core.timeutil import as_utc, utcnow
 
-ALGORITHM = "HS256"
+ISSUER = "candidatex-api"
 ACCESS_AUDIENCE = "candidatex:access"
 CHALLENGE_AUDIENCE = "candidatex:2fa"
+CHALLENGE_PURPOSE = "2fa_challenge"  # a spent challenge is an ActionToken (unique hash: spent once)
 
 
 def sha256(value: str) -> str:
@@ -39,50 +49,66 @@ class RefreshReuse(Exception):
 
 
 class TokenService:
-    def __init__(self, secret: str, access_minutes: int, refresh_days: int, denylist: Store) -> None:
-        self.secret = secret
+    def __init__(self, keys: SigningKeys, access_minutes: int, refresh_days: int, denylist: Store) -> None:
+        self.keys = keys
         self.access_ttl = timedelta(minutes=access_minutes)
         self.refresh_ttl = timedelta(days=refresh_days)
         self.denylist = denylist
 
-    def access_token(self, user_id: str, role: str, session_id: str) -> str:
-        return Token(sub=user_id, exp=utcnow() + self.access_ttl, aud=ACCESS_AUDIENCE, jti=uuid.uuid4().hex,
-                     extras={"role": role, "sid": session_id}).encode(self.secret, ALGORITHM)
+    def _sign(self, claims: dict) -> str:
+        now = utcnow()
+        payload = {"iss": ISSUER, "iat": int(now.timestamp()), "jti": uuid.uuid4().hex, **claims}
+        return jwt.encode(payload, self.keys.private_pem, algorithm=ALGORITHM, headers={"kid": self.keys.kid})
+
+    def access_token(self, user_id: str, role: str, session_id: str, email: str) -> str:
+        # the spec's claims (sub, email, role, iss) at the top; `extras` keeps what our own readers use
+        return self._sign({"sub": user_id, "email": email, "role": role, "aud": ACCESS_AUDIENCE,
+                           "exp": int((utcnow() + self.access_ttl).timestamp()),
+                           "extras": {"role": role, "sid": session_id}})
 
     def challenge_token(self, user_id: str) -> str:
-        return Token(sub=user_id, exp=utcnow() + timedelta(minutes=5), aud=CHALLENGE_AUDIENCE,
-                     jti=uuid.uuid4().hex).encode(self.secret, ALGORITHM)
+        return self._sign({"sub": user_id, "aud": CHALLENGE_AUDIENCE,
+                           "exp": int((utcnow() + timedelta(minutes=5)).timestamp())})
 
     def decode(self, encoded: str, audience: str) -> Token:
         try:
-            return Token.decode(encoded, self.secret, ALGORITHM, audience=audience, require_claims=["exp", "sub", "jti"])
+            return Token.decode(encoded, self.keys.public_pem, ALGORITHM, audience=audience, issuer=ISSUER,
+                                require_claims=["exp", "sub", "jti", "iss"])
         except (NotAuthorizedException, ImproperlyConfiguredException) as exc:
             raise NotAuthorizedException("Invalid or expired token") from exc
+
+    async def challenge_spent(self, token: Token) -> bool:
+        return await ActionToken.find_one({"token_hash": sha256(token.jti or ""),
+                                           "purpose": CHALLENGE_PURPOSE}) is not None
+
+    async def spend_challenge(self, token: Token) -> bool:
+        """True for the first use of a challenge token; the unique hash index refuses every later one."""
+        return await store.insert_action_token(CHALLENGE_PURPOSE, sha256(token.jti or ""), token.sub or "",
+                                               as_utc(token.exp) + timedelta(minutes=1), used_at=utcnow())
 
     # refresh tokens: "<family id>.<secret>"; only the hash of the current secret is stored
     async def start_family(self, user_id: str, ip: str | None, user_agent: str | None) -> tuple[RefreshTokenFamily, str]:
         secret = secrets.token_urlsafe(32)
         family = RefreshTokenFamily(user_id=user_id, current_hash=sha256(secret), ip=ip,
                                     user_agent=(user_agent or "")[:256], expires_at=utcnow() + self.refresh_ttl)
-        await family.insert()
+        await store.insert_family(family)
         return family, f"{family.id}.{secret}"
 
     async def rotate(self, refresh_token: str) -> tuple[RefreshTokenFamily, str]:
         family, secret = await self._family_of(refresh_token)
         presented = sha256(secret)
-        if family.revoked or as_utc(family.expires_at) <= utcnow():
-            raise NotAuthorizedException("Session has ended; log in again")
-        if not hmac.compare_digest(presented, family.current_hash):
-            if presented in family.used_hashes:
-                await self.revoke_family(family, "refresh_token_reuse")
-                raise RefreshReuse(str(family.id))
-            raise NotAuthorizedException("Invalid refresh token")
         new_secret = secrets.token_urlsafe(32)
-        family.used_hashes = [*family.used_hashes[-49:], presented]
-        family.current_hash = sha256(new_secret)
-        family.last_used_at = utcnow()
-        await family.save()
-        return family, f"{family.id}.{new_secret}"
+        rotated = await store.rotate_family(family.id, presented, sha256(new_secret))
+        if rotated is not None:
+            return rotated, f"{family.id}.{new_secret}"
+        # not rotated: find out why from the family as it is now (another request may have just rotated it)
+        current = await RefreshTokenFamily.get(family.id)
+        if current is None or current.revoked or as_utc(current.expires_at) <= utcnow():
+            raise NotAuthorizedException("Session has ended; log in again")
+        if presented in current.used_hashes:
+            await self.revoke_family(current, "refresh_token_reuse")
+            raise RefreshReuse(str(family.id))
+        raise NotAuthorizedException("Invalid refresh token")
 
     async def family_of(self, refresh_token: str) -> RefreshTokenFamily:
         family, secret = await self._family_of(refresh_token)
@@ -99,18 +125,22 @@ class TokenService:
             raise NotAuthorizedException("Invalid refresh token")
         return family, secret
 
+    async def _cache_revoked(self, family_id: str) -> None:
+        await self.denylist.set(f"sid:{family_id}", "1", expires_in=int(self.access_ttl.total_seconds()) + 60)
+
     async def revoke_family(self, family: RefreshTokenFamily, reason: str) -> None:
-        if not family.revoked:
-            family.revoked, family.revoked_reason = True, reason
-            await family.save()
-        # access tokens of this session stop working now, not when they expire
-        await self.denylist.set(f"sid:{family.id}", "1", expires_in=int(self.access_ttl.total_seconds()) + 60)
+        await self.revoke_family_id(family.id, reason)
+        family.revoked = True
+
+    async def revoke_family_id(self, family_id: ObjectId, reason: str) -> None:
+        await store.revoke_family(family_id, reason)  # durable first: the cache below can be lost
+        await self._cache_revoked(str(family_id))
 
     async def revoke_all(self, user_id: str, reason: str) -> int:
-        families = await RefreshTokenFamily.find({"user_id": user_id, "revoked": False}).to_list()
-        for family in families:
-            await self.revoke_family(family, reason)
-        return len(families)
+        family_ids = await store.live_family_ids(user_id)
+        for family_id in family_ids:
+            await self.revoke_family_id(family_id, reason)
+        return len(family_ids)
 
     async def deny_access_token(self, token: Token) -> None:
         remaining = int((as_utc(token.exp) - utcnow()).total_seconds()) + 1
@@ -119,6 +149,13 @@ class TokenService:
 
     async def is_revoked(self, token: Token) -> bool:
         sid = token.extras.get("sid")
+        if not sid:
+            return True  # every access token we issue belongs to a session
         if token.jti and await self.denylist.exists(f"jti:{token.jti}"):
             return True
-        return bool(sid) and await self.denylist.exists(f"sid:{sid}")
+        if await self.denylist.exists(f"sid:{sid}"):
+            return True
+        if not await store.family_is_live(str(sid)):
+            await self._cache_revoked(str(sid))  # the cache had lost it (restart, Redis flush): refill
+            return True
+        return False

@@ -35,7 +35,7 @@ def qr_data_url(uri: str) -> str:
 def matching_step(secret: str, code: str, last_used_step: int, now: float | None = None) -> int | None:
     """The time step the code belongs to (±1 step of drift), or None. A step at or before the last used one is a replay."""
     code = (code or "").strip().replace(" ", "")
-    if not code.isdigit() or len(code) != 6:
+    if not code.isdigit() or len(code) != 6 or not secret:  # no secret (or an unreadable one): no code matches
         return None
     totp = pyotp.TOTP(secret)
     current = int((now if now is not None else time.time()) // STEP_SECONDS)

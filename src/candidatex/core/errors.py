@@ -1,4 +1,7 @@
-"""Application errors that carry the contract's error code, HTTP status and field details."""
+"""Application errors that carry the contract's error code, HTTP status and field details.
+
+Codes are written in snake case here; the HTTP error envelope sends them in the spec's upper case
+(`validation_error` -> `VALIDATION_ERROR`, see core/schemas.ErrorBody). WebSocket error events keep them as written."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bson.errors import InvalidId
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -51,11 +52,19 @@ def http_error_handler(_: Request, exc: HTTPException) -> Response:
     if status == 429:
         reset = headers.get("RateLimit-Reset")
         headers["Retry-After"] = reset if reset and reset.isdigit() and int(reset) > 0 else "1"
-    if status == 400 and exc.detail and "body" in exc.detail.lower():
-        return _respond(422, "validation_error", "The request body is not valid JSON", None, headers)
+    if status == 400 and exc.detail and ("body" in exc.detail.lower() or "json" in exc.detail.lower()):
+        # docs/api.md: a body that cannot be decoded is a validation error of the field "body"
+        return _respond(422, "validation_error", "The request body is not valid JSON",
+                        [{"field": "body", "message": exc.detail[:200]}], headers)
     message = _MESSAGES.get(status) if status in (401, 403) and exc.detail in (None, "", "Unauthorized", "Forbidden") else None
     return _respond(status, _CODES.get(status, "error"), message or exc.detail or _MESSAGES.get(status, "Error"),
                     None, headers)
+
+
+def invalid_id_handler(_: Request, exc: InvalidId) -> Response:
+    """The net under ObjectIdPath: an id that reached a lookup malformed is a bad input, not a crash."""
+    return _respond(422, "validation_error", "An id in the request is not valid",
+                    [{"field": "id", "message": "a 24-character hexadecimal id"}])
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
@@ -67,5 +76,6 @@ EXCEPTION_HANDLERS = {
     AppError: app_error_handler,
     ValidationException: validation_handler,
     HTTPException: http_error_handler,
+    InvalidId: invalid_id_handler,
     Exception: internal_error_handler,
 }

@@ -1,13 +1,21 @@
-"""Request id, access log and security headers on every HTTP response, errors included."""
+"""Request id, access log and security headers on every HTTP response, errors included; the trusted client
+address (TRUSTED_PROXIES); per-endpoint rate limits (RATE_LIMITS)."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
+import socket
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.exceptions import TooManyRequestsException, WebSocketException
+from litestar.middleware.rate_limit import RateLimitConfig, RateLimitMiddleware, get_remote_address
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from candidatex.core.logging import request_id_var
@@ -79,3 +87,174 @@ def request_context_middleware(app: ASGIApp) -> ASGIApp:
             request_id_var.reset(token)
 
     return middleware
+
+
+# --- the client address, from forwarded headers only when a trusted proxy sent them -----------------------
+
+def _trusted_matcher(entries: list[str]) -> Callable[[str], bool]:
+    """TRUSTED_PROXIES: addresses, CIDR networks, or host names (resolved once at start, e.g. `nginx`)."""
+    networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+    names: set[str] = set()
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+            continue
+        except ValueError:
+            names.add(entry)  # also matched literally: peers without an address (test clients, unix sockets)
+        try:
+            for info in socket.getaddrinfo(entry, None):
+                networks.append(ipaddress.ip_network(info[4][0]))
+        except (OSError, UnicodeError):
+            logger.warning("a TRUSTED_PROXIES name does not resolve", extra={"proxy": entry})
+
+    def trusted(host: str) -> bool:
+        if host in names:
+            return True
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return any(address in network for network in networks)
+
+    return trusted
+
+
+def _forwarded_for(headers: dict[bytes, bytes]) -> list[str]:
+    """Client addresses the proxies recorded, nearest last (RFC 7239 `Forwarded`, else X-Forwarded-For)."""
+    forwarded = headers.get(b"forwarded", b"").decode("latin-1")
+    hops: list[str] = []
+    if forwarded:
+        for element in forwarded.split(","):
+            for pair in element.split(";"):
+                name, _, value = pair.strip().partition("=")
+                if name.lower() == "for" and value:
+                    value = value.strip('"')
+                    if value.startswith("["):  # [2001:db8::1]:4711
+                        value = value[1:].split("]", 1)[0]
+                    elif value.count(":") == 1:  # 192.0.2.1:4711
+                        value = value.split(":", 1)[0]
+                    hops.append(value)
+        return hops
+    return [h.strip() for h in headers.get(b"x-forwarded-for", b"").decode("latin-1").split(",") if h.strip()]
+
+
+def trusted_client_middleware(trusted_proxies: list[str]) -> Callable[[ASGIApp], ASGIApp]:
+    """Replaces the peer address by the client's one, walking the forwarded chain from our side while each
+    hop is a trusted proxy; anyone else's X-Forwarded-For / Forwarded is ignored (it is only a claim)."""
+    trusted = _trusted_matcher(trusted_proxies)
+
+    def factory(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            client = scope.get("client")
+            if trusted_proxies and scope["type"] in ("http", "websocket") and client and trusted(client[0]):
+                headers = dict(scope.get("headers", []))
+                host = client[0]
+                for hop in reversed(_forwarded_for(headers)):
+                    host = hop
+                    if not trusted(hop):
+                        break
+                if host != client[0]:
+                    scope["client"] = (host, 0)
+                proto = headers.get(b"x-forwarded-proto", b"").decode("latin-1").strip().lower()
+                if proto in ("http", "https") and scope["type"] == "http":
+                    scope["scheme"] = proto
+            await app(scope, receive, send)
+
+        return middleware
+
+    return factory
+
+
+# --- per-endpoint budgets on top of the global per-address and per-user ones -------------------------------
+
+UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+# name -> (budget, which requests, counted per); RATE_LIMITS overrides the budgets ("login=5/minute,...")
+ENDPOINTS: dict[str, tuple[str, str, str]] = {
+    "login": ("30/minute", r"POST ^/auth/login(/2fa)?$", "address"),
+    "register": ("20/hour", r"POST ^/auth/register$", "address"),
+    "forgot_password": ("10/hour", r"POST ^/auth/forgot-password$", "address"),
+    "forgot_password_email": ("3/hour", "", "email"),  # reset mails per target account (auth/service.py)
+    "upload": ("30/minute", r"POST ^/resume/upload$|^/interview/sessions/[^/]+/voice-answer$", "user"),
+    "answer": ("60/minute", r"POST ^/interview/sessions/[^/]+/answer$", "user"),
+    "ws_connect": ("60/minute", r"WS ^/", "user"),
+}
+
+
+def _budget(text: str) -> tuple[int, int]:
+    count, _, unit = text.strip().partition("/")
+    if not count.strip().isdigit() or unit.strip() not in UNIT_SECONDS:
+        raise ValueError(f"RATE_LIMITS: {text!r} should look like 20/minute (second, minute, hour or day)")
+    return UNIT_SECONDS[unit.strip()], int(count)
+
+
+def endpoint_budgets(spec: str) -> dict[str, tuple[int, int]]:
+    """(window seconds, requests) per endpoint; 0 requests = no limit. `off` turns every one off (tests)."""
+    budgets = {name: _budget(default) for name, (default, _, _) in ENDPOINTS.items()}
+    if spec.strip().lower() == "off":
+        return {name: (window, 0) for name, (window, _) in budgets.items()}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        name, _, value = item.partition("=")
+        name = name.strip()
+        if name not in ENDPOINTS:
+            raise ValueError(f"RATE_LIMITS: unknown endpoint {name!r} (known: {', '.join(ENDPOINTS)})")
+        budgets[name] = (UNIT_SECONDS["minute"], 0) if value.strip() == "off" else _budget(value)
+    return budgets
+
+
+def user_or_address(request: Any) -> str:
+    """The signed-in user when the request carries a valid access token, else the client address."""
+    header = request.headers.get("authorization", "")
+    encoded = header.partition(" ")[-1] if header else request.query_params.get("token", "")
+    tokens = getattr(request.app.state, "tokens", None)
+    if encoded and tokens is not None:
+        try:
+            return "user:" + tokens.decode(encoded, "candidatex:access").sub
+        except Exception:  # noqa: BLE001 - an unusable token is limited by address instead
+            pass
+    return "ip:" + get_remote_address(request)
+
+
+def _matcher(rule: str) -> Callable[[Any], bool]:
+    method, _, pattern = rule.partition(" ")
+    path = re.compile(pattern)
+    if method == "WS":
+        return lambda request: request.scope["type"] == "websocket" and bool(path.search(request.scope["path"]))
+    return lambda request: (request.scope["type"] == "http" and request.scope.get("method") == method
+                            and bool(path.search(request.scope["path"])))
+
+
+class EndpointRateLimit(RateLimitMiddleware):
+    """Litestar's rate limit, also on WebSocket connects (refused with close code 4429)."""
+
+    def __init__(self, app: ASGIApp, config: RateLimitConfig) -> None:
+        super().__init__(app, config)
+        self.scopes = {ScopeType.HTTP, ScopeType.WEBSOCKET}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except TooManyRequestsException as exc:
+            if scope["type"] == "websocket":
+                raise WebSocketException(detail="Too many connections; try again shortly", code=4429) from exc
+            raise
+
+
+def endpoint_rate_limits(spec: str, store: str = "rate_limit") -> list[Any]:
+    """One middleware per limited endpoint, each with its own key prefix (its class name) in the store."""
+    middlewares = []
+    for name, (window, limit) in endpoint_budgets(spec).items():
+        _, rule, per = ENDPOINTS[name]
+        if not rule or limit <= 0:
+            continue
+        unit = next(u for u, seconds in UNIT_SECONDS.items() if seconds == window)
+        matches = _matcher(rule)
+
+        async def check(request: Any, matches: Callable[[Any], bool] = matches) -> bool:
+            return matches(request)
+
+        middleware_class = type(f"RateLimit_{name}", (EndpointRateLimit,), {})
+        config = RateLimitConfig(rate_limit=(unit, limit), store=store, check_throttle_handler=check,  # type: ignore[arg-type]
+                                 identifier_for_request=user_or_address if per == "user" else get_remote_address,
+                                 middleware_class=middleware_class)
+        middlewares.append(config.middleware)
+    return middlewares

@@ -3,14 +3,47 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from litestar.params import Parameter
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from candidatex.core.timeutil import utcnow
 
 T = TypeVar("T")
+
+OBJECT_ID_PATTERN = r"^[0-9a-fA-F]{24}$"
+
+
+def object_id_param(what: str) -> Any:
+    """The one parser of ids in paths (all are MongoDB ObjectIds): a malformed id is a 422 that names the parameter,
+    never a lookup that raises. `SessionId = object_id_param("interview session id")`, then in a handler of
+    `"/{session_id:str}"`: `session_id: str = SessionId`."""
+    return Parameter(pattern=OBJECT_ID_PATTERN, min_length=24, max_length=24, description=f"{what} (24 hex digits)")
+
+
+ObjectIdPath = Annotated[str, object_id_param("id")]
+"""The same parser as an annotation, for handlers whose id comes before parameters without defaults."""
+
+# Bidirectional overrides and isolates reorder what a reviewer sees ("Eve\u202egnp.exe"); a name needs none of them.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _printable_name(value: str) -> str:
+    for char in value:
+        if char in _BIDI_CONTROLS:
+            raise ValueError("must not contain bidirectional control characters")
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):  # NUL, newlines, escapes, line separators
+            raise ValueError("must not contain control characters")
+    return value
+
+
+PersonName = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_printable_name)]
+"""A person's name as people read it in lists and reports: no control or bidi-override characters."""
+DisplayText = Annotated[str, AfterValidator(_printable_name)]
+"""A short single-line label (headline, location, job title): the same rule, no length of its own."""
 
 
 class Envelope(BaseModel, Generic[T]):
@@ -29,9 +62,15 @@ class Page(BaseModel, Generic[T]):
 
 
 class ErrorBody(BaseModel):
-    code: str
+    code: str = Field(description="stable, in the spec's style: VALIDATION_ERROR, NOT_FOUND, UNAUTHORIZED, ...")
     message: str
     details: Any = None
+
+    @field_validator("code")
+    @classmethod
+    def spec_style(cls, code: str) -> str:
+        """Every code leaves upper snake case, whoever raised it (the spec's `VALIDATION_ERROR`)."""
+        return code.upper()
 
 
 class ErrorEnvelope(BaseModel):
@@ -41,7 +80,9 @@ class ErrorEnvelope(BaseModel):
 
 
 def ok(data: Any, message: str | None = None) -> Envelope[Any]:
-    return Envelope[Any](data=data, message=message)
+    """A success envelope; its `message` is never empty (the spec's defaults when the handler names none)."""
+    default = "Data retrieved successfully" if isinstance(data, Page) else "Operation successful"
+    return Envelope[Any](data=data, message=message or default)
 
 
 def page_of(items: list[Any], total: int, page: int, limit: int) -> Page[Any]:

@@ -11,8 +11,9 @@ from pymongo import AsyncMongoClient
 
 from candidatex.config import Settings
 from candidatex.core import crypto
-from candidatex.db.embedded import EmbeddedMongo
+from candidatex.db.embedded import EmbeddedMongo, running_server_url
 from candidatex.db.registry import document_models
+from candidatex.db.supervisor import supervise
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Database:
     name: str
     embedded: EmbeddedMongo | None = None
     models: list[type[Document]] = field(default_factory=list)
+    supervisor: asyncio.Task[None] | None = None
 
     @property
     def db(self):  # noqa: ANN201 - pymongo's AsyncDatabase
@@ -32,18 +34,29 @@ class Database:
         await self.client.admin.command("ping")
         return (time.perf_counter() - started) * 1000
 
+    def supervise(self, every: float = 1.0) -> None:
+        """Restarts the embedded server, on the same port, whenever it dies while the app runs."""
+        if self.embedded is not None and self.supervisor is None:
+            self.supervisor = asyncio.create_task(supervise(self.embedded, every), name="embedded-db-supervisor")
+
     async def close(self) -> None:
+        if self.supervisor is not None:  # first, or it would restart the server we stop below
+            self.supervisor.cancel()
+            await asyncio.gather(self.supervisor, return_exceptions=True)
         await self.client.close()
         if self.embedded:
             await asyncio.to_thread(self.embedded.stop)
 
 
-async def connect(settings: Settings) -> Database:
+async def connect(settings: Settings, share_running: bool = False) -> Database:
+    """With `share_running`, a command run beside `candidatex serve` uses that server's embedded database."""
     crypto.configure(settings.secret_key, settings.field_encryption_key)  # sensitive fields, sealed at rest
     embedded = None
     url = settings.mongodb_url
+    if not url and share_running:
+        url = await asyncio.to_thread(running_server_url, settings.data_dir)
     if not url:
-        embedded = EmbeddedMongo(settings.data_dir / "db")
+        embedded = EmbeddedMongo(settings.data_dir / "db", sync_on_commit=settings.db_sync_on_commit)
         url = await asyncio.to_thread(embedded.start)
     client: AsyncMongoClient = AsyncMongoClient(url, serverSelectionTimeoutMS=5000, tz_aware=True, uuidRepresentation="standard")
     models = document_models()

@@ -8,7 +8,7 @@ from beanie import Document
 def document_models() -> list[type[Document]]:
     from candidatex.anticheat.models import AntiCheatSnapshot
     from candidatex.audit.models import AuditLog
-    from candidatex.auth.models import ActionToken, OutboxEmail, RefreshTokenFamily
+    from candidatex.auth.models import ActionToken, LoginThrottle, OutboxEmail, RefreshTokenFamily
     from candidatex.interviews.models import InterviewSession, SessionEvent
     from candidatex.users.models import User
     from candidatex.jobs.models import Application, Job
@@ -16,4 +16,4 @@ def document_models() -> list[type[Document]]:
     from candidatex.resumes.models import Resume
 
     return [User, AuditLog, RefreshTokenFamily, ActionToken, OutboxEmail, InterviewSession, SessionEvent,
-            Resume, Job, Application, MatchResult, RankingEntry, Demographics, AntiCheatSnapshot]
+            Resume, Job, Application, MatchResult, RankingEntry, Demographics, AntiCheatSnapshot, LoginThrottle]

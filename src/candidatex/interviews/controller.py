@@ -8,7 +8,7 @@ from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
 from candidatex.core.request import meta_of
-from candidatex.core.schemas import Envelope, Page, ok, page_of
+from candidatex.core.schemas import object_id_param, Envelope, Page, ok, page_of
 from candidatex.interviews.models import SessionStatus, SessionType
 from candidatex.interviews.schemas import (
     AnswerIn,
@@ -18,6 +18,7 @@ from candidatex.interviews.schemas import (
     HistoryPoint,
     NextQuestionOut,
     PrecheckIn,
+    PrecheckOut,
     QuestionOut,
     SessionOut,
     StartOut,
@@ -26,7 +27,7 @@ from candidatex.interviews.service import InterviewService, remaining_seconds
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
-SessionId = Parameter(pattern=r"^[0-9a-f]{24}$", description="interview session id")
+SessionId = object_id_param("interview session id")
 
 
 def view(session: Any, user: User) -> SessionOut:
@@ -64,14 +65,18 @@ class InterviewController(Controller):
     @get("/{session_id:str}")
     async def get_session(self, request: AuthedRequest, interview_service: InterviewService,
                           session_id: str = SessionId) -> Envelope[SessionOut]:
-        return ok(view(await interview_service.get_for(request.user, session_id), request.user))
+        return ok(view(await interview_service.get_for(request.user, session_id), request.user), "The interview session")
 
     @post("/{session_id:str}/precheck", status_code=200)
     async def precheck(self, request: AuthedRequest, data: PrecheckIn, interview_service: InterviewService,
-                       session_id: str = SessionId) -> Envelope[SessionOut]:
-        session, passed = await interview_service.precheck(request.user, session_id, data.model_dump())
-        return ok(view(session, request.user), "Precheck passed; you can start" if passed else
-                  "Precheck failed: " + "; ".join(f["message"] for f in session.precheck_result["failures"]))
+                       session_id: str = SessionId) -> Envelope[PrecheckOut]:
+        session, passed = await interview_service.precheck(request.user, session_id, data.report())
+        record = session.precheck_result or {}
+        shown = view(session, request.user).model_dump()
+        return ok(PrecheckOut(**shown, passed=passed, warnings=record.get("warnings", []),
+                              failures=record.get("failures", [])),
+                  "Precheck passed; you can start" if passed else
+                  "Precheck failed: " + "; ".join(f["message"] for f in record.get("failures", [])))
 
     @post("/{session_id:str}/start", status_code=200)
     async def start(self, request: AuthedRequest, interview_service: InterviewService,
@@ -85,11 +90,13 @@ class InterviewController(Controller):
                             session_id: str = SessionId) -> Envelope[NextQuestionOut]:
         session, question = await interview_service.next_question(request.user, session_id)
         total = len(session.questions)
+        shown = QuestionOut.of(question, session.current_question_index + 1, total,
+                               reveal=session.candidate_id != str(request.user.id)) if question else None
         return ok(NextQuestionOut(
-            question=QuestionOut.of(question, session.current_question_index + 1, total,
-                                    reveal=session.candidate_id != str(request.user.id)) if question else None,
-            remaining_seconds=remaining_seconds(session), answered=len(session.answers), total=total,
-            done=question is None))
+            question=shown, remaining_seconds=remaining_seconds(session), answered=len(session.answers), total=total,
+            done=question is None, id=shown.id if shown else None, content=shown.content if shown else None,
+            type=shown.type if shown else None),
+            "The current question" if shown else "Every question is answered; finalize the interview")
 
     @post("/{session_id:str}/answer", status_code=200)
     async def answer(self, request: AuthedRequest, data: AnswerIn, interview_service: InterviewService,
@@ -99,6 +106,7 @@ class InterviewController(Controller):
         index = session.current_question_index
         following = session.questions[index] if index < len(session.questions) else None
         return ok(AnswerOut(question_id=record.question_id, evaluation=record.evaluation or {},
+                            feedback=record.evaluation or {}, next_question_id=following.id if following else None,
                             next_question=QuestionOut.of(following, index + 1, len(session.questions), reveal=False)
                             if following else None, done=following is None), "Answer saved")
 
@@ -128,7 +136,7 @@ class InterviewController(Controller):
     @get("/{session_id:str}/summary")
     async def summary(self, request: AuthedRequest, interview_service: InterviewService,
                       session_id: str = SessionId) -> Envelope[SessionOut]:
-        return ok(view(await interview_service.summary(request.user, session_id), request.user))
+        return ok(view(await interview_service.summary(request.user, session_id), request.user), "The interview summary")
 
 
 RunningFilter = Literal["active", "paused"]

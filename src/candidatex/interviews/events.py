@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar.channels import ChannelsPlugin
-from pymongo import ReturnDocument
 
 from candidatex.core.timeutil import utcnow
-from candidatex.interviews.models import InterviewSession, SessionEvent
+from candidatex.interviews import store
+from candidatex.interviews.models import SessionEvent
 
 EVENT_TYPES = ("question", "timer", "feedback", "warning", "complete", "transcript", "status", "chat")
 
@@ -23,13 +23,11 @@ class EventBus:
 
     async def emit(self, session_id: str, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
         # the counter lives on the session document: one atomic $inc gives every worker the same order
-        doc = await InterviewSession.get_pymongo_collection().find_one_and_update(
-            {"_id": _oid(session_id)},
-            {"$inc": {"event_seq": 1}, "$set": {"last_activity_at": utcnow()}},
-            projection={"event_seq": 1}, return_document=ReturnDocument.AFTER)
-        seq = doc["event_seq"] if doc else 0
-        event = {"type": event_type, "seq": seq, "session_id": session_id, "data": data,
+        seq = await store.next_event_seq(session_id)
+        event = {"type": event_type, "seq": seq or 0, "session_id": session_id, "data": data,
                  "timestamp": utcnow().isoformat()}
+        if seq is None:  # no such session (erased meanwhile): nothing to number, store or send
+            return event
         await SessionEvent(session_id=session_id, seq=seq, type=event_type, data=data).insert()
         self.channels.publish(event, channels=[channel_of(session_id)])
         return event
@@ -44,9 +42,3 @@ class EventBus:
         events = await SessionEvent.find({"session_id": session_id, "seq": {"$gt": after_seq}}).sort("seq").limit(limit).to_list()
         return [{"type": e.type, "seq": e.seq, "session_id": session_id, "data": e.data,
                  "timestamp": e.created_at.isoformat(), "replayed": True} for e in events]
-
-
-def _oid(session_id: str):  # noqa: ANN202
-    from bson import ObjectId
-
-    return ObjectId(session_id)

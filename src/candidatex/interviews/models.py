@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from beanie import Document
 from pydantic import BaseModel, Field
@@ -69,6 +69,10 @@ class InterviewSession(Document):
     candidate_id: str
     recruiter_id: str | None = None
     job_id: str | None = None
+    # access (interviews/access.py): the owner of job_id, and whether the candidate's application to it was
+    # rejected or withdrawn (recruiters' access then ends)
+    job_recruiter_id: str | None = None
+    application_closed: bool = False
     type: SessionType = SessionType.ai_mock
     mode: SessionMode = SessionMode.behavioral
     status: SessionStatus = SessionStatus.setup
@@ -93,6 +97,10 @@ class InterviewSession(Document):
     anti_cheat_key: str | None = None
     anti_cheat_log: list[dict[str, Any]] = Field(default_factory=list)
     strike_counts: dict[str, int] = Field(default_factory=dict)
+    # what reaching a strike threshold does: end the interview, or mark it for a person to review
+    anti_cheat_policy: Literal["terminate", "flag_for_review"] = "terminate"
+    # Ed25519-signed (session, length, head) of the anti-cheat log, issued when the session ends
+    integrity_checkpoints: list[dict[str, Any]] = Field(default_factory=list)
     signal_last_seq: int = 0
     terminated_reason: str | None = None
 
@@ -111,7 +119,8 @@ class InterviewSession(Document):
             IndexModel([("candidate_id", ASCENDING), ("created_at", DESCENDING)]),
             IndexModel([("recruiter_id", ASCENDING), ("status", ASCENDING)]),
             IndexModel([("status", ASCENDING), ("ends_at", ASCENDING)]),
-            IndexModel([("job_id", ASCENDING)]),
+            IndexModel([("job_id", ASCENDING), ("candidate_id", ASCENDING)]),
+            IndexModel([("job_recruiter_id", ASCENDING), ("status", ASCENDING)]),
         ]
 
 

@@ -8,7 +8,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from bson import ObjectId
 from litestar.stores.base import Store
 
 from candidatex.ai.schemas import GeneratedQuestion, InterviewContext
@@ -17,6 +16,8 @@ from candidatex.anticheat.policy import PrecheckReport, evaluate_precheck
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.timeutil import as_utc, utcnow
+from candidatex.interviews import store
+from candidatex.interviews.access import Action, JobLink, JobLookup, allows, session_role
 from candidatex.interviews.events import EventBus
 from candidatex.interviews.models import (
     AnswerRecord,
@@ -30,8 +31,16 @@ from candidatex.users.models import Role, User
 
 logger = logging.getLogger(__name__)
 
-ENDED = (SessionStatus.completed, SessionStatus.terminated)
-RUNNING = (SessionStatus.active, SessionStatus.paused)
+FORBIDDEN_MESSAGES = {
+    Action.view: "You may not see this interview",
+    Action.take: "Only the candidate of this interview can do this",
+    Action.review: "Only the interviewer, the job's recruiter and admins see the integrity report",
+    Action.end: "Only the interviewer or an admin can end the interview",
+    Action.recording: "Only the interviewer and admins may download the recording",
+}
+ENDED = store.ENDED
+RUNNING = store.RUNNING
+NOT_ENDED = (SessionStatus.setup, SessionStatus.precheck, *RUNNING)
 MAX_FOLLOW_UPS = 2
 
 
@@ -75,39 +84,36 @@ class InterviewService:
         self.bus = bus
         self.live = live_store
         self.audit = audit
-        self.recruiter_access_checks: list[Any] = []  # jobs/ adds "recruiter owns the session's job"
-        self.camera_analyzer: Any = None  # anticheat/: async (base64 image) -> FrameObservation | None
+        self.job_lookup: JobLookup | None = None  # jobs/ answers for interviews tied to a job
+        self.camera_analyzer: Any = None  # anticheat/: async (base64 images) -> CameraView | None
         # async hooks(session_id, reason, actor_id | None) run once an interview has ended (media closes here)
         self.on_end: list[Any] = []
 
     # ---- access -------------------------------------------------------------------------------------------
     async def load(self, session_id: str) -> InterviewSession:
-        session = await InterviewSession.get(session_id) if _is_oid(session_id) else None
+        session = await store.get(session_id) if _is_oid(session_id) else None
         if not session:
             raise NotFound("Interview session not found")
         return session
 
     async def can_view(self, user: User, session: InterviewSession) -> bool:
-        if user.role == Role.admin or session.candidate_id == str(user.id) or session.recruiter_id == str(user.id):
-            return True
-        if user.role == Role.recruiter:
-            for check in self.recruiter_access_checks:
-                if await check(user, session):
-                    return True
-        return False
+        return allows(user, session, Action.view)
+
+    async def authorize(self, user: User, session_id: str, action: Action) -> InterviewSession:
+        """The session if ``user`` may do ``action`` on it (interviews/access.py): NotFound for anyone without a
+        role in it (ids of other people's interviews are not confirmed), Forbidden for a role without the right."""
+        session = await self.load(session_id)
+        if session_role(user, session) is None:
+            raise NotFound("Interview session not found")
+        if not allows(user, session, action):
+            raise Forbidden(FORBIDDEN_MESSAGES[action])
+        return session
 
     async def get_for(self, user: User, session_id: str) -> InterviewSession:
-        session = await self.load(session_id)
-        if not await self.can_view(user, session):
-            # same answer as a missing session: ids of other people's interviews are not confirmed
-            raise NotFound("Interview session not found")
-        return session
+        return await self.authorize(user, session_id, Action.view)
 
     async def get_as_candidate(self, user: User, session_id: str) -> InterviewSession:
-        session = await self.get_for(user, session_id)
-        if session.candidate_id != str(user.id):
-            raise Forbidden("Only the candidate of this interview can do this")
-        return session
+        return await self.authorize(user, session_id, Action.take)
 
     # ---- lifecycle ----------------------------------------------------------------------------------------
     async def create(self, user: User, data: dict[str, Any], meta: RequestMeta) -> InterviewSession:
@@ -123,19 +129,42 @@ class InterviewService:
             raise InvalidInput("A live interview is scheduled by a recruiter for a candidate",
                                details=[{"field": "type", "message": "live needs a recruiter and candidate_id"}])
         fields = {k: v for k, v in data.items() if k not in {"candidate_id"}}
-        session = InterviewSession(candidate_id=candidate_id, recruiter_id=recruiter_id, **fields)
-        await session.insert()
+        link = await self._job_link(user, data.get("job_id"), candidate_id, scheduled=recruiter_id is not None)
+        tied = link is not None and recruiter_id is not None  # practice sessions are never shown to a job's recruiter
+        if tied:
+            # the job's owner reviews it only if the candidate applied to that job
+            fields.update(job_recruiter_id=link.owner_id if link.applied else None,
+                          application_closed=link.application_closed)
+        session = await store.create(InterviewSession(candidate_id=candidate_id, recruiter_id=recruiter_id, **fields))
+        if tied and link.applied and not link.application_closed:
+            # the application may have closed while this was being created: check again, after the insert
+            again = await self._job_link(user, session.job_id, candidate_id, scheduled=True)
+            if again is not None and again.application_closed:
+                await store.close_application(session.job_id or "", candidate_id)
+                session = await self.load(str(session.id))
         await self.audit.record("interview.create", meta=meta, actor_id=str(user.id), target_type="interview",
                                 target_id=str(session.id), details={"type": session.type, "mode": session.mode})
         return session
+
+    async def _job_link(self, user: User, job_id: str | None, candidate_id: str, scheduled: bool) -> JobLink | None:
+        if not job_id:
+            return None
+        link = await self.job_lookup(job_id, candidate_id) if self.job_lookup else None
+        if link is None:
+            raise InvalidInput("The job does not exist", details=[{"field": "job_id", "message": "unknown"}])
+        if scheduled and user.role != Role.admin and link.owner_id != str(user.id):
+            raise Forbidden("Interviews can be tied only to your own jobs")
+        return link
 
     async def list_for(self, user: User, status: str | None, session_type: str | None, page: int,
                        limit: int) -> tuple[list[InterviewSession], int]:
         query: dict[str, Any] = {}
         if user.role == Role.candidate:
             query["candidate_id"] = str(user.id)
-        elif user.role == Role.recruiter:
-            query["recruiter_id"] = str(user.id)
+        elif user.role == Role.recruiter:  # the same sessions access.session_role gives a recruiter
+            uid = str(user.id)
+            query["$or"] = [{"recruiter_id": uid}, {"job_recruiter_id": uid, "recruiter_id": {"$ne": None}}]
+            query["application_closed"] = {"$ne": True}
         if status:
             query["status"] = status
         if session_type:
@@ -150,18 +179,20 @@ class InterviewService:
         if session.status not in (SessionStatus.setup, SessionStatus.precheck):
             raise Conflict(f"The precheck is done before the interview starts (status: {session.status})",
                            code="invalid_transition")
-        camera_frame = report.pop("camera_frame", None)
+        frames = [f for f in (report.pop("camera_frame", None), *(report.pop("camera_frames", None) or [])) if f]
         checked = PrecheckReport(**report)
-        observation = await self.camera_analyzer(camera_frame) if camera_frame and self.camera_analyzer else None
+        observation = await self.camera_analyzer(frames) if self.camera_analyzer else None
         result = evaluate_precheck(checked, observation)
-        session.precheck_result = {**result.as_session_record(checked), "checked_at": utcnow().isoformat(),
-                                   "failures": [{"check": f.check, "message": f.message} for f in result.failures]}
+        record = {**result.as_session_record(checked), "checked_at": utcnow().isoformat(),
+                  "failures": [{"check": f.check, "message": f.message} for f in result.failures]}
         if observation is not None:
-            session.precheck_result["camera_view"] = {"faces": observation.face_count, "covered": observation.covered}
-        session.status = SessionStatus.precheck if result.passed else SessionStatus.setup
-        session.updated_at = utcnow()
-        await session.save()
-        return session, result.passed
+            record["camera_view"] = observation.as_record()
+        updated = await store.transition(session.id, (SessionStatus.setup, SessionStatus.precheck),
+                                         SessionStatus.precheck if result.passed else SessionStatus.setup,
+                                         {"precheck_result": record})
+        if updated is None:  # the interview started (or ended) while the camera frame was being checked
+            raise Conflict("The precheck is done before the interview starts", code="invalid_transition")
+        return updated, result.passed
 
     async def start(self, user: User, session_id: str) -> InterviewSession:
         session = await self.get_as_candidate(user, session_id)
@@ -174,15 +205,13 @@ class InterviewService:
                            code="precheck_required")
         questions = await self.ai.generate_questions(context_of(session))
         now = utcnow()
-        claimed = await InterviewSession.get_pymongo_collection().update_one(
-            {"_id": session.id, "status": SessionStatus.precheck.value},
-            {"$set": {"status": SessionStatus.active.value, "started_at": now,
-                      "ends_at": now + timedelta(minutes=session.duration_minutes),
-                      "questions": [dict(question_record(q).model_dump(), asked_at=now if i == 0 else None)
-                                    for i, q in enumerate(questions)],
-                      "anti_cheat_key": secrets.token_hex(32), "current_question_index": 0, "updated_at": now}})
-        session = await self.load(session_id)
-        if claimed.modified_count:
+        claimed = await store.transition(session.id, (SessionStatus.precheck,), SessionStatus.active, {
+            "started_at": now, "ends_at": now + timedelta(minutes=session.duration_minutes),
+            "questions": [dict(question_record(q).model_dump(), asked_at=now if i == 0 else None)
+                          for i, q in enumerate(questions)],
+            "anti_cheat_key": secrets.token_hex(32), "current_question_index": 0})
+        session = claimed or await self.load(session_id)  # None: a parallel start won; its session continues
+        if claimed is not None:
             await self._save_live_state(session)
             await self.bus.emit(session_id, "status", {"status": "active", "ends_at": session.ends_at.isoformat()})
             await self._emit_question(session)
@@ -220,26 +249,22 @@ class InterviewService:
         record = AnswerRecord(question_id=question_id, content=content, type=answer_type,
                               speaking_metrics=speaking_metrics)
         # stored before it is evaluated, and only once even if two requests race: no answer is ever lost
-        stored = await InterviewSession.get_pymongo_collection().update_one(
-            {"_id": session.id, "status": SessionStatus.active.value, "current_question_index": index,
-             "answers.question_id": {"$ne": question_id}},
-            {"$push": {"answers": record.model_dump()}, "$set": {"current_question_index": index + 1,
-                                                                 "last_activity_at": utcnow()}})
-        if not stored.modified_count:
+        if await store.push_answer(session.id, index, record) is None:
+            now = await self.load(session_id)
+            if now.status != SessionStatus.active:
+                raise Conflict(f"This interview is not accepting answers (status: {now.status})",
+                               code="session_paused" if now.status == SessionStatus.paused else "invalid_transition")
             raise Conflict("This question was already answered", code="already_answered")
         await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "received"})
         evaluation = await self.ai.evaluate_answer(context_of(session), generated(current), content, speaking_metrics)
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
-        update: dict[str, Any] = {"$set": {"answers.$[a].evaluation": record.evaluation,
-                                           "answers.$[a].provider": record.provider}}
+        await store.record_evaluation(session.id, question_id, record.evaluation, record.provider)
         follow_up = evaluation.follow_up_question if evaluation.needs_follow_up else None
-        if follow_up is not None and session.follow_ups_asked < MAX_FOLLOW_UPS:
-            update["$push"] = {"questions": {"$each": [question_record(follow_up, follows=question_id).model_dump()],
-                                             "$position": index + 1}}
-            update["$inc"] = {"follow_ups_asked": 1}
-        await InterviewSession.get_pymongo_collection().update_one(
-            {"_id": session.id}, update, array_filters=[{"a.question_id": question_id}])
+        if follow_up is not None:
+            # only while the candidate is still at the next slot and under the limit; otherwise no follow-up
+            await store.insert_follow_up(session.id, question_record(follow_up, follows=question_id), index + 1,
+                                         MAX_FOLLOW_UPS)
         await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated",
                                                      "evaluation": record.evaluation})
         session = await self.load(session_id)
@@ -250,10 +275,12 @@ class InterviewService:
 
     async def pause(self, user: User, session_id: str) -> InterviewSession:
         session = await self.get_as_candidate(user, session_id)
-        if session.status != SessionStatus.active:
-            raise Conflict(f"Only a running interview can be paused (status: {session.status})", code="invalid_transition")
-        session.status, session.paused_at = SessionStatus.paused, utcnow()
-        await session.save()
+        paused = await store.transition(session.id, (SessionStatus.active,), SessionStatus.paused,
+                                        {"paused_at": utcnow()})
+        if paused is None:
+            current = await self.load(session_id)
+            raise Conflict(f"Only a running interview can be paused (status: {current.status})", code="invalid_transition")
+        session = paused
         await self._save_live_state(session)
         await self.bus.emit(session_id, "status", {"status": "paused", "remaining_seconds": remaining_seconds(session)})
         return session
@@ -263,9 +290,14 @@ class InterviewService:
         if session.status != SessionStatus.paused:
             raise Conflict(f"Only a paused interview can be resumed (status: {session.status})", code="invalid_transition")
         paused_for = utcnow() - as_utc(session.paused_at or utcnow())
-        session.ends_at = as_utc(session.ends_at) + paused_for if session.ends_at else None
-        session.status, session.paused_at = SessionStatus.active, None
-        await session.save()
+        ends_at = as_utc(session.ends_at) + paused_for if session.ends_at else None
+        # conditional on the pause it measured: a second resume of the same pause cannot add the time twice
+        resumed = await store.transition(session.id, (SessionStatus.paused,), SessionStatus.active,
+                                         {"ends_at": ends_at, "paused_at": None}, where={"paused_at": session.paused_at})
+        if resumed is None:
+            current = await self.load(session_id)
+            raise Conflict(f"Only a paused interview can be resumed (status: {current.status})", code="invalid_transition")
+        session = resumed
         await self._save_live_state(session)
         await self.bus.emit(session_id, "status", {"status": "active", "remaining_seconds": remaining_seconds(session)})
         return session
@@ -276,19 +308,21 @@ class InterviewService:
             raise Conflict("This interview is already finalized", code="already_finalized")
         if session.status not in RUNNING:
             raise Conflict("The interview has not started", code="invalid_transition")
-        return await self.finalize_internal(session_id, reason="finalized")
+        finished = await self._complete(session_id, reason="finalized")
+        if finished is None:  # a parallel request (or the deadline) finalized it first: a second call is a 409
+            raise Conflict("This interview is already finalized", code="already_finalized")
+        return finished
 
     async def finalize_internal(self, session_id: str, reason: str) -> InterviewSession:
-        now = utcnow()
-        claimed = await InterviewSession.get_pymongo_collection().update_one(
-            {"_id": ObjectId(session_id), "status": {"$in": [s.value for s in RUNNING]}},
-            {"$set": {"status": SessionStatus.completed.value, "completed_at": now, "paused_at": None,
-                      "updated_at": now}})
-        session = await self.load(session_id)
-        if not claimed.modified_count:
-            return session  # someone else (another worker, the deadline watcher) finalized it
-        session.result = await self._report(session, reason)
-        await session.save()
+        # None: someone else (another worker, the deadline watcher) finalized it
+        return await self._complete(session_id, reason) or await self.load(session_id)
+
+    async def _complete(self, session_id: str, reason: str) -> InterviewSession | None:
+        claimed = await store.end(session_id, SessionStatus.completed, RUNNING)
+        if claimed is None:
+            return None
+        result = await self._report(claimed, reason)
+        session = await store.set_result(session_id, result) or await self.load(session_id)
         await self._save_live_state(session)
         await self.bus.emit(session_id, "complete", {"status": "completed", "reason": reason,
                                                      "total_score": session.result.get("total_score")})
@@ -297,15 +331,12 @@ class InterviewService:
 
     async def terminate(self, session_id: str, reason: str, actor: User | None = None,
                         meta: RequestMeta | None = None) -> InterviewSession:
-        now = utcnow()
-        await InterviewSession.get_pymongo_collection().update_one(
-            {"_id": ObjectId(session_id), "status": {"$nin": [s.value for s in ENDED]}},
-            {"$set": {"status": SessionStatus.terminated.value, "terminated_reason": reason, "completed_at": now,
-                      "updated_at": now}})
-        session = await self.load(session_id)
-        if session.result is None and session.answers:
-            session.result = await self._report(session, reason)
-            await session.save()
+        claimed = await store.end(session_id, SessionStatus.terminated, NOT_ENDED, {"terminated_reason": reason})
+        if claimed is None:
+            return await self.load(session_id)  # it had already ended: whoever ended it told everyone
+        session = claimed
+        if session.answers:
+            session = await store.set_result(session_id, await self._report(session, reason)) or session
         await self._save_live_state(session)
         await self.bus.emit(session_id, "complete", {"status": session.status.value, "reason": reason,
                                                      "terminated_reason": session.terminated_reason})
@@ -323,9 +354,7 @@ class InterviewService:
                 logger.exception("end-of-interview hook failed", extra={"session_id": session_id})
 
     async def end_by_staff(self, user: User, session_id: str, reason: str, meta: RequestMeta) -> InterviewSession:
-        session = await self.get_for(user, session_id)
-        if user.role == Role.candidate:
-            raise Forbidden("Only the interviewer or an admin can end the interview")
+        session = await self.authorize(user, session_id, Action.end)
         if session.status in ENDED:
             raise Conflict("This interview has already ended", code="already_finalized")
         return await self.terminate(session_id, reason, actor=user, meta=meta)
@@ -363,8 +392,7 @@ class InterviewService:
 
     async def add_chat(self, session_id: str, sender: User, text: str) -> ChatMessage:
         message = ChatMessage(sender_id=str(sender.id), sender_role=sender.role.value, text=text[:2000])
-        await InterviewSession.get_pymongo_collection().update_one(
-            {"_id": ObjectId(session_id)}, {"$push": {"chat": message.model_dump()}})
+        await store.push_chat(session_id, message)
         return message
 
     # ---- clocks -------------------------------------------------------------------------------------------

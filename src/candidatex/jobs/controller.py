@@ -9,7 +9,7 @@ from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
 from candidatex.core.request import meta_of
-from candidatex.core.schemas import Envelope, Page, ok, page_of
+from candidatex.core.schemas import object_id_param, Envelope, Page, ok, page_of
 from candidatex.jobs.models import Application, ApplicationStatus, Job, JobStatus
 from candidatex.jobs.schemas import ApplicationOut, ApplyIn, ExperienceLevel, JobIn, JobOut, JobUpdateIn, StatusIn
 from candidatex.jobs.service import JobService
@@ -19,8 +19,8 @@ from candidatex.matching.service import MatchingService
 from candidatex.users.models import Role, User
 
 AuthedRequest = Request[User, Token, Any]
-JobId = Parameter(pattern=r"^[0-9a-f]{24}$", description="job id")
-ApplicationId = Parameter(pattern=r"^[0-9a-f]{24}$", description="application id")
+JobId = object_id_param("job id")
+ApplicationId = object_id_param("application id")
 
 
 async def application_views(user: User, applications: list[Application]) -> list[ApplicationOut]:
@@ -127,3 +127,9 @@ class ApplicationController(Controller):
         application = await job_service.change_status(request.user, application_id, data.status, data.note,
                                                       meta_of(request))
         return ok((await application_views(request.user, [application]))[0], f"Moved to {application.status}")
+
+    @post("/{application_id:str}/withdraw", status_code=200, guards=[requires("applications:own")])
+    async def withdraw(self, request: AuthedRequest, job_service: JobService,
+                       application_id: str = ApplicationId) -> Envelope[ApplicationOut]:
+        application = await job_service.withdraw(request.user, application_id, meta_of(request))
+        return ok((await application_views(request.user, [application]))[0], "Application withdrawn")

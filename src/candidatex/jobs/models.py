@@ -57,6 +57,7 @@ class ApplicationStatus(StrEnum):
     interview = "interview"
     offer = "offer"
     rejected = "rejected"
+    withdrawn = "withdrawn"  # by the candidate
 
 
 # The pipeline: each stage may move one step forward or to rejected; offer and rejected are final.
@@ -66,7 +67,10 @@ TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     ApplicationStatus.interview: frozenset({ApplicationStatus.offer, ApplicationStatus.rejected}),
     ApplicationStatus.offer: frozenset(),
     ApplicationStatus.rejected: frozenset(),
+    ApplicationStatus.withdrawn: frozenset(),
 }
+# the recruiter's access to what the candidate sent (résumé, interviews tied to the job) ends here
+CLOSED = frozenset({ApplicationStatus.rejected, ApplicationStatus.withdrawn})
 STAGE_ORDER = [ApplicationStatus.applied, ApplicationStatus.screening, ApplicationStatus.interview,
                ApplicationStatus.offer]
 

@@ -10,8 +10,9 @@ from pymongo.errors import DuplicateKeyError
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.timeutil import utcnow
-from candidatex.interviews.models import InterviewSession
-from candidatex.jobs.models import TRANSITIONS, Application, ApplicationStatus, Job, JobStatus, StatusChange
+from candidatex.interviews import store as interview_store
+from candidatex.interviews.access import JobLink
+from candidatex.jobs.models import CLOSED, TRANSITIONS, Application, ApplicationStatus, Job, JobStatus, StatusChange
 from candidatex.matching.models import bump_ranking_inputs
 from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.search import keyword_match_stages
@@ -235,18 +236,42 @@ class JobService:
             {"$set": {"status": status.value, "updated_at": now}, "$push": {"status_history": change.model_dump()}})
         if not moved.modified_count:
             raise Conflict("The application changed meanwhile; reload it", code="invalid_transition")
+        if status in CLOSED:
+            await interview_store.close_application(application.job_id, application.candidate_id)
         await self.audit.record("application.status", meta=meta, actor_id=str(user.id), actor_email=user.email,
                                 target_type="application", target_id=str(application.id),
                                 details={"from": current.value, "to": status.value, "job_id": application.job_id,
                                          "candidate_id": application.candidate_id})
         return await self.get_application(user, application_id)
 
+    async def withdraw(self, user: User, application_id: str, meta: RequestMeta) -> Application:
+        """The candidate takes the application back: the recruiter no longer sees the résumé or the interviews."""
+        application = await self.get_application(user, application_id)
+        if application.candidate_id != str(user.id):
+            raise Forbidden("Only the candidate can withdraw an application")
+        now = utcnow()
+        change = StatusChange(status=ApplicationStatus.withdrawn, at=now, by=str(user.id))
+        moved = await Application.get_pymongo_collection().update_one(
+            {"_id": application.id, "status": {"$nin": [s.value for s in CLOSED]}},
+            {"$set": {"status": ApplicationStatus.withdrawn.value, "updated_at": now},
+             "$push": {"status_history": change.model_dump()}})
+        if not moved.modified_count:
+            raise Conflict(f"The application is already {application.status}", code="invalid_transition")
+        await interview_store.close_application(application.job_id, application.candidate_id)
+        await self.audit.record("application.withdraw", meta=meta, actor_id=str(user.id), target_type="application",
+                                target_id=str(application.id), details={"job_id": application.job_id})
+        return await self.get_application(user, application_id)
+
     # ---- hooks for other domains --------------------------------------------------------------------------
     @staticmethod
-    async def recruiter_sees_applicant(user: User, session: InterviewSession) -> bool:
-        """Interview access: the recruiter owns a job the session's candidate applied to."""
-        return await Application.find_one({"recruiter_id": str(user.id),
-                                           "candidate_id": session.candidate_id}) is not None
+    async def interview_link(job_id: str, candidate_id: str) -> JobLink | None:
+        """For interviews tied to a job: its owner, and whether the candidate's application to it is closed."""
+        job = await Job.get(job_id) if is_oid(job_id) else None
+        if job is None:
+            return None
+        application = await Application.find_one({"job_id": job_id, "candidate_id": candidate_id})
+        return JobLink(owner_id=job.recruiter_id, applied=application is not None,
+                       application_closed=application is not None and application.status in CLOSED)
 
     @staticmethod
     async def stats() -> dict[str, Any]:

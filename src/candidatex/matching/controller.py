@@ -9,7 +9,7 @@ from litestar.params import Parameter
 from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
-from candidatex.core.schemas import Envelope, ok
+from candidatex.core.schemas import object_id_param, Envelope, ok
 from candidatex.jobs.models import ApplicationStatus
 from candidatex.jobs.service import JobService
 from candidatex.matching.fairness import DEFAULT_MIN_GROUP_SIZE, LOWEST_MIN_GROUP_SIZE, report_csv, report_pdf
@@ -18,7 +18,7 @@ from candidatex.matching.service import MatchingService
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
-JobId = Parameter(pattern=r"^[0-9a-f]{24}$", description="job id")
+JobId = object_id_param("job id")
 
 
 RankingSort = Literal["rank", "-rank", "skills", "experience", "education", "text_similarity",

@@ -12,14 +12,14 @@ from litestar.security.jwt import Token
 from pydantic import BaseModel, ConfigDict, Field
 
 from candidatex.auth.guards import requires
-from candidatex.core.schemas import Envelope, ok
+from candidatex.core.schemas import object_id_param, Envelope, ok
 from candidatex.interviews.models import InterviewSession, SessionStatus
 from candidatex.interviews.service import remaining_seconds
 from candidatex.media.service import MediaService
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
-SessionId = Parameter(pattern=r"^[0-9a-f]{24}$", description="interview session id")
+SessionId = object_id_param("interview session id")
 MAX_SDP_CHARS = 64 * 1024
 
 

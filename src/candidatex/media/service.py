@@ -3,8 +3,9 @@
 The hub (hub.py) and the signaling protocol (signaling.py) know nothing of users or interviews; this
 service ties them to the interview sessions:
 
-* roles: the session's candidate -> CANDIDATE, its recruiter -> RECRUITER, admins -> ADMIN, other
-  recruiters who may view the session (`InterviewService.can_view`) -> WATCHER, anyone else: none;
+* roles come from the interviews' access policy (interviews/access.py), the same as REST and the stream:
+  candidate -> CANDIDATE, interviewer -> RECRUITER, admin -> ADMIN, the job's recruiter (reviewer) ->
+  WATCHER, anyone else: none;
 * publishing needs a session that has not ended; the recruiter publishes only in live interviews,
   and the candidate subscribes (sees the recruiter) only in live interviews;
 * chat is stored on the session and emitted as a durable "chat" event on the interview stream;
@@ -21,18 +22,20 @@ from typing import Any
 
 from aiortc import RTCSessionDescription
 
-from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from candidatex.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
+from candidatex.interviews.access import Action, SessionRole, session_role
 from candidatex.interviews.events import EventBus
 from candidatex.interviews.models import InterviewSession, SessionType
 from candidatex.interviews.service import ENDED, InterviewService
 from candidatex.media.hub import PUBLISHING_ROLES, MediaHub, MediaHubError, Role
 from candidatex.media.recorder import RECORDING_SUFFIX
-from candidatex.media.signaling import SignalingService
-from candidatex.users.models import Role as UserRole
+from candidatex.media.signaling import SignalingError, SignalingService
 from candidatex.users.models import User
 
 logger = logging.getLogger(__name__)
 
+MEDIA_ROLES = {SessionRole.candidate: Role.CANDIDATE, SessionRole.interviewer: Role.RECRUITER,
+               SessionRole.admin: Role.ADMIN, SessionRole.reviewer: Role.WATCHER}
 RECORDINGS_BUCKET = "recordings"
 CHUNK_BYTES = 255 * 1024
 
@@ -49,16 +52,8 @@ class MediaService:
 
     # ---- roles ---------------------------------------------------------------------------------------------
     async def role_of(self, user: User, session: InterviewSession) -> Role | None:
-        uid = str(user.id)
-        if session.candidate_id == uid:
-            return Role.CANDIDATE
-        if session.recruiter_id == uid:
-            return Role.RECRUITER
-        if user.role == UserRole.admin:
-            return Role.ADMIN
-        if user.role == UserRole.recruiter and await self.interviews.can_view(user, session):
-            return Role.WATCHER
-        return None
+        role = session_role(user, session)
+        return MEDIA_ROLES[role] if role is not None else None
 
     async def participant(self, user: User, session_id: str) -> tuple[InterviewSession, Role]:
         """The session and the user's role in it; NotFound for anyone without one (ids are not confirmed)."""
@@ -127,10 +122,17 @@ class MediaService:
 
     async def _on_end(self, session_id: str, ended_by: str) -> None:
         actor = await User.get(ended_by)
-        await self.interviews.terminate(session_id, "ended_by_recruiter", actor=actor)
+        try:
+            if actor is None:
+                raise NotFound("Interview session not found")
+            await self.end_by(actor, session_id)
+        except AppError as error:  # access ended meanwhile: an error on the socket, and the room stays open
+            raise SignalingError(error.code, error.message) from error
 
     async def end_by(self, user: User, session_id: str) -> None:
-        """An admin (or the recruiter) ends the live interview from the signaling socket."""
+        """An admin (or the interviewer) ends the live interview from the signaling socket: the same
+        policy as POST /interview/sessions/{id}/end."""
+        await self.interviews.authorize(user, session_id, Action.end)
         await self.interviews.terminate(session_id, "ended_by_recruiter", actor=user)
 
     # ---- end of the interview ------------------------------------------------------------------------------
@@ -188,9 +190,7 @@ class MediaService:
 
     async def recording_of(self, user: User, session_id: str) -> tuple[str, int, AsyncIterator[bytes]]:
         """The session's newest recording for its recruiter or an admin: (file name, length, chunks)."""
-        session, role = await self.participant(user, session_id)
-        if role not in (Role.RECRUITER, Role.ADMIN):
-            raise Forbidden("Only the interviewer and admins may download the recording")
+        await self.interviews.authorize(user, session_id, Action.recording)
         from gridfs import AsyncGridFSBucket
 
         if self._db is None:

@@ -13,13 +13,13 @@ from candidatex.auth.guards import requires
 from candidatex.core.errors import InvalidInput
 from candidatex.core.exceptions import app_error_handler, internal_error_handler
 from candidatex.core.request import meta_of
-from candidatex.core.schemas import Envelope, Page, ok, page_of
+from candidatex.core.schemas import object_id_param, Envelope, Page, ok, page_of
 from candidatex.resumes.schemas import AnalyzeIn, ResumeOut
 from candidatex.resumes.service import ResumeService
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
-ResumeId = Parameter(pattern=r"^[0-9a-f]{24}$", description="resume id")
+ResumeId = object_id_param("resume id")
 # The file limit is 10 MB (answered with 413 by the service); the body may carry a little multipart framing.
 UPLOAD_BODY_LIMIT = 10 * 1024 * 1024 + 64 * 1024
 
@@ -59,8 +59,9 @@ class ResumeController(Controller):
         return ok(ResumeOut.of(resume, with_text=True, owner_view=resume.owner_id == str(request.user.id)))
 
     @post("/{resume_id:str}/analyze", status_code=200, guards=[requires("resume:own")])
-    async def analyze(self, request: AuthedRequest, data: AnalyzeIn, resume_service: ResumeService,
+    async def analyze(self, request: AuthedRequest, resume_service: ResumeService, data: AnalyzeIn | None = None,
                       resume_id: str = ResumeId) -> Envelope[ResumeOut]:
+        data = data or AnalyzeIn()
         resume = await resume_service.analyze(request.user, resume_id, data.job_id, data.job_title,
                                               data.job_description)
         return ok(ResumeOut.of(resume), f"ATS score {resume.ats_report['score']}/100")

@@ -15,10 +15,13 @@ class AnalyzeIn(BaseModel):
     job_title: str | None = Field(default=None, min_length=2, max_length=200)
     job_description: str | None = Field(default=None, max_length=20_000)
 
+    # Neither given (or no body at all, as the spec sends it): the candidate's most recent application's job,
+    # else a general ATS check of the resume's structure and contents.
+
     @model_validator(mode="after")
-    def job_or_text(self) -> "AnalyzeIn":
-        if not self.job_id and not self.job_title:
-            raise ValueError("give a job_id, or a job_title and job_description")
+    def description_needs_title(self) -> "AnalyzeIn":
+        if self.job_description and not self.job_title and not self.job_id:
+            raise ValueError("a job_description needs its job_title")
         return self
 
 

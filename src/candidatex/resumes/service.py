@@ -15,7 +15,7 @@ from gridfs.errors import NoFile
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.timeutil import utcnow
-from candidatex.jobs.models import Application, Job, JobStatus
+from candidatex.jobs.models import CLOSED, Application, Job, JobStatus
 from candidatex.matching.models import bump_ranking_inputs
 from candidatex.matching.profile import build_profile
 from candidatex.resumes.ats import ats_analysis
@@ -26,6 +26,8 @@ from candidatex.resumes.taxonomy import keywords
 from candidatex.tasks.queue import TaskQueue
 from candidatex.users.models import Role, User
 
+# the target of an analysis asked for without a job: the resume alone (structure, contact, skills found)
+GENERAL_CHECK_TITLE = "General ATS check"
 logger = logging.getLogger(__name__)
 
 MAX_RESUMES_PER_USER = 20
@@ -163,7 +165,9 @@ class ResumeService:
         if user.role == Role.admin or resume.owner_id == str(user.id):
             return True
         if user.role == Role.recruiter:
-            return await Application.find_one({"resume_id": str(resume.id), "recruiter_id": str(user.id)}) is not None
+            # only while the application is open: rejected or withdrawn ends the recruiter's access
+            return await Application.find_one({"resume_id": str(resume.id), "recruiter_id": str(user.id),
+                                               "status": {"$nin": [s.value for s in CLOSED]}}) is not None
         return False
 
     async def get_for(self, user: User, resume_id: str) -> Resume:
@@ -220,6 +224,12 @@ class ResumeService:
                            else "The resume could not be read; upload another file", code="resume_not_ready")
         required: list[str] = []
         preferred: list[str] = []
+        if not job_id and not job_title:
+            latest = await Application.find({"candidate_id": str(user.id)}).sort("-created_at").limit(1).to_list()
+            if latest:
+                job_id = latest[0].job_id
+            else:
+                job_title, job_description = GENERAL_CHECK_TITLE, ""
         if job_id:
             job = await Job.get(job_id) if is_oid(job_id) else None
             if job is None or (job.status == JobStatus.draft and job.recruiter_id != str(user.id)
@@ -227,9 +237,6 @@ class ResumeService:
                 raise NotFound("Job not found")
             job_title, job_description = job.title, job.description
             required, preferred = job.required_skills, job.preferred_skills
-        if not job_title:
-            raise InvalidInput("Give a job_id, or a job_title and job_description",
-                               details=[{"field": "job_title", "message": "required without job_id"}])
         report = await asyncio.to_thread(ats_analysis, parsed_from_doc(resume.parsed), resume.text or "", job_title,
                                          job_description or "", required, None, preferred, resume.profile)
         resume.ats_report = {**dataclasses.asdict(report), "job_id": job_id, "job_title": job_title,

@@ -12,22 +12,21 @@ from litestar import Controller, Request, WebSocket, post, websocket
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import WebSocketDisconnect
-from litestar.params import Body, Parameter
+from litestar.params import Body
 from litestar.security.jwt import Token
 from pydantic import BaseModel, ConfigDict, Field
 
 from candidatex.auth.guards import requires
 from candidatex.core.errors import AppError, InvalidInput
-from candidatex.core.schemas import Envelope, ok
+from candidatex.core.schemas import object_id_param, Envelope, ok
 from candidatex.interviews.schemas import QuestionOut
-from candidatex.speech.pipeline import FinalTranscript
 from candidatex.speech.service import VoiceService
-from candidatex.speech.stream import serve_audio_stream
+from candidatex.speech.stream import read_client
 from candidatex.users.models import User
 
 logger = logging.getLogger(__name__)
 AuthedRequest = Request[User, Token, Any]
-SessionId = Parameter(pattern=r"^[0-9a-f]{24}$", description="interview session id")
+SessionId = object_id_param("interview session id")
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_ENDED = 4409
@@ -155,15 +154,14 @@ async def voice_audio_stream(socket: WebSocket, session_id: str) -> None:
         except Exception:  # noqa: BLE001 - the client left; the answer it finished is still saved
             gone = True
 
-    async def send(message: dict[str, Any]) -> None:
-        await to_client(message)
-        if message["type"] == "partial":
-            await service.publish_partial(session_id, message["text"])
-        elif message["type"] == "final":
-            final = FinalTranscript.model_validate(message)
-            await to_client(await service.submit_streamed(user, session_id, final, "mobile"))
-
-    await serve_audio_stream(service.pipeline(), receive, send)
+    # One voice session per interview outlives a dropped socket (reconnect_grace_s): the answer in progress
+    # goes on when the phone comes back, or is finished and filed if it does not.
+    voice = service.attach(user, session_id, "mobile", to_client)
+    stopped = await read_client(voice.pipeline, receive, to_client, voice.show_question)
+    if stopped:
+        await voice.close()
+    else:
+        service.detach(voice)
     if not gone:
         with contextlib.suppress(Exception):
             await socket.close()

@@ -18,6 +18,21 @@ SINGLE_FILLERS = frozenset(
 DOUBLE_FILLERS = frozenset({("you", "know"), ("i", "mean"), ("sort", "of"), ("kind", "of")})
 
 DEFAULT_PAUSE_S = 0.6
+MOST_USED = 5
+
+# Hesitation sounds: counted in the metrics, left out of the answer's text (words like "like" stay).
+HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "mm"})
+_HESITATION_RE = re.compile(r"(?:,\s*)?(?<![\w'])(?:" + "|".join(sorted(HESITATIONS, key=len, reverse=True))
+                            + r")(?![\w'])[,.…]*", re.IGNORECASE)
+
+# Words too common to say anything about an answer (Interview Warmup's "most used words" leaves them out).
+STOPWORDS = frozenset(
+    "a an the and or but so if then than that this these those there here of to in on at by for with from as "
+    "is are was were be been being am do does did have has had having i me my mine we us our you your he him "
+    "his she her it its they them their what which who whom when where why how not no yes can could would "
+    "should will shall may might must just also very really about into over out up down all any some more "
+    "most such only own same too s t don't i'm it's that's we're they're i've i'd let's because while".split()
+)
 
 
 class SpeakingMetrics(BaseModel):
@@ -34,6 +49,8 @@ class SpeakingMetrics(BaseModel):
     filler_words: dict[str, int]
     filler_rate: float
     """Filler words per word spoken (0.05 = one in twenty)."""
+    most_used_words: list[tuple[str, int]] = []
+    """The content words said more than once, most frequent first (stop words and fillers left out)."""
 
 
 def _normalise(text: str) -> str:
@@ -55,11 +72,26 @@ def count_fillers(tokens: Sequence[str]) -> Counter[str]:
     return counts
 
 
+def without_hesitations(text: str) -> str:
+    """The answer's text without "um"/"uh" (the metrics still count them, from the words)."""
+    cleaned = re.sub(r"\s+([,.!?])", r"\1", re.sub(r"\s{2,}", " ", _HESITATION_RE.sub(" ", text))).strip(" ,")
+    if cleaned and text.lstrip()[:1].isupper():
+        cleaned = cleaned[0].upper() + cleaned[1:]
+    return cleaned
+
+
+def most_used_words(tokens: Sequence[str], limit: int = MOST_USED) -> list[tuple[str, int]]:
+    counts = Counter(t for t in tokens if len(t) > 2 and t not in STOPWORDS and t not in SINGLE_FILLERS)
+    return [(word, n) for word, n in counts.most_common(limit) if n > 1]
+
+
 def speaking_metrics(
     words: Sequence[Word], duration_s: float, pause_threshold_s: float = DEFAULT_PAUSE_S
 ) -> SpeakingMetrics:
-    """Metrics for one answer; `words` carry timestamps relative to the start of the answer."""
-    spoken = [w for w in words if _normalise(w.text)]
+    """Metrics for one answer; `words` carry timestamps relative to the start of the answer. Timestamps
+    past `duration_s` (Whisper rounds the last word up) are clipped, so talk time never exceeds it."""
+    spoken = [w.model_copy(update={"start": min(w.start, duration_s), "end": min(w.end, duration_s)})
+              if duration_s > 0 else w for w in words if _normalise(w.text)]
     tokens = [_normalise(w.text) for w in spoken]
     fillers = count_fillers(tokens)
     if not spoken:
@@ -77,15 +109,19 @@ def speaking_metrics(
     gaps = [max(0.0, nxt.start - prev.end) for prev, nxt in zip(spoken, spoken[1:])]
     pauses = [gap for gap in gaps if gap >= pause_threshold_s]
     span = max(spoken[-1].end - spoken[0].start, 1e-3)
+    talk_time = max(span - sum(pauses), 0.0)
+    if duration_s > 0:
+        talk_time = min(talk_time, duration_s)
     filler_total = sum(fillers.values())
     return SpeakingMetrics(
         word_count=len(spoken),
         duration_s=round(duration_s, 3),
-        talk_time_s=round(max(span - sum(pauses), 0.0), 3),
+        talk_time_s=round(talk_time, 3),
         words_per_minute=round(len(spoken) / span * 60.0, 1),
         pause_count=len(pauses),
         longest_pause_s=round(max(pauses, default=0.0), 3),
         pause_threshold_s=pause_threshold_s,
         filler_words=dict(fillers),
         filler_rate=round(filler_total / len(spoken), 4),
+        most_used_words=most_used_words(tokens),
     )

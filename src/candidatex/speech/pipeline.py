@@ -16,17 +16,20 @@ import numpy as np
 from pydantic import BaseModel
 
 from candidatex.speech.audio import AudioError, StreamResampler, UploadLimits, decode_audio_file
-from candidatex.speech.metrics import SpeakingMetrics, speaking_metrics
+from candidatex.speech.metrics import SpeakingMetrics, speaking_metrics, without_hesitations
 from candidatex.speech.segmenter import (
     AnswerEnded,
     ChunkAudio,
     PartialAudio,
+    PauseCheck,
     SegmenterEvent,
     SegmenterSettings,
     SpeechSegmenter,
     SpeechStarted,
 )
 from candidatex.speech.transcriber import Transcriber, Word
+from candidatex.speech.turns import SmartTurn, TurnPolicy, shared_smart_turn, judge_turn, strip_done_phrase, words_sound_finished
+from candidatex.speech.vocabulary import FILLER_PROMPT, Vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +41,14 @@ _PARTIAL_BEAM_SIZE = 1
 class SpeechStartedEvent(BaseModel):
     type: Literal["speech_started"] = "speech_started"
     answer_index: int
+    question_id: str | None = None
 
 
 class PartialTranscript(BaseModel):
     type: Literal["partial"] = "partial"
     answer_index: int
     text: str
+    question_id: str | None = None
 
 
 class FinalTranscript(BaseModel):
@@ -52,17 +57,22 @@ class FinalTranscript(BaseModel):
     text: str
     words: list[Word]
     duration_s: float
-    ended_by: Literal["silence", "done", "max_length", "upload"]
+    ended_by: Literal["silence", "turn", "done", "max_length", "upload"]
     metrics: SpeakingMetrics
+    question_id: str | None = None
+    """The question on the candidate's screen when this answer began: the one it answers."""
+    end_to_final_ms: float | None = None
+    """From the moment the end of the answer was decided to this final transcript (streams only)."""
 
 
 PipelineEvent = SpeechStartedEvent | PartialTranscript | FinalTranscript
 
 
 class _Answer:
-    """Transcribed chunks of the answer in progress."""
+    """Transcribed chunks of the answer in progress, and the question it answers."""
 
-    def __init__(self) -> None:
+    def __init__(self, question_id: str | None = None) -> None:
+        self.question_id = question_id
         self.texts: list[str] = []
         self.words: list[Word] = []
 
@@ -82,7 +92,7 @@ class _Close:
     pass
 
 
-_WorkItem = ChunkAudio | tuple[AnswerEnded, "asyncio.Future[FinalTranscript | None]"] | _Close
+_WorkItem = ChunkAudio | PauseCheck | tuple[AnswerEnded, "asyncio.Future[FinalTranscript | None]"] | _Close
 
 
 class VoiceAnswerPipeline:
@@ -101,8 +111,16 @@ class VoiceAnswerPipeline:
         upload_limits: UploadLimits | None = None,
         max_buffered_events: int = 64,
         final_beam_size: int | None = None,
+        turn_policy: TurnPolicy | None = None,
+        smart_turn: SmartTurn | None = None,
     ) -> None:
         self.transcriber = transcriber
+        self.turn_policy = turn_policy or TurnPolicy()
+        self.smart_turn = smart_turn or shared_smart_turn(self.turn_policy.model_path)
+        """The audio end-of-turn model (with the words, it judges each pause)."""
+        self.vocabulary = Vocabulary()
+        self.question_id: str | None = None
+        """The question the candidate is shown now: answers that begin from now on answer it."""
         self.final_beam_size = final_beam_size
         """Beam size for the chunks that make up the final transcript (the last one is transcribed after the
         answer ends, so its time is what the candidate waits for); None uses the transcriber's."""
@@ -112,8 +130,11 @@ class VoiceAnswerPipeline:
         self._work: deque[_WorkItem] = deque()
         self._partial: PartialAudio | None = None
         self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._events: asyncio.Queue[PipelineEvent | _Close] = asyncio.Queue(max_buffered_events)
         self._answer = _Answer()
+        self._ended_at: dict[int, float] = {}
         self._worker: asyncio.Task[None] | None = None
         self._unclaimed_final: asyncio.Future[FinalTranscript | None] | None = None
         self._next_partial_at = 0.0
@@ -133,6 +154,15 @@ class VoiceAnswerPipeline:
         """16 kHz mono float32 samples."""
         self._push(samples)
 
+    def show_question(self, question_id: str | None, vocabulary: Vocabulary | None = None) -> None:
+        """The candidate now sees `question_id`: the next answer to begin answers it, transcribed with
+        `vocabulary`. An answer already in progress keeps the question it began under."""
+        self.question_id = question_id
+        if vocabulary is not None:
+            self.vocabulary = vocabulary
+        if not self._segmenter.in_answer:
+            self._answer.question_id = question_id
+
     async def finish(self) -> FinalTranscript | None:
         """The speaker said "done": end the answer in progress and return its final transcript.
 
@@ -151,16 +181,26 @@ class VoiceAnswerPipeline:
         for event in self._segmenter.push(samples):
             self._schedule(event)
 
+    async def drain(self) -> None:
+        """Wait until every chunk, pause verdict and final queued so far is done (tests, benchmarks)."""
+        await asyncio.sleep(0)
+        while self._work or self._partial is not None or not self._idle.is_set():
+            await self._idle.wait()
+            await asyncio.sleep(0)
+
     def _schedule(self, event: SegmenterEvent) -> None:
         self._ensure_worker()
+        self._idle.clear()
         match event:
             case SpeechStarted(answer_index=index):
-                self._publish(SpeechStartedEvent(answer_index=index))
+                self._answer.question_id = self.question_id
+                self._publish(SpeechStartedEvent(answer_index=index, question_id=self.question_id))
             case PartialAudio():
                 self._partial = event  # only the newest snapshot is worth transcribing
-            case ChunkAudio():
+            case ChunkAudio() | PauseCheck():
                 self._work.append(event)
             case AnswerEnded():
+                self._ended_at[event.answer_index] = time.monotonic()
                 done = asyncio.get_running_loop().create_future()
                 self._work.append((event, done))
                 self._unclaimed_final = done
@@ -181,10 +221,14 @@ class VoiceAnswerPipeline:
             self._events.get_nowait()
         self._events.put_nowait(event)
 
-    async def aclose(self) -> None:
-        """Stop the worker (an answer in progress is dropped) and end `events()`."""
+    async def aclose(self, finish: bool = True) -> None:
+        """Stop the worker and end `events()`. The answer in progress is finished first (its final is
+        published: no audio is dropped) unless `finish` is False (the interview is over)."""
         if self._closed:
             return
+        if finish:
+            for event in self._segmenter.finish():
+                self._schedule(event)
         self._closed = True
         if self._worker is not None:
             self._work.append(_Close())
@@ -212,9 +256,14 @@ class VoiceAnswerPipeline:
                 item, self._partial = self._partial, None
             else:
                 self._wake.clear()
+                self._idle.set()
                 await self._wake.wait()
                 continue
+            self._idle.clear()
             if isinstance(item, _Close):
+                if self._work:  # a verdict scheduled the end of an answer after the close: finish it first
+                    self._work.append(item)
+                    continue
                 return
             try:
                 await self._handle(item)
@@ -223,25 +272,46 @@ class VoiceAnswerPipeline:
                 if isinstance(item, tuple) and not item[1].done():
                     item[1].set_result(None)
 
-    async def _handle(self, item: ChunkAudio | PartialAudio | tuple[AnswerEnded, asyncio.Future]) -> None:
+    async def _handle(self, item: ChunkAudio | PauseCheck | PartialAudio | tuple[AnswerEnded, asyncio.Future]) -> None:
         match item:
             case ChunkAudio():
                 await self._commit(item)
+            case PauseCheck():
+                await self._judge_pause(item)
             case PartialAudio():
                 await self._transcribe_partial(item)
             case (AnswerEnded() as ended, done):
                 done.set_result(await self._finalise(ended))
 
-    def _prompt(self) -> str | None:
-        """Context for Whisper: the end of what was already transcribed in this answer."""
-        return self._answer.text[-_PROMPT_CHARS:] or None
+    def _prompt(self, answer: _Answer | None = None) -> str:
+        """Context for Whisper: the interview's vocabulary, then the end of what was already said in this
+        answer (a prompt that starts with fillers keeps Whisper writing the "um"s it hears)."""
+        said = (answer or self._answer).text[-_PROMPT_CHARS:]
+        return " ".join(p for p in (self.vocabulary.prompt, said or FILLER_PROMPT) if p)
+
+    async def _transcribe(self, audio: np.ndarray, answer: _Answer | None = None, **options):  # noqa: ANN003
+        return await self.transcriber.transcribe(audio, initial_prompt=self._prompt(answer),
+                                                 hotwords=self.vocabulary.hotwords or None, **options)
 
     async def _commit(self, chunk: ChunkAudio) -> None:
-        transcript = await self.transcriber.transcribe(chunk.audio, initial_prompt=self._prompt(),
-                                                       beam_size=self.final_beam_size)
+        transcript = await self._transcribe(chunk.audio, beam_size=self.final_beam_size)
         self._answer.add(transcript.text, transcript.words, chunk.offset_s)
         if self._answer.text:
-            self._publish(PartialTranscript(answer_index=chunk.answer_index, text=self._answer.text))
+            self._publish(PartialTranscript(answer_index=chunk.answer_index, text=self._answer.text,
+                                            question_id=self._answer.question_id))
+
+    async def _judge_pause(self, check: PauseCheck) -> None:
+        """Words first (cheap, and the chunk before this pause is already transcribed), then the sound."""
+        if not self._segmenter.in_answer or check.answer_index != self._segmenter.answer_index:
+            return
+        text = self._answer.text
+        probability = None
+        if self.smart_turn is not None and words_sound_finished(text):
+            probability = await asyncio.to_thread(self.smart_turn.after_pause, check.audio, check.silence_samples)
+        verdict = judge_turn(text, probability, self.turn_policy)
+        if verdict.end_after_ms is not None:
+            for event in self._segmenter.end_pause(check.answer_index, check.pause_index, verdict.end_after_ms):
+                self._schedule(event)
 
     async def _transcribe_partial(self, partial: PartialAudio) -> None:
         # Partials may take at most half of the worker's time, so a slow or busy machine still has
@@ -251,50 +321,54 @@ class VoiceAnswerPipeline:
         if not self._segmenter.is_current(partial.answer_index, partial.chunk_index):
             return
         started = time.monotonic()
-        transcript = await self.transcriber.transcribe(
-            partial.audio,
-            initial_prompt=self._prompt(),
-            word_timestamps=False,
-            beam_size=_PARTIAL_BEAM_SIZE,
-        )
+        transcript = await self._transcribe(partial.audio, word_timestamps=False, beam_size=_PARTIAL_BEAM_SIZE)
         self._next_partial_at = time.monotonic() + (time.monotonic() - started)
         text = " ".join(t for t in (self._answer.text, transcript.text) if t)
         if text and self._segmenter.is_current(partial.answer_index, partial.chunk_index):
-            self._publish(PartialTranscript(answer_index=partial.answer_index, text=text))
+            self._publish(PartialTranscript(answer_index=partial.answer_index, text=text,
+                                            question_id=self._answer.question_id))
 
     async def _finalise(self, ended: AnswerEnded) -> FinalTranscript | None:
-        answer, self._answer = self._answer, _Answer()
+        answer, self._answer = self._answer, _Answer(self.question_id)
         if ended.tail is not None and ended.enough_speech:
-            transcript = await self.transcriber.transcribe(
-                ended.tail.audio, initial_prompt=answer.text[-_PROMPT_CHARS:] or None, beam_size=self.final_beam_size
-            )
+            transcript = await self._transcribe(ended.tail.audio, answer, beam_size=self.final_beam_size)
             answer.add(transcript.text, transcript.words, ended.tail.offset_s)
-        if not ended.enough_speech or not answer.text:
+        ended_at = self._ended_at.pop(ended.answer_index, None)
+        text = without_hesitations(strip_done_phrase(answer.text))
+        if not ended.enough_speech or not text:
             return None
         final = FinalTranscript(
             answer_index=ended.answer_index,
-            text=answer.text,
+            text=text,
             words=answer.words,
             duration_s=ended.duration_s,
             ended_by=ended.reason,
             metrics=speaking_metrics(answer.words, ended.duration_s),
+            question_id=answer.question_id,
+            end_to_final_ms=round((time.monotonic() - ended_at) * 1000, 1) if ended_at else None,
         )
         self._publish(final)
         return final
 
 
 async def transcribe_recording(
-    transcriber: Transcriber, data: bytes, limits: UploadLimits | None = None
+    transcriber: Transcriber, data: bytes, limits: UploadLimits | None = None,
+    vocabulary: Vocabulary | None = None, question_id: str | None = None,
 ) -> FinalTranscript:
     """Decode and transcribe an uploaded answer. Raises AudioError (`no_speech` when nothing is said)."""
     limits = limits or UploadLimits()
+    vocabulary = vocabulary or Vocabulary()
     samples = await asyncio.to_thread(decode_audio_file, data, limits.max_bytes, limits.max_seconds)
-    transcript = await transcriber.transcribe(samples)
-    if not transcript.text:
+    transcript = await transcriber.transcribe(
+        samples, initial_prompt=" ".join(p for p in (vocabulary.prompt, FILLER_PROMPT) if p),
+        hotwords=vocabulary.hotwords or None)
+    text = without_hesitations(strip_done_phrase(transcript.text))
+    if not text:
         raise AudioError("no_speech", "no speech was found in the recording")
     return FinalTranscript(
         answer_index=0,
-        text=transcript.text,
+        question_id=question_id,
+        text=text,
         words=transcript.words,
         duration_s=transcript.duration_s,
         ended_by="upload",

@@ -1,9 +1,12 @@
-"""Streaming voice-activity segmentation: cuts a continuous 16 kHz stream into answers.
+"""Streaming segmentation of a continuous 16 kHz stream into answers, with turn-taking that respects
+thinking pauses.
 
-Frames of 20 ms are classed as speech when they are louder than an adaptive noise floor and not
-noise-like (spectral flatness: white noise is flat, voiced speech is peaky). Inside an answer, a short
-pause closes a *chunk* that can be transcribed at once, so that when the answer ends only the last
-words are left to transcribe; a long pause (or an explicit finish) closes the answer.
+Silero VAD classes each 32 ms window as speech or not. Inside an answer, a short pause closes a *chunk*
+that is transcribed at once, so that when the answer ends its words are mostly transcribed already. A
+slightly longer pause raises a `PauseCheck`: the pipeline asks the end-of-turn judge (the words so far
+and Smart Turn's reading of the sound) and answers with `end_pause`, saying how much silence ends this
+pause. Until it does, and whatever it says, only a long silence (`end_silence_ms`), the candidate's
+"done" or the length cap end an answer: a pause to think is never the end by itself.
 """
 
 from __future__ import annotations
@@ -15,39 +18,41 @@ from typing import Literal
 import numpy as np
 
 from candidatex.speech.audio import SAMPLE_RATE
+from candidatex.speech.turns import TURN_WINDOW_S, VAD_WINDOW, SileroVad
 
-FRAME_MS = 20
-FRAME_SAMPLES = SAMPLE_RATE * FRAME_MS // 1000
+FRAME_SAMPLES = VAD_WINDOW
+FRAME_MS = FRAME_SAMPLES * 1000 // SAMPLE_RATE  # 32
 _SILENT_DB = -100.0
 
-EndReason = Literal["silence", "done", "max_length"]
+EndReason = Literal["silence", "turn", "done", "max_length"]
 
 
 @dataclass(frozen=True)
 class SegmenterSettings:
-    end_silence_ms: int = 1200
-    """Trailing silence that ends an answer."""
-    phrase_pause_ms: int = 250
+    end_silence_ms: int = 8000
+    """Silence that ends an answer whatever the end-of-turn judge says (the candidate has gone quiet)."""
+    turn_end_silence_ms: int = 700
+    """Silence that ends an answer once its turn is judged complete."""
+    turn_check_ms: int = 448
+    """Silence after which the end-of-turn judge is asked about this pause."""
+    phrase_pause_ms: int = 192
     """A pause inside an answer after which the words so far are transcribed for good."""
     min_speech_ms: int = 300
     """Less speech than this in an answer (a cough, a click) is not an answer."""
-    onset_window_ms: int = 200
-    onset_speech_ms: int = 100
+    onset_window_ms: int = 224
+    onset_speech_ms: int = 96
     """Speech must fill this much of the onset window before an answer starts."""
-    pre_roll_ms: int = 300
+    pre_roll_ms: int = 320
     """Audio kept from before the detected onset, so that soft first syllables are not cut."""
     partial_interval_ms: int = 1500
     """New speech between two partial transcripts."""
     max_chunk_ms: int = 20_000
     max_answer_ms: int = 300_000
-    threshold_db: float = 12.0
-    """How far above the noise floor a frame must be to count as speech."""
-    min_level_db: float = -50.0
-    """Frames quieter than this (dBFS) are never speech, however quiet the room."""
-    floor_rise_db_per_s: float = 3.0
-    initial_floor_db: float = -60.0
-    """Assume a quiet room at first, so an answer that starts with the stream is heard at once."""
-    max_flatness: float = 0.4
+    speech_threshold: float = 0.5
+    """Silero probability from which a window is speech..."""
+    silence_threshold: float = 0.35
+    """...and under which it is silence again (hysteresis: a soft syllable does not split a word)."""
+    vad_model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,17 @@ class PartialAudio:
 
 
 @dataclass(frozen=True)
+class PauseCheck:
+    """The candidate paused: is the turn over? `audio` is the answer's last 8 s, up to now, of which the
+    last `silence_samples` are the pause."""
+
+    answer_index: int
+    pause_index: int
+    audio: np.ndarray
+    silence_samples: int
+
+
+@dataclass(frozen=True)
 class AnswerEnded:
     answer_index: int
     reason: EndReason
@@ -85,35 +101,36 @@ class AnswerEnded:
     """The last chunk, if it holds speech not yet handed out as a ChunkAudio."""
 
 
-SegmenterEvent = SpeechStarted | ChunkAudio | PartialAudio | AnswerEnded
+SegmenterEvent = SpeechStarted | ChunkAudio | PartialAudio | PauseCheck | AnswerEnded
 
 
 def _frames(ms: int) -> int:
-    return max(1, ms // FRAME_MS)
-
-
-def spectral_flatness(frame: np.ndarray) -> float:
-    power = np.abs(np.fft.rfft(frame * np.hanning(frame.size))) ** 2 + 1e-12
-    return float(np.exp(np.mean(np.log(power))) / np.mean(power))
+    return max(1, round(ms / FRAME_MS))
 
 
 class SpeechSegmenter:
     """Feed 16 kHz mono float32 chunks of any size with `push`; it returns the events they caused."""
 
-    def __init__(self, settings: SegmenterSettings | None = None) -> None:
+    def __init__(self, settings: SegmenterSettings | None = None, vad: SileroVad | None = None) -> None:
         self.settings = s = settings or SegmenterSettings()
+        self._vad = vad or SileroVad(s.vad_model)
         self._onset = deque[bool](maxlen=_frames(s.onset_window_ms))
         self._pre_roll = deque[np.ndarray](maxlen=max(_frames(s.pre_roll_ms), self._onset.maxlen or 1))
+        self._recent = deque[np.ndarray](maxlen=_frames(TURN_WINDOW_S * 1000))
         self._remainder = np.zeros(0, dtype=np.float32)
-        self._floor_db = s.initial_floor_db
-        self._floor_rise_per_frame = s.floor_rise_db_per_s * FRAME_MS / 1000
+        self._speaking = False
         self._answer_index = -1
         self._in_answer = False
+        self.frames_seen = 0
         self._reset_answer()
 
     @property
     def in_answer(self) -> bool:
         return self._in_answer
+
+    @property
+    def answer_index(self) -> int:
+        return self._answer_index
 
     def is_current(self, answer_index: int, chunk_index: int) -> bool:
         """Whether that chunk is still the one being recorded (not yet cut or ended)."""
@@ -129,6 +146,8 @@ class SpeechSegmenter:
         self._speech_frames = 0
         self._silence_run = 0
         self._since_partial = 0
+        self._pause_index = 0
+        self._end_after = _frames(self.settings.end_silence_ms)
 
     def push(self, samples: np.ndarray) -> list[SegmenterEvent]:
         data = np.concatenate([self._remainder, np.asarray(samples, dtype=np.float32).reshape(-1)])
@@ -140,20 +159,39 @@ class SpeechSegmenter:
         return events
 
     def finish(self) -> list[SegmenterEvent]:
-        """The speaker says they are done: close the answer in progress, if any."""
+        """The speaker says they are done: close the answer in progress, if any (with the audio that
+        did not fill a whole VAD window yet: nothing is dropped)."""
         if not self._in_answer:
             return []
+        if self._remainder.size:
+            self._chunk.append(self._remainder)
+            self._chunk_energy.append(_SILENT_DB)
+            self._remainder = np.zeros(0, dtype=np.float32)
         return [self._end_answer("done")]
+
+    def end_pause(self, answer_index: int, pause_index: int, silence_ms: int) -> list[SegmenterEvent]:
+        """The judge's verdict on a PauseCheck: this pause ends the answer once it has lasted `silence_ms`
+        (at once if it already has). Ignored when the candidate has spoken again since."""
+        if not self._in_answer or (answer_index, pause_index) != (self._answer_index, self._pause_index):
+            return []
+        if self._silence_run == 0:
+            return []
+        self._end_after = min(self._end_after, _frames(silence_ms))
+        if self._silence_run >= self._end_after:
+            return [self._end_answer("turn")]
+        return []
 
     def _classify(self, frame: np.ndarray) -> tuple[float, bool]:
         energy_db = max(10.0 * float(np.log10(np.mean(frame * frame) + 1e-10)), _SILENT_DB)
-        self._floor_db = min(energy_db, self._floor_db + self._floor_rise_per_frame)
+        probability = self._vad.probability(frame)
         s = self.settings
-        loud = energy_db > max(self._floor_db + s.threshold_db, s.min_level_db)
-        return energy_db, loud and spectral_flatness(frame) < s.max_flatness
+        self._speaking = probability >= (s.silence_threshold if self._speaking else s.speech_threshold)
+        return energy_db, self._speaking
 
     def _process(self, frame: np.ndarray, events: list[SegmenterEvent]) -> None:
+        self.frames_seen += 1
         energy_db, is_speech = self._classify(frame)
+        self._recent.append(frame)
         s = self.settings
         if not self._in_answer:
             self._pre_roll.append(frame)
@@ -165,6 +203,9 @@ class SpeechSegmenter:
         self._chunk_energy.append(energy_db)
         self._answer_frames += 1
         if is_speech:
+            if self._silence_run:  # a new stretch of speech: the verdict on the last pause no longer holds
+                self._pause_index += 1
+                self._end_after = _frames(s.end_silence_ms)
             self._speech_frames += 1
             self._silence_run = 0
             self._chunk_has_speech = True
@@ -173,12 +214,15 @@ class SpeechSegmenter:
         if self._silence_run < _frames(s.phrase_pause_ms):
             self._since_partial += 1
 
-        if self._silence_run >= _frames(s.end_silence_ms):
-            events.append(self._end_answer("silence"))
+        if self._silence_run >= self._end_after:
+            events.append(self._end_answer("turn" if self._end_after < _frames(s.end_silence_ms) else "silence"))
         elif self._answer_frames >= _frames(s.max_answer_ms):
             events.append(self._end_answer("max_length"))
         elif self._silence_run == _frames(s.phrase_pause_ms) and self._chunk_has_speech:
             events.append(self._cut_chunk(len(self._chunk)))
+        elif self._silence_run == _frames(s.turn_check_ms):
+            events.append(PauseCheck(self._answer_index, self._pause_index, np.concatenate(self._recent),
+                                     self._silence_run * FRAME_SAMPLES))
         elif len(self._chunk) >= _frames(s.max_chunk_ms):
             # No pause for a long time: cut at the quietest moment of the last second.
             recent = self._chunk_energy[-_frames(1000) :]

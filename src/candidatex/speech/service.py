@@ -1,6 +1,7 @@
-"""Voice answers in interviews: three ways in (an uploaded recording, the mobile audio socket, the
-candidate's WebRTC microphone), one pipeline, and every final transcript ends as
-`InterviewService.answer(..., "voice", speaking_metrics)`.
+"""Voice answers in interviews: three ways in (an uploaded recording, the phone's audio socket, the
+candidate's WebRTC microphone), one pipeline, and one sink: every final transcript goes through
+`VoiceService.file_answer`, which files it against the question the candidate was shown when the answer
+began (carried with the audio as `question_id`) via `InterviewService.answer(..., "voice", metrics)`.
 
 Partial transcripts are published as ephemeral `transcript` events on the interview stream, so
 recruiters watching see the words as they are spoken; the final transcript is a durable `transcript`
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +25,17 @@ from candidatex.interviews.models import AnswerRecord, InterviewSession, Session
 from candidatex.interviews.service import ENDED, InterviewService
 from candidatex.speech.audio import AudioError, UploadLimits
 from candidatex.speech.metrics import SpeakingMetrics
-from candidatex.speech.pipeline import FinalTranscript, PartialTranscript, VoiceAnswerPipeline, transcribe_recording
+from candidatex.speech.pipeline import (
+    FinalTranscript,
+    PartialTranscript,
+    PipelineEvent,
+    VoiceAnswerPipeline,
+    transcribe_recording,
+)
 from candidatex.speech.segmenter import SegmenterSettings
 from candidatex.speech.transcriber import Transcriber
+from candidatex.speech.turns import TurnPolicy
+from candidatex.speech.vocabulary import Vocabulary, build_vocabulary
 from candidatex.users.models import User
 
 logger = logging.getLogger(__name__)
@@ -64,16 +74,21 @@ class Snapshot:
 class VoiceService:
     def __init__(self, transcriber: Transcriber, interviews: InterviewService, bus: EventBus,
                  segmenter: SegmenterSettings | None = None, limits: UploadLimits | None = None,
-                 final_beam_size: int | None = None) -> None:
+                 final_beam_size: int | None = None, turn_policy: TurnPolicy | None = None,
+                 reconnect_grace_s: float = 30.0) -> None:
         self.transcriber = transcriber
         self.final_beam_size = final_beam_size
         self.interviews = interviews
         self.bus = bus
         self.segmenter = segmenter or SegmenterSettings()
         self.limits = limits or UploadLimits()
+        self.turn_policy = turn_policy or TurnPolicy()
+        self.reconnect_grace_s = reconnect_grace_s
+        self._detached: dict[str, tuple[VoiceSession, asyncio.TimerHandle]] = {}
 
     def pipeline(self) -> VoiceAnswerPipeline:
-        return VoiceAnswerPipeline(self.transcriber, self.segmenter, self.limits, final_beam_size=self.final_beam_size)
+        return VoiceAnswerPipeline(self.transcriber, self.segmenter, self.limits, final_beam_size=self.final_beam_size,
+                                   turn_policy=self.turn_policy)
 
     async def snapshot(self, session_id: str) -> Snapshot | None:
         """Status, current question and last durable seq in one small read."""
@@ -89,6 +104,13 @@ class VoiceService:
         index = doc.get("current_question_index", 0)
         return Snapshot(status=doc.get("status", ""), seq=doc.get("event_seq", 0), candidate_id=doc["candidate_id"],
                         question_id=questions[index]["id"] if index < len(questions) else None)
+
+    async def current_question(self, session_id: str) -> tuple[str | None, Vocabulary]:
+        """The question on screen now and the words to expect in its answer."""
+        session = await self.interviews.load(session_id)
+        index = session.current_question_index
+        question = session.questions[index] if index < len(session.questions) else None
+        return (question.id if question else None), vocabulary_for(session, index)
 
     async def open_for_candidate(self, user: User, session_id: str) -> InterviewSession:
         """The session, if `user` is its candidate and it still runs (NotFound/Forbidden/Conflict otherwise)."""
@@ -117,79 +139,162 @@ class VoiceService:
             raise InvalidInput("This is not the current question", code="wrong_question",
                                details=[{"field": "question_id", "message": f"the current question is {current}"}])
         try:
-            final = await transcribe_recording(self.transcriber, data, self.limits)
+            final = await transcribe_recording(self.transcriber, data, self.limits, vocabulary_for(session, index),
+                                               question_id)
         except AudioError as exc:
             raise audio_error(exc) from exc
-        _, record = await self.submit(user, session_id, question_id, final, "upload")
+        _, record = await self.file_answer(user, session_id, final, "upload")
         return final, record
 
-    # ---- shared by every path -----------------------------------------------------------------------------
-    async def submit(self, user: User, session_id: str, question_id: str, final: FinalTranscript,
-                     source: str) -> tuple[InterviewSession, AnswerRecord]:
+    # ---- the one sink ---------------------------------------------------------------------------------------
+    async def file_answer(self, user: User, session_id: str, final: FinalTranscript,
+                          source: str) -> tuple[InterviewSession, AnswerRecord]:
+        """Save a final transcript as the answer to `final.question_id` (the question the candidate was shown
+        when the answer began). The transcript is published first, so even an answer the engine refuses
+        (the interview ended meanwhile) is on the stream and in the recruiter's view, not lost."""
+        question_id = final.question_id
+        if question_id is None:
+            snapshot = await self.snapshot(session_id)
+            question_id = snapshot.question_id if snapshot else None
         metrics = metrics_dict(final.metrics)
         await self.bus.emit(session_id, "transcript", {"question_id": question_id, "text": final.text, "final": True,
                                                        "source": source, "ended_by": final.ended_by,
                                                        "duration_s": final.duration_s, "speaking_metrics": metrics})
+        if question_id is None:
+            raise Conflict("Every question is answered; finalize the interview", code="no_open_question")
         return await self.interviews.answer(user, session_id, question_id, final.text, "voice", metrics)
 
-    async def publish_partial(self, session_id: str, text: str, snapshot: Snapshot | None = None) -> None:
-        snapshot = snapshot or await self.snapshot(session_id)
+    async def publish_partial(self, session_id: str, text: str, question_id: str | None = None) -> None:
+        snapshot = await self.snapshot(session_id)
         if snapshot is None or snapshot.status != SessionStatus.active.value or snapshot.question_id is None:
             return
         self.bus.publish_ephemeral(session_id, "transcript",
-                                   {"question_id": snapshot.question_id, "text": text, "final": False}, snapshot.seq)
+                                   {"question_id": question_id or snapshot.question_id, "text": text,
+                                    "final": False}, snapshot.seq)
 
-    async def submit_streamed(self, user: User, session_id: str, final: FinalTranscript,
-                              source: str) -> dict[str, Any]:
-        """A final from a stream answers the question that is current now; the reply describes what happened."""
+    async def file_streamed(self, user: User, session_id: str, final: FinalTranscript,
+                            source: str) -> dict[str, Any]:
+        """A final from a stream; the reply (for the phone) describes what happened."""
         snapshot = await self.snapshot(session_id)
         if snapshot is None or snapshot.status != SessionStatus.active.value:
-            return {"type": "error", "code": "not_accepting",
+            await self.bus.emit(session_id, "transcript", {"question_id": final.question_id, "text": final.text,
+                                                           "final": True, "source": source, "saved": False})
+            return {"type": "error", "code": "not_accepting", "question_id": final.question_id, "text": final.text,
                     "message": "the interview is not accepting answers now; this answer was not saved"}
-        if snapshot.question_id is None:
-            return {"type": "error", "code": "no_open_question", "message": "every question is answered"}
         try:
-            session, record = await self.submit(user, session_id, snapshot.question_id, final, source)
+            session, record = await self.file_answer(user, session_id, final, source)
         except AppError as exc:
-            return {"type": "error", "code": exc.code, "message": exc.message}
+            return {"type": "error", "code": exc.code, "message": exc.message, "question_id": final.question_id,
+                    "text": final.text}
         index = session.current_question_index
         return {"type": "answer", "answer_index": final.answer_index, "question_id": record.question_id,
                 "evaluation": record.evaluation or {}, "done": index >= len(session.questions),
                 "next_question_id": session.questions[index].id if index < len(session.questions) else None}
 
+    # ---- phone sockets that drop and come back ----------------------------------------------------------------
+    def attach(self, user: User, session_id: str, source: str, notify: Notify | None = None) -> VoiceSession:
+        """The candidate's voice session for this interview: the one a dropped socket left behind (its answer in
+        progress goes on), or a new one."""
+        detached = self._detached.pop(session_id, None)
+        if detached is not None:
+            voice, timer = detached
+            timer.cancel()
+            if str(voice.user.id) == str(user.id) and voice.source == source:
+                voice.notify = notify
+                return voice
+            asyncio.create_task(voice.close())
+        return VoiceSession(self, user, session_id, source, notify)
+
+    def detach(self, voice: VoiceSession) -> None:
+        """The socket went away without `stop`: keep the answer in progress for `reconnect_grace_s`, then
+        finish it (its final is still filed)."""
+        voice.notify = None
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(self.reconnect_grace_s, lambda: loop.create_task(self._expire(voice)))
+        self._detached[voice.session_id] = (voice, timer)
+
+    async def _expire(self, voice: VoiceSession) -> None:
+        if self._detached.get(voice.session_id, (None,))[0] is voice:
+            self._detached.pop(voice.session_id, None)
+            await voice.close()
+
+    async def shutdown_detached(self) -> None:
+        detached, self._detached = list(self._detached.values()), {}
+        for voice, timer in detached:
+            timer.cancel()
+            await voice.close()
+
+
+def vocabulary_for(session: InterviewSession, index: int) -> Vocabulary:
+    question = session.questions[index] if index < len(session.questions) else None
+    return build_vocabulary(question.text if question else "", question.expected_concepts if question else (),
+                            session.job_title, session.job_description, session.resume_text)
+
+
+Notify = Callable[[dict[str, Any]], Awaitable[None]]
+
 
 class VoiceSession:
-    """One candidate's streamed answers in one interview (the WebRTC path): a pipeline, and a task that
-    turns its partials into stream events and its finals into answers."""
+    """One candidate's streamed answers in one interview (WebRTC or the phone socket): a pipeline, and a task
+    that turns its partials into stream events and its finals into answers (through `file_answer`). `notify`
+    receives every pipeline event and every filing reply (the phone's socket; None for WebRTC)."""
 
-    def __init__(self, service: VoiceService, user: User, session_id: str, source: str) -> None:
+    def __init__(self, service: VoiceService, user: User, session_id: str, source: str,
+                 notify: Notify | None = None) -> None:
         self.service, self.user, self.session_id, self.source = service, user, session_id, source
+        self.notify = notify
         self.pipeline = service.pipeline()
         self.active = True
         self.checked_at = time.monotonic()
+        self.ready = asyncio.create_task(self._show_current())
         self.task = asyncio.create_task(self._run(), name=f"voice:{session_id}")
+
+    async def _show_current(self) -> None:
+        try:
+            question_id, vocabulary = await self.service.current_question(self.session_id)
+        except AppError:
+            return
+        self.pipeline.show_question(question_id, vocabulary)
+
+    async def show_question(self, question_id: str | None) -> None:
+        """The client says which question it shows; only the interview's current one is taken."""
+        current, vocabulary = await self.service.current_question(self.session_id)
+        if question_id is not None and question_id == current:
+            self.pipeline.show_question(current, vocabulary)
+
+    async def _send(self, message: dict[str, Any]) -> None:
+        if self.notify is not None:
+            try:
+                await self.notify(message)
+            except Exception:  # noqa: BLE001 - the socket went away; the answer is still filed
+                self.notify = None
 
     async def _run(self) -> None:
         async for event in self.pipeline.events():
             try:
-                if isinstance(event, PartialTranscript):
-                    await self.service.publish_partial(self.session_id, event.text)
-                elif isinstance(event, FinalTranscript):
-                    reply = await self.service.submit_streamed(self.user, self.session_id, event, self.source)
-                    if reply["type"] == "error":
-                        logger.info("voice answer not saved", extra={"session_id": self.session_id,
-                                                                     "code": reply["code"]})
+                await self._handle(event)
             except Exception:  # noqa: BLE001 - one failed event must not end the candidate's voice
                 logger.exception("voice event failed", extra={"session_id": self.session_id})
 
+    async def _handle(self, event: PipelineEvent) -> None:
+        await self._send(event.model_dump(mode="json"))
+        if isinstance(event, PartialTranscript):
+            await self.service.publish_partial(self.session_id, event.text, event.question_id)
+        elif isinstance(event, FinalTranscript):
+            reply = await self.service.file_streamed(self.user, self.session_id, event, self.source)
+            if reply["type"] == "error":
+                logger.info("voice answer not saved", extra={"session_id": self.session_id, "code": reply["code"]})
+            elif self.source == "webrtc":
+                # The room shows the next question as soon as the stream announces it.
+                await self._show_current()
+            else:
+                self.pipeline.show_question(None)  # until the phone says it shows the next one
+            await self._send(reply)
+
     async def close(self, finish: bool = True) -> None:
         """Finish the answer in progress (its final still becomes an answer), then stop."""
-        try:
-            if finish:
-                await self.pipeline.finish()
-        finally:
-            await self.pipeline.aclose()
-            await self.task
+        await self.pipeline.aclose(finish=finish)
+        await self.task
 
 
 class VoiceAudioConsumer:
@@ -257,6 +362,7 @@ class VoiceAudioConsumer:
         return None  # the final arrives as a durable `transcript` event, then the engine's feedback
 
     async def shutdown(self) -> None:
+        await self.service.shutdown_detached()
         voices, self.sessions = list(self.sessions.values()), {}
         for voice in voices:
             try:

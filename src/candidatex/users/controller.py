@@ -8,7 +8,7 @@ from litestar.security.jwt import Token
 from candidatex.auth.guards import requires
 from candidatex.auth.schemas import SessionOut
 from candidatex.core.request import meta_of
-from candidatex.core.schemas import Envelope, ok
+from candidatex.core.schemas import ObjectIdPath, Envelope, ok
 from candidatex.users.models import User
 from candidatex.users.schemas import (
     BackupCodesOut,
@@ -84,7 +84,7 @@ class MeController(Controller):
                               last_used_at=f.last_used_at, current=str(f.id) == current) for f in families])
 
     @delete("/sessions/{session_id:str}", status_code=200)
-    async def revoke_session(self, request: AuthedRequest, session_id: str,
+    async def revoke_session(self, request: AuthedRequest, session_id: ObjectIdPath,
                              account_service: AccountService) -> Envelope[None]:
         await account_service.revoke_session(request.user, session_id, meta_of(request))
         return ok(None, "Session ended")

@@ -38,8 +38,8 @@ class User(Document):
     failed_login_attempts: int = 0
     locked_until: datetime | None = None
     password_changed_at: datetime = Field(default_factory=utcnow)
-    totp_secret: str | None = None
-    totp_pending_secret: str | None = None
+    totp_secret: EncryptedStr | None = None  # sealed like phone: a database dump does not hand out second factors
+    totp_pending_secret: EncryptedStr | None = None
     totp_enabled: bool = False
     totp_last_step: int = 0
     backup_code_hashes: list[str] = Field(default_factory=list)
@@ -49,7 +49,7 @@ class User(Document):
 
     @before_event(Insert, Replace, Save, SaveChanges)
     def _seal_sensitive(self) -> None:
-        mark_sensitive(self, ("phone",))  # assigned values are plain str until they are marked for sealing
+        mark_sensitive(self, ("phone", "totp_secret", "totp_pending_secret"))  # assigned values are plain str until they are marked for sealing
 
     class Settings:
         name = "users"

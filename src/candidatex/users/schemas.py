@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from candidatex.core.schemas import DisplayText, PersonName
 from candidatex.users.models import Role, User, UserStatus
 
 
@@ -31,10 +32,10 @@ class UserOut(BaseModel):
 
 class UpdateMeIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    full_name: str | None = Field(default=None, min_length=1, max_length=120)
+    full_name: PersonName | None = None
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()\-]{5,32}$")
-    headline: str | None = Field(default=None, max_length=160)
-    location: str | None = Field(default=None, max_length=120)
+    headline: DisplayText | None = Field(default=None, max_length=160)
+    location: DisplayText | None = Field(default=None, max_length=120)
 
 
 class ChangePasswordIn(BaseModel):

@@ -16,7 +16,8 @@ from candidatex.auth.passwords import verify_password
 from candidatex.auth.service import AuthService
 from candidatex.core.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from candidatex.core.timeutil import utcnow
-from candidatex.users.models import User, UserStatus
+from candidatex.users import store as user_store
+from candidatex.users.models import User
 
 
 # never exported: credentials, token hashes, keys, and mailed bodies (which may hold live single-use links)
@@ -39,18 +40,14 @@ def _dump(doc: Document) -> dict[str, Any]:
 
 
 class AccountService:
-    def __init__(self, auth: AuthService, audit: AuditService, secret_key: str) -> None:
+    def __init__(self, auth: AuthService, audit: AuditService) -> None:
         self.auth = auth
         self.audit = audit
-        self.secret_key = secret_key
         # other domains add `async def erase(user_id, email)` for data the registry rules below do not cover
         self.erasers: list[Any] = []
 
     async def update_profile(self, user: User, changes: dict, meta: RequestMeta) -> User:
-        for key, value in changes.items():
-            setattr(user, key, value)
-        user.updated_at = utcnow()
-        await user.save()
+        user = await user_store.set_fields(user.id, changes) or user  # only the fields sent
         await self.audit.record("user.update", meta=meta, actor_id=str(user.id), target_id=str(user.id),
                                 details={"fields": sorted(changes)})
         return user
@@ -70,8 +67,8 @@ class AccountService:
         if user.totp_enabled:
             raise Conflict("Two-factor authentication is already on", code="2fa_already_enabled")
         secret = totp.new_secret()
-        user.totp_pending_secret = secret
-        await user.save()
+        if await user_store.start_two_factor(user.id, secret) is None:
+            raise Conflict("Two-factor authentication is already on", code="2fa_already_enabled")
         uri = totp.provisioning_uri(secret, user.email)
         await self.audit.record("user.2fa_setup", meta=meta, actor_id=str(user.id))
         return secret, uri, totp.qr_data_url(uri)
@@ -86,10 +83,10 @@ class AccountService:
             raise InvalidInput("The code does not match; check your authenticator's clock",
                                code="invalid_2fa_code", details=[{"field": "code", "message": "does not match"}])
         codes = totp.new_backup_codes()
-        user.totp_secret, user.totp_pending_secret = user.totp_pending_secret, None
-        user.totp_enabled, user.totp_last_step = True, step  # the enabling code cannot be replayed at login
-        user.backup_code_hashes = [totp.hash_backup_code(c, self.secret_key) for c in codes]
-        await user.save()
+        # the enabling code's step is spent: it cannot be replayed at login
+        if await user_store.enable_two_factor(user.id, user.totp_pending_secret, step,
+                                              [self.auth.backup_code_hash(c) for c in codes]) is None:
+            raise Conflict("Two-factor authentication is already on", code="2fa_already_enabled")
         await self.audit.record("user.2fa_enable", meta=meta, actor_id=str(user.id), target_id=str(user.id))
         return codes
 
@@ -98,8 +95,7 @@ class AccountService:
             raise Conflict("Two-factor authentication is not on", code="2fa_not_enabled")
         await self._require_password(user, password, meta, "user.2fa_disable")
         await self.auth._check_second_factor(user, code, meta)  # noqa: SLF001 - same rule as at login
-        user.totp_enabled, user.totp_secret, user.backup_code_hashes = False, None, []
-        await user.save()
+        await user_store.disable_two_factor(user.id)
         await self.audit.record("user.2fa_disable", meta=meta, actor_id=str(user.id), target_id=str(user.id))
 
     async def sessions(self, user: User) -> list[RefreshTokenFamily]:
@@ -156,16 +152,12 @@ class AccountService:
         from candidatex.auth.models import OutboxEmail
         from candidatex.interviews.models import InterviewSession, SessionEvent
 
-        sessions = InterviewSession.get_pymongo_collection()
-        ids = [d["_id"] async for d in sessions.find({"candidate_id": user_id}, {"_id": 1})]
-        await SessionEvent.get_pymongo_collection().delete_many({"session_id": {"$in": [str(i) for i in ids]}})
+        from candidatex.interviews import store as interview_store
+
         # practice interviews are the candidate's alone: gone; a recruiter's interview keeps its frame only
-        await sessions.delete_many({"candidate_id": user_id, "recruiter_id": None})
-        await sessions.update_many({"candidate_id": user_id}, {"$set": {
-            "answers": [], "resume_text": None, "result": None, "chat": [], "anti_cheat_log": [],
-            "precheck_result": None, "candidate_erased": True}})
-        session_ids = [str(i) for i in ids]
-        database = sessions.database
+        session_ids = await interview_store.erase_candidate(user_id)
+        await SessionEvent.get_pymongo_collection().delete_many({"session_id": {"$in": session_ids}})
+        database = InterviewSession.get_pymongo_collection().database
         for model in _models():
             if model in (User, AuditLog, InterviewSession, SessionEvent):
                 continue
@@ -201,14 +193,6 @@ class AccountService:
         await self.auth.tokens.revoke_all(str(user.id), "account_erased")
         user_id = str(user.id)
         await self._erase_related(user_id, user.email)
-        user.email = f"erased-{user_id}@erased.invalid"
-        user.full_name = "Erased user"
-        user.phone = user.headline = user.location = None
-        user.password_hash = "!"  # matches no password
-        user.totp_secret = user.totp_pending_secret = None
-        user.totp_enabled, user.backup_code_hashes = False, []
-        user.status = UserStatus.deleted
-        user.updated_at = utcnow()
-        await user.save()
+        await user_store.erase(user.id)
         # the record of the erasure itself carries no address or browser: nothing that identifies the person
         await self.audit.record("user.erase", actor_id=user_id, target_type="user", target_id=user_id)

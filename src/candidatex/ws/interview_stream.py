@@ -14,6 +14,7 @@ from litestar.exceptions import WebSocketDisconnect
 from pydantic import ValidationError
 
 from candidatex.core.errors import AppError
+from candidatex.interviews.access import Action
 from candidatex.interviews.events import EventBus, channel_of
 from candidatex.interviews.schemas import AnswerIn
 from candidatex.interviews.service import InterviewService, remaining_seconds
@@ -143,14 +144,11 @@ async def interview_stream(socket: WebSocket, session_id: str, channels: Channel
     state = socket.app.state
     service: InterviewService = state.interview_service
     user: User = socket.user
-    try:
-        session = await service.load(session_id)
-        allowed = await service.can_view(user, session)
-    except AppError:
-        await socket.close(code=CLOSE_NOT_FOUND, reason="not found")
-        return
-    if not allowed:
-        await socket.close(code=CLOSE_FORBIDDEN, reason="not a participant of this interview")  # before accept
+    try:  # the same policy as the REST routes (interviews/access.py); refused before accept
+        await service.authorize(user, session_id, Action.view)
+    except AppError as error:
+        code = CLOSE_NOT_FOUND if error.status_code == 404 else CLOSE_FORBIDDEN
+        await socket.close(code=code, reason="not a participant of this interview")
         return
     try:
         last_seq = max(0, int(socket.query_params.get("last_seq", "0")))

@@ -101,6 +101,11 @@ export function LoginPage() {
           onChange={(event) => setPassword(event.target.value)}
           data-testid="login-password"
         />
+        <p className="-mt-2 text-right text-sm">
+          <Link to="/forgot-password" className="font-medium text-indigo-700 underline underline-offset-2" data-testid="forgot-link">
+            Forgot password?
+          </Link>
+        </p>
         <Button type="submit" busy={busy} data-testid="login-submit">
           Sign in
         </Button>

@@ -9,6 +9,7 @@ import { usePublishMedia } from "../../lib/rtc";
 import { useInterview } from "../../lib/interview";
 import { useFullscreen, useUserMedia, VideoPreview } from "../../lib/media";
 import { useBrowserSignals } from "../../lib/signals";
+import { IntegrityBudget } from "../../components/IntegrityBudget";
 import type { ConnectionStatus } from "../../lib/stream";
 import { useVoiceAnswer } from "../../lib/voice";
 
@@ -74,7 +75,16 @@ export function InterviewRoomPage() {
     setVoiceWaiting(false);
   }, [question?.id, interview.streamError]);
 
-  useBrowserSignals(sessionId, interview.antiCheatKey, stream.send, running);
+  const [graceEndsAt, setGraceEndsAt] = useState<number | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  useBrowserSignals(sessionId, interview.antiCheatKey, stream.send, running,
+    (ms) => setGraceEndsAt(ms > 0 ? Date.now() + ms : null));
+  useEffect(() => {
+    if (graceEndsAt === null) return;
+    const tick = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(tick);
+  }, [graceEndsAt]);
+  const graceLeft = graceEndsAt === null ? 0 : Math.max(0, Math.ceil((graceEndsAt - now) / 1000));
 
   useEffect(() => {
     if (finished && !finished.terminated) navigate(`/candidate/interviews/${sessionId}/summary`, { replace: true });
@@ -130,6 +140,7 @@ export function InterviewRoomPage() {
   }
 
   const currentFeedback = [...feedback].reverse();
+  const planned = session.data?.question_count ?? 0;
 
   return (
     <div className="grid gap-6">
@@ -141,6 +152,11 @@ export function InterviewRoomPage() {
             {question?.number ? `Question ${question.number}${question.total ? ` of ${question.total}` : ""}` : "Interview in progress"}
             {question?.is_follow_up && " · follow-up"}
           </p>
+          {planned > 0 && (question?.total ?? 0) > planned && (
+            <p className="text-sm text-slate-700" data-testid="follow-up-note">
+              {`Follow-up questions added ${(question?.total ?? 0) - planned} to the ${planned} planned.`}
+            </p>
+          )}
         </div>
         <div className="flex flex-wrap items-center gap-3">
           <ConnectionBadge status={stream.status} />
@@ -165,13 +181,16 @@ export function InterviewRoomPage() {
         </Alert>
       )}
       {!fullscreen.active && running && !paused && (
-        <Alert tone="warning">
-          You left full screen. Leaving full screen is recorded.{" "}
+        <Alert tone="warning" data-testid="fullscreen-grace">
+          {graceLeft > 0
+            ? `You left full screen. Return within ${graceLeft} s and it will not count as a warning.`
+            : "You left full screen. Leaving full screen is recorded."}{" "}
           <button className="font-semibold underline" onClick={() => void fullscreen.enter().catch(() => undefined)}>
             Return to full screen
           </button>
         </Alert>
       )}
+      {running && <IntegrityBudget sessionId={sessionId} warningCount={warnings.length} />}
       {interview.streamError && (
         <Alert tone="danger" data-testid="stream-error">{interview.streamError}</Alert>
       )}
@@ -179,7 +198,11 @@ export function InterviewRoomPage() {
       <div className="grid gap-6 lg:grid-cols-[2fr_1fr]">
         <div className="grid content-start gap-6">
           <Card title="Question">
-            {question ? (
+            {question && paused ? (
+              <p className="text-slate-700" data-testid="question-hidden">
+                The question is hidden while the interview is paused. Resume to see it again.
+              </p>
+            ) : question ? (
               <>
                 <p className="text-lg leading-relaxed text-slate-900" data-testid="question-text" data-question-id={question.id} aria-live="polite">
                   {question.text}

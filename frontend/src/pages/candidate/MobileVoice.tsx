@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { FeedbackCard } from "../../components/Feedback";
@@ -9,7 +9,7 @@ import { api, type Page } from "../../lib/api";
 import { precheckAndStart, useInterview } from "../../lib/interview";
 import { sessionId as idOf } from "../../lib/sessions";
 import type { ExperienceLevel, InterviewSession } from "../../lib/types";
-import { speak, useVoiceAnswer } from "../../lib/voice";
+import { type HandsFreeState, useHandsFreeVoice } from "../../lib/voice";
 import { ConnectionBadge, describeEnd, TimerDisplay } from "./InterviewRoom";
 
 function MobileShell({ children }: { children: React.ReactNode }) {
@@ -70,15 +70,23 @@ export function MobileVoiceStartPage() {
   );
 }
 
+const STATE_LABEL: Record<HandsFreeState, string> = {
+  connecting: "Connecting…",
+  speaking: "Speaking the question",
+  listening: "Listening",
+  thinking: "Thinking about your answer",
+  reconnecting: "Connection lost, reconnecting — keep talking, nothing is lost",
+  error: "Voice is not available",
+};
+
+/** The interview, hands-free: each question is read aloud, the candidate answers, the server hears the end of the
+ * answer (a pause after a finished thought, "I'm done", or the Done button), and the next question follows. */
 export function MobileVoiceRoomPage() {
   const { sessionId = "" } = useParams();
   const navigate = useNavigate();
   const interview = useInterview(sessionId);
   const { session, question, remaining, feedback, warnings, finished, stream } = interview;
-  const [heard, setHeard] = useState("");
-  const [saved, setSaved] = useState(false);
   const [readAloud, setReadAloud] = useState(true);
-  const spoken = useRef<string | null>(null);
 
   const begin = useMutation({
     mutationFn: async () => {
@@ -90,34 +98,22 @@ export function MobileVoiceRoomPage() {
     },
   });
 
-  // The server saves the final transcript as the answer and scores it; feedback arrives on the stream.
-  const voice = useVoiceAnswer(sessionId, (result) => setHeard(result.text), () => setSaved(true));
-
-  useEffect(() => {
-    if (question && readAloud && spoken.current !== question.id) {
-      spoken.current = question.id;
-      speak(question.speak_text ?? question.text);
-    }
-  }, [question, readAloud]);
+  const status = session.data?.status;
+  const running = status === "active" && !finished;
+  const voice = useHandsFreeVoice(sessionId, question, running, readAloud);
 
   useEffect(() => {
     if (finished && !finished.terminated) navigate(`/candidate/interviews/${sessionId}/summary`, { replace: true });
   }, [finished, navigate, sessionId]);
 
-  useEffect(() => {
-    setHeard("");
-    setSaved(false);
-  }, [question?.id]);
-
   if (session.isLoading) return <MobileShell><Loading /></MobileShell>;
   if (session.error) return <MobileShell><ErrorMessage error={session.error} /></MobileShell>;
-  const status = session.data?.status;
 
   if (status === "setup" || status === "precheck") {
     return (
       <MobileShell>
         <h1 className="text-xl font-semibold">{session.data?.job_title}</h1>
-        <p className="text-slate-700">We'll ask for your microphone. Find a quiet spot, then tap Begin.</p>
+        <p className="text-slate-700">Hands-free: each question is read aloud, then just answer. Pause to think as long as you need; say “I'm done” or tap Done when you finish.</p>
         <ErrorMessage error={begin.error} />
         <Button size="lg" className="min-h-16 text-lg" busy={begin.isPending} onClick={() => begin.mutate()} data-testid="voice-begin">Begin</Button>
       </MobileShell>
@@ -125,7 +121,7 @@ export function MobileVoiceRoomPage() {
   }
 
   const latest = feedback[feedback.length - 1];
-  const recording = voice.state === "recording";
+  const listening = voice.state === "listening";
   return (
     <MobileShell>
       <WarningDialog warning={warnings[0]} onAcknowledge={interview.acknowledgeWarning} />
@@ -138,9 +134,9 @@ export function MobileVoiceRoomPage() {
         <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">
           {question?.number ? `Question ${question.number}${question.total ? ` of ${question.total}` : ""}` : "Question"}
         </p>
-        <p className="mt-2 text-lg leading-relaxed text-slate-900" data-testid="question-text">{question?.text ?? "Preparing your question…"}</p>
+        <p className="mt-2 text-lg leading-relaxed text-slate-900" data-testid="question-text" data-question-id={question?.id}>{question?.text ?? "Preparing your question…"}</p>
         <div className="mt-3 flex items-center gap-4">
-          <button className="text-sm font-medium text-indigo-700 underline" onClick={() => question && speak(question.speak_text ?? question.text)}>Read it again</button>
+          <button className="text-sm font-medium text-indigo-700 underline" onClick={voice.repeat}>Read it again</button>
           <label className="flex items-center gap-2 text-sm text-slate-700">
             <input type="checkbox" className="h-4 w-4 accent-indigo-700" checked={readAloud} onChange={(event) => setReadAloud(event.target.checked)} />
             Read questions aloud
@@ -149,30 +145,36 @@ export function MobileVoiceRoomPage() {
       </section>
 
       <div className="flex flex-col items-center gap-3 py-2">
+        <p role="status" data-testid="voice-state" data-state={voice.state}
+          className={cx("rounded-full px-4 py-1 text-base font-semibold",
+            listening ? "bg-red-100 text-red-800" : voice.state === "speaking" ? "bg-indigo-100 text-indigo-800"
+              : voice.state === "reconnecting" || voice.state === "error" ? "bg-amber-100 text-amber-900" : "bg-slate-200 text-slate-800")}>
+          {listening && <span aria-hidden className="mr-2 inline-block h-2.5 w-2.5 animate-pulse rounded-full bg-red-600" />}
+          {STATE_LABEL[voice.state]}
+        </p>
         <button
           type="button"
-          onClick={recording ? voice.stop : voice.start}
-          disabled={!question || voice.state === "starting" || voice.state === "transcribing"}
-          aria-pressed={recording}
-          aria-label={recording ? "Stop recording, I'm done" : "Start recording your answer"}
-          data-testid="record-button"
+          onClick={voice.done}
+          disabled={!listening && voice.state !== "reconnecting"}
+          aria-label="I'm done with this answer"
+          data-testid="done-button"
           className={cx(
-            "flex h-32 w-32 items-center justify-center rounded-full text-lg font-semibold text-white shadow-lg transition-transform active:scale-95",
-            "focus-visible:outline-4 focus-visible:outline-offset-4 focus-visible:outline-indigo-600 disabled:opacity-50",
-            recording ? "animate-pulse bg-red-600" : "bg-indigo-700",
+            "flex h-36 w-36 items-center justify-center rounded-full text-2xl font-semibold text-white shadow-lg transition-transform active:scale-95",
+            "focus-visible:outline-4 focus-visible:outline-offset-4 focus-visible:outline-indigo-600 disabled:opacity-40",
+            listening ? "bg-red-600" : "bg-indigo-700",
           )}
         >
-          {recording ? "Done" : voice.state === "transcribing" ? "Saving" : "Speak"}
+          Done
         </button>
-        <p className="text-sm text-slate-600">{recording ? "Listening. Tap Done when you finish." : voice.state === "transcribing" ? "Saving your answer…" : "Tap to answer, tap Done when you finish"}</p>
+        <p className="text-center text-sm text-slate-600">Pause to think whenever you like. Say “I'm done” or tap Done when you finish.</p>
       </div>
       {voice.error && <Alert tone="danger">{voice.error}</Alert>}
       <section className="rounded-2xl bg-white p-4 shadow-sm">
         <h2 className="text-sm font-semibold text-slate-900">Transcript</h2>
         <p className="mt-1 min-h-12 whitespace-pre-wrap text-slate-800" data-testid="live-transcript" aria-live="polite">
-          {heard || (voice.state !== "idle" && voice.partial) || interview.transcript || <span className="text-slate-500">Your words appear here.</span>}
+          {voice.heard || voice.partial || <span className="text-slate-500">Your words appear here.</span>}
         </p>
-        {saved && <p className="mt-2 text-sm font-medium text-emerald-800" data-testid="answer-saved">Answer saved. The next question is on its way.</p>}
+        {voice.answers > 0 && <p className="mt-2 text-sm font-medium text-emerald-800" data-testid="answer-saved">{voice.answers} {voice.answers === 1 ? "answer" : "answers"} saved.</p>}
       </section>
       {latest && (
         <section className="rounded-2xl bg-white shadow-sm">

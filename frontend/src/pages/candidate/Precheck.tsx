@@ -3,6 +3,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { Alert, Badge, Button, Card, ErrorMessage, Loading, PageHeader, cx } from "../../components/ui";
 import { api } from "../../lib/api";
+import { ProctoringNotice } from "../../components/ProctoringNotice";
+import { captureCameraFrames } from "../../lib/cameraCheck";
 import { precheckAndStart } from "../../lib/interview";
 import { humanize } from "../../lib/format";
 import { playTestTone, screenCount, useAudioLevel, useFullscreen, useUserMedia, VideoPreview } from "../../lib/media";
@@ -56,7 +58,8 @@ export function PrecheckPage() {
   const allPassed = Object.values(checks).every(Boolean);
 
   const start = useMutation({
-    mutationFn: () => precheckAndStart(sessionId, {
+    mutationFn: async () => precheckAndStart(sessionId, {
+      camera_frames: stream ? await captureCameraFrames(stream) : [],
       camera: checks.camera,
       microphone: checks.microphone,
       speaker: checks.speaker,
@@ -90,6 +93,7 @@ export function PrecheckPage() {
         title="System check"
         description={session.data ? `${session.data.job_title} · ${humanize(session.data.mode)} interview` : undefined}
       />
+      <ProctoringNotice recruited={!!session.data?.recruiter_id} />
       <div className="grid gap-6 lg:grid-cols-[1.2fr_1fr]">
         <Card title="Camera preview">
           <div className="aspect-video overflow-hidden rounded-lg bg-slate-900">
@@ -164,7 +168,7 @@ export function PrecheckPage() {
           )}
           <Button size="lg" className="mt-4 w-full" disabled={!allPassed} busy={start.isPending}
             data-testid="start-interview" onClick={() => start.mutate()}>
-            Start interview
+            Agree and start interview
           </Button>
         </Card>
       </div>

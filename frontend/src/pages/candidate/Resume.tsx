@@ -160,7 +160,7 @@ export function ResumePage() {
               onDrop={(event) => { event.preventDefault(); choose(event.dataTransfer.files[0]); }}
             >
               <p className="text-sm text-slate-700">Drop a PDF, Word (.docx) or text file here, up to 10 MB.</p>
-              <input ref={input} type="file" accept={ACCEPTED} className="sr-only" id="resume-file" data-testid="resume-file"
+              <input ref={input} type="file" accept={ACCEPTED} className="sr-only" id="resume-file" aria-label="Resume file" data-testid="resume-file"
                 onChange={(event) => { choose(event.target.files?.[0]); event.target.value = ""; }} />
               <Button onClick={() => input.current?.click()} busy={upload.isPending} data-testid="resume-upload">Choose a file</Button>
             </div>

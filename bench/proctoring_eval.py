@@ -1,0 +1,84 @@
+"""Precision and recall of the proctoring verdicts on the labelled frame set (tests/data/proctoring).
+
+    uv run --frozen python bench/proctoring_eval.py [--errors]
+
+For each verdict it prints precision and recall of the anti-cheat analyzer (candidatex.anticheat.vision)
+and of the raw mediapipe full-range face detector on the same frames (its verdicts: no face = face
+missing, two or more = multiple faces; it has none for the others). A frame's predicted verdict is the
+analyzer's per-frame condition; the ``ok`` frames must raise none. ``--errors`` lists every miss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+
+import mediapipe as mp  # noqa: E402
+import cv2  # noqa: E402
+
+from candidatex.anticheat.vision import FrameAnalyzer  # noqa: E402
+from tests.data.proctoring.make_frames import build  # noqa: E402
+
+VERDICTS = ("face_missing", "multiple_faces", "camera_covered", "looking_away", "face_too_far", "face_too_close")
+
+
+def ours(analyzer: FrameAnalyzer, image) -> set[str]:
+    return set(analyzer.analyze(image).conditions)
+
+
+def raw(detector, image) -> set[str]:
+    found = len(detector.process(cv2.cvtColor(image, cv2.COLOR_BGR2RGB)).detections or [])
+    return {"face_missing"} if found == 0 else {"multiple_faces"} if found > 1 else set()
+
+
+def table(name: str, rows: list[tuple[str, set[str]]], verdicts: tuple[str, ...]) -> None:
+    print(f"\n{name}")
+    print(f"{'verdict':16} {'frames':>6} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>7}")
+    for verdict in verdicts:
+        tp = sum(1 for label, got in rows if label == verdict and verdict in got)
+        fp = sum(1 for label, got in rows if label != verdict and verdict in got)
+        fn = sum(1 for label, got in rows if label == verdict and verdict not in got)
+        precision = tp / (tp + fp) if tp + fp else float("nan")
+        recall = tp / (tp + fn) if tp + fn else float("nan")
+        print(f"{verdict:16} {tp + fn:6} {tp:4} {fp:4} {fn:4} {precision:9.3f} {recall:7.3f}")
+    rendered = [got for label, got in rows if label == "rendered_turn"]
+    if rendered and "looking_away" in verdicts:
+        found = sum("looking_away" in got for got in rendered)
+        print(f"rendered head turns (45-55 degrees, inner face only) seen as looking away: {found} of {len(rendered)}")
+    honest = [got for label, got in rows if label == "ok"]
+    flagged = sum(1 for got in honest if got)
+    print(f"honest frames with any verdict (false positives): {flagged} of {len(honest)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--errors", action="store_true")
+    args = parser.parse_args()
+    frames = list(build())
+    labels = Counter(f.label for f in frames)
+    print(f"{len(frames)} frames: " + ", ".join(f"{k} {v}" for k, v in sorted(labels.items())))
+    analyzer = FrameAnalyzer()
+    detector = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5)
+    started = time.perf_counter()
+    mine = [(f.label, ours(analyzer, f.image)) for f in frames]
+    elapsed = time.perf_counter() - started
+    base = [(f.label, raw(detector, f.image)) for f in frames]
+    table("candidatex analyzer", mine, VERDICTS)
+    table("raw mediapipe full-range detector", base, ("face_missing", "multiple_faces"))
+    print(f"\nanalyzer: {1000 * elapsed / len(frames):.0f} ms a frame")
+    if args.errors:
+        print("\nmisses (id: label -> verdicts)")
+        for frame, (label, got) in zip(frames, mine, strict=True):
+            expected = set() if label == "ok" else {label}
+            if label != "rendered_turn" and not (got == expected or (label != "ok" and label in got)):
+                print(f"  {frame.id}: {label} -> {sorted(got) or 'none'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""The only module that writes InterviewSession documents.
+
+Every write is one conditional, atomic update of the fields it means to change ($set / $inc / $push with
+preconditions in the filter), never a save() of a copy read earlier: a request that read the session a
+moment ago cannot wipe the answers, chat, event counter or anti-cheat log another writer stored since.
+Operations return the document as it is after the write, or None (False) when a precondition failed,
+so callers decide what a refused write means (409, "someone else did it", retry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ReturnDocument
+
+from candidatex.core.timeutil import utcnow
+from candidatex.interviews.models import AnswerRecord, ChatMessage, InterviewSession, QuestionRecord, SessionStatus
+
+ENDED = (SessionStatus.completed, SessionStatus.terminated)
+RUNNING = (SessionStatus.active, SessionStatus.paused)
+
+
+def _collection() -> Any:
+    return InterviewSession.get_pymongo_collection()
+
+
+def _oid(session_id: str | ObjectId) -> ObjectId | None:
+    if isinstance(session_id, ObjectId):
+        return session_id
+    return ObjectId(session_id) if ObjectId.is_valid(session_id) and len(session_id) == 24 else None
+
+
+def _values(statuses: Iterable[SessionStatus | str]) -> list[str]:
+    return [s.value if isinstance(s, SessionStatus) else str(s) for s in statuses]
+
+
+def _model(doc: Mapping[str, Any] | None) -> InterviewSession | None:
+    return InterviewSession.model_validate(doc) if doc else None
+
+
+async def _update(session_id: str | ObjectId, where: Mapping[str, Any], update: dict[str, Any],
+                  **options: Any) -> InterviewSession | None:
+    oid = _oid(session_id)
+    if oid is None:
+        return None
+    update.setdefault("$set", {})["updated_at"] = utcnow()
+    doc = await _collection().find_one_and_update({"_id": oid, **where}, update,
+                                                  return_document=ReturnDocument.AFTER, **options)
+    return _model(doc)
+
+
+# ---- reading (projections, so hot paths do not pull the whole log) ------------------------------------------
+async def get(session_id: str | ObjectId) -> InterviewSession | None:
+    oid = _oid(session_id)
+    return await InterviewSession.get(oid) if oid is not None else None
+
+
+async def status_of(session_id: str) -> str | None:
+    oid = _oid(session_id)
+    if oid is None:
+        return None
+    doc = await _collection().find_one({"_id": oid}, projection={"status": 1})
+    return doc.get("status") if doc else None
+
+
+async def create(session: InterviewSession) -> InterviewSession:
+    await session.insert()
+    return session
+
+
+# ---- the state machine ------------------------------------------------------------------------------------
+async def transition(session_id: str | ObjectId, from_statuses: Iterable[SessionStatus | str],
+                     to: SessionStatus | str | None, set_fields: Mapping[str, Any] | None = None, *,
+                     where: Mapping[str, Any] | None = None) -> InterviewSession | None:
+    """Move the session from one of ``from_statuses`` to ``to`` (None: keep the status) and set ``set_fields``,
+    in one write that happens only if the status (and ``where``) still hold. None: the precondition failed.
+    No transition leaves completed/terminated: an ended session cannot be reopened."""
+    allowed = [s for s in _values(from_statuses) if s not in _values(ENDED)]
+    if not allowed:
+        return None
+    fields = dict(set_fields or {})
+    if to is not None:
+        fields["status"] = to.value if isinstance(to, SessionStatus) else str(to)
+    return await _update(session_id, {**(where or {}), "status": {"$in": allowed}}, {"$set": fields})
+
+
+async def end(session_id: str | ObjectId, to: SessionStatus, from_statuses: Iterable[SessionStatus | str],
+              set_fields: Mapping[str, Any] | None = None) -> InterviewSession | None:
+    """The one way into completed/terminated; None when the session was not in ``from_statuses`` (already ended)."""
+    if to not in ENDED:
+        raise ValueError(f"{to} is not an end state")
+    now = utcnow()
+    fields = {"completed_at": now, "paused_at": None, **(set_fields or {}), "status": to.value}
+    return await _update(session_id, {"status": {"$in": [s for s in _values(from_statuses)
+                                                         if s not in _values(ENDED)]}}, {"$set": fields})
+
+
+async def set_result(session_id: str | ObjectId, result: dict[str, Any]) -> InterviewSession | None:
+    """Store the final report of an ended session, once (the first writer's report stays)."""
+    return await _update(session_id, {"status": {"$in": _values(ENDED)}, "result": None}, {"$set": {"result": result}})
+
+
+# ---- answers and questions ----------------------------------------------------------------------------------
+async def push_answer(session_id: str | ObjectId, index: int, record: AnswerRecord) -> InterviewSession | None:
+    """Store the answer to the question at ``index`` and move to the next one, if the session is active, that
+    question is still the current one and it has no answer yet: two racing submissions store exactly one."""
+    return await _update(session_id, {"status": SessionStatus.active.value, "current_question_index": index,
+                                      "answers.question_id": {"$ne": record.question_id}},
+                         {"$push": {"answers": record.model_dump()},
+                          "$set": {"current_question_index": index + 1, "last_activity_at": utcnow()}})
+
+
+async def record_evaluation(session_id: str | ObjectId, question_id: str, evaluation: dict[str, Any],
+                            provider: str) -> InterviewSession | None:
+    return await _update(session_id, {"answers.question_id": question_id},
+                         {"$set": {"answers.$[a].evaluation": evaluation, "answers.$[a].provider": provider}},
+                         array_filters=[{"a.question_id": question_id}])
+
+
+async def insert_follow_up(session_id: str | ObjectId, question: QuestionRecord, position: int,
+                           max_follow_ups: int) -> InterviewSession | None:
+    """Insert a follow-up as the next question, only while the candidate has not moved past ``position`` and
+    fewer than ``max_follow_ups`` were asked (the limit holds under concurrent evaluations)."""
+    return await _update(session_id, {"status": SessionStatus.active.value, "current_question_index": position,
+                                      "follow_ups_asked": {"$lt": max_follow_ups}},
+                         {"$push": {"questions": {"$each": [question.model_dump()], "$position": position}},
+                          "$inc": {"follow_ups_asked": 1}})
+
+
+# ---- chat and the event counter ------------------------------------------------------------------------------
+async def push_chat(session_id: str | ObjectId, message: ChatMessage) -> bool:
+    oid = _oid(session_id)
+    if oid is None:
+        return False
+    stored = await _collection().update_one({"_id": oid}, {"$push": {"chat": message.model_dump()}})
+    return bool(stored.modified_count)
+
+
+async def next_event_seq(session_id: str | ObjectId) -> int | None:
+    """The next number of the session's event stream: one atomic $inc, so every worker gets a distinct,
+    gap-free sequence. None when the session does not exist."""
+    oid = _oid(session_id)
+    if oid is None:
+        return None
+    doc = await _collection().find_one_and_update({"_id": oid}, {"$inc": {"event_seq": 1},
+                                                                 "$set": {"last_activity_at": utcnow()}},
+                                                  projection={"event_seq": 1}, return_document=ReturnDocument.AFTER)
+    return doc["event_seq"] if doc else None
+
+
+# ---- the anti-cheat log ------------------------------------------------------------------------------------
+async def integrity_tail(session_id: str) -> dict[str, Any] | None:
+    """Status, key, counters and the log's length and last entry, without reading the whole log."""
+    oid = _oid(session_id)
+    if oid is None:
+        return None
+    cursor = await _collection().aggregate([
+        {"$match": {"_id": oid}},
+        {"$project": {"status": 1, "anti_cheat_key": 1, "strike_counts": 1, "signal_last_seq": 1, "anti_cheat_policy": 1,
+                      "terminated_reason": 1, "n": {"$size": {"$ifNull": ["$anti_cheat_log", []]}},
+                      "last": {"$slice": [{"$ifNull": ["$anti_cheat_log", []]}, -1]}}},
+    ])
+    rows = await cursor.to_list(1)
+    return rows[0] if rows else None
+
+
+async def append_integrity_entries(session_id: str, entries: list[dict[str, Any]], *, expected_length: int,
+                                   last_hash: str | None, strike_counts: Mapping[str, int], signal_last_seq: int,
+                                   require_running: bool = True) -> bool:
+    """Append chained entries iff the log still has ``expected_length`` entries ending in ``last_hash`` (so two
+    writers can never fork the chain), together with the strike counters they imply. False: another writer
+    appended first (or the session stopped running): re-read the tail and redo."""
+    oid = _oid(session_id)
+    if oid is None or not entries:
+        return False
+    condition: dict[str, Any] = {"_id": oid, "anti_cheat_log": {"$size": expected_length}}
+    if expected_length:
+        condition[f"anti_cheat_log.{expected_length - 1}.sequence_hash"] = last_hash
+    if require_running:
+        condition["status"] = {"$in": _values(RUNNING)}
+    stored = await _collection().update_one(condition, {
+        "$push": {"anti_cheat_log": {"$each": entries}},
+        "$set": {"strike_counts": dict(strike_counts), "signal_last_seq": signal_last_seq, "updated_at": utcnow()}})
+    return bool(stored.modified_count)
+
+
+async def add_integrity_checkpoint(session_id: str, checkpoint: dict[str, Any]) -> bool:
+    """Keep a signed checkpoint of the anti-cheat log (appended: earlier checkpoints stay)."""
+    oid = _oid(session_id)
+    if oid is None:
+        return False
+    stored = await _collection().update_one({"_id": oid}, {"$push": {"integrity_checkpoints": checkpoint}})
+    return bool(stored.modified_count)
+
+
+async def integrity_record(session_id: str) -> dict[str, Any] | None:
+    """What verifying the anti-cheat log needs: the log, the counters, the status and the checkpoints."""
+    oid = _oid(session_id)
+    if oid is None:
+        return None
+    return await _collection().find_one({"_id": oid}, projection={
+        "status": 1, "anti_cheat_log": 1, "strike_counts": 1, "integrity_checkpoints": 1})
+
+
+# ---- access facts ---------------------------------------------------------------------------------------------
+async def close_application(job_id: str, candidate_id: str) -> int:
+    """The candidate's application to the job was rejected or withdrawn: recruiters lose the interviews tied to it."""
+    changed = await _collection().update_many({"job_id": job_id, "candidate_id": candidate_id,
+                                               "application_closed": {"$ne": True}},
+                                              {"$set": {"application_closed": True, "updated_at": utcnow()}})
+    return changed.modified_count
+
+
+# ---- erasure (users/ deletes an account) -------------------------------------------------------------------
+ERASED_FIELDS = {"answers": [], "resume_text": None, "result": None, "chat": [], "anti_cheat_log": [],
+                 "strike_counts": {}, "integrity_checkpoints": [],
+                 "precheck_result": None, "candidate_erased": True}
+
+
+async def erase_candidate(candidate_id: str) -> list[str]:
+    """Delete the candidate's practice interviews and strip recruiter-run ones to their frame; returns the ids
+    of every session the candidate had (their events, snapshots and recordings go too)."""
+    ids = [str(d["_id"]) async for d in _collection().find({"candidate_id": candidate_id}, {"_id": 1})]
+    await _collection().delete_many({"candidate_id": candidate_id, "recruiter_id": None})
+    await _collection().update_many({"candidate_id": candidate_id}, {"$set": ERASED_FIELDS})
+    return ids
+
