@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from pathlib import Path
 
@@ -36,9 +35,9 @@ def test_same_text_same_vector_in_any_batch() -> None:
     assert fresh[1].shape == alone.shape  # empty text gives a vector, not an error
 
 
-def test_async_embedding_matches_sync() -> None:
+async def test_async_embedding_matches_sync() -> None:
     embedder = Embedder()
-    vectors = asyncio.run(embedder.aembed([WEAK, STRONG]))
+    vectors = await embedder.aembed([WEAK, STRONG])
     assert np.allclose(vectors, embedder.embed([WEAK, STRONG]), atol=1e-6)
 
 
