@@ -22,10 +22,13 @@ const PrecheckPage = lazyPage(() => import("./pages/candidate/Precheck"), "Prech
 const ResumePage = lazyPage(() => import("./pages/candidate/Resume"), "ResumePage");
 const SummaryPage = lazyPage(() => import("./pages/candidate/Summary"), "SummaryPage");
 const IntegrityFlagsPage = lazyPage(() => import("./pages/IntegrityFlags"), "IntegrityFlagsPage");
+const RecommendationsPage = lazyPage(() => import("./pages/candidate/Recommendations"), "RecommendationsPage");
+const DemographicsPage = lazyPage(() => import("./pages/candidate/Demographics"), "DemographicsPage");
 const NotFoundPage = lazyPage(() => import("./pages/NotFound"), "NotFoundPage");
 const SettingsPage = lazyPage(() => import("./pages/Settings"), "SettingsPage");
 const RecruiterJobsPage = lazyPage(() => import("./pages/recruiter/Jobs"), "RecruiterJobsPage");
 const JobCandidatesPage = lazyPage(() => import("./pages/recruiter/JobCandidates"), "JobCandidatesPage");
+const FairnessPage = lazyPage(() => import("./pages/recruiter/Fairness"), "FairnessPage");
 const RecruiterInterviewsPage = lazyPage(() => import("./pages/recruiter/Interviews"), "RecruiterInterviewsPage");
 const LiveInterviewPage = lazyPage(() => import("./pages/recruiter/LiveInterview"), "LiveInterviewPage");
 const LiveNowPage = lazyPage(() => import("./pages/recruiter/LiveNow"), "LiveNowPage");
@@ -82,8 +85,11 @@ export function App() {
         <Route path="/candidate/resume" element={<RequireRole roles={CANDIDATE}><ResumePage /></RequireRole>} />
         <Route path="/candidate/jobs" element={<RequireRole roles={CANDIDATE}><JobSearchPage /></RequireRole>} />
         <Route path="/candidate/applications" element={<RequireRole roles={CANDIDATE}><ApplicationsPage /></RequireRole>} />
+        <Route path="/candidate/recommendations" element={<RequireRole roles={CANDIDATE}><RecommendationsPage /></RequireRole>} />
+        <Route path="/candidate/demographics" element={<RequireRole roles={CANDIDATE}><DemographicsPage /></RequireRole>} />
         <Route path="/recruiter" element={<RequireRole roles={STAFF}><RecruiterJobsPage /></RequireRole>} />
         <Route path="/recruiter/jobs/:jobId" element={<RequireRole roles={STAFF}><JobCandidatesPage /></RequireRole>} />
+        <Route path="/recruiter/jobs/:jobId/fairness" element={<RequireRole roles={STAFF}><FairnessPage /></RequireRole>} />
         <Route path="/recruiter/interviews" element={<RequireRole roles={STAFF}><RecruiterInterviewsPage /></RequireRole>} />
         <Route path="/recruiter/live" element={<RequireRole roles={STAFF}><LiveNowPage /></RequireRole>} />
         <Route path="/recruiter/watch/:sessionId" element={<RequireRole roles={STAFF}><WatchPage /></RequireRole>} />

@@ -131,7 +131,12 @@ async def test_application_pipeline(client: AsyncTestClient, recruiter: Account,
                                headers=recruiter.headers)).status_code == 422
     mine = (await client.get("/applications", headers=candidate.headers)).json()["data"]["items"]
     assert [c["status"] for c in mine[0]["status_history"]] == ["applied", "screening", "interview"]
-    assert mine[0]["status_history"][2]["note"] == "to interview" and mine[0]["candidate_email"] is None
+    # the recruiter's notes are private: the candidate sees the steps, not what was written about them
+    assert mine[0]["status_history"][2]["note"] is None and mine[0]["candidate_email"] is None
+    theirs = (await client.get(f"/applications/{aid}", headers=recruiter.headers)).json()["data"]
+    assert theirs["status_history"][2]["note"] == "to interview"
+    assert (await client.get(f"/applications/{aid}", headers=candidate.headers)).json()["data"][
+        "status_history"][2]["note"] is None
     audited = list(db.audit_logs.find({"action": "application.status", "target_id": aid}).sort("created_at", 1))
     assert [(e["details"]["from"], e["details"]["to"]) for e in audited] == [("applied", "screening"),
                                                                             ("screening", "interview")]

@@ -167,20 +167,27 @@ async def test_fairness_audit_hand_computed(client: AsyncTestClient, recruiter: 
                                              "min_group_size": 3}, headers=recruiter.headers)
     assert response.status_code == 200, response.text
     report = response.json()["data"]
-    assert report["groups"]["female"] == {"selected": 2, "total": 4, "selection_rate": 0.5, "small_sample": False}
-    assert report["groups"]["male"]["selection_rate"] == 0.75 and report["groups"]["male"]["selected"] == 3
+    female, male = report["groups"]["female"], report["groups"]["male"]
+    assert (female["selected"], female["total"], female["selection_rate"]) == (2, 4, 0.5)
+    assert male["selection_rate"] == 0.75 and male["selected"] == 3 and male["impact_ratio"] == 1.0
+    assert female["impact_ratio"] == 0.6667
     assert report["disparate_impact_ratio"] == 0.6667 and report["four_fifths_pass"] is False
     assert report["demographic_parity_difference"] == 0.25
     assert report["lowest_rate_group"] == "female" and report["highest_rate_group"] == "male"
     assert report["excluded_without_data"] == 2 and report["pool_size"] == 10
     assert "four-fifths" in report["warning"]
+    # at the default minimum of 5 both groups of 4 are suppressed: no counts, no ratio, no headline warning
     small = (await client.get(url, params={"shortlist": "status"}, headers=recruiter.headers)).json()["data"]
-    assert set(small["small_groups"]) == {"female", "male"} and "Too few" in small["warning"]
+    assert small["groups"] == {} and small["suppressed_groups"] == 2 and small["suppressed_candidates"] == 8
+    assert small["disparate_impact_ratio"] is None and "four-fifths" not in (small["warning"] or "")
+    lowered = await client.get(url, params={"shortlist": "status", "min_group_size": 2}, headers=recruiter.headers)
+    assert lowered.status_code in (400, 422)  # the minimum cannot go below 3
 
-    top = await client.get(url, params={"shortlist": "top_n", "top_n": 3}, headers=recruiter.headers)
+    top = await client.get(url, params={"shortlist": "top_n", "top_n": 3, "min_group_size": 3},
+                           headers=recruiter.headers)
     assert top.status_code == 200, top.text
     top_report = top.json()["data"]
-    assert top_report["selected"] == 3 and top_report["pool_size"] == 10
+    assert top_report["top_n_used"] == 3 and top_report["selected"] == 3 and top_report["pool_size"] == 10
     assert sum(g["total"] for g in top_report["groups"].values()) == 8
 
     other = await register(client, "recruiter")

@@ -34,17 +34,35 @@ def test_a_balanced_shortlist_passes() -> None:
     assert report.warning is None
 
 
-def test_undisclosed_candidates_are_excluded_and_small_groups_flagged() -> None:
+def test_undisclosed_candidates_are_excluded_and_small_groups_suppressed() -> None:
     group_a, chosen_a = applicants("A", 10, 5)
-    group_c, chosen_c = applicants("C", 2, 1)
+    group_b, chosen_b = applicants("B", 10, 5)
+    group_c, chosen_c = applicants("C", 2, 0)  # two people: their rate would be each one's outcome
     undisclosed = [("x1", None), ("x2", ""), ("x3", "Prefer not to say")]
-    report = fairness_audit(chosen_a | chosen_c | {"x1"}, group_a + group_c + undisclosed, "age_band")
+    report = fairness_audit(chosen_a | chosen_b | chosen_c | {"x1"}, group_a + group_b + group_c + undisclosed,
+                            "age_band")
     assert report.excluded_without_data == 3
-    assert set(report.groups) == {"A", "C"}
-    assert report.groups["C"].small_sample and not report.groups["A"].small_sample
-    assert report.small_groups == ["C"]
-    assert report.four_fifths_pass is True  # 0.5 vs 0.5
-    assert "C" in report.warning
+    assert set(report.groups) == {"A", "B"}  # C is in no count, rate, ratio or warning
+    assert report.suppressed_groups == 1 and report.suppressed_candidates is None  # 2 people: not even counted
+    assert report.four_fifths_pass is True and report.warning is None  # 0.5 vs 0.5; C's 0.0 does not drive it
+    assert "C" not in " ".join(report.notes)
+
+
+def test_impact_ratios_per_category_and_scoring_rates() -> None:
+    group_a, chosen_a = applicants("A", 10, 6)
+    group_b, chosen_b = applicants("B", 10, 3)
+    scores = {cid: (90.0 if cid.startswith("A") else 40.0) for cid, _ in group_a + group_b}
+    report = fairness_audit(chosen_a | chosen_b, group_a + group_b, "gender", scores=scores)
+    assert report.groups["A"].impact_ratio == 1.0 and report.groups["B"].impact_ratio == 0.5
+    assert report.groups["A"].scoring_rate == 1.0 and report.groups["B"].scoring_rate == 0.0
+    assert report.groups["B"].scoring_impact_ratio == 0.0
+
+
+def test_the_minimum_group_size_never_goes_below_three() -> None:
+    group_a, chosen_a = applicants("A", 2, 1)
+    group_b, chosen_b = applicants("B", 2, 2)
+    report = fairness_audit(chosen_a | chosen_b, group_a + group_b, "gender", min_group_size=1)
+    assert report.min_group_size == 3 and report.groups == {}
 
 
 def test_no_comparison_without_two_groups_or_any_selection() -> None:

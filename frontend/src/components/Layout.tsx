@@ -17,6 +17,8 @@ const NAV_BY_ROLE: Record<Role, NavItem[]> = {
     { to: "/candidate/resume", label: "Resume" },
     { to: "/candidate/jobs", label: "Jobs" },
     { to: "/candidate/applications", label: "Applications" },
+    { to: "/candidate/recommendations", label: "For you" },
+    { to: "/candidate/demographics", label: "Self-ID" },
     { to: "/m/voice", label: "Voice (mobile)" },
   ],
   recruiter: [

@@ -1,3 +1,5 @@
+import type { components } from "./api-schema";
+
 // Shapes of what the API returns. Optional fields are ones the server may leave out.
 
 export type Role = "candidate" | "recruiter" | "admin";
@@ -188,64 +190,25 @@ export interface StreamEvent<T = Record<string, unknown>> {
   ephemeral?: boolean;
 }
 
-export interface ResumeAnalysis {
-  keyword_matches?: string[];
-  missing_skills?: string[];
-  suggestions?: string[];
-  overall_score?: number;
-}
-
-export interface Resume {
-  id: string;
-  filename: string;
-  file_size?: number;
-  status?: "pending" | "processed" | "failed" | string;
-  ats_score?: number | null;
-  skills?: string[];
-  experience_years?: number | null;
-  education?: string | null;
-  analysis_result?: ResumeAnalysis | null;
-  uploaded_at?: string;
-  parsed_text?: string;
-}
-
+// ---- generated from the API's OpenAPI schema (src/lib/api-schema.ts, built by `npm run gen:types`) ----
+// A field renamed in the API breaks `tsc` here instead of a page at run time.
+type Schemas = components["schemas"];
+export type ResumeAnalysis = Schemas["AtsReportOut"];
+export type Resume = Schemas["ResumeOut"];
 export type JobStatus = "draft" | "published" | "closed";
-
-export interface Job {
-  id: string;
-  title: string;
-  description: string;
-  company?: string;
-  location?: string;
-  employment_type?: string;
-  experience_level?: ExperienceLevel;
-  skills?: string[];
-  required_skills?: string[];
-  status: JobStatus;
-  created_at?: string;
-  applications_count?: number;
-}
-
-export interface Application {
-  id: string;
-  job_id: string;
-  job_title?: string;
-  job?: Job;
-  candidate_id?: string;
-  status: string;
-  created_at?: string;
-  cover_letter?: string;
-}
-
-export interface CandidateMatch {
-  candidate_id: string;
-  candidate_name?: string;
-  email?: string;
-  score: number;
-  breakdown?: Record<string, number>;
-  reasons?: string[];
-  application_id?: string;
-}
+export type Job = Schemas["JobOut"];
+export type Application = Schemas["ApplicationOut"];
+export type Ranking = Schemas["RankingOut"];
+export type RankedCandidate = Schemas["RankedCandidate"];
+export type MatchReason = Schemas["Reason"];
+export type MatchFlag = Schemas["Flag"];
+export type Recommendations = Schemas["RecommendationsOut"];
+export type RecommendedJob = Schemas["RecommendedJob"];
+export type FairnessReport = Schemas["FairnessOut"];
+export type AuditSection = Schemas["AuditSection"];
+export type AuditGroup = Schemas["GroupOut"];
+export type Demographics = Schemas["DemographicsOut"];
+export type DemographicsInput = Schemas["DemographicsIn"];
 
 /** One entry of the integrity timeline (anticheat/report.py). */
 export interface AntiCheatEvent {

@@ -12,8 +12,8 @@ def document_models() -> list[type[Document]]:
     from candidatex.interviews.models import InterviewSession, SessionEvent
     from candidatex.users.models import User
     from candidatex.jobs.models import Application, Job
-    from candidatex.matching.models import Demographics, MatchResult
+    from candidatex.matching.models import Demographics, MatchResult, RankingEntry
     from candidatex.resumes.models import Resume
 
     return [User, AuditLog, RefreshTokenFamily, ActionToken, OutboxEmail, InterviewSession, SessionEvent,
-            Resume, Job, Application, MatchResult, Demographics, AntiCheatSnapshot, LoginThrottle]
+            Resume, Job, Application, MatchResult, RankingEntry, Demographics, AntiCheatSnapshot, LoginThrottle]

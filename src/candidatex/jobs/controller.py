@@ -13,6 +13,9 @@ from candidatex.core.schemas import object_id_param, Envelope, Page, ok, page_of
 from candidatex.jobs.models import Application, ApplicationStatus, Job, JobStatus
 from candidatex.jobs.schemas import ApplicationOut, ApplyIn, ExperienceLevel, JobIn, JobOut, JobUpdateIn, StatusIn
 from candidatex.jobs.service import JobService
+from candidatex.matching.controller import RankingSort, ranking_response
+from candidatex.matching.schemas import RankingOut
+from candidatex.matching.service import MatchingService
 from candidatex.users.models import Role, User
 
 AuthedRequest = Request[User, Token, Any]
@@ -28,7 +31,8 @@ async def application_views(user: User, applications: list[Application]) -> list
     if user.role != Role.candidate:
         ids = list({ObjectId(a.candidate_id) for a in applications})
         people = {str(u.id): u for u in await User.find({"_id": {"$in": ids}}).to_list()}
-    return [ApplicationOut.of(a, jobs.get(a.job_id), people.get(a.candidate_id)) for a in applications]
+    return [ApplicationOut.of(a, jobs.get(a.job_id), people.get(a.candidate_id),
+                              for_candidate=a.candidate_id == str(user.id)) for a in applications]
 
 
 class JobController(Controller):
@@ -57,11 +61,22 @@ class JobController(Controller):
         items, total = await job_service.search(request.user, q=q, skills=skill_list, experience_level=experience_level,
                                                 location=location, remote=remote, salary_min=salary_min,
                                                 salary_max=salary_max, mine=mine, status=status, page=page, limit=limit)
-        return ok(page_of([JobOut.of(j) for j in items], total, page, limit))
+        counts = await job_service.application_counts([str(j.id) for j in items]) if mine else {}
+        return ok(page_of([JobOut.of(j, counts.get(str(j.id), 0) if mine else None) for j in items], total, page,
+                          limit))
 
     @get("/{job_id:str}")
     async def get_job(self, request: AuthedRequest, job_service: JobService, job_id: str = JobId) -> Envelope[JobOut]:
         return ok(JobOut.of(await job_service.get_visible(request.user, job_id)))
+
+    @get("/{job_id:str}/candidates", guards=[requires("candidates:read")])
+    async def ranked_candidates(self, request: AuthedRequest, job_service: JobService,
+                                matching_service: MatchingService, job_id: str = JobId, refresh: bool = False,
+                                page: int = Parameter(default=1, ge=1, le=100_000),
+                                limit: int = Parameter(default=50, ge=1, le=200),
+                                sort: RankingSort = "rank") -> Envelope[RankingOut]:
+        """The job's applicants ranked (best first), a page at a time, with breakdowns and reasons."""
+        return await ranking_response(request, job_service, matching_service, job_id, refresh, page, limit, sort)
 
     @put("/{job_id:str}", guards=[requires("jobs:write")])
     async def update_job(self, request: AuthedRequest, data: JobUpdateIn, job_service: JobService,

@@ -96,10 +96,12 @@ class JobOut(BaseModel):
     closed_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    applications_count: int | None = None  # in the recruiter's own list
 
     @classmethod
-    def of(cls, job: Job) -> "JobOut":
-        return cls(id=str(job.id), **job.model_dump(include=set(cls.model_fields) - {"id"}))
+    def of(cls, job: Job, applications_count: int | None = None) -> "JobOut":
+        return cls(id=str(job.id), applications_count=applications_count,
+                   **job.model_dump(include=set(cls.model_fields) - {"id", "applications_count"}))
 
 
 class ApplyIn(Strict):
@@ -128,11 +130,15 @@ class ApplicationOut(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, application: Application, job: Job | None = None, candidate: object | None = None) -> "ApplicationOut":
+    def of(cls, application: Application, job: Job | None = None, candidate: object | None = None,
+           for_candidate: bool = False) -> "ApplicationOut":
+        """``for_candidate``: the recruiter's private notes on status changes are left out."""
+        history = ([change.model_copy(update={"note": None}) for change in application.status_history]
+                   if for_candidate else application.status_history)
         return cls(id=str(application.id), job_id=application.job_id, job_title=job.title if job else None,
                    company=job.company if job else None, candidate_id=application.candidate_id,
                    candidate_name=getattr(candidate, "full_name", None),
                    candidate_email=getattr(candidate, "email", None), resume_id=application.resume_id,
                    cover_letter=application.cover_letter, status=application.status,
-                   status_history=application.status_history, created_at=application.created_at,
+                   status_history=history, created_at=application.created_at,
                    updated_at=application.updated_at)

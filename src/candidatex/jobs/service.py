@@ -13,6 +13,7 @@ from candidatex.core.timeutil import utcnow
 from candidatex.interviews import store as interview_store
 from candidatex.interviews.access import JobLink
 from candidatex.jobs.models import CLOSED, TRANSITIONS, Application, ApplicationStatus, Job, JobStatus, StatusChange
+from candidatex.matching.models import bump_ranking_inputs
 from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.search import keyword_match_stages
 from candidatex.resumes.taxonomy import SKILL_KEYWORD_PREFIX, default_taxonomy, keywords
@@ -43,6 +44,7 @@ class JobService:
         self.audit = audit
 
     async def _refresh(self, job: Job) -> None:
+        await bump_ranking_inputs([str(job.id)])
         await self.queue.enqueue("match.job", {"job_id": str(job.id)}, key=f"match.job:{job.id}")
 
     # ---- jobs ---------------------------------------------------------------------------------------------
@@ -160,6 +162,13 @@ class JobService:
                                              {"$skip": (page - 1) * limit}, {"$limit": limit}])
         return [Job.model_validate(doc) for doc in await cursor.to_list()], total
 
+    @staticmethod
+    async def application_counts(job_ids: list[str]) -> dict[str, int]:
+        """Applications per job, for one page of jobs (a short list)."""
+        cursor = await Application.get_pymongo_collection().aggregate(
+            [{"$match": {"job_id": {"$in": job_ids}}}, {"$group": {"_id": "$job_id", "n": {"$sum": 1}}}])
+        return {row["_id"]: row["n"] for row in await cursor.to_list()}
+
     # ---- applications -------------------------------------------------------------------------------------
     async def apply(self, user: User, job_id: str, resume_id: str, cover_letter: str | None,
                     meta: RequestMeta) -> Application:
@@ -180,6 +189,9 @@ class JobService:
             await application.insert()
         except DuplicateKeyError as error:
             raise Conflict("You have already applied to this job", code="already_applied") from error
+        # ranking finds a job's resumes by this indexed field (no long `_id $in` lists)
+        await Resume.get_pymongo_collection().update_one({"_id": resume.id},
+                                                         {"$addToSet": {"applied_job_ids": str(job.id)}})
         await self.audit.record("application.create", meta=meta, actor_id=str(user.id), target_type="application",
                                 target_id=str(application.id), details={"job_id": str(job.id)})
         await self._refresh(job)

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from litestar import Controller, Request, delete, get, put
+from urllib.parse import quote
+
+from litestar import Controller, Request, Response, delete, get, put
 from litestar.params import Parameter
 from litestar.security.jwt import Token
 
@@ -10,6 +12,7 @@ from candidatex.auth.guards import requires
 from candidatex.core.schemas import object_id_param, Envelope, ok
 from candidatex.jobs.models import ApplicationStatus
 from candidatex.jobs.service import JobService
+from candidatex.matching.fairness import DEFAULT_MIN_GROUP_SIZE, LOWEST_MIN_GROUP_SIZE, report_csv, report_pdf
 from candidatex.matching.schemas import DemographicsIn, DemographicsOut, FairnessOut, RankingOut, RecommendationsOut
 from candidatex.matching.service import MatchingService
 from candidatex.users.models import User
@@ -18,31 +21,64 @@ AuthedRequest = Request[User, Token, Any]
 JobId = object_id_param("job id")
 
 
+RankingSort = Literal["rank", "-rank", "skills", "experience", "education", "text_similarity",
+                      "career_consistency", "interview"]
+Attribute = Literal["gender", "ethnicity", "age_band", "disability", "veteran"]
+
+
+async def ranking_response(request: AuthedRequest, job_service: JobService, matching_service: MatchingService, job_id: str,
+                   refresh: bool, page: int, limit: int, sort: str) -> Envelope[RankingOut]:
+    job = await job_service.get_owned(request.user, job_id)
+    ranking = await matching_service.job_ranking(job, refresh, page, limit, sort)
+    message = None if ranking["status"] == "ready" else "The ranking is being computed; ask again shortly"
+    return ok(RankingOut(**ranking), message)
+
+
 class MatchingController(Controller):
     path = "/matching"
     tags = ["matching"]
 
     @get("/jobs/{job_id:str}/candidates", guards=[requires("candidates:read")])
     async def ranked_candidates(self, request: AuthedRequest, job_service: JobService,
-                                matching_service: MatchingService, job_id: str = JobId,
-                                refresh: bool = False) -> Envelope[RankingOut]:
-        job = await job_service.get_owned(request.user, job_id)
-        ranking = await matching_service.job_ranking(job, refresh)
-        message = None if ranking["status"] == "ready" else "The ranking is being computed; ask again shortly"
-        return ok(RankingOut(**ranking), message)
+                                matching_service: MatchingService, job_id: str = JobId, refresh: bool = False,
+                                page: int = Parameter(default=1, ge=1, le=100_000),
+                                limit: int = Parameter(default=50, ge=1, le=200),
+                                sort: RankingSort = "rank") -> Envelope[RankingOut]:
+        return await ranking_response(request, job_service, matching_service, job_id, refresh, page, limit, sort)
 
     @get("/jobs/{job_id:str}/fairness", guards=[requires("candidates:read")])
     async def fairness(self, request: AuthedRequest, job_service: JobService, matching_service: MatchingService,
-                       job_id: str = JobId,
-                       attribute: Literal["gender", "ethnicity", "age_band", "disability", "veteran"] = "gender",
+                       job_id: str = JobId, attribute: Attribute = "gender",
                        shortlist: Literal["top_n", "status"] = "top_n",
                        top_n: int | None = Parameter(default=None, ge=1, le=10_000),
                        stage: Literal["screening", "interview", "offer"] = "interview",
-                       min_group_size: int = Parameter(default=5, ge=1, le=1000)) -> Envelope[FairnessOut]:
+                       min_group_size: int = Parameter(default=DEFAULT_MIN_GROUP_SIZE, ge=LOWEST_MIN_GROUP_SIZE,
+                                                       le=1000)) -> Envelope[FairnessOut]:
         job = await job_service.get_owned(request.user, job_id)
         report = await matching_service.fairness(job, attribute, shortlist, top_n, ApplicationStatus(stage),
                                                  min_group_size)
         return ok(FairnessOut(**report))
+
+    @get("/jobs/{job_id:str}/fairness/export", guards=[requires("candidates:read")], media_type="text/csv")
+    async def fairness_export(self, request: AuthedRequest, job_service: JobService,
+                              matching_service: MatchingService, job_id: str = JobId,
+                              file_format: Literal["csv", "pdf"] = Parameter(query="format", default="csv"),
+                              attribute: Attribute = "gender", shortlist: Literal["top_n", "status"] = "top_n",
+                              top_n: int | None = Parameter(default=None, ge=1, le=10_000),
+                              stage: Literal["screening", "interview", "offer"] = "interview",
+                              min_group_size: int = Parameter(default=DEFAULT_MIN_GROUP_SIZE,
+                                                              ge=LOWEST_MIN_GROUP_SIZE, le=1000)) -> Response[bytes]:
+        """The audit report as a CSV or PDF file."""
+        job = await job_service.get_owned(request.user, job_id)
+        report = await matching_service.fairness(job, attribute, shortlist, top_n, ApplicationStatus(stage),
+                                                 min_group_size)
+        if file_format == "pdf":
+            content, media_type = report_pdf(report), "application/pdf"
+        else:
+            content, media_type = report_csv(report).encode(), "text/csv; charset=utf-8"
+        name = quote(f"bias-audit-{job_id}-{attribute}.{file_format}")
+        return Response(content, media_type=media_type,
+                        headers={"Content-Disposition": f"attachment; filename=\"{name}\""})
 
     @get("/candidates/me/jobs", guards=[requires("applications:own")])
     async def recommended_jobs(self, request: AuthedRequest, matching_service: MatchingService,

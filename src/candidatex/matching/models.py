@@ -14,20 +14,64 @@ from candidatex.core.timeutil import utcnow
 
 
 class MatchResult(Document):
-    """One computed ranking: kind "job" (applicants of subject_id) or "candidate" (jobs for subject_id)."""
+    """One computed ranking: kind "job" (applicants of subject_id) or "candidate" (jobs for subject_id).
+
+    A job's ranked applicants are RankingEntry documents of the run named ``run_id`` (so a ranking has no
+    16 MB ceiling); ``items`` holds only a candidate's recommended jobs (at most a few dozen).
+    """
 
     kind: str
     subject_id: str
-    fingerprint: str  # a hash of every input; a different hash means the result is stale
+    fingerprint: str = ""  # a hash of every input; a different hash means the result is stale
     items: list[dict[str, Any]] = Field(default_factory=list)
     unscored: list[dict[str, Any]] = Field(default_factory=list)
     weights: dict[str, float] = Field(default_factory=dict)
-    computed_at: datetime = Field(default_factory=utcnow)
+    computed_at: datetime | None = None
     duration_ms: float = 0.0
+    run_id: str | None = None  # the run whose RankingEntry documents are current
+    scored: int = 0
+    applicants: int = 0
+    inputs_version: int = 0  # bumped by every application and resume change (bump_ranking_inputs)
+    # progress of the run under way: {run_id, done, total, percent, eta_seconds, started_at}
+    progress: dict[str, Any] | None = None
 
     class Settings:
         name = "match_results"
         indexes = [IndexModel([("kind", ASCENDING), ("subject_id", ASCENDING)], unique=True)]
+
+
+class RankingEntry(Document):
+    """One applicant's place in one ranking run of a job. Stored slim (rank, total, breakdown, flag codes);
+    the reasons of a page are worked out again from the prepared profiles when the page is read."""
+
+    job_id: str
+    run_id: str
+    application_id: str
+    candidate_id: str
+    resume_id: str
+    total: float
+    rank: int
+    percentile: float
+    recommendation: str
+    breakdown: dict[str, float] = Field(default_factory=dict)
+    weights: dict[str, float] = Field(default_factory=dict)
+    matched_skills: list[str] = Field(default_factory=list)
+    missing_skills: list[str] = Field(default_factory=list)
+    missing_required: list[str] = Field(default_factory=list)
+    missing_preferred: list[str] = Field(default_factory=list)
+    explanation: list[str] = Field(default_factory=list)
+    reasons: list[dict[str, Any]] = Field(default_factory=list)  # {component, text, evidence: resume line}
+    flags: list[dict[str, Any]] = Field(default_factory=list)  # {code, message}: hidden text, copied lines...
+    flag_codes: list[str] = Field(default_factory=list)
+    interview_session_id: str | None = None
+    interview_score: float | None = None
+
+    class Settings:
+        name = "ranking_entries"
+        indexes = [
+            IndexModel([("job_id", ASCENDING), ("run_id", ASCENDING), ("rank", ASCENDING)]),
+            IndexModel([("run_id", ASCENDING)]),
+        ]
 
 
 class Demographics(Document):
@@ -50,3 +94,10 @@ class Demographics(Document):
         name = "demographics"
         bson_encoders = BSON_ENCODERS
         indexes = [IndexModel([("user_id", ASCENDING)], unique=True)]
+
+
+async def bump_ranking_inputs(job_ids: list[str]) -> None:
+    """An input of these jobs' rankings changed (an application, a resume): their rankings are stale."""
+    for job_id in job_ids:
+        await MatchResult.get_pymongo_collection().update_one(
+            {"kind": "job", "subject_id": job_id}, {"$inc": {"inputs_version": 1}}, upsert=True)

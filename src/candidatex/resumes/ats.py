@@ -1,7 +1,11 @@
 """ATS analysis: how well a resume would pass an applicant-tracking screen for one job, and how to fix it.
 
 Score (0-100) = skills coverage 45 + job-description keywords 25 + structure checks 20 + job title 10.
-Skills the recruiter listed as required weigh twice as much as other skills the description mentions.
+Skills the recruiter listed as required weigh twice as much as preferred ones and others the description
+mentions. The rules are the ranking's (matching/engine.py): with a prepared profile, a skill a dated position
+or project shows counts in full, one that is only listed counts half (a quarter with no dated position at
+all); lines that copy the job description count for nothing; hidden PDF text was never read; repeating a
+word adds nothing (everything is counted as a set).
 """
 
 from __future__ import annotations
@@ -9,8 +13,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from candidatex.resumes.parsing import ParsedResume, stated_years
+from candidatex.resumes.parsing import ParsedResume, covered_years, stated_years
 from candidatex.resumes.taxonomy import STOPWORDS, SkillTaxonomy, default_taxonomy, stem
 
 SKILLS_POINTS = 45.0
@@ -50,6 +55,11 @@ class AtsReport:
     section_checks: list[SectionCheck]
     suggestions: list[str]
     score_breakdown: dict[str, float] = field(default_factory=dict)
+    missing_required: list[str] = field(default_factory=list)
+    missing_preferred: list[str] = field(default_factory=list)
+    experience_years: float | None = None  # covered by dated positions
+    highest_degree: str = "none"
+    flags: list[dict[str, str]] = field(default_factory=list)  # hidden text, copied lines, keyword lists
 
 
 def _surface_terms(text: str, taxonomy: SkillTaxonomy) -> Counter[str]:
@@ -93,6 +103,28 @@ def _names(skills: list[str]) -> str:
     return skills[0] if len(skills) == 1 else ", ".join(skills[:-1]) + " and " + skills[-1]
 
 
+_SHINGLE = 5
+COPIED_SHARE = 0.6
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    return {tuple(words[i:i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+
+
+def copied_lines(resume_text: str, job_description: str) -> list[str]:
+    """Resume lines whose runs of five words mostly come from the job description."""
+    job = _shingles(job_description)
+    if not job:
+        return []
+    copied = []
+    for line in resume_text.split("\n"):
+        own = _shingles(line)
+        if own and len(own & job) / len(own) >= COPIED_SHARE:
+            copied.append(line.strip())
+    return copied
+
+
 def ats_analysis(
     parsed_resume: ParsedResume,
     resume_text: str,
@@ -100,24 +132,39 @@ def ats_analysis(
     job_description: str,
     required_skills: list[str] | None = None,
     taxonomy: SkillTaxonomy | None = None,
+    preferred_skills: list[str] | None = None,
+    profile: dict[str, Any] | None = None,
 ) -> AtsReport:
     taxonomy = taxonomy or default_taxonomy()
     required = list(dict.fromkeys(taxonomy.normalize(s) for s in required_skills or [] if s.strip()))
-    mentioned = [s for s in taxonomy.extract(job_title + "\n" + job_description) if s not in required]
-    have = {s.casefold() for s in parsed_resume.skills}
-    have.update(s.casefold() for s in taxonomy.extract(resume_text))
+    preferred = [s for s in dict.fromkeys(taxonomy.normalize(s) for s in preferred_skills or [] if s.strip())
+                 if s not in required]
+    mentioned = [s for s in taxonomy.extract(job_title + "\n" + job_description) if s not in required + preferred]
+    copied = copied_lines(resume_text, job_description)
+    if copied:  # a pasted job description is not the candidate's evidence
+        kept = set(copied)
+        resume_text = "\n".join(line for line in resume_text.split("\n") if line.strip() not in kept)
+    credit: dict[str, float] = {}
+    if profile is not None:
+        dated = bool(profile.get("positions"))
+        for skill in profile.get("skills", []):
+            shown = skill["evidenced"] and skill["line"] not in copied
+            credit[skill["name"].casefold()] = 1.0 if shown else 0.5 if dated else 0.25
+        present = {s.casefold() for s in taxonomy.extract(resume_text)}
+        credit = {name: value for name, value in credit.items() if name in present}
+    else:
+        credit = {s.casefold(): 1.0 for s in [*parsed_resume.skills, *taxonomy.extract(resume_text)]}
 
     def split(skills: list[str]) -> tuple[list[str], list[str]]:
-        return [s for s in skills if s.casefold() in have], [s for s in skills if s.casefold() not in have]
+        return [s for s in skills if s.casefold() in credit], [s for s in skills if s.casefold() not in credit]
 
     required_hit, required_miss = split(required)
+    preferred_hit, preferred_miss = split(preferred)
     mentioned_hit, mentioned_miss = split(mentioned)
-    skill_weight_total = 2 * len(required) + len(mentioned)
-    skills_points = (
-        SKILLS_POINTS * (2 * len(required_hit) + len(mentioned_hit)) / skill_weight_total
-        if skill_weight_total
-        else SKILLS_POINTS
-    )
+    skill_weight_total = 2 * len(required) + len(preferred) + len(mentioned)
+    earned = (2 * sum(credit[s.casefold()] for s in required_hit)
+              + sum(credit[s.casefold()] for s in preferred_hit + mentioned_hit))
+    skills_points = SKILLS_POINTS * earned / skill_weight_total if skill_weight_total else SKILLS_POINTS
 
     wanted_words = job_keywords(job_title, job_description, taxonomy)
     resume_stems = _resume_stems(resume_text)
@@ -133,9 +180,19 @@ def ats_analysis(
     title_points = TITLE_POINTS * len(title_hits) / len(title_words) if title_words else TITLE_POINTS
 
     suggestions = _suggestions(
-        parsed_resume, job_title, job_description, required_miss, mentioned_miss, missing_keywords,
-        checks, title_words - title_hits, required_hit + mentioned_hit,
+        parsed_resume, job_title, job_description, required_miss, preferred_miss + mentioned_miss, missing_keywords,
+        checks, title_words - title_hits, required_hit + preferred_hit + mentioned_hit,
     )
+    flags = list((profile or {}).get("flags", []))
+    if copied:
+        flags.append({"code": "copied_job_description",
+                      "message": f"{len(copied)} line(s) copy the job description and count for nothing"})
+        suggestions.insert(0, "Describe your own work instead of repeating the job description: copied lines "
+                              "count for nothing.")
+    listed_only = [s for s in required_hit + preferred_hit if credit[s.casefold()] < 1.0]
+    if profile is not None and listed_only:
+        suggestions.insert(0, f"{_names(listed_only[:4])} {'is' if len(listed_only) == 1 else 'are'} only listed; "
+                              "show where you used them in a dated position or project to get full credit.")
     breakdown = {
         "skills": round(skills_points, 1),
         "keywords": round(keyword_points, 1),
@@ -146,11 +203,16 @@ def ats_analysis(
         score=round(sum(breakdown.values())),
         keyword_matches=keyword_matches,
         missing_keywords=missing_keywords,
-        matched_skills=required_hit + mentioned_hit,
-        missing_skills=required_miss + mentioned_miss,
+        matched_skills=required_hit + preferred_hit + mentioned_hit,
+        missing_skills=required_miss + preferred_miss + mentioned_miss,
         section_checks=checks,
         suggestions=suggestions,
         score_breakdown=breakdown,
+        missing_required=required_miss,
+        missing_preferred=preferred_miss,
+        experience_years=covered_years(parsed_resume.positions),
+        highest_degree=parsed_resume.highest_degree,
+        flags=flags,
     )
 
 

@@ -55,7 +55,8 @@ class ResumeController(Controller):
     @get("/{resume_id:str}")
     async def get_resume(self, request: AuthedRequest, resume_service: ResumeService,
                          resume_id: str = ResumeId) -> Envelope[ResumeOut]:
-        return ok(ResumeOut.of(await resume_service.get_for(request.user, resume_id), with_text=True))
+        resume = await resume_service.get_for(request.user, resume_id)
+        return ok(ResumeOut.of(resume, with_text=True, owner_view=resume.owner_id == str(request.user.id)))
 
     @post("/{resume_id:str}/analyze", status_code=200, guards=[requires("resume:own")])
     async def analyze(self, request: AuthedRequest, resume_service: ResumeService, data: AnalyzeIn | None = None,

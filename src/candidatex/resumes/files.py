@@ -44,13 +44,19 @@ class UploadLimits:
     max_compression_ratio: float = 100.0
     max_archive_entries: int = 2000
     max_pdf_pages: int = 50
+    # Extracted text: a long resume is ~30,000 characters; far more is a dump, not a resume, and would make
+    # parsing slow enough to look stuck.
+    max_text_chars: int = 200_000
+    # The main DOCX part alone (the XML that python-docx loads into memory).
+    max_docx_xml_bytes: int = 8 * 1024 * 1024
 
 
 def sniff_document(data: bytes, filename: str | None = None, limits: UploadLimits = UploadLimits()) -> DocumentKind:
     """Decide what an upload is by its content and reject anything unsafe or unsupported.
 
     ``filename`` only appears in error messages: a ``.pdf`` that holds a Word document is a DOCX.
-    Raises DocumentError with code ``empty``, ``too_large``, ``unsupported_type``, ``corrupt`` or ``zip_bomb``.
+    Raises DocumentError with code ``empty``, ``too_large``, ``unsupported_type``, ``corrupt``, ``zip_bomb`` or
+    ``password_protected``.
     """
     label = f"'{filename}'" if filename else "the file"
     if not data or not data.strip():
@@ -62,11 +68,17 @@ def sniff_document(data: bytes, filename: str | None = None, limits: UploadLimit
     if _PDF_MAGIC in data[:_PDF_HEADER_WINDOW]:
         if b"%%EOF" not in data[-_PDF_TRAILER_WINDOW:]:
             raise DocumentError("corrupt", f"{label} is an incomplete PDF (it has no end-of-file marker)")
+        if b"/Encrypt" in data and _pdf_needs_password(data):
+            raise DocumentError("password_protected",
+                                f"{label} is password-protected; save it without a password and upload it again")
         return "pdf"
     if data.startswith(_ZIP_MAGIC):
         _check_docx_archive(data, label, limits)
         return "docx"
     if _is_plain_text(data):
+        if len(data) > limits.max_text_chars * 4 or len(decode_text(data)) > limits.max_text_chars:
+            raise DocumentError("too_large", f"{label} holds more than {limits.max_text_chars:,} characters of "
+                                             "text; a resume has far fewer")
         return "txt"
     raise DocumentError("unsupported_type", f"{label} is not a PDF, DOCX or UTF-8 text document")
 
@@ -87,6 +99,10 @@ def _check_docx_archive(data: bytes, label: str, limits: UploadLimits) -> None:
         raise DocumentError(
             "zip_bomb", f"{label} would expand to {total / 1048576:.0f} MB; refusing to decompress it"
         )
+    main_part = next(entry for entry in entries if entry.filename == "word/document.xml")
+    if main_part.file_size > limits.max_docx_xml_bytes:
+        raise DocumentError("zip_bomb", f"{label} holds {main_part.file_size / 1048576:.0f} MB of document text; "
+                                        "refusing to decompress it")
     for entry in entries:
         # zipfile stops reading at the declared size and checks the CRC, so a lying header fails as corrupt.
         ratio = entry.file_size / max(entry.compress_size, 1)
@@ -94,6 +110,16 @@ def _check_docx_archive(data: bytes, label: str, limits: UploadLimits) -> None:
             raise DocumentError(
                 "zip_bomb", f"{label} has a part compressed {ratio:.0f}:1 ({entry.filename}); refusing to decompress it"
             )
+
+
+def _pdf_needs_password(data: bytes) -> bool:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        return bool(reader.is_encrypted) and not reader.decrypt("")
+    except Exception:  # noqa: BLE001 - a damaged file is reported when it is read
+        return False
 
 
 def decode_text(data: bytes) -> str:

@@ -32,7 +32,10 @@ class Resume(Document):
     parsed: dict[str, Any] | None = None  # skills, skill_evidence, years_experience, education, contact, positions...
     skills: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)  # normalised search terms, multikey-indexed
-    ats_report: dict[str, Any] | None = None  # the latest /analyze result
+    ats_report: dict[str, Any] | None = None  # the latest /analyze result (private to the owner)
+    # what ranking reads: evidence lines, positions, sentence vectors, gaming flags (matching/profile.py)
+    profile: dict[str, Any] | None = None
+    applied_job_ids: list[str] = Field(default_factory=list)  # jobs it was sent to: ranking queries this
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     processed_at: datetime | None = None
@@ -43,4 +46,5 @@ class Resume(Document):
             IndexModel([("owner_id", ASCENDING), ("created_at", DESCENDING)]),
             IndexModel([("keywords", ASCENDING)]),
             IndexModel([("status", ASCENDING)]),
+            IndexModel([("applied_job_ids", ASCENDING)]),
         ]

@@ -5,14 +5,18 @@ Everything here is synchronous CPU work: call it through ``asyncio.to_thread`` o
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from candidatex.resumes.files import DocumentError, DocumentKind, UploadLimits, decode_text, sniff_document
+from candidatex.resumes.pdftext import HiddenSpan, pdf_visible_text
 from candidatex.resumes.taxonomy import SkillTaxonomy, default_taxonomy
 
 DegreeLevel = Literal["none", "associate", "bachelor", "master", "phd"]
@@ -41,6 +45,7 @@ class Position:
     start: date | None
     end: date | None  # the last month worked; "Present" becomes the current month with current=True
     current: bool = False
+    line: int | None = None  # index of the text line holding the dates, so reasons can quote it
 
     @property
     def months(self) -> int | None:
@@ -59,6 +64,7 @@ class ParsedResume:
     positions: list[Position]
     word_count: int = 0
     sections: list[str] = field(default_factory=list)
+    hidden_text: list[dict[str, str]] = field(default_factory=list)  # {text, reason} a reader cannot see
 
     @property
     def highest_degree(self) -> DegreeLevel:
@@ -69,46 +75,54 @@ class ParsedResume:
 # --------------------------------------------------------------------------------------- extraction
 
 
-def extract_text(data: bytes, kind: DocumentKind, limits: UploadLimits = UploadLimits()) -> str:
-    """Plain text of a document whose kind ``sniff_document`` decided. Raises DocumentError."""
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    text: str  # what a reader sees
+    hidden: list[HiddenSpan] = field(default_factory=list)  # text a reader cannot see (PDF), left out of ``text``
+
+
+def extract_document(data: bytes, kind: DocumentKind, limits: UploadLimits = UploadLimits()) -> Extracted:
+    """The visible text of a document whose kind ``sniff_document`` decided, and what was hidden. Raises
+    DocumentError."""
+    hidden: list[HiddenSpan] = []
     if kind == "pdf":
-        text = _pdf_text(data, limits.max_pdf_pages)
+        text, hidden = pdf_visible_text(data, limits.max_pdf_pages)
     elif kind == "docx":
         text = _docx_text(data)
     else:
         text = decode_text(data)
     text = _tidy(text)
+    if len(text) > limits.max_text_chars:
+        raise DocumentError("too_large", f"the document holds {len(text):,} characters of text; a resume has far "
+                                         f"fewer (the limit is {limits.max_text_chars:,})")
     if not text.strip():
+        if hidden:
+            raise DocumentError("empty", "all the text in this document is hidden (white, tiny or off the page)")
         raise DocumentError("empty", "no text could be extracted (a scanned image needs OCR, which is not supported)")
-    return text
+    return Extracted(text, hidden)
+
+
+def extract_text(data: bytes, kind: DocumentKind, limits: UploadLimits = UploadLimits()) -> str:
+    """Plain visible text of a document whose kind ``sniff_document`` decided. Raises DocumentError."""
+    return extract_document(data, kind, limits).text
 
 
 def read_resume(
     data: bytes, filename: str | None = None, limits: UploadLimits = UploadLimits(), today: date | None = None
 ) -> tuple[DocumentKind, str, ParsedResume]:
-    """Sniff, extract and parse an upload in one call (what a background task runs)."""
+    """Sniff, extract and parse an upload in one call (what a background task runs). Hidden PDF text is not
+    parsed; it is reported in ``ParsedResume.hidden_text``."""
     kind = sniff_document(data, filename, limits)
-    text = extract_text(data, kind, limits)
-    return kind, text, parse_resume(text, today=today)
-
-
-def _pdf_text(data: bytes, max_pages: int) -> str:
-    from pypdf import PdfReader
-
-    # pypdf reports damaged files through many exception types (its own, ValueError, KeyError, ...).
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentError("unsupported_type", "the PDF is password-protected")
-        return "\n".join(page.extract_text() or "" for page in reader.pages[:max_pages])
-    except DocumentError:
-        raise
-    except Exception as exc:
-        raise DocumentError("corrupt", f"the PDF could not be read: {exc}") from exc
+    extracted = extract_document(data, kind, limits)
+    parsed = parse_resume(extracted.text, today=today)
+    if extracted.hidden:
+        parsed = dataclasses.replace(parsed, hidden_text=[span.as_dict() for span in extracted.hidden])
+    return kind, extracted.text, parsed
 
 
 def _docx_text(data: bytes) -> str:
     import docx
+    from docx.table import Table
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -117,14 +131,18 @@ def _docx_text(data: bytes) -> str:
     lines: list[str] = []
     for section in document.sections:  # contact details often sit in the page header
         lines.extend(p.text for p in section.header.paragraphs)
-    lines.extend(p.text for p in document.paragraphs)
-    for table in document.tables:
-        for row in table.rows:
-            cells: list[str] = []
-            for cell in row.cells:
-                if cell.text not in cells:  # merged cells repeat their text
-                    cells.append(cell.text)
-            lines.append(" | ".join(cells))
+    # Paragraphs and tables in the order they appear: many templates lay positions out as table rows.
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells: list[str] = []
+                for cell in row.cells:
+                    text = " ".join(cell.text.split())
+                    if text and text not in cells:  # merged cells repeat their text
+                        cells.append(text)
+                lines.append(" | ".join(cells))
+        else:
+            lines.append(block.text)
     return "\n".join(lines)
 
 
@@ -138,28 +156,65 @@ def _tidy(text: str) -> str:
 _SECTION_HEADINGS: dict[str, tuple[str, ...]] = {
     "experience": (
         "experience", "work experience", "professional experience", "employment", "employment history",
-        "work history", "career history", "relevant experience", "professional background",
+        "work history", "career history", "relevant experience", "professional background", "clinical experience",
+        "teaching experience",
+        "experiencia", "experiencia laboral", "experiencia profesional", "trayectoria profesional",
+        "experience professionnelle", "experiences professionnelles", "parcours professionnel",
+        "berufserfahrung", "berufliche erfahrung", "beruflicher werdegang", "werdegang", "berufspraxis",
     ),
-    "education": ("education", "academic background", "education and training", "academic qualifications"),
-    "skills": ("skills", "technical skills", "core competencies", "technologies", "skills and tools", "expertise"),
-    "projects": ("projects", "personal projects", "selected projects"),
-    "summary": ("summary", "profile", "professional summary", "about me", "objective", "career objective"),
-    "certifications": ("certifications", "certificates", "licenses and certifications"),
-    "languages": ("languages",),
-    "contact": ("contact", "contact information"),
+    "education": (
+        "education", "academic background", "education and training", "academic qualifications",
+        "educacion", "formacion", "formacion academica", "estudios", "formation", "diplomes",
+        "ausbildung", "bildung", "bildungsweg", "studium", "akademischer werdegang",
+    ),
+    "skills": (
+        "skills", "technical skills", "core competencies", "technologies", "skills and tools", "expertise",
+        "clinical skills", "key skills", "habilidades", "competencias", "conocimientos", "aptitudes",
+        "competences", "competences techniques", "kenntnisse", "fahigkeiten", "kompetenzen", "fachkenntnisse",
+    ),
+    "projects": ("projects", "personal projects", "selected projects", "proyectos", "projets", "projekte"),
+    "summary": (
+        "summary", "profile", "professional summary", "about me", "objective", "career objective",
+        "perfil", "resumen", "perfil profesional", "profil", "a propos", "zusammenfassung", "uber mich",
+    ),
+    "certifications": (
+        "certifications", "certificates", "licenses and certifications", "licenses", "certificaciones",
+        "zertifikate", "zertifizierungen",
+    ),
+    "languages": ("languages", "idiomas", "langues", "sprachen"),
+    "contact": ("contact", "contact information", "contacto", "kontakt"),
 }
 _HEADING_TO_SECTION = {heading: name for name, headings in _SECTION_HEADINGS.items() for heading in headings}
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+# Month names (accents folded, see fold()) -> month number: English, Spanish, French, German.
+_MONTH_NAMES: dict[str, int] = {
+    name: number
+    for number, names in enumerate((
+        "jan january ene enero janv janvier januar",
+        "feb february febrero fev fevr fevrier februar",
+        "mar march marzo mars marz mrz",
+        "apr april abr abril avr avril",
+        "may mayo mai",
+        "jun june junio juin juni",
+        "jul july julio juil juillet juli",
+        "aug august ago agosto aout",
+        "sep sept september septiembre setiembre septembre",
+        "oct october octubre octobre okt oktober",
+        "nov november noviembre novembre",
+        "dec december dic diciembre decembre dez dezember",
+    ), start=1)
+    for name in names.split()
+}
+_MONTH = "(?:" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + ")"
+_DATE = rf"(?:{_MONTH}\.?,?\s+(?:de\s+)?\d{{4}}|\d{{1,2}}[/.]\d{{4}}|\d{{4}}[-/.]\d{{1,2}}(?!\d)|\d{{4}})"
+_PRESENT = (
+    r"(?:present|current(?:ly)?|now|today|to date|ongoing|actualidad|actualmente|actual|presente|hoy"
+    r"|aujourd'hui|aujourd’hui|en cours|heute|jetzt|derzeit|aktuell|laufend)"
 )
-_MONTH_NUMBERS = {name: number for number, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_DATE = rf"(?:{_MONTH}\.?,?\s+\d{{4}}|\d{{1,2}}/\d{{4}}|\d{{4}}[-/.]\d{{1,2}}(?!\d)|\d{{4}})"
-_PRESENT = r"(?:present|current(?:ly)?|now|today|to date|ongoing)"
 _DATE_RANGE = re.compile(
-    rf"(?<![\w/])(?P<start>{_DATE})\s*(?:-|–|—|to|until|till)\s*(?P<end>{_DATE}|{_PRESENT})(?![\w/])",
+    rf"(?<![\w/])(?:(?:de|desde|von|du|seit)\s+)?(?P<start>{_DATE})\s*"
+    rf"(?:-|–|—|to|until|till|a|al|hasta|au|a|bis(?:\s+zum)?|jusqu'(?:a|au|en))\s*"
+    rf"(?P<end>{_DATE}|{_PRESENT})(?![\w/])",
     re.IGNORECASE,
 )
 _YEARS_CLAIM = re.compile(
@@ -177,35 +232,53 @@ _LINK = re.compile(
     re.IGNORECASE,
 )
 
+# Matched against fold()ed lines, so "Máster" and "Maestría" need no accents here.
 _DEGREE_PATTERNS: tuple[tuple[DegreeLevel, re.Pattern[str]], ...] = (
-    ("phd", re.compile(r"\b(?:ph\.?\s?d\b\.?|doctor of philosophy|doctorate|d\.phil\b)", re.I)),
+    ("phd", re.compile(
+        r"\b(?:ph\.?\s?d\b\.?|doctor of philosophy|doctorate|d\.phil\b|doctorado|doctorat|doktor|promotion\b"
+        r"|dr\.\s?rer)", re.I)),
     ("master", re.compile(
         r"(?<!scrum )\b(?:master(?:'s|s)?(?: degree)?\b|m\.?sc\b\.?|m\.s\.|ms (?=in\b|of\b)|mba\b|m\.b\.a\."
-        r"|m\.?eng\b\.?|m\.?tech\b|m\.a\.|ma (?=in\b))", re.I)),
+        r"|m\.?eng\b\.?|m\.?tech\b|m\.a\.|ma (?=in\b)|msn\b|maestria|magister|diplom(?:-ingenieur|-kauf\w+)?\b"
+        r"|dipl\.-\w+|diplome d'ingenieur|staatsexamen|ingenier[oa] superior\b)", re.I)),
     ("bachelor", re.compile(
         r"\b(?:bachelor(?:'s|s)?\b|b\.?sc\b\.?|b\.s\.|bs (?=in\b|of\b)|b\.a\.|ba (?=in\b|of\b)|b\.?eng\b\.?"
-        r"|b\.?tech\b|b\.e\.|undergraduate degree)", re.I)),
+        r"|b\.?tech\b|b\.e\.|bsn\b|b\.?com\b|b\.?ed\b|undergraduate degree|licenciatura|licenciad[oa]\b"
+        r"|grado (?:en|de)\b|ingenier[oa] tecnic[oa]\b|licence\b)", re.I)),
     ("associate", re.compile(
-        r"\b(?:associate(?:'s)? degree|associate of (?:arts|science|applied science)|a\.a\.s?\.|a\.s\.(?= in\b))",
-        re.I)),
+        r"\b(?:associate(?:'s)? degree|associate of (?:arts|science|applied science)|a\.a\.s?\.|a\.s\.(?= in\b)"
+        r"|adn\b|tecnico superior|bts\b|dut\b)", re.I)),
 )
-_FIELD_IN = re.compile(r"\bin\s+([A-Z][A-Za-z&/\- ]*?[A-Za-z])(?=\s*(?:,|;|\||—|–| - |\(|\bat\b|\bfrom\b|\d|$))")
+_FIELD_IN = re.compile(r"\b(?:in|en)\s+([A-ZÀ-Ý][^\W\d_]*(?:[ &/\-]+[^\W\d_]+)*?)"
+    r"(?=\s*(?:,|;|\||—|–| - |\(|\bat\b|\bfrom\b|\d|$))")
 _FIELD_OF = re.compile(
     r"\bof\s+((?!Science\b|Arts\b|Engineering\b|Technology\b|Philosophy\b)[A-Z][A-Za-z&/\- ]*?[A-Za-z])"
     r"(?=\s*(?:,|;|\||—|–| - |\(|\bat\b|\bfrom\b|\d|$))"
 )
 _INSTITUTION = re.compile(
-    r"((?:[A-Z][\w&.'\-]*\s+)*(?:University|College|Institute|School|Academy|Polytechnic|Universit[éy]|Universidad)"
-    r"(?:\s+of(?:\s+[A-Z][\w&.'\-]*)+)?)"
+    r"((?:[A-Z][\w&.'\-]*\s+)*(?:University|College|Institute|School|Academy|Polytechnic|Universit[éy]|Universidad"
+    r"|Universität|Hochschule|Fachhochschule|École|Escuela|Instituto|Institut|Colegio|Lycée)"
+    r"(?:\s+(?:(?:of|de|del|de la|du|des|für|der)\s+)?[A-ZÀ-Ý][\w&.'\-]*)*)"
 )
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _TITLE_WORDS = re.compile(
     r"\b(?:engineer|developer|programmer|manager|analyst|scientist|designer|lead|director|consultant|intern"
     r"|architect|specialist|administrator|officer|head|vp|president|coordinator|assistant|associate"
-    r"|technician|researcher|teacher|writer|recruiter|founder|owner|cto|ceo|sre|devops|tester|qa)\b",
+    r"|technician|researcher|teacher|writer|recruiter|founder|owner|cto|ceo|sre|devops|tester|qa"
+    r"|nurse|rn|accountant|auditor|controller|bookkeeper|pharmacist|therapist|physician|paramedic|midwife"
+    r"|technologist|instructor|tutor|lecturer|professor|educator|supervisor|foreman|apprentice|electrician"
+    r"|plumber|carpenter|welder|mechanic|journeyman|representative|agent|clerk|cashier|executive|advisor"
+    r"|adviser|planner|chef|cook|driver|operator|barista|salesperson|account|enfermer[oa]|contador[a]?"
+    r"|contable|ingenier[oa]|desarrollador[a]?|profesor[a]?|maestr[oa]|gerente|infirmier|infirmiere|comptable"
+    r"|ingenieur|developpeur|enseignant[e]?|krankenpfleger\w*|pflegefachkraft|buchhalter\w*|entwickler\w*"
+    r"|lehrer\w*|elektriker\w*|berater\w*)\b",
     re.I,
 )
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\.\s+")
+# A sentence ends at a full stop, except after abbreviations that sit inside names ("St. Mary's", "Acme Inc.").
+_SENTENCE_END = re.compile(
+    r"(?<!St)(?<!Inc)(?<!Ltd)(?<!Corp)(?<!Co)(?<!Jr)(?<!Sr)(?<!Dr)(?<!Mt)(?<!Ft)(?<!Bros)(?<!No)"
+    r"(?<=[a-z0-9)])\.\s+"
+)
 _TITLE_COMPANY_SPLIT = re.compile(r"\s+(?:at|@)\s+|\s*[|,•·]\s*|\s+[-–—]\s+")
 
 
@@ -230,8 +303,23 @@ def parse_resume(text: str, *, today: date | None = None, taxonomy: SkillTaxonom
     )
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFKD", ch)[:1]
+    return base if base.isascii() and base.isalpha() else ch
+
+
+def fold(text: str) -> str:
+    """Lowercase text with accents removed ("Experiencia Profesional" vs "Expérience" meet "experience"),
+    one character for one, so match offsets still index the original text."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    return lowered if lowered.isascii() else "".join(map(_fold_char, lowered))
+
+
 def _heading_of(line: str) -> str | None:
-    words = re.sub(r"[^a-z& ]", " ", line.lower()).replace("&", "and").split()
+    words = re.sub(r"[^a-z& ]", " ", fold(line)).replace("&", "and").split()
     if not words or len(words) > 4:
         return None
     return _HEADING_TO_SECTION.get(" ".join(words))
@@ -275,13 +363,14 @@ def _parse_education(lines: list[str], sections: list[str | None]) -> list[Educa
     for index, line in enumerate(lines):
         if has_education_section and sections[index] != "education":
             continue
-        level = next((lvl for lvl, pattern in _DEGREE_PATTERNS if pattern.search(line)), None)
+        folded = fold(line)
+        level = next((lvl for lvl, pattern in _DEGREE_PATTERNS if pattern.search(folded)), None)
         if level is None:
             continue
         # Details may wrap onto the next lines, up to the next degree or heading.
         block = [line]
         for following in lines[index + 1 : index + 3]:
-            if _heading_of(following) or any(pattern.search(following) for _, pattern in _DEGREE_PATTERNS):
+            if _heading_of(following) or any(pattern.search(fold(following)) for _, pattern in _DEGREE_PATTERNS):
                 break
             block.append(following)
         field_match = _FIELD_IN.search(line) or _FIELD_OF.search(line)
@@ -300,8 +389,8 @@ def _parse_education(lines: list[str], sections: list[str | None]) -> list[Educa
 
 def _parse_date(raw: str, today: date) -> tuple[date, bool] | None:
     """A date and whether the month was given; None if it is not a plausible date."""
-    raw = raw.strip().lower().rstrip(".")
-    if re.fullmatch(_PRESENT, raw):
+    raw = fold(raw.strip()).rstrip(".")
+    if re.fullmatch(_PRESENT, raw, re.IGNORECASE):
         return date(today.year, today.month, 1), True
     year_match = re.search(r"\d{4}", raw)
     if year_match is None:
@@ -310,9 +399,9 @@ def _parse_date(raw: str, today: date) -> tuple[date, bool] | None:
     month: int | None = None
     month_name = re.match(r"[a-z]+", raw)
     if month_name:
-        month = _MONTH_NUMBERS.get(month_name.group()[:3])
-    elif "/" in raw and raw.index("/") < 3:  # 03/2019
-        month = int(raw.split("/")[0])
+        month = _MONTH_NAMES.get(month_name.group()) or _MONTH_NAMES.get(month_name.group()[:3])
+    elif re.match(r"\d{1,2}[/.]\d{4}", raw):  # 03/2019, 03.2019
+        month = int(re.split(r"[/.]", raw)[0])
     elif re.fullmatch(r"\d{4}[-/.]\d{1,2}", raw):  # 2019-03
         month = int(re.split(r"[-/.]", raw)[1])
     if not 1950 <= year <= today.year + 1 or (month is not None and not 1 <= month <= 12):
@@ -340,15 +429,16 @@ def _parse_positions(lines: list[str], sections: list[str | None], today: date) 
     for index, line in enumerate(lines):
         if sections[index] in ("education", "certifications"):
             continue
-        degree_spans = [m.span() for _, pattern in _DEGREE_PATTERNS for m in pattern.finditer(line)]
-        for match in _DATE_RANGE.finditer(line):
+        folded = fold(line)
+        degree_spans = [m.span() for _, pattern in _DEGREE_PATTERNS for m in pattern.finditer(folded)]
+        for match in _DATE_RANGE.finditer(folded):
             if any(_near(span, match.span()) for span in degree_spans):
                 continue  # a study period, not a job
             start = _parse_date(match.group("start"), today)
             end = _parse_date(match.group("end"), today)
             if start is None or end is None or end[0] < start[0]:
                 continue
-            current = bool(re.fullmatch(_PRESENT, match.group("end").strip().lower()))
+            current = bool(re.fullmatch(_PRESENT, match.group("end").strip(), re.IGNORECASE))
             end_date = end[0] if end[1] else _year_only_end(start[0], end[0])
             # The label is the rest of the sentence around the dates ("Engineer, Acme — 2019 – 2021").
             before = _SENTENCE_END.split(line[: match.start()])[-1]
@@ -358,7 +448,7 @@ def _parse_positions(lines: list[str], sections: list[str | None], today: date) 
                 previous = next((lines[j] for j in range(index - 1, max(index - 3, -1), -1) if lines[j].strip()), "")
                 label = previous if not _heading_of(previous) else ""
             title, company = _split_title_company(label)
-            positions.append(Position(title, company, start[0], end_date, current))
+            positions.append(Position(title, company, start[0], end_date, current, index))
     return positions
 
 
@@ -418,3 +508,12 @@ def stated_years(text: str) -> float | None:
     values += [float(m.group("plus_n") or m.group("n")) for m in _YEARS_CLAIM.finditer(remainder)]
     values = [value for value in values if 0 < value <= 50]
     return max(values) if values else None
+
+
+def line_sections(text: str) -> list[str | None]:
+    """The section (experience, education, skills, ...) each line of ``text`` belongs to."""
+    return _assign_sections(text.split("\n"))
+
+
+def is_heading(line: str) -> bool:
+    return _heading_of(line) is not None

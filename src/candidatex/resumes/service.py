@@ -16,6 +16,8 @@ from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.timeutil import utcnow
 from candidatex.jobs.models import CLOSED, Application, Job, JobStatus
+from candidatex.matching.models import bump_ranking_inputs
+from candidatex.matching.profile import build_profile
 from candidatex.resumes.ats import ats_analysis
 from candidatex.resumes.files import MEDIA_TYPES, DocumentError, UploadLimits, sniff_document
 from candidatex.resumes.models import Resume, ResumeStatus
@@ -29,7 +31,9 @@ GENERAL_CHECK_TITLE = "General ATS check"
 logger = logging.getLogger(__name__)
 
 MAX_RESUMES_PER_USER = 20
-_STATUS_OF_CODE = {"too_large": 413, "unsupported_type": 415, "empty": 422, "corrupt": 422, "zip_bomb": 422}
+PARSE_TIMEOUT_SECONDS = 30  # a document that takes longer is failed with a reason, never left pending
+_STATUS_OF_CODE = {"too_large": 413, "unsupported_type": 415, "empty": 422, "corrupt": 422, "zip_bomb": 422,
+                   "password_protected": 422}
 
 
 def is_oid(value: str) -> bool:
@@ -68,19 +72,21 @@ def parsed_from_doc(doc: dict[str, Any]) -> ParsedResume:
         education=[Education(**e) for e in doc.get("education", [])],
         contact=Contact(**doc.get("contact", {})),
         positions=[Position(p.get("title"), p.get("company"), day(p.get("start")), day(p.get("end")),
-                            bool(p.get("current"))) for p in doc.get("positions", [])],
+                            bool(p.get("current")), p.get("line")) for p in doc.get("positions", [])],
         word_count=doc.get("word_count", 0),
         sections=list(doc.get("sections", [])),
+        hidden_text=list(doc.get("hidden_text", [])),
     )
 
 
 class ResumeService:
     def __init__(self, database: Any, queue: TaskQueue, audit: AuditService,
-                 limits: UploadLimits = UploadLimits()) -> None:
+                 limits: UploadLimits = UploadLimits(), embedder: Any | None = None) -> None:
         self.bucket = AsyncGridFSBucket(database, bucket_name="resumes")
         self.queue = queue
         self.audit = audit
         self.limits = limits
+        self.embedder = embedder
 
     # ---- upload and parsing -------------------------------------------------------------------------------
     async def upload(self, user: User, filename: str | None, data: bytes, meta: RequestMeta) -> Resume:
@@ -89,7 +95,9 @@ class ResumeService:
             kind = await asyncio.to_thread(sniff_document, data, name, self.limits)
         except DocumentError as error:
             raise document_error(error) from error
-        if await Resume.find({"owner_id": str(user.id)}).count() >= MAX_RESUMES_PER_USER:
+        # failed uploads do not count against the cap
+        if await Resume.find({"owner_id": str(user.id), "status": {"$ne": ResumeStatus.failed.value}}).count() \
+                >= MAX_RESUMES_PER_USER:
             raise Conflict(f"You can keep at most {MAX_RESUMES_PER_USER} resumes; delete one first",
                            code="too_many_resumes")
         gridfs_id = await self.bucket.upload_from_stream(name, data, metadata={"owner_id": str(user.id), "kind": kind})
@@ -113,14 +121,27 @@ class ResumeService:
             return None
         collection = Resume.get_pymongo_collection()
         try:
-            kind, text, parsed = await asyncio.to_thread(read_resume, data, resume.filename, self.limits)
+            kind, text, parsed = await asyncio.wait_for(
+                asyncio.to_thread(read_resume, data, resume.filename, self.limits), PARSE_TIMEOUT_SECONDS)
+            parsed_doc = parsed_to_doc(parsed)
+            profile = await asyncio.wait_for(
+                asyncio.to_thread(build_profile, text, parsed, self.embedder), PARSE_TIMEOUT_SECONDS)
             update = {"status": ResumeStatus.processed.value, "error": None, "text": text, "kind": kind,
-                      "parsed": parsed_to_doc(parsed), "skills": parsed.skills,
+                      "parsed": parsed_doc, "skills": parsed.skills, "profile": profile,
                       "keywords": await asyncio.to_thread(keywords, text)}
         except DocumentError as error:
             update = {"status": ResumeStatus.failed.value, "error": {"code": error.code, "message": error.message}}
+        except TimeoutError:
+            update = {"status": ResumeStatus.failed.value,
+                      "error": {"code": "timeout", "message": f"reading the document took longer than "
+                                                              f"{PARSE_TIMEOUT_SECONDS} s; try a simpler file"}}
+        except Exception:  # noqa: BLE001 - whatever breaks, the upload must end failed, not pending
+            logger.exception("resume parsing failed", extra={"resume_id": resume_id})
+            update = {"status": ResumeStatus.failed.value,
+                      "error": {"code": "unreadable", "message": "the document could not be read"}}
         now = utcnow()
         await collection.update_one({"_id": resume.id}, {"$set": {**update, "processed_at": now, "updated_at": now}})
+        await bump_ranking_inputs(resume.applied_job_ids)
         if update["status"] == ResumeStatus.processed.value:
             await self.refresh_matches_of(resume)
         logger.info("resume parsed", extra={"resume_id": resume_id, "status": update["status"]})
@@ -186,6 +207,7 @@ class ResumeService:
         except NoFile:
             pass
         await resume.delete()
+        await bump_ranking_inputs(resume.applied_job_ids)
         await self.audit.record("resume.delete", meta=meta, actor_id=str(user.id), target_type="resume",
                                 target_id=str(resume.id))
         async for application in Application.find({"resume_id": str(resume.id)}):
@@ -201,6 +223,7 @@ class ResumeService:
             raise Conflict("The resume has not been processed yet" if resume.status == ResumeStatus.pending
                            else "The resume could not be read; upload another file", code="resume_not_ready")
         required: list[str] = []
+        preferred: list[str] = []
         if not job_id and not job_title:
             latest = await Application.find({"candidate_id": str(user.id)}).sort("-created_at").limit(1).to_list()
             if latest:
@@ -212,9 +235,10 @@ class ResumeService:
             if job is None or (job.status == JobStatus.draft and job.recruiter_id != str(user.id)
                                and user.role != Role.admin):
                 raise NotFound("Job not found")
-            job_title, job_description, required = job.title, job.description, job.required_skills + job.preferred_skills
+            job_title, job_description = job.title, job.description
+            required, preferred = job.required_skills, job.preferred_skills
         report = await asyncio.to_thread(ats_analysis, parsed_from_doc(resume.parsed), resume.text or "", job_title,
-                                         job_description or "", required)
+                                         job_description or "", required, None, preferred, resume.profile)
         resume.ats_report = {**dataclasses.asdict(report), "job_id": job_id, "job_title": job_title,
                              "analyzed_at": utcnow().isoformat()}
         await Resume.get_pymongo_collection().update_one(

@@ -7,6 +7,7 @@ from typing import Any
 
 from candidatex.audit.service import AuditService
 from candidatex.config import Settings
+from candidatex.embeddings import get_embedder
 from candidatex.jobs.service import JobService
 from candidatex.matching.scoring import MatchWeights
 from candidatex.matching.service import MatchingService
@@ -36,8 +37,9 @@ def build_queue(settings: Settings, redis: Any) -> TaskQueue:
 
 
 def build_domain(settings: Settings, database: Any, queue: TaskQueue, audit: AuditService) -> Domain:
-    return Domain(resumes=ResumeService(database.db, queue, audit), jobs=JobService(queue, audit),
-                  matching=MatchingService(queue, match_weights(settings)))
+    embedder = get_embedder(settings)  # loads on first use
+    return Domain(resumes=ResumeService(database.db, queue, audit, embedder=embedder), jobs=JobService(queue, audit),
+                  matching=MatchingService(queue, match_weights(settings), embedder))
 
 
 def task_handlers(domain: Domain) -> Handlers:

@@ -74,7 +74,7 @@ export function JobSearchPage() {
                 </div>
                 <p className="mt-3 line-clamp-3 text-sm text-slate-700">{job.description}</p>
                 <ul className="mt-3 flex flex-wrap gap-1.5">
-                  {(job.required_skills ?? job.skills ?? []).map((skill) => <li key={skill}><Badge tone="info">{skill}</Badge></li>)}
+                  {job.required_skills.map((skill) => <li key={skill}><Badge tone="info">{skill}</Badge></li>)}
                 </ul>
               </Card>
             </li>
@@ -104,7 +104,7 @@ export function ApplicationsPage() {
             {applications.data?.items.map((application) => (
               <li key={application.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
                 <div>
-                  <p className="font-medium text-slate-900">{application.job_title ?? application.job?.title ?? "Job"}</p>
+                  <p className="font-medium text-slate-900">{application.job_title ?? "Job"}</p>
                   <p className="text-sm text-slate-600">Applied {formatDate(application.created_at)}</p>
                 </div>
                 <Badge tone={statusTone(application.status)}>{humanize(application.status)}</Badge>

@@ -39,7 +39,7 @@ export function NewInterviewPage() {
   const create = useMutation({
     mutationFn: async () => {
       const chosen = resumeList.find((resume) => resume.id === form.resume_id);
-      const resumeText = form.resume_text.trim() || chosen?.parsed_text || undefined;
+      const resumeText = form.resume_text.trim() || chosen?.text || undefined;
       return api.post<InterviewSession>("/interview/sessions", {
         type: "ai_mock",
         mode: form.mode,

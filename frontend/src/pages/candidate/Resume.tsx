@@ -1,8 +1,9 @@
 import { useRef, useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Badge, Button, Card, EmptyState, ErrorMessage, Loading, PageHeader, TextArea, statusTone } from "../../components/ui";
-import { api, tokenStore, type Page } from "../../lib/api";
-import { ApiError, errorText } from "../../lib/errors";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Alert, Badge, Button, Card, EmptyState, ErrorMessage, Loading, PageHeader, SelectField, TextArea, TextField, statusTone } from "../../components/ui";
+import { api } from "../../lib/api";
+import { errorText } from "../../lib/errors";
+import { downloadFile, useAnalyzeResume, usePublishedJobs, useResumes } from "../../lib/queries";
 import { formatDate, humanize } from "../../lib/format";
 import type { Resume, ResumeAnalysis } from "../../lib/types";
 
@@ -19,28 +20,21 @@ function Chips({ items, tone }: { items?: string[]; tone: "success" | "warning" 
 }
 
 function AtsReport({ resume }: { resume: Resume }) {
-  const queryClient = useQueryClient();
+  const jobs = usePublishedJobs();
+  const [jobId, setJobId] = useState("");
+  const [jobTitle, setJobTitle] = useState("");
   const [jobDescription, setJobDescription] = useState("");
-  const analyze = useMutation({
-    mutationFn: () => api.post<ResumeAnalysis | Resume>(`/resume/${resume.id}/analyze`, { job_description: jobDescription.trim() || undefined }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["resumes"] }),
-  });
-  const fresh = analyze.data && ("analysis_result" in analyze.data ? analyze.data.analysis_result : (analyze.data as ResumeAnalysis));
-  const analysis = fresh ?? resume.analysis_result ?? {};
-  const score = analysis.overall_score ?? resume.ats_score;
+  const analyze = useAnalyzeResume(resume.id);
+  const analysis: ResumeAnalysis | null = analyze.data?.ats_report ?? resume.ats_report;
   const [downloadError, setDownloadError] = useState<string | null>(null);
+  const canAnalyse = Boolean(jobId) || jobTitle.trim().length >= 2;
+  const degree = analysis?.highest_degree ?? String((resume.parsed as Record<string, unknown> | null)?.highest_degree ?? "");
+  const years = analysis?.experience_years ?? (resume.parsed as Record<string, unknown> | null)?.years_experience as number | null | undefined;
 
   async function download() {
     setDownloadError(null);
     try {
-      const response = await fetch(`/resume/${resume.id}/download`, {
-        headers: { Authorization: `Bearer ${tokenStore.get()?.access_token ?? ""}` },
-      });
-      if (!response.ok) throw new ApiError(response.status, String(response.status), "We couldn't download that file. Please try again.");
-      const url = URL.createObjectURL(await response.blob());
-      const link = Object.assign(document.createElement("a"), { href: url, download: resume.filename });
-      link.click();
-      URL.revokeObjectURL(url);
+      await downloadFile(`/resume/${resume.id}/download`, resume.filename);
     } catch (caught) {
       setDownloadError(errorText(caught));
     }
@@ -50,43 +44,74 @@ function AtsReport({ resume }: { resume: Resume }) {
     <Card title={`ATS report · ${resume.filename}`} data-testid="ats-report"
       actions={<Button variant="secondary" size="sm" onClick={download}>Download original</Button>}>
       {downloadError && <p className="mb-3 text-sm text-red-700" role="alert">{downloadError}</p>}
+      {(resume.flags ?? []).length > 0 && (
+        <div className="mb-4"><Alert tone="warning" title="Recruiters are told about this" data-testid="resume-flags">
+          <ul className="list-disc pl-5">{(resume.flags ?? []).map((flag) => <li key={flag.code}>{flag.message}</li>)}</ul>
+        </Alert></div>
+      )}
       <div className="grid gap-6 md:grid-cols-[10rem_1fr]">
         <div className="flex flex-col items-center justify-center rounded-xl bg-indigo-50 p-4">
-          <span className="text-4xl font-bold text-indigo-800" data-testid="ats-score">{score != null ? Math.round(score) : "—"}</span>
+          <span className="text-4xl font-bold text-indigo-800" data-testid="ats-score">{analysis ? Math.round(analysis.score) : "—"}</span>
           <span className="text-sm text-indigo-900">ATS score / 100</span>
+          {analysis?.job_title && <span className="mt-1 text-center text-xs text-indigo-900" data-testid="ats-job">for {analysis.job_title}</span>}
         </div>
         <div className="grid gap-4">
           <div>
             <h3 className="mb-1.5 text-sm font-semibold text-slate-900">Skills found</h3>
             <Chips items={resume.skills} tone="info" />
           </div>
-          <div>
-            <h3 className="mb-1.5 text-sm font-semibold text-slate-900">Keywords matched</h3>
-            <Chips items={analysis.keyword_matches} tone="success" />
-          </div>
-          <div>
-            <h3 className="mb-1.5 text-sm font-semibold text-slate-900">Missing skills</h3>
-            <Chips items={analysis.missing_skills} tone="warning" />
-          </div>
-          {analysis.suggestions && analysis.suggestions.length > 0 && (
-            <div>
-              <h3 className="mb-1.5 text-sm font-semibold text-slate-900">Suggestions</h3>
-              <ul className="list-disc space-y-1 pl-5 text-sm text-slate-800" data-testid="ats-suggestions">
-                {analysis.suggestions.map((suggestion) => <li key={suggestion}>{suggestion}</li>)}
-              </ul>
-            </div>
+          {analysis && (
+            <>
+              <div>
+                <h3 className="mb-1.5 text-sm font-semibold text-slate-900">Skills the job asks for that you show</h3>
+                <Chips items={analysis.matched_skills} tone="success" />
+              </div>
+              <div data-testid="ats-missing-required">
+                <h3 className="mb-1.5 text-sm font-semibold text-slate-900">Missing required skills</h3>
+                <Chips items={analysis.missing_required} tone="warning" />
+              </div>
+              {(analysis.missing_preferred ?? []).length > 0 && (
+                <div data-testid="ats-missing-preferred">
+                  <h3 className="mb-1.5 text-sm font-semibold text-slate-900">Missing preferred skills (not required)</h3>
+                  <Chips items={analysis.missing_preferred} tone="info" />
+                </div>
+              )}
+              <div>
+                <h3 className="mb-1.5 text-sm font-semibold text-slate-900">Keywords matched</h3>
+                <Chips items={analysis.keyword_matches} tone="success" />
+              </div>
+              {analysis.suggestions.length > 0 && (
+                <div>
+                  <h3 className="mb-1.5 text-sm font-semibold text-slate-900">Suggestions</h3>
+                  <ul className="list-disc space-y-1 pl-5 text-sm text-slate-800" data-testid="ats-suggestions">
+                    {analysis.suggestions.map((suggestion) => <li key={suggestion}>{suggestion}</li>)}
+                  </ul>
+                </div>
+              )}
+            </>
           )}
           <dl className="grid grid-cols-2 gap-3 text-sm">
-            <div><dt className="text-slate-600">Experience</dt><dd className="font-medium">{resume.experience_years != null ? `${resume.experience_years} years` : "—"}</dd></div>
-            <div><dt className="text-slate-600">Education</dt><dd className="font-medium">{resume.education || "—"}</dd></div>
+            <div><dt className="text-slate-600">Experience (dated positions)</dt><dd className="font-medium" data-testid="ats-experience">{years != null ? `${years} years` : "—"}</dd></div>
+            <div><dt className="text-slate-600">Highest degree</dt><dd className="font-medium" data-testid="ats-education">{degree && degree !== "none" ? humanize(degree) : "—"}</dd></div>
           </dl>
         </div>
       </div>
-      <form className="mt-6 flex flex-col gap-3 border-t border-slate-100 pt-4" onSubmit={(event) => { event.preventDefault(); analyze.mutate(); }}>
-        <TextArea label="Compare with a job description" rows={3} value={jobDescription} onChange={(event) => setJobDescription(event.target.value)}
-          hint="Paste a posting to see which of its keywords your resume covers." data-testid="ats-job-description" />
+      <form className="mt-6 grid gap-3 border-t border-slate-100 pt-4" onSubmit={(event) => {
+        event.preventDefault();
+        analyze.mutate(jobId ? { job_id: jobId } : { job_title: jobTitle.trim(), job_description: jobDescription.trim() || undefined });
+      }}>
+        <SelectField label="Compare with a job" value={jobId} onChange={(event) => setJobId(event.target.value)} data-testid="ats-job-select"
+          options={[{ value: "", label: "A job I describe below" }, ...(jobs.data?.items ?? []).map((job) => ({ value: job.id, label: `${job.title}${job.company ? ` · ${job.company}` : ""}` }))]} />
+        {!jobId && (
+          <>
+            <TextField label="Job title" value={jobTitle} onChange={(event) => setJobTitle(event.target.value)} data-testid="ats-job-title" />
+            <TextArea label="Job description" rows={3} value={jobDescription} onChange={(event) => setJobDescription(event.target.value)}
+              hint="Paste a posting to see which of its skills and keywords your resume shows." data-testid="ats-job-description" />
+          </>
+        )}
         <ErrorMessage error={analyze.error} />
-        <Button type="submit" variant="secondary" className="self-start" busy={analyze.isPending} data-testid="ats-analyze">Analyse</Button>
+        <p className="text-xs text-slate-600">Your ATS checks are private: recruiters never see them.</p>
+        <Button type="submit" variant="secondary" className="self-start" busy={analyze.isPending} disabled={!canAnalyse} data-testid="ats-analyze">Analyse</Button>
       </form>
     </Card>
   );
@@ -97,16 +122,8 @@ export function ResumePage() {
   const input = useRef<HTMLInputElement>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [localError, setLocalError] = useState<string | null>(null);
-  const resumes = useQuery({
-    queryKey: ["resumes"],
-    queryFn: () => api.get<Page<Resume> | Resume[]>("/resume"),
-    refetchInterval: (query) => {
-      const data = query.state.data;
-      const list = Array.isArray(data) ? data : data?.items ?? [];
-      return list.some((resume) => resume.status === "pending") ? 1500 : false;
-    },
-  });
-  const list = Array.isArray(resumes.data) ? resumes.data : resumes.data?.items ?? [];
+  const resumes = useResumes();
+  const list = resumes.data?.items ?? [];
   const upload = useMutation({
     mutationFn: (file: File) => {
       const form = new FormData();
@@ -162,7 +179,7 @@ export function ResumePage() {
                       onClick={() => setSelected(resume.id)} aria-current={current?.id === resume.id}>
                       <span>
                         <span className="block text-sm font-medium text-slate-900">{resume.filename}</span>
-                        <span className="block text-xs text-slate-600">{formatDate(resume.uploaded_at)}</span>
+                        <span className="block text-xs text-slate-600">{formatDate(resume.created_at)}</span>
                       </span>
                       <Badge tone={statusTone(resume.status)}>{humanize(resume.status ?? "processed")}</Badge>
                     </button>
@@ -174,7 +191,7 @@ export function ResumePage() {
         </div>
         {current ? (
           current.status === "pending" ? <Card><Loading label="Reading your resume…" /></Card>
-            : current.status === "failed" ? <Card><p role="alert" className="text-sm text-red-700">We couldn't read this file. Try saving it as a PDF or Word document and upload it again.</p></Card>
+            : current.status === "failed" ? <Card><p role="alert" className="text-sm text-red-700" data-testid="resume-failed">We couldn't read this file{current.error?.message ? `: ${current.error.message}` : ""}. Try saving it as a PDF or Word document and upload it again.</p></Card>
             : <AtsReport key={current.id} resume={current} />
         ) : (
           <Card><EmptyState title="Your ATS report appears here">Upload a resume to get started.</EmptyState></Card>

@@ -1,0 +1,143 @@
+"""Ranking N applicants through the API, end to end, on the embedded SecantusDB.
+
+PYTHONPATH=src:. python bench/matching/bench_api.py [1000 10000]
+
+For each N: one job, N candidates whose resumes were prepared at parse time (the 48 corpus resumes'
+profiles, replicated), N applications. Timed: the first `GET /jobs/{id}/candidates` (which schedules the
+ranking) until a `ready` page comes back; a later page sorted by experience; the progress fields seen
+while it ran. Also the query shapes: `_id $in` over 2,000 ids against the multikey `applied_job_ids`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from bson import ObjectId
+from litestar.testing import AsyncTestClient
+from pymongo import MongoClient
+
+from candidatex.app import create_app
+from candidatex.db.embedded import EmbeddedMongo
+from candidatex.embeddings import get_embedder
+from candidatex.matching.profile import build_profile
+from candidatex.resumes.parsing import read_resume
+from tests.conftest import make_settings, register
+
+CORPUS = Path(__file__).resolve().parents[2] / "tests" / "data" / "matching_corpus"
+JOB = {"title": "Senior Backend Engineer", "required_skills": ["Python", "PostgreSQL", "Kubernetes"],
+       "preferred_skills": ["Apache Kafka"], "min_years_experience": 5, "education_level": "bachelor",
+       "description": "Build Python services on PostgreSQL and run them on Kubernetes. Kafka a plus.",
+       "publish": True}
+
+
+def corpus_profiles() -> list[tuple[str, dict, dict]]:
+    embedder = get_embedder()
+    out = []
+    for path in sorted(CORPUS.glob("*.*")):
+        if path.suffix not in (".pdf", ".docx"):
+            continue
+        _, text, parsed = read_resume(path.read_bytes(), path.name, today=date(2024, 6, 1))
+        out.append((text, parsed, build_profile(text, parsed, embedder)))
+    return out
+
+
+def seed(db, job_id: str, recruiter_id: str, count: int, profiles: list) -> None:
+    now = datetime.now(UTC)
+    users, resumes, applications = [], [], []
+    for i in range(count):
+        user_id, resume_id = ObjectId(), ObjectId()
+        text, parsed, profile = profiles[i % len(profiles)]
+        users.append({"_id": user_id, "email": f"bench{i}-{job_id[-6:]}@example.org", "full_name": f"Applicant {i}",
+                      "role": "candidate", "status": "active", "password_hash": "x", "created_at": now,
+                      "updated_at": now})
+        resumes.append({"_id": resume_id, "owner_id": str(user_id), "filename": "cv.pdf", "kind": "pdf",
+                        "content_type": "application/pdf", "size": 1000, "gridfs_id": ObjectId(),
+                        "status": "processed", "text": text, "skills": parsed.skills, "profile": profile,
+                        "applied_job_ids": [job_id], "created_at": now, "updated_at": now})
+        applications.append({"job_id": job_id, "candidate_id": str(user_id), "recruiter_id": recruiter_id,
+                             "resume_id": str(resume_id), "status": "applied",
+                             "status_history": [{"status": "applied", "at": now}], "created_at": now,
+                             "updated_at": now})
+    for name, docs in (("users", users), ("resumes", resumes), ("applications", applications)):
+        for start in range(0, len(docs), 1000):
+            db[name].insert_many(docs[start:start + 1000], ordered=False)
+
+
+def query_shapes(db, job_id: str) -> None:
+    ids = [r["_id"] for r in db.resumes.find({"applied_job_ids": job_id}, {"_id": 1}).limit(2000)]
+    started = time.perf_counter()
+    by_ids = len(list(db.resumes.find({"_id": {"$in": ids}}, {"profile": 1})))
+    in_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    by_field = len(list(db.resumes.find({"applied_job_ids": job_id}, {"profile": 1})))
+    field_seconds = time.perf_counter() - started
+    print(f"  query shapes: _id $in over {by_ids} ids {in_seconds:.2f} s; "
+          f"applied_job_ids = job ({by_field} resumes) {field_seconds:.2f} s")
+
+
+async def run(count: int, profiles: list) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        server = EmbeddedMongo(Path(tmp) / "db")
+        server.start()
+        settings = make_settings(server.url, Path(tmp) / "data")
+        try:
+            async with AsyncTestClient(create_app(settings), base_url="http://bench", timeout=600) as client:
+                recruiter = await register(client, "recruiter")
+                job = (await client.post("/jobs", json=JOB, headers=recruiter.headers)).json()["data"]
+                with MongoClient(server.url) as mongo:
+                    db = mongo[settings.mongodb_db]
+                    started = time.perf_counter()
+                    seed(db, job["id"], recruiter.id, count, profiles)
+                    print(f"{count} applicants: seeded in {time.perf_counter() - started:.1f} s")
+                    url = f"/jobs/{job['id']}/candidates"
+                    started = time.perf_counter()
+                    first = (await client.get(url, headers=recruiter.headers)).json()["data"]
+                    first_answer = time.perf_counter() - started
+                    progress_seen = []
+                    while True:
+                        response = await client.get(url, params={"limit": 50}, headers=recruiter.headers)
+                        assert response.status_code == 200, response.text[:2000]
+                        data = response.json()["data"]
+                        if data["progress"]:
+                            progress_seen.append(data["progress"]["percent"])
+                        if data["status"] == "ready":
+                            break
+                        await asyncio.sleep(0.5)  # a browser page asks once a second
+                    ready = time.perf_counter() - started
+                    print(f"  GET /jobs/{{id}}/candidates: first answer ({first['status']}) {first_answer:.2f} s; "
+                          f"ranked page 1 ready after {ready:.2f} s end to end (total {data['total']}, "
+                          f"top score {data['items'][0]['total']})")
+                    print(f"  progress seen while ranking (percent): {progress_seen[:8]}")
+                    timings = []
+                    for page, sort in ((1, "rank"), (20, "experience"), (max(1, count // 50), "-rank")):
+                        started = time.perf_counter()
+                        response = await client.get(url, params={"page": page, "sort": sort, "limit": 50},
+                                                    headers=recruiter.headers)
+                        assert response.status_code == 200 and response.json()["data"]["status"] == "ready"
+                        timings.append(f"page {page} by {sort} {time.perf_counter() - started:.2f} s")
+                    print("  cached reads: " + "; ".join(timings))
+                    entries = db.ranking_entries.count_documents({"job_id": job["id"]})
+                    run_ms = db.match_results.find_one({"kind": "job", "subject_id": job["id"]})["duration_ms"]
+                    result = db.match_results.find_one({"kind": "job", "subject_id": job["id"]})
+                    print(f"  ranking task {run_ms / 1000:.2f} s (stages, cumulative ms: {result.get('stages_ms')}); "
+                          f"{entries} entry documents")
+                    query_shapes(db, job["id"])
+        finally:
+            server.stop()
+
+
+def main(counts: list[int]) -> None:
+    started = time.perf_counter()
+    profiles = corpus_profiles()
+    print(f"prepared {len(profiles)} corpus profiles in {time.perf_counter() - started:.1f} s")
+    for count in counts:
+        asyncio.run(run(count, profiles))
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1000, 10000])

@@ -1,0 +1,315 @@
+"""Scoring jobs against prepared profiles (see profile.py): vectorised over a chunk of applicants.
+
+Components, each 0-100, weighted by ``MatchWeights`` (a component the job gives no basis for is left out):
+
+- ``skills``: the job's requirements (required weigh 1, preferred 0.5, others the description names 0.25).
+  A requirement counts in full when a dated position or a project shows it, in part when it is only listed
+  (0.5; 0.25 when the resume has no dated position at all: a claim with nothing behind it), and at 0.6 when
+  no taxonomy skill matches but an evidence line is semantically close (sentence-vector cosine >= 0.5).
+- ``experience``: years in dated positions relevant to the job, against the job's minimum. A position is
+  relevant when its own lines show two of the job's skills, or one with a related title (a shared title word
+  or title vectors with cosine >= 0.45), or when its title is very close (cosine >= 0.75). Titles alone
+  mislead ("Accountant" and "Account Executive" share a word and score 0.64). Claimed years with no dated
+  position count 0.
+- ``education``: the job's required degree against the resume's highest: 100 at or above, 50 one below.
+- ``text_similarity``: semantic closeness of the resume's evidence lines to the job (the mean cosine of the
+  three closest lines to the job's title and description vector), 0.10 -> 0, 0.50 -> 100. Lines that copy the
+  job description (cosine >= 0.9 to one of its sentences) earn nothing anywhere and are flagged.
+- ``career_consistency``: half average tenure (24 months is full marks), half the share of related titles.
+- ``interview``: the candidate's interview score, when there is one.
+
+Every reason quotes the resume line it rests on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from candidatex.matching.profile import dequantise
+from candidatex.matching.scoring import FULL_TENURE_MONTHS, MatchWeights, _effective_weights, _title_stems
+from candidatex.resumes.parsing import DEGREE_RANK, years_covered_by
+from candidatex.resumes.taxonomy import SkillTaxonomy, default_taxonomy
+
+REQUIRED, PREFERRED, MENTIONED = 1.0, 0.5, 0.25
+LISTED_CREDIT, UNBACKED_CREDIT, SEMANTIC_CREDIT = 0.5, 0.25, 0.6
+SEMANTIC_EVIDENCE = 0.5
+RELATED_TITLE, SAME_TITLE = 0.45, 0.75
+COPIED_SENTENCE = 0.9
+SIMILARITY_FLOOR, SIMILARITY_FULL = 0.10, 0.50
+MAX_JOB_SENTENCES = 40
+GAMING_FLAGS = frozenset({"hidden_text", "copied_job_description", "keyword_list", "unbacked_years"})
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    name: str
+    weight: float
+    kind: str  # required | preferred | mentioned
+
+
+@dataclass(slots=True)
+class JobContext:
+    """What scoring needs from one job, worked out once per ranking."""
+
+    title: str
+    requirements: list[Requirement]
+    min_years: float | None
+    education_level: str
+    title_stems: frozenset[str]
+    matrix: np.ndarray | None  # rows: job vector, title vector, requirement vectors, description sentences
+    sentence_rows: slice = field(default_factory=lambda: slice(0, 0))
+
+    @classmethod
+    def build(cls, title: str, description: str, required: Sequence[str], preferred: Sequence[str],
+              min_years: float | None, education_level: str, embedder: Any | None,
+              taxonomy: SkillTaxonomy | None = None) -> JobContext:
+        taxonomy = taxonomy or default_taxonomy()
+        requirements: dict[str, Requirement] = {}
+        for names, weight, kind in ((required, REQUIRED, "required"), (preferred, PREFERRED, "preferred"),
+                                    (taxonomy.extract(f"{title}\n{description}"), MENTIONED, "mentioned")):
+            for raw in names:
+                name = taxonomy.normalize(raw)
+                requirements.setdefault(name.casefold(), Requirement(name, weight, kind))
+        sentences = [s.strip() for s in re.split(r"(?<=[.!?;])\s+|\n+", description) if len(s.split()) >= 4]
+        sentences = list(dict.fromkeys(sentences))[:MAX_JOB_SENTENCES]
+        reqs = list(requirements.values())
+        matrix = None
+        if embedder is not None:
+            matrix = embedder.embed([f"{title}. {description}"[:2000], title, *(r.name for r in reqs), *sentences])
+        start = 2 + len(reqs)
+        return cls(title, reqs, min_years, education_level, _title_stems(title), matrix,
+                   slice(start, start + len(sentences)))
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    component: str
+    text: str
+    evidence: str | None = None  # the resume line it rests on
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"component": self.component, "text": self.text, "evidence": self.evidence}
+
+
+@dataclass(slots=True)
+class Scored:
+    key: Hashable
+    total: float
+    breakdown: dict[str, float]
+    weights: dict[str, float]
+    matched_skills: list[str]
+    missing_required: list[str]
+    missing_preferred: list[str]
+    reasons: list[Reason]
+    flags: list[dict[str, Any]] = field(default_factory=list)
+
+    def view(self) -> dict[str, Any]:
+        return {"total": self.total, "breakdown": self.breakdown, "weights": self.weights,
+                "matched_skills": self.matched_skills, "missing_skills": self.missing_required + self.missing_preferred,
+                "missing_required": self.missing_required, "missing_preferred": self.missing_preferred,
+                "explanation": [r.text for r in self.reasons], "reasons": [r.as_dict() for r in self.reasons],
+                "flags": self.flags}
+
+
+def recommendation(scored: Scored) -> str:
+    gaming = [f["code"] for f in scored.flags if f["code"] in GAMING_FLAGS]
+    if gaming:
+        return "Review by hand - the resume " + ", ".join(code.replace("_", " ") for code in gaming)
+    if scored.total >= 80:
+        return "Strong match - consider for interview"
+    if scored.total >= 65:
+        probe = scored.missing_required[:3]
+        return "Good match - worth a screening call" + (f"; probe {', '.join(probe)}" if probe else "")
+    if scored.total >= 50:
+        gaps = scored.missing_required[:3] or scored.missing_preferred[:3]
+        return "Partial match" + (f" - missing {', '.join(gaps)}" if gaps else " - review manually")
+    return "Weak match - not recommended for this role"
+
+
+def _quote(line: str | None) -> str:
+    return f"\u201c{line[:120]}\u201d" if line else ""
+
+
+def score_profiles(context: JobContext, items: Sequence[tuple[Hashable, dict[str, Any], float | None]],
+                   weights: MatchWeights = MatchWeights()) -> list[Scored]:
+    """Score (key, profile, interview score or None) items for one job."""
+    dim = context.matrix.shape[1] if context.matrix is not None else 0
+    unit_sims, title_sims = _similarities(context, items, dim)
+    return [_score_one(context, key, profile, interview, unit_sims[i], title_sims[i], weights)
+            for i, (key, profile, interview) in enumerate(items)]
+
+
+def _similarities(context: JobContext, items: Sequence[tuple[Hashable, dict[str, Any], float | None]],
+                  dim: int) -> tuple[list[np.ndarray | None], list[np.ndarray | None]]:
+    """Per item: its evidence lines x job rows cosine matrix, and its titles x job-title cosines."""
+    if context.matrix is None:
+        return [None] * len(items), [None] * len(items)
+    units = [dequantise(profile.get("unit_vectors"), dim) for _, profile, _ in items]
+    titles = [dequantise(profile.get("title_vectors"), dim) for _, profile, _ in items]
+    unit_all = np.concatenate(units) if units else np.zeros((0, dim), np.float32)
+    title_all = np.concatenate(titles) if titles else np.zeros((0, dim), np.float32)
+    unit_matrix = unit_all @ context.matrix.T
+    title_vector = title_all @ context.matrix[1]
+    unit_out, title_out, u, t = [], [], 0, 0
+    for unit_rows, title_rows in zip(units, titles, strict=True):
+        unit_out.append(unit_matrix[u:u + len(unit_rows)])
+        title_out.append(title_vector[t:t + len(title_rows)])
+        u, t = u + len(unit_rows), t + len(title_rows)
+    return unit_out, title_out
+
+
+def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], interview: float | None,
+               unit_sims: np.ndarray | None, title_sims: np.ndarray | None, weights: MatchWeights) -> Scored:
+    components: dict[str, float] = {}
+    reasons: list[Reason] = []
+    flags = list(profile.get("flags", []))
+    units: list[str] = profile.get("units", [])
+    positions: list[dict[str, Any]] = profile.get("positions", [])
+
+    copied: set[int] = set()
+    if unit_sims is not None and len(unit_sims) and context.sentence_rows.stop > context.sentence_rows.start:
+        copied = set(np.flatnonzero(unit_sims[:, context.sentence_rows].max(axis=1) >= COPIED_SENTENCE).tolist())
+    copied_lines = {units[i] for i in copied if i < len(units)}
+    if copied:
+        flags.append({"code": "copied_job_description",
+                      "message": f"{len(copied)} line(s) repeat the job description nearly word for word and earn "
+                                 f"nothing, e.g. {_quote(units[min(copied)])}"})
+    usable = [i for i in range(len(units)) if i not in copied]
+
+    # ---- skills
+    have = {s["name"].casefold(): s for s in profile.get("skills", [])}
+    dated = bool(positions)
+    matched, missing_required, missing_preferred = [], [], []
+    earned = possible = 0.0
+    first_row = 2
+    for index, requirement in enumerate(context.requirements):
+        possible += requirement.weight
+        found = have.get(requirement.name.casefold())
+        credit, evidence, how = 0.0, None, ""
+        if found is not None:
+            evidence = found["line"]
+            if found["evidenced"] and evidence not in copied_lines:
+                credit, how = 1.0, "shown in"
+            else:
+                credit = LISTED_CREDIT if dated else UNBACKED_CREDIT
+                how = "only listed in" if dated else "listed, with no dated position behind it, in"
+        elif unit_sims is not None and usable:
+            column = unit_sims[usable, first_row + index]
+            best = int(np.argmax(column))
+            if column[best] >= SEMANTIC_EVIDENCE:
+                credit, evidence, how = SEMANTIC_CREDIT, units[usable[best]], "close in meaning to"
+        if credit:
+            earned += requirement.weight * credit
+            matched.append(requirement.name)
+            if requirement.kind != "mentioned" or credit == 1.0:
+                reasons.append(Reason("skills", f"{requirement.name} ({requirement.kind}): {how} {_quote(evidence)}",
+                                      evidence))
+        elif requirement.kind == "required":
+            missing_required.append(requirement.name)
+        elif requirement.kind == "preferred":
+            missing_preferred.append(requirement.name)
+    if possible:
+        components["skills"] = 100 * earned / possible
+        required_total = sum(1 for r in context.requirements if r.kind == "required")
+        if missing_required:
+            reasons.append(Reason("skills", f"Missing required: {', '.join(missing_required)} "
+                                            f"({required_total - len(missing_required)} of {required_total} "
+                                            "required skills found)"))
+        if missing_preferred:
+            reasons.append(Reason("skills", f"Missing preferred (not required): {', '.join(missing_preferred)}"))
+
+    # ---- experience and career
+    related = []
+    job_skills = {r.name.casefold() for r in context.requirements}
+    for index, position in enumerate(positions):
+        shown = len(job_skills & {s.casefold() for s in position.get("skills", [])})
+        words_shared = bool(context.title_stems & _title_stems(position.get("title") or ""))
+        similarity = float(title_sims[index]) if title_sims is not None and index < len(title_sims) else 0.0
+        if (shown >= 2 or (shown and (words_shared or similarity >= RELATED_TITLE)) or similarity >= SAME_TITLE
+                or (words_shared and title_sims is None) or not context.title_stems):
+            related.append(index)
+    spans = [_span(positions[i]) for i in related]
+    years = years_covered_by(s for s in spans if s) or 0.0
+    if context.min_years:
+        components["experience"] = 100 * min(1.0, years / context.min_years)
+        if related:
+            best = max(related, key=lambda i: positions[i].get("months") or 0)
+            reasons.append(Reason("experience", f"{years:g} years in related roles against {context.min_years:g} "
+                                                f"required, e.g. {_quote(positions[best].get('line'))}",
+                                  positions[best].get("line")))
+        elif positions:
+            reasons.append(Reason("experience", f"None of the {len(positions)} dated positions relates to "
+                                                f"\u201c{context.title}\u201d ({context.min_years:g} years required)"))
+        else:
+            claimed = profile.get("stated_years")
+            reasons.append(Reason("experience", (f"{claimed:g} years claimed, but no dated position shows them"
+                                                 if claimed else "No dated positions")
+                                  + f" ({context.min_years:g} years required)"))
+    if positions:
+        tenure = sum(min(1.0, (p.get("months") or 0) / FULL_TENURE_MONTHS) for p in positions) / len(positions)
+        relevance = len(related) / len(positions)
+        components["career_consistency"] = 100 * (tenure + relevance) / 2
+        average = sum(p.get("months") or 0 for p in positions) / len(positions)
+        reasons.append(Reason("career_consistency", f"Average tenure {average:.0f} months; {len(related)} of "
+                                                    f"{len(positions)} positions relate to the role"))
+
+    # ---- education: the job's required degree
+    required_rank = DEGREE_RANK.get(context.education_level, 0)
+    if required_rank:
+        degree = profile.get("degree") or "none"
+        shortfall = required_rank - DEGREE_RANK.get(degree, 0)
+        components["education"] = 100.0 if shortfall <= 0 else 50.0 if shortfall == 1 else 0.0
+        line = profile.get("degree_line")
+        reasons.append(Reason("education", f"Education: {degree} against {context.education_level} required"
+                                           + (f" - {_quote(line)}" if line else ""), line))
+
+    # ---- semantic similarity of the evidence
+    if unit_sims is not None:
+        if usable:
+            closest = np.sort(unit_sims[usable, 0])[::-1][:3]
+            similarity = float(closest.mean())
+            best_line = units[usable[int(np.argmax(unit_sims[usable, 0]))]]
+            components["text_similarity"] = 100 * float(np.clip((similarity - SIMILARITY_FLOOR)
+                                                                / (SIMILARITY_FULL - SIMILARITY_FLOOR), 0, 1))
+            reasons.append(Reason("text_similarity", f"Evidence close to the job (cosine {similarity:.2f}), closest: "
+                                                     f"{_quote(best_line)}", best_line))
+        else:
+            components["text_similarity"] = 0.0
+            reasons.append(Reason("text_similarity", "No position or project line to compare with the job"))
+
+    if interview is not None:
+        components["interview"] = max(0.0, min(100.0, interview))
+        reasons.append(Reason("interview", f"Interview: {components['interview']:g}/100"))
+    for flag in flags:
+        reasons.append(Reason("flags", flag["message"]))
+
+    effective, rounded = _effective_weights(weights, tuple(components))
+    total = sum(components[name] * w for name, w in effective.items())
+    return Scored(key, round(total, 1), {k: round(v, 1) for k, v in components.items()}, dict(rounded), matched,
+                  missing_required, missing_preferred, reasons, flags)
+
+
+def _span(position: dict[str, Any]) -> tuple[int, int] | None:
+    start, end = position.get("start"), position.get("end")
+    if not start or not end:
+        return None
+    sy, sm, ey, em = int(start[:4]), int(start[5:7]), int(end[:4]), int(end[5:7])
+    return sy * 12 + sm - 1, ey * 12 + em - 1
+
+
+def rank(scored: list[Scored]) -> list[tuple[Scored, int, float]]:
+    """(scored, competition rank, percentile) best first; ties broken by key for a stable order."""
+    ordered = sorted(scored, key=lambda s: (-s.total, str(s.key)))
+    totals = np.array(sorted(s.total for s in scored))
+    out = []
+    for item in ordered:
+        better = len(totals) - int(np.searchsorted(totals, item.total, side="right"))
+        lower = int(np.searchsorted(totals, item.total, side="left"))
+        percentile = 100.0 if len(scored) == 1 else round(100 * lower / (len(scored) - 1), 1)
+        out.append((item, better + 1, percentile))
+    return out
