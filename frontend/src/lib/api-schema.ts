@@ -464,6 +464,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/interview/sessions/{session_id}/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Flags */
+        get: operations["InterviewSessionsSessionIdFlagsFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/interview/sessions/{session_id}/flags/{index}/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Contest */
+        post: operations["InterviewSessionsSessionIdFlagsIndexAppealContest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/interview/sessions/{session_id}/flags/{index}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide */
+        post: operations["InterviewSessionsSessionIdFlagsIndexDecisionDecide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/interview/sessions/{session_id}/flags/{index}/snapshot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** FlagSnapshot */
+        get: operations["InterviewSessionsSessionIdFlagsIndexSnapshotFlagSnapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/interview/sessions/{session_id}/integrity": {
         parameters: {
             query?: never;
@@ -1207,6 +1275,11 @@ export interface components {
              */
             type: "text" | "voice" | "code";
         };
+        /** AppealIn */
+        AppealIn: {
+            /** @description why the candidate contests the flag */
+            comment: string;
+        };
         /** ApplicationOut */
         ApplicationOut: {
             candidate_email?: string | null;
@@ -1372,6 +1445,13 @@ export interface components {
             };
             users_total: number;
         };
+        /** DecisionIn */
+        DecisionIn: {
+            /** @default  */
+            note: string;
+            /** @enum {string} */
+            outcome: "upheld" | "dismissed";
+        };
         /** DeleteMeIn */
         DeleteMeIn: {
             password: string;
@@ -1449,6 +1529,15 @@ export interface components {
         /** Envelope[FairnessOut] */
         Envelope_FairnessOut_: {
             data: components["schemas"]["FairnessOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
+        /** Envelope[FlagsOut] */
+        Envelope_FlagsOut_: {
+            data: components["schemas"]["FlagsOut"];
             message?: string | null;
             /** @default true */
             success: boolean;
@@ -1770,6 +1859,34 @@ export interface components {
         Flag: {
             code: string;
             message: string;
+        };
+        /** FlagOut */
+        FlagOut: {
+            appeal: {
+                [key: string]: unknown;
+            } | null;
+            at: unknown;
+            decision: {
+                [key: string]: unknown;
+            } | null;
+            evidence: {
+                [key: string]: unknown;
+            };
+            index: number;
+            kind: string;
+            rule: string;
+            snapshot_url: string | null;
+            source: string | null;
+            /** @description open | contested | upheld | dismissed */
+            status: string;
+            strike: number | null;
+            threshold: number | null;
+        };
+        /** FlagsOut */
+        FlagsOut: {
+            flags: components["schemas"]["FlagOut"][];
+            session_id: string;
+            status: string;
         };
         /** ForgotPasswordIn */
         ForgotPasswordIn: {
@@ -2790,6 +2907,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description id (24 hex digits) */
                 user_id: string;
             };
             cookie?: never;
@@ -3713,6 +3831,169 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_SessionOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    InterviewSessionsSessionIdFlagsFlags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description interview session id (24 hex digits) */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_FlagsOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    InterviewSessionsSessionIdFlagsIndexAppealContest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                index: number;
+                /** @description interview session id (24 hex digits) */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppealIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_FlagsOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    InterviewSessionsSessionIdFlagsIndexDecisionDecide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                index: number;
+                /** @description interview session id (24 hex digits) */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_FlagsOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    InterviewSessionsSessionIdFlagsIndexSnapshotFlagSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                index: number;
+                /** @description interview session id (24 hex digits) */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
                 };
             };
             /** @description Bad request syntax or unsupported method */
