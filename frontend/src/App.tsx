@@ -40,6 +40,7 @@ const AuditLogPage = lazyPage(() => import("./pages/admin/Audit"), "AuditLogPage
 const ForgotPasswordPage = lazyPage(() => import("./pages/auth/Recovery"), "ForgotPasswordPage");
 const ResetPasswordPage = lazyPage(() => import("./pages/auth/Recovery"), "ResetPasswordPage");
 const VerifyEmailPage = lazyPage(() => import("./pages/auth/Recovery"), "VerifyEmailPage");
+const UnlockAccountPage = lazyPage(() => import("./pages/auth/Recovery"), "UnlockAccountPage");
 
 /** Sends visitors who are not signed in (or lack the role) to the right place. */
 function RequireRole({ roles, children }: { roles?: Role[]; children: ReactNode }) {
@@ -71,6 +72,7 @@ export function App() {
       <Route path="/forgot-password" element={<ForgotPasswordPage />} />
       <Route path="/reset-password" element={<ResetPasswordPage />} />
       <Route path="/verify-email" element={<VerifyEmailPage />} />
+      <Route path="/unlock-account" element={<UnlockAccountPage />} />
       <Route path="/m/voice" element={<RequireRole roles={CANDIDATE}><MobileVoiceStartPage /></RequireRole>} />
       <Route path="/m/voice/:sessionId" element={<RequireRole roles={CANDIDATE}><MobileVoiceRoomPage /></RequireRole>} />
       <Route element={<RequireRole><Layout /></RequireRole>}>

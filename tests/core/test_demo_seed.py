@@ -88,6 +88,10 @@ async def test_recruiter_sees_jobs_pipeline_rankings_integrity_and_fairness(demo
         if integrity["strikes"]:
             flagged.append((session, integrity))
     assert len(flagged) >= 2 and any(s["status"] == "terminated" for s, _ in flagged)
+    contested = [flag for session, _ in flagged
+                 for flag in (await get(demo, f"/interview/sessions/{session['id']}/flags", me))["flags"]
+                 if flag["status"] == "contested"]
+    assert len(contested) == 1 and contested[0]["appeal"]["comment"]  # one appeal waits for the recruiter
 
     candidate = await signed_in(demo, "candidate@candidatex.dev")
     practice = [s for s in (await get(demo, "/interview/sessions", candidate))["items"] if not s["recruiter_id"]]

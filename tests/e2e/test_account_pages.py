@@ -137,3 +137,46 @@ def test_paused_interview_hides_the_question_and_follow_ups_extend_the_count(liv
     expect(question).to_have_count(0)
     live_page.get_by_test_id("resume-interview").click()
     expect(live_page.get_by_test_id("question-text")).to_be_visible()
+
+
+def test_the_emailed_unlock_link_unlocks_the_account(chromium, tmp_path_factory):
+    """After many failed sign-ins the owner is mailed an unlock link; the page it opens unlocks the account.
+    A server of its own, whose account budget (3) is spent before the per-address one (10), and whose outbox is
+    read with `candidatex outbox` beside it, as an operator without SMTP would."""
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    from tests.e2e.conftest import ROOT, serve
+
+    data_dir = tmp_path_factory.mktemp("unlock-data")
+    env = {"CANDIDATEX_DATA_DIR": str(data_dir), "LOGIN_ACCOUNT_MAX_ATTEMPTS": "3", "LOGIN_MAX_ATTEMPTS": "10"}
+    server = serve(tmp_path_factory, **env)
+    url = next(server)
+    try:
+        account = Account(url)
+        for _ in range(3):
+            assert httpx.post(f"{url}/auth/login", json={"email": account.email, "password": "wrong-Password-9"},
+                              timeout=30).status_code == 401
+        locked = httpx.post(f"{url}/auth/login", json={"email": account.email, "password": account.password},
+                            timeout=30)
+        assert locked.status_code == 429  # the owner too, until the backoff passes or they use the link
+        outbox = subprocess.run(
+            [sys.executable, "-c", "import sys; from candidatex.cli import main; sys.exit(main())", "outbox",
+             "--to", account.email], env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **env},
+            capture_output=True, text=True, timeout=120, check=True).stdout
+        link = urlparse(re.search(r"https?://\S+/unlock-account\?token=\S+", outbox).group(0))
+
+        context = chromium.new_context(base_url=url, viewport={"width": 1280, "height": 860})
+        page = context.new_page()
+        page.goto(f"{link.path}?{link.query}")
+        expect(page.get_by_test_id("unlock-done")).to_be_visible()
+        sign_in(page, account.email, account.password)
+        expect(page).to_have_url(re.compile(r"/candidate$"))  # the right password works again at once
+        page.goto(f"{link.path}?{link.query}")  # a spent link is refused in words
+        expect(page.get_by_test_id("unlock-failed")).to_be_visible()
+        context.close()
+    finally:
+        server.close()

@@ -21,6 +21,7 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
+from candidatex.anticheat import appeals
 from candidatex.anticheat.schemas import SignalIn
 from candidatex.anticheat.signals import sign_signal
 from candidatex.audit.service import RequestMeta
@@ -285,6 +286,10 @@ async def _seed_interviews(services: DemoServices, recruiter: User, jobs: dict[s
                 session = await services.interviews.load(sid)
         if session.status == SessionStatus.active:
             session = await services.interviews.finalize(user, sid)
+        if plan.get("contest"):  # the candidate disagrees with their first flag: the recruiter has one to decide
+            flags = appeals.flags_of(session)
+            if flags:
+                await appeals.contest(session, flags[0]["index"], plan["contest"], str(user.id))
         summary.interviews += 1
         summary.flagged += bool(plan.get("signals"))
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { Alert, Button, ErrorMessage, Loading, TextField } from "../../components/ui";
 import { api } from "../../lib/api";
@@ -104,7 +104,11 @@ export function ResetPasswordPage() {
 }
 
 /** The page the emailed verification link opens: /verify-email?token=… (confirms once, on arrival). */
-export function VerifyEmailPage() {
+/** A page that an emailed one-time link opens: it spends the link's token once and says how that went. */
+function OneTimeLinkPage({ endpoint, title, checking, doneTitle, done, missing, testid }: {
+  endpoint: string; title: string; checking: string; doneTitle: string; done: ReactNode; missing: string;
+  testid: string;
+}) {
   const [params] = useSearchParams();
   const token = params.get("token") ?? "";
   const [state, setState] = useState<"checking" | "done" | "failed">(token ? "checking" : "failed");
@@ -114,29 +118,46 @@ export function VerifyEmailPage() {
   useEffect(() => {
     if (!token || sent.current) return; // one request, even when React runs effects twice
     sent.current = true;
-    api.post("/auth/verify-email", { token })
+    api.post(endpoint, { token })
       .then(() => setState("done"))
       .catch((caught) => {
         setError(caught);
         setState("failed");
       });
-  }, [token]);
+  }, [token, endpoint]);
 
   return (
-    <AuthShell title="Confirm your email">
-      {state === "checking" && <Loading label="Confirming your email…" />}
+    <AuthShell title={title}>
+      {state === "checking" && <Loading label={checking} />}
       {state === "done" && (
-        <Alert tone="success" title="Your email is confirmed" data-testid="verify-done">
-          Thank you. <Link to="/" className={linkClass}>Continue to CandidateX</Link>.
-        </Alert>
+        <Alert tone="success" title={doneTitle} data-testid={`${testid}-done`}>{done}</Alert>
       )}
       {state === "failed" && (
-        <div data-testid="verify-failed" className="flex flex-col gap-3">
-          {error ? <ErrorMessage error={error} /> : <Alert tone="warning">This page is opened from the link in the confirmation email.</Alert>}
+        <div data-testid={`${testid}-failed`} className="flex flex-col gap-3">
+          {error ? <ErrorMessage error={error} /> : <Alert tone="warning">{missing}</Alert>}
           <p className="text-sm text-slate-600">Each link works once and expires after a while.</p>
           <Link to="/login" className={linkClass}>Go to sign in</Link>
         </div>
       )}
     </AuthShell>
+  );
+}
+
+export function VerifyEmailPage() {
+  return (
+    <OneTimeLinkPage endpoint="/auth/verify-email" title="Confirm your email" checking="Confirming your email…"
+      doneTitle="Your email is confirmed" testid="verify"
+      done={<>Thank you. <Link to="/" className={linkClass}>Continue to CandidateX</Link>.</>}
+      missing="This page is opened from the link in the confirmation email." />
+  );
+}
+
+export function UnlockAccountPage() {
+  return (
+    <OneTimeLinkPage endpoint="/auth/unlock" title="Unlock your account" checking="Unlocking your account…"
+      doneTitle="Your account is unlocked" testid="unlock"
+      done={<>Sign-in works again. If you did not make those attempts, change your password after you{" "}
+        <Link to="/login" className={linkClass}>sign in</Link>.</>}
+      missing="This page is opened from the unlock link we email after many failed sign-ins." />
   );
 }
