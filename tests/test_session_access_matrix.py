@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from datetime import UTC, datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ import websockets
 from bson import ObjectId
 from gridfs import GridFSBucket
 from litestar import Litestar
+from pymongo import ReturnDocument
 from pymongo.database import Database
 from websockets.exceptions import InvalidStatus
 
@@ -56,6 +58,10 @@ ENDPOINTS: dict[tuple[str, str], Endpoint] = {
     ("POST", S + "/integrity/verify"): Endpoint(VIEW),  # against a checkpoint the caller was handed
     ("GET", S + "/integrity/checkpoints"): Endpoint(VIEW),
     ("GET", S + "/snapshots/{snapshot_id}"): Endpoint(REVIEW, staff_only=True),
+    ("GET", S + "/flags"): Endpoint(VIEW),  # the candidate sees their own flags, reviewers theirs
+    ("GET", S + "/flags/{index:int}/snapshot"): Endpoint(VIEW),
+    ("POST", S + "/flags/{index:int}/appeal"): Endpoint(TAKE),  # only the candidate contests
+    ("POST", S + "/flags/{index:int}/decision"): Endpoint(REVIEW, staff_only=True),
     ("GET", "/media/sessions/{session_id}/recording"): Endpoint(RECORDING, staff_only=True),
     ("POST", "/media/sessions/{session_id}/offer"): Endpoint(VIEW),
     ("POST", "/media/sessions/{session_id}/hangup"): Endpoint(VIEW),
@@ -94,6 +100,7 @@ class World:
     sessions: dict[str, str]  # kind -> session id
     roles: dict[tuple[str, str], str | None]  # (kind, actor) -> part in the session
     snapshots: dict[str, str]
+    flags: dict[str, str]  # kind -> index of a flag in the session's log
     resume_id: str
     application_id: str
 
@@ -137,17 +144,22 @@ async def build_world(http: httpx.AsyncClient, db: Database) -> World:
         "live_by_admin_not_applied": {"other_candidate": "candidate", "admin": "interviewer"},
     }
     roles = {(kind, actor): parts[kind].get(actor) for kind in sessions for actor in ACTORS}
-    snapshots, recordings = {}, GridFSBucket(db, bucket_name="recordings")
+    snapshots, flags, recordings = {}, {}, GridFSBucket(db, bucket_name="recordings")
     for kind, sid in sessions.items():  # evidence to fetch, so an allowed request is a 200, not "none yet"
         snapshots[kind] = str(db.anti_cheat_snapshots.insert_one({"session_id": sid, "kind": "multiple_faces",
                                                                   "data": b"\xff\xd8jpeg",
                                                                   "content_type": "image/jpeg"}).inserted_id)
         recordings.upload_from_stream(f"{sid}.webm", b"webm", metadata={"session_id": sid,
                                                                          "content_type": "video/webm"})
+        flag = {"event": "multiple_faces", "timestamp": datetime.now(UTC), "sequence_hash": "0" * 64,
+                "details": {"source": "vision", "strike": 1, "threshold": 1, "snapshot": snapshots[kind]}}
+        logged = db.interview_sessions.find_one_and_update({"_id": ObjectId(sid)}, {"$push": {"anti_cheat_log": flag}},
+                                                           return_document=ReturnDocument.AFTER)
+        flags[kind] = str(len(logged["anti_cheat_log"]) - 1)
     users: dict[str, Account | None] = {"owner": owner, "other_candidate": other_candidate,
                                         "job_recruiter": job_recruiter, "other_recruiter": other_recruiter,
                                         "admin": admin, "anonymous": None}
-    return World(users, sessions, roles, snapshots, resume["id"], application["id"])
+    return World(users, sessions, roles, snapshots, flags, resume["id"], application["id"])
 
 
 def expected(endpoint: Endpoint, account: Account | None, part: str | None) -> int | str:
@@ -175,6 +187,10 @@ async def call_http(http: httpx.AsyncClient, method: str, path: str, account: Ac
         body = {"question_id": "q1", "content": "An answer."}
     elif path.endswith("/integrity/verify"):
         body = {}
+    elif path.endswith("/appeal"):
+        body = {"comment": "I was alone; the second face is a poster behind me."}
+    elif path.endswith("/decision"):
+        body = {"outcome": "dismissed", "note": "access matrix"}
     elif path.endswith("/end"):
         body = {"reason": "access matrix"}
     elif path.endswith("/offer"):  # candidates publish, everyone else watches
@@ -205,7 +221,8 @@ async def test_access_matrix_over_every_session_endpoint(live_server: str, live_
         world = await build_world(http, live_db)
 
         async def cell(method: str, template: str, endpoint: Endpoint, kind: str, actor: str) -> str | None:
-            path = template.format(session_id=world.sessions[kind], snapshot_id=world.snapshots[kind])
+            path = template.replace("{index:int}", world.flags[kind]).format(session_id=world.sessions[kind],
+                                                                             snapshot_id=world.snapshots[kind])
             account = world.users[actor]
             want = expected(endpoint, account, world.roles[(kind, actor)])
             if method == "WS":

@@ -62,6 +62,7 @@ def serve(tmp_path_factory: pytest.TempPathFactory, **extra_env: str) -> Iterato
         "PYTHONPATH": str(ROOT / "src"),
         "RATE_LIMIT_PER_MINUTE": "5000",
         "RATE_LIMIT_USER_PER_MINUTE": "5000",
+        "RATE_LIMITS": "off",  # per-endpoint budgets are tested in tests/auth/test_limits.py; pages register many accounts
         # helpers start sessions over the API without camera frames; the page's precheck still sends and checks them
         "ANTI_CHEAT_PRECHECK_CAMERA": "false",
         **extra_env,
