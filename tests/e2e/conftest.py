@@ -101,21 +101,18 @@ SPOKEN_ANSWER = ("In my last job I led a team of four engineers. We moved our bi
                  "and I measured the latency before and after. As a result the response time fell by half.")
 
 
-def _write_y4m(path: Path, frames: int = 48) -> None:
-    """A real face (skimage's astronaut, public domain) that moves a little, as a person in front of a camera does:
-    the anti-cheat sees one face, and the picture is never frozen."""
+def write_y4m(path: Path, frames_rgb, fps: int = 24) -> None:
+    """RGB frames (all one size) as a y4m file for Chromium's fake camera (4:2:0, full-range BT.601)."""
     import numpy as np
-    from skimage import data
 
-    rgb = data.astronaut().astype(np.float32)  # 512 x 512
-    height, width = rgb.shape[:2]
-    rng = np.random.default_rng(7)
+    frames_rgb = iter(frames_rgb)
+    first = next(frames_rgb)
+    height, width = first.shape[:2]
     with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{width} H{height} F24:1 Ip A1:1 C420jpeg\n".encode())
-        for index in range(frames):
-            shift = int(round(6 * np.sin(2 * np.pi * index / frames)))
-            frame = np.roll(rgb, shift, axis=1) + rng.normal(0, 2.0, rgb.shape)
-            r, g, b = frame[..., 0], frame[..., 1], frame[..., 2]
+        out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for frame in (first, *frames_rgb):
+            rgb = frame.astype(np.float32)
+            r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
             y = 0.299 * r + 0.587 * g + 0.114 * b
             u = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b
             v = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b
@@ -123,6 +120,18 @@ def _write_y4m(path: Path, frames: int = 48) -> None:
             out.write(b"FRAME\n")
             for plane in (y, sub(u), sub(v)):
                 out.write(np.clip(plane, 0, 255).astype(np.uint8).tobytes())
+
+
+def _write_y4m(path: Path, frames: int = 48) -> None:
+    """A real face (skimage's astronaut, public domain) that moves a little, as a person in front of a camera does:
+    the anti-cheat sees one face, and the picture is never frozen."""
+    import numpy as np
+    from skimage import data
+
+    rgb = data.astronaut().astype(np.float32)  # 512 x 512
+    rng = np.random.default_rng(7)
+    write_y4m(path, (np.roll(rgb, int(round(6 * np.sin(2 * np.pi * index / frames))), axis=1)
+                     + rng.normal(0, 2.0, rgb.shape) for index in range(frames)))
 
 
 @pytest.fixture(scope="session")

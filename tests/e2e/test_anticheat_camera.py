@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, docs_screenshot, screenshot, serve, sign_in
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, docs_screenshot, screenshot, serve, sign_in, write_y4m
 from tests.e2e.test_interview import started_session
 
 pytestmark = pytest.mark.browser
@@ -42,25 +42,6 @@ def scenes() -> dict[str, np.ndarray]:
             "two_faces": to_rgb(np.hstack([astronaut, hopper]))}
 
 
-def write_y4m(path: Path, frames_rgb, fps: int = FPS) -> None:
-    """RGB frames (all one size) as a y4m file for Chromium's fake camera (4:2:0, full-range BT.601)."""
-    frames_rgb = iter(frames_rgb)
-    first = next(frames_rgb)
-    height, width = first.shape[:2]
-    with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
-        for frame in (first, *frames_rgb):
-            rgb = frame.astype(np.float32)
-            r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-            y = 0.299 * r + 0.587 * g + 0.114 * b
-            u = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b
-            v = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b
-            sub = lambda plane: plane.reshape(height // 2, 2, width // 2, 2).mean(axis=(1, 3))  # noqa: E731
-            out.write(b"FRAME\n")
-            for plane in (y, sub(u), sub(v)):
-                out.write(np.clip(plane, 0, 255).astype(np.uint8).tobytes())
-
-
 def write_sequence_y4m(path: Path) -> None:
     """One face, nobody, two faces; a little sensor noise and a moving stripe so the picture is never frozen."""
     rng = np.random.default_rng(11)
@@ -77,7 +58,7 @@ def write_sequence_y4m(path: Path) -> None:
                 index += 1
                 yield frame
 
-    write_y4m(path, frames())
+    write_y4m(path, frames(), FPS)
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +152,7 @@ def write_honest_y4m(path: Path) -> None:
     still = (_fill_frame(_to_bgr(data.astronaut())).astype(np.float32) * 0.35).astype(np.uint8)
     glance = (_fill_frame(_to_bgr(data.camera())).astype(np.float32) * 0.35).astype(np.uint8)
     script = [still] * (4 * FPS) + [glance] * FPS + [still] * (5 * FPS)  # 10 s, looped by Chromium
-    write_y4m(path, (cv2.cvtColor(sway(frame, index), cv2.COLOR_BGR2RGB) for index, frame in enumerate(script)))
+    write_y4m(path, (cv2.cvtColor(sway(frame, index), cv2.COLOR_BGR2RGB) for index, frame in enumerate(script)), FPS)
 
 
 def test_a_still_candidate_in_a_dim_room_who_glances_aside_gets_no_warning(chromium, fake_media, vision_url,
