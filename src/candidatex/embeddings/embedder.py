@@ -72,6 +72,8 @@ class Embedder:
             options = ort.SessionOptions()
             options.intra_op_num_threads = max(1, self.threads)
             options.inter_op_num_threads = 1
+            # idle threads sleep instead of spinning: on shared cores spinning starves the event loop and speech
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             session = ort.InferenceSession(str(onnx_path), sess_options=options, providers=["CPUExecutionProvider"])
             self._input_names = {i.name for i in session.get_inputs()}
             self._tokenizer = tokenizer
