@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -76,7 +77,8 @@ def test_make_run_serves_seeded_accounts_keeps_data_and_stops_cleanly(tmp_path: 
         assert _secantus_running(data_dir)
     finally:
         _stop(process)
-    assert _secantus_stopped_within(data_dir), "the embedded database outlived the app"
+    assert _secantus_stopped_within(data_dir), ("the embedded database outlived the app: "
+                                                + (tmp_path / "run1.log").read_text(errors="replace")[-3000:])
     assert (data_dir / "db").is_dir()
 
     process = _start(port, data_dir, tmp_path / "run2.log")
@@ -86,3 +88,23 @@ def test_make_run_serves_seeded_accounts_keeps_data_and_stops_cleanly(tmp_path: 
         assert again.status_code == 200  # data under the data folder survived the restart
     finally:
         _stop(process)
+
+
+def test_a_second_ctrl_c_still_stops_the_embedded_database(tmp_path: Path) -> None:
+    """An impatient user presses Ctrl-C twice: uvicorn then skips the graceful shutdown, but not the database's stop."""
+    data_dir = tmp_path / "var"
+    env = {k: v for k, v in os.environ.items() if k not in {"MONGODB_URL", "REDIS_URL", "SECRET_KEY"}}
+    env["CANDIDATEX_DATA_DIR"] = str(data_dir)
+    log_path = tmp_path / "serve.log"
+    process = subprocess.Popen([str(Path(sys.executable).parent / "candidatex"), "serve", "--port", str(free_port())],
+                               cwd=ROOT, env=env, stdout=log_path.open("wb"), stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    try:
+        _wait_for_banner(process, log_path)
+        assert _secantus_running(data_dir)
+    finally:
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    assert _secantus_stopped_within(data_dir), "the embedded database outlived the app: " + log_path.read_text()[-2000:]

@@ -7,6 +7,7 @@ are taken from the outbox, as a person would take them from their mailbox."""
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import urlparse
 
 import pytest
@@ -31,8 +32,15 @@ def live_page(chromium, live_server: str):
 
 
 def emailed_link(live_db, to: str, subject: str) -> str:
-    """The path and query of the newest link in the newest email to `to` whose subject has `subject`."""
-    email = live_db.outbox.find_one({"to": to, "subject": {"$regex": subject}}, sort=[("created_at", -1)])
+    """The path and query of the newest link in the newest email to `to` whose subject has `subject`.
+
+    Forgot-password writes its email after the response (the same timing for known and unknown addresses), so the
+    mail may land a moment after the page says it was sent: wait for it, as a user waits for their inbox.
+    """
+    deadline = time.monotonic() + 20
+    while (email := live_db.outbox.find_one({"to": to, "subject": {"$regex": subject}},
+                                            sort=[("created_at", -1)])) is None and time.monotonic() < deadline:
+        time.sleep(0.2)
     assert email, f"no {subject!r} email to {to}"
     url = urlparse(re.search(r"https?://\S+", email["body"]).group(0))
     return f"{url.path}?{url.query}"

@@ -40,12 +40,16 @@ class Database:
             self.supervisor = asyncio.create_task(supervise(self.embedded, every), name="embedded-db-supervisor")
 
     async def close(self) -> None:
-        if self.supervisor is not None:  # first, or it would restart the server we stop below
-            self.supervisor.cancel()
-            await asyncio.gather(self.supervisor, return_exceptions=True)
-        await self.client.close()
-        if self.embedded:
-            await asyncio.to_thread(self.embedded.stop)
+        try:
+            if self.supervisor is not None:  # first, or it would restart the server we stop below
+                self.supervisor.cancel()
+                await asyncio.gather(self.supervisor, return_exceptions=True)
+            await self.client.close()
+        finally:
+            if self.embedded:
+                # Synchronous on purpose: a second Ctrl-C cancels the shutdown, and an awaited stop would be skipped,
+                # leaving the database running without its app.
+                self.embedded.stop()
 
 
 async def connect(settings: Settings, share_running: bool = False) -> Database:

@@ -7,6 +7,7 @@ that after a `kill -9` of the app the next start finds the orphaned child and st
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -171,6 +172,7 @@ class EmbeddedMongo:
         self.port = port or _free_port()
         self.sync_on_commit = sync_on_commit
         self.process: subprocess.Popen[bytes] | None = None
+        self._stop_at_exit = False
 
     @property
     def url(self) -> str:
@@ -241,6 +243,9 @@ class EmbeddedMongo:
                 with MongoClient(self.url, serverSelectionTimeoutMS=500) as client:
                     client.admin.command("ping")
                 self._write_state()
+                if not self._stop_at_exit:  # the last resort when the app exits without its shutdown (a crash)
+                    atexit.register(self.stop)
+                    self._stop_at_exit = True
                 logger.info("embedded database ready", extra={"port": self.port, "path": str(self.storage_path),
                                                               "sync_on_commit": self.sync_on_commit})
                 return self.url
