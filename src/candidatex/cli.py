@@ -8,7 +8,7 @@ import getpass
 import os
 import sys
 
-from candidatex.config import Settings
+from candidatex.config import Settings, SettingsError
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -159,7 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # what the app writes (data folder, keys, recordings, database files) is its user's alone
     if args.command == "serve" and args.workers > 1 and not (os.environ.get("MONGODB_URL") and os.environ.get("REDIS_URL")):
         parser.error("--workers > 1 needs MONGODB_URL and REDIS_URL (the embedded database is single-process)")
-    return args.func(args)
+    try:
+        return args.func(args)
+    except SettingsError as error:  # a bad variable: one line naming it, not a traceback
+        print(f"candidatex: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

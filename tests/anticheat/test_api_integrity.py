@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 
 import cv2
 import numpy as np
@@ -122,7 +121,7 @@ async def test_precheck_needs_exactly_one_live_face(client: AsyncTestClient, app
     """Issue 15: the precheck passed with nobody on camera. Now the server wants frames, one face, and motion."""
     coordinator = app.state.anti_cheat
     default = coordinator.settings
-    coordinator.settings = dataclasses.replace(default, anti_cheat_precheck_camera=True)  # the production default
+    coordinator.settings = default.model_copy(update={"anti_cheat_precheck_camera": True})  # the production default
 
     async def precheck(frames: list[np.ndarray]) -> dict:
         sid = (await new_session(client, candidate))["session_id"]

@@ -7,7 +7,6 @@ goes quiet while its camera's video still arrives is flagged as "signals suppres
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 
 import numpy as np
 from bson import ObjectId
@@ -85,7 +84,7 @@ async def test_video_without_heartbeats_is_flagged_as_signals_suppressed(
         await asyncio.to_thread(portal.call, coordinator.consume_video, sid, sway(astronaut_frame, step), step * 0.5)
 
     default = coordinator.settings
-    coordinator.settings = dataclasses.replace(default, anti_cheat_heartbeat_timeout_seconds=0.3)
+    coordinator.settings = default.model_copy(update={"anti_cheat_heartbeat_timeout_seconds": 0.3})
     try:
         sid, key = await start(client, candidate)
         for step in range(4):  # the camera keeps sending; the page has gone quiet (a user script blocks it)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
@@ -15,8 +14,7 @@ SERVICES = COMPOSE["services"]
 
 
 def _settings_env_names() -> set[str]:
-    source = (ROOT / "src" / "candidatex" / "config.py").read_text()
-    return set(re.findall(r'e(?:\.get)?\(\s*"([A-Z_]+)"', source)) | set(re.findall(r'e\["([A-Z_]+)"\]', source))
+    return set(Settings.env_names().values())
 
 
 def test_every_service_has_a_healthcheck() -> None:
