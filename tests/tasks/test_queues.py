@@ -1,124 +1,207 @@
-"""The two task queues: de-duplication, retries, dead letters, and recovery of a killed worker's tasks."""
+"""Background tasks on SAQ, in process memory and on a real redis-server: de-duplication, retries, timeouts,
+progress, scheduled tasks, and the task of a worker that died mid-task."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
 from redis.asyncio import Redis
+from saq import Status
 
-from candidatex.tasks.queue import InProcessQueue, RedisQueue
+from candidatex.tasks.queue import TaskOptions, TaskQueue, memory_queue, redis_queue, report_progress
 
-
-class Recorder:
-    def __init__(self, fail_times: int = 0) -> None:
-        self.seen: list[dict[str, Any]] = []
-        self.fail_times = fail_times
-        self.done = asyncio.Event()
-        self.expected = 1
-
-    async def __call__(self, payload: dict[str, Any]) -> None:
-        self.seen.append(payload)
-        if len(self.seen) <= self.fail_times:
-            raise RuntimeError("transient failure")
-        if len(self.seen) >= self.expected:
-            self.done.set()
-
-
-async def _drain(queue: Any, handlers: dict[str, Any], until: asyncio.Event) -> None:
-    stop = asyncio.Event()
-    runner = asyncio.create_task(queue.run(handlers, stop))
-    await asyncio.wait_for(until.wait(), timeout=30)
-    stop.set()
-    await asyncio.wait_for(runner, timeout=30)
-
-
-async def test_in_process_queue_deduplicates_and_retries() -> None:
-    queue = InProcessQueue(concurrency=2)
-    flaky, plain = Recorder(fail_times=2), Recorder()
-    plain.expected = 2
-    assert await queue.enqueue("flaky", {"n": 1}, key="k1")
-    assert not await queue.enqueue("flaky", {"n": 2}, key="k1")  # same key still waiting: merged
-    assert await queue.enqueue("plain", {"n": 3}, key="k2")
-    assert await queue.enqueue("plain", {"n": 4})
-    assert await queue.enqueue("unknown", {})
-    both = asyncio.Event()
-
-    async def watch() -> None:
-        await flaky.done.wait()
-        await plain.done.wait()
-        both.set()
-
-    watcher = asyncio.create_task(watch())
-    await _drain(queue, {"flaky": flaky, "plain": plain}, both)
-    await watcher
-    assert flaky.seen == [{"n": 1}] * 3  # two failures, then success
-    assert sorted(p["n"] for p in plain.seen) == [3, 4]
-    assert queue.failed == 0 and queue.qsize() == 0
-    assert await queue.enqueue("flaky", {"n": 5}, key="k1")  # the key is free again once the task started
-
-
-async def test_in_process_queue_gives_up_after_max_attempts() -> None:
-    queue = InProcessQueue(concurrency=1, max_attempts=2)
-    broken = Recorder(fail_times=99)
-    await queue.enqueue("broken", {})
-    stop = asyncio.Event()
-    runner = asyncio.create_task(queue.run({"broken": broken}, stop))
-    for _ in range(500):
-        if queue.failed:
-            break
-        await asyncio.sleep(0.01)
-    stop.set()
-    await runner
-    assert len(broken.seen) == 2 and queue.failed == 1 and queue.qsize() == 0
+FAST = TaskOptions(retries=3, timeout=30, retry_delay=0.0)
 
 
 @pytest.fixture
-async def redis(redis_url: str):  # noqa: ANN201
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
     client = Redis.from_url(redis_url)
     yield client
     await client.aclose()
 
 
-async def test_redis_queue_deduplicates_retries_and_dead_letters(redis: Redis) -> None:
-    prefix = f"test:{uuid.uuid4().hex[:8]}"
-    queue = RedisQueue(redis, prefix=prefix, poll_seconds=0.2)
-    ok, broken = Recorder(), Recorder(fail_times=99)
-    ok.expected = 2
-    assert await queue.enqueue("ok", {"n": 1}, key="same")
-    assert not await queue.enqueue("ok", {"n": 1}, key="same")
-    assert await queue.enqueue("ok", {"n": 2})
-    assert await queue.enqueue("broken", {"n": 3})
-    await _drain(queue, {"ok": ok, "broken": broken}, ok.done)
-    runner_stop = asyncio.Event()
-    runner = asyncio.create_task(queue.run({"ok": ok, "broken": broken}, runner_stop))
-    for _ in range(300):
-        if await redis.llen(queue.failed_key):
+@pytest.fixture(params=["memory", "redis"])
+async def make_queue(request: pytest.FixtureRequest, redis_url: str) -> AsyncIterator[Callable[..., TaskQueue]]:
+    clients: list[Redis] = []
+
+    def make(options: dict[str, TaskOptions], concurrency: int = 2, sweep_seconds: int = 60) -> TaskQueue:
+        if request.param == "memory":
+            return memory_queue(concurrency, options)
+        client = Redis.from_url(redis_url)
+        clients.append(client)
+        return redis_queue(client, concurrency, options, name=f"test-{uuid.uuid4().hex[:8]}",
+                           sweep_seconds=sweep_seconds)
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+async def _run_until(queue: TaskQueue, handlers: dict[str, Any], done: Callable[[], Awaitable[bool]],
+                     scheduled: dict[str, str] | None = None) -> None:
+    stop = asyncio.Event()
+    runner = asyncio.create_task(queue.run(handlers, stop, scheduled))
+    try:
+        for _ in range(600):
+            if await done():
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("the tasks never finished")
+    finally:
+        stop.set()
+        await asyncio.wait_for(runner, timeout=30)
+
+
+async def test_ten_edits_cause_one_re_ranking(make_queue: Callable[..., TaskQueue]) -> None:
+    queue = make_queue({"match.job": FAST})
+    runs: list[dict[str, Any]] = []
+
+    async def rank(payload: dict[str, Any]) -> None:
+        runs.append(payload)
+
+    accepted = [await queue.enqueue("match.job", {"job_id": "j1"}, key="match.job:j1") for _ in range(10)]
+    assert accepted == [True] + [False] * 9
+    assert await queue.enqueue("match.job", {"job_id": "j2"}, key="match.job:j2")  # another job: its own run
+    await _run_until(queue, {"match.job": rank}, lambda: _done(len(runs) >= 2))
+    await asyncio.sleep(0.3)
+    assert sorted(run["job_id"] for run in runs) == ["j1", "j2"]
+    assert await queue.enqueue("match.job", {"job_id": "j1"}, key="match.job:j1")  # finished: the key is free
+
+
+async def test_an_edit_during_a_run_schedules_one_more(make_queue: Callable[..., TaskQueue]) -> None:
+    queue = make_queue({"match.job": FAST})
+    started, release = asyncio.Event(), asyncio.Event()
+    runs = 0
+
+    async def rank(_: dict[str, Any]) -> None:
+        nonlocal runs
+        runs += 1
+        started.set()
+        await release.wait()
+
+    await queue.enqueue("match.job", {"job_id": "j"}, key="match.job:j")
+    stop = asyncio.Event()
+    runner = asyncio.create_task(queue.run({"match.job": rank}, stop))
+    await asyncio.wait_for(started.wait(), timeout=30)
+    # the running ranking may have read the job before these edits: one more run, not three
+    assert [await queue.enqueue("match.job", {"job_id": "j"}, key="match.job:j") for _ in range(3)] == \
+        [True, False, False]
+    release.set()
+    for _ in range(600):
+        if runs >= 2:
             break
-        await asyncio.sleep(0.02)
-    runner_stop.set()
-    await runner
-    assert sorted(p["n"] for p in ok.seen) == [1, 2] and len(broken.seen) == 3
-    dead = json.loads(await redis.lindex(queue.failed_key, 0))
-    assert dead["name"] == "broken" and dead["attempts"] == 2
-    assert await redis.llen(queue.queue_key) == 0 and await redis.llen(queue.processing_key()) == 0
-    assert not await redis.exists(queue.heartbeat_key())  # a clean stop leaves no heartbeat behind
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)
+    stop.set()
+    await asyncio.wait_for(runner, timeout=30)
+    assert runs == 2
 
 
-async def test_redis_queue_recovers_tasks_of_a_dead_worker(redis: Redis) -> None:
-    prefix = f"test:{uuid.uuid4().hex[:8]}"
-    # a worker took this task and died: it sits in that worker's processing list with no heartbeat
-    orphan = json.dumps({"name": "ok", "payload": {"n": 7}, "key": None, "attempts": 0})
-    await redis.lpush(f"{prefix}:processing:dead-worker", orphan)
-    # a live worker's in-flight task must not be taken from it
-    await redis.lpush(f"{prefix}:processing:live-worker", orphan)
-    await redis.set(f"{prefix}:heartbeat:live-worker", "1", ex=60)
-    ok = Recorder()
-    queue = RedisQueue(redis, prefix=prefix, poll_seconds=0.2)
-    await _drain(queue, {"ok": ok}, ok.done)
-    assert ok.seen == [{"n": 7}]
-    assert await redis.llen(f"{prefix}:processing:dead-worker") == 0
-    assert await redis.llen(f"{prefix}:processing:live-worker") == 1
+async def test_a_failing_task_is_retried_then_recorded_as_failed(make_queue: Callable[..., TaskQueue]) -> None:
+    queue = make_queue({"flaky": FAST, "broken": FAST})
+    calls = {"flaky": 0, "broken": 0}
+
+    async def flaky(_: dict[str, Any]) -> None:
+        calls["flaky"] += 1
+        if calls["flaky"] < 3:
+            raise RuntimeError("transient failure")
+
+    async def broken(_: dict[str, Any]) -> None:
+        calls["broken"] += 1
+        raise RuntimeError("always fails")
+
+    await queue.enqueue("flaky", {}, key="flaky-1")
+    await queue.enqueue("broken", {}, key="broken-1")
+
+    async def settled() -> bool:
+        jobs = [await queue.saq.job("flaky-1"), await queue.saq.job("broken-1")]
+        return all(job is not None and job.status in (Status.COMPLETE, Status.FAILED) for job in jobs)
+
+    await _run_until(queue, {"flaky": flaky, "broken": broken}, settled)
+    flaky_job, broken_job = await queue.saq.job("flaky-1"), await queue.saq.job("broken-1")
+    assert flaky_job is not None and flaky_job.status == Status.COMPLETE and calls["flaky"] == 3
+    assert broken_job is not None and broken_job.status == Status.FAILED and calls["broken"] == 3
+    assert "always fails" in (broken_job.error or "")  # what operators read
+
+
+async def test_an_attempt_past_its_timeout_is_cancelled_and_retried(make_queue: Callable[..., TaskQueue]) -> None:
+    queue = make_queue({"slow": TaskOptions(retries=2, timeout=1, retry_delay=0.0)})
+    attempts = 0
+
+    async def slow(_: dict[str, Any]) -> None:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 1:
+            await asyncio.sleep(60)  # hangs: the timeout must end it
+
+    await queue.enqueue("slow", {}, key="slow-1")
+
+    async def finished() -> bool:
+        job = await queue.saq.job("slow-1")
+        return job is not None and job.status == Status.COMPLETE
+
+    await _run_until(queue, {"slow": slow}, finished)
+    assert attempts == 2
+
+
+async def test_a_running_task_reports_progress(make_queue: Callable[..., TaskQueue]) -> None:
+    queue = make_queue({"long": FAST})
+    halfway, release = asyncio.Event(), asyncio.Event()
+
+    async def long(_: dict[str, Any]) -> None:
+        await report_progress(0.5)
+        halfway.set()
+        await release.wait()
+
+    await queue.enqueue("long", {}, key="long-1")
+    stop = asyncio.Event()
+    runner = asyncio.create_task(queue.run({"long": long}, stop))
+    await asyncio.wait_for(halfway.wait(), timeout=30)
+    job = await queue.saq.job("long-1")
+    assert job is not None and job.status == Status.ACTIVE and job.progress == 0.5
+    assert (await queue.info())["active"] == 1
+    release.set()
+    for _ in range(600):
+        if (job := await queue.saq.job("long-1")) is not None and job.status == Status.COMPLETE:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.wait_for(runner, timeout=30)
+    assert job is not None and job.progress == 1.0
+
+
+async def test_a_scheduled_task_runs_on_its_cron(make_queue: Callable[..., TaskQueue]) -> None:
+    queue = make_queue({"tick": FAST}, concurrency=2)
+    ticks = 0
+
+    async def tick(_: dict[str, Any]) -> None:
+        nonlocal ticks
+        ticks += 1
+
+    await _run_until(queue, {"tick": tick}, lambda: _done(ticks >= 2), scheduled={"tick": "* * * * * *"})
+
+
+async def test_a_killed_workers_task_is_swept_to_another(redis: Redis) -> None:
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    dead = redis_queue(redis, 1, {"parse": TaskOptions(retries=3, timeout=1, retry_delay=0.0)}, name=name)
+    await dead.enqueue("parse", {"resume_id": "r1"}, key="parse-r1")
+    await dead.saq.connect()
+    taken = await dead.saq.dequeue(timeout=5)  # a worker takes the task and dies before it finishes
+    assert taken is not None and await dead.saq.count("active") == 1
+
+    survivor = redis_queue(redis, 1, dead.options, name=name, sweep_seconds=1)
+    seen: list[dict[str, Any]] = []
+
+    async def parse(payload: dict[str, Any]) -> None:
+        seen.append(payload)
+
+    await _run_until(survivor, {"parse": parse}, lambda: _done(bool(seen)))
+    assert seen == [{"resume_id": "r1"}]
+
+
+async def _done(value: bool) -> bool:
+    return value

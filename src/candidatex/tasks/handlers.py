@@ -12,7 +12,7 @@ from candidatex.jobs.service import JobService
 from candidatex.matching.scoring import MatchWeights
 from candidatex.matching.service import MatchingService
 from candidatex.resumes.service import ResumeService
-from candidatex.tasks.queue import Handlers, InProcessQueue, RedisQueue, TaskQueue
+from candidatex.tasks.queue import Handlers, TaskOptions, TaskQueue, memory_queue, redis_queue
 
 
 @dataclass
@@ -30,10 +30,15 @@ def match_weights(settings: Settings) -> MatchWeights:
                         interview=settings.match_weight_interview)
 
 
+# per task: attempts and the longest an attempt may take (ranking reads every application of a job)
+TASK_OPTIONS = {"resume.parse": TaskOptions(timeout=300), "match.job": TaskOptions(timeout=900),
+                "match.candidate": TaskOptions(timeout=300)}
+
+
 def build_queue(settings: Settings, redis: Any) -> TaskQueue:
     if redis is not None:
-        return RedisQueue(redis)
-    return InProcessQueue(concurrency=settings.task_concurrency)
+        return redis_queue(redis, settings.task_concurrency, TASK_OPTIONS)
+    return memory_queue(settings.task_concurrency, TASK_OPTIONS)
 
 
 def build_domain(settings: Settings, database: Any, queue: TaskQueue, audit: AuditService) -> Domain:

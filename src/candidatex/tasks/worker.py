@@ -1,4 +1,4 @@
-"""`candidatex worker`: runs background tasks from the Redis queue until SIGTERM (or SIGINT)."""
+"""`candidatex worker`: runs background tasks from the SAQ queue on Redis until SIGTERM (or SIGINT)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ async def run_worker(settings: Settings) -> int:
     from candidatex.audit.service import AuditService
     from candidatex.core.logging import configure_logging
     from candidatex.db.client import connect
-    from candidatex.tasks.handlers import build_domain, task_handlers
-    from candidatex.tasks.queue import RedisQueue
+    from candidatex.tasks.handlers import build_domain, build_queue, task_handlers
 
     configure_logging(settings.log_level, settings.log_json)
     if not settings.redis_url:
@@ -35,15 +34,13 @@ async def run_worker(settings: Settings) -> int:
         loop.add_signal_handler(signum, stop.set)
     database = await connect(settings)
     redis = Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=30, health_check_interval=10)
-    queue = RedisQueue(redis)
+    queue = build_queue(settings, redis)
     domain = build_domain(settings, database, queue, AuditService(settings.audit_retention_days))
-    consumers: list[RedisQueue] = []
-    logger.info("worker started", extra={"worker_id": queue.worker_id})
+    logger.info("worker started", extra={"concurrency": queue.concurrency})
     try:
-        consumers = [RedisQueue(redis) for _ in range(max(1, settings.task_concurrency))]
-        await asyncio.gather(*(consumer.run(task_handlers(domain), stop) for consumer in consumers))
+        await queue.run(task_handlers(domain), stop)
     finally:
-        logger.info("worker stopped", extra={"processed": sum(c.processed for c in consumers)})
+        logger.info("worker stopped", extra={"processed": queue.saq.complete, "failed": queue.saq.failed})
         await redis.aclose()
         await database.close()
     return 0
