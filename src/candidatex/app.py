@@ -20,29 +20,18 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
-from litestar.stores.base import Store
-from litestar.stores.memory import MemoryStore
-from litestar.stores.redis import RedisStore
 
 from candidatex.admin.controller import AdminController
-from candidatex.admin.service import AdminService
-from candidatex.ai.service import build_ai_service
 from candidatex.embeddings import get_embedder
 from candidatex.anticheat.controller import AntiCheatController
-from candidatex.anticheat.coordinator import AntiCheatCoordinator
-from candidatex.audit.service import AuditService
 from candidatex.auth.controller import AuthController, jwks
-from candidatex.auth.keys import load_signing_keys
 from candidatex.auth.security import PUBLIC_PATHS, build_jwt_auth
-from candidatex.auth.service import AuthService
-from candidatex.auth.tokens import TokenService
 from candidatex.config import Settings
 from candidatex.core.deps import state_dependencies
 from candidatex.core.exceptions import EXCEPTION_HANDLERS, http_error_handler
 from candidatex.core.inputs import GuardedRequest, nul_in_query_middleware
 from candidatex.core.openapi import document_error_responses
 from candidatex.core.logging import configure_logging
-from candidatex.core.mailer import Mailer
 from candidatex.core import crypto
 from candidatex.core.middleware import (
     add_response_headers,
@@ -51,51 +40,30 @@ from candidatex.core.middleware import (
     trusted_client_middleware,
     user_or_address,
 )
-from candidatex.core.resilience import RESILIENCE_HANDLERS, FallbackStore, ResilientRedisChannelsBackend, SoftStore
+from candidatex.core.resilience import RESILIENCE_HANDLERS, ResilientRedisChannelsBackend
 from candidatex.db.client import connect
 from candidatex.db.embedded import private_dir
 from candidatex.demo.seed import DemoServices, ensure_demo_world
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
-from candidatex.interviews.events import EventBus
 from candidatex.interviews.service import InterviewService
-from candidatex.media.fanout import ConsumerFanout
 from candidatex.media.controller import MediaController, live_now
-from candidatex.media import metrics as media_metrics
-from candidatex.media.hub import MediaHub, parse_ice_servers
-from candidatex.media.service import MediaService
 from candidatex.seed import banner, ensure_demo_accounts
-from candidatex.speech.audio import UploadLimits
 from candidatex.speech.controller import build_voice_controller, voice_audio_stream
-from candidatex.speech.segmenter import SegmenterSettings
-from candidatex.speech.service import VoiceAudioConsumer, VoiceService
 from candidatex.speech.transcriber import Transcriber
-from candidatex.speech.turns import TurnPolicy
 from candidatex.users.controller import MeController
-from candidatex.users.service import AccountService
 from candidatex.ws.interview_stream import interview_stream
 from candidatex.ws.live_interview import live_interview
 from candidatex.jobs.controller import ApplicationController, JobController
 from candidatex.matching.controller import DemographicsController, MatchingController
 from candidatex.resumes.controller import ResumeController
-from candidatex.tasks.handlers import build_domain, build_queue, task_handlers
+from candidatex.services import build_services, build_signing_keys, build_stores
+from candidatex.tasks.handlers import task_handlers
 
 logger = logging.getLogger(__name__)
 FRONTEND_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 API_PREFIXES = ("/auth", "/users", "/admin", "/interview", "/live-interview", "/resume", "/jobs", "/applications",
                 "/matching", "/health", "/metrics", "/schema", "/media", "/voice")
-
-
-def _stores(redis: Any) -> dict[str, Store]:
-    names = ("rate_limit", "denylist", "cache", "live")
-    if redis is None:
-        return {name: MemoryStore() for name in names}
-    root = RedisStore(redis, namespace="candidatex")
-    # the denylist fails closed (503 while Redis is down); the others degrade: see core/resilience.py
-    return {"rate_limit": FallbackStore(root.with_namespace("rate_limit"), name="rate_limit"),
-            "denylist": root.with_namespace("denylist"),
-            "cache": SoftStore(root.with_namespace("cache"), name="cache"),
-            "live": SoftStore(root.with_namespace("live"), name="live")}
 
 
 def _spa_fallback(request: Request, exc: NotFoundException) -> Response:
@@ -167,11 +135,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         from redis.asyncio import Redis
 
         redis = Redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=10)
-    stores = _stores(redis)
+    stores = build_stores(redis)
     channels_backend = ResilientRedisChannelsBackend(redis=redis) if redis is not None else MemoryChannelsBackend(history=0)
     channels = ChannelsPlugin(backend=channels_backend, arbitrary_channels_allowed=True, create_ws_route_handlers=False)
-    signing_keys = load_signing_keys(settings.jwt_private_key, settings.jwt_private_key_file, settings.data_dir,
-                                     [Path(p).read_text() for p in settings.jwt_previous_public_key_files])
+    signing_keys = build_signing_keys(settings)
     jwt_auth = build_jwt_auth(signing_keys)
 
     @asynccontextmanager
@@ -193,65 +160,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         database = state.database
         _fix_openapi_nulls(app)
         document_error_responses(app, PUBLIC_PATHS)
-        state.audit_service = AuditService(settings.audit_retention_days)
-        state.tokens = TokenService(signing_keys, settings.access_token_expire_minutes,
-                                    settings.refresh_token_expire_days, stores["denylist"])
-        state.mailer = Mailer(settings)
-        state.auth_service = AuthService(settings, state.tokens, state.audit_service, state.mailer)
-        state.account_service = AccountService(state.auth_service, state.audit_service)
-        state.admin_service = AdminService(state.auth_service, state.audit_service)
-        state.ai_service = build_ai_service(settings.ai_provider, settings.gemini_api_key, settings.openai_api_key,
-                                            settings.openai_base_url, settings.openai_model, settings.gemini_model,
-                                            settings.gemini_base_url, settings.ai_timeout_seconds, stores["cache"],
-                                            settings.ai_retries,
-                                            circuit_cooldown_seconds=settings.ai_circuit_cooldown_seconds,
-                                            embedder=get_embedder(settings))
-        state.event_bus = EventBus(channels)
-        state.interview_service = InterviewService(state.ai_service, state.event_bus, stores["live"],
-                                                   state.audit_service)
-        state.settings_timer_seconds = settings.interview_timer_seconds
-        state.stream_message_handlers = {}  # WS message type -> async handler(user, session_id, message)
-        state.media_consumers = ConsumerFanout()  # anti-cheat (video) and speech (audio) register here
-        state.media_hub = MediaHub(ice_servers=parse_ice_servers(settings.ice_servers),
-                                   video_sample_fps=settings.media_video_sample_fps,
-                                   recordings_dir=settings.media_recordings_dir if settings.media_recording else None,
-                                   video_consumer=state.media_consumers, audio_consumer=state.media_consumers)
-        media_metrics.track(state.media_hub)
-        state.media_service = MediaService(state.media_hub, state.interview_service, state.event_bus, database.db)
-        state.anti_cheat = AntiCheatCoordinator(state.interview_service, state.event_bus, settings)
+        services = build_services(settings, database, redis, stores=stores, channels=channels,
+                                  signing_keys=signing_keys)
+        for name, value in services.as_state().items():
+            setattr(state, name, value)
         state.anti_cheat.start()
-        state.stream_message_handlers["signal"] = state.anti_cheat.handle_stream_message
-        state.media_consumers.add_video(state.anti_cheat)
-        state.interview_service.on_end.append(state.anti_cheat.session_ended)
-        if settings.face_detection_enabled:
-            state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frames
         background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
         background.append(asyncio.create_task(_warm_embedder(get_embedder(settings))))
-        state.task_queue = build_queue(settings, redis)
-        domain = build_domain(settings, database, state.task_queue, state.audit_service)
-        state.resume_service, state.job_service, state.matching_service = domain.resumes, domain.jobs, domain.matching
-        state.interview_service.job_lookup = domain.jobs.interview_link
-        state.admin_service.stats_sources.append(domain.jobs.stats)
         tasks_stop = asyncio.Event()
         if settings.tasks_in_app:
-            background.append(asyncio.create_task(state.task_queue.run(task_handlers(domain), tasks_stop)))
-        state.transcriber = Transcriber(settings.whisper_model, settings.whisper_device, settings.whisper_compute_type,
-                                        settings.whisper_max_concurrent, settings.whisper_beam_size,
-                                        settings.whisper_cpu_threads, cache_dir=settings.data_dir / "models")  # loads lazily: start-up stays fast
-        state.voice_service = VoiceService(state.transcriber, state.interview_service, state.event_bus,
-                                           SegmenterSettings(end_silence_ms=settings.speech_end_silence_ms,
-                                                             max_chunk_ms=settings.speech_max_chunk_ms,
-                                                             max_answer_ms=int(settings.speech_max_upload_seconds * 1000),
-                                                             vad_model=settings.speech_vad_model),
-                                           UploadLimits(settings.speech_max_upload_bytes, settings.speech_max_upload_seconds),
-                                           settings.speech_final_beam_size or None,
-                                           TurnPolicy(settings.speech_turn_silence_ms,
-                                                      settings.speech_turn_unsure_silence_ms,
-                                                      model_path=settings.speech_turn_model),
-                                           settings.speech_reconnect_grace_seconds)
-        state.voice_consumer = VoiceAudioConsumer(state.voice_service)
-        state.media_consumers.add_audio(state.voice_consumer)
-        state.stream_message_handlers["voice_done"] = state.voice_consumer.voice_done
+            background.append(asyncio.create_task(state.task_queue.run(task_handlers(services.domain), tasks_stop)))
         if settings.speech_preload:
             background.append(asyncio.create_task(_warm_transcriber(state.transcriber)))
         if settings.seed_demo:

@@ -7,8 +7,13 @@ import asyncio
 import getpass
 import os
 import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from candidatex.config import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from candidatex.auth.service import AuthService
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -29,24 +34,20 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _with_services(settings: Settings, action) -> object:  # noqa: ANN001
-    from candidatex.audit.service import AuditService
-    from candidatex.auth.keys import load_signing_keys
-    from candidatex.auth.service import AuthService
-    from candidatex.auth.tokens import TokenService
+async def _with_services(settings: Settings, action: Callable[[AuthService], Awaitable[object]]) -> object:
+    """Runs `action` with the auth service of a process wired by the composition root (no server)."""
     from candidatex.core import crypto
-    from candidatex.core.mailer import Mailer
     from candidatex.db.client import connect
-    from litestar.stores.memory import MemoryStore
+    from candidatex.services import build_services
 
     database = await connect(settings, share_running=True)  # beside a running server: its database, not a second one
     crypto.configure_from_settings(settings)
     try:
-        audit = AuditService(settings.audit_retention_days)
-        keys = load_signing_keys(settings.jwt_private_key, settings.jwt_private_key_file, settings.data_dir)
-        tokens = TokenService(keys, settings.access_token_expire_minutes,
-                              settings.refresh_token_expire_days, MemoryStore())
-        return await action(AuthService(settings, tokens, audit, Mailer(settings)))
+        services = build_services(settings, database, None)
+        try:
+            return await action(services.auth_service)
+        finally:
+            await services.ai_service.aclose()
     finally:
         await database.close()
 

@@ -15,10 +15,9 @@ from candidatex.core.request import meta_of
 from candidatex.core.schemas import ObjectIdPath, Envelope, Page, ok, page_of
 from candidatex.users.models import Role, User, UserStatus
 from candidatex.users.schemas import UserOut
+from candidatex.core.pagination import PageNumber, page_size
 
 AuthedRequest = Request[User, Token, Any]
-PageNo = Parameter(ge=1, le=100_000, default=1)
-Limit = Parameter(ge=1, le=100, default=20)
 
 
 class AdminController(Controller):
@@ -29,7 +28,7 @@ class AdminController(Controller):
     async def list_users(self, admin_service: AdminService, q: str | None = Parameter(default=None, max_length=100),
                          search: str | None = Parameter(default=None, max_length=100, description="the spec's name for q"),
                          role: Role | None = None, status: UserStatus | None = None,
-                         page: int = PageNo, limit: int = Limit) -> Envelope[Page[UserOut]]:
+                         page: int = PageNumber, limit: int = page_size()) -> Envelope[Page[UserOut]]:
         users, total = await admin_service.list_users(q or search, role, status, page, limit)
         return ok(page_of([UserOut.of(u) for u in users], total, page, limit))
 
@@ -69,7 +68,7 @@ class AdminController(Controller):
                          outcome: Literal["success", "failure", "denied"] | None = None,
                          target_id: str | None = Parameter(default=None, max_length=64),
                          since: datetime | None = None, until: datetime | None = None,
-                         page: int = PageNo, limit: int = Parameter(ge=1, le=200, default=50)) -> Envelope[Page[AuditLogOut]]:
+                         page: int = PageNumber, limit: int = page_size(50, 200)) -> Envelope[Page[AuditLogOut]]:
         entries, total = await audit_service.search(actor_id=actor_id, action=action, outcome=outcome,
                                                     target_id=target_id, since=since, until=until, page=page, limit=limit)
         return ok(page_of([AuditLogOut.of(e) for e in entries], total, page, limit))

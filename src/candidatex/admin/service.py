@@ -11,6 +11,7 @@ from candidatex.core.errors import Conflict, NotFound
 from candidatex.core.timeutil import utcnow
 from candidatex.users import store as user_store
 from candidatex.users.models import Role, User, UserStatus
+from candidatex.core.pagination import paginate
 
 StatsSource = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -32,10 +33,7 @@ class AdminService:
             query["role"] = role.value
         if status:
             query["status"] = status.value
-        finder = User.find(query)
-        total = await finder.count()
-        users = await finder.sort(-User.created_at).skip((page - 1) * limit).limit(limit).to_list()
-        return users, total
+        return await paginate(User.find(query), -User.created_at, page, limit)
 
     async def get_user(self, user_id: str) -> User:
         user = await User.get(user_id) if len(user_id) == 24 and all(c in "0123456789abcdef" for c in user_id) else None

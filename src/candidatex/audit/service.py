@@ -7,6 +7,7 @@ from typing import Any
 
 from candidatex.audit.models import AuditLog
 from candidatex.core.timeutil import utcnow
+from candidatex.core.pagination import paginate
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,4 @@ class AuditService:
             query["target_id"] = target_id
         if since or until:
             query["created_at"] = {k: v for k, v in (("$gte", since), ("$lte", until)) if v}
-        finder = AuditLog.find(query)
-        total = await finder.count()
-        items = await finder.sort(-AuditLog.created_at).skip((page - 1) * limit).limit(limit).to_list()
-        return items, total
+        return await paginate(AuditLog.find(query), -AuditLog.created_at, page, limit)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
@@ -11,6 +10,7 @@ from litestar.params import Parameter
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from candidatex.core.timeutil import utcnow
+from candidatex.core.pagination import page_count
 
 T = TypeVar("T")
 
@@ -95,4 +95,4 @@ def ok(data: Any, message: str | None = None) -> Envelope[Any]:
 
 
 def page_of(items: list[Any], total: int, page: int, limit: int) -> Page[Any]:
-    return Page[Any](items=items, total=total, page=page, limit=limit, pages=max(1, math.ceil(total / limit)) if limit else 1)
+    return Page[Any](items=items, total=total, page=page, limit=limit, pages=page_count(total, limit))

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from litestar import Controller, Request, get, post
-from litestar.params import Parameter
 from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
@@ -25,6 +24,7 @@ from candidatex.interviews.schemas import (
 )
 from candidatex.interviews.service import InterviewService, context_of, remaining_seconds
 from candidatex.users.models import User
+from candidatex.core.pagination import PageNumber, page_size
 
 AuthedRequest = Request[User, Token, Any]
 SessionId = object_id_param("interview session id")
@@ -48,8 +48,7 @@ class InterviewController(Controller):
     @get("/")
     async def list_sessions(self, request: AuthedRequest, interview_service: InterviewService,
                             status: SessionStatus | None = None, type: SessionType | None = None,  # noqa: A002
-                            page: int = Parameter(ge=1, le=100_000, default=1),
-                            limit: int = Parameter(ge=1, le=100, default=20)) -> Envelope[Page[SessionOut]]:
+                            page: int = PageNumber, limit: int = page_size()) -> Envelope[Page[SessionOut]]:
         items, total = await interview_service.list_for(request.user, status, type, page, limit)
         return ok(page_of([view(s, request.user) for s in items], total, page, limit))
 

@@ -28,6 +28,7 @@ from candidatex.interviews.models import (
     SessionType,
 )
 from candidatex.users.models import Role, User
+from candidatex.core.pagination import paginate
 
 logger = logging.getLogger(__name__)
 
@@ -172,10 +173,7 @@ class InterviewService:
             query["status"] = status
         if session_type:
             query["type"] = session_type
-        finder = InterviewSession.find(query)
-        total = await finder.count()
-        items = await finder.sort("-created_at").skip((page - 1) * limit).limit(limit).to_list()
-        return items, total
+        return await paginate(InterviewSession.find(query), "-created_at", page, limit)
 
     async def precheck(self, user: User, session_id: str, report: dict[str, Any]) -> tuple[InterviewSession, bool]:
         session = await self.get_as_candidate(user, session_id)

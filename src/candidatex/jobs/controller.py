@@ -17,6 +17,7 @@ from candidatex.matching.controller import RankingSort, ranking_response
 from candidatex.matching.schemas import RankingOut
 from candidatex.matching.service import MatchingService
 from candidatex.users.models import Role, User
+from candidatex.core.pagination import PageNumber, page_size
 
 AuthedRequest = Request[User, Token, Any]
 JobId = object_id_param("job id")
@@ -55,8 +56,7 @@ class JobController(Controller):
                         salary_min: int | None = Parameter(default=None, ge=0, le=100_000_000),
                         salary_max: int | None = Parameter(default=None, ge=0, le=100_000_000),
                         mine: bool = False, status: JobStatus | None = None,
-                        page: int = Parameter(ge=1, le=100_000, default=1),
-                        limit: int = Parameter(ge=1, le=100, default=20)) -> Envelope[Page[JobOut]]:
+                        page: int = PageNumber, limit: int = page_size()) -> Envelope[Page[JobOut]]:
         skill_list = [s for s in (skills or "").split(",") if s.strip()]
         items, total = await job_service.search(request.user, q=q, skills=skill_list, experience_level=experience_level,
                                                 location=location, remote=remote, salary_min=salary_min,
@@ -72,8 +72,7 @@ class JobController(Controller):
     @get("/{job_id:str}/candidates", guards=[requires("candidates:read")])
     async def ranked_candidates(self, request: AuthedRequest, job_service: JobService,
                                 matching_service: MatchingService, job_id: str = JobId, refresh: bool = False,
-                                page: int = Parameter(default=1, ge=1, le=100_000),
-                                limit: int = Parameter(default=50, ge=1, le=200),
+                                page: int = PageNumber, limit: int = page_size(50, 200),
                                 sort: RankingSort = "rank") -> Envelope[RankingOut]:
         """The job's applicants ranked (best first), a page at a time, with breakdowns and reasons."""
         return await ranking_response(request, job_service, matching_service, job_id, refresh, page, limit, sort)
@@ -110,8 +109,8 @@ class ApplicationController(Controller):
     async def list_applications(self, request: AuthedRequest, job_service: JobService,
                                 job_id: str | None = Parameter(default=None, pattern=r"^[0-9a-f]{24}$"),
                                 status: ApplicationStatus | None = None,
-                                page: int = Parameter(ge=1, le=100_000, default=1),
-                                limit: int = Parameter(ge=1, le=100, default=20)) -> Envelope[Page[ApplicationOut]]:
+                                page: int = PageNumber,
+                                limit: int = page_size()) -> Envelope[Page[ApplicationOut]]:
         items, total = await job_service.list_applications(request.user, job_id, status, page, limit)
         return ok(page_of(await application_views(request.user, items), total, page, limit))
 

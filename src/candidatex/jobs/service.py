@@ -19,6 +19,7 @@ from candidatex.resumes.search import keyword_match_stages
 from candidatex.resumes.taxonomy import SKILL_KEYWORD_PREFIX, default_taxonomy, keywords
 from candidatex.tasks.queue import TaskQueue
 from candidatex.users.models import Role, User
+from candidatex.core.pagination import offset, paginate
 
 
 def is_oid(value: str) -> bool:
@@ -159,7 +160,7 @@ class JobService:
         total = counted[0]["n"] if counted else 0
         sort_key = "created_at" if mine else "published_at"
         cursor = await collection.aggregate([*stages, {"$sort": {sort_key: -1, "_id": -1}},
-                                             {"$skip": (page - 1) * limit}, {"$limit": limit}])
+                                             {"$skip": offset(page, limit)}, {"$limit": limit}])
         return [Job.model_validate(doc) for doc in await cursor.to_list()], total
 
     @staticmethod
@@ -208,9 +209,7 @@ class JobService:
             query["job_id"] = job_id
         if status:
             query["status"] = status.value
-        finder = Application.find(query)
-        total = await finder.count()
-        return await finder.sort("-created_at").skip((page - 1) * limit).limit(limit).to_list(), total
+        return await paginate(Application.find(query), "-created_at", page, limit)
 
     async def get_application(self, user: User, application_id: str) -> Application:
         application = await Application.get(application_id) if is_oid(application_id) else None

@@ -16,6 +16,7 @@ from candidatex.matching.fairness import DEFAULT_MIN_GROUP_SIZE, LOWEST_MIN_GROU
 from candidatex.matching.schemas import DemographicsIn, DemographicsOut, FairnessOut, RankingOut, RecommendationsOut
 from candidatex.matching.service import MatchingService
 from candidatex.users.models import User
+from candidatex.core.pagination import PageNumber, page_size
 
 AuthedRequest = Request[User, Token, Any]
 JobId = object_id_param("job id")
@@ -41,8 +42,7 @@ class MatchingController(Controller):
     @get("/jobs/{job_id:str}/candidates", guards=[requires("candidates:read")])
     async def ranked_candidates(self, request: AuthedRequest, job_service: JobService,
                                 matching_service: MatchingService, job_id: str = JobId, refresh: bool = False,
-                                page: int = Parameter(default=1, ge=1, le=100_000),
-                                limit: int = Parameter(default=50, ge=1, le=200),
+                                page: int = PageNumber, limit: int = page_size(50, 200),
                                 sort: RankingSort = "rank") -> Envelope[RankingOut]:
         return await ranking_response(request, job_service, matching_service, job_id, refresh, page, limit, sort)
 

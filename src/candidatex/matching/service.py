@@ -41,6 +41,7 @@ from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.service import is_oid, parsed_from_doc
 from candidatex.tasks.queue import TaskQueue
 from candidatex.users.models import User
+from candidatex.core.pagination import offset, page_count
 
 logger = logging.getLogger(__name__)
 
@@ -277,7 +278,7 @@ class MatchingService:
         if cached is not None and cached.run_id:
             raw_entries = await RankingEntry.get_pymongo_collection().find(
                 {"job_id": str(job.id), "run_id": cached.run_id}, {"_id": 0, "job_id": 0, "run_id": 0}).sort(
-                SORTS[sort]).skip((page - 1) * limit).limit(limit).to_list()
+                SORTS[sort]).skip(offset(page, limit)).limit(limit).to_list()
         # the pipeline status and names are read now: they change without changing any score
         app_ids = [ObjectId(e["application_id"]) for e in raw_entries]
         current = {str(a["_id"]): a async for a in Application.get_pymongo_collection().find(
@@ -309,7 +310,7 @@ class MatchingService:
                 "applicants": applicants, "weights": cached.weights if cached and cached.weights
                 else dataclasses.asdict(self.weights), "items": view,
                 "unscored": cached.unscored if cached else [], "total": total, "page": page, "limit": limit,
-                "pages": max(1, -(-total // limit)), "sort": sort, "progress": progress}
+                "pages": page_count(total, limit), "sort": sort, "progress": progress}
 
     async def _details(self, job: Job, entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         """Reasons, skills and flags of one page of entries, scored again from the stored profiles (the

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body
 from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
@@ -17,6 +17,7 @@ from candidatex.core.schemas import object_id_param, Envelope, Page, ok, page_of
 from candidatex.resumes.schemas import AnalyzeIn, ResumeOut
 from candidatex.resumes.service import ResumeService
 from candidatex.users.models import User
+from candidatex.core.pagination import PageNumber, page_size
 
 AuthedRequest = Request[User, Token, Any]
 ResumeId = object_id_param("resume id")
@@ -47,8 +48,7 @@ class ResumeController(Controller):
 
     @get("/", guards=[requires("resume:own")])
     async def list_mine(self, request: AuthedRequest, resume_service: ResumeService,
-                        page: int = Parameter(ge=1, le=100_000, default=1),
-                        limit: int = Parameter(ge=1, le=100, default=20)) -> Envelope[Page[ResumeOut]]:
+                        page: int = PageNumber, limit: int = page_size()) -> Envelope[Page[ResumeOut]]:
         items, total = await resume_service.list_mine(request.user, page, limit)
         return ok(page_of([ResumeOut.of(r) for r in items], total, page, limit))
 

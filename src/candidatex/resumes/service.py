@@ -25,6 +25,7 @@ from candidatex.resumes.parsing import Contact, Education, ParsedResume, Positio
 from candidatex.resumes.taxonomy import keywords
 from candidatex.tasks.queue import TaskQueue
 from candidatex.users.models import Role, User
+from candidatex.core.pagination import paginate
 
 # the target of an analysis asked for without a job: the resume alone (structure, contact, skills found)
 GENERAL_CHECK_TITLE = "General ATS check"
@@ -183,9 +184,7 @@ class ResumeService:
         return resume
 
     async def list_mine(self, user: User, page: int, limit: int) -> tuple[list[Resume], int]:
-        finder = Resume.find({"owner_id": str(user.id)})
-        total = await finder.count()
-        return await finder.sort("-created_at").skip((page - 1) * limit).limit(limit).to_list(), total
+        return await paginate(Resume.find({"owner_id": str(user.id)}), "-created_at", page, limit)
 
     async def download(self, user: User, resume_id: str, meta: RequestMeta) -> tuple[Resume, bytes]:
         resume = await self.get_for(user, resume_id)

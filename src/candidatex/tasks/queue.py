@@ -125,6 +125,8 @@ class TaskQueue:
             await stop.wait()
         finally:
             left = [*worker.tasks, running]
+            if isinstance(self.saq, MemoryQueue):
+                self.saq.release_consumers()
             try:
                 await worker.stop()
             except asyncio.CancelledError:  # the app is being torn down: leave no task behind
@@ -149,6 +151,16 @@ class MemoryQueue(Queue):
         self._keep_finished = keep_finished
         self._workers: dict[str, WorkerInfo] = {}
         self._ready = asyncio.Event()
+        self._stopping = False
+
+    async def connect(self) -> None:
+        self._stopping = False
+        await super().connect()
+
+    def release_consumers(self) -> None:
+        """Idle consumers return at once (a stopping worker then waits only for tasks that run)."""
+        self._stopping = True
+        self._ready.set()
 
     def _load_job(self, job_id: str) -> Job | None:
         record = self._records.get(job_id)
@@ -228,6 +240,8 @@ class MemoryQueue(Queue):
     async def dequeue(self, timeout: float = 0.0, poll_interval: float = 0.0) -> Job | None:
         deadline = asyncio.get_running_loop().time() + timeout if timeout else None
         while not self._queued:
+            if self._stopping:
+                return None
             self._ready.clear()
             remaining = None if deadline is None else deadline - asyncio.get_running_loop().time()
             if remaining is not None and remaining <= 0:
