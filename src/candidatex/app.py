@@ -214,7 +214,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     ip_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_per_minute), store="rate_limit",
                                exclude=["^/health", "^/metrics", "^/assets"])
 
-    class UserRateLimit(ip_limit.middleware_class):  # type: ignore[name-defined,misc]
+    class UserRateLimit(ip_limit.middleware_class):  # type: ignore[name-defined]
         """Per-user budget on top of the per-address one; its own key prefix (the class name) in the store."""
 
     user_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_user_per_minute), store="rate_limit",
@@ -223,6 +223,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                  check_throttle_handler=lambda request: "authorization" in request.headers,
                                  middleware_class=UserRateLimit)
 
+    exception_handlers: dict[Any, Any] = {**EXCEPTION_HANDLERS, **RESILIENCE_HANDLERS, NotFoundException: _spa_fallback}
     app = Litestar(
         route_handlers=route_handlers,
         lifespan=[database_lifespan, lifespan],
@@ -235,7 +236,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_class=GuardedRequest,
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_headers=["Authorization", "Content-Type",
                                                                                   "X-Request-ID"]),
-        exception_handlers={**EXCEPTION_HANDLERS, **RESILIENCE_HANDLERS, NotFoundException: _spa_fallback},
+        exception_handlers=exception_handlers,
         openapi_config=OpenAPIConfig(title="CandidateX API", version="0.1.0", path="/schema",
                                      render_plugins=[SwaggerRenderPlugin()]),
         request_max_body_size=settings.max_request_bytes,

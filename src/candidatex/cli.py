@@ -8,12 +8,14 @@ import getpass
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from candidatex.config import Settings, SettingsError
 
 if TYPE_CHECKING:
     from candidatex.auth.service import AuthService
+
+T = TypeVar("T")
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -34,7 +36,7 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _with_services(settings: Settings, action: Callable[[AuthService], Awaitable[object]]) -> object:
+async def _with_services(settings: Settings, action: Callable[[AuthService], Awaitable[T]]) -> T:
     """Runs `action` with the auth service of a process wired by the composition root (no server)."""
     from candidatex.core import crypto
     from candidatex.db.client import connect
@@ -73,7 +75,7 @@ def _seed(args: argparse.Namespace) -> int:
             return accounts, world
 
     accounts, world = asyncio.run(seed())
-    print(banner(settings.public_url, accounts))  # type: ignore[arg-type]
+    print(banner(settings.public_url, accounts))
     print(f"demo world: {'seeded' if world.seeded else 'already there'}"  # type: ignore[attr-defined]
           + (f" in {world.seconds} s ({world.cpu_seconds} s CPU): {world.jobs} jobs, {world.resumes} resumes, "  # type: ignore[attr-defined]
              f"{world.applications} applications, {world.interviews} interviews" if world.seeded else ""))  # type: ignore[attr-defined]
@@ -92,7 +94,7 @@ def _create_admin(args: argparse.Namespace) -> int:
     except AppError as error:
         print(f"error: {error.message} {error.details or ''}", file=sys.stderr)
         return 2
-    print(f"admin created: {user.email}")  # type: ignore[attr-defined]
+    print(f"admin created: {user.email}")
     return 0
 
 
@@ -104,7 +106,7 @@ def _outbox(args: argparse.Namespace) -> int:
         query = OutboxEmail.find({"to": args.to.lower()} if args.to else {})
         return await query.sort("-created_at").limit(args.limit).to_list()
 
-    for email in asyncio.run(_with_services(Settings.from_env(), show)):  # type: ignore[union-attr]
+    for email in asyncio.run(_with_services(Settings.from_env(), show)):
         print(f"--- {email.created_at:%Y-%m-%d %H:%M} to {email.to} [{email.status}]\n{email.subject}\n\n{email.body}")
     return 0
 
@@ -117,7 +119,7 @@ def _rotate_keys(_: argparse.Namespace) -> int:
         return await rotate_sealed_fields()
 
     counts = asyncio.run(_with_services(Settings.from_env(), rotate))
-    for name, count in counts.items():  # type: ignore[union-attr]
+    for name, count in counts.items():
         print(f"{name}: {count} re-sealed")
     return 0
 

@@ -27,7 +27,7 @@ class AdminUpdateUserIn(BaseModel):
     @model_validator(mode="after")
     def one_status(self) -> "AdminUpdateUserIn":
         if self.is_active is not None:
-            implied = "active" if self.is_active else "deactivated"
+            implied: Literal["active", "deactivated"] = "active" if self.is_active else "deactivated"
             if self.status is not None and self.status != implied:
                 raise ValueError("status and is_active disagree")
             self.status = implied

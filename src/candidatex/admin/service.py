@@ -33,7 +33,7 @@ class AdminService:
             query["role"] = role.value
         if status:
             query["status"] = status.value
-        return await paginate(User.find(query), -User.created_at, page, limit)
+        return await paginate(User.find(query), "-created_at", page, limit)
 
     async def get_user(self, user_id: str) -> User:
         user = await User.get(user_id) if len(user_id) == 24 and all(c in "0123456789abcdef" for c in user_id) else None
@@ -61,7 +61,7 @@ class AdminService:
         if status and status != user.status:
             changes["status"] = {"from": user.status, "to": status}
         updated = await user_store.set_role_and_status(user.id, role if "role" in changes else None,
-                                                       UserStatus(status) if "status" in changes else None)
+                                                       UserStatus(status) if status and "status" in changes else None)
         if updated is None:  # erased meanwhile
             raise Conflict("This account was erased", code="user_erased")
         user = updated

@@ -50,4 +50,4 @@ class AuditService:
             query["target_id"] = target_id
         if since or until:
             query["created_at"] = {k: v for k, v in (("$gte", since), ("$lte", until)) if v}
-        return await paginate(AuditLog.find(query), -AuditLog.created_at, page, limit)
+        return await paginate(AuditLog.find(query), "-created_at", page, limit)

@@ -59,7 +59,7 @@ async def family_is_live(family_id: str) -> bool:
         return False
     doc = await RefreshTokenFamily.get_pymongo_collection().find_one(
         {"_id": ObjectId(family_id)}, {"revoked": 1})
-    return bool(doc) and not doc.get("revoked", False)
+    return doc is not None and not doc.get("revoked", False)
 
 
 # --- mailed single-use tokens ----------------------------------------------------------------------------
@@ -112,7 +112,7 @@ async def record_throttled_failure(key: str, keep_for: timedelta) -> int:
                                                    return_document=ReturnDocument.AFTER)
     except DuplicateKeyError:  # two first failures at once: the other upsert created it, add to that one
         doc = await collection.find_one_and_update({"key": key}, update, return_document=ReturnDocument.AFTER)
-    return int(doc["failures"])
+    return int(doc["failures"]) if doc is not None else 1
 
 
 async def block_throttle_until(key: str, until: datetime) -> None:

@@ -31,6 +31,13 @@ CHALLENGE_AUDIENCE = "candidatex:2fa"
 CHALLENGE_PURPOSE = "2fa_challenge"  # a spent challenge is an ActionToken (unique hash: spent once)
 
 
+def _stored_id(family: RefreshTokenFamily) -> ObjectId:
+    """A family read from the database has its id; one that was never stored cannot be rotated or revoked."""
+    if family.id is None:
+        raise NotAuthorizedException("Invalid refresh token")
+    return family.id
+
+
 def sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
@@ -78,12 +85,12 @@ class TokenService:
             raise NotAuthorizedException("Invalid or expired token") from exc
 
     async def challenge_spent(self, token: Token) -> bool:
-        return await ActionToken.find_one({"token_hash": sha256(token.jti or ""),
+        return await ActionToken.find_one({"token_hash": sha256(str(token.jti or "")),
                                            "purpose": CHALLENGE_PURPOSE}) is not None
 
     async def spend_challenge(self, token: Token) -> bool:
         """True for the first use of a challenge token; the unique hash index refuses every later one."""
-        return await store.insert_action_token(CHALLENGE_PURPOSE, sha256(token.jti or ""), token.sub or "",
+        return await store.insert_action_token(CHALLENGE_PURPOSE, sha256(str(token.jti or "")), token.sub or "",
                                                as_utc(token.exp) + timedelta(minutes=1), used_at=utcnow())
 
     # refresh tokens: "<family id>.<secret>"; only the hash of the current secret is stored
@@ -98,7 +105,7 @@ class TokenService:
         family, secret = await self._family_of(refresh_token)
         presented = sha256(secret)
         new_secret = secrets.token_urlsafe(32)
-        rotated = await store.rotate_family(family.id, presented, sha256(new_secret))
+        rotated = await store.rotate_family(_stored_id(family), presented, sha256(new_secret))
         if rotated is not None:
             return rotated, f"{family.id}.{new_secret}"
         # not rotated: find out why from the family as it is now (another request may have just rotated it)
@@ -129,7 +136,7 @@ class TokenService:
         await self.denylist.set(f"sid:{family_id}", "1", expires_in=int(self.access_ttl.total_seconds()) + 60)
 
     async def revoke_family(self, family: RefreshTokenFamily, reason: str) -> None:
-        await self.revoke_family_id(family.id, reason)
+        await self.revoke_family_id(_stored_id(family), reason)
         family.revoked = True
 
     async def revoke_family_id(self, family_id: ObjectId, reason: str) -> None:

@@ -63,7 +63,7 @@ def refuse_body(problem: str, where: str = "body") -> InvalidInput:
                         details=[{"field": where, "message": "NUL (\\u0000) is not allowed in any string"}])
 
 
-class GuardedRequest(Request):  # type: ignore[type-arg]
+class GuardedRequest(Request):
     """The app's request class: `json()` refuses bodies the decoder or the database cannot take."""
 
     async def json(self) -> Any:

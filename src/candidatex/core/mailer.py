@@ -41,7 +41,7 @@ class Mailer:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = s.smtp_from, to, subject
         message.set_content(body)
-        with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=10) as smtp:
+        with smtplib.SMTP(s.smtp_host or "", s.smtp_port, timeout=10) as smtp:
             if s.smtp_tls:
                 smtp.starttls()
             if s.smtp_user:

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,6 +150,7 @@ def running_server_url(data_dir: Path) -> str | None:
     if state is None or not state.owner_alive:
         return None
     try:
+        client: MongoClient[dict[str, Any]]
         with MongoClient(state.url, serverSelectionTimeoutMS=1000) as client:
             client.admin.command("ping")
     except PyMongoError:
@@ -240,6 +242,7 @@ class EmbeddedMongo:
                 raise RuntimeError(f"SecantusDB exited with code {self.process.returncode}; "
                                    f"see {self.data_dir / 'secantusdb.log'}")
             try:
+                client: MongoClient[dict[str, Any]]
                 with MongoClient(self.url, serverSelectionTimeoutMS=500) as client:
                     client.admin.command("ping")
                 self._write_state()
