@@ -1,4 +1,4 @@
-"""The `candidatex` command: serve, seed, create-admin, outbox, worker, rotate-keys."""
+"""The `candidatex` command: serve, seed, create-admin, outbox, worker, tasks, rotate-keys."""
 
 from __future__ import annotations
 
@@ -130,6 +130,35 @@ def _worker(_: argparse.Namespace) -> int:
     return asyncio.run(run_worker(Settings.from_env()))
 
 
+def _tasks(args: argparse.Namespace) -> int:
+    """What the background queue holds (queued, active, scheduled), its workers and its latest tasks, as JSON."""
+    import json
+
+    settings = Settings.from_env()
+    if not settings.redis_url:
+        print("error: without REDIS_URL the tasks live inside the app process; there is no queue to read",
+              file=sys.stderr)
+        return 2
+
+    async def read() -> dict[str, object]:
+        from redis.asyncio import Redis
+
+        from candidatex.tasks.queue import redis_queue
+
+        redis = Redis.from_url(settings.redis_url or "", socket_connect_timeout=2, socket_timeout=10)
+        try:
+            info = await redis_queue(redis).saq.info(jobs=True, limit=args.limit)
+        finally:
+            await redis.aclose()
+        jobs = [{key: job.get(key) for key in ("key", "function", "status", "attempts", "progress", "error",
+                                                "queued", "started", "completed")} for job in info["jobs"]]
+        return {"queued": info["queued"], "active": info["active"], "scheduled": info["scheduled"],
+                "workers": len(info["workers"]), "jobs": jobs}
+
+    print(json.dumps(asyncio.run(read()), indent=2, default=str))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="candidatex", description="CandidateX interview platform")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -156,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     outbox.add_argument("--limit", type=int, default=10)
     outbox.set_defaults(func=_outbox)
     sub.add_parser("worker", help="run background tasks from the Redis queue").set_defaults(func=_worker)
+    tasks = sub.add_parser("tasks", help="show the background queue: counts, workers, latest tasks (JSON)")
+    tasks.add_argument("--limit", type=int, default=20)
+    tasks.set_defaults(func=_tasks)
     sub.add_parser("rotate-keys", help="re-encrypt sealed fields under the current key (after a key change)"
                    ).set_defaults(func=_rotate_keys)
     args = parser.parse_args(argv)

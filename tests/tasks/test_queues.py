@@ -205,3 +205,37 @@ async def test_a_killed_workers_task_is_swept_to_another(redis: Redis) -> None:
 
 async def _done(value: bool) -> bool:
     return value
+
+
+def test_operators_read_the_queue_with_candidatex_tasks(redis_url: str, tmp_path: Any,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from candidatex.cli import main
+
+    key = f"resume.parse:{uuid.uuid4().hex}"
+
+    async def on_the_apps_queue(action: str) -> None:
+        client = Redis.from_url(redis_url)
+        try:
+            queue = redis_queue(client)  # the app's queue name
+            if action == "enqueue":
+                await queue.enqueue("resume.parse", {"resume_id": "r-ops"}, key=key)
+            elif (job := await queue.saq.job(key)) is not None:
+                await queue.saq.abort(job, "test done")  # no later worker test gets this task
+        finally:
+            await client.aclose()
+
+    asyncio.run(on_the_apps_queue("enqueue"))
+    monkeypatch.setenv("CANDIDATEX_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    try:
+        assert main(["tasks", "--limit", "500"]) == 0
+    finally:
+        asyncio.run(on_the_apps_queue("abort"))
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["queued"] >= 1
+    assert any(job["key"] == key and job["status"] == "queued" for job in shown["jobs"])
+    monkeypatch.delenv("REDIS_URL")
+    assert main(["tasks"]) == 2  # no Redis: nothing to read from outside the app
