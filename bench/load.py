@@ -162,7 +162,8 @@ class Server:
     def __exit__(self, *_: object) -> None:
         assert self.proc
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, 15)  # the uvicorn supervisor and its workers
+            # the uvicorn supervisor and its workers; SIGINT lets py-spy (when profiling) write its file first
+            os.killpg(self.proc.pid, 2 if "py-spy" in self.args[0] else 15)
         try:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -283,9 +284,13 @@ def run_for(workers: int, backing: Backing, args: argparse.Namespace, logs: Path
     port = free_port()
     env = {"MONGODB_URL": backing.mongo_url, "MONGODB_DB": f"load_{workers}_{uuid.uuid4().hex[:6]}",
            "REDIS_URL": backing.redis_url, "SECRET_KEY": "load-test-secret-key-0123456789abcdefghij",
-           "SEED_DEMO": "false", "RATE_LIMIT_PER_MINUTE": "10000000", "RATE_LIMIT_USER_PER_MINUTE": "10000000",
+           "SEED_DEMO": "false", "RATE_LIMITS": "off", "ANTI_CHEAT_PRECHECK_CAMERA": "false", "RATE_LIMIT_PER_MINUTE": "10000000", "RATE_LIMIT_USER_PER_MINUTE": "10000000",
            "LOG_LEVEL": "WARNING", "CANDIDATEX_DATA_DIR": str(logs / f"data{workers}"), "PYTHONPATH": str(ROOT / "src")}
-    app = Server([str(BIN / "candidatex"), "serve", "--port", str(port), "--workers", str(workers)], env,
+    command = [str(BIN / "candidatex"), "serve", "--port", str(port), "--workers", str(workers)]
+    if args.profile:  # py-spy samples the server (and its workers) for the whole run: a speedscope file
+        command = [str(BIN / "py-spy"), "record", "--subprocesses", "--format", "speedscope", "--rate", "50",
+                   "--output", str(args.profile), "--", *command]
+    app = Server(command, env,
                  f"http://127.0.0.1:{port}/health", logs / f"app-{workers}.log")
     mini_port = free_port()
     minimal = Server([str(BIN / "uvicorn"), "bench.minimal_app:app", "--port", str(mini_port), "--workers",
@@ -335,6 +340,7 @@ def main() -> None:
     parser.add_argument("--reads", type=int, default=2000, help="requests per read-ratio endpoint")
     parser.add_argument("--read-concurrency", type=int, default=20)
     parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--profile", type=Path, help="record the server with py-spy into this speedscope file")
     args = parser.parse_args()
     logs = Path(tempfile.mkdtemp(prefix="cx-load-logs-"))
     results = []

@@ -58,7 +58,7 @@ class TokenService:
     def _sign(self, claims: dict) -> str:
         now = utcnow()
         payload = {"iss": ISSUER, "iat": int(now.timestamp()), "jti": uuid.uuid4().hex, **claims}
-        return jwt.encode(payload, self.keys.private_pem, algorithm=ALGORITHM, headers={"kid": self.keys.kid})
+        return jwt.encode(payload, self.keys.signing_key, algorithm=ALGORITHM, headers={"kid": self.keys.kid})
 
     def access_token(self, user_id: str, role: str, session_id: str, email: str) -> str:
         # the spec's claims (sub, email, role, iss) at the top; `extras` keeps what our own readers use
