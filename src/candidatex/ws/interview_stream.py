@@ -15,6 +15,7 @@ from litestar.exceptions import WebSocketDisconnect
 from pydantic import ValidationError
 
 from candidatex.core.errors import AppError
+from candidatex.core.inputs import nested_too_deep
 from candidatex.core.timeutil import as_utc, utcnow
 from candidatex.interviews.access import Action
 from candidatex.interviews.clock import SessionClock
@@ -23,11 +24,13 @@ from candidatex.interviews.models import InterviewSession, SessionStatus
 from candidatex.interviews.schemas import AnswerIn
 from candidatex.interviews.service import ENDED, InterviewService, remaining_seconds
 from candidatex.users.models import User
+from candidatex.ws.events import CLIENT_MESSAGE, CLIENT_TYPES, error_event, timer_event
 
 logger = logging.getLogger(__name__)
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 ENDED_VALUES = {status.value for status in ENDED}
+MAX_MESSAGE_BYTES = 256 * 1024  # an answer's text (AnswerIn caps it) with room for the envelope
 
 
 class StreamConnection:
@@ -118,20 +121,42 @@ class StreamConnection:
 
     async def send_timer(self) -> None:
         # the clock is the server's: a reconnecting client gets the true time left, not its own count
-        await self.send({"type": "timer", "seq": self.sent_seq, "session_id": self.session_id,
-                         "data": {"remaining_seconds": self.remaining(), "status": self.status}})
+        await self.send(timer_event(self.session_id, self.sent_seq, self.remaining(), self.status))
 
     async def receive(self) -> None:
         while True:
+            raw = await self.socket.receive_data(mode="text")
+            message = await self.parse(raw)
+            if message is not None:
+                await self.handle(message)
+
+    async def parse(self, raw: str | bytes) -> dict[str, Any] | None:
+        """A client frame as a declared message, or None after an `error` event (the socket stays open)."""
+        body = raw.encode() if isinstance(raw, str) else raw
+        problem: tuple[str, str] | None = None
+        message: Any = None
+        if len(body) > MAX_MESSAGE_BYTES:
+            problem = ("message_too_large", f"Messages are at most {MAX_MESSAGE_BYTES} bytes")
+        elif nested_too_deep(body):
+            problem = ("bad_message", "Messages are JSON objects (nested too deep)")
+        else:
             try:
-                message = await self.socket.receive_json()
-            except (json.JSONDecodeError, ValueError, TypeError):
-                await self.send_error("bad_message", "Messages must be JSON objects")
-                continue
-            if not isinstance(message, dict):
-                await self.send_error("bad_message", "Messages must be JSON objects")
-                continue
-            await self.handle(message)
+                message = json.loads(body)
+            except ValueError:
+                problem = ("bad_message", "Messages must be JSON objects")
+        if problem is None and not isinstance(message, dict):
+            problem = ("bad_message", "Messages must be JSON objects")
+        elif problem is None and message.get("type") not in CLIENT_TYPES and message.get("type") not in self.message_handlers:
+            problem = ("unknown_type", f"Unknown message type: {message.get('type')!r}")
+        if problem is None and message.get("type") in CLIENT_TYPES:
+            try:
+                CLIENT_MESSAGE.validate_python(message)
+            except ValidationError as error:
+                problem = ("validation_error", "; ".join(e["msg"] for e in error.errors()))
+        if problem is not None:
+            await self.send_error(*problem)
+            return None
+        return message
 
     async def handle(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
@@ -158,7 +183,7 @@ class StreamConnection:
             await self.send_error(error.code, error.message)
 
     async def send_error(self, code: str, message: str) -> None:
-        await self.send({"type": "error", "seq": self.sent_seq, "data": {"code": code, "message": message}})
+        await self.send(error_event(self.sent_seq, code.lower(), message))
 
 
 @websocket("/interview/{session_id:str}/stream")
