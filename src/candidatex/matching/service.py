@@ -197,9 +197,9 @@ class MatchingService:
                                    "updated_at": utcnow()}}})
         return bool(taken.modified_count)
 
-    async def rank_job(self, job_id: str, full: bool = False) -> MatchResult | None:
+    async def rank_job(self, job_id: str) -> MatchResult | None:
         """The background task: bring the job's ranking up to date. A new job, a change to its matching fields,
-        the weights or the model (or ``full``) scores every applicant into a new run; otherwise only the
+        the weights or the model (or a refresh) scores every applicant into a new run; otherwise only the
         applications marked pending (new, or their resume changed) and those whose interview changed are
         scored, into the current run. Loops until nothing changed meanwhile."""
         job = await Job.get(job_id) if is_oid(job_id) else None
@@ -213,9 +213,8 @@ class MatchingService:
             for _ in range(MAX_SYNC_PASSES):
                 result, _ = await self._result("job", job_id)
                 interviews = await self._job_interviews(job_id)
-                if full or result is None or result.run_id is None or result.context_key != self.context_key(job):
+                if result is None or result.run_id is None or result.context_key != self.context_key(job):
                     await self._full_run(job, result, interviews, lease, started)
-                    full = False
                 else:
                     await self._catch_up(job, result, interviews, lease, started)
                 job = await Job.get(job_id)
@@ -225,7 +224,11 @@ class MatchingService:
         finally:
             await MatchResult.get_pymongo_collection().update_one(
                 {"kind": "job", "subject_id": job_id, "progress.run_id": lease}, {"$set": {"progress": None}})
-        return (await self._result("job", job_id))[0]
+        result, _ = await self._result("job", job_id)
+        if job is not None and not self._is_current(job, result, await self._job_interviews(job_id)):
+            # changed between the last check and the release: its own task found the lease taken
+            await self.queue.enqueue("match.job", {"job_id": job_id}, key=f"match.job:{job_id}")
+        return result
 
     async def _score_applications(self, job: Job, applications: list[dict[str, Any]],
                                   resumes: dict[str, dict[str, Any]], interviews: dict[str, dict[str, Any]],
@@ -363,13 +366,16 @@ class MatchingService:
     async def job_ranking(self, job: Job, refresh: bool = False, page: int = 1, limit: int = 50,
                           sort: str = "rank") -> dict[str, Any]:
         """One page of the current run, read by value ranges the histograms point to (see histogram.py)."""
+        if refresh:  # everyone is scored again, by the sync under way if there is one
+            await MatchResult.get_pymongo_collection().update_one({"kind": "job", "subject_id": str(job.id)},
+                                                                  {"$set": {"context_key": ""}})
         cached, _ = await self._result("job", str(job.id))
         interviews = await self._job_interviews(str(job.id))
-        fresh = self._is_current(job, cached, interviews) and not refresh
+        fresh = self._is_current(job, cached, interviews)
         running = cached is not None and cached.progress is not None and \
             (utcnow() - _aware(cached.progress.get("updated_at"))).total_seconds() < RUN_STALLED_SECONDS
         if not fresh and not running:  # a sync under way picks up what changed meanwhile
-            await self.queue.enqueue("match.job", {"job_id": str(job.id), "full": refresh}, key=f"match.job:{job.id}")
+            await self.queue.enqueue("match.job", {"job_id": str(job.id)}, key=f"match.job:{job.id}")
         raw_entries: list[dict[str, Any]] = []
         histograms = cached.histograms if cached is not None and cached.run_id else {}
         total = histogram.count(histograms.get("total", {}))

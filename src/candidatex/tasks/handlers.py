@@ -47,7 +47,7 @@ def task_handlers(domain: Domain) -> Handlers:
         await domain.resumes.process(str(payload["resume_id"]))
 
     async def rank_job(payload: dict[str, Any]) -> None:
-        await domain.matching.rank_job(str(payload["job_id"]), full=bool(payload.get("full")))
+        await domain.matching.rank_job(str(payload["job_id"]))
 
     async def recommend(payload: dict[str, Any]) -> None:
         await domain.matching.recommend_for(str(payload["candidate_id"]), payload.get("resume_id"))
