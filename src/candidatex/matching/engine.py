@@ -15,7 +15,8 @@ Components, each 0-100, weighted by ``MatchWeights`` (a component the job gives 
 - ``text_similarity``: semantic closeness of the resume's evidence lines to the job (the mean cosine of the
   three closest lines to the job's title and description vector), 0.10 -> 0, 0.50 -> 100. Lines that copy the
   job description (cosine >= 0.9 to one of its sentences) earn nothing anywhere and are flagged.
-- ``career_consistency``: half average tenure (24 months is full marks), half the share of related titles.
+- ``career_consistency``: a third each: tenure in related positions (24 months is full marks), the share of
+  related positions, and related years against twice the job's minimum (five years when it names none).
 - ``interview``: the candidate's interview score, when there is one.
 
 Every reason quotes the resume line it rests on.
@@ -42,6 +43,7 @@ RELATED_TITLE, SAME_TITLE = 0.45, 0.75
 COPIED_SENTENCE = 0.9
 SIMILARITY_FLOOR, SIMILARITY_FULL = 0.10, 0.50
 MAX_JOB_SENTENCES = 40
+SENIOR_MULTIPLE, DEFAULT_SENIOR_YEARS = 2.0, 5.0  # related years at which seniority is full: twice the minimum
 GAMING_FLAGS = frozenset({"hidden_text", "copied_job_description", "keyword_list", "unbacked_years"})
 
 
@@ -251,12 +253,16 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
                                                  if claimed else "No dated positions")
                                   + f" ({context.min_years:g} years required)"))
     if positions:
-        tenure = sum(min(1.0, (p.get("months") or 0) / FULL_TENURE_MONTHS) for p in positions) / len(positions)
+        # only related positions speak for a career in this role: their tenure, their share, and how far their
+        # years go past the minimum (a senior with twice the minimum above someone who just meets it)
+        tenure = sum(min(1.0, (positions[i].get("months") or 0) / FULL_TENURE_MONTHS) for i in related) / len(positions)
         relevance = len(related) / len(positions)
-        components["career_consistency"] = 100 * (tenure + relevance) / 2
+        seniority = min(1.0, years / (SENIOR_MULTIPLE * (context.min_years or DEFAULT_SENIOR_YEARS)))
+        components["career_consistency"] = 100 * (tenure + relevance + seniority) / 3
         average = sum(p.get("months") or 0 for p in positions) / len(positions)
         reasons.append(Reason("career_consistency", f"Average tenure {average:.0f} months; {len(related)} of "
-                                                    f"{len(positions)} positions relate to the role"))
+                                                    f"{len(positions)} positions relate to the role; {years:g} "
+                                                    "related years"))
 
     # ---- education: the job's required degree
     required_rank = DEGREE_RANK.get(context.education_level, 0)
