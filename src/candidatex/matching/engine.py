@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from candidatex.matching.profile import dequantise
-from candidatex.matching.scoring import FULL_TENURE_MONTHS, MatchWeights, _effective_weights, _title_stems
+from candidatex.matching.weights import FULL_TENURE_MONTHS, MatchWeights, effective_weights, title_stems
 from candidatex.resumes.parsing import DEGREE_RANK, years_covered_by
 from candidatex.resumes.taxonomy import SkillTaxonomy, default_taxonomy
 
@@ -84,7 +84,7 @@ class JobContext:
         if embedder is not None:
             matrix = embedder.embed([f"{title}. {description}"[:2000], title, *(r.name for r in reqs), *sentences])
         start = 2 + len(reqs)
-        return cls(title, reqs, min_years, education_level, _title_stems(title), matrix,
+        return cls(title, reqs, min_years, education_level, title_stems(title), matrix,
                    slice(start, start + len(sentences)))
 
 
@@ -230,7 +230,7 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
     job_skills = {r.name.casefold() for r in context.requirements}
     for index, position in enumerate(positions):
         shown = len(job_skills & {s.casefold() for s in position.get("skills", [])})
-        words_shared = bool(context.title_stems & _title_stems(position.get("title") or ""))
+        words_shared = bool(context.title_stems & title_stems(position.get("title") or ""))
         similarity = float(title_sims[index]) if title_sims is not None and index < len(title_sims) else 0.0
         if (shown >= 2 or (shown and (words_shared or similarity >= RELATED_TITLE)) or similarity >= SAME_TITLE
                 or (words_shared and title_sims is None) or not context.title_stems):
@@ -294,7 +294,7 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
     for flag in flags:
         reasons.append(Reason("flags", flag["message"]))
 
-    effective, rounded = _effective_weights(weights, tuple(components))
+    effective, rounded = effective_weights(weights, tuple(components))
     total = sum(components[name] * w for name, w in effective.items())
     return Scored(key, round(total, 1), {k: round(v, 1) for k, v in components.items()}, dict(rounded), matched,
                   missing_required, missing_preferred, reasons, flags)

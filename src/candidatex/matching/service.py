@@ -40,7 +40,7 @@ from candidatex.matching.histogram import deltas, histograms_of
 from candidatex.matching.fairness import audit_report, snap_top_n
 from candidatex.matching.models import RANKING_COMPONENTS, Demographics, MatchResult, RankingEntry
 from candidatex.matching.profile import build_profile, profile_is_current
-from candidatex.matching.scoring import MatchWeights
+from candidatex.matching.weights import MatchWeights
 from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.service import is_oid, parsed_from_doc
 from candidatex.tasks.queue import TaskQueue
