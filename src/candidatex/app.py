@@ -46,12 +46,11 @@ from candidatex.db.embedded import private_dir
 from candidatex.demo.seed import DemoServices, ensure_demo_world
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
-from candidatex.interviews.service import InterviewService
 from candidatex.media.controller import MediaController, live_now
 from candidatex.seed import banner, ensure_demo_accounts
 from candidatex.speech.controller import build_voice_controller, voice_audio_stream
 from candidatex.speech.transcriber import Transcriber
-from candidatex.users.controller import MeController
+from candidatex.account.controller import MeController
 from candidatex.ws.interview_stream import interview_stream
 from candidatex.ws.live_interview import live_interview
 from candidatex.jobs.controller import ApplicationController, JobController
@@ -117,16 +116,6 @@ async def _seed_demo_world(app: Litestar) -> None:
         print(banner(banner_url, app.state.demo_accounts), flush=True)
 
 
-async def _deadline_watcher(service: InterviewService, every: float) -> None:
-    """Ends interviews on time even when nobody is connected (and after a restart)."""
-    while True:
-        try:
-            await service.expire_overdue()
-        except Exception:  # noqa: BLE001 - a database hiccup must not stop the clock
-            logger.warning("deadline check failed", exc_info=True)
-        await asyncio.sleep(every)
-
-
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level, settings.log_json)
@@ -165,8 +154,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         for name, value in services.as_state().items():
             setattr(state, name, value)
         state.anti_cheat.start()
-        background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
-        background.append(asyncio.create_task(_warm_embedder(get_embedder(settings))))
+        state.session_clock.start()
+        background = [asyncio.create_task(_warm_embedder(get_embedder(settings)))]
         tasks_stop = asyncio.Event()
         if settings.tasks_in_app:
             background.append(asyncio.create_task(state.task_queue.run(task_handlers(services.domain), tasks_stop)))
@@ -184,6 +173,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             if seeding is not None and not seeding.done():
                 seeding.cancel()  # marks the world interrupted: the next start builds it again
                 await asyncio.gather(seeding, return_exceptions=True)
+            await state.session_clock.stop()
+            await state.interview_service.drain()  # answers being evaluated are evaluated
             await state.media_service.shutdown()  # closes the hub and keeps recordings
             await state.voice_consumer.shutdown()
             await state.anti_cheat.close()
@@ -242,7 +233,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=settings.max_request_bytes,
         dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service",
                                         "interview_service", "media_service", "resume_service", "job_service",
-                                        "matching_service", "anti_cheat", "voice_service"),
+                                        "matching_service", "anti_cheat", "voice_service", "event_bus",
+                                        "session_clock", "stream_message_handlers"),
         before_send=[add_response_headers],
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,

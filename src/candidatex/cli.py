@@ -24,7 +24,8 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("PUBLIC_URL", f"http://{args.host}:{args.port}")
     if args.proxy_headers:  # the app reads forwarded headers itself, from TRUSTED_PROXIES only (uvicorn's old default)
         os.environ.setdefault("TRUSTED_PROXIES", "127.0.0.1")
-    os.environ["CANDIDATEX_BANNER_URL"] = f"http://{'127.0.0.1' if args.host in ('0.0.0.0', '::') else args.host}:{args.port}"
+    everywhere = args.host in ("0.0.0.0", "::")  # noqa: S104 - a comparison: the banner shows a reachable address
+    os.environ["CANDIDATEX_BANNER_URL"] = f"http://{'127.0.0.1' if everywhere else args.host}:{args.port}"
     if args.workers > 1:
         uvicorn.run("candidatex.asgi:app", host=args.host, port=args.port, workers=args.workers, log_config=None,
                     proxy_headers=False, ws_max_size=4 * 1024 * 1024)
@@ -100,7 +101,7 @@ def _create_admin(args: argparse.Namespace) -> int:
 
 def _outbox(args: argparse.Namespace) -> int:
     """Prints stored emails: with no SMTP configured this is where reset and verification links are read."""
-    from candidatex.auth.models import OutboxEmail
+    from candidatex.core.mailer import OutboxEmail
 
     async def show(_: object) -> list[OutboxEmail]:
         query = OutboxEmail.find({"to": args.to.lower()} if args.to else {})
@@ -114,9 +115,10 @@ def _outbox(args: argparse.Namespace) -> int:
 def _rotate_keys(_: argparse.Namespace) -> int:
     """Re-seals every encrypted field under the current key (FIELD_ENCRYPTION_KEYS[0] / SECRET_KEY)."""
     from candidatex.core.crypto import rotate_sealed_fields
+    from candidatex.db.registry import document_models
 
     async def rotate(_: object) -> dict[str, int]:
-        return await rotate_sealed_fields()
+        return await rotate_sealed_fields(document_models())
 
     counts = asyncio.run(_with_services(Settings.from_env(), rotate))
     for name, count in counts.items():

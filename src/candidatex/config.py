@@ -46,7 +46,7 @@ class CoreSettings(BaseModel):
     secret_key: str = ""
     secret_key_previous: CommaList = []
     public_url: str = "http://127.0.0.1:8000"
-    demo_password: str = "Demo-Password-1!"
+    demo_password: str = "Demo-Password-1!"  # noqa: S105 - the published password of the demo accounts
     seed_demo: bool = True  # a server seeds demo accounts only in development; `candidatex seed` anywhere else
     log_level: str = "INFO"
     log_json: bool = True

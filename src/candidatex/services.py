@@ -16,6 +16,7 @@ from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 
+from candidatex.account.service import AccountService
 from candidatex.admin.service import AdminService
 from candidatex.ai.service import build_ai_service
 from candidatex.anticheat.coordinator import AntiCheatCoordinator
@@ -27,7 +28,10 @@ from candidatex.config import Settings
 from candidatex.core.mailer import Mailer
 from candidatex.core.resilience import FallbackStore, SoftStore
 from candidatex.embeddings import get_embedder
+from candidatex.interviews import store as session_store
+from candidatex.interviews.clock import SessionClock
 from candidatex.interviews.events import EventBus
+from candidatex.interviews.lifecycle import LifecycleBus, SessionEnded, SessionPaused, SessionResumed, SessionStarted
 from candidatex.interviews.service import InterviewService
 from candidatex.jobs.service import JobService
 from candidatex.matching.service import MatchingService
@@ -43,7 +47,6 @@ from candidatex.speech.transcriber import Transcriber
 from candidatex.speech.turns import TurnPolicy
 from candidatex.tasks.handlers import Domain, build_domain, build_queue
 from candidatex.tasks.queue import TaskQueue
-from candidatex.users.service import AccountService
 
 
 def build_stores(redis: Any) -> dict[str, Store]:
@@ -75,8 +78,9 @@ class Services:
     admin_service: AdminService
     ai_service: Any
     event_bus: EventBus
+    lifecycle: LifecycleBus
     interview_service: InterviewService
-    settings_timer_seconds: float
+    session_clock: SessionClock
     stream_message_handlers: dict[str, Any]
     media_consumers: ConsumerFanout
     media_hub: MediaHub
@@ -93,6 +97,25 @@ class Services:
 
     def as_state(self) -> dict[str, Any]:
         return dict(vars(self))
+
+
+def _wire_lifecycle(lifecycle: LifecycleBus, clock: SessionClock, anti_cheat: AntiCheatCoordinator) -> None:
+    """Who reacts to which lifecycle event (the media service subscribes itself, media/service.py)."""
+
+    async def deadline_set(event: SessionStarted | SessionResumed) -> None:
+        clock.set_deadline(event.session_id, event.ends_at)
+
+    async def deadline_cleared(event: SessionPaused | SessionEnded) -> None:
+        clock.clear_deadline(event.session_id)
+
+    async def seal_integrity_log(event: SessionEnded) -> None:
+        await anti_cheat.session_ended(event.session_id, event.reason, event.actor_id)
+
+    lifecycle.subscribe(SessionStarted, deadline_set)
+    lifecycle.subscribe(SessionResumed, deadline_set)
+    lifecycle.subscribe(SessionPaused, deadline_cleared)
+    lifecycle.subscribe(SessionEnded, deadline_cleared)
+    lifecycle.subscribe(SessionEnded, seal_integrity_log)
 
 
 def build_services(settings: Settings, database: Any, redis: Any, *, stores: dict[str, Store] | None = None,
@@ -120,9 +143,13 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
                                            circuit_cooldown_seconds=settings.ai_circuit_cooldown_seconds,
                                            embedder=get_embedder(settings))
     services.event_bus = EventBus(channels)
+    services.lifecycle = LifecycleBus()
     services.interview_service = InterviewService(services.ai_service, services.event_bus, stores["live"],
-                                                  services.audit_service)
-    services.settings_timer_seconds = settings.interview_timer_seconds
+                                                  services.audit_service, services.lifecycle)
+    # one task drives every stream's timer and every deadline; a rare query ends what others left overdue
+    services.session_clock = SessionClock(settings.interview_timer_seconds, services.interview_service.expire,
+                                          services.interview_service.expire_overdue, settings.deadline_check_seconds,
+                                          session_store.event_counters)
     services.stream_message_handlers = {}  # WS message type -> async handler(user, session_id, message)
     services.media_consumers = ConsumerFanout()  # anti-cheat (video) and speech (audio) register here
     services.media_hub = MediaHub(ice_servers=parse_ice_servers(settings.ice_servers),
@@ -135,7 +162,7 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
     services.anti_cheat = AntiCheatCoordinator(services.interview_service, services.event_bus, settings)
     services.stream_message_handlers["signal"] = services.anti_cheat.handle_stream_message
     services.media_consumers.add_video(services.anti_cheat)
-    services.interview_service.on_end.append(services.anti_cheat.session_ended)
+    _wire_lifecycle(services.lifecycle, services.session_clock, services.anti_cheat)
     if settings.face_detection_enabled:
         services.interview_service.camera_analyzer = services.anti_cheat.analyze_camera_frames
     services.task_queue = build_queue(settings, redis)

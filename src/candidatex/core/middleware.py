@@ -3,6 +3,7 @@ address (TRUSTED_PROXIES); per-endpoint rate limits (RATE_LIMITS)."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import re
@@ -207,10 +208,8 @@ def user_or_address(request: Any) -> str:
     encoded = header.partition(" ")[-1] if header else request.query_params.get("token", "")
     tokens = getattr(request.app.state, "tokens", None)
     if encoded and tokens is not None:
-        try:
+        with contextlib.suppress(Exception):  # an unusable token is limited by address instead
             return "user:" + tokens.decode(encoded, "candidatex:access").sub
-        except Exception:  # noqa: BLE001 - an unusable token is limited by address instead
-            pass
     return "ip:" + get_remote_address(request)
 
 

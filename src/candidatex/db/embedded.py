@@ -214,7 +214,8 @@ class EmbeddedMongo:
         (self.data_dir / STATE_FILE).unlink(missing_ok=True)
 
     def _write_state(self) -> None:
-        assert self.process is not None
+        if self.process is None:
+            raise RuntimeError("no database process to record")
         path = self.data_dir / STATE_FILE
         temporary = path.with_suffix(".tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -229,7 +230,7 @@ class EmbeddedMongo:
         self.clear_stale()
         log_fd = os.open(self.data_dir / "secantusdb.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(log_fd, "ab") as log_file:  # the child keeps its own copy of the descriptor
-            self.process = subprocess.Popen(
+            self.process = subprocess.Popen(  # noqa: S603 - our own server binary, arguments we build
                 self.command(),
                 stdout=log_file,
                 stderr=subprocess.STDOUT,

@@ -87,7 +87,8 @@ class TaskQueue:
         """True when a task was queued; False when one with this key was already waiting (merged)."""
         if await self._enqueue(name, payload, key, delay_seconds):
             return True
-        assert key is not None  # only a keyed task is ever refused
+        if key is None:  # only a keyed task is ever refused; anything else is the queue's own failure
+            raise RuntimeError(f"the task queue refused {name}")
         waiting = await self.saq.job(key)
         if waiting is not None and waiting.status == Status.ACTIVE:  # it runs already: it may have read old data
             return await self._enqueue(name, payload, f"{key}:again", delay_seconds)
@@ -220,8 +221,8 @@ class MemoryQueue(Queue):
     async def jobs(self, job_keys: Iterable[str]) -> list[Job | None]:
         return [self._load_job(self.job_id(key)) for key in job_keys]
 
-    async def iter_jobs(self, statuses: list[Status] = list(Status), batch_size: int = 100) -> AsyncIterator[Job]:
-        wanted = set(statuses)
+    async def iter_jobs(self, statuses: list[Status] | None = None, batch_size: int = 100) -> AsyncIterator[Job]:
+        wanted = set(statuses if statuses is not None else Status)
         for job_id in list(self._records):
             job = self._load_job(job_id)
             if job is not None and job.status in wanted:
@@ -237,7 +238,7 @@ class MemoryQueue(Queue):
         if waiting:
             await self.finish(job, Status.ABORTED, error=error)
 
-    async def dequeue(self, timeout: float = 0.0, poll_interval: float = 0.0) -> Job | None:
+    async def dequeue(self, timeout: float = 0.0, poll_interval: float = 0.0) -> Job | None:  # noqa: ASYNC109 - SAQ's queue interface
         deadline = asyncio.get_running_loop().time() + timeout if timeout else None
         while not self._queued:
             if self._stopping:
