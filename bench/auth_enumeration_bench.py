@@ -43,13 +43,13 @@ async def main(rounds: int) -> None:
                     unknown = f"nobody-{uuid.uuid4().hex[:8]}@example.com"
                     body = {"password": PASSWORD, "full_name": "Bench", "role": "candidate"}
                     pairs = {
-                        "register": (lambda: client.post("/auth/register", json={"email": known.email, **body}),
-                                     lambda: client.post("/auth/register", json={"email": unknown, **body})),
+                        "register": (lambda b=body: client.post("/auth/register", json={"email": known.email, **b}),
+                                     lambda u=unknown, b=body: client.post("/auth/register", json={"email": u, **b})),
                         "login (wrong password)": (
                             lambda: client.post("/auth/login", json={"email": known.email, "password": "Wrong-Pass1!"}),
-                            lambda: client.post("/auth/login", json={"email": unknown, "password": "Wrong-Pass1!"})),
+                            lambda u=unknown: client.post("/auth/login", json={"email": u, "password": "Wrong-Pass1!"})),
                         "forgot-password": (lambda: client.post("/auth/forgot-password", json={"email": known.email}),
-                                            lambda: client.post("/auth/forgot-password", json={"email": unknown})),
+                                            lambda u=unknown: client.post("/auth/forgot-password", json={"email": u})),
                     }
                     for name, (with_account, without) in pairs.items():
                         order = [("known", with_account), ("unknown", without)]

@@ -102,7 +102,7 @@ async def wer(transcriber: Transcriber) -> None:
         for biased in (False, True):
             errors = words = 0
             misses: list[str] = []
-            for sentence, samples in zip(SENTENCES, audio):
+            for sentence, samples in zip(SENTENCES, audio, strict=True):
                 prompt = " ".join((vocabulary.prompt, FILLER_PROMPT)) if biased else None
                 heard = await transcriber.transcribe(samples, initial_prompt=prompt,
                                                      hotwords=vocabulary.hotwords if biased else None)

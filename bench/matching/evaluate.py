@@ -94,9 +94,9 @@ def main(show_misses: bool = False) -> dict:
         fields["skills"].add(set(parsed.skills), {normalize_skill(s) for s in label["skills"]})
         profiles[resume_id] = build_profile(text, parsed, embedder)
     prepared = time.perf_counter() - started
-    print(f"Parsing, {len(labels)} resumes ({len({l['profession'] for l in labels.values()})} professions, "
-          f"languages {sorted({l['language'] for l in labels.values()})}, "
-          f"{sum(1 for l in labels.values() if l['gaming'])} gaming); read + parse + profile {prepared:.1f} s")
+    print(f"Parsing, {len(labels)} resumes ({len({label['profession'] for label in labels.values()})} professions, "
+          f"languages {sorted({label['language'] for label in labels.values()})}, "
+          f"{sum(1 for label in labels.values() if label['gaming'])} gaming); read + parse + profile {prepared:.1f} s")
     for name, tally in fields.items():
         print(tally.line(name))
 
@@ -116,7 +116,7 @@ def main(show_misses: bool = False) -> dict:
         tau_all = kendall_tau_b([labels[r]["grades"][job_id] for r in everyone], [scored[r] for r in everyone])
         gaming_best = max(scored[r] for r in everyone if labels[r]["gaming"])
         # a perfect scorer still breaks the grade ties somehow: tau-b then reaches only this ceiling
-        def ceiling_of(ids: list[str]) -> float:
+        def ceiling_of(ids: list[str], job_id: str = job_id) -> float:
             grades = [labels[r]["grades"][job_id] for r in ids]
             return kendall_tau_b(grades, [g + i * 1e-6 for i, g in enumerate(grades)])
 

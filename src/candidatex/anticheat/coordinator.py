@@ -207,7 +207,7 @@ class AntiCheatCoordinator:
         async with self._lock(session_id):
             for attempt in range(MAX_APPEND_ATTEMPTS):
                 if attempt:  # another writer won the last round: a random pause breaks lock-step retries
-                    await asyncio.sleep(random.uniform(0, 0.002 * min(attempt, 25)))
+                    await asyncio.sleep(random.uniform(0, 0.002 * min(attempt, 25)))  # noqa: S311 - retry jitter
                 tail = await session_store.integrity_tail(session_id)
                 if tail is None:
                     raise NotFound("Interview session not found")

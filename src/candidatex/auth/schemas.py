@@ -61,7 +61,7 @@ class VerifyEmailIn(Strict):
 class TokensOut(BaseModel):
     access_token: str
     refresh_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int
     user: UserOut
 

@@ -50,7 +50,7 @@ class TokenPair:
     refresh_token: str
     expires_in: int
     session_id: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
 
 
 class RefreshReuse(Exception):

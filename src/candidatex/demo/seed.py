@@ -84,7 +84,7 @@ def applicant_email(name: str) -> str:
 def resume_lines(candidate: dict[str, Any], email: str, year: int) -> list[str]:
     """A plausible one-page résumé for the candidate's profession (Latin-1: the PDF core fonts need it)."""
     profession = WORLD["professions"][candidate["profession"]]
-    rng = random.Random(candidate["name"])
+    rng = random.Random(candidate["name"])  # noqa: S311 - demo data, the same on every seed
     years = int(candidate["years"])
     title, earlier = rng.sample(profession["titles"], 2) if len(profession["titles"]) > 1 else profession["titles"] * 2
     first, second = rng.sample(profession["employers"], 2)

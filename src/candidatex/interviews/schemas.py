@@ -4,7 +4,6 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
-from typing_extensions import Annotated
 
 from candidatex.interviews.models import InterviewSession, QuestionRecord, SessionMode, SessionStatus, SessionType
 

@@ -373,9 +373,9 @@ class MediaHub:
         for track in peer.sent:
             track.stop()
         await asyncio.gather(*peer.tasks, return_exceptions=True)
-        if published and peer.role in self._analysed_roles and self._audio_consumer is not None:
-            if any(track.kind == "audio" for track in peer.received):
-                await self._audio_consumer.end_of_stream(room.session_id)
+        if published and peer.role in self._analysed_roles and self._audio_consumer is not None \
+                and any(track.kind == "audio" for track in peer.received):
+            await self._audio_consumer.end_of_stream(room.session_id)
 
     # -- analysis sampling -------------------------------------------------------------------------
 

@@ -106,7 +106,7 @@ def speaking_metrics(
             filler_words={},
             filler_rate=0.0,
         )
-    gaps = [max(0.0, nxt.start - prev.end) for prev, nxt in zip(spoken, spoken[1:])]
+    gaps = [max(0.0, nxt.start - prev.end) for prev, nxt in zip(spoken, spoken[1:], strict=False)]
     pauses = [gap for gap in gaps if gap >= pause_threshold_s]
     span = max(spoken[-1].end - spoken[0].start, 1e-3)
     talk_time = max(span - sum(pauses), 0.0)

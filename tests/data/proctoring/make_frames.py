@@ -196,8 +196,8 @@ def _recipes() -> Iterator[tuple[str, str, str, Callable[[], np.ndarray | None]]
         height = 0.75 if name in _PORTRAITS else 0.5
         chin_y = 0.5 + (0.33 if name in _PORTRAITS else 0.22) * (1 if name in _PORTRAITS else 1)
         yield (f"ok-hand-on-chin-{name}", "ok", f"{name}, a hand under the chin",
-               lambda f=face, h=height, y=chin_y, n=n: hand(place(src["room_clock"], f(), 0.5, 0.5, h),
-                                                           0.52, y if name not in _PORTRAITS else 0.72, 0.1, 0.06, n))
+               lambda f=face, h=height, y=chin_y, n=n, portrait=name in _PORTRAITS: hand(
+                   place(src["room_clock"], f(), 0.5, 0.5, h), 0.52, 0.72 if portrait else y, 0.1, 0.06, n))
     for n, (name, face) in enumerate(faces[:8]):
         side = (0.16, 0.84)[n % 2]
         height = 0.75 if name in _PORTRAITS else 0.5
@@ -296,7 +296,7 @@ def _recipes() -> Iterator[tuple[str, str, str, Callable[[], np.ndarray | None]]
                lambda nm=name, h=height, r=room, x=cx: place(src[r], portrait(nm), x, 0.45, h))
     close_crops = {"astronaut": (145, 50, 305, 170), "hopper": (140, 60, 380, 240)}
     for name, (x0, y0, x1, y1) in close_crops.items():
-        for n, zoom in enumerate((1.0, 0.85, 1.15)):
+        for zoom in (1.0, 0.85, 1.15):
             yield (f"close-{name}-{zoom}", "face_too_close", f"{name}'s face filling the frame (zoom {zoom})",
                    lambda nm=name, c=(x0, y0, x1, y1), z=zoom: _zoom_crop(src[nm], c, z))
     for i in range(0, 60, 10):
