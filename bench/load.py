@@ -198,10 +198,19 @@ class Pacing:
 
     def __init__(self, low: float, high: float, expected: int, server_pid: int) -> None:
         self.low, self.high, self.expected, self.pid = low, high, expected, server_pid
-        self.opened = 0
-        self.all_open = asyncio.Event()
-        self.rss_before = _tree_rss(server_pid)
+        self.opened = self.registered = 0
+        self.all_open, self.all_registered = asyncio.Event(), asyncio.Event()
+        self.rss_before = 0
         self.rss_open: int | None = None
+
+    async def signed_up(self) -> None:
+        """Every candidate waits for the others to register: the memory baseline is taken after the argon2 hashing
+        (whose buffers the allocator keeps), so the delta is what the open interviews hold."""
+        self.registered += 1
+        if self.registered >= self.expected:
+            self.rss_before = _tree_rss(self.pid)
+            self.all_registered.set()
+        await self.all_registered.wait()
 
     async def think(self) -> None:
         await asyncio.sleep(random.uniform(self.low, self.high))
@@ -229,6 +238,8 @@ async def one_candidate(base: str, questions: int, timings: dict[str, list[float
                                                                      "full_name": "Load", "role": "candidate"})
         token = reg.json()["data"]["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
+        if pacing is not None:
+            await pacing.signed_up()
         created = await step("create", "POST", "/interview/sessions", headers=headers, json={
             "type": "ai_mock", "mode": "behavioral", "job_title": "Backend Engineer", "question_count": questions,
             "duration_minutes": 30})
