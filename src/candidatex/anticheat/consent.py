@@ -29,6 +29,10 @@ def _notice_data() -> dict[str, Any]:
     return json.loads((Path(__file__).with_name("notice.json")).read_text(encoding="utf-8"))
 
 
+def current_version() -> str:
+    return str(_notice_data()["version"])
+
+
 def notice(retention_days: int) -> dict[str, Any]:
     """The notice as the candidate reads it, with the configured retention period written in."""
     data = _notice_data()
@@ -42,7 +46,7 @@ def notice(retention_days: int) -> dict[str, Any]:
 async def record_consent(session: InterviewSession, user_id: str, notice_version: str,
                          retention_days: int) -> dict[str, Any]:
     """Store the candidate's agreement to the current notice, before the precheck (conditional on the status)."""
-    current = _notice_data()["version"]
+    current = current_version()
     if notice_version != current:
         raise Conflict(f"The proctoring notice changed (now version {current}); read it again",
                        code="notice_outdated")
@@ -55,7 +59,7 @@ async def record_consent(session: InterviewSession, user_id: str, notice_version
 def check_consent(session: InterviewSession) -> None:
     """The precheck's gate: the candidate agreed to the current notice."""
     consent = session.proctoring_consent
-    if not consent or consent.get("notice_version") != _notice_data()["version"]:
+    if not consent or consent.get("notice_version") != current_version():
         raise Conflict("Read and agree to the proctoring notice before the system check", code="consent_required")
 
 

@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # mediapipe takes seconds to import: vision is loaded on the 
     from candidatex.anticheat.monitor import Violation, VisionMonitor
     from candidatex.anticheat.vision import FrameAnalyzer, FrameObservation
     from candidatex.interviews.events import EventBus
+    from candidatex.interviews.models import InterviewSession
     from candidatex.interviews.service import InterviewService
 
 logger = logging.getLogger(__name__)
@@ -494,6 +495,11 @@ class AntiCheatCoordinator:
                                allow_ended=True)
         except Exception:  # noqa: BLE001 - statistics are a courtesy; never fail a shutdown for them
             logger.warning("could not log monitor statistics", extra={"session_id": session_id}, exc_info=True)
+
+    async def agree_to_notice(self, session: InterviewSession, user_id: str) -> dict[str, Any]:
+        """The candidate agrees to the current proctoring notice (the demo seed; the page uses the HTTP route)."""
+        return await consent.record_consent(session, user_id, consent.current_version(),
+                                            self.settings.anti_cheat_retention_days)
 
     async def purge_expired(self) -> list[str]:
         """Retention: delete the log and snapshots of sessions that ended more than ANTI_CHEAT_RETENTION_DAYS ago."""
