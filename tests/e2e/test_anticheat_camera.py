@@ -248,3 +248,16 @@ def test_the_candidate_contests_a_flag_and_the_admin_dismisses_it(page, chromium
     page.reload()
     expect(page.get_by_test_id("flag").first).to_have_attribute("data-status", "dismissed")
     expect(page.get_by_test_id("flag-decision")).to_contain_text("no longer counts in the risk score")
+
+
+@pytest.mark.parametrize("name", ["plain_wall", "hand_on_chin"])
+def test_browser_scenario_gets_the_right_verdict(chromium, vision_url, tmp_path_factory, name):
+    """A quick subset of bench/proctoring_browser.py (short windows): a plain wall is an absence (face_missing,
+    never camera_covered) and a hand on the chin is no strike."""
+    from tests.e2e.proctoring_scenarios import SCENARIOS, run_scenario, write_video
+
+    scenario = SCENARIOS[name]
+    video = write_video(scenario, tmp_path_factory.mktemp(name) / f"{name}.y4m")
+    result = run_scenario(chromium.browser_type, vision_url, scenario, video, seconds=12, min_frames=30)
+    assert result["frames_analysed"] >= 30 or result["flagged_after_s"] is not None, result
+    assert result["correct"], result

@@ -138,7 +138,7 @@ class AntiCheatCoordinator:
             self._analyzer = None
 
     async def session_ended(self, session_id: str, reason: str, actor_id: str | None) -> None:
-        """InterviewService.on_end hook: retire the monitor, then sign a checkpoint of the final log. Spawned,
+        """On SessionEnded (the lifecycle bus, app.py): retire the monitor, then sign a checkpoint of the final log. Spawned,
         never awaited here: the hook may run inside the monitor's own violation callback (a vision strike
         that terminates), and stopping a monitor waits for it."""
         self._spawn(self._retire_and_seal(session_id), f"anticheat-seal:{session_id}")
@@ -238,7 +238,7 @@ class AntiCheatCoordinator:
                 TERMINATIONS.labels(decision.kind).inc()
                 logger.info("anti-cheat terminated an interview",
                             extra={"session_id": session_id, "kind": decision.kind, "count": decision.count})
-                await self.interviews.terminate(session_id, reason)  # its on_end hook retires the monitor
+                await self.interviews.terminate(session_id, reason)  # SessionEnded retires the monitor
                 return reason
         return None
 
