@@ -8,13 +8,19 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_PACKAGES := redis-server espeak-ng ffmpeg chromium chromium-driver sox
 
-.PHONY: run test setup python frontend frontend-test system-deps clean
+.PHONY: run test check setup python frontend frontend-test system-deps clean
 
 run: setup ## run the whole platform (SecantusDB child process, in-memory Redis stand-ins, demo accounts)
 	$(UV) run --frozen candidatex serve --host $(HOST) --port $(PORT)
 
-test: system-deps setup frontend-test ## install everything the tests need, then run the whole suite
+test: system-deps setup check frontend-test ## install everything the tests need, check, then run the whole suite
 	$(UV) run --frozen python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+check: setup ## static checks before any test runs: ruff (pyproject's rule set), mypy on src/, the client's tsc
+	$(UV) run --frozen ruff check src tests bench
+	$(UV) run --frozen mypy
+	@if [ -f frontend/package.json ] && command -v npm >/dev/null 2>&1; then cd frontend && npm run --silent typecheck; \
+	else echo "npm not found: the client's type check is skipped"; fi
 
 setup: python frontend
 

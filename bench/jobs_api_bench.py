@@ -13,7 +13,6 @@ import asyncio
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from litestar.testing import AsyncTestClient
@@ -24,7 +23,7 @@ from candidatex.db.embedded import EmbeddedMongo
 from tests.conftest import make_settings, register
 from tests.resumes.conftest import RESUME_LINES, make_pdf
 
-WORDS = "python kubernetes terraform react typescript django postgres spark airflow golang rust java".split()
+WORDS = ["python", "kubernetes", "terraform", "react", "typescript", "django", "postgres", "spark", "airflow", "golang", "rust", "java"]
 
 
 def pct(values: list[float], q: float) -> float:

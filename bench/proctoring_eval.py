@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
-import mediapipe as mp  # noqa: E402
 import cv2  # noqa: E402
+import mediapipe as mp  # noqa: E402
 
 from candidatex.anticheat.vision import FrameAnalyzer  # noqa: E402
 from tests.data.proctoring.make_frames import build  # noqa: E402

@@ -22,7 +22,6 @@ import asyncio
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import tempfile
 import time

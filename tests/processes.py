@@ -32,7 +32,7 @@ class RedisProcess:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self) -> "RedisProcess":
+    def start(self) -> RedisProcess:
         binary = shutil.which("redis-server")
         assert binary, "redis-server is not installed"
         self.workdir.mkdir(parents=True, exist_ok=True)

@@ -99,8 +99,8 @@ ES = {"experience": "Experiencia profesional", "education": "Formación académi
 FR = {"experience": "Expérience professionnelle", "education": "Formation", "skills": "Compétences",
       "summary": "Profil"}
 DE = {"experience": "Berufserfahrung", "education": "Ausbildung", "skills": "Kenntnisse", "summary": "Profil"}
-MONTHS = {"en": "Jan Mar May Jun Sep Oct".split(), "es": "enero marzo mayo junio septiembre octubre".split(),
-          "fr": "janvier mars mai juin septembre octobre".split(), "de": "Januar März Mai Juni September Oktober".split()}
+MONTHS = {"en": ["Jan", "Mar", "May", "Jun", "Sep", "Oct"], "es": ["enero", "marzo", "mayo", "junio", "septiembre", "octubre"],
+          "fr": ["janvier", "mars", "mai", "juin", "septembre", "octobre"], "de": ["Januar", "März", "Mai", "Juni", "September", "Oktober"]}
 MONTH_NUMBER = [1, 3, 5, 6, 9, 10]
 PRESENT = {"en": "Present", "es": "actualidad", "fr": "aujourd'hui", "de": "heute"}
 

@@ -21,18 +21,17 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
 
+from candidatex.account.controller import MeController
 from candidatex.admin.controller import AdminController
-from candidatex.embeddings import get_embedder
 from candidatex.anticheat.controller import AntiCheatController
 from candidatex.auth.controller import AuthController, jwks
 from candidatex.auth.security import PUBLIC_PATHS, build_jwt_auth
 from candidatex.config import Settings
+from candidatex.core import crypto
 from candidatex.core.deps import state_dependencies
 from candidatex.core.exceptions import EXCEPTION_HANDLERS, http_error_handler
 from candidatex.core.inputs import GuardedRequest, nul_in_query_middleware
-from candidatex.core.openapi import document_error_responses
 from candidatex.core.logging import configure_logging
-from candidatex.core import crypto
 from candidatex.core.middleware import (
     add_response_headers,
     endpoint_rate_limits,
@@ -40,24 +39,25 @@ from candidatex.core.middleware import (
     trusted_client_middleware,
     user_or_address,
 )
+from candidatex.core.openapi import document_error_responses
 from candidatex.core.resilience import RESILIENCE_HANDLERS, ResilientRedisChannelsBackend
 from candidatex.db.client import connect
 from candidatex.db.embedded import private_dir
 from candidatex.demo.seed import DemoServices, ensure_demo_world
+from candidatex.embeddings import get_embedder
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
-from candidatex.media.controller import MediaController, live_now
-from candidatex.seed import banner, ensure_demo_accounts
-from candidatex.speech.controller import build_voice_controller, voice_audio_stream
-from candidatex.speech.transcriber import Transcriber
-from candidatex.account.controller import MeController
-from candidatex.ws.interview_stream import interview_stream
-from candidatex.ws.live_interview import live_interview
 from candidatex.jobs.controller import ApplicationController, JobController
 from candidatex.matching.controller import DemographicsController, MatchingController
+from candidatex.media.controller import MediaController, live_now
 from candidatex.resumes.controller import ResumeController
+from candidatex.seed import banner, ensure_demo_accounts
 from candidatex.services import build_services, build_signing_keys, build_stores
+from candidatex.speech.controller import build_voice_controller, voice_audio_stream
+from candidatex.speech.transcriber import Transcriber
 from candidatex.tasks.handlers import task_handlers
+from candidatex.ws.interview_stream import interview_stream
+from candidatex.ws.live_interview import live_interview
 
 logger = logging.getLogger(__name__)
 FRONTEND_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"

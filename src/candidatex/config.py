@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 from pydantic_settings.sources.utils import parse_env_vars
 
 # a comma-separated list in the environment ("a, b,c"), a list in Python
@@ -153,6 +159,8 @@ class AntiCheatSettings(BaseModel):
     anti_cheat_precheck_camera: bool = True
     anti_cheat_fullscreen_grace_seconds: float = 10.0
     anti_cheat_heartbeat_timeout_seconds: float = 20.0
+    anti_cheat_consent_required: bool = True
+    anti_cheat_retention_days: int = 365
 
 
 class SpeechSettings(BaseModel):

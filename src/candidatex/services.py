@@ -19,6 +19,7 @@ from litestar.stores.redis import RedisStore
 from candidatex.account.service import AccountService
 from candidatex.admin.service import AdminService
 from candidatex.ai.service import build_ai_service
+from candidatex.anticheat.consent import check_consent
 from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.audit.service import AuditService
 from candidatex.auth.keys import SigningKeys, load_signing_keys
@@ -31,7 +32,13 @@ from candidatex.embeddings import get_embedder
 from candidatex.interviews import store as session_store
 from candidatex.interviews.clock import SessionClock
 from candidatex.interviews.events import EventBus
-from candidatex.interviews.lifecycle import LifecycleBus, SessionEnded, SessionPaused, SessionResumed, SessionStarted
+from candidatex.interviews.lifecycle import (
+    LifecycleBus,
+    SessionEnded,
+    SessionPaused,
+    SessionResumed,
+    SessionStarted,
+)
 from candidatex.interviews.service import InterviewService
 from candidatex.jobs.service import JobService
 from candidatex.matching.service import MatchingService
@@ -163,6 +170,8 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
     services.stream_message_handlers["signal"] = services.anti_cheat.handle_stream_message
     services.media_consumers.add_video(services.anti_cheat)
     _wire_lifecycle(services.lifecycle, services.session_clock, services.anti_cheat)
+    if settings.anti_cheat_consent_required:
+        services.interview_service.precheck_gate = check_consent
     if settings.face_detection_enabled:
         services.interview_service.camera_analyzer = services.anti_cheat.analyze_camera_frames
     services.task_queue = build_queue(settings, redis)
@@ -184,6 +193,7 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
                                                      settings.speech_turn_unsure_silence_ms,
                                                      model_path=settings.speech_turn_model),
                                           settings.speech_reconnect_grace_seconds)
+    services.voice_service.on_speech_started = services.anti_cheat.speech_heard
     services.voice_consumer = VoiceAudioConsumer(services.voice_service)
     services.media_consumers.add_audio(services.voice_consumer)
     services.stream_message_handlers["voice_done"] = services.voice_consumer.voice_done

@@ -10,8 +10,8 @@ from litestar.testing import AsyncTestClient
 from pymongo.database import Database
 
 from candidatex.anticheat.chain import verify_chain
-from tests.anticheat.keys import server_chain_key
 from candidatex.anticheat.signals import sign_signal
+from tests.anticheat.keys import server_chain_key
 from tests.conftest import Account, register
 from tests.interviews.test_sessions_api import started
 

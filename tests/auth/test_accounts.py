@@ -11,8 +11,8 @@ import re
 
 import jwt
 from litestar.testing import AsyncTestClient
-
 from pymongo.database import Database
+
 from candidatex.config import Settings
 from tests.conftest import PASSWORD, TEST_SECRET, Account, register
 

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from litestar.testing import AsyncTestClient
 from litestar.exceptions import WebSocketDisconnect
+from litestar.testing import AsyncTestClient
 from pymongo import MongoClient
 from pymongo.database import Database
 

@@ -18,8 +18,8 @@ from bson import ObjectId
 from pymongo.database import Database
 
 from candidatex.anticheat.chain import verify_chain
-from tests.anticheat.keys import server_chain_key
 from candidatex.anticheat.signals import sign_signal
+from tests.anticheat.keys import server_chain_key
 from tests.interviews.test_sessions_api import PRECHECK_OK, STRONG_ANSWER
 from tests.interviews.test_stream import signup
 

@@ -11,7 +11,6 @@ from litestar.testing import AsyncTestClient
 from pymongo.database import Database
 
 from candidatex.core import crypto
-
 from tests.conftest import Account, register
 from tests.resumes.api_helpers import apply, create_job, poll_ready, upload, uploaded_resume, wait_resume
 from tests.resumes.conftest import RESUME_LINES, make_docx, make_pdf

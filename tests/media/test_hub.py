@@ -6,7 +6,15 @@ import numpy as np
 
 from candidatex.media.hub import MediaHub, Role
 
-from .conftest import FACE_RGB, AudioCollector, Client, FaceVideoTrack, VideoCollector, resembles_face, wait_until
+from .conftest import (
+    FACE_RGB,
+    AudioCollector,
+    Client,
+    FaceVideoTrack,
+    VideoCollector,
+    resembles_face,
+    wait_until,
+)
 
 
 async def test_candidate_media_reaches_analysis_and_a_watcher(hub, speech_wav) -> None:

@@ -13,7 +13,6 @@ from litestar.testing import AsyncTestClient
 from pymongo.database import Database
 
 from candidatex.resumes.service import MAX_RESUMES_PER_USER
-
 from tests.conftest import Account, register
 from tests.resumes.api_helpers import apply, create_job, upload, uploaded_resume, wait_resume
 from tests.resumes.conftest import RESUME_LINES, make_docx, make_pdf

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from speech_samples import FORMATS, INTRO
 
 from candidatex.speech.audio import decode_audio_file
 from candidatex.speech.transcriber import Transcriber
-from speech_samples import FORMATS, INTRO
 
 
 @pytest.fixture(scope="session")

@@ -78,8 +78,8 @@ async def test_silence_and_noise_are_no_speech_and_no_answer(client: AsyncTestCl
 async def test_files_that_are_not_audio_are_refused_clearly(client: AsyncTestClient, candidate: Account) -> None:
     session = await started(client, candidate)
     sid, question = session["session"]["session_id"], session["session"]["questions"][0]
-    from skimage import data as images
     from PIL import Image
+    from skimage import data as images
 
     png = io.BytesIO()
     Image.fromarray(images.camera()).save(png, format="PNG")

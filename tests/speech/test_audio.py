@@ -4,6 +4,7 @@ import os
 
 import numpy as np
 import pytest
+from speech_samples import FORMATS
 
 from candidatex.speech.audio import (
     SAMPLE_RATE,
@@ -14,7 +15,6 @@ from candidatex.speech.audio import (
     pcm16_to_float32,
 )
 
-from speech_samples import FORMATS
 
 @pytest.mark.parametrize("ext", FORMATS)
 def test_every_upload_format_decodes_to_16k_mono_of_the_same_length(recordings, ext):

@@ -5,10 +5,11 @@ from typing import Any
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.security.jwt import Token
 
+from candidatex.account.service import AccountService
 from candidatex.auth.guards import requires
 from candidatex.auth.schemas import SessionOut
 from candidatex.core.request import meta_of
-from candidatex.core.schemas import ObjectIdPath, Envelope, ok
+from candidatex.core.schemas import Envelope, ObjectIdPath, ok
 from candidatex.users.models import User
 from candidatex.users.schemas import (
     BackupCodesOut,
@@ -20,7 +21,6 @@ from candidatex.users.schemas import (
     UpdateMeIn,
     UserOut,
 )
-from candidatex.account.service import AccountService
 
 AuthedRequest = Request[User, Token, Any]
 

@@ -26,7 +26,6 @@ from candidatex.users import store as user_store
 from candidatex.users.models import User
 from candidatex.users.schemas import UserOut
 
-
 # never exported: credentials, token hashes, keys, and mailed bodies (which may hold live single-use links)
 SECRET_FIELDS = {"password_hash", "totp_secret", "totp_pending_secret", "backup_code_hashes", "current_hash",
                  "used_hashes", "token_hash", "anti_cheat_key", "body"}

@@ -11,11 +11,11 @@ from candidatex.admin.schemas import AdminCreateUserIn, AdminUpdateUserIn, Audit
 from candidatex.admin.service import AdminService
 from candidatex.audit.service import AuditService
 from candidatex.auth.guards import requires
+from candidatex.core.pagination import PageNumber, page_size
 from candidatex.core.request import meta_of
-from candidatex.core.schemas import ObjectIdPath, Envelope, Page, ok, page_of
+from candidatex.core.schemas import Envelope, ObjectIdPath, Page, ok, page_of
 from candidatex.users.models import Role, User, UserStatus
 from candidatex.users.schemas import UserOut
-from candidatex.core.pagination import PageNumber, page_size
 
 AuthedRequest = Request[User, Token, Any]
 

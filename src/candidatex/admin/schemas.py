@@ -25,7 +25,7 @@ class AdminUpdateUserIn(BaseModel):
     is_active: bool | None = Field(default=None, description="the spec's form: false deactivates, true reactivates")
 
     @model_validator(mode="after")
-    def one_status(self) -> "AdminUpdateUserIn":
+    def one_status(self) -> AdminUpdateUserIn:
         if self.is_active is not None:
             implied: Literal["active", "deactivated"] = "active" if self.is_active else "deactivated"
             if self.status is not None and self.status != implied:
@@ -48,7 +48,7 @@ class AuditLogOut(BaseModel):
     created_at: datetime
 
     @classmethod
-    def of(cls, entry: AuditLog) -> "AuditLogOut":
+    def of(cls, entry: AuditLog) -> AuditLogOut:
         return cls(id=str(entry.id), **entry.model_dump(include={"actor_id", "actor_email", "action", "target_type",
                                                                  "target_id", "outcome", "ip", "user_agent",
                                                                  "details", "created_at"}))

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from candidatex.audit.models import AuditLog
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.auth.service import AuthService
 from candidatex.core.errors import Conflict, NotFound
+from candidatex.core.pagination import paginate
 from candidatex.core.timeutil import utcnow
 from candidatex.users import store as user_store
 from candidatex.users.models import Role, User, UserStatus
-from candidatex.core.pagination import paginate
 
 StatsSource = Callable[[], Awaitable[dict[str, Any]]]
 

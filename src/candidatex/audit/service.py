@@ -6,8 +6,8 @@ from typing import Any
 
 from candidatex.audit.models import AuditLog
 from candidatex.core.meta import RequestMeta
-from candidatex.core.timeutil import utcnow
 from candidatex.core.pagination import paginate
+from candidatex.core.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
 

@@ -58,7 +58,7 @@ class SigningKeys:
         return self._private if self._private is not None else self.private_pem
 
     @classmethod
-    def from_private_pem(cls, pem: str, previous_public_pems: list[str] | None = None) -> "SigningKeys":
+    def from_private_pem(cls, pem: str, previous_public_pems: list[str] | None = None) -> SigningKeys:
         private = serialization.load_pem_private_key(pem.encode(), password=None)
         if not isinstance(private, rsa.RSAPrivateKey):
             raise ValueError("JWT_PRIVATE_KEY must be an RSA private key in PEM form")

@@ -9,8 +9,8 @@ from typing import Annotated, Any, Generic, TypeVar
 from litestar.params import Parameter
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
-from candidatex.core.timeutil import utcnow
 from candidatex.core.pagination import page_count
+from candidatex.core.timeutil import utcnow
 
 T = TypeVar("T")
 

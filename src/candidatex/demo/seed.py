@@ -28,7 +28,7 @@ from candidatex.audit.service import RequestMeta
 from candidatex.core.timeutil import as_utc, utcnow
 from candidatex.interviews.models import SessionStatus
 from candidatex.interviews.schemas import CreateSessionIn
-from candidatex.jobs.models import Application, ApplicationStatus, Job, JobStatus, STAGE_ORDER
+from candidatex.jobs.models import STAGE_ORDER, Application, ApplicationStatus, Job, JobStatus
 from candidatex.jobs.schemas import JobIn
 from candidatex.matching.schemas import DemographicsIn
 from candidatex.users.models import Role, User
@@ -57,7 +57,7 @@ class DemoServices:
     anti_cheat: Any
 
     @classmethod
-    def of(cls, state: Any) -> "DemoServices":
+    def of(cls, state: Any) -> DemoServices:
         return cls(state.database.db, state.auth_service, state.account_service, state.job_service,
                    state.resume_service, state.matching_service, state.interview_service, state.anti_cheat)
 
@@ -271,6 +271,7 @@ async def _seed_interviews(services: DemoServices, recruiter: User, jobs: dict[s
                                   job_id=str(jobs[plan["profession"]].id) if screening else None)
         session = await services.interviews.create(recruiter if screening else user, request.model_dump(), META)
         sid = str(session.id)
+        await services.anti_cheat.agree_to_notice(session, str(user.id))  # the candidate read the notice
         await services.interviews.precheck(user, sid, {"camera": True, "microphone": True, "speaker": True,
                                                        "fullscreen": True, "screens": 1})
         session = await services.interviews.start(user, sid)

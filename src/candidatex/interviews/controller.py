@@ -6,8 +6,9 @@ from litestar import Controller, Request, get, post
 from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
+from candidatex.core.pagination import PageNumber, page_size
 from candidatex.core.request import meta_of
-from candidatex.core.schemas import object_id_param, Envelope, Page, ok, page_of
+from candidatex.core.schemas import Envelope, Page, object_id_param, ok, page_of
 from candidatex.interviews.models import SessionStatus, SessionType
 from candidatex.interviews.schemas import (
     AnswerIn,
@@ -24,7 +25,6 @@ from candidatex.interviews.schemas import (
 )
 from candidatex.interviews.service import InterviewService, context_of, remaining_seconds
 from candidatex.users.models import User
-from candidatex.core.pagination import PageNumber, page_size
 
 AuthedRequest = Request[User, Token, Any]
 SessionId = object_id_param("interview session id")

@@ -5,7 +5,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from candidatex.interviews.models import InterviewSession, QuestionRecord, SessionMode, SessionStatus, SessionType
+from candidatex.interviews.models import (
+    InterviewSession,
+    QuestionRecord,
+    SessionMode,
+    SessionStatus,
+    SessionType,
+)
 
 # The spec writes levels as free text ("Senior", "mid-level", "Entry level"); the engine knows four.
 _LEVEL_WORDS = {"entry": "entry", "junior": "entry", "graduate": "entry", "intern": "entry", "beginner": "entry",
@@ -114,7 +120,7 @@ class QuestionOut(BaseModel):
 
     @classmethod
     def of(cls, question: QuestionRecord, number: int, total: int, reveal: bool,
-           answer_type: str | None = None) -> "QuestionOut":
+           answer_type: str | None = None) -> QuestionOut:
         return cls(id=question.id, text=question.text, content=question.text, kind=question.kind,
                    type=_SPEC_TYPES.get(answer_type or "text", "text"), category=question.category,
                    difficulty=question.difficulty, time_limit_seconds=question.time_limit_seconds,
@@ -171,7 +177,7 @@ class SessionOut(BaseModel):
     anti_cheat_policy: str = "terminate"
 
     @classmethod
-    def of(cls, session: InterviewSession, viewer_is_candidate: bool, remaining: int | None) -> "SessionOut":
+    def of(cls, session: InterviewSession, viewer_is_candidate: bool, remaining: int | None) -> SessionOut:
         ended = session.status in (SessionStatus.completed, SessionStatus.terminated)
         reveal = ended or not viewer_is_candidate
         total = len(session.questions)

@@ -17,6 +17,7 @@ from candidatex.ai.service import AIService
 from candidatex.anticheat.policy import PrecheckReport, evaluate_precheck
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from candidatex.core.pagination import paginate
 from candidatex.core.timeutil import as_utc, utcnow
 from candidatex.interviews import store
 from candidatex.interviews.access import Action, JobLink, JobLookup, allows, session_role
@@ -40,7 +41,6 @@ from candidatex.interviews.models import (
     SessionType,
 )
 from candidatex.users.models import Role, User
-from candidatex.core.pagination import paginate
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +116,7 @@ class InterviewService:
         self._evaluations: set[asyncio.Task[None]] = set()
         self.job_lookup: JobLookup | None = None  # jobs/ answers for interviews tied to a job
         self.camera_analyzer: Any = None  # anticheat/: async (base64 images) -> CameraView | None
+        self.precheck_gate: Any = None  # anticheat/: (session) -> None, raises when the notice was not agreed to
 
     # ---- access -------------------------------------------------------------------------------------------
     async def load(self, session_id: str) -> InterviewSession:
@@ -204,6 +205,8 @@ class InterviewService:
         if session.status not in (SessionStatus.setup, SessionStatus.precheck):
             raise Conflict(f"The precheck is done before the interview starts (status: {session.status})",
                            code="invalid_transition")
+        if self.precheck_gate is not None:
+            self.precheck_gate(session)
         frames = [f for f in (report.pop("camera_frame", None), *(report.pop("camera_frames", None) or [])) if f]
         checked = PrecheckReport(**report)
         observation = await self.camera_analyzer(frames) if self.camera_analyzer else None

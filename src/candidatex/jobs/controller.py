@@ -8,16 +8,24 @@ from litestar.params import Parameter
 from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
+from candidatex.core.pagination import PageNumber, page_size
 from candidatex.core.request import meta_of
-from candidatex.core.schemas import object_id_param, Envelope, Page, ok, page_of
+from candidatex.core.schemas import Envelope, Page, object_id_param, ok, page_of
 from candidatex.jobs.models import Application, ApplicationStatus, Job, JobStatus
-from candidatex.jobs.schemas import ApplicationOut, ApplyIn, ExperienceLevel, JobIn, JobOut, JobUpdateIn, StatusIn
+from candidatex.jobs.schemas import (
+    ApplicationOut,
+    ApplyIn,
+    ExperienceLevel,
+    JobIn,
+    JobOut,
+    JobUpdateIn,
+    StatusIn,
+)
 from candidatex.jobs.service import JobService
 from candidatex.matching.controller import RankingSort, ranking_response
 from candidatex.matching.schemas import RankingOut
 from candidatex.matching.service import MatchingService
 from candidatex.users.models import Role, User
-from candidatex.core.pagination import PageNumber, page_size
 
 AuthedRequest = Request[User, Token, Any]
 JobId = object_id_param("job id")

@@ -46,7 +46,7 @@ class JobIn(Strict):
         return _skills(values)
 
     @model_validator(mode="after")
-    def salary_range(self) -> "JobIn":
+    def salary_range(self) -> JobIn:
         if self.salary_min is not None and self.salary_max is not None and self.salary_min > self.salary_max:
             raise ValueError("salary_min must not exceed salary_max")
         return self
@@ -99,7 +99,7 @@ class JobOut(BaseModel):
     applications_count: int | None = None  # in the recruiter's own list
 
     @classmethod
-    def of(cls, job: Job, applications_count: int | None = None) -> "JobOut":
+    def of(cls, job: Job, applications_count: int | None = None) -> JobOut:
         return cls(id=str(job.id), applications_count=applications_count,
                    **job.model_dump(include=set(cls.model_fields) - {"id", "applications_count"}))
 
@@ -131,7 +131,7 @@ class ApplicationOut(BaseModel):
 
     @classmethod
     def of(cls, application: Application, job: Job | None = None, candidate: object | None = None,
-           for_candidate: bool = False) -> "ApplicationOut":
+           for_candidate: bool = False) -> ApplicationOut:
         """``for_candidate``: the recruiter's private notes on status changes are left out."""
         history = ([change.model_copy(update={"note": None}) for change in application.status_history]
                    if for_candidate else application.status_history)

@@ -9,17 +9,25 @@ from pymongo.errors import DuplicateKeyError
 
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from candidatex.core.pagination import offset, paginate
 from candidatex.core.timeutil import utcnow
 from candidatex.interviews import store as interview_store
 from candidatex.interviews.access import JobLink
-from candidatex.jobs.models import CLOSED, TRANSITIONS, Application, ApplicationStatus, Job, JobStatus, StatusChange
+from candidatex.jobs.models import (
+    CLOSED,
+    TRANSITIONS,
+    Application,
+    ApplicationStatus,
+    Job,
+    JobStatus,
+    StatusChange,
+)
 from candidatex.matching.models import bump_ranking_inputs
 from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.search import keyword_match_stages
 from candidatex.resumes.taxonomy import SKILL_KEYWORD_PREFIX, default_taxonomy, keywords
 from candidatex.tasks.queue import TaskQueue
 from candidatex.users.models import Role, User
-from candidatex.core.pagination import offset, paginate
 
 
 def is_oid(value: str) -> bool:

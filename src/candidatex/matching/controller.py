@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from typing import Any, Literal
-
 from urllib.parse import quote
 
 from litestar import Controller, Request, Response, delete, get, put
@@ -9,14 +8,20 @@ from litestar.params import Parameter
 from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
-from candidatex.core.schemas import object_id_param, Envelope, ok
+from candidatex.core.pagination import PageNumber, page_size
+from candidatex.core.schemas import Envelope, object_id_param, ok
 from candidatex.jobs.models import ApplicationStatus
 from candidatex.jobs.service import JobService
 from candidatex.matching.fairness import DEFAULT_MIN_GROUP_SIZE, LOWEST_MIN_GROUP_SIZE, report_csv, report_pdf
-from candidatex.matching.schemas import DemographicsIn, DemographicsOut, FairnessOut, RankingOut, RecommendationsOut
+from candidatex.matching.schemas import (
+    DemographicsIn,
+    DemographicsOut,
+    FairnessOut,
+    RankingOut,
+    RecommendationsOut,
+)
 from candidatex.matching.service import MatchingService
 from candidatex.users.models import User
-from candidatex.core.pagination import PageNumber, page_size
 
 AuthedRequest = Request[User, Token, Any]
 JobId = object_id_param("job id")

@@ -13,7 +13,6 @@ from pymongo import ASCENDING, IndexModel
 from candidatex.core.crypto import BSON_ENCODERS, EncryptedStr, mark_sensitive
 from candidatex.core.timeutil import utcnow
 
-
 RANKING_COMPONENTS = ("skills", "experience", "education", "text_similarity", "career_consistency", "interview")
 
 

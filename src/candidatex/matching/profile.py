@@ -16,7 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from candidatex.resumes.parsing import DEGREE_RANK, ParsedResume, covered_years, is_heading, line_sections, stated_years
+from candidatex.resumes.parsing import (
+    DEGREE_RANK,
+    ParsedResume,
+    covered_years,
+    is_heading,
+    line_sections,
+    stated_years,
+)
 from candidatex.resumes.taxonomy import SkillTaxonomy, default_taxonomy
 
 PROFILE_VERSION = 2

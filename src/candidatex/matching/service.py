@@ -31,13 +31,14 @@ from bson import ObjectId
 
 from candidatex.core.crypto import seal_optional
 from candidatex.core.errors import Conflict, InvalidInput, NotFound
+from candidatex.core.pagination import offset, page_count
 from candidatex.core.timeutil import utcnow
 from candidatex.interviews.models import InterviewSession, SessionStatus
 from candidatex.jobs.models import STAGE_ORDER, Application, ApplicationStatus, Job, JobStatus
 from candidatex.matching import histogram
 from candidatex.matching.engine import JobContext, Scored, recommendation, score_profiles
-from candidatex.matching.histogram import deltas, histograms_of
 from candidatex.matching.fairness import audit_report, snap_top_n
+from candidatex.matching.histogram import deltas, histograms_of
 from candidatex.matching.models import RANKING_COMPONENTS, Demographics, MatchResult, RankingEntry
 from candidatex.matching.profile import build_profile, profile_is_current
 from candidatex.matching.weights import MatchWeights
@@ -45,7 +46,6 @@ from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.service import is_oid, parsed_from_doc
 from candidatex.tasks.queue import TaskQueue
 from candidatex.users.models import User
-from candidatex.core.pagination import offset, page_count
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ BASE_COMPONENTS = ("skills", "experience", "education", "text_similarity", "care
 # Titles that name the same kind of work: a "Software Developer" has done a "Backend Engineer"'s job.
 _ROLE_SYNONYMS = {"developer": "engineer", "programmer": "engineer", "dev": "engineer", "swe": "engineer"}
 _SENIORITY_WORDS = frozenset(
-    "senior junior lead principal staff head chief intern sr jr associate mid level i ii iii iv".split()
+    ["senior", "junior", "lead", "principal", "staff", "head", "chief", "intern", "sr", "jr", "associate", "mid", "level", "i", "ii", "iii", "iv"]
 )
 
 

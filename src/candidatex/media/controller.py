@@ -12,7 +12,7 @@ from litestar.security.jwt import Token
 from pydantic import BaseModel, ConfigDict, Field
 
 from candidatex.auth.guards import requires
-from candidatex.core.schemas import object_id_param, Envelope, ok
+from candidatex.core.schemas import Envelope, object_id_param, ok
 from candidatex.interviews.models import InterviewSession, SessionStatus
 from candidatex.interviews.service import remaining_seconds
 from candidatex.media.service import MediaService

@@ -30,7 +30,7 @@ COUNTERS = {
     "audio_chunks_dropped": "Audio chunks dropped because speech was behind",
 }
 
-_hubs: "weakref.WeakSet[Any]" = weakref.WeakSet()
+_hubs: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 class MediaCollector(Collector):

@@ -27,13 +27,7 @@ GOOD_LENGTH_WORDS = (200, 1200)
 
 # Words every job ad uses; matching them says nothing about fit.
 _JOB_AD_WORDS = frozenset(
-    """
-    company companies opportunity opportunities benefit benefits salary apply applicant applicants offer offers
-    position positions seeking seek hire hiring environment culture mission world help people day days
-    based remote hybrid office full time part equal employer within across ensure responsible successful
-    skill skills knowledge understanding familiarity proficiency proficient degree bachelor master qualification
-    qualifications must nice have has what who want wants get make makes build builds
-    """.split()
+    ["company", "companies", "opportunity", "opportunities", "benefit", "benefits", "salary", "apply", "applicant", "applicants", "offer", "offers", "position", "positions", "seeking", "seek", "hire", "hiring", "environment", "culture", "mission", "world", "help", "people", "day", "days", "based", "remote", "hybrid", "office", "full", "time", "part", "equal", "employer", "within", "across", "ensure", "responsible", "successful", "skill", "skills", "knowledge", "understanding", "familiarity", "proficiency", "proficient", "degree", "bachelor", "master", "qualification", "qualifications", "must", "nice", "have", "has", "what", "who", "want", "wants", "get", "make", "makes", "build", "builds"]
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z+#.\-]*[A-Za-z+#]|[A-Za-z]")
 

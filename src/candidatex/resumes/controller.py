@@ -12,12 +12,12 @@ from litestar.security.jwt import Token
 from candidatex.auth.guards import requires
 from candidatex.core.errors import InvalidInput
 from candidatex.core.exceptions import app_error_handler, internal_error_handler
+from candidatex.core.pagination import PageNumber, page_size
 from candidatex.core.request import meta_of
-from candidatex.core.schemas import object_id_param, Envelope, Page, ok, page_of
+from candidatex.core.schemas import Envelope, Page, object_id_param, ok, page_of
 from candidatex.resumes.schemas import AnalyzeIn, ResumeOut
 from candidatex.resumes.service import ResumeService
 from candidatex.users.models import User
-from candidatex.core.pagination import PageNumber, page_size
 
 AuthedRequest = Request[User, Token, Any]
 ResumeId = object_id_param("resume id")

@@ -19,7 +19,7 @@ class AnalyzeIn(BaseModel):
     # else a general ATS check of the resume's structure and contents.
 
     @model_validator(mode="after")
-    def description_needs_title(self) -> "AnalyzeIn":
+    def description_needs_title(self) -> AnalyzeIn:
         if self.job_description and not self.job_title and not self.job_id:
             raise ValueError("a job_description needs its job_title")
         return self
@@ -70,7 +70,7 @@ class ResumeOut(BaseModel):
     processed_at: datetime | None
 
     @classmethod
-    def of(cls, resume: Resume, with_text: bool = False, owner_view: bool = True) -> "ResumeOut":
+    def of(cls, resume: Resume, with_text: bool = False, owner_view: bool = True) -> ResumeOut:
         return cls(id=str(resume.id), owner_id=resume.owner_id, filename=resume.filename,
                    content_type=resume.content_type, kind=resume.kind, size=resume.size, status=resume.status,
                    error=resume.error, skills=resume.skills, parsed=resume.parsed, ats_report=resume.ats_report if owner_view else None,

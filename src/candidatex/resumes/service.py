@@ -13,7 +13,8 @@ from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
 
 from candidatex.audit.service import AuditService, RequestMeta
-from candidatex.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
+from candidatex.core.errors import AppError, Conflict, Forbidden, NotFound
+from candidatex.core.pagination import paginate
 from candidatex.core.timeutil import utcnow
 from candidatex.jobs.models import CLOSED, Application, Job, JobStatus
 from candidatex.matching.models import bump_ranking_inputs
@@ -25,7 +26,6 @@ from candidatex.resumes.parsing import Contact, Education, ParsedResume, Positio
 from candidatex.resumes.taxonomy import keywords
 from candidatex.tasks.queue import TaskQueue
 from candidatex.users.models import Role, User
-from candidatex.core.pagination import paginate
 
 # the target of an analysis asked for without a job: the resume alone (structure, contact, skills found)
 GENERAL_CHECK_TITLE = "General ATS check"

@@ -22,18 +22,7 @@ _URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9+#]+)*[+#]*")
 
 STOPWORDS = frozenset(
-    """
-    a about above across after again against all also am an and any are as at be been before being below
-    between both but by can could did do does doing done down during each either etc every few for from
-    further had has have having he her here hers him his how i if in into is it its itself just least
-    less let like many may me might more most much must my myself need needs no nor not now of off on
-    once only or other our ours out over own per please same she should so some such than that the
-    their theirs them then there these they this those through to too under until up upon us use used
-    using very via was we well were what when where whether which while who whom whose why will with
-    within without would yet you your yours e.g i.e able ability across along among including include
-    includes strong good great excellent new work working role team teams candidate candidates job looking
-    join year years experience experienced ideal plus bonus preferred required requirements responsibilities
-    """.split()
+    ["a", "about", "above", "across", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "down", "during", "each", "either", "etc", "every", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "least", "less", "let", "like", "many", "may", "me", "might", "more", "most", "much", "must", "my", "myself", "need", "needs", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "per", "please", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "us", "use", "used", "using", "very", "via", "was", "we", "well", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours", "e.g", "i.e", "able", "ability", "across", "along", "among", "including", "include", "includes", "strong", "good", "great", "excellent", "new", "work", "working", "role", "team", "teams", "candidate", "candidates", "job", "looking", "join", "year", "years", "experience", "experienced", "ideal", "plus", "bonus", "preferred", "required", "requirements", "responsibilities"]
 )
 
 

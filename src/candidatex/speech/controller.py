@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from candidatex.auth.guards import requires
 from candidatex.core.errors import AppError, InvalidInput
-from candidatex.core.schemas import object_id_param, Envelope, ok
+from candidatex.core.schemas import Envelope, object_id_param, ok
 from candidatex.interviews.schemas import QuestionOut
 from candidatex.speech.service import VoiceService
 from candidatex.speech.stream import read_client

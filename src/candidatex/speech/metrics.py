@@ -27,11 +27,7 @@ _HESITATION_RE = re.compile(r"(?:,\s*)?(?<![\w'])(?:" + "|".join(sorted(HESITATI
 
 # Words too common to say anything about an answer (Interview Warmup's "most used words" leaves them out).
 STOPWORDS = frozenset(
-    "a an the and or but so if then than that this these those there here of to in on at by for with from as "
-    "is are was were be been being am do does did have has had having i me my mine we us our you your he him "
-    "his she her it its they them their what which who whom when where why how not no yes can could would "
-    "should will shall may might must just also very really about into over out up down all any some more "
-    "most such only own same too s t don't i'm it's that's we're they're i've i'd let's because while".split()
+    ["a", "an", "the", "and", "or", "but", "so", "if", "then", "than", "that", "this", "these", "those", "there", "here", "of", "to", "in", "on", "at", "by", "for", "with", "from", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has", "had", "having", "i", "me", "my", "mine", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "what", "which", "who", "whom", "when", "where", "why", "how", "not", "no", "yes", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "just", "also", "very", "really", "about", "into", "over", "out", "up", "down", "all", "any", "some", "more", "most", "such", "only", "own", "same", "too", "s", "t", "don't", "i'm", "it's", "that's", "we're", "they're", "i've", "i'd", "let's", "because", "while"]
 )
 
 

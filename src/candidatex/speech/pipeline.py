@@ -28,7 +28,14 @@ from candidatex.speech.segmenter import (
     SpeechStarted,
 )
 from candidatex.speech.transcriber import Transcriber, Word
-from candidatex.speech.turns import SmartTurn, TurnPolicy, shared_smart_turn, judge_turn, strip_done_phrase, words_sound_finished
+from candidatex.speech.turns import (
+    SmartTurn,
+    TurnPolicy,
+    judge_turn,
+    shared_smart_turn,
+    strip_done_phrase,
+    words_sound_finished,
+)
 from candidatex.speech.vocabulary import FILLER_PROMPT, Vocabulary
 
 logger = logging.getLogger(__name__)

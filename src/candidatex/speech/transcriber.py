@@ -8,7 +8,6 @@ import os
 import threading
 import weakref
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -76,14 +75,14 @@ class Transcriber:
         self.beam_size = beam_size
         self.cpu_threads = cpu_threads
         self.language = language  # None: English (interviews run in English; detection costs a pass)
-        self._model: "WhisperModel | None" = None
+        self._model: WhisperModel | None = None
         self._load_lock = threading.Lock()
         # asyncio primitives belong to one loop; keep one semaphore per running loop.
         self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
             weakref.WeakKeyDictionary()
         )
 
-    def _get_model(self) -> "WhisperModel":
+    def _get_model(self) -> WhisperModel:
         if self._model is None:
             with self._load_lock:
                 if self._model is None:

@@ -120,10 +120,7 @@ class SmartTurn:
 
 # Words after which nobody has finished a thought ("...because", "...and um").
 _DANGLING = frozenset(
-    "and or but because so since although though while if when whereas unless until then than that which who "
-    "whose where what how why the a an to of for with without in on at by from into about as like is are was "
-    "were be been being am will would can could should must might my our your their its this these those "
-    "i we you they he she it um umm uh uhh uhm er erm ah hmm mm also plus versus vs very really".split()
+    ["and", "or", "but", "because", "so", "since", "although", "though", "while", "if", "when", "whereas", "unless", "until", "then", "than", "that", "which", "who", "whose", "where", "what", "how", "why", "the", "a", "an", "to", "of", "for", "with", "without", "in", "on", "at", "by", "from", "into", "about", "as", "like", "is", "are", "was", "were", "be", "been", "being", "am", "will", "would", "can", "could", "should", "must", "might", "my", "our", "your", "their", "its", "this", "these", "those", "i", "we", "you", "they", "he", "she", "it", "um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "hmm", "mm", "also", "plus", "versus", "vs", "very", "really"]
 )
 _DONE_PHRASES = ("i'm done", "i am done", "that's all", "that is all", "that's it", "that is it",
                  "that's my answer", "that is my answer", "my answer", "end of answer", "i'm finished",

@@ -9,8 +9,8 @@ from candidatex.audit.service import AuditService
 from candidatex.config import Settings
 from candidatex.embeddings import get_embedder
 from candidatex.jobs.service import JobService
-from candidatex.matching.weights import MatchWeights
 from candidatex.matching.service import MatchingService
+from candidatex.matching.weights import MatchWeights
 from candidatex.resumes.service import ResumeService
 from candidatex.tasks.queue import Handlers, TaskOptions, TaskQueue, memory_queue, redis_queue
 

@@ -23,7 +23,7 @@ class UserOut(BaseModel):
     last_login_at: datetime | None = None
 
     @classmethod
-    def of(cls, user: User) -> "UserOut":
+    def of(cls, user: User) -> UserOut:
         return cls(id=str(user.id), email=user.email, full_name=user.full_name, role=user.role, status=user.status,
                    email_verified=user.email_verified, two_factor_enabled=user.totp_enabled, phone=user.phone,
                    headline=user.headline, location=user.location, created_at=user.created_at,
