@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -230,7 +231,12 @@ class InterviewService:
         return session, session.questions[index] if index < len(session.questions) and session.status not in ENDED else None
 
     async def answer(self, user: User, session_id: str, question_id: str, content: str, answer_type: str = "text",
-                     speaking_metrics: dict[str, Any] | None = None) -> tuple[InterviewSession, AnswerRecord]:
+                     speaking_metrics: dict[str, Any] | None = None,
+                     on_stored: Callable[[InterviewSession], Awaitable[None]] | None = None,
+                     ) -> tuple[InterviewSession, AnswerRecord]:
+        """Store the answer, evaluate it, ask the next question. With `on_stored` (the voice path) the next
+        planned question is asked as soon as the answer is stored and `on_stored` gets the session; the
+        evaluation follows, and inserts no follow-up ahead of the question already asked."""
         session = await self.get_as_candidate(user, session_id)
         if session.status == SessionStatus.paused:
             raise Conflict("The interview is paused; resume it to answer", code="session_paused")
@@ -259,11 +265,17 @@ class InterviewService:
                                code="session_paused" if now.status == SessionStatus.paused else "invalid_transition")
             raise Conflict("This question was already answered", code="already_answered")
         await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "received"})
+        if on_stored is not None:
+            asked = await self.load(session_id)
+            await self._save_live_state(asked)
+            if asked.status == SessionStatus.active:
+                await self._emit_question(asked)
+            await on_stored(asked)
         evaluation = await self.ai.evaluate_answer(context_of(session), generated(current), content, speaking_metrics)
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
         await store.record_evaluation(session.id, question_id, record.evaluation, record.provider)
-        follow_up = evaluation.follow_up_question if evaluation.needs_follow_up else None
+        follow_up = evaluation.follow_up_question if evaluation.needs_follow_up and on_stored is None else None
         if follow_up is not None:
             # only while the candidate is still at the next slot and under the limit; otherwise no follow-up
             await store.insert_follow_up(session.id, question_record(follow_up, follows=question_id), index + 1,
@@ -272,9 +284,38 @@ class InterviewService:
                             | ({"evaluation": record.evaluation} if context_of(session).reveal_rubric else {}))
         session = await self.load(session_id)
         await self._save_live_state(session)
-        if session.status == SessionStatus.active:
+        if session.status == SessionStatus.active and on_stored is None:
             await self._emit_question(session)
         return session, record
+
+    async def continue_answer(self, user: User, session_id: str, question_id: str,
+                              content: str) -> tuple[InterviewSession, AnswerRecord]:
+        """The rest of a spoken answer that began before the next question was shown: added to the stored
+        answer to `question_id` (never filed against a question the candidate had not seen), then the whole
+        answer is evaluated again."""
+        for _ in range(3):
+            session = await self.get_as_candidate(user, session_id)
+            stored = next((a for a in session.answers if a.question_id == question_id), None)
+            if stored is None:
+                raise Conflict("This question has no answer to continue", code="wrong_question")
+            updated = await store.append_to_answer(session.id, question_id, stored.content, content)
+            if updated is not None:
+                break
+            if session.status != SessionStatus.active:
+                raise Conflict(f"This interview is not accepting answers (status: {session.status})",
+                               code="invalid_transition")
+        else:
+            raise Conflict("The answer changed while it was being continued; try again", code="already_answered")
+        record = next(a for a in updated.answers if a.question_id == question_id)
+        question = next(q for q in updated.questions if q.id == question_id)
+        evaluation = await self.ai.evaluate_answer(context_of(updated), generated(question), record.content,
+                                                   record.speaking_metrics)
+        record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
+        record.provider = evaluation.provider
+        await store.record_evaluation(updated.id, question_id, record.evaluation, record.provider)
+        await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated"}
+                            | ({"evaluation": record.evaluation} if context_of(updated).reveal_rubric else {}))
+        return updated, record
 
     async def pause(self, user: User, session_id: str) -> InterviewSession:
         session = await self.get_as_candidate(user, session_id)

@@ -147,8 +147,9 @@ class VoiceService:
         return final, record
 
     # ---- the one sink ---------------------------------------------------------------------------------------
-    async def file_answer(self, user: User, session_id: str, final: FinalTranscript,
-                          source: str) -> tuple[InterviewSession, AnswerRecord]:
+    async def file_answer(self, user: User, session_id: str, final: FinalTranscript, source: str,
+                          on_stored: Callable[[InterviewSession], Awaitable[None]] | None = None,
+                          ) -> tuple[InterviewSession, AnswerRecord]:
         """Save a final transcript as the answer to `final.question_id` (the question the candidate was shown
         when the answer began). The transcript is published first, so even an answer the engine refuses
         (the interview ended meanwhile) is on the stream and in the recruiter's view, not lost."""
@@ -162,7 +163,13 @@ class VoiceService:
                                                        "duration_s": final.duration_s, "speaking_metrics": metrics})
         if question_id is None:
             raise Conflict("Every question is answered; finalize the interview", code="no_open_question")
-        return await self.interviews.answer(user, session_id, question_id, final.text, "voice", metrics)
+        if final.question_id is not None and on_stored is not None:
+            session = await self.interviews.get_as_candidate(user, session_id)
+            if any(a.question_id == question_id for a in session.answers):
+                # Speech that began before the next question was shown is the rest of the last answer.
+                return await self.interviews.continue_answer(user, session_id, question_id, final.text)
+        return await self.interviews.answer(user, session_id, question_id, final.text, "voice", metrics,
+                                            on_stored=on_stored)
 
     async def publish_partial(self, session_id: str, text: str, question_id: str | None = None) -> None:
         snapshot = await self.snapshot(session_id)
@@ -172,24 +179,44 @@ class VoiceService:
                                    {"question_id": question_id or snapshot.question_id, "text": text,
                                     "final": False}, snapshot.seq)
 
-    async def file_streamed(self, user: User, session_id: str, final: FinalTranscript,
-                            source: str) -> dict[str, Any]:
-        """A final from a stream; the reply (for the phone) describes what happened."""
+    async def file_streamed(self, user: User, session_id: str, final: FinalTranscript, source: str,
+                            on_asked: Notify | None = None) -> dict[str, Any]:
+        """A final from a stream. The turn ended, so the next planned question is asked as soon as the answer
+        is stored: `on_asked` gets the `answer` reply (for the phone) then, before the evaluation's model call;
+        the evaluation follows on the interview stream. Returns the reply, or an error."""
         snapshot = await self.snapshot(session_id)
         if snapshot is None or snapshot.status != SessionStatus.active.value:
             await self.bus.emit(session_id, "transcript", {"question_id": final.question_id, "text": final.text,
                                                            "final": True, "source": source, "saved": False})
             return {"type": "error", "code": "not_accepting", "question_id": final.question_id, "text": final.text,
                     "message": "the interview is not accepting answers now; this answer was not saved"}
+        reply: dict[str, Any] = {}
+
+        async def asked(session: InterviewSession) -> None:
+            index = session.current_question_index
+            reply.update(type="answer", answer_index=final.answer_index,
+                         question_id=final.question_id or session.answers[-1].question_id,
+                         done=index >= len(session.questions),
+                         next_question_id=session.questions[index].id if index < len(session.questions) else None)
+            if on_asked is not None:
+                await on_asked(dict(reply))
+
         try:
-            session, record = await self.file_answer(user, session_id, final, source)
+            session, record = await self.file_answer(user, session_id, final, source, on_stored=asked)
+            if not reply:  # the rest of an answer already filed: no new question is asked
+                index = session.current_question_index
+                reply.update(type="answer", answer_index=final.answer_index, question_id=record.question_id,
+                             continued=True, done=index >= len(session.questions),
+                             next_question_id=session.questions[index].id if index < len(session.questions) else None)
+                if on_asked is not None:
+                    await on_asked(dict(reply))
         except AppError as exc:
+            if reply:  # stored and asked; only the evaluation failed
+                logger.warning("voice answer stored but not evaluated", extra={"session_id": session_id})
+                return reply
             return {"type": "error", "code": exc.code, "message": exc.message, "question_id": final.question_id,
                     "text": final.text}
-        index = session.current_question_index
-        return {"type": "answer", "answer_index": final.answer_index, "question_id": record.question_id,
-                "evaluation": record.evaluation or {}, "done": index >= len(session.questions),
-                "next_question_id": session.questions[index].id if index < len(session.questions) else None}
+        return reply
 
     # ---- phone sockets that drop and come back ----------------------------------------------------------------
     def attach(self, user: User, session_id: str, source: str, notify: Notify | None = None) -> VoiceSession:
@@ -281,15 +308,19 @@ class VoiceSession:
         if isinstance(event, PartialTranscript):
             await self.service.publish_partial(self.session_id, event.text, event.question_id)
         elif isinstance(event, FinalTranscript):
-            reply = await self.service.file_streamed(self.user, self.session_id, event, self.source)
+            async def asked(reply: dict[str, Any]) -> None:
+                if self.source == "webrtc":
+                    # The room shows the next question as soon as the stream announces it.
+                    await self._show_current()
+                else:
+                    # Until the phone says it shows the next question, speech continues the answer just filed.
+                    self.pipeline.show_question(reply["question_id"])
+                await self._send(reply)
+
+            reply = await self.service.file_streamed(self.user, self.session_id, event, self.source, asked)
             if reply["type"] == "error":
                 logger.info("voice answer not saved", extra={"session_id": self.session_id, "code": reply["code"]})
-            elif self.source == "webrtc":
-                # The room shows the next question as soon as the stream announces it.
-                await self._show_current()
-            else:
-                self.pipeline.show_question(None)  # until the phone says it shows the next one
-            await self._send(reply)
+                await self._send(reply)
 
     async def close(self, finish: bool = True) -> None:
         """Finish the answer in progress (its final still becomes an answer), then stop."""
