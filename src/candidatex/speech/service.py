@@ -168,8 +168,12 @@ class VoiceService:
             if any(a.question_id == question_id for a in session.answers):
                 # Speech that began before the next question was shown is the rest of the last answer.
                 return await self.interviews.continue_answer(user, session_id, question_id, final.text)
-        return await self.interviews.answer(user, session_id, question_id, final.text, "voice", metrics,
-                                            on_stored=on_stored)
+        if on_stored is None:
+            return await self.interviews.answer(user, session_id, question_id, final.text, "voice", metrics)
+        # A streamed turn ended: the next planned question is asked now, the evaluation follows.
+        received = await self.interviews.receive_answer(user, session_id, question_id, final.text, "voice", metrics)
+        await on_stored(await self.interviews.ask_current(session_id))
+        return await self.interviews.evaluate_received(received, next_asked=True)
 
     async def publish_partial(self, session_id: str, text: str, question_id: str | None = None) -> None:
         snapshot = await self.snapshot(session_id)

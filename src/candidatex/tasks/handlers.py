@@ -9,7 +9,7 @@ from candidatex.audit.service import AuditService
 from candidatex.config import Settings
 from candidatex.embeddings import get_embedder
 from candidatex.jobs.service import JobService
-from candidatex.matching.scoring import MatchWeights
+from candidatex.matching.weights import MatchWeights
 from candidatex.matching.service import MatchingService
 from candidatex.resumes.service import ResumeService
 from candidatex.tasks.queue import Handlers, InProcessQueue, RedisQueue, TaskQueue
