@@ -265,6 +265,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                                       settings.speech_turn_unsure_silence_ms,
                                                       model_path=settings.speech_turn_model),
                                            settings.speech_reconnect_grace_seconds)
+        state.voice_service.recordings = state.media_hub  # spoken questions go into WebRTC recordings
         state.voice_consumer = VoiceAudioConsumer(state.voice_service)
         state.media_consumers.add_audio(state.voice_consumer)
         state.stream_message_handlers["voice_done"] = state.voice_consumer.voice_done

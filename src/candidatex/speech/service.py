@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from bson import ObjectId
 
@@ -34,6 +34,7 @@ from candidatex.speech.pipeline import (
 )
 from candidatex.speech.segmenter import SegmenterSettings
 from candidatex.speech.transcriber import Transcriber
+from candidatex.speech.tts import synthesize
 from candidatex.speech.turns import TurnPolicy
 from candidatex.speech.vocabulary import Vocabulary, build_vocabulary
 from candidatex.users.models import User
@@ -85,6 +86,9 @@ class VoiceService:
         self.turn_policy = turn_policy or TurnPolicy()
         self.reconnect_grace_s = reconnect_grace_s
         self._detached: dict[str, tuple[VoiceSession, asyncio.TimerHandle]] = {}
+        # The media hub, when interviews are recorded: the questions spoken to a WebRTC candidate go into the
+        # recording (set by the app; None: nothing to record into).
+        self.recordings: RecordingSink | None = None
 
     def pipeline(self) -> VoiceAnswerPipeline:
         return VoiceAnswerPipeline(self.transcriber, self.segmenter, self.limits, final_beam_size=self.final_beam_size,
@@ -111,6 +115,13 @@ class VoiceService:
         index = session.current_question_index
         question = session.questions[index] if index < len(session.questions) else None
         return (question.id if question else None), vocabulary_for(session, index)
+
+    async def speak_into_recording(self, session_id: str, text: str) -> bool:
+        """Put the question the candidate hears into the session's recording, in the interviewer's voice."""
+        if self.recordings is None or not text or not self.recordings.is_recording(session_id):
+            return False
+        pcm, rate = await synthesize(text)
+        return bool(rate) and await self.recordings.play_to_recording(session_id, pcm, rate)
 
     async def open_for_candidate(self, user: User, session_id: str) -> InterviewSession:
         """The session, if `user` is its candidate and it still runs (NotFound/Forbidden/Conflict otherwise)."""
@@ -265,6 +276,14 @@ def vocabulary_for(session: InterviewSession, index: int) -> Vocabulary:
 Notify = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+class RecordingSink(Protocol):
+    """What the voice service needs of the media hub to record the interviewer's side."""
+
+    def is_recording(self, session_id: str) -> bool: ...
+
+    async def play_to_recording(self, session_id: str, pcm16: bytes, sample_rate: int) -> bool: ...
+
+
 class VoiceSession:
     """One candidate's streamed answers in one interview (WebRTC or the phone socket): a pipeline, and a task
     that turns its partials into stream events and its finals into answers (through `file_answer`). `notify`
@@ -276,6 +295,8 @@ class VoiceSession:
         self.notify = notify
         self.pipeline = service.pipeline()
         self.active = True
+        self._spoken: str | None = None  # the last question put into the recording
+        self._recording: asyncio.Task[None] | None = None
         self.checked_at = time.monotonic()
         self.ready = asyncio.create_task(self._show_current())
         self.task = asyncio.create_task(self._run(), name=f"voice:{session_id}")
@@ -286,6 +307,18 @@ class VoiceSession:
         except AppError:
             return
         self.pipeline.show_question(question_id, vocabulary)
+        if self.source == "webrtc" and question_id is not None and question_id != self._spoken:
+            self._spoken = question_id
+            self._recording = asyncio.create_task(self._record_question(question_id))
+
+    async def _record_question(self, question_id: str) -> None:
+        try:
+            session = await self.service.interviews.load(self.session_id)
+            question = next((q for q in session.questions if q.id == question_id), None)
+            if question is not None:
+                await self.service.speak_into_recording(self.session_id, question.speak_text or question.text)
+        except Exception:  # noqa: BLE001 - a recording without the question must not stop the interview
+            logger.warning("question not recorded", extra={"session_id": self.session_id}, exc_info=True)
 
     async def show_question(self, question_id: str | None) -> None:
         """The client says which question it shows; only the interview's current one is taken."""
