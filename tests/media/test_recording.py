@@ -137,3 +137,26 @@ async def test_a_voice_recording_has_the_spoken_question_where_it_was_asked(tmp_
     assert levels[within].max() > 500 and (levels[within] > 100).mean() > 0.4
     assert starts.max() - starts.min() == pytest.approx(spoken, abs=0.3)
     await media_hub.shutdown()
+
+
+async def test_the_voice_service_speaks_a_question_into_a_recording_only_while_one_runs(tmp_path, speech_wav) -> None:
+    from candidatex.speech.service import VoiceService
+    from candidatex.speech.transcriber import Transcriber
+
+    media_hub = recording_hub(tmp_path)
+    voice = VoiceService(Transcriber("tiny.en"), interviews=None, bus=None)  # type: ignore[arg-type]
+    voice.recordings = media_hub
+    assert not await voice.speak_into_recording("voice2", "What is a race condition?")  # nothing recorded yet
+    candidate = Client(media_hub, "voice2", "cand", Role.CANDIDATE)
+    camera = FaceVideoTrack()
+    await candidate.publish(camera, speech_wav)
+    await wait_until(lambda: camera.frames_sent >= 30, what="a second of camera")
+    await asyncio.sleep(0.5)
+    assert await voice.speak_into_recording("voice2", "What is a race condition?")
+    await wait_until(lambda: camera.frames_sent >= 120, what="the question's length of camera")
+    await media_hub.close_session("voice2")
+    await candidate.close()
+
+    _, levels = decoded_audio(media_hub.recording_path("voice2"), INTERVIEWER_STREAM)
+    assert levels.max() > 500
+    await media_hub.shutdown()
