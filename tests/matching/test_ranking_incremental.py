@@ -50,6 +50,9 @@ async def test_new_applicants_and_resumes_are_scored_into_the_current_run(client
     assert [i["rank"] for i in caught_up["items"]] == [1, 2]
     assert [(u["candidate_id"], u["reason"]) for u in caught_up["unscored"]] == [(leaving.id, "resume_deleted")]
     assert db.match_results.find_one({"kind": "job", "subject_id": job["id"]})["run_id"] == run
+    # nobody has an interview yet: sorting by it keeps the rank order
+    by_interview = (await client.get(url, params={"sort": "interview"}, headers=recruiter.headers)).json()["data"]
+    assert [i["candidate_id"] for i in by_interview["items"]] == [late.id, people[0].id]
 
     # the same scores, ranks and percentiles as scoring everyone again
     await client.get(url, params={"refresh": "true"}, headers=recruiter.headers)

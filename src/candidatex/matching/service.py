@@ -421,6 +421,8 @@ class MatchingService:
                             page: int, limit: int) -> list[dict[str, Any]]:
         """The page's entries: one indexed range query on the sort field, sorted here (a page and its ties)."""
         name, descending = SORTS[sort]
+        if set(histograms.get(name, {})) <= {histogram.NONE_BIN}:
+            name, descending = "total", True  # no entry has the component: its order is the rank's
         skip = (page - 1) * limit
         found = histogram.window(histograms.get(name, {}), skip, limit, descending)
         if found is None:
