@@ -59,6 +59,7 @@ HISTOGRAM_FIELDS = ("total", *RANKING_COMPONENTS)
 SORTS: dict[str, tuple[str, bool]] = {"rank": ("total", True), "-rank": ("total", False),
                                       **{name: (name, True) for name in RANKING_COMPONENTS}}
 MAX_SYNC_PASSES = 5
+POOL_WAIT_SECONDS = 30  # an audit waits this long for a sync under way, then reads the scores there are
 _CONTEXT_CACHE_SIZE = 256
 
 
@@ -461,8 +462,14 @@ class MatchingService:
     async def ranked_pool(self, job: Job) -> list[dict[str, Any]]:
         """Every ranked applicant of the current run (brought up to date in this request), best first."""
         cached, _ = await self._result("job", str(job.id))
-        if not self._is_current(job, cached, await self._job_interviews(str(job.id))):
-            cached = await self.rank_job(str(job.id))
+        deadline = time.monotonic() + POOL_WAIT_SECONDS
+        while not self._is_current(job, cached, await self._job_interviews(str(job.id))) \
+                and time.monotonic() < deadline:
+            cached = await self.rank_job(str(job.id))  # returns at once while another sync holds the lease
+            if cached is None:
+                return []
+            if cached.progress is not None:
+                await asyncio.sleep(0.2)
         if cached is None or cached.run_id is None:
             return []
         entries = await RankingEntry.get_pymongo_collection().find(
