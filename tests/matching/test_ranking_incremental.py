@@ -39,7 +39,8 @@ async def test_new_applicants_and_resumes_are_scored_into_the_current_run(client
     assert db.match_results.find_one({"kind": "job", "subject_id": job["id"]})["run_id"] == run
     after = {e["application_id"]: e["_id"] for e in db.ranking_entries.find({"job_id": job["id"]})}
     assert all(after[a] == i for a, i in before.items())  # the earlier applicants were not scored again
-    assert db.applications.count_documents({"job_id": job["id"], "rank_pending": {"$gt": 0}}) == 0
+    synced = db.match_results.find_one({"kind": "job", "subject_id": job["id"]})
+    assert synced["synced_version"] == synced["inputs_version"] and synced["scored"] == 3
 
     # the six-year accountant deletes their resume: their entry goes, the others move up, same run
     leaving = people[1]
