@@ -635,6 +635,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/interview/sessions/{session_id}/proctoring/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ProctoringConsent */
+        get: operations["InterviewSessionsSessionIdProctoringConsentProctoringConsent"];
+        put?: never;
+        /** Agree */
+        post: operations["InterviewSessionsSessionIdProctoringConsentAgree"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/interview/sessions/{session_id}/resume": {
         parameters: {
             query?: never;
@@ -1396,6 +1414,21 @@ export interface components {
             public_key: string;
             session_id: string;
         };
+        /** ConsentIn */
+        ConsentIn: {
+            /** @description the `version` of the notice agreed to */
+            notice_version: string;
+        };
+        /** ConsentOut */
+        ConsentOut: {
+            /** @description {user_id, at, notice_version, retention_days}, or null */
+            consent: {
+                [key: string]: unknown;
+            } | null;
+            notice: components["schemas"]["NoticeOut"];
+            /** @description whether the precheck is refused without a consent to the current notice */
+            required: boolean;
+        };
         /** CreateSessionIn */
         CreateSessionIn: {
             /**
@@ -1502,6 +1535,15 @@ export interface components {
         /** Envelope[CheckpointsOut] */
         Envelope_CheckpointsOut_: {
             data: components["schemas"]["CheckpointsOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
+        /** Envelope[ConsentOut] */
+        Envelope_ConsentOut_: {
+            data: components["schemas"]["ConsentOut"];
             message?: string | null;
             /** @default true */
             success: boolean;
@@ -2079,6 +2121,17 @@ export interface components {
             total: number;
             type?: string | null;
         };
+        /** NoticeOut */
+        NoticeOut: {
+            kept: string;
+            monitored: string[];
+            retention: string;
+            /** @description days after the interview ends until the log and snapshots are deleted; 0: kept with the interview */
+            retention_days: number;
+            title: string;
+            version: string;
+            who_sees: string;
+        };
         /** OfferIn */
         OfferIn: {
             /**
@@ -2410,6 +2463,8 @@ export interface components {
             kind: "heartbeat" | "tab_switch" | "fullscreen_exit" | "window_blur" | "copy" | "paste" | "right_click" | "devtools" | "second_screen" | "typing_cadence" | "paste_burst";
             seq: number;
             session_id?: string | null;
+            /** @description the page's tab id: its signals are signed with the tab key and numbered per tab */
+            tab?: string | null;
             /** @description client clock, epoch milliseconds */
             ts: number;
         };
@@ -2417,7 +2472,7 @@ export interface components {
         SignalResult: {
             accepted: boolean;
             kind: string;
-            /** @description replay | forgery | gap | session_ended */
+            /** @description replay | forgery | gap | too_many_tabs | session_ended */
             problem?: string | null;
             seq: number;
             strike?: components["schemas"]["StrikeOut"] | null;
@@ -4268,6 +4323,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_PrecheckOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    InterviewSessionsSessionIdProctoringConsentProctoringConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description interview session id (24 hex digits) */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ConsentOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    InterviewSessionsSessionIdProctoringConsentAgree: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description interview session id (24 hex digits) */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ConsentOut_"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
