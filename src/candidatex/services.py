@@ -193,6 +193,7 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
                                                      settings.speech_turn_unsure_silence_ms,
                                                      model_path=settings.speech_turn_model),
                                           settings.speech_reconnect_grace_seconds)
+    services.voice_service.recordings = services.media_hub  # spoken questions go into WebRTC recordings
     services.voice_service.on_speech_started = services.anti_cheat.speech_heard
     services.voice_consumer = VoiceAudioConsumer(services.voice_service)
     services.media_consumers.add_audio(services.voice_consumer)
