@@ -78,6 +78,7 @@ from candidatex.ws.live_interview import live_interview
 from candidatex.jobs.controller import ApplicationController, JobController
 from candidatex.matching.controller import DemographicsController, MatchingController
 from candidatex.resumes.controller import ResumeController
+from candidatex.screening.controller import JobScreeningController, ScreeningController, SendScreeningController
 from candidatex.tasks.handlers import build_domain, build_queue, task_handlers
 
 logger = logging.getLogger(__name__)
@@ -147,6 +148,16 @@ async def _seed_demo_world(app: Litestar) -> None:
     banner_url = os.environ.get("CANDIDATEX_BANNER_URL")
     if banner_url:  # the run command's promise: URL and demo logins
         print(banner(banner_url, app.state.demo_accounts), flush=True)
+
+
+async def _screening_reminders(queue: Any, every: float) -> None:
+    """Enqueues the reminder task on a clock; the queue de-duplicates it and any worker may run it."""
+    while True:
+        try:
+            await queue.enqueue("screening.remind", {}, key="screening.remind")
+        except Exception:  # noqa: BLE001 - a Redis hiccup must not stop the clock
+            logger.warning("screening reminder scheduling failed", exc_info=True)
+        await asyncio.sleep(every)
 
 
 async def _deadline_watcher(service: InterviewService, every: float) -> None:
@@ -231,6 +242,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         domain = build_domain(settings, database, state.task_queue, state.audit_service)
         state.resume_service, state.job_service, state.matching_service = domain.resumes, domain.jobs, domain.matching
         state.interview_service.job_lookup = domain.jobs.interview_link
+        state.screening_service = domain.screening
+        domain.screening.interviews = state.interview_service
+        state.interview_service.on_end.append(domain.screening.session_ended)
+        background.append(asyncio.create_task(_screening_reminders(state.task_queue,
+                                                                   settings.screening_reminder_check_seconds)))
         state.admin_service.stats_sources.append(domain.jobs.stats)
         tasks_stop = asyncio.Event()
         if settings.tasks_in_app:
@@ -288,6 +304,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     route_handlers += [MediaController, live_now, live_interview]
     route_handlers += [ResumeController, JobController, ApplicationController, MatchingController,
                        DemographicsController]
+    route_handlers += [SendScreeningController, ScreeningController, JobScreeningController]
     route_handlers += [build_voice_controller(settings.speech_max_upload_bytes), voice_audio_stream]
     if FRONTEND_DIST.exists():
         route_handlers.append(create_static_files_router(path="/", directories=[FRONTEND_DIST], html_mode=True,
@@ -323,7 +340,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=settings.max_request_bytes,
         dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service",
                                         "interview_service", "media_service", "resume_service", "job_service",
-                                        "matching_service", "anti_cheat", "voice_service"),
+                                        "matching_service", "anti_cheat", "voice_service", "screening_service"),
         before_send=[add_response_headers],
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,

@@ -102,6 +102,12 @@ class Settings:
     match_weight_text_similarity: float = 0.20
     match_weight_career_consistency: float = 0.15
     match_weight_interview: float = 0.20
+    # screening interviews (screening/): the score at which the AI recommends advancing (a person decides),
+    # when the reminder goes out, how often the reminder task runs, how long answers are kept after a decision
+    screening_advance_score: float = 60.0
+    screening_reminder_hours: float = 24.0
+    screening_reminder_check_seconds: float = 300.0
+    screening_retention_days: int = 180
     face_detection_enabled: bool = True
     anti_cheat_threshold: str = ""
     tab_switch_detection: bool = True
@@ -224,6 +230,11 @@ class Settings:
             match_weight_career_consistency=float(e.get("MATCH_WEIGHT_CAREER_CONSISTENCY",
                                                         defaults.match_weight_career_consistency)),
             match_weight_interview=float(e.get("MATCH_WEIGHT_INTERVIEW", defaults.match_weight_interview)),
+            screening_advance_score=float(e.get("SCREENING_ADVANCE_SCORE", defaults.screening_advance_score)),
+            screening_reminder_hours=float(e.get("SCREENING_REMINDER_HOURS", defaults.screening_reminder_hours)),
+            screening_reminder_check_seconds=float(e.get("SCREENING_REMINDER_CHECK_SECONDS",
+                                                         defaults.screening_reminder_check_seconds)),
+            screening_retention_days=int(e.get("SCREENING_RETENTION_DAYS", defaults.screening_retention_days)),
             face_detection_enabled=_bool(e.get("FACE_DETECTION_ENABLED"), defaults.face_detection_enabled),
             anti_cheat_threshold=e.get("ANTI_CHEAT_THRESHOLD", defaults.anti_cheat_threshold),
             tab_switch_detection=_bool(e.get("TAB_SWITCH_DETECTION"), defaults.tab_switch_detection),

@@ -7,11 +7,13 @@ from typing import Any
 
 from candidatex.audit.service import AuditService
 from candidatex.config import Settings
+from candidatex.core.mailer import Mailer
 from candidatex.embeddings import get_embedder
 from candidatex.jobs.service import JobService
 from candidatex.matching.scoring import MatchWeights
 from candidatex.matching.service import MatchingService
 from candidatex.resumes.service import ResumeService
+from candidatex.screening.service import ScreeningService
 from candidatex.tasks.queue import Handlers, InProcessQueue, RedisQueue, TaskQueue
 
 
@@ -20,6 +22,7 @@ class Domain:
     resumes: ResumeService
     jobs: JobService
     matching: MatchingService
+    screening: ScreeningService
 
 
 def match_weights(settings: Settings) -> MatchWeights:
@@ -38,8 +41,13 @@ def build_queue(settings: Settings, redis: Any) -> TaskQueue:
 
 def build_domain(settings: Settings, database: Any, queue: TaskQueue, audit: AuditService) -> Domain:
     embedder = get_embedder(settings)  # loads on first use
-    return Domain(resumes=ResumeService(database.db, queue, audit, embedder=embedder), jobs=JobService(queue, audit),
-                  matching=MatchingService(queue, match_weights(settings), embedder))
+    jobs = JobService(queue, audit)
+    screening = ScreeningService(jobs, Mailer(settings), audit, public_url=settings.public_url,
+                                 advance_score=settings.screening_advance_score,
+                                 reminder_hours=settings.screening_reminder_hours,
+                                 retention_days=settings.screening_retention_days, database=database.db)
+    return Domain(resumes=ResumeService(database.db, queue, audit, embedder=embedder), jobs=jobs,
+                  matching=MatchingService(queue, match_weights(settings), embedder), screening=screening)
 
 
 def task_handlers(domain: Domain) -> Handlers:
@@ -52,4 +60,8 @@ def task_handlers(domain: Domain) -> Handlers:
     async def recommend(payload: dict[str, Any]) -> None:
         await domain.matching.recommend_for(str(payload["candidate_id"]), payload.get("resume_id"))
 
-    return {"resume.parse": parse_resume, "match.job": rank_job, "match.candidate": recommend}
+    async def screening_reminders(payload: dict[str, Any]) -> None:
+        await domain.screening.send_due_reminders()
+
+    return {"resume.parse": parse_resume, "match.job": rank_job, "match.candidate": recommend,
+            "screening.remind": screening_reminders}
