@@ -131,6 +131,23 @@ export interface paths {
         patch: operations["ApplicationsApplicationIdChangeStatus"];
         trace?: never;
     };
+    "/applications/{application_id}/screening": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** SendScreening */
+        post: operations["ApplicationsApplicationIdScreeningSendScreening"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/applications/{application_id}/withdraw": {
         parameters: {
             query?: never;
@@ -842,6 +859,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jobs/{job_id}/screening-audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit */
+        get: operations["JobsJobIdScreeningAuditAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/screening-audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** AuditExport */
+        get: operations["JobsJobIdScreeningAuditExportAuditExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/screenings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Compare */
+        get: operations["JobsJobIdScreeningsCompare"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/matching/candidates/me/jobs": {
         parameters: {
             query?: never;
@@ -1073,6 +1141,142 @@ export interface paths {
         };
         /** Download */
         get: operations["ResumeResumeIdDownloadDownload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListScreenings */
+        get: operations["ScreeningsListScreenings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetScreening */
+        get: operations["ScreeningsScreeningIdGetScreening"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}/candidate-view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** CandidateView */
+        get: operations["ScreeningsScreeningIdCandidateViewCandidateView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Consent */
+        post: operations["ScreeningsScreeningIdConsentConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide */
+        post: operations["ScreeningsScreeningIdDecisionDecide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}/human-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** HumanReview */
+        post: operations["ScreeningsScreeningIdHumanReviewHumanReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** AddNote */
+        post: operations["ScreeningsScreeningIdNotesAddNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Review */
+        get: operations["ScreeningsScreeningIdReviewReview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1371,6 +1575,20 @@ export interface components {
         BackupCodesOut: {
             backup_codes: string[];
         };
+        /** CandidateScreeningOut */
+        CandidateScreeningOut: {
+            answers: {
+                [key: string]: unknown;
+            }[];
+            decided_at: string | null;
+            flags: {
+                [key: string]: unknown;
+            }[];
+            notice: components["schemas"]["NoticeOut"];
+            outcome: string | null;
+            screening: components["schemas"]["ScreeningOut"];
+            session_status: string | null;
+        };
         /** ChangePasswordIn */
         ChangePasswordIn: {
             current_password: string;
@@ -1395,6 +1613,38 @@ export interface components {
             /** @description base64 Ed25519 public key that verifies the checkpoints' signatures */
             public_key: string;
             session_id: string;
+        };
+        /** CompareOut */
+        CompareOut: {
+            competencies: string[];
+            job_id: string;
+            rows: components["schemas"]["CompareRow"][];
+        };
+        /** CompareRow */
+        CompareRow: {
+            ai_recommendation: string | null;
+            application_id: string;
+            application_status: string;
+            behavioral_score: number | null;
+            candidate_name: string;
+            communication_score: number | null;
+            competencies: {
+                [key: string]: number;
+            };
+            decision: string | null;
+            human_interview_requested: boolean;
+            open_flags: number | null;
+            screening_id: string;
+            session_id: string | null;
+            status: string;
+            technical_score: number | null;
+            total_score: number | null;
+        };
+        /** ConsentIn */
+        ConsentIn: {
+            /** @description true: take the AI interview; false: ask for an interview with a person */
+            accept: boolean;
+            comment?: string | null;
         };
         /** CreateSessionIn */
         CreateSessionIn: {
@@ -1445,12 +1695,16 @@ export interface components {
             };
             users_total: number;
         };
-        /** DecisionIn */
-        DecisionIn: {
-            /** @default  */
-            note: string;
-            /** @enum {string} */
-            outcome: "upheld" | "dismissed";
+        /** DecisionOut */
+        DecisionOut: {
+            ai_recommendation: string | null;
+            ai_total_score: number | null;
+            /** Format: date-time */
+            at: string;
+            by: string;
+            by_email: string;
+            outcome: string;
+            reason: string;
         };
         /** DeleteMeIn */
         DeleteMeIn: {
@@ -1499,9 +1753,27 @@ export interface components {
             /** Format: date-time */
             timestamp?: string;
         };
+        /** Envelope[CandidateScreeningOut] */
+        Envelope_CandidateScreeningOut_: {
+            data: components["schemas"]["CandidateScreeningOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
         /** Envelope[CheckpointsOut] */
         Envelope_CheckpointsOut_: {
             data: components["schemas"]["CheckpointsOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
+        /** Envelope[CompareOut] */
+        Envelope_CompareOut_: {
+            data: components["schemas"]["CompareOut"];
             message?: string | null;
             /** @default true */
             success: boolean;
@@ -1679,6 +1951,33 @@ export interface components {
             /** Format: date-time */
             timestamp?: string;
         };
+        /** Envelope[ReviewOut] */
+        Envelope_ReviewOut_: {
+            data: components["schemas"]["ReviewOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
+        /** Envelope[ScreeningAuditOut] */
+        Envelope_ScreeningAuditOut_: {
+            data: components["schemas"]["ScreeningAuditOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
+        /** Envelope[ScreeningOut] */
+        Envelope_ScreeningOut_: {
+            data: components["schemas"]["ScreeningOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
         /** Envelope[SessionOut] */
         Envelope_SessionOut_: {
             data: components["schemas"]["interviews_schemas_SessionOut"];
@@ -1820,6 +2119,15 @@ export interface components {
             /** Format: date-time */
             timestamp?: string;
         };
+        /** Envelope[list[ScreeningOut]] */
+        Envelope_list_ScreeningOut_: {
+            data: components["schemas"]["ScreeningOut"][];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
         /** Envelope[list[SessionOut]] */
         Envelope_list_SessionOut_: {
             data: components["schemas"]["auth_schemas_SessionOut"][];
@@ -1912,6 +2220,10 @@ export interface components {
             status: string;
             technical_score: number | null;
             total_score: number | null;
+        };
+        /** HumanReviewIn */
+        HumanReviewIn: {
+            comment: string;
         };
         /** IceServerOut */
         IceServerOut: {
@@ -2078,6 +2390,21 @@ export interface components {
             remaining_seconds: number | null;
             total: number;
             type?: string | null;
+        };
+        /** NoteIn */
+        NoteIn: {
+            text: string;
+        };
+        /** NoticeOut */
+        NoticeOut: {
+            ai_evaluates: string[];
+            not_ai_evaluated: string[];
+            recorded: string[];
+            retention: string;
+            title: string;
+            version: string;
+            who_sees_it: string[];
+            your_rights: string[];
         };
         /** OfferIn */
         OfferIn: {
@@ -2371,16 +2698,116 @@ export interface components {
             status: string;
             text?: string | null;
         };
+        /** ReviewOut */
+        ReviewOut: {
+            candidate_name: string;
+            flags: {
+                [key: string]: unknown;
+            }[];
+            questions: {
+                [key: string]: unknown;
+            }[];
+            recording: {
+                [key: string]: unknown;
+            } | null;
+            result: {
+                [key: string]: unknown;
+            } | null;
+            screening: components["schemas"]["ScreeningOut"];
+            session: {
+                [key: string]: unknown;
+            } | null;
+            /** @description true: the application closed, so the answers are no longer shown */
+            withheld: boolean;
+        };
         /**
          * Role
          * @enum {string}
          */
         Role: "candidate" | "recruiter" | "admin";
+        /** ScreeningAuditOut */
+        ScreeningAuditOut: {
+            attribute: string;
+            decisions: number;
+            job_id: string;
+            job_title: string;
+            min_group_size: number;
+            override_rate: number | null;
+            overrides: number;
+            sections: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            since: string | null;
+            until: string | null;
+            with_ai_recommendation: number;
+        };
+        /** ScreeningOut */
+        ScreeningOut: {
+            ai_result?: {
+                [key: string]: unknown;
+            } | null;
+            anti_cheat_policy: string;
+            application_id: string;
+            candidate_id: string;
+            consent: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            deadline: string;
+            decision: components["schemas"]["DecisionOut"] | null;
+            decision_log?: components["schemas"]["DecisionOut"][];
+            duration_minutes: number;
+            human_interview_requested: boolean;
+            human_review_requested: boolean;
+            human_review_requests?: {
+                [key: string]: unknown;
+            }[];
+            id: string;
+            job_id: string;
+            job_title: string;
+            mode: string;
+            notes?: {
+                [key: string]: unknown;
+            }[];
+            question_count: number;
+            recruiter_id: string;
+            session_id: string | null;
+            status: string;
+        };
         /** SectionCheckOut */
         SectionCheckOut: {
             detail: string;
             name: string;
             passed: boolean;
+        };
+        /** SendScreeningIn */
+        SendScreeningIn: {
+            /**
+             * @description flag_for_review: integrity flags go to a person; the interview is never ended by a detector
+             * @default flag_for_review
+             * @enum {string}
+             */
+            anti_cheat_policy: "terminate" | "flag_for_review";
+            /** @description when the invitation expires (UTC) */
+            deadline?: string | null;
+            /**
+             * @description used when `deadline` is not given
+             * @default 7
+             */
+            deadline_days: number;
+            /** @default 30 */
+            duration_minutes: number;
+            /**
+             * @default technical
+             * @enum {string}
+             */
+            mode: "behavioral" | "technical";
+            /** @default 5 */
+            question_count: number;
         };
         /**
          * SessionMode
@@ -2595,6 +3022,13 @@ export interface components {
             };
             transcript: string;
         };
+        /** DecisionIn */
+        anticheat_schemas_DecisionIn: {
+            /** @default  */
+            note: string;
+            /** @enum {string} */
+            outcome: "upheld" | "dismissed";
+        };
         /** SessionOut */
         auth_schemas_SessionOut: {
             /** Format: date-time */
@@ -2686,6 +3120,13 @@ export interface components {
             success: boolean;
             /** Format: date-time */
             timestamp?: string;
+        };
+        /** DecisionIn */
+        screening_schemas_DecisionIn: {
+            /** @enum {string} */
+            outcome: "advance" | "reject";
+            /** @description why: shown in the decision log and audit */
+            reason: string;
         };
     };
     responses: never;
@@ -3125,6 +3566,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_ApplicationOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApplicationsApplicationIdScreeningSendScreening: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description application id (24 hex digits) */
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendScreeningIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningOut_"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -3944,7 +4427,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DecisionIn"];
+                "application/json": components["schemas"]["anticheat_schemas_DecisionIn"];
             };
         };
         responses: {
@@ -4892,6 +5375,131 @@ export interface operations {
             };
         };
     };
+    JobsJobIdScreeningAuditAudit: {
+        parameters: {
+            query?: {
+                attribute?: "gender" | "ethnicity" | "age_band" | "disability" | "veteran";
+                from?: string | null;
+                to?: string | null;
+                min_group_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description job id (24 hex digits) */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningAuditOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    JobsJobIdScreeningAuditExportAuditExport: {
+        parameters: {
+            query?: {
+                format?: "csv" | "pdf";
+                attribute?: "gender" | "ethnicity" | "age_band" | "disability" | "veteran";
+                from?: string | null;
+                to?: string | null;
+                min_group_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description job id (24 hex digits) */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    JobsJobIdScreeningsCompare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description job id (24 hex digits) */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_CompareOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     MatchingCandidatesMeJobsRecommendedJobs: {
         parameters: {
             query?: {
@@ -5455,6 +6063,325 @@ export interface operations {
                 };
                 content: {
                     "application/json": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsListScreenings: {
+        parameters: {
+            query?: {
+                job_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_list_ScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdGetScreening: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdCandidateViewCandidateView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_CandidateScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdConsentConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdDecisionDecide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["screening_schemas_DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdHumanReviewHumanReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HumanReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdNotesAddNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdReviewReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ReviewOut_"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
