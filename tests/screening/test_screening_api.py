@@ -241,3 +241,27 @@ async def test_one_reminder_before_the_deadline(client: AsyncTestClient, db: Dat
     await on_app_loop(client, app.state.screening_service.send_due_reminders)  # a second run sends nothing more
     reminders = list(db.outbox.find({"to": p.candidate.email, "subject": {"$regex": "^Reminder"}}))
     assert len(reminders) == 1 and f"/candidate/screenings/{screening['id']}" in reminders[0]["body"]
+
+
+async def test_answers_are_erased_when_retention_ends_and_the_decision_log_stays(
+        client: AsyncTestClient, db: Database, app: Litestar) -> None:
+    p = await pipeline(client)
+    screening = await send(client, p)
+    session_id = await consent_and_start(client, p, screening["id"])
+    await answer_all(client, p, session_id, STRONG_ANSWER)
+    await client.post(f"/interview/sessions/{session_id}/finalize", headers=p.candidate.headers)
+    await client.post(f"/screenings/{screening['id']}/notes", json={"text": "Good on caching"}, headers=p.recruiter.headers)
+    await client.post(f"/screenings/{screening['id']}/decision", json={"outcome": "reject", "reason": "Another fit"},
+                      headers=p.recruiter.headers)
+    await on_app_loop(client, app.state.screening_service.send_due_reminders)
+    assert db.interview_sessions.find_one({"_id": ObjectId(session_id)})["answers"]  # within retention: kept
+    long_ago = datetime.now(UTC) - timedelta(days=app.state.settings.screening_retention_days + 1)
+    db.screenings.update_one({"_id": ObjectId(screening["id"])},
+                             {"$set": {"decision.at": long_ago, "decision_log.0.at": long_ago}})
+    await on_app_loop(client, app.state.screening_service.send_due_reminders)
+    session = db.interview_sessions.find_one({"_id": ObjectId(session_id)})
+    assert session["answers"] == [] and session["resume_text"] is None and session["result"] is None
+    assert db.interview_events.count_documents({"session_id": session_id}) == 0
+    kept = db.screenings.find_one({"_id": ObjectId(screening["id"])})
+    assert kept["notes"] == [] and kept["content_erased_at"] is not None
+    assert kept["decision_log"][0]["outcome"] == "reject" and kept["decision_log"][0]["ai_recommendation"]

@@ -69,6 +69,7 @@ class Screening(Document):
     decision: Decision | None = None
     decision_log: list[Decision] = Field(default_factory=list)
     human_review_requests: list[dict[str, Any]] = Field(default_factory=list)
+    content_erased_at: datetime | None = None  # answers, events, recording and notes deleted at retention's end
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -6,6 +6,7 @@ The AI's evaluation is a recommendation. The only path that moves an application
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections import defaultdict
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from bson import ObjectId
+from gridfs import AsyncGridFSBucket
+from gridfs.errors import NoFile
 
 from candidatex.anticheat.appeals import flags_of
 from candidatex.audit.service import AuditService, RequestMeta
@@ -22,7 +25,7 @@ from candidatex.core.mailer import Mailer
 from candidatex.core.timeutil import as_utc, utcnow
 from candidatex.interviews import store as session_store
 from candidatex.interviews.access import Action, allows
-from candidatex.interviews.models import InterviewSession, SessionStatus
+from candidatex.interviews.models import InterviewSession, SessionEvent
 from candidatex.jobs.models import CLOSED, Application, ApplicationStatus, Job
 from candidatex.jobs.service import JobService
 from candidatex.matching.fairness import audit_report
@@ -35,6 +38,7 @@ from candidatex.users.models import Role, User
 logger = logging.getLogger(__name__)
 
 NOTICE: dict[str, Any] = json.loads((Path(__file__).parent / "notice.json").read_text())
+RECORDINGS_BUCKET = "recordings"  # media/service.py stores recordings there, metadata.session_id
 OUTCOME_STATUS = {"advance": ApplicationStatus.interview, "reject": ApplicationStatus.rejected}
 MAX_FOCUS_AREAS = 10
 
@@ -88,7 +92,7 @@ class ScreeningService:
         self.interviews: Any = None  # InterviewService (the app wires it): creates the session on consent
 
     def link(self, screening: Screening) -> str:
-        return f"{self.public_url}/candidate/screenings/{screening.id}"
+        return f"{self.public_url}/candidate/screenings/{screening.id}"  # the one link of every email
 
     # ---- access -------------------------------------------------------------------------------------------
     async def _load(self, screening_id: str) -> Screening:
@@ -416,4 +420,22 @@ class ScreeningService:
                                    f" UTC:\n{self.link(screening)}\n")
             sent += 1
         await store.expire_overdue(now)
+        await self.erase_expired_content(now)
         return sent
+
+    async def erase_expired_content(self, now: datetime) -> int:
+        """Keeps the notice's promise: ``retention_days`` after the decision, the answers, stream events,
+        recording and notes are deleted; the decision log and the AI's scores stay for bias audits."""
+        due = await Screening.find({"decision.at": {"$lte": now - timedelta(days=self.retention_days)},
+                                    "content_erased_at": None}).limit(500).to_list()
+        for screening in due:
+            if screening.session_id:
+                await session_store.erase_content(screening.session_id)
+                await SessionEvent.get_pymongo_collection().delete_many({"session_id": screening.session_id})
+                if self.database is not None:
+                    bucket = AsyncGridFSBucket(self.database, bucket_name=RECORDINGS_BUCKET)
+                    async for file in bucket.find({"metadata.session_id": screening.session_id}):
+                        with contextlib.suppress(NoFile):
+                            await bucket.delete(file._id)
+            await store.mark_content_erased(screening.id, now)
+        return len(due)

@@ -95,3 +95,9 @@ async def expire_overdue(now: datetime) -> int:
     result = await _collection().update_many({"status": ScreeningStatus.invited.value, "deadline": {"$lte": now}},
                                              {"$set": {"status": ScreeningStatus.expired.value, "updated_at": now}})
     return result.modified_count
+
+
+async def mark_content_erased(screening_id: ObjectId, now: datetime) -> bool:
+    """Notes and human-review comments go with the answers; the decision log stays for bias audits."""
+    return await _update(screening_id, {"content_erased_at": None},
+                         {"$set": {"content_erased_at": now, "notes": [], "human_review_requests": []}}) is not None
