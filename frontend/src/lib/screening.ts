@@ -1,50 +1,20 @@
 /** Screening interviews: types and query hooks (docs/screening.md). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./api";
+import type { components } from "./api-schema";
 
-export interface ScreeningDecision {
-  by: string;
-  by_email: string;
-  at: string;
-  outcome: "advance" | "reject";
-  reason: string;
-  ai_recommendation: string | null;
-  ai_total_score: number | null;
-}
+type Schemas = components["schemas"];
 
-export interface Screening {
-  id: string;
-  application_id: string;
-  job_id: string;
-  job_title: string;
-  candidate_id: string;
-  status: "invited" | "declined" | "started" | "expired";
-  mode: string;
-  question_count: number;
-  duration_minutes: number;
-  anti_cheat_policy: string;
-  deadline: string;
-  session_id: string | null;
-  consent: { accepted: boolean; at: string } | null;
-  human_interview_requested: boolean;
-  human_review_requested: boolean;
-  decision: ScreeningDecision | null;
+// The generated models (a renamed field breaks tsc), with the free-form JSON fields given their shapes.
+export type ScreeningDecision = Schemas["DecisionOut"];
+export type Notice = Schemas["NoticeOut"];
+
+export type Screening = Omit<Schemas["ScreeningOut"], "ai_result" | "consent" | "notes" | "human_review_requests"> & {
   ai_result?: { total_score?: number; recommendation?: string | null; competencies?: Record<string, number> } | null;
+  consent: { accepted: boolean; at: string } | null;
   notes?: { by_name: string; text: string; at: string }[];
-  decision_log?: ScreeningDecision[];
   human_review_requests?: { comment: string; at: string }[];
-}
-
-export interface Notice {
-  version: string;
-  title: string;
-  ai_evaluates: string[];
-  not_ai_evaluated: string[];
-  recorded: string[];
-  who_sees_it: string[];
-  your_rights: string[];
-  retention: string;
-}
+};
 
 export interface Flag {
   index: number;
@@ -89,20 +59,7 @@ export interface Review {
   withheld: boolean;
 }
 
-export interface CompareRow {
-  screening_id: string;
-  application_id: string;
-  candidate_name: string;
-  application_status: string;
-  status: string;
-  session_id: string | null;
-  total_score: number | null;
-  competencies: Record<string, number>;
-  ai_recommendation: string | null;
-  open_flags: number | null;
-  human_interview_requested: boolean;
-  decision: string | null;
-}
+export type CompareRow = Schemas["CompareRow"];
 
 const RUNNING = (status?: string | null) => status === "active" || status === "paused" || status === "setup" || status === "precheck";
 
