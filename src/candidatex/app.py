@@ -71,8 +71,8 @@ from candidatex.speech.segmenter import SegmenterSettings
 from candidatex.speech.service import VoiceAudioConsumer, VoiceService
 from candidatex.speech.transcriber import Transcriber
 from candidatex.speech.turns import TurnPolicy
-from candidatex.users.controller import MeController
-from candidatex.users.service import AccountService
+from candidatex.account.controller import MeController
+from candidatex.account.service import AccountService
 from candidatex.ws.interview_stream import interview_stream
 from candidatex.ws.live_interview import live_interview
 from candidatex.jobs.controller import ApplicationController, JobController

@@ -97,7 +97,7 @@ def _create_admin(args: argparse.Namespace) -> int:
 
 def _outbox(args: argparse.Namespace) -> int:
     """Prints stored emails: with no SMTP configured this is where reset and verification links are read."""
-    from candidatex.auth.models import OutboxEmail
+    from candidatex.core.mailer import OutboxEmail
 
     async def show(_: object) -> list[OutboxEmail]:
         query = OutboxEmail.find({"to": args.to.lower()} if args.to else {})
@@ -111,9 +111,10 @@ def _outbox(args: argparse.Namespace) -> int:
 def _rotate_keys(_: argparse.Namespace) -> int:
     """Re-seals every encrypted field under the current key (FIELD_ENCRYPTION_KEYS[0] / SECRET_KEY)."""
     from candidatex.core.crypto import rotate_sealed_fields
+    from candidatex.db.registry import document_models
 
     async def rotate(_: object) -> dict[str, int]:
-        return await rotate_sealed_fields()
+        return await rotate_sealed_fields(document_models())
 
     counts = asyncio.run(_with_services(Settings.from_env(), rotate))
     for name, count in counts.items():  # type: ignore[union-attr]

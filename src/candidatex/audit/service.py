@@ -1,22 +1,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from candidatex.audit.models import AuditLog
+from candidatex.core.meta import RequestMeta
 from candidatex.core.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RequestMeta:
-    """Who is asking, from where: passed from controllers so services stay free of HTTP types."""
-
-    ip: str | None = None
-    user_agent: str | None = None
 
 
 class AuditService:

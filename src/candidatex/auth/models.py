@@ -49,20 +49,6 @@ class ActionToken(Document):
         ]
 
 
-class OutboxEmail(Document):
-    to: str
-    subject: str
-    body: str
-    status: str = "pending"  # pending | sent | failed | stored
-    error: str | None = None
-    created_at: datetime = Field(default_factory=utcnow)
-    sent_at: datetime | None = None
-
-    class Settings:
-        name = "outbox"
-        indexes = [IndexModel([("to", ASCENDING), ("created_at", ASCENDING)])]
-
-
 class LoginThrottle(Document):
     """Failed sign-ins of one (email, client address) pair: the pair backs off, the owner elsewhere does not.
 

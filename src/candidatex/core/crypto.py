@@ -163,13 +163,11 @@ def sealed_fields(model: Any) -> list[str]:
     return names
 
 
-async def rotate_sealed_fields() -> dict[str, int]:
+async def rotate_sealed_fields(models: list[type[Any]]) -> dict[str, int]:
     """`candidatex rotate-keys`: every sealed value not under the current key is re-sealed under it, and a
     value stored before its field was sealed gets sealed. Compare-and-set per value: a concurrent write wins."""
-    from candidatex.db.registry import document_models
-
     counts: dict[str, int] = {}
-    for model in document_models():
+    for model in models:
         fields = sealed_fields(model)
         if not fields:
             continue

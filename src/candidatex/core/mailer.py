@@ -5,13 +5,33 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
+from datetime import datetime
 from email.message import EmailMessage
 
-from candidatex.auth.models import OutboxEmail
+from beanie import Document
+from pydantic import Field
+from pymongo import ASCENDING, IndexModel
+
 from candidatex.config import Settings
 from candidatex.core.timeutil import utcnow
 
 logger = logging.getLogger(__name__)
+
+
+class OutboxEmail(Document):
+    """Every email the platform sends, kept in the outbox (what `candidatex outbox` shows without SMTP)."""
+
+    to: str
+    subject: str
+    body: str
+    status: str = "pending"  # pending | sent | failed | stored
+    error: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+    class Settings:
+        name = "outbox"
+        indexes = [IndexModel([("to", ASCENDING), ("created_at", ASCENDING)])]
 
 
 class Mailer:

@@ -4,7 +4,7 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 
-from candidatex.audit.service import RequestMeta
+from candidatex.core.meta import RequestMeta
 
 
 def meta_of(connection: ASGIConnection[Any, Any, Any, Any]) -> RequestMeta:

@@ -8,7 +8,8 @@ from beanie import Document
 def document_models() -> list[type[Document]]:
     from candidatex.anticheat.models import AntiCheatSnapshot
     from candidatex.audit.models import AuditLog
-    from candidatex.auth.models import ActionToken, LoginThrottle, OutboxEmail, RefreshTokenFamily
+    from candidatex.auth.models import ActionToken, LoginThrottle, RefreshTokenFamily
+    from candidatex.core.mailer import OutboxEmail
     from candidatex.interviews.models import InterviewSession, SessionEvent
     from candidatex.users.models import User
     from candidatex.jobs.models import Application, Job

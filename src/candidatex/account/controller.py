@@ -20,7 +20,7 @@ from candidatex.users.schemas import (
     UpdateMeIn,
     UserOut,
 )
-from candidatex.users.service import AccountService
+from candidatex.account.service import AccountService
 
 AuthedRequest = Request[User, Token, Any]
 

@@ -9,15 +9,22 @@ from beanie import Document
 from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
 
-from candidatex.audit.service import AuditService, RequestMeta
+from candidatex.audit.models import AuditLog
+from candidatex.audit.service import AuditService
 from candidatex.auth import totp
 from candidatex.auth.models import RefreshTokenFamily
 from candidatex.auth.passwords import verify_password
 from candidatex.auth.service import AuthService
 from candidatex.core.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from candidatex.core.mailer import OutboxEmail
+from candidatex.core.meta import RequestMeta
 from candidatex.core.timeutil import utcnow
+from candidatex.db.registry import document_models
+from candidatex.interviews import store as interview_store
+from candidatex.interviews.models import InterviewSession, SessionEvent
 from candidatex.users import store as user_store
 from candidatex.users.models import User
+from candidatex.users.schemas import UserOut
 
 
 # never exported: credentials, token hashes, keys, and mailed bodies (which may hold live single-use links)
@@ -27,12 +34,6 @@ OWNED_BY = ("candidate_id", "user_id", "owner_id")  # a document with one of the
 ERASED_BY = ("candidate_id", "user_id", "owner_id")  # deleted on erasure (jobs are keyed by recruiter_id, kept)
 RECORDINGS_BUCKET = "recordings"  # GridFS files with metadata.session_id (media/service.py)
 EXPORT_LIMIT = 10_000
-
-
-def _models() -> list[type[Document]]:
-    from candidatex.db.registry import document_models
-
-    return document_models()
 
 
 def _dump(doc: Document) -> dict[str, Any]:
@@ -112,16 +113,11 @@ class AccountService:
 
     async def export(self, user: User, meta: RequestMeta) -> dict[str, Any]:
         """Data portability: everything stored about the user, found through the document registry."""
-        from candidatex.audit.models import AuditLog
-        from candidatex.auth.models import OutboxEmail
-        from candidatex.interviews.models import SessionEvent
-        from candidatex.users.schemas import UserOut
-
         user_id = str(user.id)
         data: dict[str, Any] = {"format": "candidatex-export-v1", "exported_at": utcnow().isoformat(),
                                 "profile": UserOut.of(user).model_dump(mode="json")}
         session_ids: list[str] = []
-        for model in _models():
+        for model in document_models():
             name = model.get_collection_name()
             fields = set(model.model_fields)
             if model is User:
@@ -148,17 +144,11 @@ class AccountService:
         return data
 
     async def _erase_related(self, user_id: str, email: str) -> None:
-        from candidatex.audit.models import AuditLog
-        from candidatex.auth.models import OutboxEmail
-        from candidatex.interviews.models import InterviewSession, SessionEvent
-
-        from candidatex.interviews import store as interview_store
-
         # practice interviews are the candidate's alone: gone; a recruiter's interview keeps its frame only
         session_ids = await interview_store.erase_candidate(user_id)
         await SessionEvent.get_pymongo_collection().delete_many({"session_id": {"$in": session_ids}})
         database = InterviewSession.get_pymongo_collection().database
-        for model in _models():
+        for model in document_models():
             if model in (User, AuditLog, InterviewSession, SessionEvent):
                 continue
             collection = model.get_pymongo_collection()

@@ -1,0 +1,1 @@
+"""The signed-in user's own account: profile, password, sessions, 2FA, data export and erasure (/users/me)."""
