@@ -19,7 +19,8 @@ from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
 
 from candidatex.anticheat.appeals import flags_of
-from candidatex.audit.service import AuditService, RequestMeta
+from candidatex.audit.service import AuditService
+from candidatex.core.meta import RequestMeta
 from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.mailer import Mailer
 from candidatex.core.timeutil import as_utc, utcnow
