@@ -13,7 +13,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from pymongo.database import Database
 
-from tests.conftest import Account, register
+from tests.conftest import PASSWORD, make_admin, register
 from tests.interviews.test_sessions_api import STRONG_ANSWER
 from tests.screening.helpers import answer_all, consent_and_start, pipeline, send
 
@@ -126,6 +126,8 @@ async def test_review_decision_log_and_the_candidates_outcome(client: AsyncTestC
     assert (await client.get(f"/screenings/{sid}/review", headers=other_recruiter.headers)).status_code == 404
     assert (await client.get(f"/screenings/{sid}/review", headers=p.candidate.headers)).status_code == 403
     assert (await client.get(f"/screenings/{sid}/review", headers=other_candidate.headers)).status_code == 403
+    admin = await make_admin(client, db)
+    assert (await client.get(f"/screenings/{sid}/review", headers=admin.headers)).json()["data"]["questions"]
 
     noted = await client.post(f"/screenings/{sid}/notes", json={"text": "Vague on deployments"}, headers=p.recruiter.headers)
     assert noted.status_code == 201 and noted.json()["data"]["notes"][0]["text"] == "Vague on deployments"
@@ -265,3 +267,11 @@ async def test_answers_are_erased_when_retention_ends_and_the_decision_log_stays
     kept = db.screenings.find_one({"_id": ObjectId(screening["id"])})
     assert kept["notes"] == [] and kept["content_erased_at"] is not None
     assert kept["decision_log"][0]["outcome"] == "reject" and kept["decision_log"][0]["ai_recommendation"]
+
+
+async def test_deleting_the_account_erases_the_screening(client: AsyncTestClient, db: Database) -> None:
+    p = await pipeline(client)
+    screening = await send(client, p)
+    erased = await client.request("DELETE", "/users/me", json={"password": PASSWORD}, headers=p.candidate.headers)
+    assert erased.status_code == 200, erased.text
+    assert db.screenings.find_one({"_id": ObjectId(screening["id"])}) is None
