@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
+from gridfs import GridFSBucket
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -116,8 +117,22 @@ async def test_review_decision_log_and_the_candidates_outcome(client: AsyncTestC
     assert (await client.post(f"/interview/sessions/{session_id}/finalize", headers=p.candidate.headers)).status_code == 200
 
     sid = screening["id"]
+    # a flag the proctoring raised, contested by the candidate through the existing appeal API; a recording
+    flag = {"event": "multiple_faces", "timestamp": datetime.now(UTC), "sequence_hash": "0" * 64,
+            "details": {"source": "vision", "strike": 1, "threshold": 1}}
+    db.interview_sessions.update_one({"_id": ObjectId(session_id)}, {"$push": {"anti_cheat_log": flag}})
+    index = len(db.interview_sessions.find_one({"_id": ObjectId(session_id)})["anti_cheat_log"]) - 1
+    GridFSBucket(db, bucket_name="recordings").upload_from_stream(f"{session_id}.webm", b"webm",
+                                                                   metadata={"session_id": session_id})
+    mine = (await client.get(f"/screenings/{sid}/candidate-view", headers=p.candidate.headers)).json()["data"]
+    assert [f["status"] for f in mine["flags"]] == ["open"]
+    contested = await client.post(f"/interview/sessions/{session_id}/flags/{index}/appeal",
+                                  json={"comment": "My brother walked past"}, headers=p.candidate.headers)
+    assert contested.status_code == 200, contested.text
     review = (await client.get(f"/screenings/{sid}/review", headers=p.recruiter.headers)).json()["data"]
     assert review["withheld"] is False and review["questions"]
+    assert [(f["kind"], f["status"]) for f in review["flags"]] == [("multiple_faces", "contested")]
+    assert review["recording"] == {"url": f"/media/sessions/{session_id}/recording"}
     first = review["questions"][0]
     assert first["answer"] == WEAK_ANSWER and first["score"] is not None and first["offset_seconds"] == 0
     assert first["missed_key_points"]  # the evidence behind a low score
