@@ -149,6 +149,9 @@ async def test_review_decision_log_and_the_candidates_outcome(client: AsyncTestC
     assert (await client.post(f"/screenings/{sid}/notes", json={"text": "x"},
                               headers=other_recruiter.headers)).status_code == 404
 
+    bypass = await client.patch(f"/applications/{p.application_id}", json={"status": "rejected"},
+                                headers=p.recruiter.headers)
+    assert bypass.status_code == 409 and error_code(bypass) == "DECIDE_IN_SCREENING"
     no_reason = await client.post(f"/screenings/{sid}/decision", json={"outcome": "advance"}, headers=p.recruiter.headers)
     assert no_reason.status_code == 422
     short = await client.post(f"/screenings/{sid}/decision", json={"outcome": "advance", "reason": "ok"},

@@ -91,6 +91,7 @@ class ScreeningService:
         self.retention_days = retention_days
         self.database = database  # for the recordings bucket (media/ stores recordings in GridFS)
         self.interviews: Any = None  # InterviewService (the app wires it): creates the session on consent
+        jobs.move_checks.append(self.check_move)
 
     def link(self, screening: Screening) -> str:
         return f"{self.public_url}/candidate/screenings/{screening.id}"  # the one link of every email
@@ -337,6 +338,16 @@ class ScreeningService:
                                 target_type="screening", target_id=screening_id,
                                 details={"outcome": outcome, "ai_recommendation": decision.ai_recommendation})
         return claimed
+
+    async def check_move(self, application: Application, status: ApplicationStatus) -> None:
+        """JobService hook: a screened application leaves the screening stage only by a decision made here, with
+        its reason and the AI's recommendation in the log (withdrawal by the candidate is not a move)."""
+        if application.status != ApplicationStatus.screening or status not in OUTCOME_STATUS.values():
+            return
+        screening = await Screening.find_one({"application_id": str(application.id)})
+        if screening is not None and screening.decision is None:
+            raise Conflict("This application has a screening interview: decide it on the screening, with a reason",
+                           code="decide_in_screening", details={"screening_id": str(screening.id)})
 
     async def compare(self, user: User, job_id: str) -> list[dict[str, Any]]:
         """The job's screened candidates side by side: AI scores per competency, the recommendation, the decision."""
