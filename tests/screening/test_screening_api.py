@@ -293,3 +293,16 @@ async def test_deleting_the_account_erases_the_screening(client: AsyncTestClient
     erased = await client.request("DELETE", "/users/me", json={"password": PASSWORD}, headers=p.candidate.headers)
     assert erased.status_code == 200, erased.text
     assert db.screenings.find_one({"_id": ObjectId(screening["id"])}) is None
+
+
+async def test_a_withdrawn_application_hides_the_screening_from_the_recruiter(client: AsyncTestClient) -> None:
+    p = await pipeline(client)
+    screening = await send(client, p)
+    assert (await client.get(f"/screenings/{screening['id']}", headers=p.recruiter.headers)).status_code == 200
+    withdrawn = await client.post(f"/applications/{p.application_id}/withdraw", headers=p.candidate.headers)
+    assert withdrawn.status_code == 200
+    for path in (f"/screenings/{screening['id']}", f"/screenings/{screening['id']}/review"):
+        assert (await client.get(path, headers=p.recruiter.headers)).status_code == 404
+    assert (await client.get(f"/jobs/{p.job['id']}/screenings", headers=p.recruiter.headers)).json()["data"]["rows"] == []
+    assert (await client.get("/screenings", headers=p.recruiter.headers)).json()["data"] == []
+    assert (await client.get(f"/screenings/{screening['id']}", headers=p.candidate.headers)).status_code == 200

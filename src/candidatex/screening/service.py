@@ -110,7 +110,9 @@ class ScreeningService:
         if user.role == Role.admin or uid == screening.candidate_id:
             return screening
         if user.role == Role.recruiter and uid == screening.recruiter_id:
-            return screening
+            application = await Application.get(ObjectId(screening.application_id))
+            if application is not None and application.status != ApplicationStatus.withdrawn:
+                return screening  # withdrawn: the candidate took back what they sent (rejected: the log stays)
         raise NotFound("Screening not found")
 
     async def as_candidate(self, user: User, screening_id: str) -> Screening:
@@ -166,7 +168,13 @@ class ScreeningService:
             query["recruiter_id"] = str(user.id)
         if job_id:
             query["job_id"] = job_id
-        return await Screening.find(query).sort("-created_at").limit(200).to_list()
+        screenings = await Screening.find(query).sort("-created_at").limit(200).to_list()
+        if user.role != Role.recruiter or not screenings:
+            return screenings
+        withdrawn = {str(a["_id"]) async for a in Application.get_pymongo_collection().find(
+            {"_id": {"$in": [ObjectId(s.application_id) for s in screenings]},
+             "status": ApplicationStatus.withdrawn.value}, {"_id": 1})}
+        return [s for s in screenings if s.application_id not in withdrawn]
 
     # ---- notice and consent -------------------------------------------------------------------------------
     async def consent(self, user: User, screening_id: str, accepted: bool, comment: str | None,
