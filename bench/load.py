@@ -2,6 +2,11 @@
 finalize -> summary, with the stream socket open, against `candidatex serve --workers W` on MongoDB + Redis.
 
     PYTHONPATH=src:. python bench/load.py --workers 1 2 4 --candidates 20 --questions 3 --reads 2000
+    PYTHONPATH=src:. python bench/load.py --workers 1 --pace 20-60 --open 200 --questions 2 --reads 500
+
+The first is the burst mode (every candidate answers as soon as a question arrives); `--pace LOW-HIGH` is the
+realistic one: `--open` interviews held open at once (streams open, timers ticking), each candidate answering
+after LOW..HIGH seconds, and the server's resident memory per open interview (RSS delta / open interviews).
 
 Per worker count it reports interviews/s, requests/s and p50/p95/p99 per step, including the latency from an
 answer sent over the socket to its first feedback event ("received") and to its evaluation ("evaluated"),
@@ -17,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import shutil
 import socket
 import statistics
@@ -72,6 +78,22 @@ def _tree_cpu_seconds(root: int) -> float:
             continue
         if int(entry.name) == root or int(fields[1]) == root:
             total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def _tree_rss(root: int) -> int:
+    """Resident memory (bytes) of a process and its children, from /proc (Linux)."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            parent = int(status.split("PPid:", 1)[1].split()[0])
+            if int(entry.name) == root or parent == root:
+                total += int(status.split("VmRSS:", 1)[1].split()[0]) * 1024
+        except (OSError, IndexError, ValueError):
+            continue
     return total
 
 
@@ -162,14 +184,37 @@ class Server:
     def __exit__(self, *_: object) -> None:
         assert self.proc
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, 15)  # the uvicorn supervisor and its workers
+            # the uvicorn supervisor and its workers; SIGINT lets py-spy (when profiling) write its file first
+            os.killpg(self.proc.pid, 2 if "py-spy" in self.args[0] else 15)
         try:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.proc.kill()
 
 
-async def one_candidate(base: str, questions: int, timings: dict[str, list[float]], errors: list[str]) -> None:
+class Pacing:
+    """Realistic mode: every candidate holds its stream open and answers after a random think time; the server's
+    memory is read once every stream is open (RSS delta / open interviews)."""
+
+    def __init__(self, low: float, high: float, expected: int, server_pid: int) -> None:
+        self.low, self.high, self.expected, self.pid = low, high, expected, server_pid
+        self.opened = 0
+        self.all_open = asyncio.Event()
+        self.rss_before = _tree_rss(server_pid)
+        self.rss_open: int | None = None
+
+    async def think(self) -> None:
+        await asyncio.sleep(random.uniform(self.low, self.high))
+
+    def stream_opened(self) -> None:
+        self.opened += 1
+        if self.opened >= self.expected and not self.all_open.is_set():
+            self.rss_open = _tree_rss(self.pid)
+            self.all_open.set()
+
+
+async def one_candidate(base: str, questions: int, timings: dict[str, list[float]], errors: list[str],
+                        pacing: Pacing | None = None) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=120) as http:
         async def step(name: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
             started = time.perf_counter()
@@ -192,7 +237,7 @@ async def one_candidate(base: str, questions: int, timings: dict[str, list[float
         await step("start", "POST", f"/interview/sessions/{sid}/start", headers=headers)
         ws_base = base.replace("http://", "ws://")
         started = time.perf_counter()
-        async with websockets.connect(f"{ws_base}/interview/{sid}/stream?token={token}", max_size=2**22) as ws:
+        async with websockets.connect(f"{ws_base}/interview/{sid}/stream?token={token}", max_size=2**22, max_queue=None) as ws:
             timings["stream_connect"].append(time.perf_counter() - started)
 
             seen: list[tuple[Any, ...]] = []
@@ -214,8 +259,12 @@ async def one_candidate(base: str, questions: int, timings: dict[str, list[float
                     raise RuntimeError(f"session {sid}: no wanted event in {timeout} s; saw {seen}") from None
 
             question = await until(lambda e: e["type"] == "question")
+            if pacing is not None:
+                pacing.stream_opened()
             answered = 0
             while question is not None:
+                if pacing is not None:
+                    await pacing.think()  # timer ticks keep arriving; they are read with the next wanted event
                 sent = time.perf_counter()
                 await ws.send(json.dumps({"type": "answer", "question_id": question["data"]["id"],
                                           "content": ANSWER}))
@@ -232,13 +281,13 @@ async def one_candidate(base: str, questions: int, timings: dict[str, list[float
         timings["interview_total"].append(time.perf_counter() - started)
 
 
-async def run_interviews(base: str, candidates: int, questions: int) -> dict[str, Any]:
+async def run_interviews(base: str, candidates: int, questions: int, pacing: Pacing | None = None) -> dict[str, Any]:
     timings: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
 
     async def guarded() -> None:
         try:
-            await one_candidate(base, questions, timings, errors)
+            await one_candidate(base, questions, timings, errors, pacing)
         except Exception as exc:  # noqa: BLE001 - counted and reported
             errors.append(f"{type(exc).__name__}: {exc}"[:300])
 
@@ -248,7 +297,11 @@ async def run_interviews(base: str, candidates: int, questions: int) -> dict[str
     done = len(timings["summary"])
     requests = sum(len(v) for k, v in timings.items() if k not in ("answer_to_first_feedback", "answer_to_evaluation",
                                                                    "interview_total", "stream_connect"))
-    return {"candidates": candidates, "completed": done, "errors": errors[:5], "error_count": len(errors),
+    memory = {}
+    if pacing is not None and pacing.rss_open is not None:
+        memory = {"rss_before_mb": round(pacing.rss_before / 2**20, 1), "rss_all_open_mb": round(pacing.rss_open / 2**20, 1),
+                  "kb_per_open_interview": round((pacing.rss_open - pacing.rss_before) / 1024 / pacing.expected, 1)}
+    return {"candidates": candidates, "completed": done, "errors": errors[:5], "error_count": len(errors), **memory,
             "wall_s": round(wall, 2), "interviews_per_s": round(done / wall, 3),
             "http_requests_per_s": round(requests / wall, 1), "answers_per_s": round(len(timings["answer_to_evaluation"]) / wall, 2),
             "steps": {name: summary(values) for name, values in timings.items()}}
@@ -283,9 +336,13 @@ def run_for(workers: int, backing: Backing, args: argparse.Namespace, logs: Path
     port = free_port()
     env = {"MONGODB_URL": backing.mongo_url, "MONGODB_DB": f"load_{workers}_{uuid.uuid4().hex[:6]}",
            "REDIS_URL": backing.redis_url, "SECRET_KEY": "load-test-secret-key-0123456789abcdefghij",
-           "SEED_DEMO": "false", "RATE_LIMIT_PER_MINUTE": "10000000", "RATE_LIMIT_USER_PER_MINUTE": "10000000",
+           "SEED_DEMO": "false", "RATE_LIMITS": "off", "ANTI_CHEAT_PRECHECK_CAMERA": "false", "RATE_LIMIT_PER_MINUTE": "10000000", "RATE_LIMIT_USER_PER_MINUTE": "10000000",
            "LOG_LEVEL": "WARNING", "CANDIDATEX_DATA_DIR": str(logs / f"data{workers}"), "PYTHONPATH": str(ROOT / "src")}
-    app = Server([str(BIN / "candidatex"), "serve", "--port", str(port), "--workers", str(workers)], env,
+    command = [str(BIN / "candidatex"), "serve", "--port", str(port), "--workers", str(workers)]
+    if args.profile:  # py-spy samples the server (and its workers) for the whole run: a speedscope file
+        command = [str(BIN / "py-spy"), "record", "--subprocesses", "--format", "speedscope", "--rate", "50",
+                   "--output", str(args.profile), "--", *command]
+    app = Server(command, env,
                  f"http://127.0.0.1:{port}/health", logs / f"app-{workers}.log")
     mini_port = free_port()
     minimal = Server([str(BIN / "uvicorn"), "bench.minimal_app:app", "--port", str(mini_port), "--workers",
@@ -294,7 +351,12 @@ def run_for(workers: int, backing: Backing, args: argparse.Namespace, logs: Path
     with app, minimal:
         base = f"http://127.0.0.1:{port}"
         settle(app.proc.pid)  # every worker has finished its start-up (imports, indexes) before measuring
-        interviews = asyncio.run(run_interviews(base, args.candidates, args.questions))
+        pacing = None
+        if args.pace:
+            low, _, high = args.pace.partition("-")
+            pacing = Pacing(float(low), float(high or low), args.open, app.proc.pid)
+        candidates = args.open if pacing else args.candidates
+        interviews = asyncio.run(run_interviews(base, candidates, args.questions, pacing))
         reg = httpx.post(base + "/auth/register", json={"email": f"reader-{uuid.uuid4().hex[:8]}@example.com",
                                                         "password": PASSWORD, "full_name": "R", "role": "candidate"})
         headers = {"Authorization": f"Bearer {reg.json()['data']['access_token']}"}
@@ -314,6 +376,11 @@ def print_table(results: list[dict[str, Any]]) -> None:
         print(f"| {r['workers']} | {i['interviews_per_s']} | {i['answers_per_s']} | {i['http_requests_per_s']} | "
               f"{f.get('p50')}/{f.get('p95')}/{f.get('p99')} | {e.get('p50')}/{e.get('p95')}/{e.get('p99')} | "
               f"{i['error_count']} |")
+    for r in results:
+        if "kb_per_open_interview" in r["interviews"]:
+            i = r["interviews"]
+            print(f"\nmemory: {i['rss_before_mb']} MB before, {i['rss_all_open_mb']} MB with {i['candidates']} open "
+                  f"interviews: {i['kb_per_open_interview']} KB per open interview")
     print("\n| workers | step | p50 ms | p95 ms | p99 ms |")
     print("|---|---|---|---|---|")
     for r in results:
@@ -334,13 +401,18 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=3)
     parser.add_argument("--reads", type=int, default=2000, help="requests per read-ratio endpoint")
     parser.add_argument("--read-concurrency", type=int, default=20)
+    parser.add_argument("--pace", help="realistic mode: answer every LOW-HIGH seconds (e.g. 20-60) instead of at once")
+    parser.add_argument("--open", type=int, default=200, help="with --pace: interviews held open at the same time")
     parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--profile", type=Path, help="record the server with py-spy into this speedscope file")
     args = parser.parse_args()
     logs = Path(tempfile.mkdtemp(prefix="cx-load-logs-"))
     results = []
     with Backing() as backing:
         for workers in args.workers:
-            print(f"-- {workers} worker(s), {args.candidates} candidates x {args.questions} questions", flush=True)
+            shape = (f"{args.open} open interviews answering every {args.pace} s" if args.pace
+                     else f"{args.candidates} candidates at once")
+            print(f"-- {workers} worker(s), {shape} x {args.questions} questions", flush=True)
             results.append(run_for(workers, backing, args, logs))
             print(json.dumps(results[-1]), flush=True)
             if args.json:

@@ -3,9 +3,12 @@
 PYTHONPATH=src:. python bench/matching/bench_api.py [1000 10000]
 
 For each N: one job, N candidates whose resumes were prepared at parse time (the 48 corpus resumes'
-profiles, replicated), N applications. Timed: the first `GET /jobs/{id}/candidates` (which schedules the
-ranking) until a `ready` page comes back; a later page sorted by experience; the progress fields seen
-while it ran. Also the query shapes: `_id $in` over 2,000 ids against the multikey `applied_job_ids`.
+profiles, replicated). Applications arrive in ten batches, each marked pending as `POST /jobs/{id}/apply`
+marks one, and each batch is scored by the `match.job` task a GET schedules (the apply-time work, timed per
+application). Then, with N applicants ranked: `GET /jobs/{id}/candidates` pages (by rank, by a component, the
+last page), one more applicant until a `ready` page includes them, and a job edit that re-scores everyone
+(progress and ETA seen meanwhile). Also query shapes: `_id $in`, `applied_job_ids`, a sorted page of all
+entries against a range filter.
 """
 
 from __future__ import annotations
@@ -46,10 +49,10 @@ def corpus_profiles() -> list[tuple[str, dict, dict]]:
     return out
 
 
-def seed(db, job_id: str, recruiter_id: str, count: int, profiles: list) -> None:
+def seed(db, job_id: str, recruiter_id: str, first: int, count: int, profiles: list) -> None:
     now = datetime.now(UTC)
     users, resumes, applications = [], [], []
-    for i in range(count):
+    for i in range(first, first + count):
         user_id, resume_id = ObjectId(), ObjectId()
         text, parsed, profile = profiles[i % len(profiles)]
         users.append({"_id": user_id, "email": f"bench{i}-{job_id[-6:]}@example.org", "full_name": f"Applicant {i}",
@@ -62,10 +65,26 @@ def seed(db, job_id: str, recruiter_id: str, count: int, profiles: list) -> None
         applications.append({"job_id": job_id, "candidate_id": str(user_id), "recruiter_id": recruiter_id,
                              "resume_id": str(resume_id), "status": "applied",
                              "status_history": [{"status": "applied", "at": now}], "created_at": now,
-                             "updated_at": now})
+                             "updated_at": now, "rank_pending": time.time_ns()})
     for name, docs in (("users", users), ("resumes", resumes), ("applications", applications)):
         for start in range(0, len(docs), 1000):
             db[name].insert_many(docs[start:start + 1000], ordered=False)
+    db.match_results.update_one({"kind": "job", "subject_id": job_id}, {"$inc": {"inputs_version": 1}}, upsert=True)
+
+
+async def until_ready(client, url: str, headers: dict, total: int) -> tuple[float, dict, list]:
+    """Seconds from the first GET to a ready page holding ``total`` applicants, that page, progress seen."""
+    started = time.perf_counter()
+    progress_seen = []
+    while True:
+        response = await client.get(url, params={"limit": 50}, headers=headers)
+        assert response.status_code == 200, response.text[:2000]
+        data = response.json()["data"]
+        if data["progress"]:
+            progress_seen.append((data["progress"]["percent"], data["progress"]["eta_seconds"]))
+        if data["status"] == "ready" and data["total"] == total:
+            return time.perf_counter() - started, data, progress_seen
+        await asyncio.sleep(0.25)
 
 
 def query_shapes(db, job_id: str) -> None:
@@ -76,8 +95,15 @@ def query_shapes(db, job_id: str) -> None:
     started = time.perf_counter()
     by_field = len(list(db.resumes.find({"applied_job_ids": job_id}, {"profile": 1})))
     field_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    sorted_page = len(list(db.ranking_entries.find({"job_id": job_id}).sort("total", -1).limit(50)))
+    sorted_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    ranged = len(list(db.ranking_entries.find({"job_id": job_id, "total": {"$gte": 60.0}}).limit(50)))
+    ranged_seconds = time.perf_counter() - started
     print(f"  query shapes: _id $in over {by_ids} ids {in_seconds:.2f} s; "
-          f"applied_job_ids = job ({by_field} resumes) {field_seconds:.2f} s")
+          f"applied_job_ids = job ({by_field} resumes) {field_seconds:.2f} s; "
+          f"top {sorted_page} entries by sort {sorted_seconds:.2f} s; {ranged} by a total range {ranged_seconds:.2f} s")
 
 
 async def run(count: int, profiles: list) -> None:
@@ -91,28 +117,16 @@ async def run(count: int, profiles: list) -> None:
                 job = (await client.post("/jobs", json=JOB, headers=recruiter.headers)).json()["data"]
                 with MongoClient(server.url) as mongo:
                     db = mongo[settings.mongodb_db]
-                    started = time.perf_counter()
-                    seed(db, job["id"], recruiter.id, count, profiles)
-                    print(f"{count} applicants: seeded in {time.perf_counter() - started:.1f} s")
                     url = f"/jobs/{job['id']}/candidates"
-                    started = time.perf_counter()
-                    first = (await client.get(url, headers=recruiter.headers)).json()["data"]
-                    first_answer = time.perf_counter() - started
-                    progress_seen = []
-                    while True:
-                        response = await client.get(url, params={"limit": 50}, headers=recruiter.headers)
-                        assert response.status_code == 200, response.text[:2000]
-                        data = response.json()["data"]
-                        if data["progress"]:
-                            progress_seen.append(data["progress"]["percent"])
-                        if data["status"] == "ready":
-                            break
-                        await asyncio.sleep(0.5)  # a browser page asks once a second
-                    ready = time.perf_counter() - started
-                    print(f"  GET /jobs/{{id}}/candidates: first answer ({first['status']}) {first_answer:.2f} s; "
-                          f"ranked page 1 ready after {ready:.2f} s end to end (total {data['total']}, "
-                          f"top score {data['items'][0]['total']})")
-                    print(f"  progress seen while ranking (percent): {progress_seen[:8]}")
+                    batch = count // 10
+                    applying = []
+                    for first in range(0, count, batch):
+                        seed(db, job["id"], recruiter.id, first, batch, profiles)
+                        seconds, data, _ = await until_ready(client, url, recruiter.headers, first + batch)
+                        applying.append(seconds)
+                    print(f"{count} applicants arriving in batches of {batch}: each batch scored in "
+                          f"{', '.join(f'{s:.1f}' for s in applying)} s "
+                          f"({1000 * sum(applying[1:]) / (count - batch):.1f} ms per application after the first)")
                     timings = []
                     for page, sort in ((1, "rank"), (20, "experience"), (max(1, count // 50), "-rank")):
                         started = time.perf_counter()
@@ -120,12 +134,22 @@ async def run(count: int, profiles: list) -> None:
                                                     headers=recruiter.headers)
                         assert response.status_code == 200 and response.json()["data"]["status"] == "ready"
                         timings.append(f"page {page} by {sort} {time.perf_counter() - started:.2f} s")
-                    print("  cached reads: " + "; ".join(timings))
-                    entries = db.ranking_entries.count_documents({"job_id": job["id"]})
-                    run_ms = db.match_results.find_one({"kind": "job", "subject_id": job["id"]})["duration_ms"]
+                    print(f"  GET /jobs/{{id}}/candidates with {count} ranked (top score {data['items'][0]['total']}): "
+                          + "; ".join(timings))
+                    seed(db, job["id"], recruiter.id, count, 1, profiles)
+                    seconds, data, _ = await until_ready(client, url, recruiter.headers, count + 1)
+                    print(f"  one more applicant: ranked page 1 ready after {seconds:.2f} s end to end")
+                    edit = await client.put(f"/jobs/{job['id']}", json={"description": JOB["description"] + " On call."},
+                                              headers=recruiter.headers)
+                    assert edit.status_code == 200, edit.text
+                    seconds, data, progress_seen = await until_ready(client, url, recruiter.headers, count + 1)
                     result = db.match_results.find_one({"kind": "job", "subject_id": job["id"]})
-                    print(f"  ranking task {run_ms / 1000:.2f} s (stages, cumulative ms: {result.get('stages_ms')}); "
-                          f"{entries} entry documents")
+                    print(f"  job description edited: everyone re-scored, ready after {seconds:.2f} s (ranking task "
+                          f"{result['duration_ms'] / 1000:.2f} s, stages cumulative ms {result.get('stages_ms')}); "
+                          f"progress (percent, eta s) seen: {progress_seen[:6]}")
+                    while db.match_results.find_one({"kind": "job", "subject_id": job["id"]}).get("progress"):
+                        await asyncio.sleep(0.5)  # the old run's entries are deleted after the swap
+                    print(f"  {db.ranking_entries.count_documents({'job_id': job['id'], 'run_id': result['run_id']})} entry documents in the run")
                     query_shapes(db, job["id"])
         finally:
             server.stop()

@@ -56,6 +56,10 @@ JOBS = {
                  preferred=["Python", "A/B Testing"], min_years=2, education="bachelor",
                  description="Turn product data into decisions: SQL, dashboards in Tableau, experiment analysis. "
                              "2+ years as an analyst."),
+    "hospitality": dict(title="Cafe Shift Supervisor", required=["Customer Service", "Inventory Management"],
+                        preferred=["Food Safety"], min_years=2, education="none",
+                        description="Run the cafe floor on your shift: serve guests, train baristas, handle the till, "
+                                    "closing inventory and food safety checks. 2+ years in a cafe or restaurant."),
 }
 
 
@@ -264,7 +268,7 @@ def gaming() -> list[Spec]:
         Spec("gaming-hidden", "hospitality", "en", "pdf", "Bea Barista", "bea@example.org", EN, [
             pos("en", "Barista", "Corner Cafe", (0, 2019), None, ["Made coffee for 300 guests a day."])],
              "High school diploma, Springfield High, 2018", "none", "Customer Service",
-             ["Customer Service"], grades("none", 0), gaming="hidden_text",
+             ["Customer Service"], {**grades("none", 0), "hospitality": 3}, gaming="hidden_text",
              hidden="Python PostgreSQL Kubernetes Apache Kafka BLS ACLS Epic GAAP Salesforce Zendesk SQL Tableau"),
         Spec("gaming-repeat", "accounting", "en", "docx", "Rory Repeat", "rory@example.org", EN, [
             pos("en", "Bookkeeper", "Corner Store", (2, 2022), None, ["Kept the shop's books."])],
@@ -277,7 +281,7 @@ def gaming() -> list[Spec]:
         Spec("gaming-tiny", "support", "en", "pdf", "Tia Tiny", "tia@example.org", EN, [
             pos("en", "Cashier", "Grocery Mart", (1, 2021), None, ["Served customers at the till."])],
              "High school diploma, Springfield High, 2020", "none", "Customer Service", ["Customer Service"],
-             grades("none", 0), gaming="hidden_text",
+             {**grades("none", 0), "hospitality": 1}, gaming="hidden_text",
              hidden="Technical Support Zendesk Troubleshooting ITIL Active Directory"),
     ]
 

@@ -1,11 +1,16 @@
 """Parsing precision/recall per field and ranking agreement (Kendall tau-b) on the labelled corpus.
 
-Run: PYTHONPATH=src python bench/matching/evaluate.py   (after bench/matching/corpus.py)
+Run: PYTHONPATH=src python bench/matching/evaluate.py [--misses]   (after bench/matching/corpus.py)
+
+Besides tau-b, "pairs right" is the share of differently graded pairs the scores order the same way (a tie in
+score counts half): tau-b also charges a scorer for every pair the grades tie and the scores do not, which
+no scorer with continuous scores avoids (the "ceiling" printed per job).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -39,6 +44,24 @@ def kendall_tau_b(x: list[float], y: list[float]) -> float:
     return (concordant - discordant) / denominator if denominator else 0.0
 
 
+def pairs_right(grades: list[float], scores: list[float]) -> tuple[float, list[tuple[int, int]]]:
+    """Share of differently graded pairs ordered like the grades, and the (higher, lower) index pairs missed."""
+    right, total, misses = 0.0, 0, []
+    for i in range(len(grades)):
+        for j in range(i + 1, len(grades)):
+            if grades[i] == grades[j]:
+                continue
+            high, low = (i, j) if grades[i] > grades[j] else (j, i)
+            total += 1
+            if scores[high] > scores[low]:
+                right += 1
+            elif scores[high] == scores[low]:
+                right += 0.5
+            else:
+                misses.append((high, low))
+    return (right / total if total else 1.0), misses
+
+
 class Tally:
     def __init__(self) -> None:
         self.tp = self.fp = self.fn = 0
@@ -54,7 +77,7 @@ class Tally:
         return f"  {name:<10} precision {precision:.3f}  recall {recall:.3f}  (tp {self.tp}, fp {self.fp}, fn {self.fn})"
 
 
-def main() -> dict:
+def main(show_misses: bool = False) -> dict:
     data = json.loads((CORPUS / "labels.json").read_text())
     jobs, labels = data["jobs"], data["resumes"]
     embedder = get_embedder()
@@ -78,7 +101,7 @@ def main() -> dict:
         print(tally.line(name))
 
     print("Ranking agreement with the labelled grades (Kendall tau-b over each job's applicant pool)")
-    taus_honest, taus_all = [], []
+    taus_honest, taus_all, right_honest, right_all = [], [], [], []
     for job_id, job in jobs.items():
         context = JobContext.build(job["title"], job["description"], job["required"], job["preferred"],
                                    job["min_years"], job["education"], embedder)
@@ -101,12 +124,23 @@ def main() -> dict:
         top_honest = max(scored[r] for r in honest if labels[r]["grades"][job_id] == 4)
         taus_honest.append(tau_honest)
         taus_all.append(tau_all)
+        share_honest, _ = pairs_right([labels[r]["grades"][job_id] for r in honest], [scored[r] for r in honest])
+        share_all, misses = pairs_right([labels[r]["grades"][job_id] for r in everyone], [scored[r] for r in everyone])
+        right_honest.append(share_honest)
+        right_all.append(share_all)
         print(f"  {job_id:<11} {len(honest):>2} honest + {len(everyone) - len(honest)} gaming: tau-b honest {tau_honest:.3f}  with gaming {tau_all:.3f}  "
-              f"(ceilings {ceiling_honest:.3f} / {ceiling:.3f}; best gaming score {gaming_best:.1f}, best grade-4 score {top_honest:.1f})")
+              f"(ceilings {ceiling_honest:.3f} / {ceiling:.3f}); pairs right {share_honest:.3f} / {share_all:.3f}; "
+              f"best gaming score {gaming_best:.1f}, best grade-4 score {top_honest:.1f}")
+        if show_misses:
+            for high, low in misses:
+                a, b = everyone[high], everyone[low]
+                print(f"      miss: {a} (grade {labels[a]['grades'][job_id]:g}, {scored[a]:.1f}) below "
+                      f"{b} (grade {labels[b]['grades'][job_id]:g}, {scored[b]:.1f})")
     mean_honest, mean_all = sum(taus_honest) / len(taus_honest), sum(taus_all) / len(taus_all)
-    print(f"  mean        tau-b honest {mean_honest:.3f}  with gaming {mean_all:.3f}")
+    print(f"  mean        tau-b honest {mean_honest:.3f}  with gaming {mean_all:.3f}; pairs right "
+          f"{sum(right_honest) / len(right_honest):.3f} / {sum(right_all) / len(right_all):.3f}")
     return {"tau_honest": mean_honest, "tau_all": mean_all}
 
 
 if __name__ == "__main__":
-    main()
+    main(show_misses="--misses" in sys.argv[1:])

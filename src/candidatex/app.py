@@ -57,7 +57,10 @@ from candidatex.db.embedded import private_dir
 from candidatex.demo.seed import DemoServices, ensure_demo_world
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
+from candidatex.interviews import store as session_store
+from candidatex.interviews.clock import SessionClock
 from candidatex.interviews.events import EventBus
+from candidatex.interviews.lifecycle import LifecycleBus, SessionEnded, SessionPaused, SessionResumed, SessionStarted
 from candidatex.interviews.service import InterviewService
 from candidatex.media.fanout import ConsumerFanout
 from candidatex.media.controller import MediaController, live_now
@@ -160,14 +163,23 @@ async def _screening_reminders(queue: Any, every: float) -> None:
         await asyncio.sleep(every)
 
 
-async def _deadline_watcher(service: InterviewService, every: float) -> None:
-    """Ends interviews on time even when nobody is connected (and after a restart)."""
-    while True:
-        try:
-            await service.expire_overdue()
-        except Exception:  # noqa: BLE001 - a database hiccup must not stop the clock
-            logger.warning("deadline check failed", exc_info=True)
-        await asyncio.sleep(every)
+def _wire_lifecycle(lifecycle: LifecycleBus, clock: SessionClock, anti_cheat: AntiCheatCoordinator) -> None:
+    """Who reacts to which lifecycle event (the media service subscribes itself, media/service.py)."""
+
+    async def deadline_set(event: SessionStarted | SessionResumed) -> None:
+        clock.set_deadline(event.session_id, event.ends_at)
+
+    async def deadline_cleared(event: SessionPaused | SessionEnded) -> None:
+        clock.clear_deadline(event.session_id)
+
+    async def seal_integrity_log(event: SessionEnded) -> None:
+        await anti_cheat.session_ended(event.session_id, event.reason, event.actor_id)
+
+    lifecycle.subscribe(SessionStarted, deadline_set)
+    lifecycle.subscribe(SessionResumed, deadline_set)
+    lifecycle.subscribe(SessionPaused, deadline_cleared)
+    lifecycle.subscribe(SessionEnded, deadline_cleared)
+    lifecycle.subscribe(SessionEnded, seal_integrity_log)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -218,9 +230,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                             circuit_cooldown_seconds=settings.ai_circuit_cooldown_seconds,
                                             embedder=get_embedder(settings))
         state.event_bus = EventBus(channels)
+        state.lifecycle = LifecycleBus()
         state.interview_service = InterviewService(state.ai_service, state.event_bus, stores["live"],
-                                                   state.audit_service)
-        state.settings_timer_seconds = settings.interview_timer_seconds
+                                                   state.audit_service, state.lifecycle)
+        # one task drives every stream's timer and every deadline; a rare query ends what others left overdue
+        state.session_clock = SessionClock(settings.interview_timer_seconds, state.interview_service.expire,
+                                           state.interview_service.expire_overdue, settings.deadline_check_seconds,
+                                           session_store.event_counters)
         state.stream_message_handlers = {}  # WS message type -> async handler(user, session_id, message)
         state.media_consumers = ConsumerFanout()  # anti-cheat (video) and speech (audio) register here
         state.media_hub = MediaHub(ice_servers=parse_ice_servers(settings.ice_servers),
@@ -233,18 +249,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.anti_cheat.start()
         state.stream_message_handlers["signal"] = state.anti_cheat.handle_stream_message
         state.media_consumers.add_video(state.anti_cheat)
-        state.interview_service.on_end.append(state.anti_cheat.session_ended)
+        _wire_lifecycle(state.lifecycle, state.session_clock, state.anti_cheat)
         if settings.face_detection_enabled:
             state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frames
-        background = [asyncio.create_task(_deadline_watcher(state.interview_service, settings.deadline_check_seconds))]
-        background.append(asyncio.create_task(_warm_embedder(get_embedder(settings))))
+        state.session_clock.start()
+        background = [asyncio.create_task(_warm_embedder(get_embedder(settings)))]
         state.task_queue = build_queue(settings, redis)
         domain = build_domain(settings, database, state.task_queue, state.audit_service)
         state.resume_service, state.job_service, state.matching_service = domain.resumes, domain.jobs, domain.matching
         state.interview_service.job_lookup = domain.jobs.interview_link
         state.screening_service = domain.screening
         domain.screening.interviews = state.interview_service
-        state.interview_service.on_end.append(domain.screening.session_ended)
+        state.lifecycle.subscribe(SessionEnded, domain.screening.session_ended)  # keeps the AI's summary
         background.append(asyncio.create_task(_screening_reminders(state.task_queue,
                                                                    settings.screening_reminder_check_seconds)))
         state.admin_service.stats_sources.append(domain.jobs.stats)
@@ -282,6 +298,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             if seeding is not None and not seeding.done():
                 seeding.cancel()  # marks the world interrupted: the next start builds it again
                 await asyncio.gather(seeding, return_exceptions=True)
+            await state.session_clock.stop()
+            await state.interview_service.drain()  # answers being evaluated are evaluated
             await state.media_service.shutdown()  # closes the hub and keeps recordings
             await state.voice_consumer.shutdown()
             await state.anti_cheat.close()
@@ -340,7 +358,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=settings.max_request_bytes,
         dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service",
                                         "interview_service", "media_service", "resume_service", "job_service",
-                                        "matching_service", "anti_cheat", "voice_service", "screening_service"),
+                                        "matching_service", "anti_cheat", "voice_service", "event_bus",
+                                        "session_clock", "stream_message_handlers", "screening_service"),
         before_send=[add_response_headers],
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,

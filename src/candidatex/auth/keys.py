@@ -51,6 +51,11 @@ class SigningKeys:
     kid: str
     previous_public: list[rsa.RSAPublicKey] = field(default_factory=list)
     _public: rsa.RSAPublicKey | None = None
+    _private: rsa.RSAPrivateKey | None = None  # parsed once: loading the PEM costs more than signing with it
+
+    @property
+    def signing_key(self) -> rsa.RSAPrivateKey | str:
+        return self._private if self._private is not None else self.private_pem
 
     @classmethod
     def from_private_pem(cls, pem: str, previous_public_pems: list[str] | None = None) -> "SigningKeys":
@@ -65,7 +70,7 @@ class SigningKeys:
                 raise ValueError("JWT_PREVIOUS_PUBLIC_KEYS must hold RSA public keys in PEM form")
             previous.append(key)
         return cls(private_pem=pem, public_pem=_public_pem(public), kid=_kid(public), previous_public=previous,
-                   _public=public)
+                   _public=public, _private=private)
 
     def jwks(self) -> dict[str, Any]:
         assert self._public is not None

@@ -11,6 +11,7 @@ from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
 from candidatex.auth.keys import ALGORITHM, SigningKeys
 from candidatex.auth.tokens import ACCESS_AUDIENCE, ISSUER, TokenService
+from candidatex.users import store as user_store
 from candidatex.users.models import User, UserStatus
 
 PUBLIC_PATHS = ["^/health", "^/.well-known", "^/metrics", "^/schema", "^/$", "^/assets", "^/static", "^/manifest", "^/sw.js",
@@ -30,7 +31,7 @@ class HeaderOrQueryTokenMiddleware(JWTAuthenticationMiddleware):
 async def retrieve_user(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
     if not token.sub or len(token.sub) != 24:
         return None
-    user = await User.get(token.sub)
+    user = await user_store.get_for_request(token.sub, token.jti or "")
     if user is None or user.status != UserStatus.active:
         return None
     return user

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +29,7 @@ from candidatex.core.timeutil import as_utc, utcnow
 ISSUER = "candidatex-api"
 ACCESS_AUDIENCE = "candidatex:access"
 CHALLENGE_AUDIENCE = "candidatex:2fa"
+LIVE_FAMILY_TTL_SECONDS = 2.0
 CHALLENGE_PURPOSE = "2fa_challenge"  # a spent challenge is an ActionToken (unique hash: spent once)
 
 
@@ -54,11 +56,12 @@ class TokenService:
         self.access_ttl = timedelta(minutes=access_minutes)
         self.refresh_ttl = timedelta(days=refresh_days)
         self.denylist = denylist
+        self._live_families: dict[str, float] = {}  # session family id -> when MongoDB last said it is live
 
     def _sign(self, claims: dict) -> str:
         now = utcnow()
         payload = {"iss": ISSUER, "iat": int(now.timestamp()), "jti": uuid.uuid4().hex, **claims}
-        return jwt.encode(payload, self.keys.private_pem, algorithm=ALGORITHM, headers={"kid": self.keys.kid})
+        return jwt.encode(payload, self.keys.signing_key, algorithm=ALGORITHM, headers={"kid": self.keys.kid})
 
     def access_token(self, user_id: str, role: str, session_id: str, email: str) -> str:
         # the spec's claims (sub, email, role, iss) at the top; `extras` keeps what our own readers use
@@ -126,6 +129,7 @@ class TokenService:
         return family, secret
 
     async def _cache_revoked(self, family_id: str) -> None:
+        self._live_families.pop(family_id, None)
         await self.denylist.set(f"sid:{family_id}", "1", expires_in=int(self.access_ttl.total_seconds()) + 60)
 
     async def revoke_family(self, family: RefreshTokenFamily, reason: str) -> None:
@@ -155,7 +159,16 @@ class TokenService:
             return True
         if await self.denylist.exists(f"sid:{sid}"):
             return True
+        # the durable check behind the denylist, at most once per LIVE_FAMILY_TTL_SECONDS per process: a
+        # revocation writes the denylist first, so only a lost denylist entry waits that long to be seen again
+        checked = self._live_families.get(str(sid))
+        if checked is not None and time.monotonic() - checked < LIVE_FAMILY_TTL_SECONDS:
+            return False
         if not await store.family_is_live(str(sid)):
+            self._live_families.pop(str(sid), None)
             await self._cache_revoked(str(sid))  # the cache had lost it (restart, Redis flush): refill
             return True
+        if len(self._live_families) >= 50_000:
+            self._live_families.clear()
+        self._live_families[str(sid)] = time.monotonic()
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bson.errors import InvalidDocument
 from litestar.channels import ChannelsPlugin
 
 from candidatex.core.timeutil import utcnow
@@ -21,14 +22,25 @@ class EventBus:
     def __init__(self, channels: ChannelsPlugin) -> None:
         self.channels = channels
 
-    async def emit(self, session_id: str, event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+    async def emit(self, session_id: str, event_type: str, data: dict[str, Any],
+                   seq: int | None = None) -> dict[str, Any]:
+        """``seq``: a number the caller already took with its own write (store.push_answer); else one is taken."""
         # the counter lives on the session document: one atomic $inc gives every worker the same order
-        seq = await store.next_event_seq(session_id)
+        if seq is None:
+            seq = await store.next_event_seq(session_id)
+        now = utcnow()
         event = {"type": event_type, "seq": seq or 0, "session_id": session_id, "data": data,
-                 "timestamp": utcnow().isoformat()}
+                 "timestamp": now.isoformat()}
         if seq is None:  # no such session (erased meanwhile): nothing to number, store or send
             return event
-        await SessionEvent(session_id=session_id, seq=seq, type=event_type, data=data).insert()
+        # the document as SessionEvent declares it, written without the ODM's per-insert validation work; data
+        # that BSON cannot take as it is (enums, models) goes through the ODM's encoder
+        try:
+            await SessionEvent.get_pymongo_collection().insert_one({"session_id": session_id, "seq": seq,
+                                                                    "type": event_type, "data": data,
+                                                                    "created_at": now})
+        except InvalidDocument:
+            await SessionEvent(session_id=session_id, seq=seq, type=event_type, data=data, created_at=now).insert()
         self.channels.publish(event, channels=[channel_of(session_id)])
         return event
 

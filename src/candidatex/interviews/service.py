@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +21,16 @@ from candidatex.core.timeutil import as_utc, utcnow
 from candidatex.interviews import store
 from candidatex.interviews.access import Action, JobLink, JobLookup, allows, session_role
 from candidatex.interviews.events import EventBus
+from candidatex.interviews.lifecycle import (
+    AnswerEvaluated,
+    AnswerReceived,
+    LifecycleBus,
+    QuestionAsked,
+    SessionEnded,
+    SessionPaused,
+    SessionResumed,
+    SessionStarted,
+)
 from candidatex.interviews.models import (
     AnswerRecord,
     ChatMessage,
@@ -81,16 +93,28 @@ def remaining_seconds(session: InterviewSession) -> int | None:
     return max(0, int((as_utc(session.ends_at) - utcnow()).total_seconds()))
 
 
+@dataclass(frozen=True, slots=True)
+class ReceivedAnswer:
+    """An answer stored and acknowledged, waiting for its evaluation."""
+
+    session_id: str
+    session: InterviewSession
+    index: int
+    question: QuestionRecord
+    record: AnswerRecord
+
+
 class InterviewService:
-    def __init__(self, ai: AIService, bus: EventBus, live_store: Store, audit: AuditService) -> None:
+    def __init__(self, ai: AIService, bus: EventBus, live_store: Store, audit: AuditService,
+                 lifecycle: LifecycleBus | None = None) -> None:
         self.ai = ai
         self.bus = bus
         self.live = live_store
         self.audit = audit
+        self.lifecycle = lifecycle or LifecycleBus()
+        self._evaluations: set[asyncio.Task[None]] = set()
         self.job_lookup: JobLookup | None = None  # jobs/ answers for interviews tied to a job
         self.camera_analyzer: Any = None  # anticheat/: async (base64 images) -> CameraView | None
-        # async hooks(session_id, reason, actor_id | None) run once an interview has ended (media closes here)
-        self.on_end: list[Any] = []
 
     # ---- access -------------------------------------------------------------------------------------------
     async def load(self, session_id: str) -> InterviewSession:
@@ -217,6 +241,7 @@ class InterviewService:
         if claimed is not None:
             await self._save_live_state(session)
             await self.bus.emit(session_id, "status", {"status": "active", "ends_at": session.ends_at.isoformat()})
+            await self.lifecycle.publish(SessionStarted(session_id, session.ends_at))
             await self._emit_question(session)
         return session
 
@@ -231,6 +256,30 @@ class InterviewService:
 
     async def answer(self, user: User, session_id: str, question_id: str, content: str, answer_type: str = "text",
                      speaking_metrics: dict[str, Any] | None = None) -> tuple[InterviewSession, AnswerRecord]:
+        """Store, acknowledge and evaluate an answer before returning (REST, voice, the demo)."""
+        received = await self.receive_answer(user, session_id, question_id, content, answer_type, speaking_metrics)
+        return await self.evaluate_received(received)
+
+    def answer_in_background(self, received: ReceivedAnswer) -> None:
+        """Evaluate an acknowledged answer after the caller has moved on (the stream): its result arrives as the
+        `evaluated` feedback event. Shutdown waits for the evaluations still running."""
+        task = asyncio.create_task(self._evaluate_quietly(received), name=f"interview:evaluate:{received.session_id}")
+        self._evaluations.add(task)
+        task.add_done_callback(self._evaluations.discard)
+
+    async def _evaluate_quietly(self, received: ReceivedAnswer) -> None:
+        try:
+            await self.evaluate_received(received)
+        except Exception:  # noqa: BLE001 - the answer is stored; its evaluation can be redone from it
+            logger.exception("answer evaluation failed", extra={"session_id": received.session_id})
+
+    async def drain(self) -> None:
+        if self._evaluations:
+            await asyncio.gather(*self._evaluations, return_exceptions=True)
+
+    async def receive_answer(self, user: User, session_id: str, question_id: str, content: str,
+                             answer_type: str = "text", speaking_metrics: dict[str, Any] | None = None) -> ReceivedAnswer:
+        """Check, store and acknowledge (the `received` event) an answer; no evaluation here."""
         session = await self.get_as_candidate(user, session_id)
         if session.status == SessionStatus.paused:
             raise Conflict("The interview is paused; resume it to answer", code="session_paused")
@@ -251,27 +300,38 @@ class InterviewService:
                                details=[{"field": "question_id", "message": f"the current question is {current.id}"}])
         record = AnswerRecord(question_id=question_id, content=content, type=answer_type,
                               speaking_metrics=speaking_metrics)
-        # stored before it is evaluated, and only once even if two requests race: no answer is ever lost
-        if await store.push_answer(session.id, index, record) is None:
+        # stored before it is evaluated, and only once even if two requests race: no answer is ever lost; the same
+        # write numbers the `received` event
+        stored = await store.push_answer(session.id, index, record, number_event=True)
+        if stored is None:
             now = await self.load(session_id)
             if now.status != SessionStatus.active:
                 raise Conflict(f"This interview is not accepting answers (status: {now.status})",
                                code="session_paused" if now.status == SessionStatus.paused else "invalid_transition")
             raise Conflict("This question was already answered", code="already_answered")
-        await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "received"})
-        evaluation = await self.ai.evaluate_answer(context_of(session), generated(current), content, speaking_metrics)
+        await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "received"},
+                            seq=stored.event_seq)
+        await self.lifecycle.publish(AnswerReceived(session_id, question_id, answer_type))
+        return ReceivedAnswer(session_id, session, index, current, record)
+
+    async def evaluate_received(self, received: ReceivedAnswer) -> tuple[InterviewSession, AnswerRecord]:
+        session, record, index = received.session, received.record, received.index
+        session_id, question_id = received.session_id, record.question_id
+        evaluation = await self.ai.evaluate_answer(context_of(session), generated(received.question), record.content,
+                                                   record.speaking_metrics)
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
-        await store.record_evaluation(session.id, question_id, record.evaluation, record.provider)
+        latest = await store.record_evaluation(session.id, question_id, record.evaluation, record.provider)
         follow_up = evaluation.follow_up_question if evaluation.needs_follow_up else None
         if follow_up is not None:
             # only while the candidate is still at the next slot and under the limit; otherwise no follow-up
-            await store.insert_follow_up(session.id, question_record(follow_up, follows=question_id), index + 1,
-                                         MAX_FOLLOW_UPS)
+            latest = await store.insert_follow_up(session.id, question_record(follow_up, follows=question_id),
+                                                  index + 1, MAX_FOLLOW_UPS) or latest
         await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated"}
                             | ({"evaluation": record.evaluation} if context_of(session).reveal_rubric else {}))
-        session = await self.load(session_id)
-        await self._save_live_state(session)
+        await self.lifecycle.publish(AnswerEvaluated(session_id, question_id, evaluation.score))
+        # the document after the last write above: no re-read before asking the next question
+        session = latest or await self.load(session_id)
         if session.status == SessionStatus.active:
             await self._emit_question(session)
         return session, record
@@ -286,6 +346,7 @@ class InterviewService:
         session = paused
         await self._save_live_state(session)
         await self.bus.emit(session_id, "status", {"status": "paused", "remaining_seconds": remaining_seconds(session)})
+        await self.lifecycle.publish(SessionPaused(session_id, remaining_seconds(session)))
         return session
 
     async def resume(self, user: User, session_id: str) -> InterviewSession:
@@ -302,7 +363,9 @@ class InterviewService:
             raise Conflict(f"Only a paused interview can be resumed (status: {current.status})", code="invalid_transition")
         session = resumed
         await self._save_live_state(session)
-        await self.bus.emit(session_id, "status", {"status": "active", "remaining_seconds": remaining_seconds(session)})
+        await self.bus.emit(session_id, "status", {"status": "active", "remaining_seconds": remaining_seconds(session),
+                                                   "ends_at": session.ends_at.isoformat() if session.ends_at else None})
+        await self.lifecycle.publish(SessionResumed(session_id, session.ends_at))
         return session
 
     async def finalize(self, user: User, session_id: str) -> InterviewSession:
@@ -317,11 +380,18 @@ class InterviewService:
         return finished
 
     async def finalize_internal(self, session_id: str, reason: str) -> InterviewSession:
-        # None: someone else (another worker, the deadline watcher) finalized it
+        # None: someone else (another worker, the clock) finalized it
         return await self._complete(session_id, reason) or await self.load(session_id)
 
-    async def _complete(self, session_id: str, reason: str) -> InterviewSession | None:
-        claimed = await store.end(session_id, SessionStatus.completed, RUNNING)
+    async def expire(self, session_id: str) -> bool:
+        """The clock's deadline: ends the interview with `time_up` only if its stored end has passed (a pause or
+        resume elsewhere may have moved it since the clock learnt it)."""
+        return await self._complete(session_id, "time_up", where={"status": SessionStatus.active.value,
+                                                                  "ends_at": {"$lte": utcnow()}}) is not None
+
+    async def _complete(self, session_id: str, reason: str,
+                        where: dict[str, Any] | None = None) -> InterviewSession | None:
+        claimed = await store.end(session_id, SessionStatus.completed, RUNNING, where=where)
         if claimed is None:
             return None
         result = await self._report(claimed, reason)
@@ -350,11 +420,8 @@ class InterviewService:
         return session
 
     async def _ended(self, session_id: str, reason: str, actor_id: str | None) -> None:
-        for hook in self.on_end:
-            try:
-                await hook(session_id, reason, actor_id)
-            except Exception:  # noqa: BLE001 - the interview has ended whatever a hook does
-                logger.exception("end-of-interview hook failed", extra={"session_id": session_id})
+        # media closes the room, anti-cheat seals its log, the clock forgets the deadline (app.py wires them)
+        await self.lifecycle.publish(SessionEnded(session_id, reason, actor_id))
 
     async def end_by_staff(self, user: User, session_id: str, reason: str, meta: RequestMeta) -> InterviewSession:
         session = await self.authorize(user, session_id, Action.end)
@@ -418,6 +485,7 @@ class InterviewService:
                 "kind": question.kind, "category": question.category, "difficulty": question.difficulty,
                 "time_limit_seconds": question.time_limit_seconds, "is_follow_up": question.is_follow_up,
                 "number": index + 1, "total": len(session.questions), "provider": question.provider})
+            await self.lifecycle.publish(QuestionAsked(str(session.id), question.id, index + 1))
         else:
             await self.bus.emit(str(session.id), "status", {"status": session.status.value, "all_answered": True})
 

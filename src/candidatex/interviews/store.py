@@ -87,14 +87,19 @@ async def transition(session_id: str | ObjectId, from_statuses: Iterable[Session
 
 
 async def end(session_id: str | ObjectId, to: SessionStatus, from_statuses: Iterable[SessionStatus | str],
-              set_fields: Mapping[str, Any] | None = None) -> InterviewSession | None:
-    """The one way into completed/terminated; None when the session was not in ``from_statuses`` (already ended)."""
+              set_fields: Mapping[str, Any] | None = None,
+              where: Mapping[str, Any] | None = None) -> InterviewSession | None:
+    """The one way into completed/terminated; None when the session was not in ``from_statuses`` (already ended)
+    or does not match ``where`` (e.g. a deadline that has not passed)."""
     if to not in ENDED:
         raise ValueError(f"{to} is not an end state")
     now = utcnow()
     fields = {"completed_at": now, "paused_at": None, **(set_fields or {}), "status": to.value}
-    return await _update(session_id, {"status": {"$in": [s for s in _values(from_statuses)
-                                                         if s not in _values(ENDED)]}}, {"$set": fields})
+    allowed = [s for s in _values(from_statuses) if s not in _values(ENDED)]
+    condition: dict[str, Any] = {**(where or {})}
+    condition["status"] = {"$in": [s for s in allowed if s == condition["status"]] if "status" in condition
+                           else allowed}
+    return await _update(session_id, condition, {"$set": fields})
 
 
 async def set_result(session_id: str | ObjectId, result: dict[str, Any]) -> InterviewSession | None:
@@ -103,13 +108,17 @@ async def set_result(session_id: str | ObjectId, result: dict[str, Any]) -> Inte
 
 
 # ---- answers and questions ----------------------------------------------------------------------------------
-async def push_answer(session_id: str | ObjectId, index: int, record: AnswerRecord) -> InterviewSession | None:
+async def push_answer(session_id: str | ObjectId, index: int, record: AnswerRecord,
+                      number_event: bool = False) -> InterviewSession | None:
     """Store the answer to the question at ``index`` and move to the next one, if the session is active, that
-    question is still the current one and it has no answer yet: two racing submissions store exactly one."""
+    question is still the current one and it has no answer yet: two racing submissions store exactly one.
+    ``number_event``: the same write takes the next stream event number (the returned ``event_seq``)."""
+    update: dict[str, Any] = {"$push": {"answers": record.model_dump()},
+                              "$set": {"current_question_index": index + 1, "last_activity_at": utcnow()}}
+    if number_event:
+        update["$inc"] = {"event_seq": 1}
     return await _update(session_id, {"status": SessionStatus.active.value, "current_question_index": index,
-                                      "answers.question_id": {"$ne": record.question_id}},
-                         {"$push": {"answers": record.model_dump()},
-                          "$set": {"current_question_index": index + 1, "last_activity_at": utcnow()}})
+                                      "answers.question_id": {"$ne": record.question_id}}, update)
 
 
 async def record_evaluation(session_id: str | ObjectId, question_id: str, evaluation: dict[str, Any],
@@ -136,6 +145,15 @@ async def push_chat(session_id: str | ObjectId, message: ChatMessage) -> bool:
         return False
     stored = await _collection().update_one({"_id": oid}, {"$push": {"chat": message.model_dump()}})
     return bool(stored.modified_count)
+
+
+async def event_counters(session_ids: list[str]) -> dict[str, int]:
+    """The stored event count of each session, in one read (the clock compares them with what streams sent)."""
+    oids = [oid for oid in (_oid(sid) for sid in session_ids) if oid is not None]
+    if not oids:
+        return {}
+    cursor = _collection().find({"_id": {"$in": oids}}, projection={"event_seq": 1})
+    return {str(doc["_id"]): int(doc.get("event_seq") or 0) async for doc in cursor}
 
 
 async def next_event_seq(session_id: str | ObjectId) -> int | None:

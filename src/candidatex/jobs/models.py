@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from enum import StrEnum
 
@@ -90,12 +91,15 @@ class Application(Document):
     cover_letter: str | None = None
     status: ApplicationStatus = ApplicationStatus.applied
     status_history: list[StatusChange] = Field(default_factory=list)
+    # when it was marked to be (re)scored for the job's ranking (time_ns); 0 once its entry is current
+    rank_pending: int = Field(default_factory=time.time_ns)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
     class Settings:
         name = "applications"
         indexes = [
+            IndexModel([("job_id", ASCENDING), ("rank_pending", ASCENDING)]),
             IndexModel([("job_id", ASCENDING), ("candidate_id", ASCENDING)], unique=True),
             IndexModel([("candidate_id", ASCENDING), ("created_at", DESCENDING)]),
             IndexModel([("recruiter_id", ASCENDING), ("status", ASCENDING)]),

@@ -15,7 +15,8 @@ Components, each 0-100, weighted by ``MatchWeights`` (a component the job gives 
 - ``text_similarity``: semantic closeness of the resume's evidence lines to the job (the mean cosine of the
   three closest lines to the job's title and description vector), 0.10 -> 0, 0.50 -> 100. Lines that copy the
   job description (cosine >= 0.9 to one of its sentences) earn nothing anywhere and are flagged.
-- ``career_consistency``: half average tenure (24 months is full marks), half the share of related titles.
+- ``career_consistency``: a third each: tenure in related positions (24 months is full marks), the share of
+  related positions, and related years against twice the job's minimum (five years when it names none).
 - ``interview``: the candidate's interview score, when there is one.
 
 Every reason quotes the resume line it rests on.
@@ -31,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from candidatex.matching.profile import dequantise
-from candidatex.matching.scoring import FULL_TENURE_MONTHS, MatchWeights, _effective_weights, _title_stems
+from candidatex.matching.weights import FULL_TENURE_MONTHS, MatchWeights, effective_weights, title_stems
 from candidatex.resumes.parsing import DEGREE_RANK, years_covered_by
 from candidatex.resumes.taxonomy import SkillTaxonomy, default_taxonomy
 
@@ -42,6 +43,7 @@ RELATED_TITLE, SAME_TITLE = 0.45, 0.75
 COPIED_SENTENCE = 0.9
 SIMILARITY_FLOOR, SIMILARITY_FULL = 0.10, 0.50
 MAX_JOB_SENTENCES = 40
+SENIOR_MULTIPLE, DEFAULT_SENIOR_YEARS = 2.0, 5.0  # related years at which seniority is full: twice the minimum
 GAMING_FLAGS = frozenset({"hidden_text", "copied_job_description", "keyword_list", "unbacked_years"})
 
 
@@ -82,7 +84,7 @@ class JobContext:
         if embedder is not None:
             matrix = embedder.embed([f"{title}. {description}"[:2000], title, *(r.name for r in reqs), *sentences])
         start = 2 + len(reqs)
-        return cls(title, reqs, min_years, education_level, _title_stems(title), matrix,
+        return cls(title, reqs, min_years, education_level, title_stems(title), matrix,
                    slice(start, start + len(sentences)))
 
 
@@ -228,7 +230,7 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
     job_skills = {r.name.casefold() for r in context.requirements}
     for index, position in enumerate(positions):
         shown = len(job_skills & {s.casefold() for s in position.get("skills", [])})
-        words_shared = bool(context.title_stems & _title_stems(position.get("title") or ""))
+        words_shared = bool(context.title_stems & title_stems(position.get("title") or ""))
         similarity = float(title_sims[index]) if title_sims is not None and index < len(title_sims) else 0.0
         if (shown >= 2 or (shown and (words_shared or similarity >= RELATED_TITLE)) or similarity >= SAME_TITLE
                 or (words_shared and title_sims is None) or not context.title_stems):
@@ -251,12 +253,16 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
                                                  if claimed else "No dated positions")
                                   + f" ({context.min_years:g} years required)"))
     if positions:
-        tenure = sum(min(1.0, (p.get("months") or 0) / FULL_TENURE_MONTHS) for p in positions) / len(positions)
+        # only related positions speak for a career in this role: their tenure, their share, and how far their
+        # years go past the minimum (a senior with twice the minimum above someone who just meets it)
+        tenure = sum(min(1.0, (positions[i].get("months") or 0) / FULL_TENURE_MONTHS) for i in related) / len(positions)
         relevance = len(related) / len(positions)
-        components["career_consistency"] = 100 * (tenure + relevance) / 2
+        seniority = min(1.0, years / (SENIOR_MULTIPLE * (context.min_years or DEFAULT_SENIOR_YEARS)))
+        components["career_consistency"] = 100 * (tenure + relevance + seniority) / 3
         average = sum(p.get("months") or 0 for p in positions) / len(positions)
         reasons.append(Reason("career_consistency", f"Average tenure {average:.0f} months; {len(related)} of "
-                                                    f"{len(positions)} positions relate to the role"))
+                                                    f"{len(positions)} positions relate to the role; {years:g} "
+                                                    "related years"))
 
     # ---- education: the job's required degree
     required_rank = DEGREE_RANK.get(context.education_level, 0)
@@ -288,7 +294,7 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
     for flag in flags:
         reasons.append(Reason("flags", flag["message"]))
 
-    effective, rounded = _effective_weights(weights, tuple(components))
+    effective, rounded = effective_weights(weights, tuple(components))
     total = sum(components[name] * w for name, w in effective.items())
     return Scored(key, round(total, 1), {k: round(v, 1) for k, v in components.items()}, dict(rounded), matched,
                   missing_required, missing_preferred, reasons, flags)

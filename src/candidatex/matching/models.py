@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,9 @@ from pymongo import ASCENDING, IndexModel
 
 from candidatex.core.crypto import BSON_ENCODERS, EncryptedStr, mark_sensitive
 from candidatex.core.timeutil import utcnow
+
+
+RANKING_COMPONENTS = ("skills", "experience", "education", "text_similarity", "career_consistency", "interview")
 
 
 class MatchResult(Document):
@@ -32,7 +36,12 @@ class MatchResult(Document):
     scored: int = 0
     applicants: int = 0
     inputs_version: int = 0  # bumped by every application and resume change (bump_ranking_inputs)
-    # progress of the run under way: {run_id, done, total, percent, eta_seconds, started_at}
+    synced_version: int = 0  # the inputs_version the entries reflect
+    context_key: str = ""  # a hash of what every score depends on (the job's matching fields, weights, model)
+    interview_sessions: dict[str, str] = Field(default_factory=dict)  # candidate -> interview scored
+    # per sort field ("total" and each component), {bin of 0.1 point: entries}: ranks and pages (histogram.py)
+    histograms: dict[str, dict[str, int]] = Field(default_factory=dict)
+    # the sync under way, which also holds the job's ranking lease: {run_id, done, total, percent, eta_seconds}
     progress: dict[str, Any] | None = None
 
     class Settings:
@@ -41,8 +50,9 @@ class MatchResult(Document):
 
 
 class RankingEntry(Document):
-    """One applicant's place in one ranking run of a job. Stored slim (rank, total, breakdown, flag codes);
-    the reasons of a page are worked out again from the prepared profiles when the page is read."""
+    """One applicant's score in one ranking run of a job, written when they apply (or their resume or the
+    job changes). Stored slim (total, breakdown, flag codes); the rank and percentile come from the run's
+    histograms and the reasons of a page are worked out again from the prepared profiles when it is read."""
 
     job_id: str
     run_id: str
@@ -50,8 +60,8 @@ class RankingEntry(Document):
     candidate_id: str
     resume_id: str
     total: float
-    rank: int
-    percentile: float
+    rank: int = 0  # not stored: ranks move with every new applicant
+    percentile: float = 0.0
     recommendation: str
     breakdown: dict[str, float] = Field(default_factory=dict)
     weights: dict[str, float] = Field(default_factory=dict)
@@ -68,8 +78,12 @@ class RankingEntry(Document):
 
     class Settings:
         name = "ranking_entries"
+        # range filters on these (never sorts: histogram.py) serve a page
         indexes = [
-            IndexModel([("job_id", ASCENDING), ("run_id", ASCENDING), ("rank", ASCENDING)]),
+            IndexModel([("job_id", ASCENDING), ("run_id", ASCENDING), ("application_id", ASCENDING)]),
+            IndexModel([("job_id", ASCENDING), ("run_id", ASCENDING), ("total", ASCENDING)]),
+            *(IndexModel([("job_id", ASCENDING), ("run_id", ASCENDING), (f"breakdown.{name}", ASCENDING)])
+              for name in RANKING_COMPONENTS),
             IndexModel([("run_id", ASCENDING)]),
         ]
 
@@ -96,8 +110,13 @@ class Demographics(Document):
         indexes = [IndexModel([("user_id", ASCENDING)], unique=True)]
 
 
-async def bump_ranking_inputs(job_ids: list[str]) -> None:
-    """An input of these jobs' rankings changed (an application, a resume): their rankings are stale."""
+async def bump_ranking_inputs(job_ids: list[str], applications: dict[str, Any] | None = None) -> None:
+    """An input of these jobs' rankings changed (an application, a resume): their rankings are stale, and
+    the ``applications`` matching that filter are marked to be scored again by the next sync."""
+    if applications is not None:
+        from candidatex.jobs.models import Application
+
+        await Application.get_pymongo_collection().update_many(applications, {"$set": {"rank_pending": time.time_ns()}})
     for job_id in job_ids:
         await MatchResult.get_pymongo_collection().update_one(
             {"kind": "job", "subject_id": job_id}, {"$inc": {"inputs_version": 1}}, upsert=True)

@@ -1,12 +1,14 @@
 """Rankings of a job's applicants and job recommendations, computed as background tasks; plus voluntary
 demographics and the fairness audit of a shortlist.
 
-A job's ranking is a run: its applicants' scores are stored as RankingEntry documents (one per applicant,
-indexed by job, run and rank) and ``match_results`` names the current run with a fingerprint of its inputs
-(the job, an inputs version bumped by every application and resume change, completed interviews for the
-job, the weights). A read whose fingerprint differs schedules a new run and answers ``pending`` (or
-``running`` with a percentage and an ETA) with the previous run's entries, so a stale ranking is never shown
-as current and no request waits on scoring.
+A job's ranking is a run: its applicants' scores are RankingEntry documents (one per applicant), written
+when they apply: each application carries a ``rank_pending`` mark (set again when its resume changes), and the
+``match.job`` task scores only the marked ones (and candidates whose interview changed) into the current run.
+A change to what every score depends on (the job's matching fields, the weights, the model: ``context_key``)
+scores everyone into a new run, swapped in when complete, with progress and an ETA meanwhile. One sync per
+job runs at a time (a lease in ``match_results.progress``), so the run's histograms (histogram.py) can be
+kept by deltas; pages, ranks and percentiles are read from them with no sort over all entries. A read that
+finds the ranking behind its inputs schedules a sync and answers ``pending``/``running`` with what is there.
 
 Applicants' resumes are found by ``resumes.applied_job_ids`` (multikey-indexed), never by a long
 ``_id $in`` list, which the embedded database answers in quadratic time.
@@ -21,22 +23,24 @@ import json
 import logging
 import secrets
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from datetime import timedelta
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING
 
 from candidatex.core.crypto import seal_optional
 from candidatex.core.errors import Conflict, InvalidInput, NotFound
 from candidatex.core.timeutil import utcnow
 from candidatex.interviews.models import InterviewSession, SessionStatus
 from candidatex.jobs.models import STAGE_ORDER, Application, ApplicationStatus, Job, JobStatus
-from candidatex.matching.engine import JobContext, Scored, rank, recommendation, score_profiles
+from candidatex.matching import histogram
+from candidatex.matching.engine import JobContext, Scored, recommendation, score_profiles
+from candidatex.matching.histogram import deltas, histograms_of
 from candidatex.matching.fairness import audit_report, snap_top_n
-from candidatex.matching.models import Demographics, MatchResult, RankingEntry
+from candidatex.matching.models import RANKING_COMPONENTS, Demographics, MatchResult, RankingEntry
 from candidatex.matching.profile import build_profile, profile_is_current
-from candidatex.matching.scoring import MatchWeights
+from candidatex.matching.weights import MatchWeights
 from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.service import is_oid, parsed_from_doc
 from candidatex.tasks.queue import TaskQueue
@@ -50,12 +54,11 @@ RECOMMENDATIONS_KEPT = 50
 SCORE_CHUNK = 500  # applicants scored per worker-thread call; progress is written after each
 WRITE_BATCH = 1000
 ID_BATCH = 100  # the rare `_id $in` lookups (legacy data) go in short batches
-SORTS: dict[str, list[tuple[str, int]]] = {
-    "rank": [("rank", ASCENDING)],
-    "-rank": [("rank", DESCENDING)],
-    **{name: [(f"breakdown.{name}", DESCENDING), ("rank", ASCENDING)]
-       for name in ("skills", "experience", "education", "text_similarity", "career_consistency", "interview")},
-}
+HISTOGRAM_FIELDS = ("total", *RANKING_COMPONENTS)
+# sort name -> (histogram field, descending); a component sort breaks ties by rank
+SORTS: dict[str, tuple[str, bool]] = {"rank": ("total", True), "-rank": ("total", False),
+                                      **{name: (name, True) for name in RANKING_COMPONENTS}}
+MAX_SYNC_PASSES = 5
 _CONTEXT_CACHE_SIZE = 256
 
 
@@ -137,15 +140,16 @@ class MatchingService:
         result = await MatchResult.find_one({"kind": kind, "subject_id": subject_id})
         return result, result.inputs_version if result else 0
 
-    async def _current_fingerprint(self, job: Job) -> tuple[str, MatchResult | None]:
-        result, version = await self._result("job", str(job.id))
-        interviews = await self._job_interviews(str(job.id))
-        return self._fingerprint_of(job, version, interviews), result
-
-    def _fingerprint_of(self, job: Job, version: int, interviews: dict[str, dict[str, Any]]) -> str:
-        return _hash([str(job.updated_at), version, dataclasses.astuple(self.weights),
-                      sorted((c, s["id"], str(s["completed_at"])) for c, s in interviews.items()),
+    def context_key(self, job: Job) -> str:
+        """What every applicant's score depends on besides their own resume and interview."""
+        return _hash([job.title, job.description, job.required_skills, job.preferred_skills,
+                      job.min_years_experience, job.education_level, dataclasses.astuple(self.weights),
                       getattr(self.embedder, "model_name", None)])
+
+    def _is_current(self, job: Job, result: MatchResult | None, interviews: dict[str, dict[str, Any]]) -> bool:
+        return (result is not None and result.run_id is not None and result.context_key == self.context_key(job)
+                and result.synced_version >= result.inputs_version
+                and result.interview_sessions == {c: s["id"] for c, s in interviews.items()})
 
     async def _applicant_resumes(self, job_id: str, applications: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         """The resumes sent to a job, by the indexed ``applied_job_ids``; older data is found in short batches
@@ -171,113 +175,212 @@ class MatchingService:
             return None
         return await self.prepare(str(resume["_id"]), full.get("text") or "", full["parsed"])
 
-    async def _progress(self, job_id: str, run_id: str, done: int, total: int, started: float) -> None:
+    async def _progress(self, job_id: str, lease: str, done: int, total: int, started: float) -> None:
         elapsed = time.perf_counter() - started
         eta = round(elapsed / done * (total - done), 1) if done else None
         await MatchResult.get_pymongo_collection().update_one(
-            {"kind": "job", "subject_id": job_id, "$or": [{"progress": None}, {"progress.run_id": {"$lte": run_id}}]},
-            {"$set": {"progress": {"run_id": run_id, "done": done, "total": total,
+            {"kind": "job", "subject_id": job_id, "progress.run_id": lease},
+            {"$set": {"progress": {"run_id": lease, "done": done, "total": total,
                                    "percent": round(100 * done / total, 1) if total else 100.0,
                                    "eta_seconds": eta, "updated_at": utcnow()}}})
 
+    async def _take_lease(self, job_id: str, lease: str) -> bool:
+        """One sync per job at a time (the histograms are updated by deltas): the lease is the progress field,
+        taken when empty or stalled."""
+        collection = MatchResult.get_pymongo_collection()
+        await collection.update_one({"kind": "job", "subject_id": job_id}, {"$setOnInsert": {"inputs_version": 0}},
+                                    upsert=True)
+        stalled = utcnow() - timedelta(seconds=RUN_STALLED_SECONDS)
+        taken = await collection.update_one(
+            {"kind": "job", "subject_id": job_id, "$or": [{"progress": None}, {"progress.updated_at": {"$lt": stalled}}]},
+            {"$set": {"progress": {"run_id": lease, "done": 0, "total": 0, "percent": 0.0, "eta_seconds": None,
+                                   "updated_at": utcnow()}}})
+        return bool(taken.modified_count)
+
     async def rank_job(self, job_id: str) -> MatchResult | None:
-        """The background task: score every applicant of the job and store the run's entries."""
+        """The background task: bring the job's ranking up to date. A new job, a change to its matching fields,
+        the weights or the model (or a refresh) scores every applicant into a new run; otherwise only the
+        applications marked pending (new, or their resume changed) and those whose interview changed are
+        scored, into the current run. Loops until nothing changed meanwhile."""
         job = await Job.get(job_id) if is_oid(job_id) else None
         if job is None:
             return None
+        lease = new_run_id()
+        if not await self._take_lease(job_id, lease):
+            return (await self._result("job", job_id))[0]  # the sync under way picks the change up
         started = time.perf_counter()
-        run_id = new_run_id()
-        collection = MatchResult.get_pymongo_collection()
-        # progress first: reads during the run see it and do not schedule the same run again
-        await collection.update_one({"kind": "job", "subject_id": job_id},
-                                    {"$setOnInsert": {"inputs_version": 0},
-                                     "$set": {"progress": {"run_id": run_id, "done": 0, "total": 0, "percent": 0.0,
-                                                           "eta_seconds": None, "updated_at": utcnow()}}},
-                                    upsert=True)
-        _, version = await self._result("job", job_id)
-        interviews = await self._job_interviews(job_id)
-        fingerprint = self._fingerprint_of(job, version, interviews)
-        applications = await Application.get_pymongo_collection().find(
-            {"job_id": job_id}, {"_id": 1, "candidate_id": 1, "resume_id": 1}).to_list()
-        await self._progress(job_id, run_id, 0, len(applications), started)
-        stages = {"applications": time.perf_counter() - started}
-        resumes = await self._applicant_resumes(job_id, applications)
-        stages["resumes"] = time.perf_counter() - started
+        try:
+            for _ in range(MAX_SYNC_PASSES):
+                result, _ = await self._result("job", job_id)
+                interviews = await self._job_interviews(job_id)
+                if result is None or result.run_id is None or result.context_key != self.context_key(job):
+                    await self._full_run(job, result, interviews, lease, started)
+                else:
+                    await self._catch_up(job, result, interviews, lease, started)
+                job = await Job.get(job_id)
+                if job is None or self._is_current(job, (await self._result("job", job_id))[0],
+                                                   await self._job_interviews(job_id)):
+                    break
+        finally:
+            await MatchResult.get_pymongo_collection().update_one(
+                {"kind": "job", "subject_id": job_id, "progress.run_id": lease}, {"$set": {"progress": None}})
+        result, _ = await self._result("job", job_id)
+        if job is not None and not self._is_current(job, result, await self._job_interviews(job_id)):
+            # changed between the last check and the release: its own task found the lease taken
+            await self.queue.enqueue("match.job", {"job_id": job_id}, key=f"match.job:{job_id}")
+        return result
+
+    async def _score_applications(self, job: Job, applications: list[dict[str, Any]],
+                                  resumes: dict[str, dict[str, Any]], interviews: dict[str, dict[str, Any]],
+                                  lease: str, started: float, total: int
+                                  ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+        """Entry documents (without run_id) by application id, and the applications that cannot be scored."""
         items, unscored = [], []
         for application in applications:
             resume = resumes.get(application["resume_id"])
-            if resume is None or resume.get("status") != ResumeStatus.processed.value:
+            profile = None
+            if resume is not None and resume.get("status") == ResumeStatus.processed.value:
+                profile = await self._ensure_profile(resume)
+            if profile is None:
                 status = (resume or {}).get("status")
-                reason = {"pending": "resume_pending", "failed": "resume_unreadable"}.get(status, "resume_deleted")
+                reason = {"pending": "resume_pending", "failed": "resume_unreadable",
+                          "processed": "resume_unreadable"}.get(status, "resume_deleted")
                 unscored.append({"application_id": str(application["_id"]), "candidate_id": application["candidate_id"],
                                  "reason": reason})
                 continue
-            profile = await self._ensure_profile(resume)
-            if profile is None:
-                unscored.append({"application_id": str(application["_id"]),
-                                 "candidate_id": application["candidate_id"], "reason": "resume_unreadable"})
-                continue
             interview = interviews.get(application["candidate_id"])
             items.append((str(application["_id"]), profile, interview["score"] if interview else None))
-
-        stages["profiles"] = time.perf_counter() - started
         context = await asyncio.to_thread(self._context, job)
-        scored: list[Scored] = []
-        for start in range(0, len(items), SCORE_CHUNK):
-            scored.extend(await asyncio.to_thread(score_profiles, context, items[start:start + SCORE_CHUNK],
-                                                  self.weights))
-            await self._progress(job_id, run_id, len(scored), len(applications), started)
-        stages["scoring"] = time.perf_counter() - started
         by_application = {str(a["_id"]): a for a in applications}
-        entries = []
-        for item, position, percentile in rank(scored):
-            application = by_application[str(item.key)]
-            interview = interviews.get(application["candidate_id"])
-            # slim documents: what pages are sorted and filtered by; reasons are worked out for the page read
-            entries.append({"job_id": job_id, "run_id": run_id, "application_id": str(item.key),
-                            "candidate_id": application["candidate_id"], "resume_id": application["resume_id"],
-                            "rank": position, "percentile": percentile, "recommendation": recommendation(item),
-                            "total": item.total, "breakdown": item.breakdown,
-                            "flag_codes": [flag["code"] for flag in item.flags],
-                            "interview_session_id": interview["id"] if interview else None,
-                            "interview_score": interview["score"] if interview else None})
-        for start in range(0, len(entries), WRITE_BATCH):
-            await RankingEntry.get_pymongo_collection().insert_many(entries[start:start + WRITE_BATCH], ordered=False)
+        entries: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(items), SCORE_CHUNK):
+            for item in await asyncio.to_thread(score_profiles, context, items[start:start + SCORE_CHUNK], self.weights):
+                application = by_application[str(item.key)]
+                interview = interviews.get(application["candidate_id"])
+                # slim documents: what pages are filtered by; reasons are worked out for the page read
+                entries[str(item.key)] = {
+                    "job_id": str(job.id), "application_id": str(item.key),
+                    "candidate_id": application["candidate_id"], "resume_id": application["resume_id"],
+                    "recommendation": recommendation(item), "total": item.total, "breakdown": item.breakdown,
+                    "flag_codes": [flag["code"] for flag in item.flags],
+                    "interview_session_id": interview["id"] if interview else None,
+                    "interview_score": interview["score"] if interview else None}
+            await self._progress(str(job.id), lease, len(entries) + len(unscored), total, started)
+        return entries, unscored
+
+    @staticmethod
+    async def _clear_pending(applications: list[dict[str, Any]], cutoff: int) -> None:
+        """Scored: unmark the applications, unless marked again after the sync read them."""
+        marked = [a["_id"] for a in applications if a.get("rank_pending")]
+        for start in range(0, len(marked), ID_BATCH):
+            await Application.get_pymongo_collection().update_many(
+                {"_id": {"$in": marked[start:start + ID_BATCH]}, "rank_pending": {"$lte": cutoff}},
+                {"$set": {"rank_pending": 0}})
+
+    async def _full_run(self, job: Job, result: MatchResult | None, interviews: dict[str, dict[str, Any]],
+                        lease: str, started: float) -> None:
+        """Every applicant scored into a new run, swapped in when complete (the old run is shown meanwhile)."""
+        job_id, run_id = str(job.id), new_run_id()
+        version, cutoff = (result.inputs_version if result else 0), time.time_ns()
+        applications = await Application.get_pymongo_collection().find(
+            {"job_id": job_id}, {"_id": 1, "candidate_id": 1, "resume_id": 1, "rank_pending": 1}).to_list()
+        await self._progress(job_id, lease, 0, len(applications), started)
+        stages = {"applications": time.perf_counter() - started}
+        resumes = await self._applicant_resumes(job_id, applications)
+        stages["resumes"] = time.perf_counter() - started
+        entries, unscored = await self._score_applications(job, applications, resumes, interviews, lease, started,
+                                                           len(applications))
+        stages["scoring"] = time.perf_counter() - started
+        documents = [{**entry, "run_id": run_id} for entry in entries.values()]
+        for start in range(0, len(documents), WRITE_BATCH):
+            await RankingEntry.get_pymongo_collection().insert_many(documents[start:start + WRITE_BATCH],
+                                                                    ordered=False)
         stages["entries"] = time.perf_counter() - started
-        fields = {"fingerprint": fingerprint, "run_id": run_id,
-                  "stages_ms": {name: round(at * 1000, 1) for name, at in stages.items()}, "unscored": unscored, "scored": len(entries),
-                  "applicants": len(applications), "weights": dataclasses.asdict(self.weights),
-                  "computed_at": utcnow(), "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
-        swapped = await collection.update_one(
-            {"kind": "job", "subject_id": job_id, "$or": [{"run_id": None}, {"run_id": {"$lt": run_id}}]},
-            {"$set": fields})
-        # the progress shown is this run's only if no other run started meanwhile
-        await collection.update_one({"kind": "job", "subject_id": job_id, "progress.run_id": run_id},
-                                    {"$set": {"progress": None}})
-        entries_collection = RankingEntry.get_pymongo_collection()
-        if swapped.modified_count:
-            await entries_collection.delete_many({"job_id": job_id, "run_id": {"$lt": run_id}})
-        else:  # a newer run finished first
-            await entries_collection.delete_many({"run_id": run_id})
+        fields = {"run_id": run_id, "context_key": self.context_key(job), "synced_version": version,
+                  "interview_sessions": {c: s["id"] for c, s in interviews.items()},
+                  "histograms": histograms_of(documents, HISTOGRAM_FIELDS),
+                  "stages_ms": {name: round(at * 1000, 1) for name, at in stages.items()}, "unscored": unscored,
+                  "scored": len(documents), "applicants": len(applications),
+                  "weights": dataclasses.asdict(self.weights), "computed_at": utcnow(),
+                  "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
+        await MatchResult.get_pymongo_collection().update_one({"kind": "job", "subject_id": job_id}, {"$set": fields})
+        await RankingEntry.get_pymongo_collection().delete_many({"job_id": job_id, "run_id": {"$ne": run_id}})
+        await self._clear_pending(applications, cutoff)
         logger.info("job ranked", extra={"job_id": job_id, "applicants": len(applications),
                                          "duration_ms": fields["duration_ms"]})
-        result, _ = await self._result("job", job_id)
-        return result
+
+    async def _catch_up(self, job: Job, result: MatchResult, interviews: dict[str, dict[str, Any]],
+                        lease: str, started: float) -> None:
+        """Score only what changed, into the current run: entries replaced one by one, histograms by deltas."""
+        job_id, run_id = str(job.id), result.run_id
+        version, cutoff = result.inputs_version, time.time_ns()
+        projection = {"_id": 1, "candidate_id": 1, "resume_id": 1, "rank_pending": 1}
+        collection = Application.get_pymongo_collection()
+        changed: dict[str, dict[str, Any]] = {str(a["_id"]): a async for a in collection.find(
+            {"job_id": job_id, "rank_pending": {"$gt": 0}}, projection)}
+        seen = {c: s["id"] for c, s in interviews.items()}
+        moved = sorted(c for c in set(seen) | set(result.interview_sessions) if seen.get(c) != result.interview_sessions.get(c))
+        for start in range(0, len(moved), ID_BATCH):
+            async for application in collection.find(
+                    {"job_id": job_id, "candidate_id": {"$in": moved[start:start + ID_BATCH]}}, projection):
+                changed[str(application["_id"])] = application
+        applications = list(changed.values())
+        resume_ids = sorted({ObjectId(a["resume_id"]) for a in applications if is_oid(a["resume_id"])})
+        resumes: dict[str, dict[str, Any]] = {}
+        existing: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(resume_ids), ID_BATCH):
+            async for resume in Resume.get_pymongo_collection().find(
+                    {"_id": {"$in": resume_ids[start:start + ID_BATCH]}}, {"_id": 1, "status": 1, "profile": 1}):
+                resumes[str(resume["_id"])] = resume
+        ids = list(changed)
+        for start in range(0, len(ids), ID_BATCH):
+            async for entry in RankingEntry.get_pymongo_collection().find(
+                    {"job_id": job_id, "run_id": run_id, "application_id": {"$in": ids[start:start + ID_BATCH]}}):
+                existing[entry["application_id"]] = entry
+        entries, unscored = await self._score_applications(job, applications, resumes, interviews, lease, started,
+                                                           len(applications))
+        entry_collection = RankingEntry.get_pymongo_collection()
+        change: Counter[str] = Counter()
+        fresh = []
+        for application_id in ids:
+            old, new = existing.get(application_id), entries.get(application_id)
+            change.update(deltas(old, new, HISTOGRAM_FIELDS))
+            if new is not None and old is None:
+                fresh.append({**new, "run_id": run_id})
+            elif new is not None:
+                await entry_collection.replace_one({"_id": old["_id"]}, {**new, "run_id": run_id})
+            elif old is not None:
+                await entry_collection.delete_one({"_id": old["_id"]})
+        for start in range(0, len(fresh), WRITE_BATCH):
+            await entry_collection.insert_many(fresh[start:start + WRITE_BATCH], ordered=False)
+        kept = [u for u in result.unscored if u["application_id"] not in changed] + unscored
+        scored = result.scored + sum(1 for i in ids if i in entries and i not in existing) \
+            - sum(1 for i in ids if i in existing and i not in entries)
+        await MatchResult.get_pymongo_collection().update_one(
+            {"kind": "job", "subject_id": job_id, "run_id": run_id},
+            {"$set": {"synced_version": version, "interview_sessions": seen, "unscored": kept, "scored": scored,
+                      "applicants": scored + len(kept), "computed_at": utcnow()},
+             **({"$inc": {f"histograms.{path}": n for path, n in change.items()}} if change else {})})
+        await self._clear_pending(applications, cutoff)
 
     async def job_ranking(self, job: Job, refresh: bool = False, page: int = 1, limit: int = 50,
                           sort: str = "rank") -> dict[str, Any]:
-        fingerprint, cached = await self._current_fingerprint(job)
-        fresh = cached is not None and cached.run_id is not None and cached.fingerprint == fingerprint and not refresh
+        """One page of the current run, read by value ranges the histograms point to (see histogram.py)."""
+        if refresh:  # everyone is scored again, by the sync under way if there is one
+            await MatchResult.get_pymongo_collection().update_one({"kind": "job", "subject_id": str(job.id)},
+                                                                  {"$set": {"context_key": ""}})
+        cached, _ = await self._result("job", str(job.id))
+        interviews = await self._job_interviews(str(job.id))
+        fresh = self._is_current(job, cached, interviews)
         running = cached is not None and cached.progress is not None and \
             (utcnow() - _aware(cached.progress.get("updated_at"))).total_seconds() < RUN_STALLED_SECONDS
-        if not fresh and not running:  # a run under way is not started again; a change it missed re-runs after
+        if not fresh and not running:  # a sync under way picks up what changed meanwhile
             await self.queue.enqueue("match.job", {"job_id": str(job.id)}, key=f"match.job:{job.id}")
         raw_entries: list[dict[str, Any]] = []
-        total = cached.scored if cached and cached.run_id else 0
-        if cached is not None and cached.run_id:
-            raw_entries = await RankingEntry.get_pymongo_collection().find(
-                {"job_id": str(job.id), "run_id": cached.run_id}, {"_id": 0, "job_id": 0, "run_id": 0}).sort(
-                SORTS[sort]).skip((page - 1) * limit).limit(limit).to_list()
+        histograms = cached.histograms if cached is not None and cached.run_id else {}
+        total = histogram.count(histograms.get("total", {}))
+        if histograms:
+            raw_entries = await self._page_entries(str(job.id), cached.run_id, histograms, sort, page, limit)
         # the pipeline status and names are read now: they change without changing any score
         app_ids = [ObjectId(e["application_id"]) for e in raw_entries]
         current = {str(a["_id"]): a async for a in Application.get_pymongo_collection().find(
@@ -296,7 +399,9 @@ class MatchingService:
             detail = details.get(entry["application_id"]) or {
                 "weights": {}, "matched_skills": [], "missing_skills": [], "explanation": [], "reasons": [],
                 "flags": [{"code": code, "message": code.replace("_", " ")} for code in entry.get("flag_codes", [])]}
+            position, percentile = histogram.rank_and_percentile(histograms["total"], entry["total"])
             view.append({**detail, **{k: v for k, v in entry.items() if k not in ("flag_codes", "interview_score")},
+                         "rank": position, "percentile": percentile,
                          "application_status": application["status"],
                          "candidate_name": (person or {}).get("full_name"),
                          "candidate_email": (person or {}).get("email")})
@@ -310,6 +415,32 @@ class MatchingService:
                 else dataclasses.asdict(self.weights), "items": view,
                 "unscored": cached.unscored if cached else [], "total": total, "page": page, "limit": limit,
                 "pages": max(1, -(-total // limit)), "sort": sort, "progress": progress}
+
+    @staticmethod
+    async def _page_entries(job_id: str, run_id: str, histograms: dict[str, dict[str, int]], sort: str,
+                            page: int, limit: int) -> list[dict[str, Any]]:
+        """The page's entries: one indexed range query on the sort field, sorted here (a page and its ties)."""
+        name, descending = SORTS[sort]
+        skip = (page - 1) * limit
+        found = histogram.window(histograms.get(name, {}), skip, limit, descending)
+        if found is None:
+            return []
+        path = "total" if name == "total" else f"breakdown.{name}"
+        base = {"job_id": job_id, "run_id": run_id}
+        projection = {"_id": 0, "job_id": 0, "run_id": 0}
+        collection = RankingEntry.get_pymongo_collection()
+        entries = []
+        if found.low is not None:
+            entries += await collection.find({**base, path: {"$gte": found.low, "$lt": found.high}}, projection).to_list()
+        if found.with_none:
+            entries += await collection.find({**base, path: None}, projection).to_list()
+        entries.sort(key=lambda e: (-e["total"], e["application_id"]))  # best first, ties by application
+        if name == "total" and not descending:
+            entries.reverse()
+        elif name != "total":
+            entries.sort(key=lambda e: (e["breakdown"].get(name) is None, -(e["breakdown"].get(name) or 0.0)))
+        start = skip - found.before
+        return entries[start:start + limit]
 
     async def _details(self, job: Job, entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         """Reasons, skills and flags of one page of entries, scored again from the stored profiles (the
@@ -326,15 +457,18 @@ class MatchingService:
         return {str(item.key): item.view() for item in scored}
 
     async def ranked_pool(self, job: Job) -> list[dict[str, Any]]:
-        """Every ranked applicant of the current run (computed in this request when stale), best first."""
-        fingerprint, cached = await self._current_fingerprint(job)
-        if cached is None or cached.run_id is None or cached.fingerprint != fingerprint:
+        """Every ranked applicant of the current run (brought up to date in this request), best first."""
+        cached, _ = await self._result("job", str(job.id))
+        if not self._is_current(job, cached, await self._job_interviews(str(job.id))):
             cached = await self.rank_job(str(job.id))
         if cached is None or cached.run_id is None:
             return []
-        return await RankingEntry.get_pymongo_collection().find(
+        entries = await RankingEntry.get_pymongo_collection().find(
             {"job_id": str(job.id), "run_id": cached.run_id},
-            {"_id": 0, "application_id": 1, "candidate_id": 1, "rank": 1, "total": 1}).sort("rank", 1).to_list()
+            {"_id": 0, "application_id": 1, "candidate_id": 1, "total": 1}).to_list()
+        entries.sort(key=lambda e: (-e["total"], e["application_id"]))
+        return [{**e, "rank": histogram.rank_and_percentile(cached.histograms["total"], e["total"])[0]}
+                for e in entries]
 
     # ---- recommendations for a candidate ------------------------------------------------------------------
     async def _resume_for(self, candidate_id: str, resume_id: str | None) -> Resume:

@@ -25,6 +25,7 @@ from aiortc import RTCSessionDescription
 from candidatex.core.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.interviews.access import Action, SessionRole, session_role
 from candidatex.interviews.events import EventBus
+from candidatex.interviews.lifecycle import SessionEnded
 from candidatex.interviews.models import InterviewSession, SessionType
 from candidatex.interviews.service import ENDED, InterviewService
 from candidatex.media.hub import PUBLISHING_ROLES, MediaHub, MediaHubError, Role
@@ -48,7 +49,7 @@ class MediaService:
         self._db = database  # pymongo AsyncDatabase, for the recordings bucket
         self.signaling = SignalingService(hub, self._resolve_role_by_id, on_chat=self._on_chat, on_end=self._on_end)
         self._storing: set[asyncio.Task[None]] = set()
-        interviews.on_end.append(self.session_ended)
+        interviews.lifecycle.subscribe(SessionEnded, self._ended)
 
     # ---- roles ---------------------------------------------------------------------------------------------
     async def role_of(self, user: User, session: InterviewSession) -> Role | None:
@@ -136,8 +137,11 @@ class MediaService:
         await self.interviews.terminate(session_id, "ended_by_recruiter", actor=user)
 
     # ---- end of the interview ------------------------------------------------------------------------------
+    async def _ended(self, event: SessionEnded) -> None:
+        await self.session_ended(event.session_id, event.reason, event.actor_id)
+
     async def session_ended(self, session_id: str, reason: str, actor_id: str | None) -> None:
-        """InterviewService hook: close every socket and peer of the room, then keep the recording."""
+        """On SessionEnded: close every socket and peer of the room, then keep the recording."""
         recording = self.hub.is_recording(session_id)
         await self.signaling.end_session(session_id, actor_id or "server")  # also closes the hub's room
         if recording:

@@ -141,7 +141,7 @@ class ResumeService:
                       "error": {"code": "unreadable", "message": "the document could not be read"}}
         now = utcnow()
         await collection.update_one({"_id": resume.id}, {"$set": {**update, "processed_at": now, "updated_at": now}})
-        await bump_ranking_inputs(resume.applied_job_ids)
+        await bump_ranking_inputs(resume.applied_job_ids, applications={"resume_id": str(resume.id)})
         if update["status"] == ResumeStatus.processed.value:
             await self.refresh_matches_of(resume)
         logger.info("resume parsed", extra={"resume_id": resume_id, "status": update["status"]})
@@ -207,7 +207,7 @@ class ResumeService:
         except NoFile:
             pass
         await resume.delete()
-        await bump_ranking_inputs(resume.applied_job_ids)
+        await bump_ranking_inputs(resume.applied_job_ids, applications={"resume_id": str(resume.id)})
         await self.audit.record("resume.delete", meta=meta, actor_id=str(user.id), target_type="resume",
                                 target_id=str(resume.id))
         async for application in Application.find({"resume_id": str(resume.id)}):

@@ -26,6 +26,7 @@ from candidatex.core.mailer import Mailer
 from candidatex.core.timeutil import as_utc, utcnow
 from candidatex.interviews import store as session_store
 from candidatex.interviews.access import Action, allows
+from candidatex.interviews.lifecycle import SessionEnded
 from candidatex.interviews.models import InterviewSession, SessionEvent
 from candidatex.jobs.models import CLOSED, Application, ApplicationStatus, Job
 from candidatex.jobs.service import JobService
@@ -228,8 +229,9 @@ class ScreeningService:
                                    f"{name}: {body}\n{self.public_url}/recruiter/screenings/{screening.id}\n")
 
     # ---- after the interview ------------------------------------------------------------------------------
-    async def session_ended(self, session_id: str, reason: str, actor_id: str | None) -> None:
-        """InterviewService hook: keep the AI's summary on the screening (compare and audit read it)."""
+    async def session_ended(self, event: SessionEnded) -> None:
+        """Lifecycle subscriber: keep the AI's summary on the screening (compare and audit read it)."""
+        session_id, reason = event.session_id, event.reason
         session = await session_store.get(session_id)
         if session is None or session.job_id is None:
             return

@@ -10,7 +10,7 @@ from candidatex.config import Settings
 from candidatex.core.mailer import Mailer
 from candidatex.embeddings import get_embedder
 from candidatex.jobs.service import JobService
-from candidatex.matching.scoring import MatchWeights
+from candidatex.matching.weights import MatchWeights
 from candidatex.matching.service import MatchingService
 from candidatex.resumes.service import ResumeService
 from candidatex.screening.service import ScreeningService

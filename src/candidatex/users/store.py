@@ -6,6 +6,7 @@ same account (20 wrong passwords at once, the same backup code twice) cannot und
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
@@ -35,8 +36,40 @@ def _user(doc: dict[str, Any] | None) -> User | None:
     return User.model_validate(doc) if doc else None
 
 
+# Every authenticated request needs its user: a short-lived copy per process and access token saves a database
+# round trip per request. Writes here drop the user's copies at once; another worker's write is seen within
+# REQUEST_USER_TTL_SECONDS or at the next sign-in (a new token), and revoked tokens are checked on every request.
+REQUEST_USER_TTL_SECONDS = 2.0
+_REQUEST_USERS_MAX = 20_000
+_request_users: dict[str, dict[str, tuple[float, User]]] = {}  # user id -> token id -> (read at, user)
+
+
+def forget(user_id: Any) -> None:
+    _request_users.pop(str(user_id), None)
+
+
+async def get_for_request(user_id: str, token_id: str) -> User | None:
+    """The user of a request authenticated by token ``token_id``, from the per-process copy while it is fresh."""
+    now = time.monotonic()
+    hit = _request_users.get(user_id, {}).get(token_id)
+    if hit is not None and now - hit[0] < REQUEST_USER_TTL_SECONDS:
+        return hit[1].model_copy()
+    user = await User.get(user_id)
+    if user is None:
+        forget(user_id)
+        return None
+    if len(_request_users) >= _REQUEST_USERS_MAX:
+        _request_users.clear()  # a bound, not an eviction policy: a full table is rebuilt within a TTL
+    tokens = _request_users.setdefault(user_id, {})
+    if len(tokens) > 16:
+        tokens.clear()
+    tokens[token_id] = (now, user)
+    return user.model_copy()
+
+
 async def _update(user_id: Any, condition: dict[str, Any], update: dict[str, Any]) -> User | None:
     """One conditional update; the document after it, or None when the condition no longer holds."""
+    forget(user_id)
     doc = await _collection().find_one_and_update({"_id": _oid(user_id), **condition}, update,
                                                   return_document=ReturnDocument.AFTER)
     return _user(doc)
@@ -60,6 +93,7 @@ async def record_failed_login(user_id: Any) -> User | None:
 
 
 async def lock_until(user_id: Any, until: datetime) -> None:
+    forget(user_id)
     # $max: two concurrent lockouts keep the later end, never shorten one
     await _collection().update_one({"_id": _oid(user_id)}, {"$max": {"locked_until": until}})
 
@@ -71,6 +105,7 @@ async def complete_login(user_id: Any, now: datetime) -> User | None:
 
 
 async def unlock(user_id: Any) -> None:
+    forget(user_id)
     await _collection().update_one({"_id": _oid(user_id)},
                                    {"$set": {"failed_login_attempts": 0, "locked_until": None}})
 
@@ -79,6 +114,7 @@ async def unlock(user_id: Any) -> None:
 
 async def use_totp_step(user_id: Any, step: int) -> bool:
     """Compare-and-set: a code's time step is accepted once, even when presented twice at once."""
+    forget(user_id)
     result = await _collection().update_one({"_id": _oid(user_id), "totp_last_step": {"$lt": step}},
                                             {"$set": {"totp_last_step": step}})
     return result.modified_count == 1
@@ -86,6 +122,7 @@ async def use_totp_step(user_id: Any, step: int) -> bool:
 
 async def spend_backup_code(user_id: Any, code_hash: str) -> bool:
     """Conditional $pull: of many concurrent requests with the same code, exactly one removes it."""
+    forget(user_id)
     result = await _collection().update_one({"_id": _oid(user_id), "backup_code_hashes": code_hash},
                                             {"$pull": {"backup_code_hashes": code_hash}})
     return result.modified_count == 1

@@ -30,8 +30,8 @@ MAX_MESSAGE_BYTES = 128 * 1024
 
 
 @websocket("/live-interview/{session_id:str}")
-async def live_interview(socket: WebSocket, session_id: str) -> None:
-    media: MediaService = socket.app.state.media_service
+async def live_interview(socket: WebSocket, session_id: str, media_service: MediaService) -> None:
+    media = media_service
     user: User = socket.user
     try:
         session, role = await media.participant(user, session_id)

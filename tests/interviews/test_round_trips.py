@@ -1,0 +1,107 @@
+"""Database round trips per request on the interview hot path, counted by a pymongo command listener.
+
+Each budget is exact, so a change that adds a read or a write to create / precheck / start / answer / GET
+/users/me shows up here (and is either justified by changing the budget, or removed)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from pymongo import monitoring
+
+from candidatex.app import create_app
+from candidatex.users import store as user_store
+from tests.conftest import make_settings, register
+from tests.interviews.test_sessions_api import PRECHECK_OK, STRONG_ANSWER
+
+HANDSHAKE = {"hello", "ismaster", "isMaster", "ping", "saslStart", "saslContinue", "endSessions", "buildInfo"}
+
+
+class Counter(monitoring.CommandListener):
+    def __init__(self) -> None:
+        self.recording = False
+        self.commands: list[tuple[str, str]] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if self.recording and event.command_name not in HANDSHAKE:
+            target = event.command.get(event.command_name)
+            self.commands.append((event.command_name, target if isinstance(target, str) else ""))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+COUNTER = Counter()
+
+
+@pytest.fixture(scope="module")
+def counted_app(mongo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    monitoring.register(COUNTER)  # applies to clients created from now on: this module's app only
+    # no background queries while counting: the clock's overdue check and timer are far apart here
+    settings = make_settings(mongo_url, tmp_path_factory.mktemp("trips"), DEADLINE_CHECK_SECONDS="3600",
+                             INTERVIEW_TIMER_SECONDS="3600")
+    yield create_app(settings)
+
+
+@pytest.fixture(scope="module")
+async def counted(counted_app: Any) -> AsyncIterator[AsyncTestClient]:
+    async with AsyncTestClient(counted_app, base_url="http://testserver.local") as client:
+        yield client
+
+
+@pytest.fixture
+def steady_user_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the per-token user copy must not expire mid-test on a slow machine: the budgets count it exactly once
+    monkeypatch.setattr(user_store, "REQUEST_USER_TTL_SECONDS", 3600.0)
+
+
+async def counted_request(client: AsyncTestClient, method: str, path: str, **kwargs: Any) -> tuple[Any, list]:
+    COUNTER.commands.clear()
+    COUNTER.recording = True
+    try:
+        response = await client.request(method, path, **kwargs)
+    finally:
+        COUNTER.recording = False
+    assert response.status_code < 400, response.text
+    return response, list(COUNTER.commands)
+
+
+async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, steady_user_copy: None) -> None:
+    account = await register(counted)
+    headers = account.headers
+    _, first_read = await counted_request(counted, "GET", "/users/me", headers=headers)
+    _, again = await counted_request(counted, "GET", "/users/me", headers=headers)
+    created, create_trips = await counted_request(counted, "POST", "/interview/sessions", headers=headers, json={
+        "type": "ai_mock", "mode": "behavioral", "job_title": "Backend Engineer", "question_count": 2,
+        "duration_minutes": 10})
+    sid = created.json()["data"]["session_id"]
+    _, precheck_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/precheck",
+                                              headers=headers, json=PRECHECK_OK)
+    _, start_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/start", headers=headers)
+    question = (await counted.get(f"/interview/sessions/{sid}/next-question", headers=headers)).json()["data"]["question"]
+    _, answer_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/answer", headers=headers,
+                                            json={"question_id": question["id"], "content": STRONG_ANSWER})
+    sessions, events = "interview_sessions", "interview_events"
+    # the user and the durable check of its sign-in session, once per token; then the per-process copies
+    assert first_read == [("find", "users"), ("find", "refresh_token_families")]
+    assert again == []
+    assert create_trips == [("insert", sessions), ("insert", "audit_logs")]
+    assert precheck_trips == [("find", sessions), ("findAndModify", sessions)]
+    # read, claim the start with its question plan, then the `status` and `question` events (number + write)
+    assert start_trips == [("find", sessions), ("findAndModify", sessions),
+                           ("findAndModify", sessions), ("insert", events), ("findAndModify", sessions),
+                           ("insert", events)]
+    # acknowledging takes three: read, store the answer and number its `received` event, write that event
+    assert answer_trips[:3] == [("find", sessions), ("findAndModify", sessions), ("insert", events)]
+    # then the evaluation: store it (and a follow-up question when the evaluation asks for one), then the
+    # `evaluated` and `question` events; no re-read of the session
+    evaluated = [("findAndModify", sessions), ("findAndModify", sessions), ("insert", events),
+                 ("findAndModify", sessions), ("insert", events)]
+    assert answer_trips[3:] in (evaluated, [("findAndModify", sessions), *evaluated]), answer_trips
