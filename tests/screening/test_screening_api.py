@@ -39,8 +39,10 @@ async def test_send_checks_who_and_stage_and_mails_one_link(client: AsyncTestCli
     other_recruiter = await register(client, "recruiter")
     assert (await client.post(path, json={}, headers=other_recruiter.headers)).status_code == 404
     assert (await client.post(path, json={}, headers=p.candidate.headers)).status_code == 403
-    bad = await client.post(path, json={"question_count": 0}, headers=p.recruiter.headers)
-    assert bad.status_code == 422
+    for body in ({"question_count": 0}, {"deadline": "2020-01-01T00:00:00Z"}, {"deadline": "2999-01-01T00:00:00Z"},
+                 {"deadline": "not a date"}, {"anti_cheat_policy": "ignore"}):
+        bad = await client.post(path, json=body, headers=p.recruiter.headers)
+        assert bad.status_code == 422, (body, bad.text)
 
     sent = (await client.post(path, json={}, headers=p.recruiter.headers)).json()["data"]
     assert sent["anti_cheat_policy"] == "flag_for_review" and sent["status"] == "invited"

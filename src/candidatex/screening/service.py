@@ -43,6 +43,7 @@ NOTICE: dict[str, Any] = json.loads((Path(__file__).parent / "notice.json").read
 RECORDINGS_BUCKET = "recordings"  # media/service.py stores recordings there, metadata.session_id
 OUTCOME_STATUS = {"advance": ApplicationStatus.interview, "reject": ApplicationStatus.rejected}
 MAX_FOCUS_AREAS = 10
+MAX_DEADLINE_DAYS = 90
 
 
 def notice(retention_days: int) -> dict[str, Any]:
@@ -139,9 +140,9 @@ class ScreeningService:
         job = await self.jobs.load(application.job_id)
         now = utcnow()
         deadline = as_utc(data["deadline"]) if data.get("deadline") else now + timedelta(days=data["deadline_days"])
-        if deadline <= now + timedelta(hours=1):
-            raise InvalidInput("The deadline must be at least an hour away",
-                               details=[{"field": "deadline", "message": "in the past or too close"}])
+        if not now + timedelta(hours=1) < deadline <= now + timedelta(days=MAX_DEADLINE_DAYS):
+            raise InvalidInput(f"The deadline must be between an hour and {MAX_DEADLINE_DAYS} days away",
+                               details=[{"field": "deadline", "message": "in the past, too close or too far"}])
         screening = await store.create(Screening(
             application_id=application_id, job_id=application.job_id, candidate_id=application.candidate_id,
             recruiter_id=application.recruiter_id, sent_by=str(user.id), job_title=job.title, mode=data["mode"],
