@@ -198,23 +198,43 @@ class Pacing:
 
     def __init__(self, low: float, high: float, expected: int, server_pid: int) -> None:
         self.low, self.high, self.expected, self.pid = low, high, expected, server_pid
-        self.opened = 0
-        self.all_open = asyncio.Event()
-        self.rss_before = _tree_rss(server_pid)
+        self.opened = self.registered = 0
+        self.all_open, self.all_registered = asyncio.Event(), asyncio.Event()
+        self.rss_before = 0
         self.rss_open: int | None = None
+
+    async def signed_up(self) -> None:
+        """Every candidate waits for the others to register: the memory baseline is taken after the argon2 hashing
+        (whose buffers the allocator keeps), so the delta is what the open interviews hold."""
+        self.registered += 1
+        self._check()
+        await self.all_registered.wait()
 
     async def think(self) -> None:
         await asyncio.sleep(random.uniform(self.low, self.high))
 
     def stream_opened(self) -> None:
         self.opened += 1
-        if self.opened >= self.expected and not self.all_open.is_set():
+        self._check()
+
+    def failed(self, registered: bool) -> None:
+        """A candidate that failed is not waited for (nor counted in the memory per interview)."""
+        self.expected -= 1
+        self.registered -= registered
+        self._check()
+
+    def _check(self) -> None:
+        if self.registered >= self.expected and not self.all_registered.is_set():
+            self.rss_before = _tree_rss(self.pid)
+            self.all_registered.set()
+        if self.opened >= self.expected and self.expected > 0 and not self.all_open.is_set():
             self.rss_open = _tree_rss(self.pid)
             self.all_open.set()
 
 
 async def one_candidate(base: str, questions: int, timings: dict[str, list[float]], errors: list[str],
-                        pacing: Pacing | None = None) -> None:
+                        pacing: Pacing | None = None, progress: dict[str, bool] | None = None) -> None:
+    progress = {} if progress is None else progress
     async with httpx.AsyncClient(base_url=base, timeout=120) as http:
         async def step(name: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
             started = time.perf_counter()
@@ -229,6 +249,9 @@ async def one_candidate(base: str, questions: int, timings: dict[str, list[float
                                                                      "full_name": "Load", "role": "candidate"})
         token = reg.json()["data"]["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
+        if pacing is not None:
+            progress["registered"] = True
+            await pacing.signed_up()
         created = await step("create", "POST", "/interview/sessions", headers=headers, json={
             "type": "ai_mock", "mode": "behavioral", "job_title": "Backend Engineer", "question_count": questions,
             "duration_minutes": 30})
@@ -260,6 +283,7 @@ async def one_candidate(base: str, questions: int, timings: dict[str, list[float
 
             question = await until(lambda e: e["type"] == "question")
             if pacing is not None:
+                progress["opened"] = True
                 pacing.stream_opened()
             answered = 0
             while question is not None:
@@ -286,10 +310,13 @@ async def run_interviews(base: str, candidates: int, questions: int, pacing: Pac
     errors: list[str] = []
 
     async def guarded() -> None:
+        progress: dict[str, bool] = {}
         try:
-            await one_candidate(base, questions, timings, errors, pacing)
+            await one_candidate(base, questions, timings, errors, pacing, progress)
         except Exception as exc:  # noqa: BLE001 - counted and reported
             errors.append(f"{type(exc).__name__}: {exc}"[:300])
+            if pacing is not None and not progress.get("opened"):
+                pacing.failed(registered=progress.get("registered", False))
 
     started = time.perf_counter()
     await asyncio.gather(*(guarded() for _ in range(candidates)))

@@ -51,6 +51,8 @@ def make_settings(mongo_url: str, data_dir: Path, **overrides: str) -> Settings:
         # API tests post prechecks without camera frames; tests/anticheat checks the camera requirement itself
         "ANTI_CHEAT_PRECHECK_CAMERA": "false",
         "ANTI_CHEAT_HEARTBEAT_TIMEOUT_SECONDS": "0",  # test clients publish video without a page's heartbeats
+        # API tests post prechecks without agreeing to the notice first; tests/anticheat checks that requirement
+        "ANTI_CHEAT_CONSENT_REQUIRED": "false",
     }
     env.update(overrides)
     return Settings.from_env(env)
@@ -163,7 +165,8 @@ def live_env(mongo_url: str, **overrides: str) -> dict[str, str]:
             "SEED_DEMO": "false", "RATE_LIMIT_PER_MINUTE": "100000", "RATE_LIMIT_USER_PER_MINUTE": "100000",
             "RATE_LIMITS": "off",
             "INTERVIEW_TIMER_SECONDS": "1", "DEADLINE_CHECK_SECONDS": "0.5", "SPEECH_PRELOAD": "false",
-            "ANTI_CHEAT_PRECHECK_CAMERA": "false", "ANTI_CHEAT_HEARTBEAT_TIMEOUT_SECONDS": "0", **overrides}
+            "ANTI_CHEAT_PRECHECK_CAMERA": "false", "ANTI_CHEAT_HEARTBEAT_TIMEOUT_SECONDS": "0",
+            "ANTI_CHEAT_CONSENT_REQUIRED": "false", **overrides}
 
 
 @pytest.fixture(scope="session")

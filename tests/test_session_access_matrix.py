@@ -65,6 +65,8 @@ ENDPOINTS: dict[tuple[str, str], Endpoint] = {
     ("GET", "/media/sessions/{session_id}/recording"): Endpoint(RECORDING, staff_only=True),
     ("POST", "/media/sessions/{session_id}/offer"): Endpoint(VIEW),
     ("POST", "/media/sessions/{session_id}/hangup"): Endpoint(VIEW),
+    ("GET", S + "/proctoring/consent"): Endpoint(VIEW),
+    ("POST", S + "/proctoring/consent"): Endpoint(TAKE),  # only the candidate agrees to the notice
     ("POST", S + "/precheck"): Endpoint(TAKE),
     ("POST", S + "/start"): Endpoint(TAKE),
     ("POST", S + "/signals"): Endpoint(TAKE),
@@ -187,6 +189,8 @@ async def call_http(http: httpx.AsyncClient, method: str, path: str, account: Ac
         body = {"question_id": "q1", "content": "An answer."}
     elif path.endswith("/integrity/verify"):
         body = {}
+    elif path.endswith("/proctoring/consent"):
+        body = {"notice_version": "2026-12-01"}
     elif path.endswith("/appeal"):
         body = {"comment": "I was alone; the second face is a poster behind me."}
     elif path.endswith("/decision"):

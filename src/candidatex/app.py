@@ -28,6 +28,7 @@ from candidatex.admin.controller import AdminController
 from candidatex.admin.service import AdminService
 from candidatex.ai.service import build_ai_service
 from candidatex.embeddings import get_embedder
+from candidatex.anticheat.consent import check_consent
 from candidatex.anticheat.controller import AntiCheatController
 from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.audit.service import AuditService
@@ -250,6 +251,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state.stream_message_handlers["signal"] = state.anti_cheat.handle_stream_message
         state.media_consumers.add_video(state.anti_cheat)
         _wire_lifecycle(state.lifecycle, state.session_clock, state.anti_cheat)
+        if settings.anti_cheat_consent_required:
+            state.interview_service.precheck_gate = check_consent
         if settings.face_detection_enabled:
             state.interview_service.camera_analyzer = state.anti_cheat.analyze_camera_frames
         state.session_clock.start()
@@ -281,6 +284,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                                       settings.speech_turn_unsure_silence_ms,
                                                       model_path=settings.speech_turn_model),
                                            settings.speech_reconnect_grace_seconds)
+        state.voice_service.on_speech_started = state.anti_cheat.speech_heard
         state.voice_consumer = VoiceAudioConsumer(state.voice_service)
         state.media_consumers.add_audio(state.voice_consumer)
         state.stream_message_handlers["voice_done"] = state.voice_consumer.voice_done

@@ -122,6 +122,8 @@ class Settings:
     anti_cheat_precheck_camera: bool = True
     anti_cheat_fullscreen_grace_seconds: float = 10.0
     anti_cheat_heartbeat_timeout_seconds: float = 20.0
+    anti_cheat_consent_required: bool = True
+    anti_cheat_retention_days: int = 365
     whisper_model: str | None = None
     whisper_device: str = "cpu"
     whisper_compute_type: str = "int8"
@@ -253,6 +255,9 @@ class Settings:
                                                             defaults.anti_cheat_fullscreen_grace_seconds)),
             anti_cheat_heartbeat_timeout_seconds=float(e.get("ANTI_CHEAT_HEARTBEAT_TIMEOUT_SECONDS",
                                                              defaults.anti_cheat_heartbeat_timeout_seconds)),
+            anti_cheat_consent_required=_bool(e.get("ANTI_CHEAT_CONSENT_REQUIRED"),
+                                              defaults.anti_cheat_consent_required),
+            anti_cheat_retention_days=int(e.get("ANTI_CHEAT_RETENTION_DAYS", defaults.anti_cheat_retention_days)),
             whisper_model=e.get("WHISPER_MODEL") or None,
             whisper_device=e.get("WHISPER_DEVICE", defaults.whisper_device),
             whisper_compute_type=e.get("WHISPER_COMPUTE_TYPE", defaults.whisper_compute_type),

@@ -65,6 +65,8 @@ def serve(tmp_path_factory: pytest.TempPathFactory, **extra_env: str) -> Iterato
         "RATE_LIMITS": "off",  # per-endpoint budgets are tested in tests/auth/test_limits.py; pages register many accounts
         # helpers start sessions over the API without camera frames; the page's precheck still sends and checks them
         "ANTI_CHEAT_PRECHECK_CAMERA": "false",
+        # and without agreeing to the proctoring notice first; the page's system check still records the agreement
+        "ANTI_CHEAT_CONSENT_REQUIRED": "false",
         **extra_env,
     }
     cli = [sys.executable, "-c", "import sys; from candidatex.cli import main; sys.exit(main())"]

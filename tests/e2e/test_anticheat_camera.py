@@ -155,49 +155,17 @@ def write_honest_y4m(path: Path) -> None:
     write_y4m(path, (cv2.cvtColor(sway(frame, index), cv2.COLOR_BGR2RGB) for index, frame in enumerate(script)), FPS)
 
 
-def test_a_still_candidate_in_a_dim_room_who_glances_aside_gets_no_warning(chromium, fake_media, vision_url,
-                                                                           tmp_path_factory):
+def test_a_still_candidate_in_a_dim_room_who_glances_aside_gets_no_warning(chromium, vision_url, tmp_path_factory):
     """Issue 15: a still candidate was terminated for "camera frozen" after ~9 s; a dim room read as covered."""
-    import httpx
-
-    from tests.e2e.conftest import Account
+    from tests.e2e.proctoring_scenarios import Scenario, run_scenario
 
     video = tmp_path_factory.mktemp("honest") / "dim-still-glance.y4m"
     write_honest_y4m(video)
-    browser = chromium.browser_type.launch(executable_path=str(CHROMIUM), args=[
-        *CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={video}",
-        f"--use-file-for-fake-audio-capture={fake_media['audio']}"])
-    try:
-        context = browser.new_context(base_url=vision_url, viewport={"width": 1280, "height": 800},
-                                      permissions=["camera", "microphone"])
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        candidate = Account(vision_url, "candidate")
-        session_id = started_session(candidate)
-        sign_in(page, candidate.email, candidate.password)
-        expect(page).to_have_url(re.compile(r"/candidate$"))
-
-        def analysed() -> float:
-            text = httpx.get(f"{vision_url}/metrics", timeout=10).text
-            found = re.search(r"^candidatex_anticheat_frames_analyzed_total ([0-9.e+]+)$", text, re.M)
-            return float(found.group(1)) if found else 0.0
-
-        before = analysed()
-        page.goto(f"/candidate/interviews/{session_id}/room")
-        expect(page.get_by_test_id("publishing")).to_be_visible(timeout=30_000)
-        expect(page.get_by_test_id("integrity-budget")).to_be_visible()
-        # 12 s of video (the windows here are 1 s, so this spans a dozen windows and the glance) before judging
-        deadline = 90
-        while analysed() < before + 50 and deadline > 0:
-            page.wait_for_timeout(1000)
-            deadline -= 1
-        assert analysed() >= before + 50, "the server analysed too few frames to judge"
-        expect(page.get_by_test_id("warning-dialog")).to_have_count(0)
-        stored = candidate.call("GET", f"/interview/sessions/{session_id}")
-        assert stored["status"] == "active" and stored["strike_counts"] == {}, stored["strike_counts"]
-        context.close()
-    finally:
-        browser.close()
+    honest = Scenario("dim_still_glance", "still, dim, a one-second glance aside", None, list)
+    # 12 s of video at least (the windows here are 1 s, so this spans a dozen windows and the glance)
+    result = run_scenario(chromium.browser_type, vision_url, honest, video, seconds=12, min_frames=50)
+    assert result["frames_analysed"] >= 50, f"the server analysed too few frames to judge: {result}"
+    assert result["correct"] and result["status"] == "active", result
 
 
 def test_the_candidate_contests_a_flag_and_the_admin_dismisses_it(page, chromium, server_url, new_candidate):
@@ -248,3 +216,16 @@ def test_the_candidate_contests_a_flag_and_the_admin_dismisses_it(page, chromium
     page.reload()
     expect(page.get_by_test_id("flag").first).to_have_attribute("data-status", "dismissed")
     expect(page.get_by_test_id("flag-decision")).to_contain_text("no longer counts in the risk score")
+
+
+@pytest.mark.parametrize("name", ["plain_wall", "hand_on_chin"])
+def test_browser_scenario_gets_the_right_verdict(chromium, vision_url, tmp_path_factory, name):
+    """A quick subset of bench/proctoring_browser.py (short windows): a plain wall is an absence (face_missing,
+    never camera_covered) and a hand on the chin is no strike."""
+    from tests.e2e.proctoring_scenarios import SCENARIOS, run_scenario, write_video
+
+    scenario = SCENARIOS[name]
+    video = write_video(scenario, tmp_path_factory.mktemp(name) / f"{name}.y4m")
+    result = run_scenario(chromium.browser_type, vision_url, scenario, video, seconds=12, min_frames=30)
+    assert result["frames_analysed"] >= 30 or result["flagged_after_s"] is not None, result
+    assert result["correct"], result

@@ -63,8 +63,13 @@ def test_whole_mock_interview_from_form_to_report(page, new_candidate):
     expect(page).to_have_url(re.compile(r"/candidate/interviews/[0-9a-f]{24}/precheck$"))
     session_id = page.url.split("/")[-2]
 
+    # The server's proctoring notice, with its retention period; agreeing is recorded on the server at the start.
+    expect(page.get_by_test_id("notice-retention")).to_contain_text("365 days after the interview ends")
     pass_precheck(page)
     expect(page).to_have_url(re.compile(rf"/candidate/interviews/{session_id}/room$"))
+    consent = new_candidate.call("GET", f"/interview/sessions/{session_id}/proctoring/consent")
+    assert consent["consent"]["user_id"] == new_candidate.id
+    assert consent["consent"]["notice_version"] == consent["notice"]["version"]
     question = page.get_by_test_id("question-text")
     expect(question).to_be_visible()
     expect(page.get_by_test_id("connection-status")).to_have_attribute("data-status", "open")

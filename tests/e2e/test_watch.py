@@ -55,3 +55,43 @@ def test_watcher_sees_relayed_video_and_ends_the_interview(page, second_page, ne
     expect(watcher.get_by_test_id("watch-ended")).to_contain_text("Terminated")
     expect(page.get_by_test_id("interview-terminated")).to_contain_text("The interviewer ended the interview")
     screenshot(page, "candidate-ended-by-recruiter")
+
+
+VIDEO_STATE = ("() => { const v = document.querySelector('[data-testid=relayed-video] video');"
+               " return v ? {w: v.videoWidth, t: v.currentTime, muted: v.muted, controls: v.controls} : null; }")
+
+
+def test_watch_view_holds_up_after_a_reload(page, second_page, new_candidate):
+    """Issue 15 item 7: after the watcher reloads, the relayed video plays again by itself (muted autoplay, with
+    controls to unmute) and each warning appears once in the timeline (the stream replays warnings the
+    integrity report already lists)."""
+    session_id = started_session(new_candidate)
+    sign_in(page, new_candidate.email, new_candidate.password)
+    expect(page).to_have_url(re.compile(r"/candidate$"))
+    page.goto(f"/candidate/interviews/{session_id}/room")
+    expect(page.get_by_test_id("publishing")).to_be_visible(timeout=30_000)
+    page.evaluate("() => document.dispatchEvent(new Event('copy'))")  # a strike: suspicious_input, 1 of 5
+    expect(page.get_by_text(re.compile("Copying, pasting")).first).to_be_visible()
+
+    watcher = second_page
+    sign_in(watcher, "admin@candidatex.dev")
+    expect(watcher).to_have_url(re.compile(r"/console$"))
+    watcher.goto(f"/recruiter/watch/{session_id}")
+    rows = watcher.get_by_test_id("timeline-event").filter(has_text="Suspicious input")
+    expect(rows).to_have_count(1)
+    for attempt in range(2):  # the first visit, then a reload
+        if attempt:
+            watcher.reload()
+        watcher.wait_for_function(
+            "() => { const v = document.querySelector('[data-testid=relayed-video] video');"
+            " return v && v.videoWidth > 0 && v.currentTime > 0; }", timeout=30_000)
+        first = watcher.evaluate(VIDEO_STATE)
+        assert first["muted"] and first["controls"], first
+        watcher.wait_for_function(  # frames keep coming: the clock advances
+            f"() => document.querySelector('[data-testid=relayed-video] video').currentTime > {first['t'] + 0.5}",
+            timeout=15_000)
+        expect(watcher.get_by_test_id("timeline-event").filter(has_text="Suspicious input")).to_have_count(1)
+    # after the report's next refresh (every 5 s) the row is still there once
+    watcher.wait_for_timeout(6_000)
+    expect(watcher.get_by_test_id("timeline-event").filter(has_text="Suspicious input")).to_have_count(1)
+    screenshot(watcher, "recruiter-watch-after-reload")

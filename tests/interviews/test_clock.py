@@ -63,7 +63,7 @@ def clock_tasks() -> list[asyncio.Task[Any]]:
 
 async def test_many_streams_one_timer_task_and_the_deadline_still_ends_the_session(mongo_url: str,
                                                                                   tmp_path: Path) -> None:
-    async with in_loop_server(mongo_url, tmp_path) as (base, app, db_name), httpx.AsyncClient(base_url=base) as http:
+    async with in_loop_server(mongo_url, tmp_path) as (base, app, db_name), httpx.AsyncClient(base_url=base, timeout=120) as http:
         assert len(clock_tasks()) == 1
         candidate = await signup(http)
         sids = [await start_session(http, candidate) for _ in range(STREAMS)]

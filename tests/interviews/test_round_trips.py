@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 from pymongo import monitoring
 
 from candidatex.app import create_app
+from candidatex.auth import tokens
 from candidatex.users import store as user_store
 from tests.conftest import make_settings, register
 from tests.interviews.test_sessions_api import PRECHECK_OK, STRONG_ANSWER
@@ -58,8 +59,9 @@ async def counted(counted_app: Any) -> AsyncIterator[AsyncTestClient]:
 
 @pytest.fixture
 def steady_user_copy(monkeypatch: pytest.MonkeyPatch) -> None:
-    # the per-token user copy must not expire mid-test on a slow machine: the budgets count it exactly once
+    # the per-token copies must not expire mid-test on a slow machine: the budgets count each exactly once
     monkeypatch.setattr(user_store, "REQUEST_USER_TTL_SECONDS", 3600.0)
+    monkeypatch.setattr(tokens, "LIVE_FAMILY_TTL_SECONDS", 3600.0)
 
 
 async def counted_request(client: AsyncTestClient, method: str, path: str, **kwargs: Any) -> tuple[Any, list]:

@@ -39,7 +39,8 @@ async def test_new_applicants_and_resumes_are_scored_into_the_current_run(client
     assert db.match_results.find_one({"kind": "job", "subject_id": job["id"]})["run_id"] == run
     after = {e["application_id"]: e["_id"] for e in db.ranking_entries.find({"job_id": job["id"]})}
     assert all(after[a] == i for a, i in before.items())  # the earlier applicants were not scored again
-    assert db.applications.count_documents({"job_id": job["id"], "rank_pending": {"$gt": 0}}) == 0
+    synced = db.match_results.find_one({"kind": "job", "subject_id": job["id"]})
+    assert synced["synced_version"] == synced["inputs_version"] and synced["scored"] == 3
 
     # the six-year accountant deletes their resume: their entry goes, the others move up, same run
     leaving = people[1]
@@ -50,6 +51,9 @@ async def test_new_applicants_and_resumes_are_scored_into_the_current_run(client
     assert [i["rank"] for i in caught_up["items"]] == [1, 2]
     assert [(u["candidate_id"], u["reason"]) for u in caught_up["unscored"]] == [(leaving.id, "resume_deleted")]
     assert db.match_results.find_one({"kind": "job", "subject_id": job["id"]})["run_id"] == run
+    # nobody has an interview yet: sorting by it keeps the rank order
+    by_interview = (await client.get(url, params={"sort": "interview"}, headers=recruiter.headers)).json()["data"]
+    assert [i["candidate_id"] for i in by_interview["items"]] == [late.id, people[0].id]
 
     # the same scores, ranks and percentiles as scoring everyone again
     await client.get(url, params={"refresh": "true"}, headers=recruiter.headers)

@@ -28,7 +28,7 @@ async def recv_until(ws: Any, wanted: str, seen: list[dict[str, Any]], timeout: 
 
 
 async def test_bad_frames_get_an_error_event_and_the_socket_stays_open(live_server: str) -> None:
-    async with httpx.AsyncClient(base_url=live_server) as http:
+    async with httpx.AsyncClient(base_url=live_server, timeout=120) as http:
         candidate = await signup(http)
         sid = await start_session(http, candidate)
         seen: list[dict[str, Any]] = []

@@ -68,8 +68,13 @@ export function IntegrityPanel({ sessionId, live = false, extraEvents = [] }: { 
   });
   const snapshots = new Map((report.data?.snapshots ?? []).map((snapshot) => [snapshot.index, snapshot]));
   const known = report.data?.timeline ?? [];
-  // Warnings that arrived on the stream since the last fetch, until the report includes them.
-  const pending = extraEvents.filter((event) => !known.some((entry) => entry.event === event.event && entry.at && event.at && entry.at >= event.at));
+  // Warnings that arrived on the stream since the last fetch, until the report includes them. A warning is the
+  // log's strike entry of the same kind and count (the stream replays every warning after a reload, and the
+  // warning is emitted after its entry is written, so times cannot match them).
+  const strikeOf = (event: AntiCheatEvent) => `${event.event}:${String(event.details?.strike ?? event.details?.count ?? "")}`;
+  const logged = new Set(known.map(strikeOf));
+  const pending = extraEvents.filter((event, position) => !logged.has(strikeOf(event))
+    && extraEvents.findIndex((other) => strikeOf(other) === strikeOf(event)) === position);
   const timeline = [...known, ...pending].sort((a, b) => String(b.at).localeCompare(String(a.at)));
 
   return (

@@ -652,6 +652,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/interview/sessions/{session_id}/proctoring/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ProctoringConsent */
+        get: operations["InterviewSessionsSessionIdProctoringConsentProctoringConsent"];
+        put?: never;
+        /** Agree */
+        post: operations["InterviewSessionsSessionIdProctoringConsentAgree"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/interview/sessions/{session_id}/resume": {
         parameters: {
             query?: never;
@@ -1584,7 +1602,7 @@ export interface components {
             flags: {
                 [key: string]: unknown;
             }[];
-            notice: components["schemas"]["NoticeOut"];
+            notice: components["schemas"]["screening_schemas_NoticeOut"];
             outcome: string | null;
             screening: components["schemas"]["ScreeningOut"];
             session_status: string | null;
@@ -1640,11 +1658,15 @@ export interface components {
             technical_score: number | null;
             total_score: number | null;
         };
-        /** ConsentIn */
-        ConsentIn: {
-            /** @description true: take the AI interview; false: ask for an interview with a person */
-            accept: boolean;
-            comment?: string | null;
+        /** ConsentOut */
+        ConsentOut: {
+            /** @description {user_id, at, notice_version, retention_days}, or null */
+            consent: {
+                [key: string]: unknown;
+            } | null;
+            notice: components["schemas"]["anticheat_schemas_NoticeOut"];
+            /** @description whether the precheck is refused without a consent to the current notice */
+            required: boolean;
         };
         /** CreateSessionIn */
         CreateSessionIn: {
@@ -1774,6 +1796,15 @@ export interface components {
         /** Envelope[CompareOut] */
         Envelope_CompareOut_: {
             data: components["schemas"]["CompareOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
+        /** Envelope[ConsentOut] */
+        Envelope_ConsentOut_: {
+            data: components["schemas"]["ConsentOut"];
             message?: string | null;
             /** @default true */
             success: boolean;
@@ -2395,17 +2426,6 @@ export interface components {
         NoteIn: {
             text: string;
         };
-        /** NoticeOut */
-        NoticeOut: {
-            ai_evaluates: string[];
-            not_ai_evaluated: string[];
-            recorded: string[];
-            retention: string;
-            title: string;
-            version: string;
-            who_sees_it: string[];
-            your_rights: string[];
-        };
         /** OfferIn */
         OfferIn: {
             /**
@@ -2837,6 +2857,8 @@ export interface components {
             kind: "heartbeat" | "tab_switch" | "fullscreen_exit" | "window_blur" | "copy" | "paste" | "right_click" | "devtools" | "second_screen" | "typing_cadence" | "paste_burst";
             seq: number;
             session_id?: string | null;
+            /** @description the page's tab id: its signals are signed with the tab key and numbered per tab */
+            tab?: string | null;
             /** @description client clock, epoch milliseconds */
             ts: number;
         };
@@ -2844,7 +2866,7 @@ export interface components {
         SignalResult: {
             accepted: boolean;
             kind: string;
-            /** @description replay | forgery | gap | session_ended */
+            /** @description replay | forgery | gap | too_many_tabs | session_ended */
             problem?: string | null;
             seq: number;
             strike?: components["schemas"]["StrikeOut"] | null;
@@ -3022,12 +3044,28 @@ export interface components {
             };
             transcript: string;
         };
+        /** ConsentIn */
+        anticheat_schemas_ConsentIn: {
+            /** @description the `version` of the notice agreed to */
+            notice_version: string;
+        };
         /** DecisionIn */
         anticheat_schemas_DecisionIn: {
             /** @default  */
             note: string;
             /** @enum {string} */
             outcome: "upheld" | "dismissed";
+        };
+        /** NoticeOut */
+        anticheat_schemas_NoticeOut: {
+            kept: string;
+            monitored: string[];
+            retention: string;
+            /** @description days after the interview ends until the log and snapshots are deleted; 0: kept with the interview */
+            retention_days: number;
+            title: string;
+            version: string;
+            who_sees: string;
         };
         /** SessionOut */
         auth_schemas_SessionOut: {
@@ -3121,12 +3159,29 @@ export interface components {
             /** Format: date-time */
             timestamp?: string;
         };
+        /** ConsentIn */
+        screening_schemas_ConsentIn: {
+            /** @description true: take the AI interview; false: ask for an interview with a person */
+            accept: boolean;
+            comment?: string | null;
+        };
         /** DecisionIn */
         screening_schemas_DecisionIn: {
             /** @enum {string} */
             outcome: "advance" | "reject";
             /** @description why: shown in the decision log and audit */
             reason: string;
+        };
+        /** NoticeOut */
+        screening_schemas_NoticeOut: {
+            ai_evaluates: string[];
+            not_ai_evaluated: string[];
+            recorded: string[];
+            retention: string;
+            title: string;
+            version: string;
+            who_sees_it: string[];
+            your_rights: string[];
         };
     };
     responses: never;
@@ -4770,6 +4825,86 @@ export interface operations {
             };
         };
     };
+    InterviewSessionsSessionIdProctoringConsentProctoringConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description interview session id (24 hex digits) */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ConsentOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    InterviewSessionsSessionIdProctoringConsentAgree: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description interview session id (24 hex digits) */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["anticheat_schemas_ConsentIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ConsentOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     InterviewSessionsSessionIdResumeResume: {
         parameters: {
             query?: never;
@@ -6207,7 +6342,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ConsentIn"];
+                "application/json": components["schemas"]["screening_schemas_ConsentIn"];
             };
         };
         responses: {

@@ -119,15 +119,16 @@ export function screenCount(): number {
   return extended ? 2 : 1;
 }
 
-export function VideoPreview({ stream, label, muted = true, className = "" }: {
+export function VideoPreview({ stream, label, muted = true, controls = false, className = "" }: {
   stream: MediaStream | null;
   label: string;
   muted?: boolean;
+  controls?: boolean;
   className?: string;
 }) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     if (ref.current && ref.current.srcObject !== stream) ref.current.srcObject = stream;
   }, [stream]);
-  return <video ref={ref} autoPlay playsInline muted={muted} aria-label={label} className={className} />;
+  return <video ref={ref} autoPlay playsInline muted={muted} controls={controls} aria-label={label} className={className} />;
 }

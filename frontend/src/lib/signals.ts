@@ -12,8 +12,19 @@ export const FULLSCREEN_GRACE_MS = 10_000;
 const DEVTOOLS_GAP_PX = 160;
 
 const SEQ_STORE = "candidatex.signal-seq.";
+const TAB_STORE = "candidatex.signal-tab";
 
-/** The next signal number; kept for the tab so a reload continues the sequence instead of replaying it. */
+/** This tab's id: kept in sessionStorage, so a reload is the same tab and a second tab is another one. */
+export function tabId(): string {
+  let tab = sessionStorage.getItem(TAB_STORE);
+  if (!tab) {
+    tab = Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+    sessionStorage.setItem(TAB_STORE, tab);
+  }
+  return tab;
+}
+
+/** The next signal number of this tab; kept for the tab so a reload continues the sequence instead of replaying it. */
 function nextSeq(sessionId: string): number {
   const next = Number(sessionStorage.getItem(SEQ_STORE + sessionId) ?? "0") + 1;
   sessionStorage.setItem(SEQ_STORE + sessionId, String(next));
@@ -42,7 +53,8 @@ export async function hmacHex(key: string, message: string): Promise<string> {
 /**
  * Reports browser behaviour the anti-cheat policy counts (leaving the tab or the window, leaving full
  * screen, pasting, developer tools, a second screen) and a heartbeat every few seconds with the page's
- * state, over the interview stream, each signed with the per-session key issued at start.
+ * state, over the interview stream. Each tab signs with its own key, HMAC(session key, "tab:" + tab id), and
+ * numbers its own signals, so a second tab is reported as such by the server instead of being a replay.
  */
 export function useBrowserSignals(
   sessionId: string,
@@ -50,19 +62,25 @@ export function useBrowserSignals(
   send: (message: Record<string, unknown>) => boolean,
   active: boolean,
   onGraceStart?: (ms: number) => void,
+  answerMode?: "text" | "voice",
 ) {
   const sendRef = useRef(send);
   sendRef.current = send;
+  // Heartbeats say how the candidate answers: speech the server hears while they type is flagged for review.
+  const modeRef = useRef(answerMode);
+  modeRef.current = answerMode;
   const graceRef = useRef(onGraceStart);
   graceRef.current = onGraceStart;
 
   useEffect(() => {
     // Unsigned signals are rejected as forgeries, so without the key (or WebCrypto) there is nothing to send.
     if (!active || !signalKey || !crypto.subtle) return;
+    const tab = tabId();
+    const tabKey = hmacHex(signalKey, `tab:${tab}`);
     const report = async (kind: SignalKind, data: Record<string, number | string | boolean> = {}) => {
       // Keys in this order are already sorted, as the server's canonical form wants.
-      const signal = { data, kind, seq: nextSeq(sessionId), session_id: sessionId, ts: Date.now() };
-      const hmac = await hmacHex(signalKey, canonicalJson(signal));
+      const signal = { data, kind, seq: nextSeq(sessionId), session_id: sessionId, tab, ts: Date.now() };
+      const hmac = await hmacHex(await tabKey, canonicalJson(signal));
       // The stream socket is the quick way; when it is down the signal still goes, over HTTP.
       if (!sendRef.current({ type: "signal", ...signal, hmac })) {
         void api.post(`/interview/sessions/${sessionId}/signals`, { ...signal, hmac }).catch(() => undefined);
@@ -105,6 +123,7 @@ export function useBrowserSignals(
     const heartbeat = () => {
       checkScreens();
       void report("heartbeat", {
+        ...(modeRef.current ? { answer_mode: modeRef.current } : {}),
         fullscreen: !!document.fullscreenElement,
         focused: document.hasFocus(),
         screens,

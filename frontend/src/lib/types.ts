@@ -209,6 +209,7 @@ export type AuditSection = Schemas["AuditSection"];
 export type AuditGroup = Schemas["GroupOut"];
 export type Demographics = Schemas["DemographicsOut"];
 export type DemographicsInput = Schemas["DemographicsIn"];
+export type ProctoringConsent = Schemas["ConsentOut"];
 
 /** One entry of the integrity timeline (anticheat/report.py). */
 export interface AntiCheatEvent {

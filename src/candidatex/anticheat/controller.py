@@ -7,17 +7,20 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.security.jwt import Token
 
-from candidatex.anticheat import appeals
+from candidatex.anticheat import appeals, consent
 from candidatex.anticheat.integrity import LogVerification
 from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.anticheat.report import integrity_report
 from candidatex.anticheat.schemas import (
     AppealIn,
     CheckpointsOut,
+    ConsentIn,
+    ConsentOut,
     DecisionIn,
     FlagOut,
     FlagsOut,
     IntegrityOut,
+    NoticeOut,
     SignalsIn,
     SignalsOut,
     SignalStateOut,
@@ -108,6 +111,27 @@ class AntiCheatController(Controller):
         return ok(CheckpointsOut(session_id=session_id, checkpoints=session.integrity_checkpoints,
                                  public_key=anti_cheat.keys.public_key_b64, key_id=anti_cheat.keys.key_id))
 
+    # ---- the proctoring notice and the candidate's consent --------------------------------------------------
+    @get("/{session_id:str}/proctoring/consent", guards=[requires("interview:own")])
+    async def proctoring_consent(self, request: AuthedRequest, anti_cheat: AntiCheatCoordinator,
+                                 interview_service: InterviewService,
+                                 session_id: str = SessionId) -> Envelope[ConsentOut]:
+        """The notice (what is monitored, who sees it, how long it is kept) and the consent given, if any."""
+        session = await interview_service.get_for(request.user, session_id)
+        return ok(_consent_out(anti_cheat, session.proctoring_consent))
+
+    @post("/{session_id:str}/proctoring/consent", status_code=200, guards=[requires("interview:own")])
+    async def agree(self, request: AuthedRequest, data: ConsentIn, anti_cheat: AntiCheatCoordinator,
+                    interview_service: InterviewService, session_id: str = SessionId) -> Envelope[ConsentOut]:
+        """The candidate agrees to the current notice, before the precheck; stored on the session and audited."""
+        session = await interview_service.get_as_candidate(request.user, session_id)
+        record = await consent.record_consent(session, str(request.user.id), data.notice_version,
+                                              anti_cheat.settings.anti_cheat_retention_days)
+        await interview_service.audit.record("proctoring.consent", meta=meta_of(request),
+                                             actor_id=str(request.user.id), target_type="interview",
+                                             target_id=session_id, details={"notice_version": record["notice_version"]})
+        return ok(_consent_out(anti_cheat, record), "Thank you: your agreement is recorded")
+
     # ---- evidence and appeal ----------------------------------------------------------------------------------
     @get("/{session_id:str}/flags", guards=[requires("interview:own")])
     async def flags(self, request: AuthedRequest, interview_service: InterviewService,
@@ -179,3 +203,9 @@ def _flags_out(session: InterviewSession) -> FlagsOut:
                      snapshot_url=f"/interview/sessions/{sid}/flags/{flag['index']}/snapshot"
                      if flag["has_snapshot"] else None) for flag in appeals.flags_of(session)]
     return FlagsOut(session_id=sid, status=session.status.value, flags=flags)
+
+
+def _consent_out(anti_cheat: AntiCheatCoordinator, record: dict[str, Any] | None) -> ConsentOut:
+    settings = anti_cheat.settings
+    return ConsentOut(notice=NoticeOut(**consent.notice(settings.anti_cheat_retention_days)), consent=record,
+                      required=settings.anti_cheat_consent_required)

@@ -30,14 +30,13 @@ from bson import ObjectId
 from prometheus_client import Counter
 from pydantic import ValidationError
 
-from candidatex.anticheat import events
+from candidatex.anticheat import consent, events
 from candidatex.anticheat.integrity import IntegrityKeys, LogVerification, verify_session_log
 from candidatex.anticheat.models import AntiCheatSnapshot
 from candidatex.anticheat.policy import POLICY_TERMINATE, CameraView, StrikeDecision, parse_thresholds
 from candidatex.anticheat.precheck import MAX_CAMERA_FRAMES, analyze_bytes, camera_view, decode_frame
 from candidatex.anticheat.schemas import MAX_BATCH, SignalIn, SignalResult, SignalsOut, StrikeOut
-from candidatex.anticheat.service import AntiCheatSession, Outcome
-from candidatex.anticheat.signals import ClientSignal, strike_kind_for
+from candidatex.anticheat.service import AntiCheatSession
 from candidatex.config import Settings
 from candidatex.core.errors import Conflict, InvalidInput, NotFound, Unavailable
 from candidatex.core.timeutil import utcnow
@@ -51,6 +50,7 @@ if TYPE_CHECKING:  # mediapipe takes seconds to import: vision is loaded on the 
     from candidatex.anticheat.monitor import Violation, VisionMonitor
     from candidatex.anticheat.vision import FrameAnalyzer, FrameObservation
     from candidatex.interviews.events import EventBus
+    from candidatex.interviews.models import InterviewSession
     from candidatex.interviews.service import InterviewService
 
 logger = logging.getLogger(__name__)
@@ -69,37 +69,6 @@ VIOLATIONS = Counter("candidatex_anticheat_violations", "Debounced vision violat
 SIGNALS = Counter("candidatex_anticheat_signals", "Browser signals received", ["result"])
 STRIKES = Counter("candidatex_anticheat_strikes", "Strikes recorded", ["kind", "source"])
 TERMINATIONS = Counter("candidatex_anticheat_terminations", "Sessions terminated by the anti-cheat policy", ["kind"])
-
-
-class _Session(AntiCheatSession):
-    """AntiCheatSession with strikes of some kinds switched off (TAB_SWITCH_DETECTION=false): still logged."""
-
-    def __init__(self, *args: Any, ignored_strikes: frozenset[str] = frozenset(), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.ignored_strikes = ignored_strikes
-
-    def handle_signal(self, signal: ClientSignal, now: datetime) -> Outcome:
-        if not self.ignored_strikes:
-            return super().handle_signal(signal, now)
-        verdict = self.verifier.verify(signal)
-        outcome = Outcome(verdict=verdict)
-        strike = strike_kind_for(signal) if verdict.accepted else None
-        ignored = strike in self.ignored_strikes
-        if ignored:
-            strike = None
-        if verdict.problem is not None or (verdict.accepted and strike is None):
-            entry = events.signal_entry(signal, verdict, now)
-            if ignored and entry["event"] == events.SIGNAL:
-                entry["details"]["strike_disabled"] = True
-            outcome.entries.append(self.append(entry))
-            if ignored and entry["event"] == events.SIGNAL_GAP:  # the gap entry is logged; log the signal too
-                signal_entry = events.signal_entry(signal, type(verdict)(True), now)
-                signal_entry["details"]["strike_disabled"] = True
-                outcome.entries.append(self.append(signal_entry))
-        if strike is not None:
-            evidence = {"signal": signal.kind, "seq": signal.seq, "data": signal.data}
-            self._strike(outcome, strike, now, source="client", evidence=evidence)
-        return outcome
 
 
 @dataclass(slots=True)
@@ -121,6 +90,7 @@ class AntiCheatCoordinator:
     STATUS_TTL = 2.0  # seconds between status checks of a watched session
     IDLE_SECONDS = 60.0  # a monitor without frames for this long is retired (the candidate hung up)
     SWEEP_SECONDS = 10.0
+    RETENTION_SWEEP_SECONDS = 3600.0
 
     def __init__(self, interview_service: InterviewService, event_bus: EventBus, settings: Settings) -> None:
         self.interviews = interview_service
@@ -133,22 +103,32 @@ class AntiCheatCoordinator:
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._watches: dict[str, _Watch] = {}
         self._heard: dict[str, float] = {}  # session -> last verified heartbeat (monotonic), this process
+        # session -> (answer mode the page's last heartbeat reported, when): speech heard in "text" mode is flagged
+        self._answer_mode: dict[str, tuple[str, float]] = {}
+        self._speech_flagged: dict[tuple[str, str | None], float] = {}  # (session, question) -> when (monotonic)
         self._not_watched: dict[str, float] = {}  # session -> when it was found not active (monotonic)
         self._analyzer: FrameAnalyzer | None = None
         self._analyzer_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
+        self._retention: asyncio.Task[None] | None = None
+        # another tab heard within this long is still open: a new tab then is a second tab, not a reload
+        self._tab_live_ms = int(max(settings.anti_cheat_heartbeat_timeout_seconds, 3 * 5) * 1000)
 
     # ---- lifecycle --------------------------------------------------------------------------------------
     def start(self) -> None:
+        loop = asyncio.get_running_loop()
         if self.vision_enabled and self._sweeper is None:
-            self._sweeper = asyncio.get_running_loop().create_task(self._sweep(), name="anticheat-sweeper")
+            self._sweeper = loop.create_task(self._sweep(), name="anticheat-sweeper")
+        if self.settings.anti_cheat_retention_days > 0 and self._retention is None:
+            self._retention = loop.create_task(self._retention_loop(), name="anticheat-retention")
 
     async def close(self) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            await asyncio.gather(self._sweeper, return_exceptions=True)
-            self._sweeper = None
+        for task in (self._sweeper, self._retention):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._sweeper = self._retention = None
         for session_id in list(self._watches):
             await self._retire(session_id, log_stats=False)
         if self._tasks:
@@ -158,7 +138,7 @@ class AntiCheatCoordinator:
             self._analyzer = None
 
     async def session_ended(self, session_id: str, reason: str, actor_id: str | None) -> None:
-        """InterviewService.on_end hook: retire the monitor, then sign a checkpoint of the final log. Spawned,
+        """On SessionEnded (the lifecycle bus, app.py): retire the monitor, then sign a checkpoint of the final log. Spawned,
         never awaited here: the hook may run inside the monitor's own violation callback (a vision strike
         that terminates), and stopping a monitor waits for it."""
         self._spawn(self._retire_and_seal(session_id), f"anticheat-seal:{session_id}")
@@ -183,6 +163,11 @@ class AntiCheatCoordinator:
         record = await session_store.integrity_record(session_id)
         if record is None:
             raise NotFound("Interview session not found")
+        if record.get("anti_cheat_purged_at"):
+            purged_on = record["anti_cheat_purged_at"].date().isoformat()
+            return LogVerification(valid=False, checked=0, problems=[
+                f"the anti-cheat log was deleted on {purged_on} after the retention period "
+                f"({self.settings.anti_cheat_retention_days} days): there is nothing left to verify"])
         checkpoints = [*(record.get("integrity_checkpoints") or []), *(presented or [])]
         return verify_session_log(self.keys, session_id, record.get("anti_cheat_log") or [],
                                   stored_counts=record.get("strike_counts") or {},
@@ -199,8 +184,8 @@ class AntiCheatCoordinator:
             lock = self._locks[session_id] = asyncio.Lock()
         return lock
 
-    async def _append(self, session_id: str, work: Callable[[_Session], T], *,
-                      allow_ended: bool = False) -> tuple[T, _Session, dict[str, Any]]:
+    async def _append(self, session_id: str, work: Callable[[AntiCheatSession], T], *,
+                      allow_ended: bool = False) -> tuple[T, AntiCheatSession, dict[str, Any]]:
         """Run ``work`` on the session's anti-cheat state and store the entries it appended, atomically."""
         if not ObjectId.is_valid(session_id):
             raise NotFound("Interview session not found")
@@ -221,10 +206,11 @@ class AntiCheatCoordinator:
                 if n >= MAX_LOG_ENTRIES:
                     raise Conflict("The anti-cheat log of this interview is full", code="anti_cheat_log_full")
                 last = list(tail.get("last") or [])
-                state = _Session(session_id, key.encode(), thresholds=self.thresholds, log=list(last),
+                state = AntiCheatSession(session_id, key.encode(), thresholds=self.thresholds, log=list(last),
                                  counts=tail.get("strike_counts") or {}, last_seq=tail.get("signal_last_seq") or 0,
                                  ignored_strikes=self.ignored_strikes, chain_key=self.keys.chain_key(session_id),
-                                 policy_mode=tail.get("anti_cheat_policy") or POLICY_TERMINATE)
+                                 policy_mode=tail.get("anti_cheat_policy") or POLICY_TERMINATE,
+                                 tabs=tail.get("signal_tabs") or {}, tab_live_ms=self._tab_live_ms)
                 result = work(state)
                 new_entries = state.log[len(last):]
                 if not new_entries:
@@ -233,7 +219,7 @@ class AntiCheatCoordinator:
                         session_id, new_entries, expected_length=n,
                         last_hash=last[-1].get("sequence_hash") if last else None,
                         strike_counts=state.policy.counts, signal_last_seq=state.verifier.last_seq,
-                        require_running=not allow_ended):
+                        signal_tabs=state.verifier.tabs, require_running=not allow_ended):
                     return result, state, tail
                 # another writer appended (or the session ended) in between: read the new tail and redo
             raise Unavailable("The anti-cheat log is busy; try again", code="anti_cheat_busy")
@@ -252,7 +238,7 @@ class AntiCheatCoordinator:
                 TERMINATIONS.labels(decision.kind).inc()
                 logger.info("anti-cheat terminated an interview",
                             extra={"session_id": session_id, "kind": decision.kind, "count": decision.count})
-                await self.interviews.terminate(session_id, reason)  # its on_end hook retires the monitor
+                await self.interviews.terminate(session_id, reason)  # SessionEnded retires the monitor
                 return reason
         return None
 
@@ -270,8 +256,11 @@ class AntiCheatCoordinator:
         await self.interviews.get_as_candidate(user, session_id)  # 404 for strangers, 403 for staff
         now = utcnow()
 
-        def work(state: _Session) -> list[tuple[SignalResult, StrikeDecision | None]]:
+        flags: list[StrikeDecision] = []
+
+        def work(state: AntiCheatSession) -> list[tuple[SignalResult, StrikeDecision | None]]:
             results: list[tuple[SignalResult, StrikeDecision | None]] = []
+            flags.clear()  # work reruns when another writer appended first
             for item in signals:
                 signal = item.to_signal()
                 if state.terminated:  # a strike earlier in this batch ended the interview
@@ -279,6 +268,7 @@ class AntiCheatCoordinator:
                                                  problem="session_ended"), None))
                     continue
                 outcome = state.handle_signal(signal, now)
+                flags.extend(outcome.flags)
                 verdict = outcome.verdict
                 decision = outcome.decision
                 strike = StrikeOut(kind=decision.kind, count=decision.count, threshold=decision.threshold,
@@ -288,14 +278,17 @@ class AntiCheatCoordinator:
             return results
 
         results, state, tail = await self._append(session_id, work)
-        if any(r.accepted and r.kind == "heartbeat" for r, _ in results):
-            self.heard(session_id)
+        beats = [item for item, (r, _) in zip(signals, results, strict=True) if r.accepted and r.kind == "heartbeat"]
+        if beats:
+            mode = beats[-1].data.get("answer_mode")
+            self.heard(session_id, mode if mode in ("text", "voice") else None)
         for result, _ in results:
             SIGNALS.labels(result.problem or ("accepted" if result.accepted else "rejected")).inc()
             if result.problem in ("replay", "forgery"):
                 logger.warning("anti-cheat signal rejected", extra={"session_id": session_id, "reason": result.problem,
                                                                    "seq": result.seq, "kind": result.kind})
-        reason = await self._after_strikes(session_id, [(d, "client") for _, d in results if d is not None])
+        reason = await self._after_strikes(session_id, [(d, "client") for d in flags]
+                                           + [(d, "client") for _, d in results if d is not None])
         return SignalsOut(results=[r for r, _ in results],
                           status=SessionStatus.terminated.value if reason else str(tail.get("status")),
                           terminated_reason=reason, strike_counts=state.policy.counts,
@@ -365,12 +358,34 @@ class AntiCheatCoordinator:
         await watch.monitor.submit(image_bgr, captured_at)
         self._sync_metrics(watch)
 
-    def heard(self, session_id: str) -> None:
-        """A verified heartbeat of the session's page arrived."""
-        self._heard[session_id] = time.monotonic()
+    def heard(self, session_id: str, answer_mode: str | None = None) -> None:
+        """A verified heartbeat of the session's page arrived (with the answer mode it shows, when it says)."""
+        now = self._heard[session_id] = time.monotonic()
+        if answer_mode is not None:
+            self._answer_mode[session_id] = (answer_mode, now)
         watch = self._watches.get(session_id)
         if watch is not None:
-            watch.heard_at = self._heard[session_id]
+            watch.heard_at = now
+
+    async def speech_heard(self, session_id: str, question_id: str | None) -> None:
+        """The speech stage heard voice activity on the candidate's microphone. While the page's latest heartbeat
+        (within the heartbeat timeout) says the candidate answers in text, that is a reviewable flag (threshold 0:
+        someone may be dictating, or the candidate reads the answer aloud to a helper), once per question."""
+        now = time.monotonic()
+        mode = self._answer_mode.get(session_id)
+        timeout = self.settings.anti_cheat_heartbeat_timeout_seconds
+        if mode is None or mode[0] != "text" or (timeout > 0 and now - mode[1] > timeout):
+            return
+        key = (session_id, question_id)
+        if key in self._speech_flagged:
+            return
+        if len(self._speech_flagged) > 10_000:  # bounded: forget the oldest half
+            for old in sorted(self._speech_flagged, key=self._speech_flagged.__getitem__)[:5_000]:
+                del self._speech_flagged[old]
+        self._speech_flagged[key] = now
+        evidence = {"question_id": question_id, "answer_mode": "text", "heartbeat_age_s": round(now - mode[1], 1),
+                    "rule": "voice activity on the microphone while the page shows the text answer"}
+        await self._flag(session_id, "speech_during_text", evidence)
 
     def _check_heartbeats(self, session_id: str, watch: _Watch, now: float) -> None:
         """Video arrives but the page has gone quiet: its signals were switched off or blocked. Flagged once per
@@ -480,6 +495,27 @@ class AntiCheatCoordinator:
                                allow_ended=True)
         except Exception:  # noqa: BLE001 - statistics are a courtesy; never fail a shutdown for them
             logger.warning("could not log monitor statistics", extra={"session_id": session_id}, exc_info=True)
+
+    async def agree_to_notice(self, session: InterviewSession, user_id: str) -> dict[str, Any]:
+        """The candidate agrees to the current proctoring notice (the demo seed; the page uses the HTTP route)."""
+        return await consent.record_consent(session, user_id, consent.current_version(),
+                                            self.settings.anti_cheat_retention_days)
+
+    async def purge_expired(self) -> list[str]:
+        """Retention: delete the log and snapshots of sessions that ended more than ANTI_CHEAT_RETENTION_DAYS ago."""
+        purged = await consent.purge_expired(self.settings.anti_cheat_retention_days)
+        if purged:
+            logger.info("anti-cheat data purged after the retention period", extra={"sessions": len(purged)})
+        return purged
+
+    async def _retention_loop(self) -> None:
+        while True:
+            try:
+                while len(await self.purge_expired()) >= 1000:  # a backlog: keep going in batches
+                    await asyncio.sleep(0)
+            except Exception:  # noqa: BLE001 - the next round tries again
+                logger.warning("anti-cheat retention purge failed", exc_info=True)
+            await asyncio.sleep(self.RETENTION_SWEEP_SECONDS)
 
     async def _sweep(self) -> None:
         while True:

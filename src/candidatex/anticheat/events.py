@@ -47,7 +47,7 @@ def strike_entry(
 
 def signal_entry(signal: ClientSignal, verdict: SignalVerdict, timestamp: datetime) -> dict[str, Any]:
     """The entry for a signal's integrity problem (replay, forgery, gap) or for a logged-only signal."""
-    if verdict.problem in ("replay", "forgery"):
+    if verdict.problem in ("replay", "forgery", "too_many_tabs"):
         return {
             "event": SIGNAL_REJECTED,
             "timestamp": timestamp,
@@ -55,11 +55,10 @@ def signal_entry(signal: ClientSignal, verdict: SignalVerdict, timestamp: dateti
         }
     if verdict.problem == "gap":
         return {"event": SIGNAL_GAP, "timestamp": timestamp, "details": verdict.log_details(signal)}
-    return {
-        "event": SIGNAL,
-        "timestamp": timestamp,
-        "details": {"kind": signal.kind, "seq": signal.seq, "data": signal.data},
-    }
+    details: dict[str, Any] = {"kind": signal.kind, "seq": signal.seq, "data": signal.data}
+    if signal.tab is not None:
+        details["tab"] = signal.tab
+    return {"event": SIGNAL, "timestamp": timestamp, "details": details}
 
 
 def termination_entry(decision: StrikeDecision, timestamp: datetime) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
 
-from candidatex.anticheat.signals import ClientSignal, SignalKind
+from candidatex.anticheat.signals import TAB_PATTERN, ClientSignal, SignalKind
 
 MAX_SIGNAL_DATA_BYTES = 4096
 MAX_BATCH = 100
@@ -50,6 +50,8 @@ class SignalIn(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
     hmac: str = Field(pattern=r"^[0-9a-fA-F]{64}$", description="hex HMAC-SHA256 of the canonical signal")
     session_id: str | None = Field(default=None, max_length=64)
+    tab: str | None = Field(default=None, pattern=TAB_PATTERN,
+                            description="the page's tab id: its signals are signed with the tab key and numbered per tab")
 
     @field_validator("data")
     @classmethod
@@ -60,7 +62,7 @@ class SignalIn(BaseModel):
         return data
 
     def to_signal(self) -> ClientSignal:
-        return ClientSignal(kind=self.kind, seq=self.seq, ts=self.ts, data=self.data, hmac=self.hmac)
+        return ClientSignal(kind=self.kind, seq=self.seq, ts=self.ts, data=self.data, hmac=self.hmac, tab=self.tab)
 
 
 class SignalsIn(RootModel[SignalIn | list[SignalIn]]):
@@ -83,7 +85,7 @@ class SignalResult(BaseModel):
     seq: int
     kind: str
     accepted: bool
-    problem: str | None = Field(default=None, description="replay | forgery | gap | session_ended")
+    problem: str | None = Field(default=None, description="replay | forgery | gap | too_many_tabs | session_ended")
     strike: StrikeOut | None = None
 
 
@@ -186,3 +188,26 @@ class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     outcome: Literal["upheld", "dismissed"]
     note: str = Field(default="", max_length=2000)
+
+
+class NoticeOut(BaseModel):
+    """The proctoring notice the candidate agrees to before the system check."""
+
+    version: str
+    title: str
+    monitored: list[str]
+    kept: str
+    who_sees: str
+    retention: str
+    retention_days: int = Field(description="days after the interview ends until the log and snapshots are deleted; 0: kept with the interview")
+
+
+class ConsentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    notice_version: str = Field(min_length=1, max_length=40, description="the `version` of the notice agreed to")
+
+
+class ConsentOut(BaseModel):
+    notice: NoticeOut
+    consent: dict[str, Any] | None = Field(description="{user_id, at, notice_version, retention_days}, or null")
+    required: bool = Field(description="whether the precheck is refused without a consent to the current notice")

@@ -5,7 +5,7 @@ strike decisions out. Persistence is the caller's: it stores ``log`` (the sessio
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,8 @@ class Outcome:
     verdict: SignalVerdict | None = None
     decision: StrikeDecision | None = None
     entries: list[dict[str, Any]] = field(default_factory=list)
+    # a reviewable finding the input raised beside its own strike (a second tab of the session)
+    flags: list[StrikeDecision] = field(default_factory=list)
 
     @property
     def terminate(self) -> bool:
@@ -44,12 +46,17 @@ class AntiCheatSession:
         last_seq: int = 0,
         chain_key: bytes | None = None,
         policy_mode: str = POLICY_TERMINATE,
+        tabs: dict[str, dict[str, int]] | None = None,
+        tab_live_ms: int = 20_000,
+        ignored_strikes: Set[str] = frozenset(),
     ) -> None:
-        """``chain_key``: the session's key of the keyed hash chain (the app always passes one)."""
+        """``chain_key``: the session's key of the keyed hash chain (the app always passes one).
+        ``ignored_strikes``: kinds switched off (TAB_SWITCH_DETECTION=false): their signals are still logged."""
         self.log: list[dict[str, Any]] = log if log is not None else []
         self.chain_key = chain_key
         self.policy = StrikePolicy(thresholds, counts, policy_mode)
-        self.verifier = SignalVerifier(session_id, session_key, last_seq)
+        self.verifier = SignalVerifier(session_id, session_key, last_seq, tabs, tab_live_ms)
+        self.ignored_strikes = ignored_strikes
 
     def append(self, entry: dict[str, Any]) -> dict[str, Any]:
         return append(self.log, entry, self.chain_key)
@@ -59,13 +66,32 @@ class AntiCheatSession:
         return self.policy.terminated_by is not None
 
     def handle_signal(self, signal: ClientSignal, now: datetime) -> Outcome:
-        verdict = self.verifier.verify(signal)
+        verdict = self.verifier.verify(signal, now_ms=int(now.timestamp() * 1000))
         outcome = Outcome(verdict=verdict)
         strike = strike_kind_for(signal) if verdict.accepted else None
+        ignored = strike is not None and strike in self.ignored_strikes
+        if ignored:
+            strike = None
+        if verdict.second_tab:
+            evidence = {"tab": signal.tab, "other_tabs": list(verdict.second_tab), "signal": signal.kind,
+                        "rule": "a new tab signed in while another tab of the session was still live"}
+            second = Outcome()
+            self._strike(second, "second_tab", now, source="client", evidence=evidence)
+            outcome.entries += second.entries
+            outcome.flags += [second.decision] if second.decision else []
         if verdict.problem is not None or (verdict.accepted and strike is None):
-            outcome.entries.append(self.append(events.signal_entry(signal, verdict, now)))
+            entry = events.signal_entry(signal, verdict, now)
+            if ignored and entry["event"] == events.SIGNAL:
+                entry["details"]["strike_disabled"] = True
+            outcome.entries.append(self.append(entry))
+            if ignored and entry["event"] == events.SIGNAL_GAP:  # the gap entry is logged; log the signal too
+                signal_entry = events.signal_entry(signal, type(verdict)(True), now)
+                signal_entry["details"]["strike_disabled"] = True
+                outcome.entries.append(self.append(signal_entry))
         if strike is not None:
             evidence = {"signal": signal.kind, "seq": signal.seq, "data": signal.data}
+            if signal.tab is not None:
+                evidence["tab"] = signal.tab
             self._strike(outcome, strike, now, source="client", evidence=evidence)
         return outcome
 

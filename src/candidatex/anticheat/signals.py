@@ -15,6 +15,13 @@ sequence. Then:
   accepted (and the sequence advances), because rejecting it would let a client dodge a strike
   simply by skipping a number; the missing numbers are reported so the gap is logged as its own
   integrity event and counts in the risk score.
+
+**Tabs.** A page may name its tab (``tab``: a random id the tab keeps in its sessionStorage). A tab's
+signals are signed with the tab's own key, :func:`tab_key` (HMAC of ``"tab:" + tab`` under the session
+key), and numbered 1, 2, 3, ... per tab, so a second tab of the same session is not a replay of the
+first. A new tab while another tab of the session was heard within ``tab_live_ms`` is a *second tab*
+(:attr:`SignalVerdict.second_tab`): the page is open twice, which a reviewer should see. Signals
+without ``tab`` (older pages, the phone client) keep the one per-session sequence.
 """
 
 from __future__ import annotations
@@ -45,6 +52,8 @@ SignalKind = Literal[
 ]
 
 SESSION_KEY_BYTES = 32
+TAB_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+MAX_TABS = 32  # tabs remembered per session: a page opening tabs without end cannot grow the document
 
 
 class ClientSignal(BaseModel):
@@ -53,26 +62,38 @@ class ClientSignal(BaseModel):
     ts: int = Field(ge=0, description="client clock, epoch milliseconds")
     data: dict[str, Any] = Field(default_factory=dict)
     hmac: str = Field(min_length=64, max_length=64)
+    tab: str | None = Field(default=None, pattern=TAB_PATTERN)
 
 
 def new_session_key() -> bytes:
     return secrets.token_bytes(SESSION_KEY_BYTES)
 
 
-def canonical_signal(session_id: str, seq: int, kind: str, ts: int, data: dict[str, Any]) -> bytes:
-    payload = {"data": data, "kind": kind, "seq": seq, "session_id": session_id, "ts": ts}
+def tab_key(session_key: bytes, tab: str) -> bytes:
+    """The tab's signal key: the UTF-8 of hex HMAC-SHA256(session key, "tab:" + tab), as the page derives it."""
+    return hmac.new(session_key, b"tab:" + tab.encode(), hashlib.sha256).hexdigest().encode()
+
+
+def canonical_signal(session_id: str, seq: int, kind: str, ts: int, data: dict[str, Any],
+                     tab: str | None = None) -> bytes:
+    payload: dict[str, Any] = {"data": data, "kind": kind, "seq": seq, "session_id": session_id, "ts": ts}
+    if tab is not None:
+        payload["tab"] = tab
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def sign_signal(
-    session_key: bytes, session_id: str, seq: int, kind: str, ts: int, data: dict[str, Any]
+    session_key: bytes, session_id: str, seq: int, kind: str, ts: int, data: dict[str, Any],
+    tab: str | None = None,
 ) -> str:
-    """The MAC a well-behaved client sends (used by tests, simulators and the phone client)."""
-    message = canonical_signal(session_id, seq, kind, ts, data)
-    return hmac.new(session_key, message, hashlib.sha256).hexdigest()
+    """The MAC a well-behaved client sends (used by tests, simulators and the phone client). With ``tab`` the
+    signal is signed with the tab's key, derived from ``session_key``."""
+    message = canonical_signal(session_id, seq, kind, ts, data, tab)
+    key = tab_key(session_key, tab) if tab is not None else session_key
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-Problem = Literal["replay", "gap", "forgery"]
+Problem = Literal["replay", "gap", "forgery", "too_many_tabs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,38 +102,59 @@ class SignalVerdict:
     problem: Problem | None = None
     expected_seq: int = 0
     missing: tuple[int, ...] = ()
+    # a new tab while these other tabs of the session were still live: the page is open twice
+    second_tab: tuple[str, ...] = ()
 
     def log_details(self, signal: ClientSignal) -> dict[str, Any]:
         """Details for the anti-cheat log entry that records a rejected or gapped signal."""
         details: dict[str, Any] = {"kind": signal.kind, "seq": signal.seq, "expected_seq": self.expected_seq}
+        if signal.tab is not None:
+            details["tab"] = signal.tab
         if self.missing:
             details["missing"] = list(self.missing)
         return details
 
 
 class SignalVerifier:
-    """Verifies one session's signals in arrival order. ``last_seq`` restores state after a restart."""
+    """Verifies one session's signals in arrival order. ``last_seq`` and ``tabs`` restore state after a restart.
+
+    ``tabs`` maps a tab to ``{"seq": its last accepted seq, "at": server epoch ms of its last signal}``.
+    """
 
     # A gap report lists at most this many missing numbers, so a huge jump cannot bloat the log.
     MAX_LISTED_MISSING = 50
 
-    def __init__(self, session_id: str, session_key: bytes, last_seq: int = 0) -> None:
+    def __init__(self, session_id: str, session_key: bytes, last_seq: int = 0,
+                 tabs: dict[str, dict[str, int]] | None = None, tab_live_ms: int = 20_000) -> None:
         self.session_id = session_id
         self._key = session_key
         self.last_seq = last_seq
+        self.tabs: dict[str, dict[str, int]] = {tab: dict(state) for tab, state in (tabs or {}).items()}
+        self.tab_live_ms = tab_live_ms
 
-    def verify(self, signal: ClientSignal) -> SignalVerdict:
-        expected = self.last_seq + 1
-        mac = sign_signal(self._key, self.session_id, signal.seq, signal.kind, signal.ts, signal.data)
+    def verify(self, signal: ClientSignal, now_ms: int = 0) -> SignalVerdict:
+        tab = signal.tab
+        last = self.last_seq if tab is None else self.tabs.get(tab, {}).get("seq", 0)
+        expected = last + 1
+        mac = sign_signal(self._key, self.session_id, signal.seq, signal.kind, signal.ts, signal.data, tab)
         if not hmac.compare_digest(mac, signal.hmac.lower()):
             return SignalVerdict(False, "forgery", expected)
-        if signal.seq <= self.last_seq:
+        if signal.seq <= last:
             return SignalVerdict(False, "replay", expected)
-        self.last_seq = signal.seq
+        second_tab: tuple[str, ...] = ()
+        if tab is None:
+            self.last_seq = signal.seq
+        else:
+            if tab not in self.tabs:
+                if len(self.tabs) >= MAX_TABS:
+                    return SignalVerdict(False, "too_many_tabs", expected)
+                second_tab = tuple(sorted(other for other, state in self.tabs.items()
+                                          if now_ms - state.get("at", 0) < self.tab_live_ms))
+            self.tabs[tab] = {"seq": signal.seq, "at": now_ms}
         if signal.seq > expected:
             missing = tuple(range(expected, min(signal.seq, expected + self.MAX_LISTED_MISSING)))
-            return SignalVerdict(True, "gap", expected, missing)
-        return SignalVerdict(True, None, expected)
+            return SignalVerdict(True, "gap", expected, missing, second_tab)
+        return SignalVerdict(True, None, expected, second_tab=second_tab)
 
 
 # --- what a signal means for the strike policy ---------------------------------------------------

@@ -257,11 +257,34 @@ class FrameAnalyzer:
             if mesh is not None:
                 meshes[id(box)] = mesh
                 faces.append(box)
+        if not faces:  # a face too small for either model over the whole frame (sitting far back)
+            for box in self._small_faces(rgb):
+                mesh = self._face_mesh(rgb, box)
+                if mesh is not None:  # a detection on an enlarged tile counts only when face mesh agrees
+                    meshes[id(box)] = mesh
+                    faces.append(box)
         primary = max(faces, key=lambda f: f.area_ratio, default=None)
         if primary is None:
             return (), None
         mesh = meshes[id(primary)] if id(primary) in meshes else self._face_mesh(rgb, primary)
         return tuple(faces), mesh
+
+    def _small_faces(self, rgb: np.ndarray) -> list[FaceBox]:
+        """The full-range detector on four overlapping tiles (each 60 % of the frame's side), so a face twice
+        as small as it can find over the whole frame is found; boxes in frame coordinates, duplicates merged."""
+        height, width = rgb.shape[:2]
+        tile_w, tile_h = int(width * 0.6), int(height * 0.6)
+        found: list[FaceBox] = []
+        for x0 in (0, width - tile_w):
+            for y0 in (0, height - tile_h):
+                tile = np.ascontiguousarray(rgb[y0:y0 + tile_h, x0:x0 + tile_w])
+                for box in _boxes(self._detector.process(tile)):
+                    full = FaceBox(x=(x0 + box.x * tile_w) / width, y=(y0 + box.y * tile_h) / height,
+                                   width=box.width * tile_w / width, height=box.height * tile_h / height,
+                                   score=box.score)
+                    if not any(_overlap(full, other) for other in found):
+                        found.append(full)
+        return found[:3]
 
     def _face_mesh(self, rgb: np.ndarray, face: FaceBox) -> _Mesh | None:
         """Head pose, gaze, eye opening and motion landmarks from face mesh on a crop around ``face``.

@@ -271,6 +271,7 @@ async def _seed_interviews(services: DemoServices, recruiter: User, jobs: dict[s
                                   job_id=str(jobs[plan["profession"]].id) if screening else None)
         session = await services.interviews.create(recruiter if screening else user, request.model_dump(), META)
         sid = str(session.id)
+        await services.anti_cheat.agree_to_notice(session, str(user.id))  # the candidate read the notice
         await services.interviews.precheck(user, sid, {"camera": True, "microphone": True, "speaker": True,
                                                        "fullscreen": True, "screens": 1})
         session = await services.interviews.start(user, sid)

@@ -104,6 +104,10 @@ class InterviewSession(Document):
     # contests of anti-cheat flags: {index (in anti_cheat_log), appeal: {comment, at, by}, decision: None | {...}}
     flag_reviews: list[dict[str, Any]] = Field(default_factory=list)
     signal_last_seq: int = 0
+    signal_tabs: dict[str, dict[str, int]] = Field(default_factory=dict)  # per-tab signal sequence (anti-cheat)
+    # the candidate's agreement to the proctoring notice: {user_id, at, notice_version, retention_days}
+    proctoring_consent: dict[str, Any] | None = None
+    anti_cheat_purged_at: datetime | None = None  # the log and snapshots were deleted after the retention period
     terminated_reason: str | None = None
 
     event_seq: int = 0

@@ -115,6 +115,7 @@ class InterviewService:
         self._evaluations: set[asyncio.Task[None]] = set()
         self.job_lookup: JobLookup | None = None  # jobs/ answers for interviews tied to a job
         self.camera_analyzer: Any = None  # anticheat/: async (base64 images) -> CameraView | None
+        self.precheck_gate: Any = None  # anticheat/: (session) -> None, raises when the notice was not agreed to
 
     # ---- access -------------------------------------------------------------------------------------------
     async def load(self, session_id: str) -> InterviewSession:
@@ -206,6 +207,8 @@ class InterviewService:
         if session.status not in (SessionStatus.setup, SessionStatus.precheck):
             raise Conflict(f"The precheck is done before the interview starts (status: {session.status})",
                            code="invalid_transition")
+        if self.precheck_gate is not None:
+            self.precheck_gate(session)
         frames = [f for f in (report.pop("camera_frame", None), *(report.pop("camera_frames", None) or [])) if f]
         checked = PrecheckReport(**report)
         observation = await self.camera_analyzer(frames) if self.camera_analyzer else None

@@ -10,6 +10,7 @@ so callers decide what a refused write means (409, "someone else did it", retry)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
@@ -177,6 +178,7 @@ async def integrity_tail(session_id: str) -> dict[str, Any] | None:
     cursor = await _collection().aggregate([
         {"$match": {"_id": oid}},
         {"$project": {"status": 1, "anti_cheat_key": 1, "strike_counts": 1, "signal_last_seq": 1, "anti_cheat_policy": 1,
+                      "signal_tabs": 1,
                       "terminated_reason": 1, "n": {"$size": {"$ifNull": ["$anti_cheat_log", []]}},
                       "last": {"$slice": [{"$ifNull": ["$anti_cheat_log", []]}, -1]}}},
     ])
@@ -186,6 +188,7 @@ async def integrity_tail(session_id: str) -> dict[str, Any] | None:
 
 async def append_integrity_entries(session_id: str, entries: list[dict[str, Any]], *, expected_length: int,
                                    last_hash: str | None, strike_counts: Mapping[str, int], signal_last_seq: int,
+                                   signal_tabs: Mapping[str, Mapping[str, int]] | None = None,
                                    require_running: bool = True) -> bool:
     """Append chained entries iff the log still has ``expected_length`` entries ending in ``last_hash`` (so two
     writers can never fork the chain), together with the strike counters they imply. False: another writer
@@ -198,9 +201,12 @@ async def append_integrity_entries(session_id: str, entries: list[dict[str, Any]
         condition[f"anti_cheat_log.{expected_length - 1}.sequence_hash"] = last_hash
     if require_running:
         condition["status"] = {"$in": _values(RUNNING)}
+    fields: dict[str, Any] = {"strike_counts": dict(strike_counts), "signal_last_seq": signal_last_seq,
+                              "updated_at": utcnow()}
+    if signal_tabs is not None:  # per-tab sequences (anticheat/signals.py): ids are validated, safe as keys
+        fields["signal_tabs"] = {tab: dict(state) for tab, state in signal_tabs.items()}
     stored = await _collection().update_one(condition, {
-        "$push": {"anti_cheat_log": {"$each": entries}},
-        "$set": {"strike_counts": dict(strike_counts), "signal_last_seq": signal_last_seq, "updated_at": utcnow()}})
+        "$push": {"anti_cheat_log": {"$each": entries}}, "$set": fields})
     return bool(stored.modified_count)
 
 
@@ -241,7 +247,20 @@ async def integrity_record(session_id: str) -> dict[str, Any] | None:
     if oid is None:
         return None
     return await _collection().find_one({"_id": oid}, projection={
-        "status": 1, "anti_cheat_log": 1, "strike_counts": 1, "integrity_checkpoints": 1})
+        "status": 1, "anti_cheat_log": 1, "strike_counts": 1, "integrity_checkpoints": 1, "anti_cheat_purged_at": 1})
+
+
+async def purge_anti_cheat(ended_before: datetime) -> list[str]:
+    """Retention (anticheat/consent.py): empty the anti-cheat log of sessions that ended before ``ended_before``
+    and mark them purged; returns their ids (their snapshots are the caller's to delete)."""
+    where = {"status": {"$in": _values(ENDED)}, "completed_at": {"$lt": ended_before},
+             "anti_cheat_purged_at": None}
+    ids = [doc["_id"] async for doc in _collection().find(where, projection={"_id": 1}).limit(1000)]
+    if not ids:
+        return []
+    await _collection().update_many({**where, "_id": {"$in": ids}}, {"$set": {
+        "anti_cheat_log": [], "strike_counts": {}, "signal_tabs": {}, "anti_cheat_purged_at": utcnow()}})
+    return [str(i) for i in ids]
 
 
 # ---- access facts ---------------------------------------------------------------------------------------------

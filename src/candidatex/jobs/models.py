@@ -91,7 +91,7 @@ class Application(Document):
     cover_letter: str | None = None
     status: ApplicationStatus = ApplicationStatus.applied
     status_history: list[StatusChange] = Field(default_factory=list)
-    # when it was marked to be (re)scored for the job's ranking (time_ns); 0 once its entry is current
+    # when it was last marked to be (re)scored for the job's ranking (time_ns; see matching/service.py)
     rank_pending: int = Field(default_factory=time.time_ns)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -37,6 +37,7 @@ class MatchResult(Document):
     applicants: int = 0
     inputs_version: int = 0  # bumped by every application and resume change (bump_ranking_inputs)
     synced_version: int = 0  # the inputs_version the entries reflect
+    pending_after: int = 0  # applications marked (rank_pending, time_ns) after this are scored by the next sync
     context_key: str = ""  # a hash of what every score depends on (the job's matching fields, weights, model)
     interview_sessions: dict[str, str] = Field(default_factory=dict)  # candidate -> interview scored
     # per sort field ("total" and each component), {bin of 0.1 point: entries}: ranks and pages (histogram.py)

@@ -2,8 +2,9 @@
 demographics and the fairness audit of a shortlist.
 
 A job's ranking is a run: its applicants' scores are RankingEntry documents (one per applicant), written
-when they apply: each application carries a ``rank_pending`` mark (set again when its resume changes), and the
-``match.job`` task scores only the marked ones (and candidates whose interview changed) into the current run.
+when they apply: each application carries a ``rank_pending`` time mark (set again when its resume changes),
+and the ``match.job`` task scores only those marked since its last read (``pending_after``) and candidates
+whose interview changed, into the current run.
 A change to what every score depends on (the job's matching fields, the weights, the model: ``context_key``)
 scores everyone into a new run, swapped in when complete, with progress and an ETA meanwhile. One sync per
 job runs at a time (a lease in ``match_results.progress``), so the run's histograms (histogram.py) can be
@@ -59,6 +60,10 @@ HISTOGRAM_FIELDS = ("total", *RANKING_COMPONENTS)
 SORTS: dict[str, tuple[str, bool]] = {"rank": ("total", True), "-rank": ("total", False),
                                       **{name: (name, True) for name in RANKING_COMPONENTS}}
 MAX_SYNC_PASSES = 5
+# a sync reads the marks newer than the last sync's start minus this: a mark stamped just before a read
+# but stored just after it is read by the next sync too (re-scoring a few applications twice is harmless)
+MARK_OVERLAP_NS = 2_000_000_000
+POOL_WAIT_SECONDS = 30  # an audit waits this long for a sync under way, then reads the scores there are
 _CONTEXT_CACHE_SIZE = 256
 
 
@@ -268,22 +273,13 @@ class MatchingService:
             await self._progress(str(job.id), lease, len(entries) + len(unscored), total, started)
         return entries, unscored
 
-    @staticmethod
-    async def _clear_pending(applications: list[dict[str, Any]], cutoff: int) -> None:
-        """Scored: unmark the applications, unless marked again after the sync read them."""
-        marked = [a["_id"] for a in applications if a.get("rank_pending")]
-        for start in range(0, len(marked), ID_BATCH):
-            await Application.get_pymongo_collection().update_many(
-                {"_id": {"$in": marked[start:start + ID_BATCH]}, "rank_pending": {"$lte": cutoff}},
-                {"$set": {"rank_pending": 0}})
-
     async def _full_run(self, job: Job, result: MatchResult | None, interviews: dict[str, dict[str, Any]],
                         lease: str, started: float) -> None:
         """Every applicant scored into a new run, swapped in when complete (the old run is shown meanwhile)."""
         job_id, run_id = str(job.id), new_run_id()
-        version, cutoff = (result.inputs_version if result else 0), time.time_ns()
+        version, watermark = (result.inputs_version if result else 0), time.time_ns() - MARK_OVERLAP_NS
         applications = await Application.get_pymongo_collection().find(
-            {"job_id": job_id}, {"_id": 1, "candidate_id": 1, "resume_id": 1, "rank_pending": 1}).to_list()
+            {"job_id": job_id}, {"_id": 1, "candidate_id": 1, "resume_id": 1}).to_list()
         await self._progress(job_id, lease, 0, len(applications), started)
         stages = {"applications": time.perf_counter() - started}
         resumes = await self._applicant_resumes(job_id, applications)
@@ -297,6 +293,7 @@ class MatchingService:
                                                                     ordered=False)
         stages["entries"] = time.perf_counter() - started
         fields = {"run_id": run_id, "context_key": self.context_key(job), "synced_version": version,
+                  "pending_after": watermark,
                   "interview_sessions": {c: s["id"] for c, s in interviews.items()},
                   "histograms": histograms_of(documents, HISTOGRAM_FIELDS),
                   "stages_ms": {name: round(at * 1000, 1) for name, at in stages.items()}, "unscored": unscored,
@@ -305,7 +302,6 @@ class MatchingService:
                   "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
         await MatchResult.get_pymongo_collection().update_one({"kind": "job", "subject_id": job_id}, {"$set": fields})
         await RankingEntry.get_pymongo_collection().delete_many({"job_id": job_id, "run_id": {"$ne": run_id}})
-        await self._clear_pending(applications, cutoff)
         logger.info("job ranked", extra={"job_id": job_id, "applicants": len(applications),
                                          "duration_ms": fields["duration_ms"]})
 
@@ -313,11 +309,13 @@ class MatchingService:
                         lease: str, started: float) -> None:
         """Score only what changed, into the current run: entries replaced one by one, histograms by deltas."""
         job_id, run_id = str(job.id), result.run_id
-        version, cutoff = result.inputs_version, time.time_ns()
-        projection = {"_id": 1, "candidate_id": 1, "resume_id": 1, "rank_pending": 1}
+        version, watermark = result.inputs_version, time.time_ns() - MARK_OVERLAP_NS
+        projection = {"_id": 1, "candidate_id": 1, "resume_id": 1}
         collection = Application.get_pymongo_collection()
+        # marked since the last sync read them (an indexed range; no per-application unmarking, which costs
+        # a write each on SecantusDB)
         changed: dict[str, dict[str, Any]] = {str(a["_id"]): a async for a in collection.find(
-            {"job_id": job_id, "rank_pending": {"$gt": 0}}, projection)}
+            {"job_id": job_id, "rank_pending": {"$gt": result.pending_after}}, projection)}
         seen = {c: s["id"] for c, s in interviews.items()}
         moved = sorted(c for c in set(seen) | set(result.interview_sessions) if seen.get(c) != result.interview_sessions.get(c))
         for start in range(0, len(moved), ID_BATCH):
@@ -358,10 +356,9 @@ class MatchingService:
             - sum(1 for i in ids if i in existing and i not in entries)
         await MatchResult.get_pymongo_collection().update_one(
             {"kind": "job", "subject_id": job_id, "run_id": run_id},
-            {"$set": {"synced_version": version, "interview_sessions": seen, "unscored": kept, "scored": scored,
-                      "applicants": scored + len(kept), "computed_at": utcnow()},
+            {"$set": {"synced_version": version, "pending_after": watermark, "interview_sessions": seen,
+                      "unscored": kept, "scored": scored, "applicants": scored + len(kept), "computed_at": utcnow()},
              **({"$inc": {f"histograms.{path}": n for path, n in change.items()}} if change else {})})
-        await self._clear_pending(applications, cutoff)
 
     async def job_ranking(self, job: Job, refresh: bool = False, page: int = 1, limit: int = 50,
                           sort: str = "rank") -> dict[str, Any]:
@@ -421,6 +418,8 @@ class MatchingService:
                             page: int, limit: int) -> list[dict[str, Any]]:
         """The page's entries: one indexed range query on the sort field, sorted here (a page and its ties)."""
         name, descending = SORTS[sort]
+        if set(histograms.get(name, {})) <= {histogram.NONE_BIN}:
+            name, descending = "total", True  # no entry has the component: its order is the rank's
         skip = (page - 1) * limit
         found = histogram.window(histograms.get(name, {}), skip, limit, descending)
         if found is None:
@@ -459,8 +458,14 @@ class MatchingService:
     async def ranked_pool(self, job: Job) -> list[dict[str, Any]]:
         """Every ranked applicant of the current run (brought up to date in this request), best first."""
         cached, _ = await self._result("job", str(job.id))
-        if not self._is_current(job, cached, await self._job_interviews(str(job.id))):
-            cached = await self.rank_job(str(job.id))
+        deadline = time.monotonic() + POOL_WAIT_SECONDS
+        while not self._is_current(job, cached, await self._job_interviews(str(job.id))) \
+                and time.monotonic() < deadline:
+            cached = await self.rank_job(str(job.id))  # returns at once while another sync holds the lease
+            if cached is None:
+                return []
+            if cached.progress is not None:
+                await asyncio.sleep(0.2)
         if cached is None or cached.run_id is None:
             return []
         entries = await RankingEntry.get_pymongo_collection().find(

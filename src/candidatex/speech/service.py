@@ -29,6 +29,7 @@ from candidatex.speech.pipeline import (
     FinalTranscript,
     PartialTranscript,
     PipelineEvent,
+    SpeechStartedEvent,
     VoiceAnswerPipeline,
     transcribe_recording,
 )
@@ -85,6 +86,9 @@ class VoiceService:
         self.turn_policy = turn_policy or TurnPolicy()
         self.reconnect_grace_s = reconnect_grace_s
         self._detached: dict[str, tuple[VoiceSession, asyncio.TimerHandle]] = {}
+        # told (session id, question id) whenever voice activity starts: the anti-cheat flags speech heard while
+        # the page says the candidate answers in text (anticheat.AntiCheatCoordinator.speech_heard)
+        self.on_speech_started: Callable[[str, str | None], Awaitable[None]] | None = None
 
     def pipeline(self) -> VoiceAnswerPipeline:
         return VoiceAnswerPipeline(self.transcriber, self.segmenter, self.limits, final_beam_size=self.final_beam_size,
@@ -278,7 +282,9 @@ class VoiceSession:
 
     async def _handle(self, event: PipelineEvent) -> None:
         await self._send(event.model_dump(mode="json"))
-        if isinstance(event, PartialTranscript):
+        if isinstance(event, SpeechStartedEvent) and self.service.on_speech_started is not None:
+            await self.service.on_speech_started(self.session_id, event.question_id)
+        elif isinstance(event, PartialTranscript):
             await self.service.publish_partial(self.session_id, event.text, event.question_id)
         elif isinstance(event, FinalTranscript):
             reply = await self.service.file_streamed(self.user, self.session_id, event, self.source)

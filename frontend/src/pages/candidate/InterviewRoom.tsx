@@ -78,7 +78,7 @@ export function InterviewRoomPage() {
   const [graceEndsAt, setGraceEndsAt] = useState<number | null>(null);
   const [now, setNow] = useState(() => Date.now());
   useBrowserSignals(sessionId, interview.antiCheatKey, stream.send, running,
-    (ms) => setGraceEndsAt(ms > 0 ? Date.now() + ms : null));
+    (ms) => setGraceEndsAt(ms > 0 ? Date.now() + ms : null), mode);
   useEffect(() => {
     if (graceEndsAt === null) return;
     const tick = setInterval(() => setNow(Date.now()), 250);

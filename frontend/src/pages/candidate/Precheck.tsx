@@ -8,7 +8,7 @@ import { captureCameraFrames } from "../../lib/cameraCheck";
 import { precheckAndStart } from "../../lib/interview";
 import { humanize } from "../../lib/format";
 import { playTestTone, screenCount, useAudioLevel, useFullscreen, useUserMedia, VideoPreview } from "../../lib/media";
-import type { InterviewSession } from "../../lib/types";
+import type { InterviewSession, ProctoringConsent } from "../../lib/types";
 
 // A level the fake test microphone and quiet speech both reach, but room hiss does not.
 const HEARD_THRESHOLD = 0.08;
@@ -33,6 +33,8 @@ export function PrecheckPage() {
     queryKey: ["session", sessionId],
     queryFn: () => api.get<InterviewSession>(`/interview/sessions/${sessionId}`),
   });
+  const consentUrl = `/interview/sessions/${sessionId}/proctoring/consent`;
+  const consent = useQuery({ queryKey: ["proctoring-consent", sessionId], queryFn: () => api.get<ProctoringConsent>(consentUrl) });
   const { state: media, retry } = useUserMedia({ video: true, audio: true });
   const stream = media.status === "ready" ? media.stream : null;
   const level = useAudioLevel(stream);
@@ -58,14 +60,19 @@ export function PrecheckPage() {
   const allPassed = Object.values(checks).every(Boolean);
 
   const start = useMutation({
-    mutationFn: async () => precheckAndStart(sessionId, {
+    mutationFn: async () => {
+      // The agreement is stored on the server (who, when, which notice version) before the precheck runs.
+      const version = consent.data?.notice.version;
+      if (version && !consent.data?.consent) await api.post(consentUrl, { notice_version: version });
+      return precheckAndStart(sessionId, {
       camera_frames: stream ? await captureCameraFrames(stream) : [],
       camera: checks.camera,
       microphone: checks.microphone,
       speaker: checks.speaker,
       fullscreen: checks.fullscreen,
       screens,
-    }),
+      });
+    },
     onSuccess: (started) => {
       queryClient.setQueryData(["session", sessionId], started);
       navigate(`/candidate/interviews/${sessionId}/room`);
@@ -93,7 +100,7 @@ export function PrecheckPage() {
         title="System check"
         description={session.data ? `${session.data.job_title} · ${humanize(session.data.mode)} interview` : undefined}
       />
-      <ProctoringNotice recruited={!!session.data?.recruiter_id} />
+      <ProctoringNotice consent={consent.data} />
       <div className="grid gap-6 lg:grid-cols-[1.2fr_1fr]">
         <Card title="Camera preview">
           <div className="aspect-video overflow-hidden rounded-lg bg-slate-900">
@@ -166,7 +173,7 @@ export function PrecheckPage() {
           {!allPassed && (
             <Alert tone="info">Every check must pass before you can start.</Alert>
           )}
-          <Button size="lg" className="mt-4 w-full" disabled={!allPassed} busy={start.isPending}
+          <Button size="lg" className="mt-4 w-full" disabled={!allPassed || !consent.data} busy={start.isPending}
             data-testid="start-interview" onClick={() => start.mutate()}>
             Agree and start interview
           </Button>

@@ -71,7 +71,9 @@ export function WatchPage() {
           <Card title="Candidate video">
             <div className="aspect-video overflow-hidden rounded-lg bg-slate-900" data-testid="relayed-video">
               {room.remoteStream ? (
-                <VideoPreview stream={room.remoteStream} label="Candidate's camera, relayed" muted={false} className="h-full w-full object-contain" />
+                // Muted, so autoplay works after a reload without a click (browsers block unmuted autoplay);
+                // the controls unmute it.
+                <VideoPreview stream={room.remoteStream} label="Candidate's camera, relayed" controls className="h-full w-full object-contain" />
               ) : (
                 <p className="p-6 text-sm text-slate-200">Waiting for the candidate's video…</p>
               )}

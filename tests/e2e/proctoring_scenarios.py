@@ -1,0 +1,185 @@
+"""Browser proctoring scenarios: what a fake camera shows, what the anti-cheat must say, and one runner.
+
+Each scenario is a short looped video (Chromium's fake camera plays a y4m file) made from the package
+photographs of the labelled frame set (tests/data/proctoring/make_frames.py). ``expected`` is None for an
+honest candidate (no strike of any kind may be recorded) or the strike kind that must appear; ``forbidden``
+names kinds that would be the wrong verdict (a plain wall is an absence, never a covered camera).
+Used by tests/e2e/test_anticheat_camera.py (a quick subset, short windows) and bench/proctoring_browser.py
+(all of them, the default windows, minutes each).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FPS = 5
+LOOP_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    expected: str | None  # None: honest, zero strikes
+    frames: Callable[[], list[np.ndarray]]  # BGR 640x480, LOOP_SECONDS * FPS of them
+    forbidden: frozenset[str] = frozenset()
+
+
+def _sway(frame: np.ndarray, step: int) -> np.ndarray:
+    """A live person is never perfectly still: a pixel or two of breathing and head sway."""
+    import cv2
+
+    dx, dy = 1.5 * np.sin(step * 0.9), 1.0 * np.cos(step * 0.7)
+    matrix = np.float32([[1, 0, dx], [0, 1, dy]])
+    return cv2.warpAffine(frame, matrix, (frame.shape[1], frame.shape[0]), borderMode=cv2.BORDER_REFLECT)
+
+
+def _mf():  # noqa: ANN202 - the frame set's generator, imported late (it loads skimage's data)
+    from tests.data.proctoring import make_frames
+
+    return make_frames
+
+
+def _candidate(name: str = "astronaut", room: str = "room_clock") -> np.ndarray:
+    mf = _mf()
+    return mf.place(mf._sources()[room], mf.portrait(name), 0.5, 0.5, 0.75)  # noqa: SLF001
+
+
+def _live(still: np.ndarray) -> list[np.ndarray]:
+    return [_sway(still, i) for i in range(LOOP_SECONDS * FPS)]
+
+
+def _still_live() -> list[np.ndarray]:
+    return _live(_candidate())
+
+
+def _dim() -> list[np.ndarray]:
+    return _live(_mf().dim(_candidate("hopper"), 0.25, 3))
+
+
+def _hand_on_chin() -> list[np.ndarray]:
+    mf = _mf()
+    return _live(mf.hand(_candidate(), 0.52, 0.72, 0.1, 0.06, 4))
+
+
+def _glance() -> list[np.ndarray]:
+    """Looks at notes for one second (the cameraman's turned head stands in for the glance) every 10 s."""
+    mf = _mf()
+    still, glance = _candidate(), mf._cover(mf._sources()["camera"])  # noqa: SLF001
+    script = [still] * (4 * FPS) + [glance] * FPS + [still] * (5 * FPS)
+    return [_sway(frame, i) for i, frame in enumerate(script)]
+
+
+def _plain_wall() -> list[np.ndarray]:
+    ramp = np.linspace(150, 176, 640, dtype=np.float32)[None, :, None] * np.array([0.95, 1.0, 1.05], np.float32)
+    wall = np.broadcast_to(ramp, (480, 640, 3)).astype(np.uint8)
+    return [_mf().noise(wall, 2.0, i) for i in range(LOOP_SECONDS * FPS)]
+
+
+def _absence() -> list[np.ndarray]:
+    room = _mf()._sources()["room_coffee"]  # noqa: SLF001
+    return _live(room)
+
+
+def _two_people() -> list[np.ndarray]:
+    mf = _mf()
+    both = mf.place(mf.place(mf._sources()["room_page"], mf.portrait("astronaut"), 0.27, 0.5, 0.6),  # noqa: SLF001
+                    mf.portrait("hopper"), 0.73, 0.5, 0.6)
+    return _live(both)
+
+
+def _photo() -> list[np.ndarray]:
+    """A printed photo propped in front of the camera: the picture never changes but for sensor noise."""
+    import cv2
+
+    mf = _mf()
+    printed = cv2.copyMakeBorder(mf.portrait("hopper"), 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=(235, 235, 235))
+    photo = mf.place(mf._sources()["room_brick"], printed, 0.5, 0.5, 0.8)  # noqa: SLF001
+    return [mf.noise(photo, 1.5, i) for i in range(LOOP_SECONDS * FPS)]
+
+
+SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
+    Scenario("still_live", "one person, still but breathing", None, _still_live),
+    Scenario("dim_light", "one person in a dim room (x0.25)", None, _dim),
+    Scenario("hand_on_chin", "one person, a hand under the chin", None, _hand_on_chin),
+    Scenario("glance_at_notes", "one person who looks aside for 1 s every 10 s", None, _glance),
+    Scenario("plain_wall", "nobody in front of a plain wall", "face_missing", _plain_wall,
+             forbidden=frozenset({"camera_covered"})),
+    Scenario("real_absence", "nobody in an empty room", "face_missing", _absence,
+             forbidden=frozenset({"camera_covered", "camera_frozen"})),
+    Scenario("two_people", "two people side by side", "multiple_faces", _two_people),
+    Scenario("photo", "a printed photo propped in front of the camera", "camera_frozen", _photo),
+)}
+
+
+def write_video(scenario: Scenario, path: Path) -> Path:
+    import cv2
+
+    from tests.e2e.conftest import write_y4m
+
+    write_y4m(path, (cv2.cvtColor(frame, cv2.COLOR_BGR2RGB) for frame in scenario.frames()), FPS)
+    return path
+
+
+def analysed_frames(base_url: str) -> float:
+    import httpx
+
+    text = httpx.get(f"{base_url}/metrics", timeout=10).text
+    found = re.search(r"^candidatex_anticheat_frames_analyzed_total ([0-9.e+]+)$", text, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
+def run_scenario(browser_type: Any, base_url: str, scenario: Scenario, video: Path, seconds: float,
+                 min_frames: int) -> dict[str, Any]:
+    """Play the scenario's video as the camera of a candidate in a running interview for ``seconds`` (a cheating
+    scenario stops once its flag appears) and report the strikes the server recorded."""
+    from playwright.sync_api import expect
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Account, sign_in
+    from tests.e2e.test_interview import started_session
+
+    browser = browser_type.launch(executable_path=str(CHROMIUM),
+                                  args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={video}"])
+    try:
+        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800},
+                                      permissions=["camera", "microphone"])
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        candidate = Account(base_url, "candidate")
+        session_id = started_session(candidate)
+        sign_in(page, candidate.email, candidate.password)
+        expect(page).to_have_url(re.compile(r"/candidate$"))
+        page.goto(f"/candidate/interviews/{session_id}/room")
+        expect(page.get_by_test_id("publishing")).to_be_visible(timeout=60_000)
+        before, started = analysed_frames(base_url), time.monotonic()
+        flagged_after = None
+        counts: dict[str, int] = {}
+        while True:
+            stored = candidate.call("GET", f"/interview/sessions/{session_id}")
+            counts = stored.get("strike_counts") or {}
+            elapsed = time.monotonic() - started
+            if scenario.expected and counts.get(scenario.expected) and flagged_after is None:
+                flagged_after = round(elapsed, 1)
+            done = elapsed >= seconds and analysed_frames(base_url) - before >= min_frames
+            if flagged_after is not None or stored["status"] not in ("active", "paused") or done \
+                    or elapsed > seconds + 120:
+                break
+            page.wait_for_timeout(1000)
+        frames = analysed_frames(base_url) - before
+        context.close()
+    finally:
+        browser.close()
+    if scenario.expected is None:
+        correct = not counts
+    else:
+        correct = bool(counts.get(scenario.expected)) and not (scenario.forbidden & set(counts))
+    return {"scenario": scenario.name, "expected": scenario.expected or "no strike", "strikes": counts,
+            "status": stored["status"], "frames_analysed": int(frames), "seconds": round(time.monotonic() - started, 1),
+            "flagged_after_s": flagged_after, "correct": correct}
