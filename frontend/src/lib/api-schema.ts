@@ -1602,7 +1602,7 @@ export interface components {
             flags: {
                 [key: string]: unknown;
             }[];
-            notice: components["schemas"]["screening_schemas_NoticeOut"];
+            notice: components["schemas"]["ScreeningNoticeOut"];
             outcome: string | null;
             screening: components["schemas"]["ScreeningOut"];
             session_status: string | null;
@@ -1664,7 +1664,7 @@ export interface components {
             consent: {
                 [key: string]: unknown;
             } | null;
-            notice: components["schemas"]["anticheat_schemas_NoticeOut"];
+            notice: components["schemas"]["NoticeOut"];
             /** @description whether the precheck is refused without a consent to the current notice */
             required: boolean;
         };
@@ -2426,6 +2426,17 @@ export interface components {
         NoteIn: {
             text: string;
         };
+        /** NoticeOut */
+        NoticeOut: {
+            kept: string;
+            monitored: string[];
+            retention: string;
+            /** @description days after the interview ends until the log and snapshots are deleted; 0: kept with the interview */
+            retention_days: number;
+            title: string;
+            version: string;
+            who_sees: string;
+        };
         /** OfferIn */
         OfferIn: {
             /**
@@ -2763,6 +2774,17 @@ export interface components {
             until: string | null;
             with_ai_recommendation: number;
         };
+        /** ScreeningNoticeOut */
+        ScreeningNoticeOut: {
+            ai_evaluates: string[];
+            not_ai_evaluated: string[];
+            recorded: string[];
+            retention: string;
+            title: string;
+            version: string;
+            who_sees_it: string[];
+            your_rights: string[];
+        };
         /** ScreeningOut */
         ScreeningOut: {
             ai_result?: {
@@ -3056,17 +3078,6 @@ export interface components {
             /** @enum {string} */
             outcome: "upheld" | "dismissed";
         };
-        /** NoticeOut */
-        anticheat_schemas_NoticeOut: {
-            kept: string;
-            monitored: string[];
-            retention: string;
-            /** @description days after the interview ends until the log and snapshots are deleted; 0: kept with the interview */
-            retention_days: number;
-            title: string;
-            version: string;
-            who_sees: string;
-        };
         /** SessionOut */
         auth_schemas_SessionOut: {
             /** Format: date-time */
@@ -3171,17 +3182,6 @@ export interface components {
             outcome: "advance" | "reject";
             /** @description why: shown in the decision log and audit */
             reason: string;
-        };
-        /** NoticeOut */
-        screening_schemas_NoticeOut: {
-            ai_evaluates: string[];
-            not_ai_evaluated: string[];
-            recorded: string[];
-            retention: string;
-            title: string;
-            version: string;
-            who_sees_it: string[];
-            your_rights: string[];
         };
     };
     responses: never;

@@ -7,7 +7,7 @@ type Schemas = components["schemas"];
 
 // The generated models (a renamed field breaks tsc), with the free-form JSON fields given their shapes.
 export type ScreeningDecision = Schemas["DecisionOut"];
-export type Notice = Schemas["NoticeOut"];
+export type Notice = Schemas["ScreeningNoticeOut"];
 
 export type Screening = Omit<Schemas["ScreeningOut"], "ai_result" | "consent" | "notes" | "human_review_requests"> & {
   ai_result?: { total_score?: number; recommendation?: string | null; competencies?: Record<string, number> } | null;

@@ -21,7 +21,7 @@ from candidatex.screening.schemas import (
     DecisionIn,
     HumanReviewIn,
     NoteIn,
-    NoticeOut,
+    ScreeningNoticeOut,
     ReviewOut,
     ScreeningAuditOut,
     ScreeningOut,
@@ -79,7 +79,7 @@ class ScreeningController(Controller):
         view = await screening_service.candidate_view(request.user, screening_id)
         screening = await screening_service.as_candidate(request.user, screening_id)
         return ok(CandidateScreeningOut(screening=ScreeningOut.of(screening, staff=False),
-                                        notice=NoticeOut(**notice(screening_service.retention_days)), **view))
+                                        notice=ScreeningNoticeOut(**notice(screening_service.retention_days)), **view))
 
     @post("/{screening_id:str}/consent", status_code=200, guards=CANDIDATE)
     async def consent(self, request: AuthedRequest, data: ConsentIn, screening_service: ScreeningService,

@@ -100,7 +100,7 @@ class ScreeningOut(BaseModel):
         return shown
 
 
-class NoticeOut(BaseModel):
+class ScreeningNoticeOut(BaseModel):
     version: str
     title: str
     ai_evaluates: list[str]
@@ -113,7 +113,7 @@ class NoticeOut(BaseModel):
 
 class CandidateScreeningOut(BaseModel):
     screening: ScreeningOut
-    notice: NoticeOut
+    notice: ScreeningNoticeOut
     answers: list[dict[str, Any]]
     flags: list[dict[str, Any]]
     session_status: str | None
