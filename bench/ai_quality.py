@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from candidatex.ai.providers.local import LocalProvider  # noqa: E402
 from candidatex.ai.schemas import InterviewContext  # noqa: E402
+from candidatex.ai.scoring import spec_for  # noqa: E402
 from tests.ai.labelled import FAMILIES, TARGETS, WRONG_MARGIN, load_labelled, question_for  # noqa: E402
 
 PLAN_CONTEXTS = [
@@ -75,6 +76,10 @@ async def main() -> None:
     details: list[str] = []
     for item in load_labelled(args.split):
         question = question_for(item.question, ctx)
+        # As in an interview: the plan embedded the question's key points and misconceptions (not timed here,
+        # the plan time below includes it), so an answer's latency is the answer's own work.
+        spec = spec_for(question)
+        provider.embedder.embed([question.text, *(p.text for p in spec.key_points), *spec.misconceptions])
         per_family = scores.setdefault(item.question, {})
         for family, answers in item.answers.items():
             for answer in answers:

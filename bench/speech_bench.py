@@ -95,6 +95,30 @@ def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
     return row[-1], len(ref)
 
 
+def word_misses(reference: str, hypothesis: str) -> list[str]:
+    """The reference words the hypothesis got wrong, as "said → heard" ("idempotent → item potent"),
+    from a backtrace of the word alignment; insertions show as "+ heard"."""
+    ref, hyp = _tokens(reference), _tokens(hypothesis)
+    cost = [[i + j if i * j == 0 else 0 for j in range(len(hyp) + 1)] for i in range(len(ref) + 1)]
+    for i in range(1, len(ref) + 1):
+        for j in range(1, len(hyp) + 1):
+            cost[i][j] = min(cost[i - 1][j] + 1, cost[i][j - 1] + 1, cost[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]))
+    misses: list[tuple[str, list[str]]] = []
+    i, j = len(ref), len(hyp)
+    while i or j:
+        if i and j and cost[i][j] == cost[i - 1][j - 1] + (ref[i - 1] != hyp[j - 1]):
+            if ref[i - 1] != hyp[j - 1]:
+                misses.append((ref[i - 1], [hyp[j - 1]]))
+            i, j = i - 1, j - 1
+        elif i and cost[i][j] == cost[i - 1][j] + 1:
+            misses.append((ref[i - 1], []))
+            i -= 1
+        else:
+            misses.append(("+", [hyp[j - 1]]))
+            j -= 1
+    return [f"{said} → {' '.join(heard) or '∅'}" if said != "+" else f"+ {heard[0]}" for said, heard in misses[::-1]]
+
+
 async def wer(transcriber: Transcriber) -> None:
     vocabulary = build_vocabulary(QUESTION, (), "Backend engineer", JOB, "Skills: Python, PostgreSQL, Redis")
     for voice, speed in VOICES:
@@ -109,11 +133,11 @@ async def wer(transcriber: Transcriber) -> None:
                 e, n = word_errors(sentence, heard.text)
                 errors, words = errors + e, words + n
                 if e:
-                    misses.append(heard.text)
+                    misses += word_misses(sentence, heard.text)
             print(f"  WER {voice:9} {speed} wpm  biasing {'on ' if biased else 'off'}: {errors / words:.3f}"
                   f"  ({errors}/{words})", flush=True)
-            if biased and misses:
-                print(f"      e.g. {misses[0]!r}")
+            if misses:
+                print(f"      word errors: {'; '.join(misses)}", flush=True)
 
 
 async def stream_real_time(pipeline: VoiceAnswerPipeline, audio: np.ndarray) -> None:

@@ -284,6 +284,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                                       settings.speech_turn_unsure_silence_ms,
                                                       model_path=settings.speech_turn_model),
                                            settings.speech_reconnect_grace_seconds)
+        state.voice_service.recordings = state.media_hub  # spoken questions go into WebRTC recordings
         state.voice_service.on_speech_started = state.anti_cheat.speech_heard
         state.voice_consumer = VoiceAudioConsumer(state.voice_service)
         state.media_consumers.add_audio(state.voice_consumer)

@@ -44,13 +44,18 @@ class LabelledQuestion:
 
 
 def load_labelled(split: str = "all") -> list[LabelledQuestion]:
-    items = []
+    """Every question once; a question labelled in several files gets the answers of all of them."""
+    items: dict[str, LabelledQuestion] = {}
     for path in sorted(DATA.glob("*.yaml")):
         for raw in yaml.safe_load(path.read_text(encoding="utf-8")):
-            item = LabelledQuestion(raw["question"], raw["split"], raw["answers"])
-            if split in ("all", item.split):
-                items.append(item)
-    return items
+            known = items.get(raw["question"])
+            if known is None:
+                items[raw["question"]] = LabelledQuestion(raw["question"], raw["split"], {})
+            elif known.split != raw["split"]:
+                raise ValueError(f"{path.name}: {raw['question']} is {raw['split']} here, {known.split} elsewhere")
+            for family, answers in raw["answers"].items():
+                items[raw["question"]].answers.setdefault(family, []).extend(answers)
+    return [item for item in items.values() if split in ("all", item.split)]
 
 
 def question_for(question_id: str, ctx: InterviewContext) -> GeneratedQuestion:

@@ -50,6 +50,42 @@ async def test_confidently_wrong_answer_is_a_factual_error_that_costs_25_points(
     assert any(w.startswith("Factual error: you said") for w in wrong.weaknesses)
 
 
+DENIALS = [
+    ("be-password-storage", "MD5 for passwords is a relic: it's built to be fast, and fast is exactly what an attacker wants. I use Argon2id with a random salt per user and a work factor tuned to a quarter second."),
+    ("ds-overfitting", "Training accuracy on its own is meaningless, a model that memorised the data scores a hundred percent there. I compare it with a validation set or cross-validation and regularise or stop early when the gap grows."),
+    ("rn-medication-safety", "It's nonsense that a near miss with no harm doesn't need reporting. I check two identifiers against the wristband and chart, and if I make an error I tell the nurse in charge and the doctor and file the incident report."),
+]
+
+
+@pytest.mark.parametrize(("question_id", "answer"), DENIALS, ids=[q for q, _ in DENIALS])
+async def test_a_correct_answer_that_rejects_a_misconception_is_not_a_factual_error(
+    question_id: str, answer: str
+) -> None:
+    evaluation = await evaluate(question_id, answer)
+
+    assert not evaluation.factual_errors, evaluation.factual_errors
+    assert evaluation.score > 40
+
+
+async def test_a_double_negation_still_asserts_the_misconception() -> None:
+    evaluation = await evaluate(
+        "be-password-storage", "It is not wrong to hash passwords with MD5 or SHA-1."
+    )
+
+    assert "MD5 or SHA-1 is fine for hashing passwords." in evaluation.factual_errors
+    assert evaluation.score <= 40
+
+
+async def test_fluent_numbers_and_names_about_something_else_earn_nothing() -> None:
+    evaluation = await evaluate(
+        "teach-differentiation",
+        "Every Friday the teachers at my school play five-a-side football after the last bell, and I'm usually "
+        "in goal. Last season we won the staff league with 14 goals in 6 games.",
+    )
+
+    assert evaluation.score <= TARGETS["off_topic"][1]
+
+
 async def test_feedback_names_covered_and_missed_key_points_and_quotes_the_candidate() -> None:
     answer = (
         "I would hash every password with bcrypt, which is deliberately slow, and give each user a random salt "

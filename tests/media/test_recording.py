@@ -1,9 +1,15 @@
 """Optional recording of the candidate's media to a playable WebM file."""
 
+import asyncio
+import wave
+from pathlib import Path
+
 import av
+import numpy as np
 import pytest
 
 from candidatex.media.hub import MediaHub, MediaHubError, Role
+from candidatex.speech.tts import synthesize
 
 from .conftest import AudioCollector, Client, FaceVideoTrack, VideoCollector, wait_until
 
@@ -43,3 +49,114 @@ def test_recording_paths_are_confined_to_the_recordings_folder(tmp_path) -> None
         media_hub.recording_path("../../etc/passwd")
     with pytest.raises(MediaHubError):
         MediaHub(recordings_dir=None).recording_path("s1")
+
+
+INTERVIEWER_STREAM = 1  # audio stream 0 is the candidate, 1 the interviewer's side
+
+
+def first_channel(frame: av.AudioFrame) -> np.ndarray:
+    """One channel of a decoded frame on the 16-bit scale (the Opus decoder gives planar floats)."""
+    samples = frame.to_ndarray()[0].astype(np.float32)
+    return samples * 32767 if frame.format.name.startswith("flt") else samples
+
+
+def decoded_audio(path: Path, stream: int) -> tuple[np.ndarray, np.ndarray]:
+    """(start time of each decoded frame in s, RMS of each frame) of one audio stream, decoded by ffmpeg."""
+    starts, levels = [], []
+    with av.open(str(path)) as container:
+        for frame in container.decode(audio=stream):
+            starts.append(float(frame.pts * frame.time_base))
+            levels.append(float(np.sqrt(np.mean(first_channel(frame) ** 2))))
+    return np.array(starts), np.array(levels)
+
+
+def recording_hub(tmp_path: Path) -> MediaHub:
+    return MediaHub(ice_servers=[], video_sample_fps=2, recordings_dir=tmp_path / "recordings",
+                    video_consumer=VideoCollector(), audio_consumer=AudioCollector())
+
+
+def tone_wav(path: Path, hertz: float = 440.0, seconds: float = 3.0, rate: int = 48_000) -> Path:
+    t = np.arange(int(seconds * rate)) / rate
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes((0.3 * 32767 * np.sin(2 * np.pi * hertz * t)).astype("<i2").tobytes())
+    return path
+
+
+def dominant_hertz(path: Path, stream: int) -> float:
+    with av.open(str(path)) as container:
+        frames = list(container.decode(audio=stream))
+    mono = np.concatenate([first_channel(f) for f in frames])
+    spectrum = np.abs(np.fft.rfft(mono))
+    return float(np.fft.rfftfreq(len(mono), 1 / frames[0].sample_rate)[int(np.argmax(spectrum[1:])) + 1])
+
+
+async def test_a_live_recording_has_the_recruiters_audio_as_well_as_the_candidates(tmp_path, speech_wav) -> None:
+    media_hub = recording_hub(tmp_path)
+    candidate = Client(media_hub, "live1", "cand", Role.CANDIDATE)
+    recruiter = Client(media_hub, "live1", "rec", Role.RECRUITER)
+    camera = FaceVideoTrack()
+    await candidate.publish(camera, speech_wav)
+    await recruiter.publish(None, tone_wav(tmp_path / "recruiter.wav"))
+    await wait_until(lambda: camera.frames_sent >= 90, what="three seconds of camera")
+    await media_hub.close_session("live1")
+    await candidate.close()
+    await recruiter.close()
+
+    path = media_hub.recording_path("live1")
+    _, candidate_levels = decoded_audio(path, 0)
+    _, recruiter_levels = decoded_audio(path, INTERVIEWER_STREAM)
+    assert candidate_levels.max() > 500 and recruiter_levels.max() > 500
+    # the second stream is the recruiter's 440 Hz, not a copy of the candidate's speech
+    assert abs(dominant_hertz(path, INTERVIEWER_STREAM) - 440) < 10
+    assert abs(dominant_hertz(path, 0) - 440) > 10
+    await media_hub.shutdown()
+
+
+async def test_a_voice_recording_has_the_spoken_question_where_it_was_asked(tmp_path, speech_wav) -> None:
+    pcm, rate = await synthesize("Tell me about a time you disagreed with a colleague.")
+    assert rate > 0, "espeak-ng speaks the question"
+    media_hub = recording_hub(tmp_path)
+    candidate = Client(media_hub, "voice1", "cand", Role.CANDIDATE)
+    camera = FaceVideoTrack()
+    await candidate.publish(camera, speech_wav)
+    assert not await media_hub.play_to_recording("no-such-room", pcm, rate)
+    await wait_until(lambda: camera.frames_sent >= 30, what="a second of camera")
+    await asyncio.sleep(0.5)  # the recording has begun
+    assert await media_hub.play_to_recording("voice1", pcm, rate)
+    await wait_until(lambda: camera.frames_sent >= 150, what="the question's length of camera")
+    await media_hub.close_session("voice1")
+    await candidate.close()
+
+    starts, levels = decoded_audio(media_hub.recording_path("voice1"), INTERVIEWER_STREAM)
+    spoken = len(pcm) / 2 / rate
+    assert starts.min() > 0.3  # the question is where it was asked, not at the start of the file
+    within = (starts >= starts.min()) & (starts <= starts.min() + spoken)
+    assert levels[within].max() > 500 and (levels[within] > 100).mean() > 0.4
+    assert starts.max() - starts.min() == pytest.approx(spoken, abs=0.3)
+    await media_hub.shutdown()
+
+
+async def test_the_voice_service_speaks_a_question_into_a_recording_only_while_one_runs(tmp_path, speech_wav) -> None:
+    from candidatex.speech.service import VoiceService
+    from candidatex.speech.transcriber import Transcriber
+
+    media_hub = recording_hub(tmp_path)
+    voice = VoiceService(Transcriber("tiny.en"), interviews=None, bus=None)  # type: ignore[arg-type]
+    voice.recordings = media_hub
+    assert not await voice.speak_into_recording("voice2", "What is a race condition?")  # nothing recorded yet
+    candidate = Client(media_hub, "voice2", "cand", Role.CANDIDATE)
+    camera = FaceVideoTrack()
+    await candidate.publish(camera, speech_wav)
+    await wait_until(lambda: camera.frames_sent >= 30, what="a second of camera")
+    await asyncio.sleep(0.5)
+    assert await voice.speak_into_recording("voice2", "What is a race condition?")
+    await wait_until(lambda: camera.frames_sent >= 120, what="the question's length of camera")
+    await media_hub.close_session("voice2")
+    await candidate.close()
+
+    _, levels = decoded_audio(media_hub.recording_path("voice2"), INTERVIEWER_STREAM)
+    assert levels.max() > 500
+    await media_hub.shutdown()

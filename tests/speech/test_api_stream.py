@@ -79,8 +79,9 @@ async def test_a_phone_answers_by_voice_and_the_recruiter_sees_the_words(live_se
                 assert final["question_id"] == first_id
                 assert any(m["type"] == "partial" for m in first)
                 assert first[-1]["question_id"] == first_id and not first[-1]["done"]
-                second_id = first[-1]["next_question_id"]  # the next question (a follow-up, perhaps)
-                assert 0 <= first[-1]["evaluation"]["score"] <= 100
+                # the next planned question, asked when the turn ended, before the answer's evaluation
+                second_id = first[-1]["next_question_id"]
+                assert second_id == session["questions"][1]["id"]
                 await phone.send(json.dumps({"type": "question", "question_id": second_id}))  # now on screen
 
                 # second answer: the candidate taps "done"
@@ -107,6 +108,16 @@ async def test_a_phone_answers_by_voice_and_the_recruiter_sees_the_words(live_se
 
             await asyncio.wait_for(until_second_evaluated(), 30)
             watcher.cancel()
+        # On the voice path the next question is spoken from the plan right after the turn: its event comes
+        # before the first answer's evaluation, which arrives later on the stream.
+        kinds = [(e["type"], e["data"].get("id") or e["data"].get("question_id"), e["data"].get("stage"))
+                 for e in seen if e["type"] in ("question", "feedback")]
+        asked_at = kinds.index(("question", second_id, None))
+        evaluated_at = kinds.index(("feedback", first_id, "evaluated"))
+        assert asked_at < evaluated_at, kinds
+        first_evaluation = next(e for e in seen if e["type"] == "feedback" and e["data"].get("stage") == "evaluated"
+                                and e["data"]["question_id"] == first_id)
+        assert 0 <= first_evaluation["data"]["evaluation"]["score"] <= 100
         transcripts = [e for e in seen if e["type"] == "transcript"]
         partials = [e for e in transcripts if not e["data"]["final"]]
         finals = [e for e in transcripts if e["data"]["final"]]
@@ -189,3 +200,36 @@ def test_audio_may_burst_but_not_run_far_ahead_of_real_time() -> None:
     assert not all(pace.allow(second // 10) for _ in range(20))  # 2 s more is too far ahead
     pace.configure("not json")  # ignored
     assert pace.bytes_per_second == second
+
+
+async def test_speech_before_the_next_question_is_shown_continues_the_answer_it_follows(
+        live_server: str, live_db: Database, speech_16k) -> None:
+    """The turn ended and the next question was asked, but the phone has not shown it yet when the candidate
+    speaks again: that speech is the rest of the answer on screen, never refused and never filed against the
+    question the candidate had not seen."""
+    first_part, rest = "I led the migration of our billing system", "and we moved customers in small groups."
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as http:
+        recruiter, candidate = await signup(http, "recruiter"), await signup(http)
+        sid = await live_interview(http, recruiter, candidate)
+        questions = live_db.interview_sessions.find_one({"_id": ObjectId(sid)})["questions"]
+        audio_url = ws_url(live_server, f"/interview/{sid}/audio?token={candidate['token']}")
+        async with websockets.connect(audio_url, max_size=None) as phone:
+            await phone.send(json.dumps({"type": "start", "sample_rate": 16000, "format": "pcm16",
+                                         "question_id": questions[0]["id"]}))
+            await receive_until(phone, "ready")
+            await send_audio(phone, np.concatenate([silence(0.3), speech_16k(first_part)]))
+            await phone.send(json.dumps({"type": "done"}))
+            first = (await receive_until(phone, "answer"))[-1]
+            assert first["question_id"] == questions[0]["id"] and first["next_question_id"] == questions[1]["id"]
+            # no {"type": "question"} yet: the phone still shows the first question
+            await send_audio(phone, np.concatenate([silence(0.2), speech_16k(rest)]))
+            await phone.send(json.dumps({"type": "done"}))
+            second = (await receive_until(phone, "answer"))[-1]
+            assert second["question_id"] == questions[0]["id"] and second["continued"], second
+            assert second["next_question_id"] == questions[1]["id"]
+            await phone.send(json.dumps({"type": "stop"}))
+
+    stored = live_db.interview_sessions.find_one({"_id": ObjectId(sid)})
+    assert [a["question_id"] for a in stored["answers"]] == [questions[0]["id"]]
+    assert word_overlap(f"{first_part} {rest}", stored["answers"][0]["content"]) >= 0.7, stored["answers"][0]
+    assert stored["current_question_index"] == 1

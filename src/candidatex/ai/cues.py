@@ -26,19 +26,21 @@ class Cues(BaseModel):
     language_names: dict[str, str]
     prompt_injection_patterns: tuple[str, ...] = Field(min_length=1)
     negation_words: tuple[str, ...] = Field(min_length=5)
+    denial_words: tuple[str, ...] = Field(min_length=5)
+    reported_claim_patterns: tuple[str, ...] = Field(min_length=1)
     number_words: tuple[str, ...] = Field(min_length=5)
     filler_words: tuple[str, ...] = Field(min_length=3)
     story_parts: dict[str, tuple[str, ...]]
     template_labels: frozenset[str]
 
-    @field_validator("prompt_injection_patterns")
+    @field_validator("prompt_injection_patterns", "reported_claim_patterns")
     @classmethod
     def _patterns_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in patterns:
             try:
                 re.compile(pattern)
             except re.error as exc:  # a bad pattern fails at load, naming the pattern
-                raise ValueError(f"bad prompt_injection pattern {pattern!r}: {exc}") from exc
+                raise ValueError(f"bad pattern {pattern!r}: {exc}") from exc
         return patterns
 
     @field_validator("story_parts")
@@ -59,6 +61,15 @@ class Cues(BaseModel):
     @cached_property
     def negation(self) -> re.Pattern[str]:
         return phrase_pattern(self.negation_words)
+
+    @cached_property
+    def polarity(self) -> re.Pattern[str]:
+        """Words that turn a clause around: negations and predicates that reject what the clause names."""
+        return phrase_pattern([*self.negation_words, *self.denial_words])
+
+    @cached_property
+    def reported_claim(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in self.reported_claim_patterns), re.IGNORECASE)
 
     @cached_property
     def number(self) -> re.Pattern[str]:

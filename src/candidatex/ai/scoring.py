@@ -42,6 +42,7 @@ CRITERION_MEANING: dict[str, str] = {
     "clarity": "complete sentences, enough length to explain, few filler words",
 }
 THIN_SCORE = 60.0
+DELIVERY_NEEDS_COVERAGE = 40.0
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,15 @@ def analyse(
         kept.append(sentence)
     units = _units(kept)
     # Misconceptions are checked clause by clause: "X is fine, so don't worry" asserts X whatever follows.
-    claims = [*kept, *(c for s in kept for c in clauses(s))] if spec.misconceptions else []
+    # `claim_of[k]` is the sentence a clause came from (or the sentence itself).
+    claims: list[str] = []
+    claim_of: list[int] = []
+    if spec.misconceptions:
+        claims, claim_of = list(kept), list(range(len(kept)))
+        for k, sentence in enumerate(kept):
+            parts = clauses(sentence)
+            claims += parts
+            claim_of += [k] * len(parts)
     point_texts = [p.text for p in spec.key_points]
     vectors = (
         embedder.embed([*point_texts, *spec.misconceptions, spec.text, *units, *claims]) if units else None
@@ -167,8 +176,16 @@ def analyse(
             for m, misconception in enumerate(spec.misconceptions):
                 for j in np.argsort(-mis_sims[m])[:3]:
                     threshold = MISCONCEPTION_SIMILARITY if j < len(kept) else CLAUSE_MISCONCEPTION_SIMILARITY
-                    if _asserts(
-                        misconception, claims[j], float(mis_sims[m, j]), float(point_best[j]), cues, threshold
+                    # Negation has the scope of a clause: a sentence asserts only if its clause nearest the
+                    # misconception agrees too ("99 % accuracy is meaningless here: a model that says 'not
+                    # fraud' gets that" negates twice as a sentence, once where it matters).
+                    own = [c for c in range(len(kept), len(claims)) if claim_of[c] == claim_of[j]]
+                    scopes = [claims[j]]
+                    if j < len(kept) and own:
+                        scopes.append(claims[max(own, key=lambda c: mis_sims[m, c])])
+                    if all(
+                        _asserts(misconception, scope, float(mis_sims[m, j]), float(point_best[j]), cues, threshold)
+                        for scope in scopes
                     ):
                         errors.append((misconception, claims[j]))
                         break
@@ -202,11 +219,18 @@ def _asserts(
     cues: Cues,
     threshold: float = 0.62,
 ) -> bool:
-    """Does the sentence claim the misconception? Embeddings barely see "not", so negation must agree."""
+    """Does the clause claim the misconception? Embeddings barely see "not", so the polarity must agree.
+
+    Near in meaning to the misconception, nearer to it than to any correct key point, not reported as someone
+    else's idea ("the idea that…"), and turned around as often as the misconception is: "never store it
+    without a salt" negates twice and does not claim "no salt is needed"; "It's not wrong to use SHA-1" does
+    claim "SHA-1 is fine"; "training accuracy is meaningless" rejects "training accuracy proves…".
+    """
     if similarity < threshold or similarity < best_point:
         return False
-    # "never store it without a salt" negates twice and does not claim "no salt is needed": compare parity.
-    return len(cues.negation.findall(sentence)) % 2 == len(cues.negation.findall(misconception)) % 2
+    if cues.reported_claim.search(sentence) and not cues.reported_claim.search(misconception):
+        return False
+    return len(cues.polarity.findall(sentence)) % 2 == len(cues.polarity.findall(misconception)) % 2
 
 
 def _score(analysis: Analysis, answer: str, speaking_metrics: dict[str, Any] | None, cues: Cues) -> None:
@@ -240,7 +264,12 @@ def _score(analysis: Analysis, answer: str, speaking_metrics: dict[str, Any] | N
         "specificity": f"{numbers} numbers, {names} names",
         "clarity": f"{count} words, {fillers} filler words ({filler_rate:.0%})",
     }
-    score = sum(analysis.criteria[c] * w for c, w in WEIGHTS.items())
+    # Numbers, names and fluent sentences about something else earn nothing: the delivery criteria count in
+    # proportion to the key-point credit until it reaches DELIVERY_NEEDS_COVERAGE.
+    relevance = min(1.0, coverage_value / DELIVERY_NEEDS_COVERAGE)
+    score = analysis.criteria["key_points"] * WEIGHTS["key_points"] + relevance * sum(
+        analysis.criteria[c] * w for c, w in WEIGHTS.items() if c != "key_points"
+    )
     if analysis.factual_errors:
         score = min(score - FACTUAL_ERROR_PENALTY * len(analysis.factual_errors), FACTUAL_ERROR_CAP)
         analysis.explanations["factual_accuracy"] = "asserts: " + "; ".join(

@@ -317,7 +317,19 @@ class InterviewService:
         await self.lifecycle.publish(AnswerReceived(session_id, question_id, answer_type))
         return ReceivedAnswer(session_id, session, index, current, record)
 
-    async def evaluate_received(self, received: ReceivedAnswer) -> tuple[InterviewSession, AnswerRecord]:
+    async def ask_current(self, session_id: str) -> InterviewSession:
+        """Ask the question now current. The voice path asks the next planned question as soon as the answer
+        is received, then evaluates it with `evaluate_received(..., next_asked=True)`."""
+        session = await self.load(session_id)
+        await self._save_live_state(session)
+        if session.status == SessionStatus.active:
+            await self._emit_question(session)
+        return session
+
+    async def evaluate_received(self, received: ReceivedAnswer,
+                                next_asked: bool = False) -> tuple[InterviewSession, AnswerRecord]:
+        """Evaluate, then ask the next question, unless it was already asked (`next_asked`: then no follow-up
+        is inserted ahead of the question the candidate now hears)."""
         session, record, index = received.session, received.record, received.index
         session_id, question_id = received.session_id, record.question_id
         evaluation = await self.ai.evaluate_answer(context_of(session), generated(received.question), record.content,
@@ -325,7 +337,7 @@ class InterviewService:
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
         latest = await store.record_evaluation(session.id, question_id, record.evaluation, record.provider)
-        follow_up = evaluation.follow_up_question if evaluation.needs_follow_up else None
+        follow_up = evaluation.follow_up_question if evaluation.needs_follow_up and not next_asked else None
         if follow_up is not None:
             # only while the candidate is still at the next slot and under the limit; otherwise no follow-up
             latest = await store.insert_follow_up(session.id, question_record(follow_up, follows=question_id),
@@ -335,9 +347,38 @@ class InterviewService:
         await self.lifecycle.publish(AnswerEvaluated(session_id, question_id, evaluation.score))
         # the document after the last write above: no re-read before asking the next question
         session = latest or await self.load(session_id)
-        if session.status == SessionStatus.active:
+        if session.status == SessionStatus.active and not next_asked:
             await self._emit_question(session)
         return session, record
+
+    async def continue_answer(self, user: User, session_id: str, question_id: str,
+                              content: str) -> tuple[InterviewSession, AnswerRecord]:
+        """The rest of a spoken answer that began before the next question was shown: added to the stored
+        answer to `question_id` (never filed against a question the candidate had not seen), then the whole
+        answer is evaluated again."""
+        for _ in range(3):
+            session = await self.get_as_candidate(user, session_id)
+            stored = next((a for a in session.answers if a.question_id == question_id), None)
+            if stored is None:
+                raise Conflict("This question has no answer to continue", code="wrong_question")
+            updated = await store.append_to_answer(session.id, question_id, stored.content, content)
+            if updated is not None:
+                break
+            if session.status != SessionStatus.active:
+                raise Conflict(f"This interview is not accepting answers (status: {session.status})",
+                               code="invalid_transition")
+        else:
+            raise Conflict("The answer changed while it was being continued; try again", code="already_answered")
+        record = next(a for a in updated.answers if a.question_id == question_id)
+        question = next(q for q in updated.questions if q.id == question_id)
+        evaluation = await self.ai.evaluate_answer(context_of(updated), generated(question), record.content,
+                                                   record.speaking_metrics)
+        record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
+        record.provider = evaluation.provider
+        await store.record_evaluation(updated.id, question_id, record.evaluation, record.provider)
+        await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated"}
+                            | ({"evaluation": record.evaluation} if context_of(updated).reveal_rubric else {}))
+        return updated, record
 
     async def pause(self, user: User, session_id: str) -> InterviewSession:
         session = await self.get_as_candidate(user, session_id)

@@ -129,6 +129,17 @@ async def record_evaluation(session_id: str | ObjectId, question_id: str, evalua
                          array_filters=[{"a.question_id": question_id}])
 
 
+async def append_to_answer(session_id: str | ObjectId, question_id: str, previous: str,
+                           addition: str) -> InterviewSession | None:
+    """Add the rest of a spoken answer to the stored one while the session runs, only if the stored text is
+    still ``previous`` (two racing additions cannot lose one)."""
+    return await _update(session_id, {"status": SessionStatus.active.value,
+                                      "answers": {"$elemMatch": {"question_id": question_id, "content": previous}}},
+                         {"$set": {"answers.$[a].content": f"{previous} {addition}".strip(),
+                                   "last_activity_at": utcnow()}},
+                         array_filters=[{"a.question_id": question_id}])
+
+
 async def insert_follow_up(session_id: str | ObjectId, question: QuestionRecord, position: int,
                            max_follow_ups: int) -> InterviewSession | None:
     """Insert a follow-up as the next question, only while the candidate has not moved past ``position`` and

@@ -194,6 +194,8 @@ class MediaHub:
                     self.recording_path(session_id),
                     video=FeedTrack(room.relay, room.feeds[role], "video"),
                     audio=FeedTrack(room.relay, room.feeds[role], "audio"),
+                    # the other side: the recruiter's microphone whenever one publishes (live interviews)
+                    interviewer_audio=FeedTrack(room.relay, room.feeds[Role.RECRUITER], "audio"),
                 )
                 room.recorder.start()
             return answer
@@ -280,6 +282,14 @@ class MediaHub:
         if not session_id.replace("-", "").replace("_", "").isalnum():
             raise MediaHubError("invalid_session", "session id is not a safe file name")
         return self._recordings_dir / f"{session_id}{RECORDING_SUFFIX}"
+
+    async def play_to_recording(self, session_id: str, pcm16: bytes, sample_rate: int) -> bool:
+        """Put interviewer audio the candidate hears (a spoken question, mono PCM16) into the session's
+        recording at the current time; False when the session is not being recorded."""
+        room = self._rooms.get(session_id)
+        if room is None or room.recorder is None:
+            return False
+        return await room.recorder.play_interviewer(pcm16, sample_rate)
 
     def is_recording(self, session_id: str) -> bool:
         room = self._rooms.get(session_id)

@@ -1,5 +1,10 @@
 """Records a session's audio and video to a WebM file, encoding off the event loop.
 
+The file holds both sides of the interview: the candidate's camera and microphone (video and audio
+stream 0) and the interviewer's side (audio stream 1): the recruiter's microphone in a live interview, and
+the spoken questions (`play_interviewer`) in a voice interview. Both audio streams are timed by the same
+wall clock, so a player or reviewer can line up who said what.
+
 aiortc's MediaRecorder encodes on the event loop; a 640x480 VP8 frame costs milliseconds there, which
 would delay every peer of the process. Here two reader tasks pull frames from the room's feed and hand
 them through a bounded queue to one writer that encodes and muxes in a worker thread. When the writer
@@ -12,6 +17,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av.audio.frame import AudioFrame
 from av.video.frame import VideoFrame
@@ -23,10 +29,14 @@ RECORDING_SUFFIX = ".webm"
 
 
 class SessionRecorder:
-    def __init__(self, path: Path, video: MediaStreamTrack, audio: MediaStreamTrack, queue_size: int = 64) -> None:
+    def __init__(self, path: Path, video: MediaStreamTrack, audio: MediaStreamTrack, queue_size: int = 64,
+                 interviewer_audio: MediaStreamTrack | None = None) -> None:
         self.path = path
         self._tracks = {"video": video, "audio": audio}
-        self._queue: asyncio.Queue[tuple[AudioFrame | VideoFrame, int] | None] = asyncio.Queue(queue_size)
+        if interviewer_audio is not None:
+            self._tracks["interviewer"] = interviewer_audio
+        self._queue: asyncio.Queue[tuple[str, AudioFrame | VideoFrame, int] | None] = asyncio.Queue(queue_size)
+        self._played_until = 0.0  # recording time (s) up to which played interviewer audio is queued
         self._tasks: list[asyncio.Task[None]] = []
         self._writer: asyncio.Task[None] | None = None
         self._started_at: float | None = None
@@ -46,12 +56,35 @@ class SessionRecorder:
         video_stream.options = {"deadline": "realtime", "cpu-used": "8"}
         video_stream.bit_rate = 1_000_000
         audio_stream = container.add_stream("libopus", rate=48_000)
-        streams = {"video": video_stream, "audio": audio_stream}
+        # The interviewer's side is always a second audio stream, so every recording has the same layout.
+        interviewer_stream = container.add_stream("libopus", rate=48_000)
+        streams = {"video": video_stream, "audio": audio_stream, "interviewer": interviewer_stream}
         self._writer = asyncio.create_task(self._write(container, streams), name=f"media:record:{self.path.name}")
         self._tasks = [
-            asyncio.create_task(self._read(track), name=f"media:record-{kind}:{self.path.name}")
+            asyncio.create_task(self._read(kind, track), name=f"media:record-{kind}:{self.path.name}")
             for kind, track in self._tracks.items()
         ]
+
+    async def play_interviewer(self, pcm16: bytes, sample_rate: int) -> bool:
+        """Record audio the candidate hears from the interviewer (a spoken question: mono PCM16), starting
+        now, or right after the previous one if that still plays. False when the recording has not begun."""
+        if self._started_at is None or self._writer is None or len(pcm16) < 2:
+            return False
+        samples = np.frombuffer(pcm16[: len(pcm16) // 2 * 2], dtype="<i2")
+        source = AudioFrame.from_ndarray(samples.reshape(1, -1).copy(), format="s16", layout="mono")
+        source.sample_rate = sample_rate
+        # The same format as the WebRTC audio the stream also carries (aiortc decodes to 48 kHz s16 stereo).
+        resampler = av.AudioResampler(format="s16", layout="stereo", rate=48_000)
+        frames = [*resampler.resample(source), *resampler.resample(None)]
+        start = max(time.monotonic() - self._started_at, self._played_until)
+        pts = int(start * 48_000)
+        for frame in frames:
+            frame.pts = pts
+            frame.time_base = Fraction(1, 48_000)
+            await self._queue.put(("interviewer", frame, pts))
+            pts += frame.samples
+        self._played_until = pts / 48_000
+        return True
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -64,7 +97,7 @@ class SessionRecorder:
             await self._writer
             self._writer = None
 
-    async def _read(self, track: MediaStreamTrack) -> None:
+    async def _read(self, kind: str, track: MediaStreamTrack) -> None:
         while True:
             try:
                 frame = await track.recv()
@@ -78,17 +111,16 @@ class SessionRecorder:
             if self._queue.full():
                 self.frames_dropped += 1
                 continue
-            self._queue.put_nowait((frame, int((now - self._started_at) * _time_base(frame).denominator)))
+            self._queue.put_nowait((kind, frame, int((now - self._started_at) * _time_base(frame).denominator)))
 
     async def _write(self, container: av.container.OutputContainer, streams: dict[str, av.stream.Stream]) -> None:
         last_pts: dict[str, int] = {}
         try:
             while (item := await self._queue.get()) is not None:
-                frame, pts = item
-                kind = "video" if isinstance(frame, VideoFrame) else "audio"
+                kind, frame, pts = item
                 # The file starts with the first picture: the WebM header needs the video size, and
                 # it is written with the first packet of any stream.
-                if kind == "audio" and "video" not in last_pts:
+                if kind != "video" and "video" not in last_pts:
                     continue
                 if pts <= last_pts.get(kind, -1):
                     continue  # muxers refuse non-increasing timestamps

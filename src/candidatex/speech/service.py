@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from bson import ObjectId
 
@@ -35,6 +35,7 @@ from candidatex.speech.pipeline import (
 )
 from candidatex.speech.segmenter import SegmenterSettings
 from candidatex.speech.transcriber import Transcriber
+from candidatex.speech.tts import synthesize
 from candidatex.speech.turns import TurnPolicy
 from candidatex.speech.vocabulary import Vocabulary, build_vocabulary
 from candidatex.users.models import User
@@ -86,6 +87,9 @@ class VoiceService:
         self.turn_policy = turn_policy or TurnPolicy()
         self.reconnect_grace_s = reconnect_grace_s
         self._detached: dict[str, tuple[VoiceSession, asyncio.TimerHandle]] = {}
+        # The media hub, when interviews are recorded: the questions spoken to a WebRTC candidate go into the
+        # recording (set by the app; None: nothing to record into).
+        self.recordings: RecordingSink | None = None
         # told (session id, question id) whenever voice activity starts: the anti-cheat flags speech heard while
         # the page says the candidate answers in text (anticheat.AntiCheatCoordinator.speech_heard)
         self.on_speech_started: Callable[[str, str | None], Awaitable[None]] | None = None
@@ -115,6 +119,13 @@ class VoiceService:
         index = session.current_question_index
         question = session.questions[index] if index < len(session.questions) else None
         return (question.id if question else None), vocabulary_for(session, index)
+
+    async def speak_into_recording(self, session_id: str, text: str) -> bool:
+        """Put the question the candidate hears into the session's recording, in the interviewer's voice."""
+        if self.recordings is None or not text or not self.recordings.is_recording(session_id):
+            return False
+        pcm, rate = await synthesize(text)
+        return bool(rate) and await self.recordings.play_to_recording(session_id, pcm, rate)
 
     async def open_for_candidate(self, user: User, session_id: str) -> InterviewSession:
         """The session, if `user` is its candidate and it still runs (NotFound/Forbidden/Conflict otherwise)."""
@@ -151,8 +162,9 @@ class VoiceService:
         return final, record
 
     # ---- the one sink ---------------------------------------------------------------------------------------
-    async def file_answer(self, user: User, session_id: str, final: FinalTranscript,
-                          source: str) -> tuple[InterviewSession, AnswerRecord]:
+    async def file_answer(self, user: User, session_id: str, final: FinalTranscript, source: str,
+                          on_stored: Callable[[InterviewSession], Awaitable[None]] | None = None,
+                          ) -> tuple[InterviewSession, AnswerRecord]:
         """Save a final transcript as the answer to `final.question_id` (the question the candidate was shown
         when the answer began). The transcript is published first, so even an answer the engine refuses
         (the interview ended meanwhile) is on the stream and in the recruiter's view, not lost."""
@@ -166,7 +178,17 @@ class VoiceService:
                                                        "duration_s": final.duration_s, "speaking_metrics": metrics})
         if question_id is None:
             raise Conflict("Every question is answered; finalize the interview", code="no_open_question")
-        return await self.interviews.answer(user, session_id, question_id, final.text, "voice", metrics)
+        if final.question_id is not None and on_stored is not None:
+            session = await self.interviews.get_as_candidate(user, session_id)
+            if any(a.question_id == question_id for a in session.answers):
+                # Speech that began before the next question was shown is the rest of the last answer.
+                return await self.interviews.continue_answer(user, session_id, question_id, final.text)
+        if on_stored is None:
+            return await self.interviews.answer(user, session_id, question_id, final.text, "voice", metrics)
+        # A streamed turn ended: the next planned question is asked now, the evaluation follows.
+        received = await self.interviews.receive_answer(user, session_id, question_id, final.text, "voice", metrics)
+        await on_stored(await self.interviews.ask_current(session_id))
+        return await self.interviews.evaluate_received(received, next_asked=True)
 
     async def publish_partial(self, session_id: str, text: str, question_id: str | None = None) -> None:
         snapshot = await self.snapshot(session_id)
@@ -176,24 +198,44 @@ class VoiceService:
                                    {"question_id": question_id or snapshot.question_id, "text": text,
                                     "final": False}, snapshot.seq)
 
-    async def file_streamed(self, user: User, session_id: str, final: FinalTranscript,
-                            source: str) -> dict[str, Any]:
-        """A final from a stream; the reply (for the phone) describes what happened."""
+    async def file_streamed(self, user: User, session_id: str, final: FinalTranscript, source: str,
+                            on_asked: Notify | None = None) -> dict[str, Any]:
+        """A final from a stream. The turn ended, so the next planned question is asked as soon as the answer
+        is stored: `on_asked` gets the `answer` reply (for the phone) then, before the evaluation's model call;
+        the evaluation follows on the interview stream. Returns the reply, or an error."""
         snapshot = await self.snapshot(session_id)
         if snapshot is None or snapshot.status != SessionStatus.active.value:
             await self.bus.emit(session_id, "transcript", {"question_id": final.question_id, "text": final.text,
                                                            "final": True, "source": source, "saved": False})
             return {"type": "error", "code": "not_accepting", "question_id": final.question_id, "text": final.text,
                     "message": "the interview is not accepting answers now; this answer was not saved"}
+        reply: dict[str, Any] = {}
+
+        async def asked(session: InterviewSession) -> None:
+            index = session.current_question_index
+            reply.update(type="answer", answer_index=final.answer_index,
+                         question_id=final.question_id or session.answers[-1].question_id,
+                         done=index >= len(session.questions),
+                         next_question_id=session.questions[index].id if index < len(session.questions) else None)
+            if on_asked is not None:
+                await on_asked(dict(reply))
+
         try:
-            session, record = await self.file_answer(user, session_id, final, source)
+            session, record = await self.file_answer(user, session_id, final, source, on_stored=asked)
+            if not reply:  # the rest of an answer already filed: no new question is asked
+                index = session.current_question_index
+                reply.update(type="answer", answer_index=final.answer_index, question_id=record.question_id,
+                             continued=True, done=index >= len(session.questions),
+                             next_question_id=session.questions[index].id if index < len(session.questions) else None)
+                if on_asked is not None:
+                    await on_asked(dict(reply))
         except AppError as exc:
+            if reply:  # stored and asked; only the evaluation failed
+                logger.warning("voice answer stored but not evaluated", extra={"session_id": session_id})
+                return reply
             return {"type": "error", "code": exc.code, "message": exc.message, "question_id": final.question_id,
                     "text": final.text}
-        index = session.current_question_index
-        return {"type": "answer", "answer_index": final.answer_index, "question_id": record.question_id,
-                "evaluation": record.evaluation or {}, "done": index >= len(session.questions),
-                "next_question_id": session.questions[index].id if index < len(session.questions) else None}
+        return reply
 
     # ---- phone sockets that drop and come back ----------------------------------------------------------------
     def attach(self, user: User, session_id: str, source: str, notify: Notify | None = None) -> VoiceSession:
@@ -238,6 +280,14 @@ def vocabulary_for(session: InterviewSession, index: int) -> Vocabulary:
 Notify = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+class RecordingSink(Protocol):
+    """What the voice service needs of the media hub to record the interviewer's side."""
+
+    def is_recording(self, session_id: str) -> bool: ...
+
+    async def play_to_recording(self, session_id: str, pcm16: bytes, sample_rate: int) -> bool: ...
+
+
 class VoiceSession:
     """One candidate's streamed answers in one interview (WebRTC or the phone socket): a pipeline, and a task
     that turns its partials into stream events and its finals into answers (through `file_answer`). `notify`
@@ -249,6 +299,8 @@ class VoiceSession:
         self.notify = notify
         self.pipeline = service.pipeline()
         self.active = True
+        self._spoken: str | None = None  # the last question put into the recording
+        self._recording: asyncio.Task[None] | None = None
         self.checked_at = time.monotonic()
         self.ready = asyncio.create_task(self._show_current())
         self.task = asyncio.create_task(self._run(), name=f"voice:{session_id}")
@@ -259,6 +311,18 @@ class VoiceSession:
         except AppError:
             return
         self.pipeline.show_question(question_id, vocabulary)
+        if self.source == "webrtc" and question_id is not None and question_id != self._spoken:
+            self._spoken = question_id
+            self._recording = asyncio.create_task(self._record_question(question_id))
+
+    async def _record_question(self, question_id: str) -> None:
+        try:
+            session = await self.service.interviews.load(self.session_id)
+            question = next((q for q in session.questions if q.id == question_id), None)
+            if question is not None:
+                await self.service.speak_into_recording(self.session_id, question.speak_text or question.text)
+        except Exception:  # noqa: BLE001 - a recording without the question must not stop the interview
+            logger.warning("question not recorded", extra={"session_id": self.session_id}, exc_info=True)
 
     async def show_question(self, question_id: str | None) -> None:
         """The client says which question it shows; only the interview's current one is taken."""
@@ -287,15 +351,19 @@ class VoiceSession:
         elif isinstance(event, PartialTranscript):
             await self.service.publish_partial(self.session_id, event.text, event.question_id)
         elif isinstance(event, FinalTranscript):
-            reply = await self.service.file_streamed(self.user, self.session_id, event, self.source)
+            async def asked(reply: dict[str, Any]) -> None:
+                if self.source == "webrtc":
+                    # The room shows the next question as soon as the stream announces it.
+                    await self._show_current()
+                else:
+                    # Until the phone says it shows the next question, speech continues the answer just filed.
+                    self.pipeline.show_question(reply["question_id"])
+                await self._send(reply)
+
+            reply = await self.service.file_streamed(self.user, self.session_id, event, self.source, asked)
             if reply["type"] == "error":
                 logger.info("voice answer not saved", extra={"session_id": self.session_id, "code": reply["code"]})
-            elif self.source == "webrtc":
-                # The room shows the next question as soon as the stream announces it.
-                await self._show_current()
-            else:
-                self.pipeline.show_question(None)  # until the phone says it shows the next one
-            await self._send(reply)
+                await self._send(reply)
 
     async def close(self, finish: bool = True) -> None:
         """Finish the answer in progress (its final still becomes an answer), then stop."""
