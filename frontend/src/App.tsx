@@ -33,6 +33,9 @@ const RecruiterInterviewsPage = lazyPage(() => import("./pages/recruiter/Intervi
 const LiveInterviewPage = lazyPage(() => import("./pages/recruiter/LiveInterview"), "LiveInterviewPage");
 const LiveNowPage = lazyPage(() => import("./pages/recruiter/LiveNow"), "LiveNowPage");
 const WatchPage = lazyPage(() => import("./pages/recruiter/Watch"), "WatchPage");
+const CandidateScreeningPage = lazyPage(() => import("./pages/screening/Candidate"), "CandidateScreeningPage");
+const ScreeningComparePage = lazyPage(() => import("./pages/screening/Recruiter"), "ScreeningComparePage");
+const ScreeningReviewPage = lazyPage(() => import("./pages/screening/Recruiter"), "ScreeningReviewPage");
 const ReportsPage = lazyPage(() => import("./pages/recruiter/Reports"), "ReportsPage");
 const AdminStatsPage = lazyPage(() => import("./pages/admin/Stats"), "AdminStatsPage");
 const AdminUsersPage = lazyPage(() => import("./pages/admin/Users"), "AdminUsersPage");
@@ -84,6 +87,7 @@ export function App() {
         <Route path="/candidate/interviews/:sessionId/room" element={<RequireRole roles={CANDIDATE}><InterviewRoomPage /></RequireRole>} />
         <Route path="/candidate/interviews/:sessionId/summary" element={<RequireRole><SummaryPage /></RequireRole>} />
         <Route path="/candidate/interviews/:sessionId/flags" element={<RequireRole><IntegrityFlagsPage /></RequireRole>} />
+        <Route path="/candidate/screenings/:screeningId" element={<RequireRole roles={CANDIDATE}><CandidateScreeningPage /></RequireRole>} />
         <Route path="/candidate/resume" element={<RequireRole roles={CANDIDATE}><ResumePage /></RequireRole>} />
         <Route path="/candidate/jobs" element={<RequireRole roles={CANDIDATE}><JobSearchPage /></RequireRole>} />
         <Route path="/candidate/applications" element={<RequireRole roles={CANDIDATE}><ApplicationsPage /></RequireRole>} />
@@ -92,6 +96,8 @@ export function App() {
         <Route path="/recruiter" element={<RequireRole roles={STAFF}><RecruiterJobsPage /></RequireRole>} />
         <Route path="/recruiter/jobs/:jobId" element={<RequireRole roles={STAFF}><JobCandidatesPage /></RequireRole>} />
         <Route path="/recruiter/jobs/:jobId/fairness" element={<RequireRole roles={STAFF}><FairnessPage /></RequireRole>} />
+        <Route path="/recruiter/jobs/:jobId/screenings" element={<RequireRole roles={STAFF}><ScreeningComparePage /></RequireRole>} />
+        <Route path="/recruiter/screenings/:screeningId" element={<RequireRole roles={STAFF}><ScreeningReviewPage /></RequireRole>} />
         <Route path="/recruiter/interviews" element={<RequireRole roles={STAFF}><RecruiterInterviewsPage /></RequireRole>} />
         <Route path="/recruiter/live" element={<RequireRole roles={STAFF}><LiveNowPage /></RequireRole>} />
         <Route path="/recruiter/watch/:sessionId" element={<RequireRole roles={STAFF}><WatchPage /></RequireRole>} />

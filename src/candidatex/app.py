@@ -51,11 +51,12 @@ from candidatex.jobs.controller import ApplicationController, JobController
 from candidatex.matching.controller import DemographicsController, MatchingController
 from candidatex.media.controller import MediaController, live_now
 from candidatex.resumes.controller import ResumeController
+from candidatex.screening.controller import JobScreeningController, ScreeningController, SendScreeningController
 from candidatex.seed import banner, ensure_demo_accounts
 from candidatex.services import build_services, build_signing_keys, build_stores
 from candidatex.speech.controller import build_voice_controller, voice_audio_stream
 from candidatex.speech.transcriber import Transcriber
-from candidatex.tasks.handlers import task_handlers
+from candidatex.tasks.handlers import scheduled_tasks, task_handlers
 from candidatex.ws.interview_stream import interview_stream
 from candidatex.ws.live_interview import live_interview
 
@@ -158,7 +159,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         background = [asyncio.create_task(_warm_embedder(get_embedder(settings)))]
         tasks_stop = asyncio.Event()
         if settings.tasks_in_app:
-            background.append(asyncio.create_task(state.task_queue.run(task_handlers(services.domain), tasks_stop)))
+            background.append(asyncio.create_task(state.task_queue.run(task_handlers(services.domain), tasks_stop,
+                                                                            scheduled_tasks(settings))))
         if settings.speech_preload:
             background.append(asyncio.create_task(_warm_transcriber(state.transcriber)))
         if settings.seed_demo:
@@ -198,6 +200,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     route_handlers += [ResumeController, JobController, ApplicationController, MatchingController,
                        DemographicsController]
     route_handlers += [build_voice_controller(settings.speech_max_upload_bytes), voice_audio_stream]
+    route_handlers += [SendScreeningController, ScreeningController, JobScreeningController]
     if FRONTEND_DIST.exists():
         route_handlers.append(create_static_files_router(path="/", directories=[FRONTEND_DIST], html_mode=True,
                                                          opt={"exclude_from_auth": True}, include_in_schema=False))
@@ -234,7 +237,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies=state_dependencies("auth_service", "account_service", "admin_service", "audit_service",
                                         "interview_service", "media_service", "resume_service", "job_service",
                                         "matching_service", "anti_cheat", "voice_service", "event_bus",
-                                        "session_clock", "stream_message_handlers"),
+                                        "session_clock", "stream_message_handlers", "screening_service"),
         before_send=[add_response_headers],
         logging_config=None,  # our JSON logging (core/logging.py) stays in charge
         debug=False,

@@ -139,6 +139,15 @@ class MatchingSettings(BaseModel):
     match_weight_interview: float = 0.20
 
 
+class ScreeningSettings(BaseModel):
+    # screening interviews (screening/): the score at which the AI recommends advancing (a person decides),
+    # when the reminder goes out, how often the reminder task runs, how long answers are kept after a decision
+    screening_advance_score: float = Field(60.0, ge=0, le=100)
+    screening_reminder_hours: float = Field(24.0, gt=0)
+    screening_reminder_check_seconds: float = Field(300.0, gt=0)
+    screening_retention_days: int = Field(180, ge=1)
+
+
 class EmbeddingSettings(BaseModel):
     embedding_model: Path | None = None
     embedding_threads: int = 2
@@ -206,6 +215,7 @@ class Settings(
     MediaSettings,
     TaskSettings,
     MatchingSettings,
+    ScreeningSettings,
     EmbeddingSettings,
     AntiCheatSettings,
     SpeechSettings,

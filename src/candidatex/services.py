@@ -52,6 +52,7 @@ from candidatex.speech.segmenter import SegmenterSettings
 from candidatex.speech.service import VoiceAudioConsumer, VoiceService
 from candidatex.speech.transcriber import Transcriber
 from candidatex.speech.turns import TurnPolicy
+from candidatex.screening.service import ScreeningService
 from candidatex.tasks.handlers import Domain, build_domain, build_queue
 from candidatex.tasks.queue import TaskQueue
 
@@ -98,6 +99,7 @@ class Services:
     resume_service: ResumeService
     job_service: JobService
     matching_service: MatchingService
+    screening_service: ScreeningService
     transcriber: Transcriber
     voice_service: VoiceService
     voice_consumer: VoiceAudioConsumer
@@ -178,6 +180,9 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
     services.domain = domain = build_domain(settings, database, services.task_queue, services.audit_service)
     services.resume_service, services.job_service, services.matching_service = domain.resumes, domain.jobs, domain.matching
     services.interview_service.job_lookup = domain.jobs.interview_link
+    services.screening_service = domain.screening
+    domain.screening.interviews = services.interview_service
+    services.lifecycle.subscribe(SessionEnded, domain.screening.session_ended)  # keeps the AI's summary
     services.admin_service.stats_sources.append(domain.jobs.stats)
     services.transcriber = Transcriber(settings.whisper_model, settings.whisper_device, settings.whisper_compute_type,
                                        settings.whisper_max_concurrent, settings.whisper_beam_size,

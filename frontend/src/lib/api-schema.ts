@@ -131,6 +131,23 @@ export interface paths {
         patch: operations["ApplicationsApplicationIdChangeStatus"];
         trace?: never;
     };
+    "/applications/{application_id}/screening": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** SendScreening */
+        post: operations["ApplicationsApplicationIdScreeningSendScreening"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/applications/{application_id}/withdraw": {
         parameters: {
             query?: never;
@@ -860,6 +877,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/jobs/{job_id}/screening-audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit */
+        get: operations["JobsJobIdScreeningAuditAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/screening-audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** AuditExport */
+        get: operations["JobsJobIdScreeningAuditExportAuditExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/screenings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Compare */
+        get: operations["JobsJobIdScreeningsCompare"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/matching/candidates/me/jobs": {
         parameters: {
             query?: never;
@@ -1091,6 +1159,142 @@ export interface paths {
         };
         /** Download */
         get: operations["ResumeResumeIdDownloadDownload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListScreenings */
+        get: operations["ScreeningsListScreenings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetScreening */
+        get: operations["ScreeningsScreeningIdGetScreening"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}/candidate-view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** CandidateView */
+        get: operations["ScreeningsScreeningIdCandidateViewCandidateView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Consent */
+        post: operations["ScreeningsScreeningIdConsentConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide */
+        post: operations["ScreeningsScreeningIdDecisionDecide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}/human-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** HumanReview */
+        post: operations["ScreeningsScreeningIdHumanReviewHumanReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** AddNote */
+        post: operations["ScreeningsScreeningIdNotesAddNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/screenings/{screening_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Review */
+        get: operations["ScreeningsScreeningIdReviewReview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1389,6 +1593,20 @@ export interface components {
         BackupCodesOut: {
             backup_codes: string[];
         };
+        /** CandidateScreeningOut */
+        CandidateScreeningOut: {
+            answers: {
+                [key: string]: unknown;
+            }[];
+            decided_at: string | null;
+            flags: {
+                [key: string]: unknown;
+            }[];
+            notice: components["schemas"]["ScreeningNoticeOut"];
+            outcome: string | null;
+            screening: components["schemas"]["ScreeningOut"];
+            session_status: string | null;
+        };
         /** ChangePasswordIn */
         ChangePasswordIn: {
             current_password: string;
@@ -1414,10 +1632,31 @@ export interface components {
             public_key: string;
             session_id: string;
         };
-        /** ConsentIn */
-        ConsentIn: {
-            /** @description the `version` of the notice agreed to */
-            notice_version: string;
+        /** CompareOut */
+        CompareOut: {
+            competencies: string[];
+            job_id: string;
+            rows: components["schemas"]["CompareRow"][];
+        };
+        /** CompareRow */
+        CompareRow: {
+            ai_recommendation: string | null;
+            application_id: string;
+            application_status: string;
+            behavioral_score: number | null;
+            candidate_name: string;
+            communication_score: number | null;
+            competencies: {
+                [key: string]: number;
+            };
+            decision: string | null;
+            human_interview_requested: boolean;
+            open_flags: number | null;
+            screening_id: string;
+            session_id: string | null;
+            status: string;
+            technical_score: number | null;
+            total_score: number | null;
         };
         /** ConsentOut */
         ConsentOut: {
@@ -1478,12 +1717,16 @@ export interface components {
             };
             users_total: number;
         };
-        /** DecisionIn */
-        DecisionIn: {
-            /** @default  */
-            note: string;
-            /** @enum {string} */
-            outcome: "upheld" | "dismissed";
+        /** DecisionOut */
+        DecisionOut: {
+            ai_recommendation: string | null;
+            ai_total_score: number | null;
+            /** Format: date-time */
+            at: string;
+            by: string;
+            by_email: string;
+            outcome: string;
+            reason: string;
         };
         /** DeleteMeIn */
         DeleteMeIn: {
@@ -1532,9 +1775,27 @@ export interface components {
             /** Format: date-time */
             timestamp?: string;
         };
+        /** Envelope[CandidateScreeningOut] */
+        Envelope_CandidateScreeningOut_: {
+            data: components["schemas"]["CandidateScreeningOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
         /** Envelope[CheckpointsOut] */
         Envelope_CheckpointsOut_: {
             data: components["schemas"]["CheckpointsOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
+        /** Envelope[CompareOut] */
+        Envelope_CompareOut_: {
+            data: components["schemas"]["CompareOut"];
             message?: string | null;
             /** @default true */
             success: boolean;
@@ -1721,6 +1982,33 @@ export interface components {
             /** Format: date-time */
             timestamp?: string;
         };
+        /** Envelope[ReviewOut] */
+        Envelope_ReviewOut_: {
+            data: components["schemas"]["ReviewOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
+        /** Envelope[ScreeningAuditOut] */
+        Envelope_ScreeningAuditOut_: {
+            data: components["schemas"]["ScreeningAuditOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
+        /** Envelope[ScreeningOut] */
+        Envelope_ScreeningOut_: {
+            data: components["schemas"]["ScreeningOut"];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
         /** Envelope[SessionOut] */
         Envelope_SessionOut_: {
             data: components["schemas"]["interviews_schemas_SessionOut"];
@@ -1862,6 +2150,15 @@ export interface components {
             /** Format: date-time */
             timestamp?: string;
         };
+        /** Envelope[list[ScreeningOut]] */
+        Envelope_list_ScreeningOut_: {
+            data: components["schemas"]["ScreeningOut"][];
+            message?: string | null;
+            /** @default true */
+            success: boolean;
+            /** Format: date-time */
+            timestamp?: string;
+        };
         /** Envelope[list[SessionOut]] */
         Envelope_list_SessionOut_: {
             data: components["schemas"]["auth_schemas_SessionOut"][];
@@ -1954,6 +2251,10 @@ export interface components {
             status: string;
             technical_score: number | null;
             total_score: number | null;
+        };
+        /** HumanReviewIn */
+        HumanReviewIn: {
+            comment: string;
         };
         /** IceServerOut */
         IceServerOut: {
@@ -2120,6 +2421,10 @@ export interface components {
             remaining_seconds: number | null;
             total: number;
             type?: string | null;
+        };
+        /** NoteIn */
+        NoteIn: {
+            text: string;
         };
         /** NoticeOut */
         NoticeOut: {
@@ -2424,16 +2729,127 @@ export interface components {
             status: string;
             text?: string | null;
         };
+        /** ReviewOut */
+        ReviewOut: {
+            candidate_name: string;
+            flags: {
+                [key: string]: unknown;
+            }[];
+            questions: {
+                [key: string]: unknown;
+            }[];
+            recording: {
+                [key: string]: unknown;
+            } | null;
+            result: {
+                [key: string]: unknown;
+            } | null;
+            screening: components["schemas"]["ScreeningOut"];
+            session: {
+                [key: string]: unknown;
+            } | null;
+            /** @description true: the application closed, so the answers are no longer shown */
+            withheld: boolean;
+        };
         /**
          * Role
          * @enum {string}
          */
         Role: "candidate" | "recruiter" | "admin";
+        /** ScreeningAuditOut */
+        ScreeningAuditOut: {
+            attribute: string;
+            decisions: number;
+            job_id: string;
+            job_title: string;
+            min_group_size: number;
+            override_rate: number | null;
+            overrides: number;
+            sections: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            since: string | null;
+            until: string | null;
+            with_ai_recommendation: number;
+        };
+        /** ScreeningNoticeOut */
+        ScreeningNoticeOut: {
+            ai_evaluates: string[];
+            not_ai_evaluated: string[];
+            recorded: string[];
+            retention: string;
+            title: string;
+            version: string;
+            who_sees_it: string[];
+            your_rights: string[];
+        };
+        /** ScreeningOut */
+        ScreeningOut: {
+            ai_result?: {
+                [key: string]: unknown;
+            } | null;
+            anti_cheat_policy: string;
+            application_id: string;
+            candidate_id: string;
+            consent: {
+                [key: string]: unknown;
+            } | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            deadline: string;
+            decision: components["schemas"]["DecisionOut"] | null;
+            decision_log?: components["schemas"]["DecisionOut"][];
+            duration_minutes: number;
+            human_interview_requested: boolean;
+            human_review_requested: boolean;
+            human_review_requests?: {
+                [key: string]: unknown;
+            }[];
+            id: string;
+            job_id: string;
+            job_title: string;
+            mode: string;
+            notes?: {
+                [key: string]: unknown;
+            }[];
+            question_count: number;
+            recruiter_id: string;
+            session_id: string | null;
+            status: string;
+        };
         /** SectionCheckOut */
         SectionCheckOut: {
             detail: string;
             name: string;
             passed: boolean;
+        };
+        /** SendScreeningIn */
+        SendScreeningIn: {
+            /**
+             * @description flag_for_review: integrity flags go to a person; the interview is never ended by a detector
+             * @default flag_for_review
+             * @enum {string}
+             */
+            anti_cheat_policy: "terminate" | "flag_for_review";
+            /** @description when the invitation expires (UTC) */
+            deadline?: string | null;
+            /**
+             * @description used when `deadline` is not given
+             * @default 7
+             */
+            deadline_days: number;
+            /** @default 30 */
+            duration_minutes: number;
+            /**
+             * @default technical
+             * @enum {string}
+             */
+            mode: "behavioral" | "technical";
+            /** @default 5 */
+            question_count: number;
         };
         /**
          * SessionMode
@@ -2650,6 +3066,18 @@ export interface components {
             };
             transcript: string;
         };
+        /** ConsentIn */
+        anticheat_schemas_ConsentIn: {
+            /** @description the `version` of the notice agreed to */
+            notice_version: string;
+        };
+        /** DecisionIn */
+        anticheat_schemas_DecisionIn: {
+            /** @default  */
+            note: string;
+            /** @enum {string} */
+            outcome: "upheld" | "dismissed";
+        };
         /** SessionOut */
         auth_schemas_SessionOut: {
             /** Format: date-time */
@@ -2741,6 +3169,19 @@ export interface components {
             success: boolean;
             /** Format: date-time */
             timestamp?: string;
+        };
+        /** ConsentIn */
+        screening_schemas_ConsentIn: {
+            /** @description true: take the AI interview; false: ask for an interview with a person */
+            accept: boolean;
+            comment?: string | null;
+        };
+        /** DecisionIn */
+        screening_schemas_DecisionIn: {
+            /** @enum {string} */
+            outcome: "advance" | "reject";
+            /** @description why: shown in the decision log and audit */
+            reason: string;
         };
     };
     responses: never;
@@ -3180,6 +3621,48 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Envelope_ApplicationOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApplicationsApplicationIdScreeningSendScreening: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description application id (24 hex digits) */
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendScreeningIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningOut_"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -3999,7 +4482,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DecisionIn"];
+                "application/json": components["schemas"]["anticheat_schemas_DecisionIn"];
             };
         };
         responses: {
@@ -4392,7 +4875,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ConsentIn"];
+                "application/json": components["schemas"]["anticheat_schemas_ConsentIn"];
             };
         };
         responses: {
@@ -5027,6 +5510,131 @@ export interface operations {
             };
         };
     };
+    JobsJobIdScreeningAuditAudit: {
+        parameters: {
+            query?: {
+                attribute?: "gender" | "ethnicity" | "age_band" | "disability" | "veteran";
+                from?: string | null;
+                to?: string | null;
+                min_group_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description job id (24 hex digits) */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningAuditOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    JobsJobIdScreeningAuditExportAuditExport: {
+        parameters: {
+            query?: {
+                format?: "csv" | "pdf";
+                attribute?: "gender" | "ethnicity" | "age_band" | "disability" | "veteran";
+                from?: string | null;
+                to?: string | null;
+                min_group_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description job id (24 hex digits) */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    JobsJobIdScreeningsCompare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description job id (24 hex digits) */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_CompareOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     MatchingCandidatesMeJobsRecommendedJobs: {
         parameters: {
             query?: {
@@ -5590,6 +6198,325 @@ export interface operations {
                 };
                 content: {
                     "application/json": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsListScreenings: {
+        parameters: {
+            query?: {
+                job_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_list_ScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdGetScreening: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdCandidateViewCandidateView: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_CandidateScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdConsentConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["screening_schemas_ConsentIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdDecisionDecide: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["screening_schemas_DecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdHumanReviewHumanReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HumanReviewIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdNotesAddNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ScreeningOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ScreeningsScreeningIdReviewReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description screening id (24 hex digits) */
+                screening_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope_ReviewOut_"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

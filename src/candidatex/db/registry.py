@@ -14,7 +14,9 @@ def document_models() -> list[type[Document]]:
     from candidatex.jobs.models import Application, Job
     from candidatex.matching.models import Demographics, MatchResult, RankingEntry
     from candidatex.resumes.models import Resume
+    from candidatex.screening.models import Screening
     from candidatex.users.models import User
 
     return [User, AuditLog, RefreshTokenFamily, ActionToken, OutboxEmail, InterviewSession, SessionEvent,
-            Resume, Job, Application, MatchResult, RankingEntry, Demographics, AntiCheatSnapshot, LoginThrottle]
+            Resume, Job, Application, MatchResult, RankingEntry, Demographics, AntiCheatSnapshot, LoginThrottle,
+            Screening]

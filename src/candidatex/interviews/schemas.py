@@ -132,9 +132,11 @@ class QuestionOut(BaseModel):
 _SPEC_TYPES = {"text": "text", "voice": "voice", "code": "coding"}
 
 
-def answer_view(answer: Any) -> dict[str, Any]:
+def answer_view(answer: Any, hide_evaluation: bool = False) -> dict[str, Any]:
     """A stored answer with the spec's names (`timestamp`, `ai_feedback`) beside ours."""
     shown = answer.model_dump(mode="json")
+    if hide_evaluation:
+        shown["evaluation"] = None
     return {**shown, "timestamp": shown["submitted_at"], "ai_feedback": shown["evaluation"]}
 
 
@@ -180,6 +182,8 @@ class SessionOut(BaseModel):
     def of(cls, session: InterviewSession, viewer_is_candidate: bool, remaining: int | None) -> SessionOut:
         ended = session.status in (SessionStatus.completed, SessionStatus.terminated)
         reveal = ended or not viewer_is_candidate
+        # as service.context_of: an interview for a job (a screening) shows its candidate no scores while it runs
+        screening_running = viewer_is_candidate and not ended and session.job_id is not None
         total = len(session.questions)
         answer_types = {a.question_id: a.type for a in session.answers}
         return cls(
@@ -191,7 +195,7 @@ class SessionOut(BaseModel):
             scheduled_at=session.scheduled_at,
             questions=[QuestionOut.of(q, i + 1, total, reveal, answer_types.get(q.id))
                        for i, q in enumerate(session.questions) if reveal or i <= session.current_question_index],
-            answers=[answer_view(a) for a in session.answers],
+            answers=[answer_view(a, hide_evaluation=screening_running) for a in session.answers],
             current_question_index=session.current_question_index, precheck_result=session.precheck_result,
             result=result_view(session.result), terminated_reason=session.terminated_reason, started_at=session.started_at,
             ends_at=session.ends_at, completed_at=session.completed_at, remaining_seconds=remaining,

@@ -295,6 +295,15 @@ ERASED_FIELDS = {"answers": [], "resume_text": None, "result": None, "chat": [],
                  "precheck_result": None, "candidate_erased": True}
 
 
+async def erase_content(session_id: str) -> bool:
+    """What the candidate said and did in an ended interview, when its retention ends (screening/); the frame stays."""
+    oid = _oid(session_id)
+    content = {k: v for k, v in ERASED_FIELDS.items() if k != "candidate_erased"}
+    result = await _collection().update_one({"_id": oid, "status": {"$in": _values(ENDED)}},
+                                            {"$set": {**content, "content_erased": True, "updated_at": utcnow()}})
+    return bool(result.matched_count)
+
+
 async def erase_candidate(candidate_id: str) -> list[str]:
     """Delete the candidate's practice interviews and strip recruiter-run ones to their frame; returns the ids
     of every session the candidate had (their events, snapshots and recordings go too)."""

@@ -51,6 +51,8 @@ class JobService:
     def __init__(self, queue: TaskQueue, audit: AuditService) -> None:
         self.queue = queue
         self.audit = audit
+        # async checks(application, new status) that may refuse a move (screening/: a person decides it there)
+        self.move_checks: list[Any] = []
 
     async def _refresh(self, job: Job) -> None:
         await bump_ranking_inputs([str(job.id)])
@@ -236,6 +238,8 @@ class JobService:
             allowed = sorted(TRANSITIONS[current])
             raise Conflict(f"An application cannot move from {current} to {status}",
                            code="invalid_transition", details={"from": current, "to": status, "allowed": allowed})
+        for check in self.move_checks:
+            await check(application, status)
         now = utcnow()
         change = StatusChange(status=status, at=now, by=str(user.id), note=note)
         moved = await Application.get_pymongo_collection().update_one(

@@ -7,11 +7,13 @@ from typing import Any
 
 from candidatex.audit.service import AuditService
 from candidatex.config import Settings
+from candidatex.core.mailer import Mailer
 from candidatex.embeddings import get_embedder
 from candidatex.jobs.service import JobService
 from candidatex.matching.service import MatchingService
 from candidatex.matching.weights import MatchWeights
 from candidatex.resumes.service import ResumeService
+from candidatex.screening.service import ScreeningService
 from candidatex.tasks.queue import Handlers, TaskOptions, TaskQueue, memory_queue, redis_queue
 
 
@@ -20,6 +22,7 @@ class Domain:
     resumes: ResumeService
     jobs: JobService
     matching: MatchingService
+    screening: ScreeningService
 
 
 def match_weights(settings: Settings) -> MatchWeights:
@@ -35,6 +38,18 @@ TASK_OPTIONS = {"resume.parse": TaskOptions(timeout=300), "match.job": TaskOptio
                 "match.candidate": TaskOptions(timeout=300)}
 
 
+def _every(seconds: float) -> str:
+    """A six-field cron expression (the last field is seconds) that fires every `seconds`, rounded to a divisor."""
+    if seconds < 60:
+        return f"* * * * * */{max(1, round(seconds))}"
+    return f"*/{max(1, min(59, round(seconds / 60)))} * * * * 0"
+
+
+def scheduled_tasks(settings: Settings) -> dict[str, str]:
+    """The periodic tasks, run once per tick however many workers there are (SAQ cron jobs)."""
+    return {"screening.remind": _every(settings.screening_reminder_check_seconds)}
+
+
 def build_queue(settings: Settings, redis: Any) -> TaskQueue:
     if redis is not None:
         return redis_queue(redis, settings.task_concurrency, TASK_OPTIONS)
@@ -43,8 +58,13 @@ def build_queue(settings: Settings, redis: Any) -> TaskQueue:
 
 def build_domain(settings: Settings, database: Any, queue: TaskQueue, audit: AuditService) -> Domain:
     embedder = get_embedder(settings)  # loads on first use
-    return Domain(resumes=ResumeService(database.db, queue, audit, embedder=embedder), jobs=JobService(queue, audit),
-                  matching=MatchingService(queue, match_weights(settings), embedder))
+    jobs = JobService(queue, audit)
+    screening = ScreeningService(jobs, Mailer(settings), audit, public_url=settings.public_url,
+                                 advance_score=settings.screening_advance_score,
+                                 reminder_hours=settings.screening_reminder_hours,
+                                 retention_days=settings.screening_retention_days, database=database.db)
+    return Domain(resumes=ResumeService(database.db, queue, audit, embedder=embedder), jobs=jobs,
+                  matching=MatchingService(queue, match_weights(settings), embedder), screening=screening)
 
 
 def task_handlers(domain: Domain) -> Handlers:
@@ -57,4 +77,8 @@ def task_handlers(domain: Domain) -> Handlers:
     async def recommend(payload: dict[str, Any]) -> None:
         await domain.matching.recommend_for(str(payload["candidate_id"]), payload.get("resume_id"))
 
-    return {"resume.parse": parse_resume, "match.job": rank_job, "match.candidate": recommend}
+    async def screening_reminders(payload: dict[str, Any]) -> None:
+        await domain.screening.send_due_reminders()
+
+    return {"resume.parse": parse_resume, "match.job": rank_job, "match.candidate": recommend,
+            "screening.remind": screening_reminders}

@@ -18,7 +18,7 @@ async def run_worker(settings: Settings) -> int:
     from candidatex.audit.service import AuditService
     from candidatex.core.logging import configure_logging
     from candidatex.db.client import connect
-    from candidatex.tasks.handlers import build_domain, build_queue, task_handlers
+    from candidatex.tasks.handlers import build_domain, build_queue, scheduled_tasks, task_handlers
 
     configure_logging(settings.log_level, settings.log_json)
     if not settings.redis_url:
@@ -38,7 +38,7 @@ async def run_worker(settings: Settings) -> int:
     domain = build_domain(settings, database, queue, AuditService(settings.audit_retention_days))
     logger.info("worker started", extra={"concurrency": queue.concurrency})
     try:
-        await queue.run(task_handlers(domain), stop)
+        await queue.run(task_handlers(domain), stop, scheduled_tasks(settings))
     finally:
         logger.info("worker stopped", extra={"processed": queue.saq.complete, "failed": queue.saq.failed})
         await redis.aclose()

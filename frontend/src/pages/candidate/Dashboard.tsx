@@ -7,6 +7,7 @@ import { useAuth } from "../../lib/auth";
 import { formatDate, formatShortDate, humanize, roundScore } from "../../lib/format";
 import { candidateSessionPath, FINISHED, sessionId, typeLabel } from "../../lib/sessions";
 import type { HistoryPoint, InterviewSession } from "../../lib/types";
+import { MyScreenings } from "../screening/Candidate";
 
 function SessionRow({ session }: { session: InterviewSession }) {
   const finished = FINISHED.has(session.status);
@@ -72,6 +73,7 @@ export function CandidateDashboard() {
         <Loading />
       ) : (
         <div className="grid gap-6">
+          <MyScreenings />
           <div className="grid gap-4 sm:grid-cols-3">
             <StatCard label="Interviews completed" value={past.length} data-testid="stat-completed" />
             <StatCard label="Average score" value={average === null ? "—" : `${average}/100`} data-testid="stat-average" />

@@ -141,6 +141,8 @@ export function InterviewRoomPage() {
 
   const currentFeedback = [...feedback].reverse();
   const planned = session.data?.question_count ?? 0;
+  // an interview a recruiter sent for a job (a screening) coaches nothing while it runs
+  const screening = Boolean(session.data?.job_id && session.data?.recruiter_id);
 
   return (
     <div className="grid gap-6">
@@ -295,7 +297,9 @@ export function InterviewRoomPage() {
             </div>
           </Card>
           <Card title="Feedback" data-testid="feedback-panel">
-            {currentFeedback.length === 0 ? (
+            {screening ? (
+              <p className="text-sm text-slate-700" data-testid="screening-no-feedback">Your answers are saved. A screening shows no scores or feedback while it runs; a person at the company reviews them.</p>
+            ) : currentFeedback.length === 0 ? (
               <p className="text-sm text-slate-600">Feedback on each answer appears here.</p>
             ) : (
               <ol className="flex flex-col gap-3" aria-live="polite">

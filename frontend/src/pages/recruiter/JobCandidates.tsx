@@ -6,6 +6,7 @@ import { api } from "../../lib/api";
 import { humanize } from "../../lib/format";
 import { type RankingSort, useJob, useRanking } from "../../lib/queries";
 import type { InterviewSession, Job, RankedCandidate } from "../../lib/types";
+import { SendScreeningDialog } from "../screening/Recruiter";
 
 const SORTS: { value: RankingSort; label: string }[] = [
   { value: "rank", label: "Best match first" },
@@ -65,7 +66,7 @@ export function ScheduleDialog({ job, candidate, onClose }: { job: Job; candidat
   );
 }
 
-function CandidateCard({ match, job, onSchedule }: { match: RankedCandidate; job?: Job; onSchedule: () => void }) {
+function CandidateCard({ match, job, onSchedule, onScreen }: { match: RankedCandidate; job?: Job; onSchedule: () => void; onScreen: () => void }) {
   const reasons = (match.reasons ?? []).filter((reason) => reason.component !== "flags");
   return (
     <Card data-testid="ranked-candidate">
@@ -83,6 +84,7 @@ function CandidateCard({ match, job, onSchedule }: { match: RankedCandidate; job
           <Badge tone={match.total >= 70 ? "success" : match.total >= 40 ? "warning" : "neutral"}>
             <span data-testid="candidate-score">{Math.round(match.total)}</span>&nbsp;/ 100
           </Badge>
+          {job && match.application_status === "screening" && <Button size="sm" variant="secondary" onClick={onScreen} data-testid="send-screening">Send screening interview</Button>}
           {job && <Button size="sm" onClick={onSchedule} data-testid="schedule-interview">Schedule interview</Button>}
         </div>
       </div>
@@ -119,6 +121,7 @@ export function JobCandidatesPage() {
   const [page, setPage] = useState(1);
   const [sort, setSort] = useState<RankingSort>("rank");
   const [scheduling, setScheduling] = useState<RankedCandidate | null>(null);
+  const [screening, setScreening] = useState<RankedCandidate | null>(null);
   const job = useJob(jobId);
   const ranking = useRanking(jobId, page, sort);
   const data = ranking.data;
@@ -127,7 +130,10 @@ export function JobCandidatesPage() {
   return (
     <>
       <PageHeader title={job.data?.title ?? "Candidates"} description="Applicants ranked by how well their resume shows what this job needs; every reason quotes the resume line it rests on."
-        actions={<Link to={`/recruiter/jobs/${jobId}/fairness`} className="rounded-lg px-3 py-1.5 text-sm font-medium text-indigo-800 hover:bg-indigo-50" data-testid="open-fairness">Fairness audit</Link>} />
+        actions={<div className="flex gap-2">
+          <Link to={`/recruiter/jobs/${jobId}/screenings`} className="rounded-lg px-3 py-1.5 text-sm font-medium text-indigo-800 hover:bg-indigo-50" data-testid="open-screenings">Screenings</Link>
+          <Link to={`/recruiter/jobs/${jobId}/fairness`} className="rounded-lg px-3 py-1.5 text-sm font-medium text-indigo-800 hover:bg-indigo-50" data-testid="open-fairness">Fairness audit</Link>
+        </div>} />
       <ErrorMessage error={job.error ?? ranking.error} />
       <div className="mb-4 flex flex-wrap items-end justify-between gap-4">
         <p className="text-sm text-slate-700" data-testid="ranking-status" data-status={data?.status ?? "loading"}>
@@ -148,7 +154,7 @@ export function JobCandidatesPage() {
         <>
           <ol className="grid gap-4" data-testid="ranked-candidates">
             {data.items.map((match) => (
-              <li key={match.application_id}><CandidateCard match={match} job={job.data} onSchedule={() => setScheduling(match)} /></li>
+              <li key={match.application_id}><CandidateCard match={match} job={job.data} onSchedule={() => setScheduling(match)} onScreen={() => setScreening(match)} /></li>
             ))}
           </ol>
           <div className="mt-4"><Pagination page={data.page} pages={data.pages} onPage={setPage} /></div>
@@ -157,6 +163,7 @@ export function JobCandidatesPage() {
       {data && data.unscored.length > 0 && (
         <p className="mt-4 text-sm text-slate-600" data-testid="unscored">{data.unscored.length} application(s) not ranked: {data.unscored.map((item) => humanize(item.reason)).join(", ")}</p>
       )}
+      {screening && <SendScreeningDialog applicationId={screening.application_id} candidateName={screening.candidate_name ?? "the candidate"} onClose={() => setScreening(null)} />}
       {scheduling && job.data && <ScheduleDialog job={job.data} candidate={scheduling} onClose={() => setScheduling(null)} />}
     </>
   );
