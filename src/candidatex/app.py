@@ -51,7 +51,11 @@ from candidatex.jobs.controller import ApplicationController, JobController
 from candidatex.matching.controller import DemographicsController, MatchingController
 from candidatex.media.controller import MediaController, live_now
 from candidatex.resumes.controller import ResumeController
-from candidatex.screening.controller import JobScreeningController, ScreeningController, SendScreeningController
+from candidatex.screening.controller import (
+    JobScreeningController,
+    ScreeningController,
+    SendScreeningController,
+)
 from candidatex.seed import banner, ensure_demo_accounts
 from candidatex.services import build_services, build_signing_keys, build_stores
 from candidatex.speech.controller import build_voice_controller, voice_audio_stream

@@ -47,12 +47,12 @@ from candidatex.media.fanout import ConsumerFanout
 from candidatex.media.hub import MediaHub, parse_ice_servers
 from candidatex.media.service import MediaService
 from candidatex.resumes.service import ResumeService
+from candidatex.screening.service import ScreeningService
 from candidatex.speech.audio import UploadLimits
 from candidatex.speech.segmenter import SegmenterSettings
 from candidatex.speech.service import VoiceAudioConsumer, VoiceService
 from candidatex.speech.transcriber import Transcriber
 from candidatex.speech.turns import TurnPolicy
-from candidatex.screening.service import ScreeningService
 from candidatex.tasks.handlers import Domain, build_domain, build_queue
 from candidatex.tasks.queue import TaskQueue
 

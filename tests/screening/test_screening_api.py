@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 from bson import ObjectId
 from gridfs import GridFSBucket
-
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from pymongo.database import Database

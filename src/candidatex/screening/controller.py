@@ -21,9 +21,9 @@ from candidatex.screening.schemas import (
     DecisionIn,
     HumanReviewIn,
     NoteIn,
-    ScreeningNoticeOut,
     ReviewOut,
     ScreeningAuditOut,
+    ScreeningNoticeOut,
     ScreeningOut,
     SendScreeningIn,
 )

@@ -77,7 +77,7 @@ class ScreeningOut(BaseModel):
     human_review_requests: list[dict[str, Any]] = Field(default_factory=list)
 
     @classmethod
-    def of(cls, screening: Screening, staff: bool) -> "ScreeningOut":
+    def of(cls, screening: Screening, staff: bool) -> ScreeningOut:
         decision = DecisionOut(**screening.decision.model_dump()) if screening.decision else None
         if decision is not None and not staff:  # the candidate is told the outcome, not the internal notes
             decision = decision.model_copy(update={"by": "", "by_email": "", "reason": "",

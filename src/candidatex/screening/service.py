@@ -20,9 +20,9 @@ from gridfs.errors import NoFile
 
 from candidatex.anticheat.appeals import flags_of
 from candidatex.audit.service import AuditService
-from candidatex.core.meta import RequestMeta
 from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.mailer import Mailer
+from candidatex.core.meta import RequestMeta
 from candidatex.core.timeutil import as_utc, utcnow
 from candidatex.interviews import store as session_store
 from candidatex.interviews.access import Action, allows
