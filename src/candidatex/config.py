@@ -257,14 +257,6 @@ class Settings(
             raise ValueError("must be at least 32 characters")
         return value
 
-    @field_validator("anti_cheat_threshold")
-    @classmethod
-    def _thresholds_parse(cls, value: str) -> str:
-        from candidatex.anticheat.policy import parse_thresholds  # the strike policy owns the syntax
-
-        parse_thresholds(value or None)
-        return value
-
     @model_validator(mode="before")
     @classmethod
     def _derived_defaults(cls, data: Any) -> Any:

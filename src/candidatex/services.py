@@ -19,7 +19,6 @@ from litestar.stores.redis import RedisStore
 from candidatex.account.service import AccountService
 from candidatex.admin.service import AdminService
 from candidatex.ai.service import build_ai_service
-from candidatex.anticheat.consent import check_consent
 from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.audit.service import AuditService
 from candidatex.auth.keys import SigningKeys, load_signing_keys
@@ -172,10 +171,7 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
     services.stream_message_handlers["signal"] = services.anti_cheat.handle_stream_message
     services.media_consumers.add_video(services.anti_cheat)
     _wire_lifecycle(services.lifecycle, services.session_clock, services.anti_cheat)
-    if settings.anti_cheat_consent_required:
-        services.interview_service.precheck_gate = check_consent
-    if settings.face_detection_enabled:
-        services.interview_service.camera_analyzer = services.anti_cheat.analyze_camera_frames
+    services.interview_service.precheck_judge = services.anti_cheat.judge_precheck
     services.task_queue = build_queue(settings, redis)
     services.domain = domain = build_domain(settings, database, services.task_queue, services.audit_service)
     services.resume_service, services.job_service, services.matching_service = domain.resumes, domain.jobs, domain.matching

@@ -4,7 +4,6 @@ and snapshots of interviews that ended longer ago than ANTI_CHEAT_RETENTION_DAYS
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from datetime import timedelta
 
 from bson import ObjectId
@@ -25,11 +24,8 @@ async def new_session(client: AsyncTestClient, candidate: Account) -> str:
 
 async def test_consent_is_stored_before_the_precheck(client: AsyncTestClient, app: Litestar, candidate: Account,
                                                      admin: Account, db: Database) -> None:
-    interviews = app.state.interview_service
-    gate = interviews.precheck_gate
-    from candidatex.anticheat.consent import check_consent
-
-    interviews.precheck_gate = check_consent  # ANTI_CHEAT_CONSENT_REQUIRED, the production default
+    anti_cheat = app.state.anti_cheat
+    anti_cheat.consent_required = True  # ANTI_CHEAT_CONSENT_REQUIRED, the production default (tests turn it off)
     try:
         sid = await new_session(client, candidate)
         url = f"/interview/sessions/{sid}/proctoring/consent"
@@ -65,7 +61,7 @@ async def test_consent_is_stored_before_the_precheck(client: AsyncTestClient, ap
         late = await client.post(url, headers=candidate.headers, json={"notice_version": notice["version"]})
         assert late.status_code == 409  # consent is given before the interview, not during it
     finally:
-        interviews.precheck_gate = gate
+        anti_cheat.consent_required = False
 
 
 async def test_retention_purges_ended_sessions_only(client: AsyncTestClient, app: Litestar, candidate: Account,
@@ -102,7 +98,7 @@ async def test_retention_purges_ended_sessions_only(client: AsyncTestClient, app
     assert old not in await asyncio.to_thread(portal.call, coordinator.purge_expired)  # once
 
     default = coordinator.settings
-    coordinator.settings = dataclasses.replace(default, anti_cheat_retention_days=0)  # 0: kept with the interview
+    coordinator.settings = default.model_copy(update={"anti_cheat_retention_days": 0})  # 0: kept with the interview
     try:
         assert await asyncio.to_thread(portal.call, coordinator.purge_expired) == []
     finally:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from candidatex.anticheat.coordinator import AntiCheatCoordinator
 from candidatex.config import Settings
 
 BASE = {"SECRET_KEY": "x" * 40}
@@ -31,5 +32,7 @@ def test_defaults_and_overrides(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ["tab_switch=many", "teleport=1", "-1"])
 def test_a_bad_threshold_stops_start_up(tmp_path: Path, value: str) -> None:
+    """The strike policy owns the syntax (config imports no domain): building it, at start-up, refuses the value."""
+    settings = Settings.from_env({**BASE, "CANDIDATEX_DATA_DIR": str(tmp_path), "ANTI_CHEAT_THRESHOLD": value})
     with pytest.raises(ValueError, match="ANTI_CHEAT_THRESHOLD"):
-        Settings.from_env({**BASE, "CANDIDATEX_DATA_DIR": str(tmp_path), "ANTI_CHEAT_THRESHOLD": value})
+        AntiCheatCoordinator(None, None, settings)  # type: ignore[arg-type] - only the settings are read here

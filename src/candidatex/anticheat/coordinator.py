@@ -32,7 +32,14 @@ from pydantic import ValidationError
 from candidatex.anticheat import consent, events
 from candidatex.anticheat.integrity import IntegrityKeys, LogVerification, verify_session_log
 from candidatex.anticheat.models import AntiCheatSnapshot
-from candidatex.anticheat.policy import POLICY_TERMINATE, CameraView, StrikeDecision, parse_thresholds
+from candidatex.anticheat.policy import (
+    POLICY_TERMINATE,
+    CameraView,
+    PrecheckReport,
+    StrikeDecision,
+    evaluate_precheck,
+    parse_thresholds,
+)
 from candidatex.anticheat.precheck import MAX_CAMERA_FRAMES, analyze_bytes, camera_view, decode_frame
 from candidatex.anticheat.schemas import MAX_BATCH, SignalIn, SignalResult, SignalsOut, StrikeOut
 from candidatex.anticheat.service import AntiCheatSession
@@ -40,7 +47,7 @@ from candidatex.config import Settings
 from candidatex.core.errors import Conflict, InvalidInput, NotFound, Unavailable
 from candidatex.core.timeutil import utcnow
 from candidatex.interviews import store as session_store
-from candidatex.interviews.models import SessionStatus
+from candidatex.interviews.models import InterviewSession, SessionStatus
 from candidatex.users.models import User
 
 if TYPE_CHECKING:  # mediapipe takes seconds to import: vision is loaded on the first frame
@@ -98,6 +105,7 @@ class AntiCheatCoordinator:
         self.thresholds = parse_thresholds(settings.anti_cheat_threshold)  # a bad setting fails start-up
         self.ignored_strikes = frozenset() if settings.tab_switch_detection else frozenset({"tab_switch"})
         self.vision_enabled = settings.face_detection_enabled
+        self.consent_required = settings.anti_cheat_consent_required
         self.keys = IntegrityKeys.from_settings(settings.secret_key, settings.integrity_key)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._watches: dict[str, _Watch] = {}
@@ -536,6 +544,22 @@ class AntiCheatCoordinator:
         task.add_done_callback(self._tasks.discard)
 
     # ---- precheck camera test -----------------------------------------------------------------------------
+    async def judge_precheck(self, session: InterviewSession, report: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
+        """The precheck: the notice agreed to, the page's checks, and (when the server checks it) one live face in
+        the camera frames. Returns whether the session may start and the record kept on the session."""
+        if self.consent_required:
+            consent.check_consent(session)
+        report = dict(report)
+        frames = [f for f in (report.pop("camera_frame", None), *(report.pop("camera_frames", None) or [])) if f]
+        checked = PrecheckReport(**report)
+        observation = await self.analyze_camera_frames(frames)
+        result = evaluate_precheck(checked, observation)
+        record = {**result.as_session_record(checked), "checked_at": utcnow().isoformat(),
+                  "failures": [{"check": f.check, "message": f.message} for f in result.failures]}
+        if observation is not None:
+            record["camera_view"] = observation.as_record()
+        return result.passed, record
+
     async def analyze_camera_frames(self, encoded: list[str]) -> CameraView | None:
         """The precheck's camera frames (base64 JPEG/PNG) -> what they show together; None when the server does
         not check the camera view (vision off, or ANTI_CHEAT_PRECHECK_CAMERA=false and no frame sent)."""

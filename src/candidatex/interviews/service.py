@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -14,7 +15,6 @@ from litestar.stores.base import Store
 
 from candidatex.ai.schemas import GeneratedQuestion, InterviewContext
 from candidatex.ai.service import AIService
-from candidatex.anticheat.policy import PrecheckReport, evaluate_precheck
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.pagination import paginate
@@ -43,6 +43,8 @@ from candidatex.interviews.models import (
 from candidatex.users.models import Role, User
 
 logger = logging.getLogger(__name__)
+# (session, the page's precheck report) -> (passed, the record kept on the session)
+PrecheckJudge = Callable[[InterviewSession, dict[str, Any]], Awaitable[tuple[bool, dict[str, Any]]]]
 
 FORBIDDEN_MESSAGES = {
     Action.view: "You may not see this interview",
@@ -115,8 +117,9 @@ class InterviewService:
         self.lifecycle = lifecycle or LifecycleBus()
         self._evaluations: set[asyncio.Task[None]] = set()
         self.job_lookup: JobLookup | None = None  # jobs/ answers for interviews tied to a job
-        self.camera_analyzer: Any = None  # anticheat/: async (base64 images) -> CameraView | None
-        self.precheck_gate: Any = None  # anticheat/: (session) -> None, raises when the notice was not agreed to
+        # anticheat/ judges the precheck (the page's report, its camera frames, the proctoring consent): whether the
+        # session may start, and the record kept on it. Set by the composition root (services.py).
+        self.precheck_judge: PrecheckJudge | None = None
 
     # ---- access -------------------------------------------------------------------------------------------
     async def load(self, session_id: str) -> InterviewSession:
@@ -205,22 +208,15 @@ class InterviewService:
         if session.status not in (SessionStatus.setup, SessionStatus.precheck):
             raise Conflict(f"The precheck is done before the interview starts (status: {session.status})",
                            code="invalid_transition")
-        if self.precheck_gate is not None:
-            self.precheck_gate(session)
-        frames = [f for f in (report.pop("camera_frame", None), *(report.pop("camera_frames", None) or [])) if f]
-        checked = PrecheckReport(**report)
-        observation = await self.camera_analyzer(frames) if self.camera_analyzer else None
-        result = evaluate_precheck(checked, observation)
-        record = {**result.as_session_record(checked), "checked_at": utcnow().isoformat(),
-                  "failures": [{"check": f.check, "message": f.message} for f in result.failures]}
-        if observation is not None:
-            record["camera_view"] = observation.as_record()
+        if self.precheck_judge is None:
+            raise RuntimeError("no precheck judge is wired (services.py)")
+        passed, record = await self.precheck_judge(session, report)
         updated = await store.transition(session.id, (SessionStatus.setup, SessionStatus.precheck),
-                                         SessionStatus.precheck if result.passed else SessionStatus.setup,
+                                         SessionStatus.precheck if passed else SessionStatus.setup,
                                          {"precheck_result": record})
         if updated is None:  # the interview started (or ended) while the camera frame was being checked
             raise Conflict("The precheck is done before the interview starts", code="invalid_transition")
-        return updated, result.passed
+        return updated, passed
 
     async def start(self, user: User, session_id: str) -> InterviewSession:
         session = await self.get_as_candidate(user, session_id)
