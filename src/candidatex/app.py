@@ -60,7 +60,7 @@ from candidatex.seed import banner, ensure_demo_accounts
 from candidatex.services import build_services, build_signing_keys, build_stores
 from candidatex.speech.controller import build_voice_controller, voice_audio_stream
 from candidatex.speech.transcriber import Transcriber
-from candidatex.tasks.handlers import scheduled_tasks, task_handlers
+from candidatex.background import scheduled_tasks, task_handlers
 from candidatex.ws.interview_stream import interview_stream
 from candidatex.ws.live_interview import live_interview
 

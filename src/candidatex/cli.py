@@ -127,7 +127,7 @@ def _rotate_keys(_: argparse.Namespace) -> int:
 
 
 def _worker(_: argparse.Namespace) -> int:
-    from candidatex.tasks.worker import run_worker
+    from candidatex.worker import run_worker
 
     return asyncio.run(run_worker(Settings.from_env()))
 

@@ -52,7 +52,7 @@ from candidatex.speech.segmenter import SegmenterSettings
 from candidatex.speech.service import VoiceAudioConsumer, VoiceService
 from candidatex.speech.transcriber import Transcriber
 from candidatex.speech.turns import TurnPolicy
-from candidatex.tasks.handlers import Domain, build_domain, build_queue
+from candidatex.background import Domain, build_domain, build_queue
 from candidatex.tasks.queue import TaskQueue
 
 

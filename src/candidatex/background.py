@@ -1,4 +1,7 @@
-"""The domain services background tasks need, and the task name -> handler table (app and worker share it)."""
+"""The domain services background tasks need, the task name -> handler table and the periodic tasks.
+
+The app and `candidatex worker` share them. It sits above every domain, so tasks/ (the queue) stays below them.
+"""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ async def run_worker(settings: Settings) -> int:
     from candidatex.audit.service import AuditService
     from candidatex.core.logging import configure_logging
     from candidatex.db.client import connect
-    from candidatex.tasks.handlers import build_domain, build_queue, scheduled_tasks, task_handlers
+    from candidatex.background import build_domain, build_queue, scheduled_tasks, task_handlers
 
     configure_logging(settings.log_level, settings.log_json)
     if not settings.redis_url:
