@@ -1,5 +1,13 @@
 import * as Dialog from "@radix-ui/react-dialog";
-import type { ModalProps } from "./ui";
+import type { ReactNode } from "react";
+
+export interface ModalProps {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  description?: string;
+  children: ReactNode;
+}
 
 /** The modal of components/ui.tsx (Modal), in its own chunk with Radix Dialog. */
 export function DialogModal({ open, onOpenChange, title, description, children }: ModalProps) {

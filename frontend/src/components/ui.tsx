@@ -10,6 +10,7 @@ import {
   type TextareaHTMLAttributes,
 } from "react";
 import { errorText } from "../lib/errors";
+import type { ModalProps } from "./Dialog";
 
 export function cx(...classes: (string | false | null | undefined)[]): string {
   return classes.filter(Boolean).join(" ");
@@ -319,14 +320,6 @@ export function Pagination({ page, pages, onPage }: { page: number; pages: numbe
       </Button>
     </nav>
   );
-}
-
-export interface ModalProps {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  title: string;
-  description?: string;
-  children: ReactNode;
 }
 
 // The dialog library loads with the first dialog, not with the sign-in page.
