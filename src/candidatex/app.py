@@ -26,6 +26,7 @@ from candidatex.admin.controller import AdminController
 from candidatex.anticheat.controller import AntiCheatController
 from candidatex.auth.controller import AuthController, jwks
 from candidatex.auth.security import PUBLIC_PATHS, build_jwt_auth
+from candidatex.background import scheduled_tasks, task_handlers
 from candidatex.config import Settings
 from candidatex.core import crypto
 from candidatex.core.deps import state_dependencies
@@ -60,7 +61,6 @@ from candidatex.seed import banner, ensure_demo_accounts
 from candidatex.services import build_services, build_signing_keys, build_stores
 from candidatex.speech.controller import build_voice_controller, voice_audio_stream
 from candidatex.speech.transcriber import Transcriber
-from candidatex.background import scheduled_tasks, task_handlers
 from candidatex.ws.interview_stream import interview_stream
 from candidatex.ws.live_interview import live_interview
 

@@ -24,6 +24,7 @@ from candidatex.audit.service import AuditService
 from candidatex.auth.keys import SigningKeys, load_signing_keys
 from candidatex.auth.service import AuthService
 from candidatex.auth.tokens import TokenService
+from candidatex.background import Domain, build_domain, build_queue
 from candidatex.config import Settings
 from candidatex.core.mailer import Mailer
 from candidatex.core.resilience import FallbackStore, SoftStore
@@ -52,7 +53,6 @@ from candidatex.speech.segmenter import SegmenterSettings
 from candidatex.speech.service import VoiceAudioConsumer, VoiceService
 from candidatex.speech.transcriber import Transcriber
 from candidatex.speech.turns import TurnPolicy
-from candidatex.background import Domain, build_domain, build_queue
 from candidatex.tasks.queue import TaskQueue
 
 

@@ -16,9 +16,9 @@ async def run_worker(settings: Settings) -> int:
     from redis.asyncio import Redis
 
     from candidatex.audit.service import AuditService
+    from candidatex.background import build_domain, build_queue, scheduled_tasks, task_handlers
     from candidatex.core.logging import configure_logging
     from candidatex.db.client import connect
-    from candidatex.background import build_domain, build_queue, scheduled_tasks, task_handlers
 
     configure_logging(settings.log_level, settings.log_json)
     if not settings.redis_url:
