@@ -6,11 +6,9 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 import pytest
-from beanie import init_beanie
 from bson import ObjectId
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -20,7 +18,6 @@ from pymongo.database import Database
 from candidatex.app import create_app
 from candidatex.config import Settings
 from candidatex.db.embedded import EmbeddedMongo
-from candidatex.users.models import User
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "Str0ng-Passw0rd!"
@@ -82,22 +79,6 @@ def app(settings: Settings) -> Litestar:
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient]:
     async with AsyncTestClient(app, base_url="http://testserver.local") as test_client:
         yield test_client
-
-
-@pytest.fixture(autouse=True)
-def _documents_on_the_shared_app(request: pytest.FixtureRequest) -> None:
-    """Beanie binds every document class to one client, the last app started wins: a test that starts an app of its
-    own (the round-trip counter, the clock's uvicorn) leaves them on that app's client when it is gone. Tests of the
-    shared app get its database back first."""
-    if "client" not in request.fixturenames:
-        return
-    database = getattr(request.getfixturevalue("app").state, "database", None)
-    if database is None or User.get_pymongo_collection().database.client is database.client:
-        return
-    # the shared app runs on its test client's own loop (a portal thread): bind there, where its client lives
-    rebind = partial(init_beanie, database=database.client[database.name], document_models=database.models,
-                     skip_indexes=True)
-    request.getfixturevalue("client").blocking_portal.call(rebind)
 
 
 @dataclass

@@ -25,7 +25,7 @@ def new_db_name() -> str:
     return f"auth_{uuid.uuid4().hex[:10]}"
 
 
-async def _rebind(session_app: Litestar) -> None:
+async def rebind(session_app: Litestar) -> None:
     database = session_app.state.database
     await init_beanie(database=database.db, document_models=database.models)
     crypto.configure_from_settings(session_app.state.settings)
@@ -41,4 +41,4 @@ async def app_client(session_client: AsyncTestClient, mongo_url: str, data_dir: 
         async with AsyncTestClient(create_app(settings), base_url="http://testserver.local") as client:
             yield client, settings
     finally:
-        session_client.blocking_portal.call(_rebind, session_client.app)
+        session_client.blocking_portal.call(rebind, session_client.app)

@@ -18,10 +18,12 @@ import httpx
 import uvicorn
 import websockets
 from bson import ObjectId
+from litestar.testing import AsyncTestClient
 from pymongo import MongoClient
 
 from candidatex.app import create_app
 from candidatex.interviews.clock import TASK_NAME
+from tests.auth.apps import rebind
 from tests.conftest import make_settings
 from tests.interviews.test_stream import next_event, signup, start_session, ws_url
 
@@ -35,7 +37,9 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def in_loop_server(mongo_url: str, data_dir: Path) -> AsyncIterator[tuple[str, Any, str]]:
+async def in_loop_server(session_client: AsyncTestClient, mongo_url: str,
+                         data_dir: Path) -> AsyncIterator[tuple[str, Any, str]]:
+    """An app served by uvicorn on the test's loop; afterwards the session app's document binding is put back."""
     # the overdue query is far apart: only the clock's own deadline can end the interview in time here
     settings = make_settings(mongo_url, data_dir, INTERVIEW_TIMER_SECONDS="0.5", DEADLINE_CHECK_SECONDS="3600")
     app = create_app(settings)
@@ -53,15 +57,17 @@ async def in_loop_server(mongo_url: str, data_dir: Path) -> AsyncIterator[tuple[
     finally:
         server.should_exit = True
         await serving
+        session_client.blocking_portal.call(rebind, session_client.app)
 
 
 def clock_tasks() -> list[asyncio.Task[Any]]:
     return [t for t in asyncio.all_tasks() if t.get_name() == TASK_NAME]
 
 
-async def test_many_streams_one_timer_task_and_the_deadline_still_ends_the_session(mongo_url: str,
+async def test_many_streams_one_timer_task_and_the_deadline_still_ends_the_session(client: AsyncTestClient,
+                                                                                  mongo_url: str,
                                                                                   tmp_path: Path) -> None:
-    async with in_loop_server(mongo_url, tmp_path) as (base, app, db_name), httpx.AsyncClient(base_url=base, timeout=120) as http:
+    async with in_loop_server(client, mongo_url, tmp_path) as (base, app, db_name), httpx.AsyncClient(base_url=base, timeout=120) as http:
         assert len(clock_tasks()) == 1
         candidate = await signup(http)
         sids = [await start_session(http, candidate) for _ in range(STREAMS)]

@@ -15,6 +15,7 @@ from pymongo import monitoring
 from candidatex.app import create_app
 from candidatex.auth import tokens
 from candidatex.users import store as user_store
+from tests.auth.apps import rebind
 from tests.conftest import make_settings, register
 from tests.interviews.test_sessions_api import PRECHECK_OK, STRONG_ANSWER
 
@@ -51,9 +52,13 @@ def counted_app(mongo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 @pytest.fixture(scope="module")
-async def counted(counted_app: Any) -> AsyncIterator[AsyncTestClient]:
-    async with AsyncTestClient(counted_app, base_url="http://testserver.local") as client:
-        yield client
+async def counted(client: AsyncTestClient, counted_app: Any) -> AsyncIterator[AsyncTestClient]:
+    """The counted app's client; afterwards the session app's document binding is put back."""
+    try:
+        async with AsyncTestClient(counted_app, base_url="http://testserver.local") as counted_client:
+            yield counted_client
+    finally:
+        client.blocking_portal.call(rebind, client.app)
 
 
 @pytest.fixture
