@@ -83,7 +83,9 @@ async def test_redis_outage_fails_closed_then_recovers_and_loses_nothing(mongo_u
                     assert stored[0]["question_id"] == first["data"]["id"]
                 session = (await http.get(f"/interview/sessions/{sid}", headers=candidate["headers"])).json()["data"]
                 assert [a["question_id"] for a in session["answers"]] == [first["data"]["id"], nxt["id"]]
-                assert all(a["evaluation"]["score"] > 0 for a in session["answers"])
+                # every answer was evaluated (the one sent during the outage too); not "scored above 0": the plan
+                # draws its questions at random, and the fixed answer may be off-topic for one of them (an honest 0)
+                assert all(isinstance((a.get("evaluation") or {}).get("score"), int | float) for a in session["answers"])
             assert process.poll() is None  # never crashed
         log = "".join(p.read_text() for p in tmp_path.glob("server-*.log"))
         assert "unhandled error" not in log and "redis unreachable" in log
