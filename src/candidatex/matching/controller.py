@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from typing import Any, Literal
-from urllib.parse import quote
 
 from litestar import Controller, Request, Response, delete, get, put
 from litestar.params import Parameter
 from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
+from candidatex.core.downloads import report_download
 from candidatex.core.pagination import PageNumber, page_size
 from candidatex.core.schemas import Envelope, object_id_param, ok
 from candidatex.jobs.models import ApplicationStatus
@@ -77,13 +77,7 @@ class MatchingController(Controller):
         job = await job_service.get_owned(request.user, job_id)
         report = await matching_service.fairness(job, attribute, shortlist, top_n, ApplicationStatus(stage),
                                                  min_group_size)
-        if file_format == "pdf":
-            content, media_type = report_pdf(report), "application/pdf"
-        else:
-            content, media_type = report_csv(report).encode(), "text/csv; charset=utf-8"
-        name = quote(f"bias-audit-{job_id}-{attribute}.{file_format}")
-        return Response(content, media_type=media_type,
-                        headers={"Content-Disposition": f"attachment; filename=\"{name}\""})
+        return report_download(report, file_format, f"bias-audit-{job_id}-{attribute}", report_pdf, report_csv)
 
     @get("/candidates/me/jobs", guards=[requires("applications:own")])
     async def recommended_jobs(self, request: AuthedRequest, matching_service: MatchingService,

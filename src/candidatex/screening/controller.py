@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal
-from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 from litestar.security.jwt import Token
 
 from candidatex.auth.guards import requires
+from candidatex.core.downloads import report_download
 from candidatex.core.request import meta_of
 from candidatex.core.schemas import Envelope, object_id_param, ok
 from candidatex.matching.fairness import DEFAULT_MIN_GROUP_SIZE, LOWEST_MIN_GROUP_SIZE
@@ -164,10 +164,4 @@ class JobScreeningController(Controller):
                                                            le=1000)) -> Response[bytes]:
         """The screening audit as a CSV or PDF file for a bias auditor."""
         report = await screening_service.audit_export(request.user, job_id, attribute, since, until, min_group_size)
-        if file_format == "pdf":
-            content, media_type = audit_pdf(report), "application/pdf"
-        else:
-            content, media_type = audit_csv(report).encode(), "text/csv; charset=utf-8"
-        name = quote(f"screening-audit-{job_id}-{attribute}.{file_format}")
-        return Response(content, media_type=media_type,
-                        headers={"Content-Disposition": f"attachment; filename=\"{name}\""})
+        return report_download(report, file_format, f"screening-audit-{job_id}-{attribute}", audit_pdf, audit_csv)
