@@ -4,9 +4,11 @@ of what every score depends on (the job's matching fields) scores everyone again
 
 from __future__ import annotations
 
+from bson import ObjectId
 from litestar.testing import AsyncTestClient
 from pymongo.database import Database
 
+from candidatex.core.timeutil import utcnow
 from tests.conftest import Account, register
 from tests.matching.test_ranking_api import JOB, accountant
 from tests.resumes.api_helpers import apply, create_job, poll_ready, uploaded_resume
@@ -85,3 +87,25 @@ async def test_only_an_edit_to_the_matching_fields_scores_everyone_again(client:
     assert db.match_results.find_one({"kind": "job", "subject_id": job["id"]})["run_id"] != run
     assert rescored["items"][0]["breakdown"]["experience"] == 50.0  # three years of the six now asked
     assert first["items"][0]["breakdown"]["experience"] == 100.0
+
+
+async def test_a_job_edit_reads_again_a_resume_changed_since_the_last_run(client: AsyncTestClient,
+                                                                          recruiter: Account, db: Database) -> None:
+    """Re-scoring after an edit reuses the profiles kept from the last run only for resumes unchanged since
+    (same updated_at): a resume re-parsed meanwhile is scored on its new profile."""
+    job = await create_job(client, recruiter, **JOB)
+    url = f"/jobs/{job['id']}/candidates"
+    person, other = await register(client, "candidate"), await register(client, "candidate")
+    resume = await uploaded_resume(client, person, accountant(1), "cv.txt")
+    senior = await uploaded_resume(client, other, accountant(9), "cv.txt")
+    await apply(client, person, job["id"], resume["id"])
+    first = await poll_ready(client, recruiter, url)
+    assert first["items"][0]["breakdown"]["experience"] == 50.0  # one year of the two asked
+
+    # the resume is re-parsed into a nine-year career (as another worker process would store it)
+    profile = db.resumes.find_one({"_id": ObjectId(senior["id"])})["profile"]
+    db.resumes.update_one({"_id": ObjectId(resume["id"])}, {"$set": {"profile": profile, "updated_at": utcnow()}})
+    assert (await client.put(f"/jobs/{job['id']}", json={"min_years_experience": 4},
+                             headers=recruiter.headers)).status_code == 200
+    rescored = await poll_ready(client, recruiter, url)
+    assert rescored["items"][0]["breakdown"]["experience"] == 100.0  # nine years of four: the new profile (the old: 25)

@@ -25,6 +25,7 @@ import logging
 import secrets
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -66,6 +67,12 @@ MAX_SYNC_PASSES = 5
 MARK_OVERLAP_NS = 2_000_000_000
 POOL_WAIT_SECONDS = 30  # an audit waits this long for a sync under way, then reads the scores there are
 _CONTEXT_CACHE_SIZE = 256
+# prepared profiles kept in memory (~15-20 KB each) keyed by their resume's updated_at, so re-scoring after a
+# job edit reads a light projection of the applicants' resumes, not their stored profiles again
+PROFILE_CACHE_SIZE = 10_000
+# past this share of applicants with no profile in memory, one indexed query reads them all (a short `_id $in`
+# batch per 100 ids costs more than reading everyone's profile at once)
+FULL_READ_SHARE = 0.2
 
 
 RUN_STALLED_SECONDS = 120  # a run whose progress has not moved for this long is started again
@@ -83,6 +90,9 @@ def _hash(parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, default=str, sort_keys=True).encode()).hexdigest()[:32]
 
 
+Sink = Callable[[list[dict[str, Any]]], Awaitable[None]]
+
+
 def new_run_id() -> str:
     """Sortable by start time, so an older run never replaces or deletes a newer one."""
     return f"{time.time_ns():020d}{secrets.token_hex(4)}"
@@ -94,6 +104,24 @@ class MatchingService:
         self.weights = weights
         self.embedder = embedder
         self._contexts: OrderedDict[str, JobContext] = OrderedDict()
+        self._profiles: OrderedDict[str, tuple[Any, dict[str, Any]]] = OrderedDict()
+
+    # ---- prepared profiles in memory ------------------------------------------------------------------------
+    def _cached_profile(self, resume: dict[str, Any]) -> dict[str, Any] | None:
+        """The profile kept for this resume, if the resume has not changed since (same ``updated_at``)."""
+        hit = self._profiles.get(str(resume["_id"]))
+        if hit is None or resume.get("updated_at") is None or hit[0] != resume["updated_at"]:
+            return None
+        self._profiles.move_to_end(str(resume["_id"]))
+        return hit[1]
+
+    def _keep_profile(self, resume: dict[str, Any], profile: dict[str, Any]) -> None:
+        if resume.get("updated_at") is None or PROFILE_CACHE_SIZE <= 0:
+            return
+        self._profiles[str(resume["_id"])] = (resume["updated_at"], profile)
+        self._profiles.move_to_end(str(resume["_id"]))
+        while len(self._profiles) > PROFILE_CACHE_SIZE:
+            self._profiles.popitem(last=False)
 
     # ---- job contexts ---------------------------------------------------------------------------------------
     def _context(self, job: Job, detailed: bool = True) -> JobContext:
@@ -159,27 +187,50 @@ class MatchingService:
 
     async def _applicant_resumes(self, job_id: str, applications: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         """The resumes sent to a job, by the indexed ``applied_job_ids``; older data is found in short batches
-        and tagged so the next run needs no batches."""
-        projection = {"_id": 1, "status": 1, "profile": 1, "owner_id": 1}
-        resumes = {str(r["_id"]): r async for r in Resume.get_pymongo_collection().find(
-            {"applied_job_ids": job_id}, projection)}
+        and tagged so the next run needs no batches. Profiles kept in memory for an unchanged resume are not
+        read again: a light projection first, then the profiles missing (in batches, or all at once when many)."""
+        light = {"_id": 1, "status": 1, "owner_id": 1, "updated_at": 1}
+        full = {**light, "profile": 1}
+        collection = Resume.get_pymongo_collection()
+        resumes = {str(r["_id"]): r async for r in collection.find({"applied_job_ids": job_id}, light)}
         missing = list({a["resume_id"] for a in applications if a["resume_id"] not in resumes and is_oid(a["resume_id"])})
         for start in range(0, len(missing), ID_BATCH):
             ids = [ObjectId(i) for i in missing[start:start + ID_BATCH]]
-            async for found in Resume.get_pymongo_collection().find({"_id": {"$in": ids}}, projection):
+            async for found in collection.find({"_id": {"$in": ids}}, full):
                 resumes[str(found["_id"])] = found
-            await Resume.get_pymongo_collection().update_many({"_id": {"$in": ids}},
-                                                              {"$addToSet": {"applied_job_ids": job_id}})
+            await collection.update_many({"_id": {"$in": ids}}, {"$addToSet": {"applied_job_ids": job_id}})
+        need = []
+        for resume_id, resume in resumes.items():
+            if "profile" in resume or resume.get("status") != ResumeStatus.processed.value:
+                continue
+            cached = self._cached_profile(resume)
+            if cached is not None:
+                resume["profile"] = cached
+            else:
+                need.append(resume_id)
+        if len(need) > max(ID_BATCH, FULL_READ_SHARE * len(resumes)):
+            wanted = set(need)
+            async for found in collection.find({"applied_job_ids": job_id}, full):
+                if str(found["_id"]) in wanted:
+                    resumes[str(found["_id"])] = found  # its own updated_at: it may have changed since the first read
+        else:
+            for start in range(0, len(need), ID_BATCH):
+                async for found in collection.find({"_id": {"$in": [ObjectId(i) for i in need[start:start + ID_BATCH]]}},
+                                                   full):
+                    resumes[str(found["_id"])] = found
         return resumes
 
     async def _ensure_profile(self, resume: dict[str, Any]) -> dict[str, Any] | None:
         """A processed resume's profile, built now if it predates prepared profiles or another model."""
         if profile_is_current(resume.get("profile"), self.embedder):
+            self._keep_profile(resume, resume["profile"])
             return resume["profile"]
         full = await Resume.get_pymongo_collection().find_one({"_id": resume["_id"]}, {"text": 1, "parsed": 1})
         if not full or full.get("parsed") is None:
             return None
-        return await self.prepare(str(resume["_id"]), full.get("text") or "", full["parsed"])
+        profile = await self.prepare(str(resume["_id"]), full.get("text") or "", full["parsed"])
+        self._keep_profile(resume, profile)
+        return profile
 
     async def _progress(self, job_id: str, lease: str, done: int, total: int, started: float) -> None:
         elapsed = time.perf_counter() - started
@@ -238,9 +289,12 @@ class MatchingService:
 
     async def _score_applications(self, job: Job, applications: list[dict[str, Any]],
                                   resumes: dict[str, dict[str, Any]], interviews: dict[str, dict[str, Any]],
-                                  lease: str, started: float, total: int
+                                  lease: str, started: float, total: int, sink: Sink | None = None,
+                                  busy: Counter[str] | None = None
                                   ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
-        """Entry documents (without run_id) by application id, and the applications that cannot be scored."""
+        """Entry documents (without run_id) by application id, and the applications that cannot be scored.
+        With a ``sink``, each chunk's documents are written while the next chunk is scored (the database and
+        the scoring thread work at once) and progress counts written entries, so 100 % means stored."""
         items, unscored = [], []
         for application in applications:
             resume = resumes.get(application["resume_id"])
@@ -259,24 +313,51 @@ class MatchingService:
         context = await asyncio.to_thread(self._context, job)
         by_application = {str(a["_id"]): a for a in applications}
         entries: dict[str, dict[str, Any]] = {}
+        busy = busy if busy is not None else Counter()
+        written = 0
+        writing: asyncio.Task[int] | None = None
+
+        async def write(documents: list[dict[str, Any]]) -> int:
+            assert sink is not None
+            began = time.perf_counter()
+            await sink(documents)
+            busy["writing"] += time.perf_counter() - began
+            return len(documents)
+
         for start in range(0, len(items), SCORE_CHUNK):
-            for item in await asyncio.to_thread(score_profiles, context, items[start:start + SCORE_CHUNK], self.weights):
+            began = time.perf_counter()
+            scored = await asyncio.to_thread(score_profiles, context, items[start:start + SCORE_CHUNK], self.weights)
+            busy["scoring"] += time.perf_counter() - began
+            chunk = []
+            for item in scored:
                 application = by_application[str(item.key)]
                 interview = interviews.get(application["candidate_id"])
                 # slim documents: what pages are filtered by; reasons are worked out for the page read
-                entries[str(item.key)] = {
+                chunk.append({
                     "job_id": str(job.id), "application_id": str(item.key),
                     "candidate_id": application["candidate_id"], "resume_id": application["resume_id"],
                     "recommendation": recommendation(item), "total": item.total, "breakdown": item.breakdown,
                     "flag_codes": [flag["code"] for flag in item.flags],
                     "interview_session_id": interview["id"] if interview else None,
-                    "interview_score": interview["score"] if interview else None}
-            await self._progress(str(job.id), lease, len(entries) + len(unscored), total, started)
+                    "interview_score": interview["score"] if interview else None})
+            entries.update((entry["application_id"], entry) for entry in chunk)
+            if sink is None:
+                await self._progress(str(job.id), lease, len(entries) + len(unscored), total, started)
+                continue
+            if writing is not None:
+                written += await writing
+                await self._progress(str(job.id), lease, written + len(unscored), total, started)
+            writing = asyncio.create_task(write(chunk))
+        if writing is not None:
+            written += await writing
+            await self._progress(str(job.id), lease, written + len(unscored), total, started)
         return entries, unscored
 
     async def _full_run(self, job: Job, result: MatchResult | None, interviews: dict[str, dict[str, Any]],
                         lease: str, started: float) -> None:
-        """Every applicant scored into a new run, swapped in when complete (the old run is shown meanwhile)."""
+        """Every applicant scored into a new run, swapped in when complete (the old run is shown meanwhile).
+        The new run's entries are written chunk by chunk while the next chunk is scored; readers see none of
+        them until the swap."""
         job_id, run_id = str(job.id), new_run_id()
         version, watermark = (result.inputs_version if result else 0), time.time_ns() - MARK_OVERLAP_NS
         applications = await Application.get_pymongo_collection().find(
@@ -285,24 +366,30 @@ class MatchingService:
         stages = {"applications": time.perf_counter() - started}
         resumes = await self._applicant_resumes(job_id, applications)
         stages["resumes"] = time.perf_counter() - started
+        entry_collection = RankingEntry.get_pymongo_collection()
+
+        async def sink(documents: list[dict[str, Any]]) -> None:
+            for start in range(0, len(documents), WRITE_BATCH):
+                await entry_collection.insert_many([{**entry, "run_id": run_id}
+                                                    for entry in documents[start:start + WRITE_BATCH]], ordered=False)
+
+        busy: Counter[str] = Counter()
         entries, unscored = await self._score_applications(job, applications, resumes, interviews, lease, started,
-                                                           len(applications))
-        stages["scoring"] = time.perf_counter() - started
-        documents = [{**entry, "run_id": run_id} for entry in entries.values()]
-        for start in range(0, len(documents), WRITE_BATCH):
-            await RankingEntry.get_pymongo_collection().insert_many(documents[start:start + WRITE_BATCH],
-                                                                    ordered=False)
+                                                           len(applications), sink=sink, busy=busy)
         stages["entries"] = time.perf_counter() - started
+        documents = [{**entry, "run_id": run_id} for entry in entries.values()]
         fields = {"run_id": run_id, "context_key": self.context_key(job), "synced_version": version,
                   "pending_after": watermark,
                   "interview_sessions": {c: s["id"] for c, s in interviews.items()},
                   "histograms": histograms_of(documents, HISTOGRAM_FIELDS),
-                  "stages_ms": {name: round(at * 1000, 1) for name, at in stages.items()}, "unscored": unscored,
+                  "stages_ms": {**{name: round(at * 1000, 1) for name, at in stages.items()},
+                                **{f"{name}_busy": round(seconds * 1000, 1) for name, seconds in busy.items()}},
+                  "unscored": unscored,
                   "scored": len(documents), "applicants": len(applications),
                   "weights": dataclasses.asdict(self.weights), "computed_at": utcnow(),
                   "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
         await MatchResult.get_pymongo_collection().update_one({"kind": "job", "subject_id": job_id}, {"$set": fields})
-        await RankingEntry.get_pymongo_collection().delete_many({"job_id": job_id, "run_id": {"$ne": run_id}})
+        await entry_collection.delete_many({"job_id": job_id, "run_id": {"$ne": run_id}})
         logger.info("job ranked", extra={"job_id": job_id, "applicants": len(applications),
                                          "duration_ms": fields["duration_ms"]})
 
@@ -329,7 +416,8 @@ class MatchingService:
         existing: dict[str, dict[str, Any]] = {}
         for start in range(0, len(resume_ids), ID_BATCH):
             async for resume in Resume.get_pymongo_collection().find(
-                    {"_id": {"$in": resume_ids[start:start + ID_BATCH]}}, {"_id": 1, "status": 1, "profile": 1}):
+                    {"_id": {"$in": resume_ids[start:start + ID_BATCH]}},
+                    {"_id": 1, "status": 1, "profile": 1, "updated_at": 1}):
                 resumes[str(resume["_id"])] = resume
         ids = list(changed)
         for start in range(0, len(ids), ID_BATCH):
