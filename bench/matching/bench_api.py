@@ -1,6 +1,6 @@
 """Ranking N applicants through the API, end to end, on the embedded SecantusDB.
 
-PYTHONPATH=src:. python bench/matching/bench_api.py [1000 10000]
+uv run --frozen python bench/matching/bench_api.py [1000 10000]
 
 For each N: one job, N candidates whose resumes were prepared at parse time (the 48 corpus resumes'
 profiles, replicated). Applications arrive in ten batches, each marked pending as `POST /jobs/{id}/apply`
@@ -20,18 +20,21 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bson import ObjectId
-from litestar.testing import AsyncTestClient
-from pymongo import MongoClient
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # tests.conftest's helpers
 
-from candidatex.app import create_app
-from candidatex.db.embedded import EmbeddedMongo
-from candidatex.embeddings import get_embedder
-from candidatex.matching.profile import build_profile
-from candidatex.resumes.parsing import read_resume
-from tests.conftest import make_settings, register
+from bson import ObjectId  # noqa: E402
+from litestar.testing import AsyncTestClient  # noqa: E402
+from pymongo import MongoClient  # noqa: E402
 
-CORPUS = Path(__file__).resolve().parents[2] / "tests" / "data" / "matching_corpus"
+from candidatex.app import create_app  # noqa: E402
+from candidatex.db.embedded import EmbeddedMongo  # noqa: E402
+from candidatex.embeddings import get_embedder  # noqa: E402
+from candidatex.matching.profile import build_profile  # noqa: E402
+from candidatex.resumes.parsing import read_resume  # noqa: E402
+from tests.conftest import make_settings, register  # noqa: E402
+
+CORPUS = ROOT / "tests" / "data" / "matching_corpus"
 JOB = {"title": "Senior Backend Engineer", "required_skills": ["Python", "PostgreSQL", "Kubernetes"],
        "preferred_skills": ["Apache Kafka"], "min_years_experience": 5, "education_level": "bachelor",
        "description": "Build Python services on PostgreSQL and run them on Kubernetes. Kafka a plus.",

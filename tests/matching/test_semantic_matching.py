@@ -137,3 +137,17 @@ def test_the_ats_score_follows_the_same_rules(embedder) -> None:
     honest, pasted, dump = ats(NURSE), ats(PASTED), ats(DUMP)
     assert honest > pasted + 15 and honest > dump + 15
     assert ats(NURSE + "\nEpic, BLS, ACLS" * 40) <= honest + 2  # repeating the keywords earns (almost) nothing
+
+
+def test_an_unrelated_career_earns_nothing_for_its_degree_or_wording(embedder) -> None:
+    """A Java engineer's master's degree and a keyword dump's listed skills do not make them part of an ICU
+    nurse match: education and text similarity count only as far as the resume shows the job's skills or
+    related years, and a keyword list earns no skill credit."""
+    result = scored(embedder, {"nurse": NURSE, "engineer": ENGINEER, "dump": DUMP})
+    engineer, dump, nurse = result["engineer"], result["dump"], result["nurse"]
+    assert engineer.breakdown["education"] == 0.0 and engineer.breakdown["text_similarity"] == 0.0
+    assert engineer.total < 5 < nurse.total
+    assert "counted at 0%" in next(r.text for r in engineer.reasons if r.component == "education")
+    assert nurse.breakdown["education"] == 100.0  # the nurse's own degree counts in full
+    assert dump.breakdown["skills"] == 0.0 and "Epic" in dump.missing_required
+    assert any("keyword list" in r.text and r.text.startswith("Epic (required)") for r in dump.reasons)

@@ -15,6 +15,10 @@ Components, each 0-100, weighted by ``MatchWeights`` (a component the job gives 
 - ``text_similarity``: semantic closeness of the resume's evidence lines to the job (the mean cosine of the
   three closest lines to the job's title and description vector), 0.10 -> 0, 0.50 -> 100. Lines that copy the
   job description (cosine >= 0.9 to one of its sentences) earn nothing anywhere and are flagged.
+- Education and text similarity say little on their own (a nurse's degree, a barista's wording that happens
+  to sit near a backend job's): each is scaled by the resume's relevance, the larger of its skills and
+  experience shares, full from half of either (``FULL_RELEVANCE``). An unrelated resume scores ~0.
+- A resume flagged as a keyword list (many skills, no dated position) earns nothing for the skills it lists.
 - ``career_consistency``: a third each: tenure in related positions (24 months is full marks), the share of
   related positions, and related years against twice the job's minimum (five years when it names none).
 - ``interview``: the candidate's interview score, when there is one.
@@ -44,6 +48,7 @@ COPIED_SENTENCE = 0.9
 SIMILARITY_FLOOR, SIMILARITY_FULL = 0.10, 0.50
 MAX_JOB_SENTENCES = 40
 SENIOR_MULTIPLE, DEFAULT_SENIOR_YEARS = 2.0, 5.0  # related years at which seniority is full: twice the minimum
+FULL_RELEVANCE = 0.5  # the skills or experience share at which education and wording count in full
 GAMING_FLAGS = frozenset({"hidden_text", "copied_job_description", "keyword_list", "unbacked_years"})
 
 
@@ -186,6 +191,7 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
     # ---- skills
     have = {s["name"].casefold(): s for s in profile.get("skills", [])}
     dated = bool(positions)
+    keyword_list = any(flag["code"] == "keyword_list" for flag in flags)  # a list, not a career: earns nothing
     matched, missing_required, missing_preferred = [], [], []
     earned = possible = 0.0
     first_row = 2
@@ -198,7 +204,7 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
             if found["evidenced"] and evidence not in copied_lines:
                 credit, how = 1.0, "shown in"
             else:
-                credit = LISTED_CREDIT if dated else UNBACKED_CREDIT
+                credit = LISTED_CREDIT if dated else 0.0 if keyword_list else UNBACKED_CREDIT
                 how = "only listed in" if dated else "listed, with no dated position behind it, in"
         elif unit_sims is not None and usable:
             column = unit_sims[usable, first_row + index]
@@ -211,10 +217,15 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
             if requirement.kind != "mentioned" or credit == 1.0:
                 reasons.append(Reason("skills", f"{requirement.name} ({requirement.kind}): {how} {_quote(evidence)}",
                                       evidence))
-        elif requirement.kind == "required":
-            missing_required.append(requirement.name)
-        elif requirement.kind == "preferred":
-            missing_preferred.append(requirement.name)
+        else:
+            if found is not None and requirement.kind != "mentioned":
+                reasons.append(Reason("skills", f"{requirement.name} ({requirement.kind}): earns nothing, only in a "
+                                                f"keyword list with no dated position behind it: {_quote(evidence)}",
+                                      evidence))
+            if requirement.kind == "required":
+                missing_required.append(requirement.name)
+            elif requirement.kind == "preferred":
+                missing_preferred.append(requirement.name)
     if possible:
         components["skills"] = 100 * earned / possible
         required_total = sum(1 for r in context.requirements if r.kind == "required")
@@ -269,9 +280,13 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
     if required_rank:
         degree = profile.get("degree") or "none"
         shortfall = required_rank - DEGREE_RANK.get(degree, 0)
-        components["education"] = 100.0 if shortfall <= 0 else 50.0 if shortfall == 1 else 0.0
+        level = 100.0 if shortfall <= 0 else 50.0 if shortfall == 1 else 0.0
+        # a degree speaks for a career in this work: an unrelated resume's degree is not part of a match
+        relevance = _relevance(components)
+        components["education"] = level * relevance
         line = profile.get("degree_line")
-        reasons.append(Reason("education", f"Education: {degree} against {context.education_level} required"
+        counted = f" (counted at {relevance:.0%}: the resume shows little of this job's work)" if relevance < 1 else ""
+        reasons.append(Reason("education", f"Education: {degree} against {context.education_level} required{counted}"
                                            + (f" - {_quote(line)}" if line else ""), line))
 
     # ---- semantic similarity of the evidence
@@ -281,7 +296,7 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
             similarity = float(closest.mean())
             best_line = units[usable[int(np.argmax(unit_sims[usable, 0]))]]
             components["text_similarity"] = 100 * float(np.clip((similarity - SIMILARITY_FLOOR)
-                                                                / (SIMILARITY_FULL - SIMILARITY_FLOOR), 0, 1))
+                                                                / (SIMILARITY_FULL - SIMILARITY_FLOOR), 0, 1)) * _relevance(components)
             reasons.append(Reason("text_similarity", f"Evidence close to the job (cosine {similarity:.2f}), closest: "
                                                      f"{_quote(best_line)}", best_line))
         else:
@@ -298,6 +313,13 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
     total = sum(components[name] * w for name, w in effective.items())
     return Scored(key, round(total, 1), {k: round(v, 1) for k, v in components.items()}, dict(rounded), matched,
                   missing_required, missing_preferred, reasons, flags)
+
+
+def _relevance(components: dict[str, float]) -> float:
+    """How far the resume shows the job's skills or related experience, as a 0-1 gate for what says little
+    on its own (a degree, wording close to the job): full from half the skills or half the years."""
+    shown = [components[name] for name in ("skills", "experience") if name in components]
+    return min(1.0, max(shown) / (100 * FULL_RELEVANCE)) if shown else 1.0
 
 
 def _span(position: dict[str, Any]) -> tuple[int, int] | None:

@@ -67,9 +67,10 @@ MAX_SYNC_PASSES = 5
 MARK_OVERLAP_NS = 2_000_000_000
 POOL_WAIT_SECONDS = 30  # an audit waits this long for a sync under way, then reads the scores there are
 _CONTEXT_CACHE_SIZE = 256
-# prepared profiles kept in memory (~15-20 KB each) keyed by their resume's updated_at, so re-scoring after a
-# job edit reads a light projection of the applicants' resumes, not their stored profiles again
-PROFILE_CACHE_SIZE = 10_000
+# prepared profiles kept in memory (~10 KB each decoded: at most ~200 MB), keyed by their resume's updated_at,
+# so re-scoring after a job edit reads a light projection of the resumes, not their profiles again; larger than
+# one job's pool, or a sequential pass through a least-recently-used cache misses every time
+PROFILE_CACHE_SIZE = 20_000
 # past this share of applicants with no profile in memory, one indexed query reads them all (a short `_id $in`
 # batch per 100 ids costs more than reading everyone's profile at once)
 FULL_READ_SHARE = 0.2
