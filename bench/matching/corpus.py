@@ -232,7 +232,8 @@ def foreign() -> list[Spec]:
             ["Rapprochements bancaires et clôture mensuelle sous GAAP et IFRS; NetSuite."]),
         pos("fr", "Comptable", "BNP Paribas", (4, 2012), (5, 2015), ["Comptabilité générale et paie."])],
         "Master en Comptabilité, Université de Lyon, 2011", "master", "NetSuite, Microsoft Excel",
-        ["Account Reconciliation", "GAAP", "IFRS", "NetSuite", "Payroll", "Microsoft Excel", "Accounting"],
+        ["Account Reconciliation", "GAAP", "IFRS", "NetSuite", "Payroll", "Microsoft Excel", "Accounting",
+         "Month-End Close", "General Ledger"],  # "clôture mensuelle", "comptabilité générale"
         grades("accounting", 4)))
     specs.append(Spec("teaching-fr", "teaching", "fr", "pdf", "Claire Dubois", "claire.d@example.fr", FR, [
         pos("fr", "Enseignante de mathématiques", "Lycée Victor Hugo", (4, 2019), None,
@@ -243,7 +244,8 @@ def foreign() -> list[Spec]:
         pos("de", "Krankenpflegerin Intensivstation", "Charité Berlin", (1, 2018), None,
             ["Intensivpflege, Beatmung, Dokumentation in Epic; BLS und ACLS."])],
         "Bachelor of Science Pflege, Hochschule Fulda, 2017", "bachelor", "Epic, BLS, ACLS",
-        ["Critical Care", "Epic", "Basic Life Support", "Advanced Cardiac Life Support"], grades("nursing", 4)))
+        ["Critical Care", "Epic", "Basic Life Support", "Advanced Cardiac Life Support", "Ventilator Management"],
+        grades("nursing", 4)))  # "Beatmung" is ventilation, as "ventilación mecánica" is for nursing-es
     specs.append(Spec("software-de", "software", "de", "pdf", "Jonas Weber", "jonas.w@example.de", DE, [
         pos("de", "Softwareentwickler", "SAP SE", (3, 2021), None,
             ["Python-Dienste mit PostgreSQL auf Kubernetes."])],

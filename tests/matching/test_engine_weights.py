@@ -54,3 +54,15 @@ def test_equal_resumes_share_a_rank_and_invalid_weights_are_refused() -> None:
         MatchWeights(skills=-1)
     with pytest.raises(ValueError):
         MatchWeights(interview=1.0)
+
+
+def test_titles_in_spanish_french_and_german_name_the_same_work() -> None:
+    from candidatex.matching.weights import title_stems
+
+    assert title_stems("Comptable Senior") & title_stems("Senior Accountant")
+    assert title_stems("Enfermera de Cuidados Intensivos") & title_stems("ICU Registered Nurse")
+    assert title_stems("Krankenpflegerin Intensivstation") & title_stems("ICU Registered Nurse")
+    assert title_stems("Softwareentwickler") & title_stems("Senior Backend Engineer")
+    assert title_stems("Enseignante de mathématiques") & title_stems("Mathematics Teacher")
+    assert not title_stems("Comptable Senior") & title_stems("Account Executive")  # a shared word is no match
+    assert not title_stems("Jefe de Ventas") & title_stems("ICU Registered Nurse")

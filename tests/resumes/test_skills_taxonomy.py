@@ -62,3 +62,16 @@ def test_search_stages_anchor_on_one_indexed_term() -> None:
         {"$match": {"keywords": {"$all": ["engineer", "senior"]}}},
     ]
     assert keyword_match_stages("the and of") == []
+
+
+def test_spanish_french_and_german_skills_are_found_with_or_without_accents() -> None:
+    taxonomy = default_taxonomy()
+    text = ("Rapprochements bancaires et clôture mensuelle; comptabilité générale.\n"
+            "Administración de medicamentos y ventilación mecánica.\nIntensivpflege und Beatmung.\n"
+            "Planificacion de clases; gestión del aula.")
+    found = taxonomy.extract(text)
+    assert {"Account Reconciliation", "Month-End Close", "General Ledger", "Medication Administration",
+            "Ventilator Management", "Critical Care", "Lesson Planning"} <= set(found)
+    assert taxonomy.extract("cloture mensuelle") == taxonomy.extract("Clôture mensuelle") == ["Month-End Close"]
+    mentions = taxonomy.find_mentions("Administración de medicamentos")
+    assert mentions["Medication Administration"] == ["Administración de medicamentos"]  # the resume's own spelling

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
-from candidatex.resumes.taxonomy import STOPWORDS, stem
+from candidatex.resumes.taxonomy import STOPWORDS, fold_accents, stem
 
 FULL_TENURE_MONTHS = 24
 BASE_COMPONENTS = ("skills", "experience", "education", "text_similarity", "career_consistency")
-# Titles that name the same kind of work: a "Software Developer" has done a "Backend Engineer"'s job.
-_ROLE_SYNONYMS = {"developer": "engineer", "programmer": "engineer", "dev": "engineer", "swe": "engineer"}
-_SENIORITY_WORDS = frozenset(
-    ["senior", "junior", "lead", "principal", "staff", "head", "chief", "intern", "sr", "jr", "associate", "mid", "level", "i", "ii", "iii", "iv"]
-)
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> tuple[dict[str, str], frozenset[str]]:
+    """Title words naming the same work in English, Spanish, French and German (title_words.json), and the
+    words that name no work (seniority, articles)."""
+    data = json.loads(resources.files(__package__).joinpath("title_words.json").read_text(encoding="utf-8"))
+    same_work = {word: target for words in data["same_work"].values() for word, target in words.items()}
+    return same_work, frozenset(data["seniority"]) | frozenset(data["stopwords"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +61,8 @@ def effective_weights(weights: MatchWeights, components: tuple[str, ...]) -> tup
 
 
 def title_stems(title: str) -> frozenset[str]:
-    """The words of a job title that name the work (seniority words and synonyms folded)."""
-    words = (w.strip(".,/()-").lower() for w in title.split())
-    words = (_ROLE_SYNONYMS.get(w, w) for w in words)
-    return frozenset(stem(w) for w in words if w and w not in STOPWORDS and w not in _SENIORITY_WORDS)
+    """The words of a job title that name the work (accents, seniority words and synonyms folded)."""
+    same_work, no_work = _title_words()
+    words = (fold_accents(w.strip(".,/()-'").lower()) for w in title.replace("'", " ").split())
+    words = (same_work.get(w, w) for w in words if w not in no_work)
+    return frozenset(stem(w) for w in words if w and w not in STOPWORDS and w not in no_work)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,22 +40,34 @@ class Skill:
         return SKILL_KEYWORD_PREFIX + self.name.lower()
 
 
+@lru_cache(maxsize=4096)
+def _base_letter(ch: str) -> str:
+    return unicodedata.normalize("NFD", ch)[0]
+
+
+def fold_accents(text: str) -> str:
+    """Accents dropped letter by letter ("clôture" -> "cloture", "administración" -> "administracion"), one
+    character for one, so offsets into the original still hold: Spanish, French and German resumes are
+    written with and without accents, and the aliases once for both."""
+    return text if text.isascii() else "".join(_base_letter(ch) for ch in text)
+
+
 def _lookup_key(term: str) -> str:
-    return " ".join(term.lower().split()).strip(" ,;:()[]'\"")
+    return fold_accents(" ".join(term.lower().split()).strip(" ,;:()[]'\""))
 
 
 def _compact_key(term: str) -> str:
     """Spelling-insensitive key, so "Vue JS", "vue-js" and "VueJS" meet; used for lookups only."""
-    return re.sub(r"[\s.\-_]", "", term.lower())
+    return re.sub(r"[\s.\-_]", "", fold_accents(term.lower()))
 
 
 def _lower_same_length(text: str) -> str:
-    """Lowercase text whose offsets still match the original (matching lowercase is ~3x faster than
-    re.IGNORECASE); the rare characters that lowercase to two ("İ") are left as they are."""
+    """Lowercase, accent-folded text whose offsets still match the original (matching lowercase is ~3x faster
+    than re.IGNORECASE); the rare characters that lowercase to two ("İ") are left as they are."""
     lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    if len(lowered) != len(text):
+        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    return fold_accents(lowered)
 
 
 def _alias_pattern(alias: str) -> str:
