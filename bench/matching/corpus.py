@@ -60,6 +60,12 @@ JOBS = {
                         preferred=["Food Safety"], min_years=2, education="none",
                         description="Run the cafe floor on your shift: serve guests, train baristas, handle the till, "
                                     "closing inventory and food safety checks. 2+ years in a cafe or restaurant."),
+    # added 1 December (third pass) as a holdout ordering: no rule was designed on it
+    "logistics": dict(title="Warehouse Supervisor", required=["Inventory Management", "Warehouse Management Systems",
+                                                              "Shipping and Receiving"],
+                      preferred=["Forklift Operation", "OSHA Safety"], min_years=3, education="none",
+                      description="Lead the warehouse shift: receiving and shipping, inventory counts in the WMS, "
+                                  "pick and pack accuracy, forklift safety. 3+ years in a warehouse."),
 }
 
 
@@ -180,6 +186,13 @@ PROFESSIONS = {
                      "Handled the till and closing inventory."],
                     ["Inventory Management"], "Customer Service, Food Safety",
                     ("High school diploma, Springfield High, {y}", "none")),
+    "logistics": (["Warehouse Supervisor", "Warehouse Lead", "Warehouse Associate"],
+                  ["Northwind Logistics", "Contoso Distribution", "Tailspin Freight"],
+                  ["Ran receiving and shipping for a 200,000 sq ft distribution center; cycle counts in Manhattan WMS.",
+                   "Drove a forklift and kept OSHA safety logs; trained new pickers on pick and pack."],
+                  ["Shipping and Receiving", "Warehouse Management Systems", "Inventory Management",
+                   "Forklift Operation", "OSHA Safety", "Order Picking"], "Supply Chain, Microsoft Excel",
+                  ("High school diploma, Lincoln High School, {y}", "none")),
 }
 NEIGHBOURS = {"software": ("data",), "data": ("software",), "support": ("software",), "sales": ("support",)}
 
@@ -251,6 +264,12 @@ def foreign() -> list[Spec]:
             ["Python-Dienste mit PostgreSQL auf Kubernetes."])],
         "Bachelor of Science Informatik, Technische Universität München, 2020", "bachelor", "Python, Git",
         ["Python", "PostgreSQL", "Kubernetes", "Git"], grades("software", 2, ("data",))))
+    specs.append(Spec("logistics-es", "logistics", "es", "pdf", "Carmen Ruiz", "carmen.r@example.es", ES, [
+        pos("es", "Jefa de Almacén", "Grupo Logístico Iberia", (1, 2015), None,
+            ["Recepción y expedición de mercancías; inventarios cíclicos en Manhattan WMS; carretilla elevadora."])],
+        "", "none", "Microsoft Excel",
+        ["Shipping and Receiving", "Inventory Management", "Warehouse Management Systems", "Forklift Operation",
+         "Microsoft Excel"], grades("logistics", 4)))
     return specs
 
 
