@@ -325,33 +325,37 @@ class MatchingService:
             busy["writing"] += time.perf_counter() - began
             return len(documents)
 
-        for start in range(0, len(items), SCORE_CHUNK):
-            began = time.perf_counter()
-            scored = await asyncio.to_thread(score_profiles, context, items[start:start + SCORE_CHUNK], self.weights)
-            busy["scoring"] += time.perf_counter() - began
-            chunk = []
-            for item in scored:
-                application = by_application[str(item.key)]
-                interview = interviews.get(application["candidate_id"])
-                # slim documents: what pages are filtered by; reasons are worked out for the page read
-                chunk.append({
-                    "job_id": str(job.id), "application_id": str(item.key),
-                    "candidate_id": application["candidate_id"], "resume_id": application["resume_id"],
-                    "recommendation": recommendation(item), "total": item.total, "breakdown": item.breakdown,
-                    "flag_codes": [flag["code"] for flag in item.flags],
-                    "interview_session_id": interview["id"] if interview else None,
-                    "interview_score": interview["score"] if interview else None})
-            entries.update((entry["application_id"], entry) for entry in chunk)
-            if sink is None:
-                await self._progress(str(job.id), lease, len(entries) + len(unscored), total, started)
-                continue
+        try:
+            for start in range(0, len(items), SCORE_CHUNK):
+                began = time.perf_counter()
+                scored = await asyncio.to_thread(score_profiles, context, items[start:start + SCORE_CHUNK], self.weights)
+                busy["scoring"] += time.perf_counter() - began
+                chunk = []
+                for item in scored:
+                    application = by_application[str(item.key)]
+                    interview = interviews.get(application["candidate_id"])
+                    # slim documents: what pages are filtered by; reasons are worked out for the page read
+                    chunk.append({
+                        "job_id": str(job.id), "application_id": str(item.key),
+                        "candidate_id": application["candidate_id"], "resume_id": application["resume_id"],
+                        "recommendation": recommendation(item), "total": item.total, "breakdown": item.breakdown,
+                        "flag_codes": [flag["code"] for flag in item.flags],
+                        "interview_session_id": interview["id"] if interview else None,
+                        "interview_score": interview["score"] if interview else None})
+                entries.update((entry["application_id"], entry) for entry in chunk)
+                if sink is None:
+                    await self._progress(str(job.id), lease, len(entries) + len(unscored), total, started)
+                    continue
+                if writing is not None:
+                    written += await writing
+                    await self._progress(str(job.id), lease, written + len(unscored), total, started)
+                writing = asyncio.create_task(write(chunk))
             if writing is not None:
                 written += await writing
                 await self._progress(str(job.id), lease, written + len(unscored), total, started)
-            writing = asyncio.create_task(write(chunk))
-        if writing is not None:
-            written += await writing
-            await self._progress(str(job.id), lease, written + len(unscored), total, started)
+        finally:
+            if writing is not None and not writing.done():  # scoring failed: the run is never swapped in
+                writing.cancel()
         return entries, unscored
 
     async def _full_run(self, job: Job, result: MatchResult | None, interviews: dict[str, dict[str, Any]],
