@@ -151,3 +151,16 @@ def test_an_unrelated_career_earns_nothing_for_its_degree_or_wording(embedder) -
     assert nurse.breakdown["education"] == 100.0  # the nurse's own degree counts in full
     assert dump.breakdown["skills"] == 0.0 and "Epic" in dump.missing_required
     assert any("keyword list" in r.text and r.text.startswith("Epic (required)") for r in dump.reasons)
+
+
+def test_a_german_icu_nurse_is_as_strong_a_match_as_her_english_twin(embedder) -> None:
+    """The sentence model is English-only; the taxonomy's German aliases carry the line's meaning to it, so the
+    German nurse's evidence is as close to the job as the English one's."""
+    german = ("Lena Schmidt\nBerufserfahrung\nKrankenpflegerin Intensivstation, Charité Berlin - März 2018 - heute\n"
+              "Intensivpflege, Beatmung, Dokumentation in Epic; BLS und ACLS.\n"
+              "Ausbildung\nBachelor of Science Pflege, Hochschule Fulda, 2017")
+    result = scored(embedder, {"de": german, "en": NURSE})
+    assert result["de"].breakdown["experience"] == 100.0  # the title is a nurse's: related years
+    assert recommendation(result["de"]).startswith("Strong match")
+    assert result["de"].breakdown["text_similarity"] > 80 and result["en"].total - result["de"].total < 5
+    assert result["de"].reasons[0].evidence in german.split("\n")  # reasons quote her own line, not the gloss

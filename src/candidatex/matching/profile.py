@@ -3,7 +3,10 @@
 A profile holds, per canonical skill, the resume line that shows it and whether that line is evidence
 (a dated position or a project) or only a claim (a skills list, a summary); the dated positions with their
 lines; the highest degree with its line; and sentence vectors of the evidence lines and position titles
-(int8, 384 dims), so ranking 10,000 applicants reads stored numbers and embeds nothing.
+(int8, 384 dims), so ranking 10,000 applicants reads stored numbers and embeds nothing. An evidence line is
+embedded with the canonical names of the skills it shows in other words ("Beatmung" -> Ventilator
+Management): the sentence model is English-only, and the taxonomy's Spanish, French and German aliases carry
+a non-English line's meaning to it (an English line naming its skills gets nothing added).
 
 Gaming signals are found here too: hidden PDF text (already left out of the text), lines repeated to
 stuff keywords (counted once), and long keyword lists with no dated position behind them.
@@ -26,7 +29,7 @@ from candidatex.resumes.parsing import (
 )
 from candidatex.resumes.taxonomy import SkillTaxonomy, default_taxonomy
 
-PROFILE_VERSION = 2
+PROFILE_VERSION = 3  # 3: non-English evidence lines embedded with the English names of their skills
 MAX_UNITS = 16  # evidence lines embedded per resume
 MIN_UNIT_WORDS = 4
 EVIDENCE_SECTIONS = frozenset({"experience", "projects"})
@@ -79,6 +82,7 @@ def build_profile(text: str, parsed: ParsedResume, embedder: Any | None,
     seen_lines: dict[str, int] = {}
     skills: dict[str, dict[str, Any]] = {}
     units: list[str] = []
+    glossed: list[str] = []  # what is embedded: the line and the names of the skills it shows in other words
     position_skills: dict[int, set[str]] = {}
     for line in lines:
         if not line.text or is_heading(line.text):
@@ -98,6 +102,8 @@ def build_profile(text: str, parsed: ParsedResume, embedder: Any | None,
                                 "section": line.section, "evidenced": evidence}
         if evidence and len(line.text.split()) >= MIN_UNIT_WORDS and len(units) < MAX_UNITS:
             units.append(line.text[:300])
+            named = [name for name in found if name.casefold() not in line.text.casefold()]
+            glossed.append(f"{line.text[:300]} ({', '.join(named)})" if named else line.text[:300])
 
     dated = [p for p in parsed.positions if p.months]
     raw_lines = text.split("\n")
@@ -118,7 +124,7 @@ def build_profile(text: str, parsed: ParsedResume, embedder: Any | None,
     if embedder is not None:
         model = embedder.model_name
         if units:
-            vectors = quantise(embedder.embed(units))
+            vectors = quantise(embedder.embed(glossed))
         if titles:
             titles_vectors = quantise(embedder.embed(titles))
     return {
