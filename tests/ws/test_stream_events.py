@@ -30,8 +30,9 @@ async def test_bad_frames_get_an_error_event_and_the_socket_stays_open(live_serv
             for frame, code in bad_frames:
                 await ws.send(frame)
                 error = await events_until(ws, "error", seen)
-                assert error["data"]["code"] == code, (frame[:40], error)
-                assert set(error["data"]) == {"code", "message"} and isinstance(error["seq"], int)
+                assert error["code"] == error["data"]["code"] == code, (frame[:40], error)
+                assert error["message"] == error["data"]["message"] and isinstance(error["seq"], int)
+                assert set(error) == {"type", "code", "message", "seq", "data"} and set(error["data"]) == {"code", "message"}
             # the same socket still carries a whole answer
             await ws.send(json.dumps({"type": "answer", "question_id": question["data"]["id"], "content": STRONG_ANSWER}))
             received = await events_until(ws, "feedback", seen)

@@ -407,20 +407,25 @@ class VoiceAudioConsumer:
         lifecycle.subscribe(SessionPaused, self._paused)
         lifecycle.subscribe(SessionEnded, self._ended)
 
+    def _heard(self, session_id: str, status: str, voice: VoiceSession | None = None) -> None:
+        """Only sessions whose audio arrived are remembered (an unknown one is read once when its audio comes)."""
+        if session_id in self._status or session_id in self._opening or voice is not None:
+            self._status[session_id] = status
+
     async def _running(self, event: SessionStarted | SessionResumed) -> None:
-        self._status[event.session_id] = ACTIVE
+        self._heard(event.session_id, ACTIVE)
         if (voice := self.sessions.get(event.session_id)) is not None:
             voice.active = True
 
     async def _paused(self, event: SessionPaused) -> None:
-        self._status[event.session_id] = SessionStatus.paused.value
+        self._heard(event.session_id, SessionStatus.paused.value)
         if (voice := self.sessions.get(event.session_id)) is not None:
             voice.active = False  # audio while paused is dropped, not transcribed
 
     async def _ended(self, event: SessionEnded) -> None:
-        if event.session_id in self._status or event.session_id in self._opening:
-            self._status[event.session_id] = ENDED_MARK  # until its audio stops (end_of_stream)
-        closing = [self.sessions.pop(event.session_id, None), self.service.take_detached(event.session_id)]
+        voice = self.sessions.pop(event.session_id, None)
+        self._heard(event.session_id, ENDED_MARK, voice)  # remembered until its audio stops (end_of_stream)
+        closing = [voice, self.service.take_detached(event.session_id)]
         for voice in filter(None, closing):
             # not awaited here: the end may have been published from inside this voice session's own answer
             task = asyncio.create_task(voice.close(finish=False))
@@ -436,22 +441,23 @@ class VoiceAudioConsumer:
         voice = self.sessions.get(session_id)
         if voice is not None:
             return voice if voice.active else None
+        if self._status.get(session_id, ACTIVE) != ACTIVE:
+            return None  # known not to run (setup, paused, ended, gone): the lifecycle says when it does
         lock = self._opening.setdefault(session_id, asyncio.Lock())
         async with lock:  # audio chunks arrive back to back: one read and one voice session per interview
-            if (voice := self.sessions.get(session_id)) is not None:
-                return voice if voice.active else None
-            if self._status.get(session_id, ACTIVE) != ACTIVE:
-                return None  # known not to run (setup, paused, ended, gone): the lifecycle says when it does
-            voice = await self._open(session_id)
+            voice = self.sessions.get(session_id)
+            if voice is None and self._status.get(session_id, ACTIVE) == ACTIVE:
+                voice = await self._open(session_id)
         self._opening.pop(session_id, None)
-        return voice
+        return voice if voice is not None and voice.active else None
 
     async def _open(self, session_id: str) -> VoiceSession | None:
+        self._status.pop(session_id, None)  # from here on, an entry is a lifecycle event heard during the read
         snapshot = await self.service.snapshot(session_id)
         user = await User.get(snapshot.candidate_id) if snapshot is not None else None
-        status = snapshot.status if snapshot is not None and user is not None else "missing"
-        if self._status.get(session_id) == ENDED_MARK or user is None or status != ACTIVE:
-            self._status.setdefault(session_id, status)  # an end heard during the read stays the answer
+        status = self._status.get(session_id) or (snapshot.status if snapshot is not None else "missing")
+        if user is None or status != ACTIVE:
+            self._status[session_id] = status if user is not None else "missing"
             return None
         self._status.pop(session_id, None)
         voice = self.sessions[session_id] = VoiceSession(self.service, user, session_id, "webrtc")
