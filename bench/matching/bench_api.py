@@ -150,8 +150,8 @@ async def run(count: int, profiles: list) -> None:
                     print(f"  job description edited: everyone re-scored, ready after {seconds:.2f} s (ranking task "
                           f"{result['duration_ms'] / 1000:.2f} s, stages cumulative ms {result.get('stages_ms')}); "
                           f"progress (percent, eta s) seen: {progress_seen[:6]}")
-                    while db.match_results.find_one({"kind": "job", "subject_id": job["id"]}).get("progress"):
-                        await asyncio.sleep(0.5)  # the old run's entries are deleted after the swap
+                    while db.ranking_entries.count_documents({"job_id": job["id"], "run_id": {"$ne": result["run_id"]}}):
+                        await asyncio.sleep(0.5)  # the old run's entries are deleted after the lease is released
                     print(f"  {db.ranking_entries.count_documents({'job_id': job['id'], 'run_id': result['run_id']})} entry documents in the run")
                     query_shapes(db, job["id"])
         finally:

@@ -109,3 +109,33 @@ async def test_a_job_edit_reads_again_a_resume_changed_since_the_last_run(client
                              headers=recruiter.headers)).status_code == 200
     rescored = await poll_ready(client, recruiter, url)
     assert rescored["items"][0]["breakdown"]["experience"] == 100.0  # nine years of four: the new profile (the old: 25)
+
+
+async def test_older_runs_are_deleted_and_a_newer_run_under_way_is_kept(client: AsyncTestClient,
+                                                                        recruiter: Account, db: Database) -> None:
+    """After a sync, the entries of runs older than the current one go (outside the lease); entries of a
+    newer run another sync is writing are not touched."""
+    import asyncio
+
+    job = await create_job(client, recruiter, **JOB)
+    url = f"/jobs/{job['id']}/candidates"
+    person = await register(client, "candidate")
+    resume = await uploaded_resume(client, person, accountant(3), "cv.txt")
+    await apply(client, person, job["id"], resume["id"])
+    await poll_ready(client, recruiter, url)
+    run = db.match_results.find_one({"kind": "job", "subject_id": job["id"]})["run_id"]
+    stale = {"job_id": job["id"], "application_id": "old", "total": 1.0, "breakdown": {}}
+    db.ranking_entries.insert_many([{**stale, "run_id": "0" * 20}, {**stale, "run_id": "9" * 28}])
+
+    late = await register(client, "candidate")
+    late_resume = await uploaded_resume(client, late, accountant(6), "cv.txt")
+    await apply(client, late, job["id"], late_resume["id"])
+    ranked = await poll_ready(client, recruiter, url)
+    assert ranked["total"] == 2 and db.match_results.find_one({"kind": "job", "subject_id": job["id"]})["run_id"] == run
+    for _ in range(200):  # the delete follows the lease's release
+        if not db.ranking_entries.count_documents({"job_id": job["id"], "run_id": "0" * 20}):
+            break
+        await asyncio.sleep(0.1)
+    assert db.ranking_entries.count_documents({"job_id": job["id"], "run_id": "0" * 20}) == 0
+    assert db.ranking_entries.count_documents({"job_id": job["id"], "run_id": "9" * 28}) == 1
+    assert db.ranking_entries.count_documents({"job_id": job["id"], "run_id": run}) == 2

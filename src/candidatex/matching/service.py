@@ -286,6 +286,12 @@ class MatchingService:
         if job is not None and not self._is_current(job, result, await self._job_interviews(job_id)):
             # changed between the last check and the release: its own task found the lease taken
             await self.queue.enqueue("match.job", {"job_id": job_id}, key=f"match.job:{job_id}")
+        if result is not None and result.run_id:
+            # runs older than the current one, deleted after the lease is released (10,000 entries take
+            # ~15 s on SecantusDB, which the next applicant's sync need not wait for); a run newer than this
+            # one (another sync's, under way) sorts above it and is kept
+            await RankingEntry.get_pymongo_collection().delete_many({"job_id": job_id,
+                                                                     "run_id": {"$lt": result.run_id}})
         return result
 
     async def _score_applications(self, job: Job, applications: list[dict[str, Any]],
@@ -394,7 +400,6 @@ class MatchingService:
                   "weights": dataclasses.asdict(self.weights), "computed_at": utcnow(),
                   "duration_ms": round((time.perf_counter() - started) * 1000, 1)}
         await MatchResult.get_pymongo_collection().update_one({"kind": "job", "subject_id": job_id}, {"$set": fields})
-        await entry_collection.delete_many({"job_id": job_id, "run_id": {"$ne": run_id}})
         logger.info("job ranked", extra={"job_id": job_id, "applicants": len(applications),
                                          "duration_ms": fields["duration_ms"]})
 
