@@ -172,6 +172,7 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
     services.media_consumers.add_video(services.anti_cheat)
     _wire_lifecycle(services.lifecycle, services.session_clock, services.anti_cheat)
     services.interview_service.precheck_judge = services.anti_cheat.judge_precheck
+    services.interview_service.live_start_check = services.anti_cheat.check_live_start
     services.task_queue = build_queue(settings, redis)
     services.domain = domain = build_domain(settings, database, services.task_queue, services.audit_service)
     services.resume_service, services.job_service, services.matching_service = domain.resumes, domain.jobs, domain.matching

@@ -543,6 +543,11 @@ class AntiCheatCoordinator:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def check_live_start(self, session: InterviewSession) -> None:
+        """A live interview starts proctored, so only once its candidate agreed to the notice (when that is required)."""
+        if self.consent_required:
+            consent.check_consent(session, before="the live interview")
+
     # ---- precheck camera test -----------------------------------------------------------------------------
     async def judge_precheck(self, session: InterviewSession, report: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
         """The precheck: the notice agreed to, the page's checks, and (when the server checks it) one live face in
