@@ -147,6 +147,14 @@ class AntiCheatCoordinator:
             await asyncio.to_thread(self._analyzer.close)
             self._analyzer = None
 
+    def status_changed(self, session_id: str, status: str) -> None:
+        """On SessionStarted/Paused/Resumed (the lifecycle bus, services.py): the watch follows at once. The status
+        check every STATUS_TTL stays as the net for changes made by another worker (the bus is in-process)."""
+        self._not_watched.pop(session_id, None)
+        watch = self._watches.get(session_id)
+        if watch is not None and not watch.retiring:
+            watch.status, watch.checked_at = status, time.monotonic()
+
     async def session_ended(self, session_id: str, reason: str, actor_id: str | None) -> None:
         """On SessionEnded (the lifecycle bus, app.py): retire the monitor, then sign a checkpoint of the final log. Spawned,
         never awaited here: the hook may run inside the monitor's own violation callback (a vision strike
