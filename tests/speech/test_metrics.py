@@ -125,3 +125,18 @@ async def test_pauses_and_fillers_of_a_recording_are_counted(transcriber, espeak
     assert sum(metrics.filler_words.values()) >= 2, (final.text, metrics.filler_words)
     assert "um" not in final.text.lower().split(), final.text
     assert metrics.talk_time_s <= metrics.duration_s - 4.0  # the silences are not talk
+
+
+def test_a_decoding_loop_is_cut_back_to_one_word_but_a_real_repetition_stays():
+    """Whisper sometimes repeats a prompt word to the end of a segment (seen in the bench: "api" nine times);
+    that is not what the candidate said. Three times in a row can be speech ("no, no, no") and is kept."""
+    from candidatex.speech.transcriber import without_loops
+
+    def words_of(text: str) -> list[Word]:
+        return [Word(text=token, start=i * 0.3, end=i * 0.3 + 0.2) for i, token in enumerate(text.split())]
+
+    looped = "We expose the API, api api api api api api api."
+    text, words = without_loops(looped, words_of(looped))
+    assert text == "We expose the API." and [w.text for w in words] == ["We", "expose", "the", "API,"]
+    spoken = "No, no, no, that is wrong."
+    assert without_loops(spoken, words_of(spoken)) == (spoken, words_of(spoken))
