@@ -253,12 +253,13 @@ class InterviewService:
     async def _start_live(self, session: InterviewSession) -> InterviewSession:
         """A live interview has no system check and no question plan: the recruiter leads and ends it. The candidate's
         live page starts it, which turns its proctoring on (the signal key; the vision watch sees an active session)
-        under flag_for_review, and with no deadline of its own."""
+        under flag_for_review. The scheduled duration is its deadline, as for any interview."""
         if self.live_start_check is not None:
             self.live_start_check(session)
-        session_id = str(session.id)
+        session_id, now = str(session.id), utcnow()
         claimed = await store.transition(session.id, (SessionStatus.setup, SessionStatus.precheck), SessionStatus.active, {
-            "started_at": utcnow(), "ends_at": None, "anti_cheat_key": secrets.token_hex(32),
+            "started_at": now, "ends_at": now + timedelta(minutes=session.duration_minutes),
+            "anti_cheat_key": secrets.token_hex(32),
             "anti_cheat_policy": LIVE_POLICY, "current_question_index": 0})
         if claimed is None:  # a parallel start won (its session continues), or the interview ended meanwhile
             current = await self.load(session_id)
@@ -266,8 +267,9 @@ class InterviewService:
                 raise Conflict("This interview has ended", code="invalid_transition")
             return current
         await self._save_live_state(claimed)
-        await self.bus.emit(session_id, "status", {"status": "active", "ends_at": None})
-        await self.lifecycle.publish(SessionStarted(session_id, None))
+        ends_at = claimed.ends_at.isoformat() if claimed.ends_at else None
+        await self.bus.emit(session_id, "status", {"status": "active", "ends_at": ends_at})
+        await self.lifecycle.publish(SessionStarted(session_id, claimed.ends_at))
         return claimed
 
     async def next_question(self, user: User, session_id: str) -> tuple[InterviewSession, QuestionRecord | None]:
