@@ -62,7 +62,7 @@ def model_files(model_dir: Path | None) -> tuple[Path, Path]:
 class Embedder:
     """Thread-safe; the model loads on first use, so importing or constructing costs nothing."""
 
-    def __init__(self, model_dir: Path | None = None, threads: int = 2, max_concurrent: int = 2) -> None:
+    def __init__(self, model_dir: Path | None = None, threads: int = 1, max_concurrent: int = 2) -> None:
         self.model_dir = model_dir
         self.threads = threads
         self.model_name = str(model_dir) if model_dir else "all-MiniLM-L6-v2-onnx-int8"
@@ -158,7 +158,7 @@ _shared_lock = threading.Lock()
 def get_embedder(settings: Settings | None = None) -> Embedder:
     """The process's embedder for these settings (one model in memory however many services use it)."""
     model_dir = getattr(settings, "embedding_model", None)
-    threads = getattr(settings, "embedding_threads", 2)
+    threads = getattr(settings, "embedding_threads", 1)
     key = (str(model_dir or ""), threads)
     with _shared_lock:
         if key not in _shared:
