@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -276,3 +278,35 @@ async def test_a_long_spoken_answer_costs_a_bounded_number_of_embeddings_and_kee
     assert len(answer_texts) <= 32
     assert evaluation.score >= 75
     assert any("salt" in p for p in evaluation.covered_key_points)  # said in the last sentences
+
+
+class WatchingEmbedder(CountingEmbedder):
+    """Counts how many scorings embed at the same moment (each call lingers, so overlaps would show)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.active = self.most_active = 0
+        self.lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        with self.lock:
+            self.active += 1
+            self.most_active = max(self.most_active, self.active)
+        try:
+            time.sleep(0.05)
+            return super().embed(texts)
+        finally:
+            with self.lock:
+                self.active -= 1
+
+
+async def test_a_burst_of_answers_is_scored_in_turn_by_the_bounded_pool() -> None:
+    watching = WatchingEmbedder()
+    provider = LocalProvider(watching, scoring_workers=1)
+    question = question_for("be-password-storage", CTX)
+    answers = [f"{LABELLED['be-password-storage'].answers['strong'][0]} We reviewed it in sprint {i}." for i in range(4)]
+
+    evaluations = await asyncio.gather(*(provider.evaluate_answer(CTX, question, a) for a in answers))
+
+    assert all(e.score >= 75 for e in evaluations)
+    assert watching.most_active == 1  # four answers at once, scored one after the other
