@@ -77,10 +77,57 @@ def synthesise(text: str, voice: str = "en-us", speed: int = 160) -> np.ndarray:
         return decode_audio_file(path.read_bytes())
 
 
+_UNITS = {w: n for n, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                      "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                                      "seventeen", "eighteen", "nineteen"))}
+_TENS = {w: 10 * n for n, w in enumerate(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"),
+                                         2)}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+_SHORT_UNITS = {"ms": "milliseconds", "s": "seconds"}
+
+
+def _digits(tokens: list[str]) -> list[str]:
+    """Spelled numbers as digits ("two hundred" → "200"), as Whisper's English normaliser scores them: "200"
+    for "two hundred" is the right transcript, not two word errors. "one two three" stays three numbers."""
+    out: list[str] = []
+    total = current = 0
+    last = ""  # the kind of the previous number word: unit, tens or scale
+
+    def flush() -> None:
+        nonlocal total, current, last
+        if last:
+            out.append(str(total + current))
+        total = current = 0
+        last = ""
+
+    for token in tokens:
+        if token in _UNITS:
+            if last == "unit" or (last == "tens" and _UNITS[token] >= 10):
+                flush()
+            current += _UNITS[token]
+            last = "unit"
+        elif token in _TENS:
+            if last in ("unit", "tens"):
+                flush()
+            current += _TENS[token]
+            last = "tens"
+        elif token in _SCALES and last:
+            current = max(current, 1) * _SCALES[token]
+            if _SCALES[token] >= 1000:
+                total, current = total + current, 0
+            last = "scale"
+        else:
+            flush()
+            out.append(token)
+    flush()
+    return out
+
+
 def _tokens(text: str) -> list[str]:
     text = text.lower().replace("-", " ")
     text = re.sub(r"\bp\s*99\b|\bp ninety nine\b", "p99", text)
-    return re.findall(r"[a-z0-9']+", text)
+    text = re.sub(r"\b(\d+)\s*(ms|s)\b", lambda m: f"{m[1]} {_SHORT_UNITS[m[2]]}", text)
+    return _digits(re.findall(r"[a-z0-9']+", text))
 
 
 def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:

@@ -1,4 +1,4 @@
-"""MEDIA_RECORDING=true: the candidate's media is recorded, kept in GridFS when the interview ends, and
+"""MEDIA_RECORDING=true: the candidate's media and the recruiter's microphone are recorded, kept in GridFS when the interview ends, and
 downloadable by the interviewer and admins only."""
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pymongo.database import Database
 
 from tests.conftest import live_env
 from tests.media.api_helpers import HttpPeer, frames_of, live_session, make_admin, signup, wait_for_track
+from tests.media.audio_checks import INTERVIEWER_STREAM, decoded_audio, dominant_hertz, tone_wav
 from tests.media.conftest import resembles_face
 from tests.servers import running_server
 
@@ -36,9 +37,12 @@ async def test_the_recording_is_kept_and_only_staff_may_download_it(
         admin = await make_admin(http, db)
         sid = await live_session(http, recruiter, candidate)
         publisher = HttpPeer(http, candidate, sid)
+        interviewer = HttpPeer(http, recruiter, sid)
         watcher = HttpPeer(http, admin, sid)
         try:
             assert (await publisher.publish(speech_wav)).status_code == 200
+            # the recruiter's microphone: the other side of the conversation, a 440 Hz tone here
+            assert (await interviewer.publish(tone_wav(tmp_path / "recruiter.wav"))).status_code == 200
             assert (await watcher.subscribe()).status_code == 200
             # frames have reached the room's feed, which the recorder reads as well
             await frames_of(await wait_for_track(watcher.received, "video"), 30)
@@ -50,6 +54,7 @@ async def test_the_recording_is_kept_and_only_staff_may_download_it(
             assert ended.status_code == 200, ended.text
         finally:
             await publisher.close()
+            await interviewer.close()
             await watcher.close()
 
         async def stored_recording() -> dict:
@@ -71,6 +76,11 @@ async def test_the_recording_is_kept_and_only_staff_may_download_it(
         with av.open(str(path)) as container:
             images = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
         assert images and any(resembles_face(image) for image in images)
+        # both sides are in the file: the candidate's speech and, on its own stream, the recruiter's tone
+        _, candidate_levels = decoded_audio(path, 0)
+        _, recruiter_levels = decoded_audio(path, INTERVIEWER_STREAM)
+        assert candidate_levels.max() > 500 and recruiter_levels.max() > 500
+        assert abs(dominant_hertz(path, INTERVIEWER_STREAM) - 440) < 10
 
         # this server ran only this interview: nothing of it is left behind
         stats = (await http.get("/media/stats", headers=admin["headers"])).json()["data"]

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import numpy as np
 from speech_samples import STORY
 
-from candidatex.speech.metrics import speaking_metrics
+from candidatex.speech.audio import decode_audio_file
+from candidatex.speech.metrics import DEFAULT_PAUSE_S, speaking_metrics
 from candidatex.speech.transcriber import Word
 
 
@@ -86,6 +88,27 @@ def synthesised(parts: list[str | float], folder) -> bytes:
     return out.read_bytes()
 
 
+def silent_runs(samples: np.ndarray, min_s: float = DEFAULT_PAUSE_S, rate: int = 16_000) -> list[float]:
+    """Stretches of (near) digital silence between sounds, in seconds: the ground truth of synthesised audio."""
+    loud = np.flatnonzero(np.abs(samples) > 0.01)
+    gaps = np.diff(loud) / rate
+    return [round(float(g), 3) for g in gaps if g >= min_s]
+
+
+def test_pauses_are_timed_on_the_sound_when_the_word_timestamps_drift():
+    """Whisper moves word edges around silences (here the word after each pause starts 0.5 s late and the last
+    one is squeezed): with the VAD's speech spans the pauses and the pace come from the sound."""
+    words = [Word(text=t, start=s, end=e) for t, s, e in [
+        ("we", 0.2, 0.4), ("cache", 0.45, 0.9), ("reads", 2.6, 2.9), ("then", 2.95, 3.2), ("write", 6.0, 6.01)]]
+    spans = [(0.2, 0.95), (2.1, 3.3), (5.3, 6.4), (7.5, 7.6)]  # the last one is a click after the answer
+    by_words = speaking_metrics(words, 8.0)
+    by_sound = speaking_metrics(words, 8.0, speech_spans=spans)
+    assert by_words.longest_pause_s == 2.8  # what the drifting timestamps say
+    assert by_sound.pause_count == 2 and by_sound.longest_pause_s == 2.0
+    assert by_sound.talk_time_s == round(6.4 - 0.2 - 1.15 - 2.0, 3)  # the click is not talk time
+    assert by_sound.words_per_minute == round(5 / (6.4 - 0.2) * 60, 1)
+
+
 async def test_pauses_and_fillers_of_a_recording_are_counted(transcriber, espeak_wav, tmp_path):
     from candidatex.speech.pipeline import transcribe_recording
     from candidatex.speech.vocabulary import Vocabulary
@@ -94,8 +117,26 @@ async def test_pauses_and_fillers_of_a_recording_are_counted(transcriber, espeak
                         "And it is simple."], tmp_path)
     final = await transcribe_recording(transcriber, data, vocabulary=Vocabulary(("Redis",)))
     metrics = final.metrics
-    assert metrics.pause_count == 2, metrics
-    assert 2.0 <= metrics.longest_pause_s <= 2.8, metrics
+    # The truth is what the recording holds: espeak-ng ends each utterance with ~0.4 s of its own silence, so
+    # the 2.5 s gap is ~2.9 s of silence. Measured on the sound, the metric lands within a VAD window or so of it.
+    true_pauses = silent_runs(decode_audio_file(data))
+    assert len(true_pauses) == 2 and metrics.pause_count == 2, (true_pauses, metrics)
+    assert abs(metrics.longest_pause_s - max(true_pauses)) <= 0.3, (true_pauses, metrics)
     assert sum(metrics.filler_words.values()) >= 2, (final.text, metrics.filler_words)
     assert "um" not in final.text.lower().split(), final.text
     assert metrics.talk_time_s <= metrics.duration_s - 4.0  # the silences are not talk
+
+
+def test_a_decoding_loop_is_cut_back_to_one_word_but_a_real_repetition_stays():
+    """Whisper sometimes repeats a prompt word to the end of a segment (seen in the bench: "api" nine times);
+    that is not what the candidate said. Three times in a row can be speech ("no, no, no") and is kept."""
+    from candidatex.speech.transcriber import without_loops
+
+    def words_of(text: str) -> list[Word]:
+        return [Word(text=token, start=i * 0.3, end=i * 0.3 + 0.2) for i, token in enumerate(text.split())]
+
+    looped = "We expose the API, api api api api api api api."
+    text, words = without_loops(looped, words_of(looped))
+    assert text == "We expose the API." and [w.text for w in words] == ["We", "expose", "the", "API,"]
+    spoken = "No, no, no, that is wrong."
+    assert without_loops(spoken, words_of(spoken)) == (spoken, words_of(spoken))

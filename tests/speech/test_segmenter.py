@@ -102,3 +102,17 @@ def test_a_click_is_not_an_answer():
     click = np.concatenate([silence(1), np.sin(np.arange(2400) * 0.3).astype(np.float32) * 0.5, silence(9)])
     ended = of_type(run(SpeechSegmenter(), click), AnswerEnded)
     assert all(not e.enough_speech for e in ended)
+
+
+def test_an_answer_says_where_its_speech_was_so_pauses_are_timed_on_the_sound(speech_16k):
+    first, second = speech_16k(SECOND), speech_16k(INTRO)
+    segmenter = SpeechSegmenter()
+    events = run(segmenter, np.concatenate([silence(0.5), first, silence(2.0), second]))
+    (ended,) = of_type(events + segmenter.finish(), AnswerEnded)
+    spans = ended.speech_spans
+    gaps = [nxt[0] - prev[1] for prev, nxt in zip(spans, spans[1:], strict=False)]
+    # espeak-ng's own trailing silence belongs to the pause: the truth is measured on the samples
+    loud = np.flatnonzero(np.abs(np.concatenate([first, silence(2.0), second])) > 0.01)
+    true_pause = max(np.diff(loud)) / 16_000
+    assert abs(max(gaps) - true_pause) <= 0.3, (spans, true_pause)
+    assert spans[0][0] <= 0.5 and spans[-1][1] >= ended.duration_s - 0.5  # the speech is inside the answer

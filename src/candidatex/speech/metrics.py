@@ -1,4 +1,4 @@
-"""Speaking metrics from word timestamps: pace, pauses, filler words, talk time."""
+"""Speaking metrics: pace, pauses, filler words, talk time (timing from the VAD's speech spans when known)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class SpeakingMetrics(BaseModel):
     words_per_minute: float
     """Words over the span from the first word to the last, pauses included (speech rate)."""
     pause_count: int
-    """Gaps between consecutive words of at least `pause_threshold_s`."""
+    """Silences between stretches of speech (or between words, without the sound) of at least `pause_threshold_s`."""
     longest_pause_s: float
     pause_threshold_s: float
     filler_words: dict[str, int]
@@ -81,11 +81,26 @@ def most_used_words(tokens: Sequence[str], limit: int = MOST_USED) -> list[tuple
     return [(word, n) for word, n in counts.most_common(limit) if n > 1]
 
 
+# A stretch of sound counts toward the answer only if a transcribed word lies within this of it (a cough or a
+# click after the last word is not speech time); wide because Whisper's word timestamps drift around silences.
+_WORD_SLACK_S = 0.5
+
+
+def _spans_with_words(spans: Sequence[tuple[float, float]], words: Sequence[Word]) -> list[tuple[float, float]]:
+    return [(start, end) for start, end in spans
+            if any(w.start < end + _WORD_SLACK_S and w.end > start - _WORD_SLACK_S for w in words)]
+
+
 def speaking_metrics(
-    words: Sequence[Word], duration_s: float, pause_threshold_s: float = DEFAULT_PAUSE_S
+    words: Sequence[Word], duration_s: float, pause_threshold_s: float = DEFAULT_PAUSE_S,
+    speech_spans: Sequence[tuple[float, float]] | None = None,
 ) -> SpeakingMetrics:
     """Metrics for one answer; `words` carry timestamps relative to the start of the answer. Timestamps
-    past `duration_s` (Whisper rounds the last word up) are clipped, so talk time never exceeds it."""
+    past `duration_s` (Whisper rounds the last word up) are clipped, so talk time never exceeds it.
+
+    With `speech_spans` (where the VAD heard speech, same time base) the timing (span, pauses, talk time) is
+    measured on the sound and the words only give the counts: Whisper places word edges a few hundred ms
+    off around silences, which made a 2.5 s pause read as 3 s and a whole answer as a fraction of a second."""
     spoken = [w.model_copy(update={"start": min(w.start, duration_s), "end": min(w.end, duration_s)})
               if duration_s > 0 else w for w in words if _normalise(w.text)]
     tokens = [_normalise(w.text) for w in spoken]
@@ -102,9 +117,15 @@ def speaking_metrics(
             filler_words={},
             filler_rate=0.0,
         )
-    gaps = [max(0.0, nxt.start - prev.end) for prev, nxt in zip(spoken, spoken[1:], strict=False)]
+    sound = _spans_with_words(sorted(speech_spans), spoken) if speech_spans else []
+    if sound:
+        first, last = sound[0][0], max(end for _, end in sound)
+        gaps = [max(0.0, nxt[0] - prev[1]) for prev, nxt in zip(sound, sound[1:], strict=False)]
+    else:
+        first, last = spoken[0].start, spoken[-1].end
+        gaps = [max(0.0, nxt.start - prev.end) for prev, nxt in zip(spoken, spoken[1:], strict=False)]
     pauses = [gap for gap in gaps if gap >= pause_threshold_s]
-    span = max(spoken[-1].end - spoken[0].start, 1e-3)
+    span = max(last - first, 1e-3)
     talk_time = max(span - sum(pauses), 0.0)
     if duration_s > 0:
         talk_time = min(talk_time, duration_s)

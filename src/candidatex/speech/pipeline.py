@@ -26,6 +26,7 @@ from candidatex.speech.segmenter import (
     SegmenterSettings,
     SpeechSegmenter,
     SpeechStarted,
+    speech_spans,
 )
 from candidatex.speech.transcriber import Transcriber, Word
 from candidatex.speech.turns import (
@@ -252,7 +253,8 @@ class VoiceAnswerPipeline:
 
     async def transcribe_file(self, data: bytes) -> FinalTranscript:
         """A recorded answer (webm/opus, ogg, m4a, mp3, wav...). Raises AudioError."""
-        return await transcribe_recording(self.transcriber, data, self.upload_limits)
+        return await transcribe_recording(self.transcriber, data, self.upload_limits,
+                                          segmenter=self._segmenter.settings)
 
     # -- worker --------------------------------------------------------------------------------
 
@@ -361,7 +363,9 @@ class VoiceAnswerPipeline:
         if ended.tail is not None and ended.enough_speech:
             transcript = await self._transcribe(ended.tail.audio, answer, beam_size=self.final_beam_size)
             answer.add(transcript.text, transcript.words, ended.tail.offset_s)
-        duration_s = max(ended.duration_s - (answer.base_s or 0.0), 0.0)
+        base_s = answer.base_s or 0.0
+        duration_s = max(ended.duration_s - base_s, 0.0)
+        spans = [(max(start - base_s, 0.0), end - base_s) for start, end in ended.speech_spans if end > base_s]
         ended_at = self._ended_at.pop(ended.answer_index, None)
         text = without_hesitations(strip_done_phrase(answer.text))
         if not ended.enough_speech or not text:
@@ -372,7 +376,7 @@ class VoiceAnswerPipeline:
             words=answer.words,
             duration_s=duration_s,
             ended_by=ended.reason,
-            metrics=speaking_metrics(answer.words, duration_s),
+            metrics=speaking_metrics(answer.words, duration_s, speech_spans=spans),
             question_id=answer.question_id,
             end_to_final_ms=round((time.monotonic() - ended_at) * 1000, 1) if ended_at else None,
         )
@@ -383,6 +387,7 @@ class VoiceAnswerPipeline:
 async def transcribe_recording(
     transcriber: Transcriber, data: bytes, limits: UploadLimits | None = None,
     vocabulary: Vocabulary | None = None, question_id: str | None = None,
+    segmenter: SegmenterSettings | None = None,
 ) -> FinalTranscript:
     """Decode and transcribe an uploaded answer. Raises AudioError (`no_speech` when nothing is said)."""
     limits = limits or UploadLimits()
@@ -394,6 +399,7 @@ async def transcribe_recording(
     text = without_hesitations(strip_done_phrase(transcript.text))
     if not text:
         raise AudioError("no_speech", "no speech was found in the recording")
+    spans = await asyncio.to_thread(speech_spans, samples, segmenter)
     return FinalTranscript(
         answer_index=0,
         question_id=question_id,
@@ -401,5 +407,5 @@ async def transcribe_recording(
         words=transcript.words,
         duration_s=transcript.duration_s,
         ended_by="upload",
-        metrics=speaking_metrics(transcript.words, transcript.duration_s),
+        metrics=speaking_metrics(transcript.words, transcript.duration_s, speech_spans=spans),
     )

@@ -99,6 +99,9 @@ class AnswerEnded:
     enough_speech: bool
     tail: ChunkAudio | None
     """The last chunk, if it holds speech not yet handed out as a ChunkAudio."""
+    speech_spans: tuple[tuple[float, float], ...] = ()
+    """Where the VAD heard speech, in seconds from the answer's start: the pauses are measured on the
+    sound, not on Whisper's word timestamps (which drift by a few hundred ms around silences)."""
 
 
 SegmenterEvent = SpeechStarted | ChunkAudio | PartialAudio | PauseCheck | AnswerEnded
@@ -106,6 +109,32 @@ SegmenterEvent = SpeechStarted | ChunkAudio | PartialAudio | PauseCheck | Answer
 
 def _frames(ms: int) -> int:
     return max(1, round(ms / FRAME_MS))
+
+
+def _seconds(frame_count: int) -> float:
+    return round(frame_count * FRAME_MS / 1000, 3)
+
+
+def speech_spans(samples: np.ndarray, settings: SegmenterSettings | None = None,
+                 vad: SileroVad | None = None) -> list[tuple[float, float]]:
+    """Where a whole recording holds speech, by the same VAD and hysteresis as the live segmenter."""
+    s = settings or SegmenterSettings()
+    vad = vad or SileroVad(s.vad_model)
+    data = np.asarray(samples, dtype=np.float32).reshape(-1)
+    frames = data[: data.size - data.size % FRAME_SAMPLES].reshape(-1, FRAME_SAMPLES)
+    spans: list[tuple[float, float]] = []
+    speaking, opened = False, 0
+    for index, frame in enumerate(frames):
+        probability = vad.probability(frame)
+        now = probability >= (s.silence_threshold if speaking else s.speech_threshold)
+        if now and not speaking:
+            opened = index
+        elif speaking and not now:
+            spans.append((_seconds(opened), _seconds(index)))
+        speaking = now
+    if speaking:
+        spans.append((_seconds(opened), _seconds(len(frames))))
+    return spans
 
 
 class SpeechSegmenter:
@@ -148,6 +177,8 @@ class SpeechSegmenter:
         self._since_partial = 0
         self._pause_index = 0
         self._end_after = _frames(self.settings.end_silence_ms)
+        self._spans: list[tuple[int, int]] = []
+        self._span_open: int | None = None
 
     def push(self, samples: np.ndarray) -> list[SegmenterEvent]:
         data = np.concatenate([self._remainder, np.asarray(samples, dtype=np.float32).reshape(-1)])
@@ -206,6 +237,11 @@ class SpeechSegmenter:
         self._chunk.append(frame)
         self._chunk_energy.append(energy_db)
         self._answer_frames += 1
+        if is_speech and self._span_open is None:
+            self._span_open = self._answer_frames - 1
+        elif not is_speech and self._span_open is not None:
+            self._spans.append((self._span_open, self._answer_frames - 1))
+            self._span_open = None
         if is_speech:
             if self._silence_run:  # a new stretch of speech: the verdict on the last pause no longer holds
                 self._pause_index += 1
@@ -244,6 +280,8 @@ class SpeechSegmenter:
         self._chunk_energy = [_SILENT_DB] * len(self._chunk)
         self._answer_frames = len(self._chunk)
         self._speech_frames = sum(self._onset)
+        # The onset window covers the last frames of the pre-roll: speech began at its first speech frame.
+        self._span_open = len(self._chunk) - len(self._onset) + list(self._onset).index(True)
         self._chunk_has_speech = True
         self._pre_roll.clear()
         self._onset.clear()
@@ -268,6 +306,7 @@ class SpeechSegmenter:
         s = self.settings
         tail = self._cut_chunk(len(self._chunk)) if self._chunk and self._chunk_has_speech else None
         speech_s = self._speech_frames * FRAME_MS / 1000
+        spans = [*self._spans, *([(self._span_open, self._answer_frames)] if self._span_open is not None else [])]
         ended = AnswerEnded(
             answer_index=self._answer_index,
             reason=reason,
@@ -275,6 +314,7 @@ class SpeechSegmenter:
             speech_s=speech_s,
             enough_speech=speech_s * 1000 >= s.min_speech_ms,
             tail=tail,
+            speech_spans=tuple((_seconds(start), _seconds(end)) for start, end in spans),
         )
         self._in_answer = False
         self._reset_answer()

@@ -155,7 +155,7 @@ class VoiceService:
                                details=[{"field": "question_id", "message": f"the current question is {current}"}])
         try:
             final = await transcribe_recording(self.transcriber, data, self.limits, vocabulary_for(session, index),
-                                               question_id)
+                                               question_id, segmenter=self.segmenter)
         except AudioError as exc:
             raise audio_error(exc) from exc
         _, record = await self.file_answer(user, session_id, final, "upload")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import threading
 import weakref
 from pathlib import Path
@@ -25,6 +26,28 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 # Whisper's own rule for a segment that is most likely not speech (a hallucination on noise).
 _NO_SPEECH_PROB = 0.6
 _LOW_AVG_LOGPROB = -1.0
+
+# A word said more than this many times in a row is a decoding loop, not speech (Whisper repeats a prompt
+# word to the end of a segment: "... api api api api api"); "no, no, no" is three and stays.
+MAX_REPEATS = 3
+_LOOP_RE = re.compile(r"\b(\w[\w'-]*)(?:[\s,.;!?]+\1\b){" + str(MAX_REPEATS) + r",}([.,;!?]*)", re.IGNORECASE)
+
+
+def _plain_word(text: str) -> str:
+    return re.sub(r"[^\w'-]", "", text).lower()
+
+
+def without_loops(text: str, words: list[Word]) -> tuple[str, list[Word]]:
+    """The transcript with decoding loops cut back to the word once."""
+    kept: list[Word] = []
+    run = 0
+    for word in words:
+        run = run + 1 if kept and _plain_word(word.text) == _plain_word(kept[-1].text) else 1
+        if run == MAX_REPEATS + 1:
+            del kept[len(kept) - MAX_REPEATS + 1:]  # the loop keeps its first word only
+        if run <= MAX_REPEATS:
+            kept.append(word)
+    return _LOOP_RE.sub(lambda m: m[1] + m[2], text), kept
 
 
 class Word(BaseModel):
@@ -177,8 +200,9 @@ class Transcriber:
                         probability=round(word.probability, 3),
                     )
                 )
+        text, words = without_loops(" ".join(t for t in texts if t), words)
         return Transcript(
-            text=" ".join(t for t in texts if t),
+            text=text,
             words=words,
             duration_s=round(duration_s, 3),
             language=info.language,
