@@ -376,9 +376,11 @@ class InterviewService:
                                                    record.speaking_metrics)
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
-        await store.record_evaluation(updated.id, question_id, record.evaluation, record.provider)
+        latest = await store.record_evaluation(updated.id, question_id, record.evaluation, record.provider,
+                                               number_event=True)
         await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated"}
-                            | ({"evaluation": record.evaluation} if context_of(updated).reveal_rubric else {}))
+                            | ({"evaluation": record.evaluation} if context_of(updated).reveal_rubric else {}),
+                            seq=latest.event_seq if latest else None)
         return updated, record
 
     async def pause(self, user: User, session_id: str) -> InterviewSession:
