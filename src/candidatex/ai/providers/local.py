@@ -13,7 +13,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from candidatex.ai.planner import plan_questions
+from candidatex.ai.bank import load_bank
+from candidatex.ai.planner import bank_texts, plan_questions
 from candidatex.ai.providers.base import EvaluatedItem
 from candidatex.ai.schemas import (
     AnswerEvaluation,
@@ -45,6 +46,11 @@ class LocalProvider:
 
             self._embedder = get_embedder()
         return self._embedder
+
+    def warm(self) -> None:
+        """Load the model and embed the whole question bank once per process (a few hundred texts, cached by
+        text): a session's plan and an answer's key points then cost no model call for bank texts."""
+        self.embedder.embed(bank_texts(load_bank()))
 
     # Embedding is CPU work: it runs in a worker thread, never on the event loop.
     async def generate_questions(self, ctx: InterviewContext) -> list[GeneratedQuestion]:
