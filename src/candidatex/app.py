@@ -59,10 +59,11 @@ from candidatex.screening.controller import (
 )
 from candidatex.seed import banner, ensure_demo_accounts
 from candidatex.services import build_services, build_signing_keys, build_stores
-from candidatex.speech.controller import build_voice_controller, voice_audio_stream
+from candidatex.speech.controller import build_voice_controller
 from candidatex.speech.transcriber import Transcriber
 from candidatex.ws.interview_stream import interview_stream
 from candidatex.ws.live_interview import live_interview
+from candidatex.ws.voice_audio import voice_audio_stream
 
 logger = logging.getLogger(__name__)
 FRONTEND_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"

@@ -143,7 +143,12 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
     services.mailer = Mailer(settings)
     services.auth_service = AuthService(settings, services.tokens, services.audit_service, services.mailer)
     services.account_service = AccountService(services.auth_service, services.audit_service)
-    services.admin_service = AdminService(services.auth_service, services.audit_service)
+    # background work and the hiring domains first: the interview service and the admin dashboard read jobs/
+    services.task_queue = build_queue(settings, redis)
+    services.domain = domain = build_domain(settings, database, services.task_queue, services.audit_service)
+    services.resume_service, services.job_service, services.matching_service = domain.resumes, domain.jobs, domain.matching
+    services.admin_service = AdminService(services.auth_service, services.audit_service,
+                                          stats_sources=[domain.jobs.stats])
     services.ai_service = build_ai_service(settings.ai_provider, settings.gemini_api_key, settings.openai_api_key,
                                            settings.openai_base_url, settings.openai_model, settings.gemini_model,
                                            settings.gemini_base_url, settings.ai_timeout_seconds, stores["cache"],
@@ -154,7 +159,8 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
     services.event_bus = EventBus(channels)
     services.lifecycle = LifecycleBus()
     services.interview_service = InterviewService(services.ai_service, services.event_bus, stores["live"],
-                                                  services.audit_service, services.lifecycle)
+                                                  services.audit_service, services.lifecycle,
+                                                  job_lookup=domain.jobs.interview_link)
     # one task drives every stream's timer and every deadline; a rare query ends what others left overdue
     services.session_clock = SessionClock(settings.interview_timer_seconds, services.interview_service.expire,
                                           services.interview_service.expire_overdue, settings.deadline_check_seconds,
@@ -172,15 +178,12 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
     services.stream_message_handlers["signal"] = services.anti_cheat.handle_stream_message
     services.media_consumers.add_video(services.anti_cheat)
     _wire_lifecycle(services.lifecycle, services.session_clock, services.anti_cheat)
+    # the two bindings left after construction, each a true cycle: anti-cheat watches the interview service and
+    # judges its precheck; screening (built with jobs, which the interview service reads) creates interviews
     services.interview_service.precheck_judge = services.anti_cheat.judge_precheck
-    services.task_queue = build_queue(settings, redis)
-    services.domain = domain = build_domain(settings, database, services.task_queue, services.audit_service)
-    services.resume_service, services.job_service, services.matching_service = domain.resumes, domain.jobs, domain.matching
-    services.interview_service.job_lookup = domain.jobs.interview_link
     services.screening_service = domain.screening
     domain.screening.interviews = services.interview_service
     services.lifecycle.subscribe(SessionEnded, domain.screening.session_ended)  # keeps the AI's summary
-    services.admin_service.stats_sources.append(domain.jobs.stats)
     services.transcriber = Transcriber(settings.whisper_model, settings.whisper_device, settings.whisper_compute_type,
                                        settings.whisper_max_concurrent, settings.whisper_beam_size,
                                        settings.whisper_cpu_threads, cache_dir=settings.data_dir / "models")  # loads lazily: start-up stays fast
@@ -194,10 +197,11 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
                                           TurnPolicy(settings.speech_turn_silence_ms,
                                                      settings.speech_turn_unsure_silence_ms,
                                                      model_path=settings.speech_turn_model),
-                                          settings.speech_reconnect_grace_seconds)
-    services.voice_service.recordings = services.media_hub  # spoken questions go into WebRTC recordings
-    services.voice_service.on_speech_started = services.anti_cheat.speech_heard
+                                          settings.speech_reconnect_grace_seconds,
+                                          recordings=services.media_hub,  # spoken questions go into WebRTC recordings
+                                          on_speech_started=services.anti_cheat.speech_heard)
     services.voice_consumer = VoiceAudioConsumer(services.voice_service)
+    services.voice_consumer.follow(services.lifecycle)  # paused, resumed, ended: speech reacts, never polls
     services.media_consumers.add_audio(services.voice_consumer)
     services.stream_message_handlers["voice_done"] = services.voice_consumer.voice_done
     return services

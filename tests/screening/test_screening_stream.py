@@ -15,6 +15,7 @@ from websockets.exceptions import InvalidStatus
 from tests.conftest import register
 from tests.interviews.test_sessions_api import STRONG_ANSWER
 from tests.screening.helpers import PRECHECK_OK, pipeline, send
+from tests.ws.helpers import events_until
 
 COACHING = {"score", "evaluation", "rubric", "rubric_explanations", "expected_concepts", "covered_key_points",
             "missed_key_points", "factual_errors", "strengths", "weaknesses", "recommendations", "total_score",
@@ -27,17 +28,6 @@ def keys_of(value: Any) -> set[str]:
     if isinstance(value, list):
         return {k for v in value for k in keys_of(v)}
     return set()
-
-
-async def events_until(ws: Any, wanted: str, seen: list[dict[str, Any]], timeout: float = 20) -> dict[str, Any]:
-    async def wait() -> dict[str, Any]:
-        while True:
-            event = json.loads(await ws.recv())
-            seen.append(event)
-            if event["type"] == wanted:
-                return event
-
-    return await asyncio.wait_for(wait(), timeout)
 
 
 async def test_the_candidates_stream_carries_no_scores_or_hints(live_server: str) -> None:

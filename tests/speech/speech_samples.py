@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
+import wave
 from collections import Counter
 
 import numpy as np
 
-from candidatex.speech.audio import SAMPLE_RATE
+from candidatex.speech.audio import SAMPLE_RATE, float32_to_pcm16
 
 INTRO = "I have five years of experience building web services in Python and I enjoy working with teams."
 STORY = (
@@ -44,3 +46,14 @@ def silence(seconds: float) -> np.ndarray:
 def white_noise(seconds: float, level: float = 0.1, seed: int = 7) -> np.ndarray:
     rng = np.random.default_rng(seed)
     return rng.normal(0.0, level, int(seconds * SAMPLE_RATE)).astype(np.float32)
+
+
+def wav_bytes(samples: np.ndarray) -> bytes:
+    """16 kHz mono float samples as a WAV file's bytes (an upload)."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16_000)
+        out.writeframes(float32_to_pcm16(samples))
+    return buffer.getvalue()

@@ -191,7 +191,7 @@ async def test_a_dropped_phone_connection_loses_no_part_of_the_answer(live_serve
 
 
 def test_audio_may_burst_but_not_run_far_ahead_of_real_time() -> None:
-    from candidatex.speech.controller import AudioPace
+    from candidatex.speech.stream import AudioPace
 
     pace = AudioPace(speed=2.0, burst_s=5.0)
     pace.configure(json.dumps({"type": "start", "sample_rate": 48000, "channels": 2}))

@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import io
-import wave
 
-import numpy as np
 from bson import ObjectId
 from litestar.testing import AsyncTestClient
 from pymongo.database import Database
-from speech_samples import INTRO, STORY, silence, white_noise, word_overlap
+from speech_samples import INTRO, STORY, silence, wav_bytes, white_noise, word_overlap
 
-from candidatex.speech.audio import float32_to_pcm16
 from tests.conftest import Account, register
 from tests.interviews.test_sessions_api import started
-
-
-def wav_bytes(samples: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(16_000)
-        out.writeframes(float32_to_pcm16(samples))
-    return buffer.getvalue()
 
 
 async def upload(client: AsyncTestClient, account: Account, sid: str, question_id: str, data: bytes,

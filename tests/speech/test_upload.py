@@ -1,24 +1,10 @@
 from __future__ import annotations
 
-import io
-import wave
-
-import numpy as np
 import pytest
-from speech_samples import FORMATS, INTRO, silence, white_noise, word_overlap
+from speech_samples import FORMATS, INTRO, silence, wav_bytes, white_noise, word_overlap
 
-from candidatex.speech.audio import AudioError, UploadLimits, float32_to_pcm16
+from candidatex.speech.audio import AudioError, UploadLimits
 from candidatex.speech.pipeline import VoiceAnswerPipeline
-
-
-def wav_bytes(samples: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(16_000)
-        out.writeframes(float32_to_pcm16(samples))
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize("ext", FORMATS)

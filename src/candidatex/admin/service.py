@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -18,10 +18,10 @@ StatsSource = Callable[[], Awaitable[dict[str, Any]]]
 
 
 class AdminService:
-    def __init__(self, auth: AuthService, audit: AuditService) -> None:
+    def __init__(self, auth: AuthService, audit: AuditService, stats_sources: Sequence[StatsSource] = ()) -> None:
         self.auth = auth
         self.audit = audit
-        self.stats_sources: list[StatsSource] = []  # other domains add their counts here
+        self.stats_sources = list(stats_sources)  # other domains' counts on the dashboard (jobs, applications)
 
     async def list_users(self, q: str | None, role: Role | None, status: UserStatus | None,
                          page: int, limit: int) -> tuple[list[User], int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -136,17 +136,26 @@ def _read(path: str) -> object:
     return yaml.safe_load(resources.files("candidatex.ai").joinpath("data", path).read_text(encoding="utf-8"))
 
 
+def _section(document: object, key: str) -> Any:
+    """The list under `key` of a file's top-level mapping (an empty file has none)."""
+    if document is None:
+        return []
+    if not isinstance(document, dict):
+        raise ValueError(f"a bank file holds a mapping with {key!r}, not {type(document).__name__}")
+    return document.get(key, [])
+
+
 def parse_bank(families: list[object], behavioral: object, templates: object) -> Bank:
     """Validate raw file contents into a Bank (raises pydantic.ValidationError on a bad file)."""
     behavioral_questions = [
         {**q, "kind": "behavioral", "family": "behavioral"}
-        for q in (behavioral or {}).get("questions", [])  # type: ignore[union-attr]
+        for q in _section(behavioral, "questions")
     ]
     return Bank.model_validate(
         {
             "families": families,
             "behavioral": behavioral_questions,
-            "templates": (templates or {}).get("templates", []),  # type: ignore[union-attr]
+            "templates": _section(templates, "templates"),
         }
     )
 

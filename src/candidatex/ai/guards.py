@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -65,7 +66,7 @@ class AnswerFeatures:
 
 
 @lru_cache(maxsize=1)
-def _langdetect():  # type: ignore[no-untyped-def]
+def _langdetect() -> Any:
     from langdetect import DetectorFactory, detect_langs
 
     DetectorFactory.seed = 0  # langdetect is random unless seeded; the same answer must get the same verdict

@@ -109,14 +109,14 @@ class ReceivedAnswer:
 
 class InterviewService:
     def __init__(self, ai: AIService, bus: EventBus, live_store: Store, audit: AuditService,
-                 lifecycle: LifecycleBus | None = None) -> None:
+                 lifecycle: LifecycleBus | None = None, *, job_lookup: JobLookup | None = None) -> None:
         self.ai = ai
         self.bus = bus
         self.live = live_store
         self.audit = audit
         self.lifecycle = lifecycle or LifecycleBus()
         self._evaluations: set[asyncio.Task[None]] = set()
-        self.job_lookup: JobLookup | None = None  # jobs/ answers for interviews tied to a job
+        self.job_lookup = job_lookup  # jobs/ answers for interviews tied to a job
         # anticheat/ judges the precheck (the page's report, its camera frames, the proctoring consent): whether the
         # session may start, and the record kept on it. Set by the composition root (services.py).
         self.precheck_judge: PrecheckJudge | None = None

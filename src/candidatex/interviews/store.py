@@ -294,7 +294,7 @@ async def close_application(job_id: str, candidate_id: str) -> int:
 
 
 # ---- erasure (users/ deletes an account) -------------------------------------------------------------------
-ERASED_FIELDS = {"answers": [], "resume_text": None, "result": None, "chat": [], "anti_cheat_log": [],
+ERASED_FIELDS: dict[str, Any] = {"answers": [], "resume_text": None, "result": None, "chat": [], "anti_cheat_log": [],
                  "strike_counts": {}, "integrity_checkpoints": [], "flag_reviews": [],
                  "precheck_result": None, "candidate_erased": True}
 

@@ -23,7 +23,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import av
 from aiortc import RTCConfiguration, RTCIceCandidate, RTCIceServer, RTCPeerConnection, RTCSessionDescription
@@ -34,7 +34,7 @@ from av.video.frame import VideoFrame
 
 from candidatex.media.consumers import SPEECH_SAMPLE_RATE, AudioConsumer, VideoFrameConsumer
 from candidatex.media.recorder import RECORDING_SUFFIX, SessionRecorder
-from candidatex.media.tracks import Feed, FeedTrack
+from candidatex.media.tracks import Feed, FeedTrack, MediaKind
 
 logger = logging.getLogger(__name__)
 
@@ -216,7 +216,7 @@ class MediaHub:
                 feed = room.feeds[SOURCE_ROLE[role]]
                 for transceiver in peer.pc.getTransceivers():
                     if transceiver.kind in ("audio", "video"):
-                        track = FeedTrack(room.relay, feed, transceiver.kind)
+                        track = FeedTrack(room.relay, feed, cast(MediaKind, transceiver.kind))
                         peer.sent.append(track)
                         peer.pc.addTrack(track)
                 await peer.pc.setLocalDescription(await peer.pc.createAnswer())
@@ -421,7 +421,7 @@ class MediaHub:
                 if isinstance(frame, VideoFrame):
                     if captured_at < next_due:
                         continue
-                    next_due = captured_at + self._sample_interval
+                    next_due = captured_at + (self._sample_interval or 0.0)  # set: there is a consumer
                     self._enqueue(queue, (frame, captured_at), video=True)
                 elif isinstance(frame, AudioFrame):
                     pcm = b"".join(chunk.to_ndarray().tobytes() for chunk in resampler.resample(frame))

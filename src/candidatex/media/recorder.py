@@ -20,11 +20,14 @@ import av
 import numpy as np
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from av.audio.frame import AudioFrame
+from av.audio.stream import AudioStream
 from av.video.frame import VideoFrame
+from av.video.stream import VideoStream
 
-from candidatex.media.tracks import copy_frame
+from candidatex.media.tracks import VIDEO_TIME_BASE, copy_frame
 
-VIDEO_TIME_BASE = Fraction(1, 90_000)
+Stream = AudioStream | VideoStream
+
 RECORDING_SUFFIX = ".webm"
 
 
@@ -58,7 +61,7 @@ class SessionRecorder:
         audio_stream = container.add_stream("libopus", rate=48_000)
         # The interviewer's side is always a second audio stream, so every recording has the same layout.
         interviewer_stream = container.add_stream("libopus", rate=48_000)
-        streams = {"video": video_stream, "audio": audio_stream, "interviewer": interviewer_stream}
+        streams: dict[str, Stream] = {"video": video_stream, "audio": audio_stream, "interviewer": interviewer_stream}
         self._writer = asyncio.create_task(self._write(container, streams), name=f"media:record:{self.path.name}")
         self._tasks = [
             asyncio.create_task(self._read(kind, track), name=f"media:record-{kind}:{self.path.name}")
@@ -103,6 +106,8 @@ class SessionRecorder:
                 frame = await track.recv()
             except MediaStreamError:
                 return
+            if not isinstance(frame, AudioFrame | VideoFrame):
+                continue  # tracks send decoded frames; nothing else can be encoded
             # Timestamps come from the wall clock so audio and video stay aligned even when the
             # publisher reconnects and its RTP timestamps start over.
             now = time.monotonic()
@@ -113,7 +118,7 @@ class SessionRecorder:
                 continue
             self._queue.put_nowait((kind, frame, int((now - self._started_at) * _time_base(frame).denominator)))
 
-    async def _write(self, container: av.container.OutputContainer, streams: dict[str, av.stream.Stream]) -> None:
+    async def _write(self, container: av.container.OutputContainer, streams: dict[str, Stream]) -> None:
         last_pts: dict[str, int] = {}
         try:
             while (item := await self._queue.get()) is not None:
@@ -136,13 +141,19 @@ def _time_base(frame: AudioFrame | VideoFrame) -> Fraction:
 
 
 def _encode(
-    container: av.container.OutputContainer, stream: av.stream.Stream, frame: AudioFrame | VideoFrame, pts: int
+    container: av.container.OutputContainer, stream: Stream, frame: AudioFrame | VideoFrame, pts: int
 ) -> None:
-    if isinstance(frame, VideoFrame) and not stream.codec_context.is_open:
+    if isinstance(frame, VideoFrame) and isinstance(stream, VideoStream) and not stream.codec_context.is_open:
         stream.width, stream.height = frame.width, frame.height
     copy = copy_frame(frame, pts)
     copy.time_base = _time_base(frame)
-    for packet in stream.encode(copy):
+    if isinstance(stream, VideoStream) and isinstance(copy, VideoFrame):  # noqa: SIM114 - each branch types its pair
+        packets = stream.encode(copy)
+    elif isinstance(stream, AudioStream) and isinstance(copy, AudioFrame):
+        packets = stream.encode(copy)
+    else:  # streams[kind] is picked by the frame's own kind
+        raise TypeError(f"a {type(copy).__name__} cannot go into a {type(stream).__name__}")
+    for packet in packets:
         container.mux(packet)
 
 

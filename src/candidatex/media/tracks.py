@@ -7,6 +7,7 @@ interview may subscribe before, during or after the publisher connects, with no 
 """
 
 import asyncio
+from fractions import Fraction
 from typing import Literal
 
 from aiortc.contrib.media import MediaRelay
@@ -17,6 +18,7 @@ from av.packet import Packet
 from av.video.frame import VideoFrame
 
 VIDEO_STEP_SECONDS = 1 / 30
+VIDEO_TIME_BASE = Fraction(1, 90_000)  # the RTP video clock
 
 MediaKind = Literal["audio", "video"]
 
@@ -85,7 +87,8 @@ class FeedTrack(MediaStreamTrack):
             except MediaStreamError:
                 self._proxy = None
                 continue
-            return self._continue_timeline(frame)
+            if isinstance(frame, Frame):  # a relayed track sends decoded frames, never packets
+                return self._continue_timeline(frame)
         raise MediaStreamError
 
     def _continue_timeline(self, frame: Frame) -> Frame:
@@ -93,7 +96,8 @@ class FeedTrack(MediaStreamTrack):
             return frame
         if self._switched:
             self._switched = False
-            step = frame.samples if isinstance(frame, AudioFrame) else round(VIDEO_STEP_SECONDS / frame.time_base)
+            time_base = frame.time_base or VIDEO_TIME_BASE
+            step = frame.samples if isinstance(frame, AudioFrame) else round(VIDEO_STEP_SECONDS / time_base)
             assert self._last_pts is not None
             self._pts_offset = self._last_pts + step - frame.pts
         if self._pts_offset:

@@ -10,6 +10,7 @@ import contextlib
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Hashable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -250,7 +251,7 @@ class ScreeningService:
         session = await self.session_of(screening)
         ended = session is not None and session.status in session_store.ENDED
         answers = []
-        if ended:
+        if session is not None and ended:
             by_id = {q.id: q for q in session.questions}
             answers = [{"question": by_id[a.question_id].text if a.question_id in by_id else "",
                         "answer": a.content, "score": (a.evaluation or {}).get("score"),
@@ -258,7 +259,7 @@ class ScreeningService:
                         "missed_key_points": (a.evaluation or {}).get("missed_key_points", [])}
                        for a in session.answers]
         decision = screening.decision
-        return {"answers": answers, "flags": flags_of(session) if ended else [],
+        return {"answers": answers, "flags": flags_of(session) if session is not None and ended else [],
                 "session_status": session.status.value if session else None,
                 "outcome": decision.outcome if decision else None, "decided_at": decision.at if decision else None,
                 "human_review_requested": bool(screening.human_review_requests)}
@@ -282,8 +283,7 @@ class ScreeningService:
         """Per-question answers with scores and evidence, recording offsets, flags with appeal state."""
         screening = await self.as_staff(user, screening_id)
         session = await self.session_of(screening)
-        visible = session is not None and allows(user, session, Action.review)
-        if not visible:
+        if session is None or not allows(user, session, Action.review):
             return {"session": None, "questions": [], "flags": [], "recording": None, "result": None,
                     "withheld": session is not None}
         answers = {a.question_id: a for a in session.answers}
@@ -396,16 +396,18 @@ class ScreeningService:
             return getattr(record, name) if record else None
 
         pool = [(str(s.id), s.candidate_id) for s in decided]
-        groups = [(sid, label(cid, attribute)) for sid, cid in pool]
-        crossed = [(sid, label(cid, "gender"), label(cid, "ethnicity")) for sid, cid in pool]
-        with_ai = [s for s in decided if s.decision and s.decision.ai_recommendation]
-        sets = {
-            "human": {str(s.id) for s in decided if s.decision and s.decision.outcome == "advance"},
-            "ai": {str(s.id) for s in with_ai if s.decision.ai_recommendation == "advance"},
-            "override": {str(s.id) for s in with_ai if (s.decision.outcome == "advance")
-                         != (s.decision.ai_recommendation == "advance")},
+        groups: list[tuple[Hashable, str | None]] = [(sid, label(cid, attribute)) for sid, cid in pool]
+        crossed: list[tuple[Hashable, str | None, str | None]] = [
+            (sid, label(cid, "gender"), label(cid, "ethnicity")) for sid, cid in pool]
+        decisions = [(str(s.id), s.decision) for s in decided if s.decision is not None]
+        with_ai = [(sid, decision) for sid, decision in decisions if decision.ai_recommendation]
+        sets: dict[str, set[Hashable]] = {
+            "human": {sid for sid, decision in decisions if decision.outcome == "advance"},
+            "ai": {sid for sid, decision in with_ai if decision.ai_recommendation == "advance"},
+            "override": {sid for sid, decision in with_ai if (decision.outcome == "advance")
+                         != (decision.ai_recommendation == "advance")},
         }
-        ai_ids = {str(s.id) for s in with_ai}
+        ai_ids = {sid for sid, _ in with_ai}
         described = {"human": "advanced by the recruiter", "ai": "recommended to advance by the AI",
                      "override": "decisions that went against the AI's recommendation (override rate)"}
         sections = {}
@@ -432,7 +434,7 @@ class ScreeningService:
                                    ).to_list()
         sent = 0
         for screening in due:
-            if not await store.claim_reminder(screening.id, now):
+            if screening.id is None or not await store.claim_reminder(screening.id, now):
                 continue  # another worker sent it
             candidate = await User.get(screening.candidate_id)
             if candidate is None:
@@ -460,5 +462,6 @@ class ScreeningService:
                     async for file in bucket.find({"metadata.session_id": screening.session_id}):
                         with contextlib.suppress(NoFile):
                             await bucket.delete(file._id)
-            await store.mark_content_erased(screening.id, now)
+            if screening.id is not None:
+                await store.mark_content_erased(screening.id, now)
         return len(due)

@@ -7,7 +7,7 @@ once into the data folder), or a directory holding a CTranslate2 model.
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import os
 import shutil
 import threading

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -21,6 +20,13 @@ from bson import ObjectId
 
 from candidatex.core.errors import AppError, Conflict, Forbidden, InvalidInput
 from candidatex.interviews.events import EventBus
+from candidatex.interviews.lifecycle import (
+    LifecycleBus,
+    SessionEnded,
+    SessionPaused,
+    SessionResumed,
+    SessionStarted,
+)
 from candidatex.interviews.models import AnswerRecord, InterviewSession, SessionStatus
 from candidatex.interviews.service import ENDED, InterviewService
 from candidatex.speech.audio import AudioError, UploadLimits
@@ -42,10 +48,6 @@ from candidatex.users.models import User
 
 logger = logging.getLogger(__name__)
 
-STATUS_CHECK_SECONDS = 1.0
-"""How long the WebRTC consumer trusts a session's status before reading it again."""
-
-
 def metrics_dict(metrics: SpeakingMetrics) -> dict[str, Any]:
     """Speaking metrics as stored on the answer: the rubric reads `filler_word_count` and `words_per_minute`."""
     data = metrics.model_dump(mode="json")
@@ -65,6 +67,12 @@ def audio_error(exc: AudioError) -> AppError:
     return InvalidInput(exc.message, code=exc.code)
 
 
+ACTIVE = SessionStatus.active.value
+ENDED_MARK = "ended"  # a session that ended while its audio still arrives
+
+SpeechHeard = Callable[[str, str | None], Awaitable[None]]  # (session id, question id)
+
+
 @dataclass(frozen=True)
 class Snapshot:
     status: str
@@ -77,7 +85,8 @@ class VoiceService:
     def __init__(self, transcriber: Transcriber, interviews: InterviewService, bus: EventBus,
                  segmenter: SegmenterSettings | None = None, limits: UploadLimits | None = None,
                  final_beam_size: int | None = None, turn_policy: TurnPolicy | None = None,
-                 reconnect_grace_s: float = 30.0) -> None:
+                 reconnect_grace_s: float = 30.0, *, recordings: RecordingSink | None = None,
+                 on_speech_started: SpeechHeard | None = None) -> None:
         self.transcriber = transcriber
         self.final_beam_size = final_beam_size
         self.interviews = interviews
@@ -88,11 +97,11 @@ class VoiceService:
         self.reconnect_grace_s = reconnect_grace_s
         self._detached: dict[str, tuple[VoiceSession, asyncio.TimerHandle]] = {}
         # The media hub, when interviews are recorded: the questions spoken to a WebRTC candidate go into the
-        # recording (set by the app; None: nothing to record into).
-        self.recordings: RecordingSink | None = None
+        # recording (None: nothing to record into).
+        self.recordings = recordings
         # told (session id, question id) whenever voice activity starts: the anti-cheat flags speech heard while
         # the page says the candidate answers in text (anticheat.AntiCheatCoordinator.speech_heard)
-        self.on_speech_started: Callable[[str, str | None], Awaitable[None]] | None = None
+        self.on_speech_started = on_speech_started
 
     def pipeline(self) -> VoiceAnswerPipeline:
         return VoiceAnswerPipeline(self.transcriber, self.segmenter, self.limits, final_beam_size=self.final_beam_size,
@@ -264,6 +273,15 @@ class VoiceService:
             self._detached.pop(voice.session_id, None)
             await voice.close()
 
+    def take_detached(self, session_id: str) -> VoiceSession | None:
+        """The phone's voice session waiting for its socket to come back, no longer waited for (the interview ended)."""
+        detached = self._detached.pop(session_id, None)
+        if detached is None:
+            return None
+        voice, timer = detached
+        timer.cancel()
+        return voice
+
     async def shutdown_detached(self) -> None:
         detached, self._detached = list(self._detached.values()), {}
         for voice, timer in detached:
@@ -301,7 +319,6 @@ class VoiceSession:
         self.active = True
         self._spoken: str | None = None  # the last question put into the recording
         self._recording: asyncio.Task[None] | None = None
-        self.checked_at = time.monotonic()
         self.ready = asyncio.create_task(self._show_current())
         self.task = asyncio.create_task(self._run(), name=f"voice:{session_id}")
 
@@ -373,13 +390,47 @@ class VoiceSession:
 
 class VoiceAudioConsumer:
     """The media hub's audio consumer: the candidate's microphone, segmented into answers by silence or by
-    `{"type": "voice_done"}` on the interview stream. Audio is only transcribed while the session is active."""
+    `{"type": "voice_done"}` on the interview stream. Audio is only transcribed while the session is active: what a
+    session's status is comes from one read when its first audio arrives, then from the lifecycle events (`follow`):
+    paused and resumed switch transcription off and on, ended closes the voice session. Nothing polls."""
 
     def __init__(self, service: VoiceService) -> None:
         self.service = service
         self.sessions: dict[str, VoiceSession] = {}
-        self._inactive_until: dict[str, float] = {}
+        self._status: dict[str, str] = {}  # session id -> its status, for sessions with audio and no voice yet
         self._opening: dict[str, asyncio.Lock] = {}
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def follow(self, lifecycle: LifecycleBus) -> None:
+        lifecycle.subscribe(SessionStarted, self._running)
+        lifecycle.subscribe(SessionResumed, self._running)
+        lifecycle.subscribe(SessionPaused, self._paused)
+        lifecycle.subscribe(SessionEnded, self._ended)
+
+    def _heard(self, session_id: str, status: str, voice: VoiceSession | None = None) -> None:
+        """Only sessions whose audio arrived are remembered (an unknown one is read once when its audio comes)."""
+        if session_id in self._status or session_id in self._opening or voice is not None:
+            self._status[session_id] = status
+
+    async def _running(self, event: SessionStarted | SessionResumed) -> None:
+        self._heard(event.session_id, ACTIVE)
+        if (voice := self.sessions.get(event.session_id)) is not None:
+            voice.active = True
+
+    async def _paused(self, event: SessionPaused) -> None:
+        self._heard(event.session_id, SessionStatus.paused.value)
+        if (voice := self.sessions.get(event.session_id)) is not None:
+            voice.active = False  # audio while paused is dropped, not transcribed
+
+    async def _ended(self, event: SessionEnded) -> None:
+        voice = self.sessions.pop(event.session_id, None)
+        self._heard(event.session_id, ENDED_MARK, voice)  # remembered until its audio stops (end_of_stream)
+        closing = [voice, self.service.take_detached(event.session_id)]
+        for voice in filter(None, closing):
+            # not awaited here: the end may have been published from inside this voice session's own answer
+            task = asyncio.create_task(voice.close(finish=False))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
 
     async def consume_audio(self, session_id: str, pcm16: bytes, sample_rate: int, captured_at: float) -> None:
         voice = await self._voice_for(session_id)
@@ -387,35 +438,33 @@ class VoiceAudioConsumer:
             voice.pipeline.feed(pcm16, sample_rate)
 
     async def _voice_for(self, session_id: str) -> VoiceSession | None:
-        now = time.monotonic()
         voice = self.sessions.get(session_id)
-        if voice is not None and now - voice.checked_at < STATUS_CHECK_SECONDS:
-            return voice if voice.active else None
-        if voice is None and self._inactive_until.get(session_id, 0.0) > now:
-            return None
-        snapshot = await self.service.snapshot(session_id)
-        status = snapshot.status if snapshot else None
         if voice is not None:
-            voice.checked_at = now
-            if status in (s.value for s in ENDED) or snapshot is None:
-                self.sessions.pop(session_id, None)
-                await voice.close(finish=False)
-                return None
-            voice.active = status == SessionStatus.active.value
             return voice if voice.active else None
-        if snapshot is None or status != SessionStatus.active.value:
-            self._inactive_until[session_id] = now + STATUS_CHECK_SECONDS
+        if self._status.get(session_id, ACTIVE) != ACTIVE:
+            return None  # known not to run (setup, paused, ended, gone): the lifecycle says when it does
+        lock = self._opening.setdefault(session_id, asyncio.Lock())
+        async with lock:  # audio chunks arrive back to back: one read and one voice session per interview
+            voice = self.sessions.get(session_id)
+            if voice is None and self._status.get(session_id, ACTIVE) == ACTIVE:
+                voice = await self._open(session_id)
+        self._opening.pop(session_id, None)
+        return voice if voice is not None and voice.active else None
+
+    async def _open(self, session_id: str) -> VoiceSession | None:
+        self._status.pop(session_id, None)  # from here on, an entry is a lifecycle event heard during the read
+        snapshot = await self.service.snapshot(session_id)
+        user = await User.get(snapshot.candidate_id) if snapshot is not None else None
+        status = self._status.get(session_id) or (snapshot.status if snapshot is not None else "missing")
+        if user is None or status != ACTIVE:
+            self._status[session_id] = status if user is not None else "missing"
             return None
-        user = await User.get(snapshot.candidate_id)
-        if user is None:
-            self._inactive_until[session_id] = now + STATUS_CHECK_SECONDS
-            return None
-        self._inactive_until.pop(session_id, None)
+        self._status.pop(session_id, None)
         voice = self.sessions[session_id] = VoiceSession(self.service, user, session_id, "webrtc")
         return voice
 
     async def end_of_stream(self, session_id: str) -> None:
-        self._inactive_until.pop(session_id, None)
+        self._status.pop(session_id, None)
         voice = self.sessions.pop(session_id, None)
         if voice is not None:
             await voice.close()
@@ -436,6 +485,7 @@ class VoiceAudioConsumer:
         return None  # the final arrives as a durable `transcript` event, then the engine's feedback
 
     async def shutdown(self) -> None:
+        await asyncio.gather(*self._closing, return_exceptions=True)
         await self.service.shutdown_detached()
         voices, self.sessions = list(self.sessions.values()), {}
         for voice in voices:

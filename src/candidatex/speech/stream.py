@@ -4,10 +4,12 @@ framework: the WebSocket handler passes in how to receive one message and how to
 from __future__ import annotations
 
 import asyncio
-import json
+import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from candidatex.core.frames import BadFrame, read_frame
 from candidatex.speech.audio import AudioError
 from candidatex.speech.pipeline import VoiceAnswerPipeline
 
@@ -16,6 +18,8 @@ Receive = Callable[[], Awaitable[str | bytes | None]]
 SendJson = Callable[[dict[str, Any]], Awaitable[None]]
 
 SUPPORTED_RATES = frozenset({8_000, 16_000, 24_000, 32_000, 44_100, 48_000})
+COMMANDS = ("start", "question", "done", "stop")
+MAX_COMMAND_BYTES = 16 * 1024
 
 
 def _error(code: str, message: str) -> dict[str, Any]:
@@ -58,11 +62,11 @@ async def read_client(pipeline: VoiceAnswerPipeline, receive: Receive, send: Sen
                 await send(_error(exc.code, exc.message))
             continue
         try:
-            command = json.loads(message)
-            kind = command["type"]
-        except (ValueError, KeyError, TypeError):
-            await send(_error("bad_message", "text messages must be JSON objects with a type"))
+            command = read_frame(message, MAX_COMMAND_BYTES, COMMANDS)
+        except BadFrame as problem:
+            await send(_error(problem.code, problem.message))
             continue
+        kind = command["type"]
         if kind == "start":
             rate = command.get("sample_rate", 16_000)
             channels = command.get("channels", 1)
@@ -79,9 +83,33 @@ async def read_client(pipeline: VoiceAnswerPipeline, receive: Receive, send: Sen
         elif kind == "done":
             if await pipeline.finish() is None:
                 await send(_error("no_speech", "no speech was heard in this answer"))
-        elif kind == "stop":
+        else:  # stop
             await pipeline.finish()
             return True
-        else:
-            await send(_error("bad_message", f"unknown message type {kind!r}"))
     return False
+
+
+class AudioPace:
+    """Streams may burst (a phone catching up after a stall) but not run far ahead of real time: that would
+    queue unbounded transcription work. Frames beyond `burst_s` + `speed` x real time are dropped."""
+
+    def __init__(self, speed: float = 2.0, burst_s: float = 60.0) -> None:
+        self.speed, self.burst_s = speed, burst_s
+        self.bytes_per_second = 32_000  # 16 kHz mono PCM16 until `start` says otherwise
+        self.received = 0
+        self.started = time.monotonic()
+        self.warned = False
+
+    def configure(self, text: str) -> None:
+        with contextlib.suppress(BadFrame, ValueError, TypeError):
+            command = read_frame(text, MAX_COMMAND_BYTES, COMMANDS)  # never json.loads a client's nesting
+            if command["type"] == "start":
+                rate, channels = int(command.get("sample_rate", 16_000)), int(command.get("channels", 1))
+                self.bytes_per_second = max(rate, 8_000) * max(channels, 1) * 2
+
+    def allow(self, size: int) -> bool:
+        budget = (self.burst_s + self.speed * (time.monotonic() - self.started)) * self.bytes_per_second
+        if self.received + size > budget:
+            return False
+        self.received += size
+        return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.metadata
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -87,7 +88,7 @@ class SmartTurn:
     def __init__(self, model_path: str | None = None) -> None:
         self._session = _session(model_path or default_turn_model())
         self._features_lock = threading.Lock()
-        self._features = None
+        self._features: Callable[..., np.ndarray] | None = None  # faster-whisper's, made on first use
 
     def _extract(self, audio: np.ndarray) -> np.ndarray:
         with self._features_lock:

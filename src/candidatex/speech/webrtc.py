@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from av.audio.frame import AudioFrame
 
 from candidatex.speech.pipeline import VoiceAnswerPipeline
 
@@ -16,5 +17,6 @@ async def pump_audio_track(track: MediaStreamTrack, pipeline: VoiceAnswerPipelin
             frame = await track.recv()
         except MediaStreamError:
             break
-        pipeline.feed_frame(frame)
+        if isinstance(frame, AudioFrame):  # an audio track sends nothing else
+            pipeline.feed_frame(frame)
     await pipeline.finish()

@@ -1,9 +1,10 @@
 """The declared events of WS /interview/{id}/stream: what the server sends and what a client may send.
 
-Every server event has the same envelope (`type`, `seq`, `data`, and `session_id`/`timestamp` for numbered events)
-and one error shape, `{"type": "error", "seq", "data": {"code", "message"}}` with a lower-case code. Client
-frames are read through `ClientMessage`; a frame that is not JSON, or names no known type, gets an `error` event
-and the socket stays open.
+Every server event has the same envelope (`type`, `seq`, `data`, and `session_id`/`timestamp` for numbered events).
+Errors have the one shape of every socket (`ErrorEvent`: `{"type": "error", "code", "message"}`, a lower-case code);
+on this stream they also carry the envelope (`seq`, and the same two fields in `data`). Client frames are read
+through `ClientMessage` (ws/frames.py); a frame that is not JSON, or names no known type, gets an `error` event and
+the socket stays open.
 """
 
 from __future__ import annotations
@@ -57,8 +58,14 @@ class ChatData(_Data):
 
 
 class ErrorData(BaseModel):
-    code: str = Field(pattern=r"^[a-z_]+$")
+    code: str = Field(pattern=r"^[a-z0-9_]+$")  # lower-case, as every socket writes them
     message: str
+
+
+class ErrorEvent(ErrorData):
+    """The one error shape of every socket (stream, live interview, phone audio): lower-case code, a sentence."""
+
+    type: Literal["error"] = "error"
 
 
 class StreamEvent(BaseModel):
@@ -87,6 +94,8 @@ def check_event(event: dict[str, Any]) -> StreamEvent:
         raise ValueError(f"undeclared stream event type {parsed.type!r}")
     if model is not None:
         model.model_validate(parsed.data)
+    if parsed.type == "error":
+        ErrorEvent.model_validate(event)  # the shape shared with the other sockets, at the top level too
     return parsed
 
 
@@ -96,7 +105,8 @@ def timer_event(session_id: str, seq: int, remaining_seconds: int | None, status
 
 
 def error_event(seq: int, code: str, message: str) -> dict[str, Any]:
-    return {"type": "error", "seq": seq, "data": ErrorData(code=code, message=message).model_dump()}
+    error = ErrorEvent(code=code, message=message)
+    return {**error.model_dump(), "seq": seq, "data": ErrorData(code=code, message=message).model_dump()}
 
 
 # ---- client -> server ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from litestar.exceptions import WebSocketDisconnect
 from pydantic import ValidationError
 
 from candidatex.core.errors import AppError
-from candidatex.core.inputs import nested_too_deep
+from candidatex.core.frames import BadFrame, read_frame, validation_message
 from candidatex.core.timeutil import as_utc, utcnow
 from candidatex.interviews.access import Action
 from candidatex.interviews.clock import SessionClock
@@ -132,31 +132,12 @@ class StreamConnection:
 
     async def parse(self, raw: str | bytes) -> dict[str, Any] | None:
         """A client frame as a declared message, or None after an `error` event (the socket stays open)."""
-        body = raw.encode() if isinstance(raw, str) else raw
-        problem: tuple[str, str] | None = None
-        message: Any = None
-        if len(body) > MAX_MESSAGE_BYTES:
-            problem = ("message_too_large", f"Messages are at most {MAX_MESSAGE_BYTES} bytes")
-        elif nested_too_deep(body):
-            problem = ("bad_message", "Messages are JSON objects (nested too deep)")
-        else:
-            try:
-                message = json.loads(body)
-            except ValueError:
-                problem = ("bad_message", "Messages must be JSON objects")
-        if problem is None and not isinstance(message, dict):
-            problem = ("bad_message", "Messages must be JSON objects")
-        elif problem is None and message.get("type") not in CLIENT_TYPES and message.get("type") not in self.message_handlers:
-            problem = ("unknown_type", f"Unknown message type: {message.get('type')!r}")
-        if problem is None and message.get("type") in CLIENT_TYPES:
-            try:
-                CLIENT_MESSAGE.validate_python(message)
-            except ValidationError as error:
-                problem = ("validation_error", "; ".join(e["msg"] for e in error.errors()))
-        if problem is not None:
-            await self.send_error(*problem)
+        try:
+            return read_frame(raw, MAX_MESSAGE_BYTES, (*CLIENT_TYPES, *self.message_handlers), CLIENT_MESSAGE,
+                              CLIENT_TYPES)
+        except BadFrame as problem:
+            await self.send_error(problem.code, problem.message)
             return None
-        return message
 
     async def handle(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
@@ -178,7 +159,7 @@ class StreamConnection:
             else:
                 await self.send_error("unknown_type", f"Unknown message type: {kind!r}")
         except ValidationError as error:
-            await self.send_error("validation_error", "; ".join(e["msg"] for e in error.errors()))
+            await self.send_error("validation_error", validation_message(error))
         except AppError as error:
             await self.send_error(error.code, error.message)
 

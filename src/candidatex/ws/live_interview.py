@@ -1,16 +1,16 @@
 """WS /live-interview/{session_id}?token=…: WebRTC signaling, presence and chat of a live interview.
 
-The protocol is media/signaling.py's (join, leave, message, offer, answer, ice-candidate, end, error);
-this handler authorises the user against the session before accepting the socket, applies the app's
-rules that the library does not know (no publishing into an ended interview, who may publish or
-subscribe in which kind of interview, admins may end too) and ties the socket's life to the peers.
+The protocol is media/signaling.py's (join, leave, message, offer, answer, ice-candidate, end, error), its events
+declared in ws/live_events.py; this handler authorises the user against the session before accepting the socket,
+reads every frame as a declared message (anything else gets an `error` event, the socket stays open), applies the
+app's rules that the library does not know (no publishing into an ended interview, who may publish or subscribe in
+which kind of interview, admins may end too) and ties the socket's life to the peers.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from typing import Any
 
@@ -18,10 +18,14 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 
 from candidatex.core.errors import AppError
+from candidatex.core.frames import BadFrame, read_frame
+from candidatex.interviews.service import InterviewService
 from candidatex.media.hub import Role
 from candidatex.media.service import MediaService
 from candidatex.media.signaling import NotAParticipant
 from candidatex.users.models import User
+from candidatex.ws.events import ErrorEvent
+from candidatex.ws.live_events import LIVE_CLIENT_MESSAGE, LIVE_CLIENT_TYPES
 
 logger = logging.getLogger(__name__)
 CLOSE_FORBIDDEN = 4403
@@ -30,7 +34,8 @@ MAX_MESSAGE_BYTES = 128 * 1024
 
 
 @websocket("/live-interview/{session_id:str}")
-async def live_interview(socket: WebSocket, session_id: str, media_service: MediaService) -> None:
+async def live_interview(socket: WebSocket, session_id: str, media_service: MediaService,
+                         interview_service: InterviewService) -> None:
     media = media_service
     user: User = socket.user
     try:
@@ -68,23 +73,21 @@ async def live_interview(socket: WebSocket, session_id: str, media_service: Medi
             if closed:
                 break
             try:
-                if len(raw) > MAX_MESSAGE_BYTES:
-                    raise ValueError("message too large")
-                message = json.loads(raw)
-            except (ValueError, TypeError):
-                await send({"type": "error", "code": "invalid_message", "message": "messages are JSON objects"})
+                message = read_frame(raw, MAX_MESSAGE_BYTES, LIVE_CLIENT_TYPES, LIVE_CLIENT_MESSAGE, LIVE_CLIENT_TYPES)
+            except BadFrame as problem:
+                await send(ErrorEvent(code=problem.code, message=problem.message).model_dump())
                 continue
-            if isinstance(message, dict) and connection.joined:
-                kind = message.get("type")
+            if connection.joined:
+                kind = message["type"]
                 try:
                     if kind == "offer":
-                        session = await media.interviews.load(session_id)
+                        session = await interview_service.load(session_id)
                         media.check_direction(session, role, str(message.get("direction", "publish")))
                     elif kind == "end" and role is Role.ADMIN:
                         await media.end_by(user, session_id)
                         continue
                 except AppError as error:
-                    await send({"type": "error", "code": error.code, "message": error.message})
+                    await send(ErrorEvent(code=error.code.lower(), message=error.message).model_dump())
                     continue
             await media.signaling.handle(connection, message)
     except WebSocketDisconnect:
