@@ -39,6 +39,7 @@ from candidatex.interviews.lifecycle import (
     SessionResumed,
     SessionStarted,
 )
+from candidatex.interviews.models import SessionStatus
 from candidatex.interviews.service import InterviewService
 from candidatex.jobs.service import JobService
 from candidatex.matching.service import MatchingService
@@ -116,6 +117,12 @@ def _wire_lifecycle(lifecycle: LifecycleBus, clock: SessionClock, anti_cheat: An
     async def deadline_cleared(event: SessionPaused | SessionEnded) -> None:
         clock.clear_deadline(event.session_id)
 
+    async def watch_active(event: SessionStarted | SessionResumed) -> None:
+        anti_cheat.status_changed(event.session_id, SessionStatus.active.value)
+
+    async def watch_paused(event: SessionPaused) -> None:
+        anti_cheat.status_changed(event.session_id, SessionStatus.paused.value)
+
     async def seal_integrity_log(event: SessionEnded) -> None:
         await anti_cheat.session_ended(event.session_id, event.reason, event.actor_id)
 
@@ -124,6 +131,9 @@ def _wire_lifecycle(lifecycle: LifecycleBus, clock: SessionClock, anti_cheat: An
     lifecycle.subscribe(SessionPaused, deadline_cleared)
     lifecycle.subscribe(SessionEnded, deadline_cleared)
     lifecycle.subscribe(SessionEnded, seal_integrity_log)
+    lifecycle.subscribe(SessionStarted, watch_active)
+    lifecycle.subscribe(SessionResumed, watch_active)
+    lifecycle.subscribe(SessionPaused, watch_paused)
 
 
 def build_services(settings: Settings, database: Any, redis: Any, *, stores: dict[str, Store] | None = None,
@@ -178,9 +188,10 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
     services.stream_message_handlers["signal"] = services.anti_cheat.handle_stream_message
     services.media_consumers.add_video(services.anti_cheat)
     _wire_lifecycle(services.lifecycle, services.session_clock, services.anti_cheat)
-    # the two bindings left after construction, each a true cycle: anti-cheat watches the interview service and
-    # judges its precheck; screening (built with jobs, which the interview service reads) creates interviews
+    # the bindings left after construction, each a true cycle: anti-cheat watches the interview service and
+    # judges its precheck and a live interview's start; screening (built with jobs, which the interview service reads) creates interviews
     services.interview_service.precheck_judge = services.anti_cheat.judge_precheck
+    services.interview_service.live_start_check = services.anti_cheat.check_live_start
     services.screening_service = domain.screening
     domain.screening.interviews = services.interview_service
     services.lifecycle.subscribe(SessionEnded, domain.screening.session_ended)  # keeps the AI's summary

@@ -26,6 +26,7 @@ from pymongo.database import Database
 
 from tests.anticheat.test_api_signals import signed
 from tests.anticheat.test_api_stream import Events, start_with_key
+from tests.anticheat.test_monitor import sway
 from tests.conftest import PASSWORD, live_env
 from tests.interviews.test_stream import signup, ws_url
 from tests.servers import running_server
@@ -43,7 +44,8 @@ def vision_server(mongo_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 class SceneCamera(VideoStreamTrack):
-    """A camera showing ``scene`` (BGR), switchable at any time, with a moving stripe so frames differ."""
+    """A camera showing ``scene`` (BGR), switchable at any time, with a moving stripe so frames differ, swaying a
+    pixel or two as a person does (a picture that stays put is a photo: camera_frozen)."""
 
     def __init__(self, scene: np.ndarray) -> None:
         super().__init__()
@@ -52,7 +54,7 @@ class SceneCamera(VideoStreamTrack):
 
     async def recv(self) -> VideoFrame:
         pts, time_base = await self.next_timestamp()
-        image = cv2.cvtColor(self.scene, cv2.COLOR_BGR2RGB)
+        image = cv2.cvtColor(sway(self.scene, self.sent), cv2.COLOR_BGR2RGB)
         row = (self.sent * 8) % image.shape[0]
         image[row : row + 3] = 255
         frame = VideoFrame.from_ndarray(image, format="rgb24")

@@ -87,6 +87,30 @@ async def test_a_still_but_live_candidate_is_never_frozen(analyzer: FrameAnalyze
     assert [v async for v in monitor.violations()] == []
 
 
+def printed_photo(frame: np.ndarray, seed: int) -> np.ndarray:
+    """A photo propped in front of the camera: the same picture but for sensor noise, through a lossy encoder."""
+    noisy = np.clip(frame.astype(np.float32) + np.random.default_rng(seed).normal(0, 1.5, frame.shape), 0, 255)
+    ok, encoded = cv2.imencode(".jpg", noisy.astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 80])
+    assert ok
+    return cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+
+
+async def test_a_photo_held_still_is_frozen_despite_the_detectors_jitter_on_its_noise(
+    analyzer: FrameAnalyzer, hopper_frame: np.ndarray
+) -> None:
+    # The noise moves single landmarks now and then, which restarts the frame-to-frame test (the browser scenario's
+    # miss); the face as a whole stays put and never blinks over the window.
+    async with VisionMonitor(analyzer, sample_fps=FPS) as monitor:
+        await feed(monitor, [printed_photo(hopper_frame, i) for i in range(22)])  # 11 s
+    violations = [v async for v in monitor.violations()]
+    assert [v.kind for v in violations] == ["camera_frozen"]
+    assert violations[0].evidence["position_spread"] < 0.003 and "never blinked" in violations[0].evidence["rule"]
+    # the same photo carried by a swaying person is alive
+    async with VisionMonitor(analyzer, sample_fps=FPS) as monitor:
+        await feed(monitor, [printed_photo(sway(hopper_frame, i), i) for i in range(22)])
+    assert [v async for v in monitor.violations()] == []
+
+
 async def test_one_absence_is_one_kind_of_strike(
     analyzer: FrameAnalyzer, astronaut_frame: np.ndarray, empty_room_frame: np.ndarray, covered_frame: np.ndarray
 ) -> None:

@@ -105,6 +105,22 @@ def _photo() -> list[np.ndarray]:
     return [mf.noise(photo, 1.5, i) for i in range(LOOP_SECONDS * FPS)]
 
 
+def _photo_moved() -> list[np.ndarray]:
+    """The same printed photo held in a hand: it moves rigidly (a few pixels, a slight tilt) and never blinks."""
+    import cv2
+
+    mf = _mf()
+    printed = cv2.copyMakeBorder(mf.portrait("hopper"), 20, 20, 20, 20, cv2.BORDER_CONSTANT, value=(235, 235, 235))
+    photo = mf.place(mf._sources()["room_brick"], printed, 0.5, 0.5, 0.8)  # noqa: SLF001
+    frames = []
+    for i in range(LOOP_SECONDS * FPS):
+        matrix = cv2.getRotationMatrix2D((320, 240), 1.5 * np.sin(i * 0.4), 1.0)
+        matrix[:, 2] += (4 * np.sin(i * 0.3), 3 * np.cos(i * 0.5))
+        moved = cv2.warpAffine(photo, matrix, (640, 480), borderMode=cv2.BORDER_REFLECT)
+        frames.append(mf.noise(moved, 1.5, i))
+    return frames
+
+
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("still_live", "one person, still but breathing", None, _still_live),
     Scenario("dim_light", "one person in a dim room (x0.25)", None, _dim),
@@ -116,6 +132,7 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              forbidden=frozenset({"camera_covered", "camera_frozen"})),
     Scenario("two_people", "two people side by side", "multiple_faces", _two_people),
     Scenario("photo", "a printed photo propped in front of the camera", "camera_frozen", _photo),
+    Scenario("photo_moved", "a printed photo held in a moving hand", "camera_frozen", _photo_moved),
 )}
 
 

@@ -140,6 +140,58 @@ def test_camera_warnings_reach_candidate_and_watcher_and_end_the_interview(candi
     docs_screenshot(watcher, "recruiter-watch-warnings")
 
 
+def test_a_live_interview_is_proctored_for_review_and_the_recruiter_sees_the_flags(candidate_page, chromium, vision_url):
+    """A recruiter-led live interview: the candidate agrees to the notice on the live page, which starts the
+    proctoring; nobody in view becomes face-missing flags in the recruiter's live timeline, and the interview goes
+    on (a live interview is never ended by the anti-cheat) until the recruiter ends it."""
+    from tests.e2e.conftest import Account
+
+    candidate, recruiter = Account(vision_url, "candidate"), Account(vision_url, "recruiter")
+    session_id = recruiter.call("POST", "/interview/sessions", json={
+        "type": "live", "job_title": "Proctored live chat", "candidate_id": candidate.id})["session_id"]
+    context = chromium.new_context(base_url=vision_url, viewport={"width": 1280, "height": 800},
+                                   permissions=["camera", "microphone"])
+    try:
+        interviewer = context.new_page()
+        interviewer.set_default_timeout(20_000)
+        sign_in(interviewer, recruiter.email, recruiter.password)
+        expect(interviewer).to_have_url(re.compile(r"/recruiter$"))
+        interviewer.goto(f"/live/{session_id}")
+        expect(interviewer.get_by_test_id("integrity-panel")).to_be_visible()
+
+        page = candidate_page
+        sign_in(page, candidate.email, candidate.password)
+        expect(page).to_have_url(re.compile(r"/candidate$"))
+        page.goto(f"/live/{session_id}")
+        expect(page.get_by_test_id("proctoring-notice")).to_be_visible()
+        page.get_by_test_id("live-agree").click()
+        expect(page.get_by_test_id("live-status")).to_have_text("Connected")
+        stored = candidate.call("GET", f"/interview/sessions/{session_id}")
+        assert stored["status"] == "active" and stored["anti_cheat_policy"] == "flag_for_review"
+        consent = candidate.call("GET", f"/interview/sessions/{session_id}/proctoring/consent")["consent"]
+        assert consent["user_id"] == candidate.id
+
+        # nobody in view: flagged for the recruiter, and the candidate is told; three of them end nothing
+        timeline = interviewer.get_by_test_id("anticheat-timeline")
+        expect(timeline.get_by_test_id("timeline-event").filter(has_text="Face missing").first).to_be_visible(timeout=90_000)
+        expect(page.get_by_test_id("live-warning")).to_be_visible(timeout=30_000)
+        # a threshold is reached (face missing 3, or two people 1): marked for review, and the interview goes on
+        expect(timeline.get_by_test_id("timeline-event").filter(has_text="Review flagged").first).to_be_visible(timeout=90_000)
+        screenshot(interviewer, "live-interview-flags")
+        assert candidate.call("GET", f"/interview/sessions/{session_id}")["status"] == "active"
+        expect(page.get_by_test_id("live-ended")).to_have_count(0)
+
+        interviewer.get_by_test_id("end-interview").click()
+        expect(page.get_by_test_id("live-ended")).to_be_visible(timeout=30_000)
+        report = recruiter.call("GET", f"/interview/sessions/{session_id}/integrity")
+        assert report["strikes"].get("face_missing", 0) >= 3 or report["strikes"].get("multiple_faces", 0) >= 1
+        assert any(entry["event"] == "review_flagged" for entry in report["timeline"])
+        assert report["status"] == "terminated" and report["chain"]["valid"]
+        assert not any(entry["event"] == "terminated" for entry in report["timeline"])  # no anti-cheat termination
+    finally:
+        context.close()
+
+
 def write_honest_y4m(path: Path) -> None:
     """An honest candidate in a dim room (mean grey ~40) who sits still but breathes (a pixel or two of sway) and
     glances aside for one second (the cameraman's turned head stands in for the glance): no rule may strike."""
@@ -218,10 +270,10 @@ def test_the_candidate_contests_a_flag_and_the_admin_dismisses_it(page, chromium
     expect(page.get_by_test_id("flag-decision")).to_contain_text("no longer counts in the risk score")
 
 
-@pytest.mark.parametrize("name", ["plain_wall", "hand_on_chin"])
+@pytest.mark.parametrize("name", ["plain_wall", "hand_on_chin", "photo"])
 def test_browser_scenario_gets_the_right_verdict(chromium, vision_url, tmp_path_factory, name):
     """A quick subset of bench/proctoring_browser.py (short windows): a plain wall is an absence (face_missing,
-    never camera_covered) and a hand on the chin is no strike."""
+    never camera_covered), a hand on the chin is no strike and a printed photo propped up is camera_frozen."""
     from tests.e2e.proctoring_scenarios import SCENARIOS, run_scenario, write_video
 
     scenario = SCENARIOS[name]

@@ -51,6 +51,9 @@ def test_live_interview_video_both_ways_chat_and_end(page, recruiter_page, new_c
     expect(page).to_have_url(re.compile(r"/candidate$"))
     page.get_by_test_id("upcoming-sessions").get_by_role("link", name=re.compile("Continue")).click()
     expect(page).to_have_url(re.compile(rf"/live/{session_id}$"))
+    # the live interview is proctored: the candidate reads the notice and agrees before joining
+    expect(page.get_by_test_id("proctoring-notice")).to_be_visible()
+    page.get_by_test_id("live-agree").click()
     expect(page.get_by_test_id("live-status")).to_have_text("Connected")
 
     # Each side receives the other's camera through the server's relay.

@@ -21,7 +21,8 @@ FACE_RGB = astronaut()  # 512x512 public-domain photograph of a person
 
 
 class FaceVideoTrack(VideoStreamTrack):
-    """A camera showing the astronaut photo, with a small moving stripe so frames differ."""
+    """A camera showing the astronaut photo, with a small moving stripe so frames differ, swaying a pixel or two as a
+    person does (the anti-cheat reads a picture that stays put as a photo held up: camera_frozen)."""
 
     def __init__(self, image_rgb: np.ndarray = FACE_RGB) -> None:
         super().__init__()
@@ -30,7 +31,8 @@ class FaceVideoTrack(VideoStreamTrack):
 
     async def recv(self) -> VideoFrame:
         pts, time_base = await self.next_timestamp()
-        image = self._image.copy()
+        step = self.frames_sent
+        image = np.roll(self._image, (round(np.cos(step * 0.7)), round(2 * np.sin(step * 0.9))), axis=(0, 1))
         row = (self.frames_sent * 4) % image.shape[0]
         image[row : row + 4] = 255
         frame = VideoFrame.from_ndarray(image, format="rgb24")

@@ -122,3 +122,30 @@ async def test_the_voice_service_speaks_a_question_into_a_recording_only_while_o
     _, levels = decoded_audio(media_hub.recording_path("voice2"), INTERVIEWER_STREAM)
     assert levels.max() > 500
     await media_hub.shutdown()
+
+
+async def test_ending_a_recorded_interview_does_not_wait_behind_other_work_in_the_shared_thread_pool(
+        tmp_path, speech_wav) -> None:
+    """Transcription and vision run in the event loop's default thread pool and take seconds a job on a busy
+    machine; the recorder encodes on its own thread, so closing a session finishes the file while that pool
+    is still full (before, the end of an interview queued every remaining frame behind them)."""
+    import threading
+
+    media_hub = recording_hub(tmp_path)
+    candidate = Client(media_hub, "busy1", "cand", Role.CANDIDATE)
+    camera = FaceVideoTrack()
+    await candidate.publish(camera, speech_wav)
+    await wait_until(lambda: camera.frames_sent >= 30, what="a second of camera")
+    release = threading.Event()
+    loop = asyncio.get_running_loop()
+    blockers = [loop.run_in_executor(None, release.wait, 10) for _ in range(32)]  # every default worker (at most 32)
+    try:
+        await media_hub.close_session("busy1")
+        assert not release.is_set() and not any(b.done() for b in blockers)  # the pool was busy throughout
+    finally:
+        release.set()
+        await asyncio.gather(*blockers)
+    await candidate.close()
+    with av.open(str(media_hub.recording_path("busy1"))) as container:
+        assert len(list(container.decode(video=0))) >= 5
+    await media_hub.shutdown()

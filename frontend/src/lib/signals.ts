@@ -12,6 +12,8 @@ export const FULLSCREEN_GRACE_MS = 10_000;
 const DEVTOOLS_GAP_PX = 160;
 
 const SEQ_STORE = "candidatex.signal-seq.";
+// This load of the page: the server compares heartbeats within one load (a reload leaves full screen silently).
+const PAGE_LOAD = Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) => byte.toString(16).padStart(2, "0")).join("");
 const TAB_STORE = "candidatex.signal-tab";
 
 /** This tab's id: kept in sessionStorage, so a reload is the same tab and a second tab is another one. */
@@ -126,6 +128,7 @@ export function useBrowserSignals(
         ...(modeRef.current ? { answer_mode: modeRef.current } : {}),
         fullscreen: !!document.fullscreenElement,
         focused: document.hasFocus(),
+        page: PAGE_LOAD,
         screens,
         visible: document.visibilityState === "visible",
       });

@@ -56,11 +56,11 @@ async def record_consent(session: InterviewSession, user_id: str, notice_version
     return record
 
 
-def check_consent(session: InterviewSession) -> None:
-    """The precheck's gate: the candidate agreed to the current notice."""
+def check_consent(session: InterviewSession, before: str = "the system check") -> None:
+    """The precheck's (and a live interview's start) gate: the candidate agreed to the current notice."""
     consent = session.proctoring_consent
     if not consent or consent.get("notice_version") != current_version():
-        raise Conflict("Read and agree to the proctoring notice before the system check", code="consent_required")
+        raise Conflict(f"Read and agree to the proctoring notice before {before}", code="consent_required")
 
 
 async def purge_expired(retention_days: int, now: datetime | None = None) -> list[str]:

@@ -97,6 +97,7 @@ class AntiCheatCoordinator:
     IDLE_SECONDS = 60.0  # a monitor without frames for this long is retired (the candidate hung up)
     SWEEP_SECONDS = 10.0
     RETENTION_SWEEP_SECONDS = 3600.0
+    VIDEO_RECENT_SECONDS = 5.0  # the camera's video counts as still arriving for this long after a frame
 
     def __init__(self, interview_service: InterviewService, event_bus: EventBus, settings: Settings) -> None:
         self.interviews = interview_service
@@ -109,6 +110,7 @@ class AntiCheatCoordinator:
         self.keys = IntegrityKeys.from_settings(settings.secret_key, settings.integrity_key)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self._watches: dict[str, _Watch] = {}
+        self._video_at: dict[str, float] = {}  # session -> last camera frame (monotonic), this process
         self._heard: dict[str, float] = {}  # session -> last verified heartbeat (monotonic), this process
         # session -> (answer mode the page's last heartbeat reported, when): speech heard in "text" mode is flagged
         self._answer_mode: dict[str, tuple[str, float]] = {}
@@ -120,6 +122,7 @@ class AntiCheatCoordinator:
         self._sweeper: asyncio.Task[None] | None = None
         self._retention: asyncio.Task[None] | None = None
         # another tab heard within this long is still open: a new tab then is a second tab, not a reload
+        self._grace_ms = int(settings.anti_cheat_fullscreen_grace_seconds * 1000)
         self._tab_live_ms = int(max(settings.anti_cheat_heartbeat_timeout_seconds, 3 * 5) * 1000)
 
     # ---- lifecycle --------------------------------------------------------------------------------------
@@ -144,10 +147,19 @@ class AntiCheatCoordinator:
             await asyncio.to_thread(self._analyzer.close)
             self._analyzer = None
 
+    def status_changed(self, session_id: str, status: str) -> None:
+        """On SessionStarted/Paused/Resumed (the lifecycle bus, services.py): the watch follows at once. The status
+        check every STATUS_TTL stays as the net for changes made by another worker (the bus is in-process)."""
+        self._not_watched.pop(session_id, None)
+        watch = self._watches.get(session_id)
+        if watch is not None and not watch.retiring:
+            watch.status, watch.checked_at = status, time.monotonic()
+
     async def session_ended(self, session_id: str, reason: str, actor_id: str | None) -> None:
         """On SessionEnded (the lifecycle bus, app.py): retire the monitor, then sign a checkpoint of the final log. Spawned,
         never awaited here: the hook may run inside the monitor's own violation callback (a vision strike
         that terminates), and stopping a monitor waits for it."""
+        self._video_at.pop(session_id, None)
         self._spawn(self._retire_and_seal(session_id), f"anticheat-seal:{session_id}")
 
     async def _retire_and_seal(self, session_id: str) -> None:
@@ -217,7 +229,8 @@ class AntiCheatCoordinator:
                                  counts=tail.get("strike_counts") or {}, last_seq=tail.get("signal_last_seq") or 0,
                                  ignored_strikes=self.ignored_strikes, chain_key=self.keys.chain_key(session_id),
                                  policy_mode=tail.get("anti_cheat_policy") or POLICY_TERMINATE,
-                                 tabs=tail.get("signal_tabs") or {}, tab_live_ms=self._tab_live_ms)
+                                 tabs=tail.get("signal_tabs") or {}, tab_live_ms=self._tab_live_ms,
+                                 fullscreen_grace_ms=self._grace_ms)
                 result = work(state)
                 new_entries = state.log[len(last):]
                 if not new_entries:
@@ -285,6 +298,7 @@ class AntiCheatCoordinator:
             return results
 
         results, state, tail = await self._append(session_id, work)
+        await self._gaps_while_video(session_id, results)
         beats = [item for item, (r, _) in zip(signals, results, strict=True) if r.accepted and r.kind == "heartbeat"]
         if beats:
             mode = beats[-1].data.get("answer_mode")
@@ -300,6 +314,18 @@ class AntiCheatCoordinator:
                           status=SessionStatus.terminated.value if reason else str(tail.get("status")),
                           terminated_reason=reason, strike_counts=state.policy.counts,
                           last_seq=state.verifier.last_seq)
+
+    async def _gaps_while_video(self, session_id: str, results: list[tuple[SignalResult, StrikeDecision | None]]) -> None:
+        """Signals missing from the sequence while the camera's video keeps arriving: the page's connection works,
+        so the missing ones were held back (a reviewable flag; a socket that dropped mid-send looks the same)."""
+        seen = self._video_at.get(session_id)
+        if seen is None or time.monotonic() - seen > self.VIDEO_RECENT_SECONDS:
+            return
+        for result, _ in results:
+            if result.problem == "gap":
+                await self._flag(session_id, "signals_inconsistent", {
+                    "check": "gap_while_video", "seq": result.seq, "signal": result.kind, "video_arriving": True,
+                    "rule": "signals missing from the sequence while the camera's video still arrives"})
 
     async def handle_stream_message(self, user: User, session_id: str, message: dict[str, Any]) -> dict[str, Any]:
         """``{"type": "signal", kind, seq, ts, data, hmac[, session_id]}`` over the interview stream."""
@@ -336,9 +362,9 @@ class AntiCheatCoordinator:
 
     async def consume_video(self, session_id: str, image_bgr: np.ndarray, captured_at: float) -> None:
         """The media hub's video consumer: one sampled frame of a session's candidate camera."""
+        now = self._video_at[session_id] = time.monotonic()
         if not self.vision_enabled:
             return
-        now = time.monotonic()
         watch = self._watches.get(session_id)
         if watch is None:
             seen = self._not_watched.get(session_id)
@@ -542,6 +568,11 @@ class AntiCheatCoordinator:
         task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    def check_live_start(self, session: InterviewSession) -> None:
+        """A live interview starts proctored, so only once its candidate agreed to the notice (when that is required)."""
+        if self.consent_required:
+            consent.check_consent(session, before="the live interview")
 
     # ---- precheck camera test -----------------------------------------------------------------------------
     async def judge_precheck(self, session: InterviewSession, report: dict[str, Any]) -> tuple[bool, dict[str, Any]]:

@@ -30,6 +30,7 @@ class StrikeKind(StrEnum):
     suspicious_input = "suspicious_input"
     second_screen = "second_screen"
     signals_suppressed = "signals_suppressed"
+    signals_inconsistent = "signals_inconsistent"
     second_tab = "second_tab"
     speech_during_text = "speech_during_text"
 
@@ -70,6 +71,8 @@ RULES: dict[StrikeKind, KindRule] = {
     K.second_screen: KindRule(1, "A second screen was detected. Please use a single screen."),
     K.signals_suppressed: KindRule(0, "Your browser stopped reporting the interview page's state. "
                                       "Please reload the page; this is recorded for review."),
+    K.signals_inconsistent: KindRule(0, "The interview page's reports contradict each other (a change of state "
+                                        "came without its event). This is recorded for review."),
     K.second_tab: KindRule(0, "This interview is open in another tab as well. Please close the other tab; "
                               "this is recorded for review."),
     K.speech_during_text: KindRule(0, "Speech was heard while you answer in writing. This is recorded for review."),

@@ -60,6 +60,15 @@ class _Sample:
 # very same pixels, and any live face (breathing, blinking, mesh jitter on new pixels) moves more.
 FROZEN_MOTION = 0.002
 FROZEN_EYE_CHANGE = 0.01
+# A printed photo or a screen held still: the detector's jitter on sensor noise moves single landmarks now and
+# then (so the frame test above restarts), but the face as a whole stays put. Over the frozen window the
+# landmarks' centroid of a photo wanders 0.11-0.14 % of the face's width (std), while the swaying candidates of
+# the browser scenarios wander 0.76-1.2 %, and a seated person's head sways millimetres (a face is ~15 cm
+# wide). Below FROZEN_SPREAD, with no blink (the eye opening's range within FROZEN_BLINK of its median), the
+# picture shows no life. bench/proctoring_browser.py measures it.
+FROZEN_SPREAD = 0.003
+FROZEN_BLINK = 0.25
+STILL_FACE_SHARE = 0.9  # frames of the window that must show the face's landmarks
 
 
 class ConditionDebouncer:
@@ -100,6 +109,32 @@ class ConditionDebouncer:
         eyes = abs((observation.eye_openness or 0.0) - (previous.eye_openness or 0.0))
         return motion < FROZEN_MOTION and eyes < FROZEN_EYE_CHANGE
 
+    def _still_picture(self, ts: float) -> tuple[str, dict[str, Any], float] | None:
+        """camera_frozen from the whole window: the face present throughout, its position still within the
+        detector's jitter and no blink (a photo or a screen held still, noise and all)."""
+        since = self._evidence_since.setdefault("camera_frozen", ts)
+        window = self._window("camera_frozen")
+        if ts - since < window:
+            return None
+        relevant = [s for s in self._samples if since < s.ts and s.ts >= ts - window]
+        faces = [s.observation for s in relevant if s.observation.landmarks is not None and s.observation.primary_face]
+        if len(faces) < max(self.min_samples, STILL_FACE_SHARE * len(relevant)):
+            return None
+        if len({o.landmarks.shape for o in faces if o.landmarks is not None}) != 1:
+            return None
+        centroids = np.array([o.landmarks.mean(axis=0) for o in faces if o.landmarks is not None])
+        width = float(np.mean([np.ptp(o.landmarks[:, 0]) for o in faces if o.landmarks is not None]))
+        spread = float(np.hypot(*centroids.std(axis=0))) / max(width, 1.0)
+        eyes = [o.eye_openness for o in faces if o.eye_openness is not None]
+        blink_range = float(np.ptp(eyes) / max(float(np.median(eyes)), 1e-6)) if eyes else 1.0
+        if spread >= FROZEN_SPREAD or blink_range >= FROZEN_BLINK:
+            return None
+        self._evidence_since["camera_frozen"] = ts
+        evidence = {"frames": len(relevant), "frames_with_condition": len(faces), "ratio": round(len(faces) / len(relevant), 3),
+                    "window_seconds": window, "position_spread": round(spread, 5), "eye_range": round(blink_range, 3),
+                    "rule": "the face stayed put within the detector's jitter and never blinked for the whole window"}
+        return "camera_frozen", evidence, relevant[0].ts
+
     def add(self, ts: float, observation: FrameObservation) -> list[tuple[str, dict[str, Any], float]]:
         """Record one analysed frame; return (kind, evidence, started_at) for each new violation."""
         conditions = set(observation.conditions)
@@ -130,6 +165,10 @@ class ConditionDebouncer:
             evidence = _evidence(chosen, [s for s in bad if chosen in s.conditions] or bad, len(relevant),
                                  self._window(kind))
             fired.append((chosen, evidence, bad[0].ts))
+        if "camera_frozen" in self._rules:  # after the frame test, which resets the window when it fired
+            still = self._still_picture(ts)
+            if still is not None:
+                fired.append(still)
         return fired
 
 

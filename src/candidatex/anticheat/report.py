@@ -32,6 +32,7 @@ SEVERITY: dict[str, float] = {
     "tab_switch": 0.7,
     "camera_covered": 0.7,
     "signals_suppressed": 0.7,
+    "signals_inconsistent": 0.7,
     "second_tab": 0.6,
     "speech_during_text": 0.6,
     "fullscreen_exit": 0.6,

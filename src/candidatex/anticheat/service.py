@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from candidatex.anticheat import events
 from candidatex.anticheat.chain import append
+from candidatex.anticheat.consistency import cross_check
 from candidatex.anticheat.policy import POLICY_TERMINATE, StrikeDecision, StrikePolicy
 from candidatex.anticheat.signals import ClientSignal, SignalVerdict, SignalVerifier, strike_kind_for
 
@@ -49,6 +50,7 @@ class AntiCheatSession:
         tabs: dict[str, dict[str, int]] | None = None,
         tab_live_ms: int = 20_000,
         ignored_strikes: Set[str] = frozenset(),
+        fullscreen_grace_ms: int = 10_000,
     ) -> None:
         """``chain_key``: the session's key of the keyed hash chain (the app always passes one).
         ``ignored_strikes``: kinds switched off (TAB_SWITCH_DETECTION=false): their signals are still logged."""
@@ -57,6 +59,7 @@ class AntiCheatSession:
         self.policy = StrikePolicy(thresholds, counts, policy_mode)
         self.verifier = SignalVerifier(session_id, session_key, last_seq, tabs, tab_live_ms)
         self.ignored_strikes = ignored_strikes
+        self.fullscreen_grace_ms = fullscreen_grace_ms
 
     def append(self, entry: dict[str, Any]) -> dict[str, Any]:
         return append(self.log, entry, self.chain_key)
@@ -75,10 +78,14 @@ class AntiCheatSession:
         if verdict.second_tab:
             evidence = {"tab": signal.tab, "other_tabs": list(verdict.second_tab), "signal": signal.kind,
                         "rule": "a new tab signed in while another tab of the session was still live"}
-            second = Outcome()
-            self._strike(second, "second_tab", now, source="client", evidence=evidence)
-            outcome.entries += second.entries
-            outcome.flags += [second.decision] if second.decision else []
+            self._flag(outcome, "second_tab", now, evidence)
+        if verdict.accepted and signal.tab is not None:
+            now_ms = int(now.timestamp() * 1000)
+            for found in cross_check(self.verifier.tabs[signal.tab], signal.kind, signal.data, now_ms,
+                                     self.fullscreen_grace_ms):
+                evidence = {**found.evidence, "check": found.rule, "tab": signal.tab, "seq": signal.seq,
+                            "heartbeat": signal.data}
+                self._flag(outcome, "signals_inconsistent", now, evidence)
         if verdict.problem is not None or (verdict.accepted and strike is None):
             entry = events.signal_entry(signal, verdict, now)
             if ignored and entry["event"] == events.SIGNAL:
@@ -94,6 +101,13 @@ class AntiCheatSession:
                 evidence["tab"] = signal.tab
             self._strike(outcome, strike, now, source="client", evidence=evidence)
         return outcome
+
+    def _flag(self, outcome: Outcome, kind: str, now: datetime, evidence: dict[str, Any]) -> None:
+        """A reviewable finding a signal raised beside its own strike (its entries join the signal's)."""
+        flagged = Outcome()
+        self._strike(flagged, kind, now, source="client", evidence=evidence)
+        outcome.entries += flagged.entries
+        outcome.flags += [flagged.decision] if flagged.decision else []
 
     def handle_violation(self, violation: Violation, now: datetime, snapshot: str | None = None) -> Outcome:
         """``snapshot``: where the caller stored ``violation.snapshot_jpeg`` (e.g. a GridFS id)."""

@@ -118,7 +118,8 @@ class SignalVerdict:
 class SignalVerifier:
     """Verifies one session's signals in arrival order. ``last_seq`` and ``tabs`` restore state after a restart.
 
-    ``tabs`` maps a tab to ``{"seq": its last accepted seq, "at": server epoch ms of its last signal}``.
+    ``tabs`` maps a tab to ``{"seq": its last accepted seq, "at": server epoch ms of its last signal}`` (and the
+    heartbeat cross-check's few integers, consistency.py).
     """
 
     # A gap report lists at most this many missing numbers, so a huge jump cannot bloat the log.
@@ -150,7 +151,7 @@ class SignalVerifier:
                     return SignalVerdict(False, "too_many_tabs", expected)
                 second_tab = tuple(sorted(other for other, state in self.tabs.items()
                                           if now_ms - state.get("at", 0) < self.tab_live_ms))
-            self.tabs[tab] = {"seq": signal.seq, "at": now_ms}
+            self.tabs.setdefault(tab, {}).update(seq=signal.seq, at=now_ms)  # beside the tab's cross-check state
         if signal.seq > expected:
             missing = tuple(range(expected, min(signal.seq, expected + self.MAX_LISTED_MISSING)))
             return SignalVerdict(True, "gap", expected, missing, second_tab)

@@ -45,6 +45,8 @@ from candidatex.users.models import Role, User
 logger = logging.getLogger(__name__)
 # (session, the page's precheck report) -> (passed, the record kept on the session)
 PrecheckJudge = Callable[[InterviewSession, dict[str, Any]], Awaitable[tuple[bool, dict[str, Any]]]]
+# anticheat/ says whether a live interview may start (the proctoring notice agreed to); raises an AppError if not
+LiveStartCheck = Callable[[InterviewSession], None]
 
 FORBIDDEN_MESSAGES = {
     Action.view: "You may not see this interview",
@@ -56,6 +58,7 @@ FORBIDDEN_MESSAGES = {
 ENDED = store.ENDED
 RUNNING = store.RUNNING
 NOT_ENDED = (SessionStatus.setup, SessionStatus.precheck, *RUNNING)
+LIVE_POLICY = "flag_for_review"
 MAX_FOLLOW_UPS = 2
 
 
@@ -120,6 +123,7 @@ class InterviewService:
         # anticheat/ judges the precheck (the page's report, its camera frames, the proctoring consent): whether the
         # session may start, and the record kept on it. Set by the composition root (services.py).
         self.precheck_judge: PrecheckJudge | None = None
+        self.live_start_check: LiveStartCheck | None = None
 
     # ---- access -------------------------------------------------------------------------------------------
     async def load(self, session_id: str) -> InterviewSession:
@@ -161,6 +165,8 @@ class InterviewService:
             raise InvalidInput("A live interview is scheduled by a recruiter for a candidate",
                                details=[{"field": "type", "message": "live needs a recruiter and candidate_id"}])
         fields = {k: v for k, v in data.items() if k not in {"candidate_id"}}
+        if data.get("type") == SessionType.live:
+            fields["anti_cheat_policy"] = LIVE_POLICY  # the anti-cheat never ends a recruiter's live interview
         link = await self._job_link(user, data.get("job_id"), candidate_id, scheduled=recruiter_id is not None)
         tied = link is not None and recruiter_id is not None  # practice sessions are never shown to a job's recruiter
         if tied:
@@ -224,6 +230,8 @@ class InterviewService:
             return session  # starting twice is harmless: the same session continues
         if session.status in ENDED:
             raise Conflict("This interview has ended", code="invalid_transition")
+        if session.type == SessionType.live:
+            return await self._start_live(session)
         if session.status != SessionStatus.precheck or not (session.precheck_result or {}).get("passed"):
             raise Conflict("Pass the precheck (camera, microphone, speaker, fullscreen, one screen) first",
                            code="precheck_required")
@@ -241,6 +249,28 @@ class InterviewService:
             await self.lifecycle.publish(SessionStarted(session_id, session.ends_at))
             await self._emit_question(session)
         return session
+
+    async def _start_live(self, session: InterviewSession) -> InterviewSession:
+        """A live interview has no system check and no question plan: the recruiter leads and ends it. The candidate's
+        live page starts it, which turns its proctoring on (the signal key; the vision watch sees an active session)
+        under flag_for_review. The scheduled duration is its deadline, as for any interview."""
+        if self.live_start_check is not None:
+            self.live_start_check(session)
+        session_id, now = str(session.id), utcnow()
+        claimed = await store.transition(session.id, (SessionStatus.setup, SessionStatus.precheck), SessionStatus.active, {
+            "started_at": now, "ends_at": now + timedelta(minutes=session.duration_minutes),
+            "anti_cheat_key": secrets.token_hex(32),
+            "anti_cheat_policy": LIVE_POLICY, "current_question_index": 0})
+        if claimed is None:  # a parallel start won (its session continues), or the interview ended meanwhile
+            current = await self.load(session_id)
+            if current.status in ENDED:
+                raise Conflict("This interview has ended", code="invalid_transition")
+            return current
+        await self._save_live_state(claimed)
+        ends_at = claimed.ends_at.isoformat() if claimed.ends_at else None
+        await self.bus.emit(session_id, "status", {"status": "active", "ends_at": ends_at})
+        await self.lifecycle.publish(SessionStarted(session_id, claimed.ends_at))
+        return claimed
 
     async def next_question(self, user: User, session_id: str) -> tuple[InterviewSession, QuestionRecord | None]:
         session = await self.get_for(user, session_id)

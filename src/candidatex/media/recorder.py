@@ -12,7 +12,9 @@ falls behind, video frames are dropped (counted); audio is kept unless the queue
 """
 
 import asyncio
+import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
@@ -30,6 +32,8 @@ Stream = AudioStream | VideoStream
 
 RECORDING_SUFFIX = ".webm"
 
+logger = logging.getLogger(__name__)
+
 
 class SessionRecorder:
     def __init__(self, path: Path, video: MediaStreamTrack, audio: MediaStreamTrack, queue_size: int = 64,
@@ -42,6 +46,9 @@ class SessionRecorder:
         self._played_until = 0.0  # recording time (s) up to which played interviewer audio is queued
         self._tasks: list[asyncio.Task[None]] = []
         self._writer: asyncio.Task[None] | None = None
+        # The encoder's own thread: in the shared default pool it would queue behind transcription and
+        # vision jobs of seconds each, and the end of an interview would wait for all of them.
+        self._encoder = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"record-{path.stem}")
         self._started_at: float | None = None
         self.frames_written = 0
         self.frames_dropped = 0
@@ -96,9 +103,17 @@ class SessionRecorder:
         for track in self._tracks.values():
             track.stop()
         if self._writer is not None:
-            await self._queue.put(None)
-            await self._writer
-            self._writer = None
+            # The writer drains the queue and then sees the end; if it has failed, nothing drains it, so
+            # never wait on a full queue for a writer that is gone.
+            closing = asyncio.ensure_future(self._queue.put(None))
+            await asyncio.wait({closing, self._writer}, return_when=asyncio.FIRST_COMPLETED)
+            closing.cancel()
+            writer, self._writer = self._writer, None
+            try:
+                await writer
+            except Exception:  # noqa: BLE001 - the file so far is kept; the interview still ends
+                logger.exception("the recorder failed", extra={"recording": self.path.name})
+            self._encoder.shutdown(wait=False)
 
     async def _read(self, kind: str, track: MediaStreamTrack) -> None:
         while True:
@@ -120,6 +135,7 @@ class SessionRecorder:
 
     async def _write(self, container: av.container.OutputContainer, streams: dict[str, Stream]) -> None:
         last_pts: dict[str, int] = {}
+        loop = asyncio.get_running_loop()
         try:
             while (item := await self._queue.get()) is not None:
                 kind, frame, pts = item
@@ -130,10 +146,10 @@ class SessionRecorder:
                 if pts <= last_pts.get(kind, -1):
                     continue  # muxers refuse non-increasing timestamps
                 last_pts[kind] = pts
-                await asyncio.to_thread(_encode, container, streams[kind], frame, pts)
+                await loop.run_in_executor(self._encoder, _encode, container, streams[kind], frame, pts)
                 self.frames_written += 1
         finally:
-            await asyncio.to_thread(_finish, container, streams.values())
+            await loop.run_in_executor(self._encoder, _finish, container, streams.values())
 
 
 def _time_base(frame: AudioFrame | VideoFrame) -> Fraction:
