@@ -4,7 +4,10 @@ For every question, each strong answer is compared with every answer of the othe
 ordered when the strong answer scores higher (for "wrong", at least 25 points higher). Prints pairwise ordering
 accuracy and mean score per family, the misses, latency per answer and the question-plan time.
 
-Run: PYTHONPATH=src python bench/ai_quality.py [--split tune|holdout|all] [--features]
+Run: PYTHONPATH=src python bench/ai_quality.py [--split tune|holdout|all] [--features] [--latency]
+
+`--latency` adds the scoring latency per answer length (every answer is scored once, cold: its sentences are
+not in the embedding cache; the question's key points are, as after the session plan).
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", default="all", choices=["tune", "holdout", "all"])
     parser.add_argument("--features", action="store_true", help="print every answer's score and guards")
+    parser.add_argument("--latency", action="store_true", help="latency per answer length")
     args = parser.parse_args()
     provider = LocalProvider()
     ctx = InterviewContext(job_title="Interview", experience_level="mid")
@@ -73,6 +77,7 @@ async def main() -> None:
     scores: dict[str, dict[str, list[float]]] = {}
     latencies: list[float] = []
     cpu_times: list[float] = []
+    lengths: list[int] = []
     details: list[str] = []
     for item in load_labelled(args.split):
         question = question_for(item.question, ctx)
@@ -87,6 +92,7 @@ async def main() -> None:
                 evaluation = await provider.evaluate_answer(ctx, question, answer)
                 latencies.append((time.perf_counter() - start) * 1000)
                 cpu_times.append((_cpu_seconds() - cpu_start) * 1000)
+                lengths.append(len(answer.split()))
                 per_family.setdefault(family, []).append(evaluation.score)
                 if args.features:
                     details.append(
@@ -141,6 +147,15 @@ async def main() -> None:
         f"max {max(latencies):.0f} ms; CPU per answer: p50 {percentile(cpu_times, 0.5):.0f} ms, "
         f"p95 {percentile(cpu_times, 0.95):.0f} ms ({len(latencies)} answers, load average {os.getloadavg()[0]:.1f})"
     )
+    if args.latency:
+        print(f"{'answer words':>12} {'answers':>7} {'wall p50':>9} {'wall p95':>9} {'CPU p50':>8} {'CPU p95':>8}  (ms)")
+        for low, high in ((0, 30), (31, 80), (81, 10_000)):
+            chosen = [i for i, n in enumerate(lengths) if low <= n <= high]
+            if chosen:
+                wall, cpu = [latencies[i] for i in chosen], [cpu_times[i] for i in chosen]
+                print(f"{f'{low}-{high}' if high < 10_000 else f'> {low - 1}':>12} {len(chosen):7d}"
+                      f" {percentile(wall, 0.5):9.0f} {percentile(wall, 0.95):9.0f}"
+                      f" {percentile(cpu, 0.5):8.0f} {percentile(cpu, 0.95):8.0f}")
     plan_times = []
     for plan_ctx in PLAN_CONTEXTS:
         start = time.perf_counter()

@@ -23,6 +23,7 @@ from litestar.static_files import create_static_files_router
 
 from candidatex.account.controller import MeController
 from candidatex.admin.controller import AdminController
+from candidatex.ai.providers.local import LocalProvider
 from candidatex.anticheat.controller import AntiCheatController
 from candidatex.auth.controller import AuthController, jwks
 from candidatex.auth.security import PUBLIC_PATHS, build_jwt_auth
@@ -45,7 +46,6 @@ from candidatex.core.resilience import RESILIENCE_HANDLERS, ResilientRedisChanne
 from candidatex.db.client import connect
 from candidatex.db.embedded import private_dir
 from candidatex.demo.seed import DemoServices, ensure_demo_world
-from candidatex.embeddings import get_embedder
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
 from candidatex.jobs.controller import ApplicationController, JobController
@@ -80,10 +80,11 @@ def _spa_fallback(request: Request, exc: NotFoundException) -> Response:
     return http_error_handler(request, exc)
 
 
-async def _warm_embedder(embedder: Any) -> None:
-    """Load the sentence model after start-up, so the first interview's questions are not the slow ones."""
+async def _warm_embedder(local: LocalProvider) -> None:
+    """Load the sentence model and embed the question bank after start-up, so the first interviews' plans and
+    answers are not the slow ones."""
     try:
-        await embedder.aembed(["warm-up"])
+        await asyncio.to_thread(local.warm)
     except Exception:  # noqa: BLE001 - it then loads (and fails loudly) on first use
         logger.warning("embedding model preload failed", exc_info=True)
 
@@ -161,7 +162,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             setattr(state, name, value)
         state.anti_cheat.start()
         state.session_clock.start()
-        background = [asyncio.create_task(_warm_embedder(get_embedder(settings)))]
+        background = [asyncio.create_task(_warm_embedder(state.ai_service.fallback))]
         tasks_stop = asyncio.Event()
         if settings.tasks_in_app:
             background.append(asyncio.create_task(state.task_queue.run(task_handlers(services.domain), tasks_stop,

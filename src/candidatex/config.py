@@ -105,6 +105,7 @@ class AISettings(BaseModel):
     ai_timeout_seconds: float = 20.0
     ai_retries: int = 2
     ai_circuit_cooldown_seconds: float = 60.0
+    ai_scoring_workers: int = Field(1, ge=1)
     gemini_api_key: str | None = None
     gemini_model: str | None = None
     gemini_base_url: str | None = None
@@ -150,7 +151,7 @@ class ScreeningSettings(BaseModel):
 
 class EmbeddingSettings(BaseModel):
     embedding_model: Path | None = None
-    embedding_threads: int = 2
+    embedding_threads: int = Field(1, ge=1)
 
 
 class AntiCheatSettings(BaseModel):

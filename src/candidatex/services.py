@@ -164,7 +164,8 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
                                            settings.gemini_base_url, settings.ai_timeout_seconds, stores["cache"],
                                            settings.ai_retries,
                                            circuit_cooldown_seconds=settings.ai_circuit_cooldown_seconds,
-                                           embedder=get_embedder(settings))
+                                           embedder=get_embedder(settings),
+                                           scoring_workers=settings.ai_scoring_workers)
     services.event_bus = EventBus(channels)
     services.lifecycle = LifecycleBus()
     services.interview_service = InterviewService(services.ai_service, services.event_bus, stores["live"],

@@ -8,6 +8,7 @@ from candidatex.ai.bank import load_bank
 from candidatex.ai.planner import DIFFICULTY_RANK
 from candidatex.ai.providers.local import LocalProvider
 from candidatex.ai.schemas import GeneratedQuestion, InterviewContext
+from candidatex.embeddings import Embedder
 
 LOCAL = LocalProvider()
 SOFTWARE_QUESTIONS = {
@@ -146,3 +147,30 @@ async def test_question_count_is_respected_without_duplicates(count: int) -> Non
     assert len(questions) == count and len({q.id for q in questions}) == count
     for q in questions:
         assert "{" not in q.text and q.speak_text and q.expected_concepts and q.time_limit_seconds >= 60
+
+
+def counting(local: LocalProvider) -> list[int]:
+    """How many texts the model itself computes (not the cache) for ``local`` from now on."""
+    computed: list[int] = []
+    model_call = local.embedder._run
+
+    def counted(token_ids: list[list[int]]) -> object:
+        computed.append(len(token_ids))
+        return model_call(token_ids)
+
+    local.embedder._run = counted
+    return computed
+
+
+async def test_after_the_warm_up_a_plan_embeds_only_what_is_new_to_the_session() -> None:
+    cold, warm = LocalProvider(Embedder()), LocalProvider(Embedder())
+    warm.warm()  # what the app does once per process after start-up
+    computed_cold, computed_warm = counting(cold), counting(warm)
+    ctx = GO_OPERATORS.model_copy(update={"seed": "warm-session"})
+
+    planned_cold, planned_warm = await cold.generate_questions(ctx), await warm.generate_questions(ctx)
+
+    assert [q.id for q in planned_cold] == [q.id for q in planned_warm]  # the same plan
+    # the bank's families, questions, key points and misconceptions come from the cache; what is left is the
+    # posting and the questions built from it and from the résumé
+    assert sum(computed_warm) * 4 < sum(computed_cold)

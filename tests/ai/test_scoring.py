@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
+
+import numpy as np
 import pytest
 
 from candidatex.ai.providers.local import LocalProvider
 from candidatex.ai.schemas import AnswerEvaluation, GeneratedQuestion, InterviewContext
+from candidatex.ai.scoring import spec_for
 
 from .labelled import TARGETS, WRONG_MARGIN, load_labelled, question_for
 
@@ -239,3 +245,68 @@ async def test_empty_answer_scores_zero_without_a_follow_up() -> None:
     evaluation = await evaluate("bh-failure", "")
 
     assert evaluation.score == 0 and not evaluation.needs_follow_up
+
+
+class CountingEmbedder:
+    """The real embedder, remembering every text it was asked for."""
+
+    def __init__(self) -> None:
+        self.inner = LOCAL.embedder
+        self.texts: list[str] = []
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.texts += texts
+        return self.inner.embed(texts)
+
+
+async def test_a_long_spoken_answer_costs_a_bounded_number_of_embeddings_and_keeps_its_late_points() -> None:
+    # 20 sentences of context before the strong answer: a three-minute transcript, not a labelled answer
+    teams = ["billing", "search", "payroll", "stock", "reports", "chat", "rota", "metrics", "shipping", "help desk",
+             "catalogue", "pricing", "identity", "audit", "export", "import", "mobile", "partner", "admin", "forum"]
+    context = " ".join(f"At the {t} team I also reviewed how its sign-in code kept user records in release {i}."
+                       for i, t in enumerate(teams))
+    strong = LABELLED["be-password-storage"].answers["strong"][0]
+    counting = CountingEmbedder()
+    question = question_for("be-password-storage", CTX)
+
+    evaluation = await asyncio.to_thread(LocalProvider(counting).evaluate_sync, CTX, question, f"{context} {strong}")
+
+    spec = spec_for(question)
+    answer_texts = set(counting.texts) - {spec.text, *(p.text for p in spec.key_points), *spec.misconceptions}
+    # 26 sentences, 25 pairs, the whole and the clauses would be 60 texts: at most 16 pieces, the whole and the
+    # clauses of the final sentences (the context has none), pairs not embedded
+    assert len(answer_texts) <= 32
+    assert evaluation.score >= 75
+    assert any("salt" in p for p in evaluation.covered_key_points)  # said in the last sentences
+
+
+class WatchingEmbedder(CountingEmbedder):
+    """Counts how many scorings embed at the same moment (each call lingers, so overlaps would show)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.active = self.most_active = 0
+        self.lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        with self.lock:
+            self.active += 1
+            self.most_active = max(self.most_active, self.active)
+        try:
+            time.sleep(0.05)
+            return super().embed(texts)
+        finally:
+            with self.lock:
+                self.active -= 1
+
+
+async def test_a_burst_of_answers_is_scored_in_turn_by_the_bounded_pool() -> None:
+    watching = WatchingEmbedder()
+    provider = LocalProvider(watching, scoring_workers=1)
+    question = question_for("be-password-storage", CTX)
+    answers = [f"{LABELLED['be-password-storage'].answers['strong'][0]} We reviewed it in sprint {i}." for i in range(4)]
+
+    evaluations = await asyncio.gather(*(provider.evaluate_answer(CTX, question, a) for a in answers))
+
+    assert all(e.score >= 75 for e in evaluations)
+    assert watching.most_active == 1  # four answers at once, scored one after the other

@@ -10,7 +10,7 @@ import pytest
 
 from candidatex.config import Settings
 from candidatex.embeddings import Embedder, get_embedder
-from candidatex.embeddings.embedder import default_model_files
+from candidatex.embeddings.embedder import default_model_files, length_batches
 
 REFERENCE = "Store passwords with a slow salted hash such as bcrypt or Argon2, never in plain text."
 STRONG = "I hash every password with Argon2id and a unique salt per user, so a leaked table cannot be reversed quickly."
@@ -55,3 +55,22 @@ def test_missing_model_files_are_named(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="tokenizer.json"):
         (tmp_path / "model.onnx").write_bytes(b"")
         Embedder(tmp_path).embed(["x"])
+
+
+def test_texts_are_batched_with_others_of_similar_length() -> None:
+    # A long answer's pieces run 6 to 160 tokens: padded in one batch they cost ten times as much as grouped.
+    lengths = [160, 6, 7, 60, 9, 64, 8, 75, 6]
+    batches = length_batches(lengths)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    assert [lengths[i] for i in batches[0]] == [6, 6, 7, 8, 9]
+    assert [160] in [[lengths[i] for i in batch] for batch in batches]  # the whole answer alone
+    assert all(len(batch) <= 32 for batch in length_batches([10] * 70))
+
+
+def test_long_and_short_texts_in_one_call_match_their_vectors_alone() -> None:
+    long_text = " ".join([STRONG] * 6)  # well past the 128 tokens the shipped tokenizer file pads to
+    embedder = Embedder()
+    mixed = embedder.embed([WEAK, long_text, STRONG])
+    alone = Embedder()
+    assert np.allclose(mixed[1], alone.embed([long_text])[0], atol=1e-5)
+    assert np.allclose(mixed[0], alone.embed([WEAK])[0], atol=1e-5)

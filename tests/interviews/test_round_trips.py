@@ -85,15 +85,21 @@ async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, s
     _, first_read = await counted_request(counted, "GET", "/users/me", headers=headers)
     _, again = await counted_request(counted, "GET", "/users/me", headers=headers)
     created, create_trips = await counted_request(counted, "POST", "/interview/sessions", headers=headers, json={
-        "type": "ai_mock", "mode": "behavioral", "job_title": "Backend Engineer", "question_count": 2,
+        "type": "ai_mock", "mode": "technical", "job_title": "Backend Engineer", "question_count": 2,
         "duration_minutes": 10})
     sid = created.json()["data"]["session_id"]
     _, precheck_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/precheck",
                                               headers=headers, json=PRECHECK_OK)
     _, start_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/start", headers=headers)
     question = (await counted.get(f"/interview/sessions/{sid}/next-question", headers=headers)).json()["data"]["question"]
-    _, answer_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/answer", headers=headers,
-                                            json={"question_id": question["id"], "content": STRONG_ANSWER})
+    # a thin answer gets a follow-up question; the follow-up's answer never does, so the next planned one follows
+    thin, answer_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/answer", headers=headers,
+                                               json={"question_id": question["id"],
+                                                     "content": "um I don't know, like, maybe"})
+    probe = thin.json()["data"]["next_question"]
+    assert probe["is_follow_up"] is True
+    _, probe_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/answer", headers=headers,
+                                           json={"question_id": probe["id"], "content": STRONG_ANSWER})
     sessions, events = "interview_sessions", "interview_events"
     # the user and the durable check of its sign-in session, once per token; then the per-process copies
     assert first_read == [("find", "users"), ("find", "refresh_token_families")]
@@ -106,8 +112,10 @@ async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, s
                            ("insert", events)]
     # acknowledging takes three: read, store the answer and number its `received` event, write that event
     assert answer_trips[:3] == [("find", sessions), ("findAndModify", sessions), ("insert", events)]
-    # then the evaluation: store it (and a follow-up question when the evaluation asks for one), then the
-    # `evaluated` and `question` events; no re-read of the session
-    evaluated = [("findAndModify", sessions), ("findAndModify", sessions), ("insert", events),
-                 ("findAndModify", sessions), ("insert", events)]
-    assert answer_trips[3:] in (evaluated, [("findAndModify", sessions), *evaluated]), answer_trips
+    # then the evaluation: store it with the `evaluated` event's number, write that event, then number and write
+    # the next `question`; a follow-up question is inserted with its event's number. No re-read of the session.
+    next_planned = [("findAndModify", sessions), ("insert", events), ("findAndModify", sessions), ("insert", events)]
+    follow_up = [("findAndModify", sessions), ("findAndModify", sessions), ("insert", events), ("insert", events)]
+    assert answer_trips[3:] == follow_up, answer_trips
+    assert probe_trips[:3] == answer_trips[:3]
+    assert probe_trips[3:] == next_planned, probe_trips

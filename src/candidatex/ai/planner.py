@@ -134,6 +134,19 @@ def _matches_focus(question: BankQuestion, area: str) -> bool:
     return area in haystack
 
 
+def described_question(question: BankQuestion) -> str:
+    """What a bank question is compared with the posting as: its text and its skills."""
+    return f"{question.text} {' '.join(question.skills)}"
+
+
+def bank_texts(bank: Bank) -> list[str]:
+    """Every bank text a plan or a score embeds: families, questions, key points and misconceptions."""
+    texts = [f.description for f in bank.families]
+    for q in bank.all_questions():
+        texts += [described_question(q), *(p.text for p in q.key_points), *q.misconceptions]
+    return texts
+
+
 def plan_questions(ctx: InterviewContext, embedder: Any, bank: Bank | None = None) -> Plan:
     bank = bank or load_bank()
     rng = rng_for(ctx)
@@ -150,7 +163,7 @@ def plan_questions(ctx: InterviewContext, embedder: Any, bank: Bank | None = Non
     technical_pool = [q for f in chosen_families for q in f.questions if q.difficulty in in_level]
     behavioral_pool = list(bank.behavioral)
     pool = technical_pool + behavioral_pool
-    vectors = embedder.embed([profile, *(f"{q.text} {' '.join(q.skills)}" for q in pool)])
+    vectors = embedder.embed([profile, *(described_question(q) for q in pool)])
     sims = vectors[1:] @ vectors[0]
     relevance = {q.id: _relevance(q, float(s), ctx, skills, focus) for q, s in zip(pool, sims, strict=True)}
 

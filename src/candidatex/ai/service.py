@@ -106,7 +106,7 @@ class AIService:
         if evaluation.provider == self.fallback.name:
             return evaluation  # the local scorer already applied the guards
         # No provider may skip the guards: a remote model can be talked into praising a keyword list.
-        return await asyncio.to_thread(self._guard, question, answer_text, evaluation)
+        return await self.fallback.in_scoring_pool(self._guard, question, answer_text, evaluation)
 
     def _guard(
         self, question: GeneratedQuestion, answer: str, evaluation: AnswerEvaluation
@@ -268,6 +268,7 @@ def build_ai_service(
     cache_ttl_seconds: int = WEEK_SECONDS,
     circuit_cooldown_seconds: float = 60.0,
     embedder: Any = None,
+    scoring_workers: int = 1,
 ) -> AIService:
     """Build the service from settings. `auto` (the default) picks Gemini, then OpenAI, by which key is set."""
     from candidatex.ai.providers.gemini import DEFAULT_GEMINI_MODEL, GeminiProvider
@@ -293,10 +294,10 @@ def build_ai_service(
     else:
         if name != "local":
             logger.warning("AI provider %r is not configured (missing key); using the local provider", name)
-        primary = LocalProvider(embedder)
+        primary = LocalProvider(embedder, scoring_workers)
     return AIService(
         primary,
-        primary if isinstance(primary, LocalProvider) else LocalProvider(embedder),
+        primary if isinstance(primary, LocalProvider) else LocalProvider(embedder, scoring_workers),
         cache=store,
         timeout_seconds=timeout,
         retries=retries,

@@ -360,19 +360,26 @@ class InterviewService:
                                                    record.speaking_metrics)
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
-        latest = await store.record_evaluation(session.id, question_id, record.evaluation, record.provider)
+        # the writes number the events they cause: the `evaluated` feedback, and the follow-up's `question`
+        latest = await store.record_evaluation(session.id, question_id, record.evaluation, record.provider,
+                                               number_event=True)
+        feedback_seq = latest.event_seq if latest else None
+        question_seq = None
         follow_up = evaluation.follow_up_question if evaluation.needs_follow_up and not next_asked else None
         if follow_up is not None:
             # only while the candidate is still at the next slot and under the limit; otherwise no follow-up
-            latest = await store.insert_follow_up(session.id, question_record(follow_up, follows=question_id),
-                                                  index + 1, MAX_FOLLOW_UPS) or latest
+            inserted = await store.insert_follow_up(session.id, question_record(follow_up, follows=question_id),
+                                                    index + 1, MAX_FOLLOW_UPS, number_event=True)
+            if inserted is not None:
+                latest, question_seq = inserted, inserted.event_seq
         await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated"}
-                            | ({"evaluation": record.evaluation} if context_of(session).reveal_rubric else {}))
+                            | ({"evaluation": record.evaluation} if context_of(session).reveal_rubric else {}),
+                            seq=feedback_seq)
         await self.lifecycle.publish(AnswerEvaluated(session_id, question_id, evaluation.score))
         # the document after the last write above: no re-read before asking the next question
         session = latest or await self.load(session_id)
         if session.status == SessionStatus.active and not next_asked:
-            await self._emit_question(session)
+            await self._emit_question(session, seq=question_seq)
         return session, record
 
     async def continue_answer(self, user: User, session_id: str, question_id: str,
@@ -399,9 +406,11 @@ class InterviewService:
                                                    record.speaking_metrics)
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
-        await store.record_evaluation(updated.id, question_id, record.evaluation, record.provider)
+        latest = await store.record_evaluation(updated.id, question_id, record.evaluation, record.provider,
+                                               number_event=True)
         await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated"}
-                            | ({"evaluation": record.evaluation} if context_of(updated).reveal_rubric else {}))
+                            | ({"evaluation": record.evaluation} if context_of(updated).reveal_rubric else {}),
+                            seq=latest.event_seq if latest else None)
         return updated, record
 
     async def pause(self, user: User, session_id: str) -> InterviewSession:
@@ -544,7 +553,7 @@ class InterviewService:
             await self.finalize_internal(str(session.id), reason="time_up")
         return len(overdue)
 
-    async def _emit_question(self, session: InterviewSession) -> None:
+    async def _emit_question(self, session: InterviewSession, seq: int | None = None) -> None:
         index = session.current_question_index
         if index < len(session.questions):
             question = session.questions[index]
@@ -552,7 +561,7 @@ class InterviewService:
                 "id": question.id, "text": question.text, "speak_text": question.speak_text or question.text,
                 "kind": question.kind, "category": question.category, "difficulty": question.difficulty,
                 "time_limit_seconds": question.time_limit_seconds, "is_follow_up": question.is_follow_up,
-                "number": index + 1, "total": len(session.questions), "provider": question.provider})
+                "number": index + 1, "total": len(session.questions), "provider": question.provider}, seq=seq)
             await self.lifecycle.publish(QuestionAsked(str(session.id), question.id, index + 1))
         else:
             await self.bus.emit(str(session.id), "status", {"status": session.status.value, "all_answered": True})

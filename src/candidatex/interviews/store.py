@@ -129,9 +129,12 @@ async def push_answer(session_id: str | ObjectId, index: int, record: AnswerReco
 
 
 async def record_evaluation(session_id: str | ObjectId, question_id: str, evaluation: dict[str, Any],
-                            provider: str) -> InterviewSession | None:
-    return await _update(session_id, {"answers.question_id": question_id},
-                         {"$set": {"answers.$[a].evaluation": evaluation, "answers.$[a].provider": provider}},
+                            provider: str, number_event: bool = False) -> InterviewSession | None:
+    """``number_event``: the same write takes the number of the `evaluated` event (the returned ``event_seq``)."""
+    update: dict[str, Any] = {"$set": {"answers.$[a].evaluation": evaluation, "answers.$[a].provider": provider}}
+    if number_event:
+        update["$inc"] = {"event_seq": 1}
+    return await _update(session_id, {"answers.question_id": question_id}, update,
                          array_filters=[{"a.question_id": question_id}])
 
 
@@ -147,13 +150,14 @@ async def append_to_answer(session_id: str | ObjectId, question_id: str, previou
 
 
 async def insert_follow_up(session_id: str | ObjectId, question: QuestionRecord, position: int,
-                           max_follow_ups: int) -> InterviewSession | None:
+                           max_follow_ups: int, number_event: bool = False) -> InterviewSession | None:
     """Insert a follow-up as the next question, only while the candidate has not moved past ``position`` and
-    fewer than ``max_follow_ups`` were asked (the limit holds under concurrent evaluations)."""
+    fewer than ``max_follow_ups`` were asked (the limit holds under concurrent evaluations). ``number_event``:
+    the same write takes the number of the `question` event that asks it."""
     return await _update(session_id, {"status": SessionStatus.active.value, "current_question_index": position,
                                       "follow_ups_asked": {"$lt": max_follow_ups}},
                          {"$push": {"questions": {"$each": [question.model_dump()], "$position": position}},
-                          "$inc": {"follow_ups_asked": 1}})
+                          "$inc": {"follow_ups_asked": 1, **({"event_seq": 1} if number_event else {})}})
 
 
 # ---- chat and the event counter ------------------------------------------------------------------------------

@@ -7,10 +7,14 @@ coverage with sentence embeddings (`scoring.py`) and pass the guards in `guards.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
-from candidatex.ai.planner import plan_questions
+from candidatex.ai.bank import load_bank
+from candidatex.ai.planner import bank_texts, plan_questions
 from candidatex.ai.providers.base import EvaluatedItem
 from candidatex.ai.schemas import (
     AnswerEvaluation,
@@ -22,13 +26,18 @@ from candidatex.ai.schemas import (
 from candidatex.ai.scoring import FOLLOW_UP_SUFFIX, analyse, evaluation_from, spec_for
 
 __all__ = ["FOLLOW_UP_SUFFIX", "LocalProvider", "build_report", "question_results"]
+T = TypeVar("T")
 
 
 class LocalProvider:
     name = "local"
 
-    def __init__(self, embedder: Any = None) -> None:
+    def __init__(self, embedder: Any = None, scoring_workers: int = 1) -> None:
         self._embedder = embedder
+        # Answers are scored this many at a time, in threads of their own: a burst of answers waits here in turn
+        # instead of taking every core from the event loop that acknowledges them (AI_SCORING_WORKERS).
+        self.scoring_workers = max(1, scoring_workers)
+        self._scoring_pool = ThreadPoolExecutor(self.scoring_workers, thread_name_prefix="ai-scoring")
 
     @property
     def embedder(self) -> Any:
@@ -37,6 +46,11 @@ class LocalProvider:
 
             self._embedder = get_embedder()
         return self._embedder
+
+    def warm(self) -> None:
+        """Load the model and embed the whole question bank once per process (a few hundred texts, cached by
+        text): a session's plan and an answer's key points then cost no model call for bank texts."""
+        self.embedder.embed(bank_texts(load_bank()))
 
     # Embedding is CPU work: it runs in a worker thread, never on the event loop.
     async def generate_questions(self, ctx: InterviewContext) -> list[GeneratedQuestion]:
@@ -56,7 +70,11 @@ class LocalProvider:
         answer_text: str,
         speaking_metrics: dict[str, Any] | None = None,
     ) -> AnswerEvaluation:
-        return await asyncio.to_thread(self.evaluate_sync, ctx, question, answer_text, speaking_metrics)
+        return await self.in_scoring_pool(self.evaluate_sync, ctx, question, answer_text, speaking_metrics)
+
+    async def in_scoring_pool(self, work: Callable[..., T], *args: Any) -> T:
+        """Run answer-scoring work (embeddings, guards) in the bounded scoring pool."""
+        return await asyncio.get_running_loop().run_in_executor(self._scoring_pool, functools.partial(work, *args))
 
     def evaluate_sync(
         self,
