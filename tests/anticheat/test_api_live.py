@@ -52,7 +52,10 @@ async def test_live_interview_starts_proctored_after_consent_and_is_never_termin
     key = data["anti_cheat_key"]
     assert len(key) == 64 and data["session"]["status"] == "active"
     doc = db.interview_sessions.find_one({"_id": ObjectId(sid)})
-    assert doc["ends_at"] is not None and doc["questions"] == []  # its scheduled duration, no question plan
+    # its scheduled duration; its planned questions (the recruiter's guide, what a phone candidate hears), the
+    # first one asked
+    assert doc["ends_at"] is not None and len(doc["questions"]) == doc["question_count"]
+    assert doc["questions"][0]["asked_at"] is not None
     again = await client.post(f"/interview/sessions/{sid}/start", headers=candidate.headers)
     assert again.json()["data"]["anti_cheat_key"] == key  # a reload gets the same key
 

@@ -251,14 +251,18 @@ class InterviewService:
         return session
 
     async def _start_live(self, session: InterviewSession) -> InterviewSession:
-        """A live interview has no system check and no question plan: the recruiter leads and ends it. The candidate's
-        live page starts it, which turns its proctoring on (the signal key; the vision watch sees an active session)
-        under flag_for_review. The scheduled duration is its deadline, as for any interview."""
+        """A live interview has no system check: the recruiter leads and ends it. The candidate's live page starts it,
+        which turns its proctoring on (the signal key; the vision watch sees an active session) under
+        flag_for_review. The scheduled duration is its deadline, as for any interview. Its planned questions (the
+        recruiter's guide, and what a candidate answering by phone hears) are made as for any interview."""
         if self.live_start_check is not None:
             self.live_start_check(session)
+        questions = await self.ai.generate_questions(context_of(session)) if session.question_count else []
         session_id, now = str(session.id), utcnow()
         claimed = await store.transition(session.id, (SessionStatus.setup, SessionStatus.precheck), SessionStatus.active, {
             "started_at": now, "ends_at": now + timedelta(minutes=session.duration_minutes),
+            "questions": [dict(question_record(q).model_dump(), asked_at=now if i == 0 else None)
+                          for i, q in enumerate(questions)],
             "anti_cheat_key": secrets.token_hex(32),
             "anti_cheat_policy": LIVE_POLICY, "current_question_index": 0})
         if claimed is None:  # a parallel start won (its session continues), or the interview ended meanwhile
@@ -270,6 +274,8 @@ class InterviewService:
         ends_at = claimed.ends_at.isoformat() if claimed.ends_at else None
         await self.bus.emit(session_id, "status", {"status": "active", "ends_at": ends_at})
         await self.lifecycle.publish(SessionStarted(session_id, claimed.ends_at))
+        if claimed.questions:
+            await self._emit_question(claimed)
         return claimed
 
     async def next_question(self, user: User, session_id: str) -> tuple[InterviewSession, QuestionRecord | None]:
