@@ -50,6 +50,7 @@ async def record_consent(session: InterviewSession, user_id: str, notice_version
     if notice_version != current:
         raise Conflict(f"The proctoring notice changed (now version {current}); read it again",
                        code="notice_outdated")
+    assert session.id is not None  # a stored session
     record = {"user_id": user_id, "at": utcnow(), "notice_version": current, "retention_days": retention_days}
     if await session_store.transition(session.id, BEFORE_PRECHECK, None, {"proctoring_consent": record}) is None:
         raise Conflict("Consent is given before the interview starts", code="invalid_transition")

@@ -600,7 +600,9 @@ class AntiCheatCoordinator:
             raise InvalidInput(f"At most {MAX_CAMERA_FRAMES} camera frames",
                                details=[{"field": "camera_frames", "message": "too many"}])
         raws = [decode_frame(frame) for frame in encoded]
-        analyzer = await self._get_analyzer() if raws else None
+        if not raws:
+            return camera_view([])
+        analyzer = await self._get_analyzer()
         observations = []
         for raw in raws:
             observation = await asyncio.to_thread(analyze_bytes, analyzer, raw)

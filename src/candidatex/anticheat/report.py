@@ -108,7 +108,7 @@ def integrity_report(
     """
     thresholds = dict(DEFAULT_THRESHOLDS if thresholds is None else thresholds)
     chain = verify_chain(list(log), key=chain_key)
-    timeline = []
+    timeline: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
     strike_times: dict[str, list[str | None]] = {}
     integrity_times: dict[str, list[str | None]] = {}
@@ -124,10 +124,10 @@ def integrity_report(
             counts["heartbeat"] += 1  # every few seconds: counted, kept out of the timeline a person reads
             continue
         counts[kind] += 1
-        item = {"index": index, "at": at, "event": kind, "details": details}
-        timeline.append(item)
+        row: dict[str, Any] = {"index": index, "at": at, "event": kind, "details": details}
+        timeline.append(row)
         if kind in thresholds and "strike" in details and index in dismissed:
-            item["dismissed"] = True
+            row["dismissed"] = True
             dismissed_by_kind[kind] += 1
         elif kind in thresholds and "strike" in details:
             strike_times.setdefault(kind, []).append(at)
@@ -158,6 +158,7 @@ def integrity_report(
         count = missing_signals if finding == "gap" else len(times)
         evidence.append(_integrity_evidence(finding, count, times))
     if not chain.valid:
+        assert chain.first_broken_index is not None  # an invalid chain names its first broken entry
         evidence.append(
             _integrity_evidence(
                 "chain_broken", 1, [timeline[chain.first_broken_index]["at"]], chain.explanation

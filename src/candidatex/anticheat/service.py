@@ -76,7 +76,7 @@ class AntiCheatSession:
         if ignored:
             strike = None
         if verdict.second_tab:
-            evidence = {"tab": signal.tab, "other_tabs": list(verdict.second_tab), "signal": signal.kind,
+            evidence: dict[str, Any] = {"tab": signal.tab, "other_tabs": list(verdict.second_tab), "signal": signal.kind,
                         "rule": "a new tab signed in while another tab of the session was still live"}
             self._flag(outcome, "second_tab", now, evidence)
         if verdict.accepted and signal.tab is not None:
@@ -96,10 +96,10 @@ class AntiCheatSession:
                 signal_entry["details"]["strike_disabled"] = True
                 outcome.entries.append(self.append(signal_entry))
         if strike is not None:
-            evidence = {"signal": signal.kind, "seq": signal.seq, "data": signal.data}
+            strike_evidence: dict[str, Any] = {"signal": signal.kind, "seq": signal.seq, "data": signal.data}
             if signal.tab is not None:
-                evidence["tab"] = signal.tab
-            self._strike(outcome, strike, now, source="client", evidence=evidence)
+                strike_evidence["tab"] = signal.tab
+            self._strike(outcome, strike, now, source="client", evidence=strike_evidence)
         return outcome
 
     def _flag(self, outcome: Outcome, kind: str, now: datetime, evidence: dict[str, Any]) -> None:
