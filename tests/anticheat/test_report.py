@@ -106,6 +106,19 @@ def test_tampered_log_is_reported_with_the_broken_entry() -> None:
     assert report.to_dict()["chain"]["explanation"].startswith("entry 1")
 
 
+def test_a_tampered_entry_after_heartbeats_is_reported_with_its_own_time() -> None:
+    """Heartbeats stay out of the timeline, so the broken entry's log index is past the timeline's end."""
+    session = Session()
+    for seq in range(1, 4):
+        session.client("heartbeat", seq, {"visible": True})
+    struck = session.strike("face_missing")
+    session.log[-1]["details"]["strike"] = 0
+    report = integrity_report(session.log)
+    assert not report.chain.valid and report.chain.first_broken_index == len(session.log) - 1
+    broken = report.evidence[0]
+    assert broken.what == "chain_broken" and broken.first_at == struck.entries[-1]["timestamp"].isoformat()
+
+
 def test_monitor_that_could_not_keep_up_is_noted() -> None:
     session = Session()
     append(

@@ -159,11 +159,9 @@ def integrity_report(
         evidence.append(_integrity_evidence(finding, count, times))
     if not chain.valid:
         assert chain.first_broken_index is not None  # an invalid chain names its first broken entry
-        evidence.append(
-            _integrity_evidence(
-                "chain_broken", 1, [timeline[chain.first_broken_index]["at"]], chain.explanation
-            )
-        )
+        # the log's index, not the timeline's: heartbeats are kept out of the timeline
+        broken_at = _iso(log[chain.first_broken_index].get("timestamp"))
+        evidence.append(_integrity_evidence("chain_broken", 1, [broken_at], chain.explanation))
     evidence.sort(key=lambda e: e.points, reverse=True)
 
     remaining = 1.0
