@@ -139,3 +139,21 @@ async def test_ats_analysis_by_text_and_by_job(client: AsyncTestClient, candidat
     draft = await create_job(client, recruiter, publish=False)
     hidden = await client.post(f"/resume/{rid}/analyze", json={"job_id": draft["id"]}, headers=candidate.headers)
     assert hidden.status_code == 404
+
+
+async def test_ats_analysis_without_a_target_checks_the_latest_application(client: AsyncTestClient,
+                                                                            candidate: Account,
+                                                                            recruiter: Account) -> None:
+    """No job named: a general check until the candidate applies, then the job last applied to; the message
+    names the score the report holds."""
+    rid = (await uploaded_resume(client, candidate, make_pdf(RESUME_LINES)))["id"]
+    general = await client.post(f"/resume/{rid}/analyze", json={}, headers=candidate.headers)
+    assert general.status_code == 200, general.text
+    report = general.json()["data"]["ats_report"]
+    assert report["job_id"] is None and report["job_title"] == "General ATS check"
+    assert general.json()["message"] == f"ATS score {report['score']}/100"
+    job = await create_job(client, recruiter, title="Data Engineer", required_skills=["Spark"])
+    await apply(client, candidate, job["id"], rid)
+    latest = (await client.post(f"/resume/{rid}/analyze", headers=candidate.headers)).json()["data"]["ats_report"]
+    assert latest["job_id"] == job["id"] and latest["job_title"] == "Data Engineer"
+    assert "Apache Spark" in latest["missing_skills"]

@@ -168,13 +168,13 @@ class InterviewService:
         if data.get("type") == SessionType.live:
             fields["anti_cheat_policy"] = LIVE_POLICY  # the anti-cheat never ends a recruiter's live interview
         link = await self._job_link(user, data.get("job_id"), candidate_id, scheduled=recruiter_id is not None)
-        tied = link is not None and recruiter_id is not None  # practice sessions are never shown to a job's recruiter
-        if tied:
+        tied = link if recruiter_id is not None else None  # practice sessions are never shown to a job's recruiter
+        if tied is not None:
             # the job's owner reviews it only if the candidate applied to that job
-            fields.update(job_recruiter_id=link.owner_id if link.applied else None,
-                          application_closed=link.application_closed)
+            fields.update(job_recruiter_id=tied.owner_id if tied.applied else None,
+                          application_closed=tied.application_closed)
         session = await store.create(InterviewSession(candidate_id=candidate_id, recruiter_id=recruiter_id, **fields))
-        if tied and link.applied and not link.application_closed:
+        if tied is not None and tied.applied and not tied.application_closed:
             # the application may have closed while this was being created: check again, after the insert
             again = await self._job_link(user, session.job_id, candidate_id, scheduled=True)
             if again is not None and again.application_closed:
@@ -217,7 +217,7 @@ class InterviewService:
         if self.precheck_judge is None:
             raise RuntimeError("no precheck judge is wired (services.py)")
         passed, record = await self.precheck_judge(session, report)
-        updated = await store.transition(session.id, (SessionStatus.setup, SessionStatus.precheck),
+        updated = await store.transition(str(session.id), (SessionStatus.setup, SessionStatus.precheck),
                                          SessionStatus.precheck if passed else SessionStatus.setup,
                                          {"precheck_result": record})
         if updated is None:  # the interview started (or ended) while the camera frame was being checked
@@ -237,7 +237,7 @@ class InterviewService:
                            code="precheck_required")
         questions = await self.ai.generate_questions(context_of(session))
         now = utcnow()
-        claimed = await store.transition(session.id, (SessionStatus.precheck,), SessionStatus.active, {
+        claimed = await store.transition(str(session.id), (SessionStatus.precheck,), SessionStatus.active, {
             "started_at": now, "ends_at": now + timedelta(minutes=session.duration_minutes),
             "questions": [dict(question_record(q).model_dump(), asked_at=now if i == 0 else None)
                           for i, q in enumerate(questions)],
@@ -245,7 +245,8 @@ class InterviewService:
         session = claimed or await self.load(session_id)  # None: a parallel start won; its session continues
         if claimed is not None:
             await self._save_live_state(session)
-            await self.bus.emit(session_id, "status", {"status": "active", "ends_at": session.ends_at.isoformat()})
+            ends_at = session.ends_at.isoformat() if session.ends_at else None  # set by the transition above
+            await self.bus.emit(session_id, "status", {"status": "active", "ends_at": ends_at})
             await self.lifecycle.publish(SessionStarted(session_id, session.ends_at))
             await self._emit_question(session)
         return session
@@ -259,7 +260,7 @@ class InterviewService:
             self.live_start_check(session)
         questions = await self.ai.generate_questions(context_of(session)) if session.question_count else []
         session_id, now = str(session.id), utcnow()
-        claimed = await store.transition(session.id, (SessionStatus.setup, SessionStatus.precheck), SessionStatus.active, {
+        claimed = await store.transition(session_id, (SessionStatus.setup, SessionStatus.precheck), SessionStatus.active, {
             "started_at": now, "ends_at": now + timedelta(minutes=session.duration_minutes),
             "questions": [dict(question_record(q).model_dump(), asked_at=now if i == 0 else None)
                           for i, q in enumerate(questions)],
@@ -335,7 +336,7 @@ class InterviewService:
                               speaking_metrics=speaking_metrics)
         # stored before it is evaluated, and only once even if two requests race: no answer is ever lost; the same
         # write numbers the `received` event
-        stored = await store.push_answer(session.id, index, record, number_event=True)
+        stored = await store.push_answer(str(session.id), index, record, number_event=True)
         if stored is None:
             now = await self.load(session_id)
             if now.status != SessionStatus.active:
@@ -367,14 +368,14 @@ class InterviewService:
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
         # the writes number the events they cause: the `evaluated` feedback, and the follow-up's `question`
-        latest = await store.record_evaluation(session.id, question_id, record.evaluation, record.provider,
+        latest = await store.record_evaluation(str(session.id), question_id, record.evaluation, record.provider,
                                                number_event=True)
         feedback_seq = latest.event_seq if latest else None
         question_seq = None
         follow_up = evaluation.follow_up_question if evaluation.needs_follow_up and not next_asked else None
         if follow_up is not None:
             # only while the candidate is still at the next slot and under the limit; otherwise no follow-up
-            inserted = await store.insert_follow_up(session.id, question_record(follow_up, follows=question_id),
+            inserted = await store.insert_follow_up(str(session.id), question_record(follow_up, follows=question_id),
                                                     index + 1, MAX_FOLLOW_UPS, number_event=True)
             if inserted is not None:
                 latest, question_seq = inserted, inserted.event_seq
@@ -398,7 +399,7 @@ class InterviewService:
             stored = next((a for a in session.answers if a.question_id == question_id), None)
             if stored is None:
                 raise Conflict("This question has no answer to continue", code="wrong_question")
-            updated = await store.append_to_answer(session.id, question_id, stored.content, content)
+            updated = await store.append_to_answer(str(session.id), question_id, stored.content, content)
             if updated is not None:
                 break
             if session.status != SessionStatus.active:
@@ -412,7 +413,7 @@ class InterviewService:
                                                    record.speaking_metrics)
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
-        latest = await store.record_evaluation(updated.id, question_id, record.evaluation, record.provider,
+        latest = await store.record_evaluation(str(updated.id), question_id, record.evaluation, record.provider,
                                                number_event=True)
         await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated"}
                             | ({"evaluation": record.evaluation} if context_of(updated).reveal_rubric else {}),
@@ -421,7 +422,7 @@ class InterviewService:
 
     async def pause(self, user: User, session_id: str) -> InterviewSession:
         session = await self.get_as_candidate(user, session_id)
-        paused = await store.transition(session.id, (SessionStatus.active,), SessionStatus.paused,
+        paused = await store.transition(str(session.id), (SessionStatus.active,), SessionStatus.paused,
                                         {"paused_at": utcnow()})
         if paused is None:
             current = await self.load(session_id)
@@ -439,7 +440,7 @@ class InterviewService:
         paused_for = utcnow() - as_utc(session.paused_at or utcnow())
         ends_at = as_utc(session.ends_at) + paused_for if session.ends_at else None
         # conditional on the pause it measured: a second resume of the same pause cannot add the time twice
-        resumed = await store.transition(session.id, (SessionStatus.paused,), SessionStatus.active,
+        resumed = await store.transition(str(session.id), (SessionStatus.paused,), SessionStatus.active,
                                          {"ends_at": ends_at, "paused_at": None}, where={"paused_at": session.paused_at})
         if resumed is None:
             current = await self.load(session_id)
@@ -481,7 +482,7 @@ class InterviewService:
         session = await store.set_result(session_id, result) or await self.load(session_id)
         await self._save_live_state(session)
         await self.bus.emit(session_id, "complete", {"status": "completed", "reason": reason,
-                                                     "total_score": session.result.get("total_score")})
+                                                     "total_score": (session.result or {}).get("total_score")})
         await self._ended(session_id, reason, None)
         return session
 

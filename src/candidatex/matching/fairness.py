@@ -93,10 +93,11 @@ def fairness_audit(
     suppressed = {name: ids for name, ids in members.items() if name not in kept}
     suppressed_people = sum(map(len, suppressed.values()))
 
-    cut = median(scores.values()) if scores else None
     rates = {name: sum(i in selected_ids for i in ids) / len(ids) for name, ids in kept.items()}
-    scoring = ({name: sum(scores.get(i, float("-inf")) > cut for i in ids) / len(ids) for name, ids in kept.items()}
-               if cut is not None else {})
+    scoring: dict[str, float] = {}
+    if scores:
+        cut = median(scores.values())
+        scoring = {name: sum(scores.get(i, float("-inf")) > cut for i in ids) / len(ids) for name, ids in kept.items()}
     best = max(rates.values(), default=0.0)
     best_scoring = max(scoring.values(), default=0.0)
     groups = {
@@ -111,6 +112,8 @@ def fairness_audit(
 
     ratio = parity = None
     highest = lowest = None
+    warnings: list[str] = []
+    notes: list[str] = []
     if len(groups) >= 2:
         highest = max(groups, key=lambda name: groups[name].selection_rate)
         lowest = min(groups, key=lambda name: groups[name].selection_rate)
@@ -118,15 +121,14 @@ def fairness_audit(
         parity = round(top - bottom, 4)
         if top > 0:
             ratio = round(bottom / top, 4)
+            if ratio < FOUR_FIFTHS:
+                warnings.append(
+                    f"Possible adverse impact by {attribute}: group '{lowest}' is selected at {bottom:.0%} "
+                    f"against {top:.0%} for '{highest}' "
+                    f"(ratio {ratio:.2f}, below the four-fifths threshold of {FOUR_FIFTHS})."
+                )
     passes = None if ratio is None else ratio >= FOUR_FIFTHS
 
-    warnings, notes = [], []
-    if passes is False:
-        warnings.append(
-            f"Possible adverse impact by {attribute}: group '{lowest}' is selected at "
-            f"{groups[lowest].selection_rate:.0%} against {groups[highest].selection_rate:.0%} for '{highest}' "
-            f"(ratio {ratio:.2f}, below the four-fifths threshold of {FOUR_FIFTHS})."
-        )
     if suppressed:
         notes.append(f"{len(suppressed)} group(s) with fewer than {min_group_size} people are suppressed to protect "
                      "individuals; they are in no rate or ratio.")

@@ -97,7 +97,7 @@ def window(histogram: Mapping[str, int], skip: int, limit: int, descending: bool
             break
     if not chosen:
         return None
-    numeric = [k for k in chosen if k != NONE_BIN]
+    numeric = [k for k in chosen if isinstance(k, int)]  # every bin but NONE_BIN
     if not numeric:
         return Window(None, None, True, before)
     half = 0.5 / BINS_PER_POINT

@@ -15,7 +15,7 @@ stuff keywords (counted once), and long keyword lists with no dated position beh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -166,7 +166,7 @@ def _flags(parsed: ParsedResume, skills: dict[str, dict[str, Any]], seen_lines: 
                                                            "position to show them"})
     return flags
 
-def profile_is_current(profile: dict[str, Any] | None, embedder: Any | None) -> bool:
+def profile_is_current(profile: dict[str, Any] | None, embedder: Any | None) -> TypeGuard[dict[str, Any]]:
     if not profile or profile.get("version") != PROFILE_VERSION:
         return False
     return embedder is None or profile.get("embedding_model") == embedder.model_name

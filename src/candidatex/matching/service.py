@@ -24,7 +24,7 @@ import json
 import logging
 import secrets
 import time
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -77,6 +77,9 @@ FULL_READ_SHARE = 0.2
 
 
 RUN_STALLED_SECONDS = 120  # a run whose progress has not moved for this long is started again
+# why an application has no entry, by its resume's status; any other (a deleted resume: None) is "resume_deleted"
+_UNSCORED_REASONS: dict[str | None, str] = {"pending": "resume_pending", "failed": "resume_unreadable",
+                                            "processed": "resume_unreadable"}
 
 
 def _aware(moment: Any) -> Any:
@@ -297,7 +300,7 @@ class MatchingService:
     async def _score_applications(self, job: Job, applications: list[dict[str, Any]],
                                   resumes: dict[str, dict[str, Any]], interviews: dict[str, dict[str, Any]],
                                   lease: str, started: float, total: int, sink: Sink | None = None,
-                                  busy: Counter[str] | None = None
+                                  busy: defaultdict[str, float] | None = None
                                   ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
         """Entry documents (without run_id) by application id, and the applications that cannot be scored.
         With a ``sink``, each chunk's documents are written while the next chunk is scored (the database and
@@ -310,8 +313,7 @@ class MatchingService:
                 profile = await self._ensure_profile(resume)
             if profile is None:
                 status = (resume or {}).get("status")
-                reason = {"pending": "resume_pending", "failed": "resume_unreadable",
-                          "processed": "resume_unreadable"}.get(status, "resume_deleted")
+                reason = _UNSCORED_REASONS.get(status, "resume_deleted")
                 unscored.append({"application_id": str(application["_id"]), "candidate_id": application["candidate_id"],
                                  "reason": reason})
                 continue
@@ -320,7 +322,7 @@ class MatchingService:
         context = await asyncio.to_thread(self._context, job)
         by_application = {str(a["_id"]): a for a in applications}
         entries: dict[str, dict[str, Any]] = {}
-        busy = busy if busy is not None else Counter()
+        busy = busy if busy is not None else defaultdict(float)
         written = 0
         writing: asyncio.Task[int] | None = None
 
@@ -384,7 +386,7 @@ class MatchingService:
                 await entry_collection.insert_many([{**entry, "run_id": run_id}
                                                     for entry in documents[start:start + WRITE_BATCH]], ordered=False)
 
-        busy: Counter[str] = Counter()
+        busy: defaultdict[str, float] = defaultdict(float)  # seconds spent per stage
         entries, unscored = await self._score_applications(job, applications, resumes, interviews, lease, started,
                                                            len(applications), sink=sink, busy=busy)
         stages["entries"] = time.perf_counter() - started
@@ -442,12 +444,13 @@ class MatchingService:
         for application_id in ids:
             old, new = existing.get(application_id), entries.get(application_id)
             change.update(deltas(old, new, HISTOGRAM_FIELDS))
-            if new is not None and old is None:
+            if new is None:
+                if old is not None:
+                    await entry_collection.delete_one({"_id": old["_id"]})
+            elif old is None:
                 fresh.append({**new, "run_id": run_id})
-            elif new is not None:
+            else:
                 await entry_collection.replace_one({"_id": old["_id"]}, {**new, "run_id": run_id})
-            elif old is not None:
-                await entry_collection.delete_one({"_id": old["_id"]})
         for start in range(0, len(fresh), WRITE_BATCH):
             await entry_collection.insert_many(fresh[start:start + WRITE_BATCH], ordered=False)
         kept = [u for u in result.unscored if u["application_id"] not in changed] + unscored
@@ -473,10 +476,11 @@ class MatchingService:
         if not fresh and not running:  # a sync under way picks up what changed meanwhile
             await self.queue.enqueue("match.job", {"job_id": str(job.id)}, key=f"match.job:{job.id}")
         raw_entries: list[dict[str, Any]] = []
-        histograms = cached.histograms if cached is not None and cached.run_id else {}
+        run_id = cached.run_id if cached is not None else None
+        histograms = cached.histograms if cached is not None and run_id else {}
         total = histogram.count(histograms.get("total", {}))
-        if histograms:
-            raw_entries = await self._page_entries(str(job.id), cached.run_id, histograms, sort, page, limit)
+        if histograms and run_id:
+            raw_entries = await self._page_entries(str(job.id), run_id, histograms, sort, page, limit)
         # the pipeline status and names are read now: they change without changing any score
         app_ids = [ObjectId(e["application_id"]) for e in raw_entries]
         current = {str(a["_id"]): a async for a in Application.get_pymongo_collection().find(

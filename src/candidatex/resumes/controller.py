@@ -62,9 +62,9 @@ class ResumeController(Controller):
     async def analyze(self, request: AuthedRequest, resume_service: ResumeService, data: AnalyzeIn | None = None,
                       resume_id: str = ResumeId) -> Envelope[ResumeOut]:
         data = data or AnalyzeIn()
-        resume = await resume_service.analyze(request.user, resume_id, data.job_id, data.job_title,
-                                              data.job_description)
-        return ok(ResumeOut.of(resume), f"ATS score {resume.ats_report['score']}/100")
+        resume, report = await resume_service.analyze(request.user, resume_id, data.job_id, data.job_title,
+                                                      data.job_description)
+        return ok(ResumeOut.of(resume), f"ATS score {report.score}/100")
 
     @get("/{resume_id:str}/download")
     async def download(self, request: AuthedRequest, resume_service: ResumeService,

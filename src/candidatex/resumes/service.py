@@ -19,7 +19,7 @@ from candidatex.core.timeutil import utcnow
 from candidatex.jobs.models import CLOSED, Application, Job, JobStatus
 from candidatex.matching.models import bump_ranking_inputs
 from candidatex.matching.profile import build_profile
-from candidatex.resumes.ats import ats_analysis
+from candidatex.resumes.ats import AtsReport, ats_analysis
 from candidatex.resumes.files import MEDIA_TYPES, DocumentError, UploadLimits, sniff_document
 from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.parsing import Contact, Education, ParsedResume, Position, read_resume
@@ -216,19 +216,17 @@ class ResumeService:
 
     # ---- ATS analysis -------------------------------------------------------------------------------------
     async def analyze(self, user: User, resume_id: str, job_id: str | None, job_title: str | None,
-                      job_description: str | None) -> Resume:
+                      job_description: str | None) -> tuple[Resume, AtsReport]:
+        """The resume with its new ``ats_report`` saved, and that report."""
         resume = await self.get_own(user, resume_id)
         if resume.status != ResumeStatus.processed or resume.parsed is None:
             raise Conflict("The resume has not been processed yet" if resume.status == ResumeStatus.pending
                            else "The resume could not be read; upload another file", code="resume_not_ready")
         required: list[str] = []
         preferred: list[str] = []
-        if not job_id and not job_title:
+        if not job_id and not job_title:  # no target named: the latest application's job, else a general check
             latest = await Application.find({"candidate_id": str(user.id)}).sort("-created_at").limit(1).to_list()
-            if latest:
-                job_id = latest[0].job_id
-            else:
-                job_title, job_description = GENERAL_CHECK_TITLE, ""
+            job_id = latest[0].job_id if latest else None
         if job_id:
             job = await Job.get(job_id) if is_oid(job_id) else None
             if job is None or (job.status == JobStatus.draft and job.recruiter_id != str(user.id)
@@ -236,10 +234,12 @@ class ResumeService:
                 raise NotFound("Job not found")
             job_title, job_description = job.title, job.description
             required, preferred = job.required_skills, job.preferred_skills
+        elif not job_title:
+            job_title, job_description = GENERAL_CHECK_TITLE, ""
         report = await asyncio.to_thread(ats_analysis, parsed_from_doc(resume.parsed), resume.text or "", job_title,
                                          job_description or "", required, None, preferred, resume.profile)
         resume.ats_report = {**dataclasses.asdict(report), "job_id": job_id, "job_title": job_title,
                              "analyzed_at": utcnow().isoformat()}
         await Resume.get_pymongo_collection().update_one(
             {"_id": resume.id}, {"$set": {"ats_report": resume.ats_report}})
-        return resume
+        return resume, report

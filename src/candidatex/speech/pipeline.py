@@ -264,6 +264,7 @@ class VoiceAnswerPipeline:
 
     async def _run(self) -> None:
         while True:
+            item: _WorkItem | PartialAudio
             if self._work:
                 item = self._work.popleft()
             elif self._partial is not None:
