@@ -27,7 +27,7 @@ from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.search import keyword_match_stages
 from candidatex.resumes.taxonomy import SKILL_KEYWORD_PREFIX, default_taxonomy, keywords
 from candidatex.tasks.queue import TaskQueue
-from candidatex.users.models import Role, User
+from candidatex.users.models import Role, User, own_side
 
 
 def is_oid(value: str) -> bool:
@@ -210,11 +210,7 @@ class JobService:
 
     async def list_applications(self, user: User, job_id: str | None, status: ApplicationStatus | None, page: int,
                                 limit: int) -> tuple[list[Application], int]:
-        query: dict[str, Any] = {}
-        if user.role == Role.candidate:
-            query["candidate_id"] = str(user.id)
-        elif user.role == Role.recruiter:
-            query["recruiter_id"] = str(user.id)
+        query: dict[str, Any] = own_side(user)
         if job_id:
             query["job_id"] = job_id
         if status:

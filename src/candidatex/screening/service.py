@@ -36,7 +36,7 @@ from candidatex.matching.service import MatchingService
 from candidatex.resumes.models import Resume
 from candidatex.screening import store
 from candidatex.screening.models import Consent, Decision, Note, Screening, ScreeningStatus
-from candidatex.users.models import Role, User
+from candidatex.users.models import Role, User, own_side
 
 logger = logging.getLogger(__name__)
 
@@ -164,11 +164,7 @@ class ScreeningService:
         return screening
 
     async def list_for(self, user: User, job_id: str | None) -> list[Screening]:
-        query: dict[str, Any] = {}
-        if user.role == Role.candidate:
-            query["candidate_id"] = str(user.id)
-        elif user.role == Role.recruiter:
-            query["recruiter_id"] = str(user.id)
+        query: dict[str, Any] = own_side(user)
         if job_id:
             query["job_id"] = job_id
         screenings = await Screening.find(query).sort("-created_at").limit(200).to_list()

@@ -58,3 +58,13 @@ class User(Document):
             IndexModel([("role", ASCENDING), ("status", ASCENDING)]),
             IndexModel([("created_at", ASCENDING)]),
         ]
+
+
+def own_side(user: User) -> dict[str, str]:
+    """The query filter for documents between a candidate and a recruiter (applications, screenings): a candidate
+    or a recruiter sees the ones naming them; an admin sees all."""
+    if user.role == Role.candidate:
+        return {"candidate_id": str(user.id)}
+    if user.role == Role.recruiter:
+        return {"recruiter_id": str(user.id)}
+    return {}
