@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from candidatex.core.lru import LRU
 
 if TYPE_CHECKING:
     from candidatex.config import Settings
@@ -71,7 +72,7 @@ class Embedder:
         self._tokenizer: Any = None  # tokenizers.Tokenizer, loaded on first use
         self._pad_id = 0
         self._load_lock = threading.Lock()
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache: LRU[str, np.ndarray] = LRU(CACHE_SIZE)
         self._cache_lock = threading.Lock()
         self._max_concurrent = max_concurrent
         self._semaphore: asyncio.Semaphore | None = None
@@ -126,7 +127,6 @@ class Embedder:
             for text in texts:
                 vector = self._cache.get(text)
                 if vector is not None:
-                    self._cache.move_to_end(text)
                     found[text] = vector
         missing = list(dict.fromkeys(t for t in texts if t not in found))
         token_ids = [e.ids for e in self._tokenizer.encode_batch(missing)] if missing else []
@@ -136,9 +136,7 @@ class Embedder:
             with self._cache_lock:
                 for text, vector in zip(batch, vectors, strict=True):
                     found[text] = vector
-                    self._cache[text] = vector
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
+                    self._cache.put(text, vector)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([found[t] for t in texts])

@@ -24,7 +24,7 @@ import json
 import logging
 import secrets
 import time
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -33,6 +33,7 @@ from bson import ObjectId
 
 from candidatex.core.crypto import seal_optional
 from candidatex.core.errors import Conflict, InvalidInput, NotFound
+from candidatex.core.lru import LRU
 from candidatex.core.pagination import offset, page_count
 from candidatex.core.timeutil import utcnow
 from candidatex.interviews.models import InterviewSession, SessionStatus
@@ -107,8 +108,8 @@ class MatchingService:
         self.queue = queue
         self.weights = weights
         self.embedder = embedder
-        self._contexts: OrderedDict[str, JobContext] = OrderedDict()
-        self._profiles: OrderedDict[str, tuple[Any, dict[str, Any]]] = OrderedDict()
+        self._contexts: LRU[str, JobContext] = LRU(_CONTEXT_CACHE_SIZE)
+        self._profiles: LRU[str, tuple[Any, dict[str, Any]]] = LRU(PROFILE_CACHE_SIZE)
 
     # ---- prepared profiles in memory ------------------------------------------------------------------------
     def _cached_profile(self, resume: dict[str, Any]) -> dict[str, Any] | None:
@@ -116,16 +117,11 @@ class MatchingService:
         hit = self._profiles.get(str(resume["_id"]))
         if hit is None or resume.get("updated_at") is None or hit[0] != resume["updated_at"]:
             return None
-        self._profiles.move_to_end(str(resume["_id"]))
         return hit[1]
 
     def _keep_profile(self, resume: dict[str, Any], profile: dict[str, Any]) -> None:
-        if resume.get("updated_at") is None or PROFILE_CACHE_SIZE <= 0:
-            return
-        self._profiles[str(resume["_id"])] = (resume["updated_at"], profile)
-        self._profiles.move_to_end(str(resume["_id"]))
-        while len(self._profiles) > PROFILE_CACHE_SIZE:
-            self._profiles.popitem(last=False)
+        if resume.get("updated_at") is not None:
+            self._profiles.put(str(resume["_id"]), (resume["updated_at"], profile))
 
     # ---- job contexts ---------------------------------------------------------------------------------------
     def _context(self, job: Job, detailed: bool = True) -> JobContext:
@@ -145,9 +141,7 @@ class MatchingService:
                 padding = np.zeros((len(context.requirements), vectors.shape[1]), np.float32)  # no semantic credit
                 context.matrix = np.concatenate([vectors, padding])
                 context.sentence_rows = slice(0, 0)
-            self._contexts[key] = context
-            while len(self._contexts) > _CONTEXT_CACHE_SIZE:
-                self._contexts.popitem(last=False)
+            self._contexts.put(key, context)
         return context
 
     async def prepare(self, resume_id: str, text: str, parsed: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,6 @@ coverage with sentence embeddings (`scoring.py`) and pass the guards in `guards.
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -74,7 +73,7 @@ class LocalProvider:
 
     async def in_scoring_pool(self, work: Callable[..., T], *args: Any) -> T:
         """Run answer-scoring work (embeddings, guards) in the bounded scoring pool."""
-        return await asyncio.get_running_loop().run_in_executor(self._scoring_pool, functools.partial(work, *args))
+        return await asyncio.get_running_loop().run_in_executor(self._scoring_pool, work, *args)
 
     def evaluate_sync(
         self,
