@@ -64,7 +64,14 @@ async def test_the_recording_is_kept_and_only_staff_may_download_it(
 
         stored = await asyncio.wait_for(stored_recording(), 30)
         assert stored["length"] > 0
-        assert not (data_dir / "recordings" / f"{sid}.webm").exists()  # moved into GridFS
+        local_file = data_dir / "recordings" / f"{sid}.webm"
+
+        async def local_file_removed() -> None:  # the server deletes it right after the upload completes
+            while local_file.exists():
+                await asyncio.sleep(0.1)
+
+        await asyncio.wait_for(local_file_removed(), 30)
+        assert not local_file.exists()  # moved into GridFS
 
         for user in (recruiter, admin):
             response = await http.get(f"/media/sessions/{sid}/recording", headers=user["headers"])
