@@ -125,6 +125,7 @@ def pair_vectors(sentence_vecs: np.ndarray) -> np.ndarray:
     return (sums / np.clip(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
 
 
+IF_WORD = re.compile(r"\bif\b", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+(?:so|because|but|and then|which|since)\s+", re.IGNORECASE)
 
 
@@ -161,12 +162,16 @@ def analyse(
     # `claim_of[k]` is the sentence a clause came from (or the sentence itself).
     claims: list[str] = []
     claim_of: list[int] = []
+    # `supposed[k]`: the claim is a clause that proposes an action to show where it leads ("if you reward
+    # tickets closed per hour, agents…"), followed by its consequent in the same sentence.
+    supposed: list[bool] = []
     if spec.misconceptions:
-        claims, claim_of = list(kept), list(range(len(kept)))
+        claims, claim_of, supposed = list(kept), list(range(len(kept))), [False] * len(kept)
         for k, sentence in enumerate(kept):
             parts = clauses(sentence)
             claims += parts
             claim_of += [k] * len(parts)
+            supposed += [bool(cues.hypothesis.search(p)) and i < len(parts) - 1 for i, p in enumerate(parts)]
     point_texts = [p.text for p in spec.key_points]
     # One embedding call: the key points' and misconceptions' vectors come from the cache after the plan's.
     whole = units[2 * len(kept) - 1 :]
@@ -204,6 +209,7 @@ def analyse(
             mis_sims = cosine_rows(mis_vecs, claim_vecs)
             point_best = cosine_rows(point_vecs, claim_vecs).max(axis=0)
             for m, misconception in enumerate(spec.misconceptions):
+                conditional = bool(cues.hypothesis.search(misconception) or IF_WORD.search(misconception))
                 for j in np.argsort(-mis_sims[m])[:3]:
                     threshold = MISCONCEPTION_SIMILARITY if j < len(kept) else CLAUSE_MISCONCEPTION_SIMILARITY
                     # Negation has the scope of a clause: a sentence asserts only if its clause nearest the
@@ -211,8 +217,13 @@ def analyse(
                     # fraud' gets that" negates twice as a sentence, once where it matters).
                     own = [c for c in range(len(kept), len(claims)) if claim_of[c] == claim_of[j]]
                     scopes = [claims[j]]
+                    nearest = int(j)
                     if j < len(kept) and own:
-                        scopes.append(claims[max(own, key=lambda c: mis_sims[m, c])])
+                        nearest = max(own, key=lambda c: mis_sims[m, c])
+                        scopes.append(claims[nearest])
+                    # A supposition names the misconception to show where it leads; it claims nothing.
+                    if supposed[nearest] and not conditional:
+                        continue
                     if all(
                         _asserts(misconception, scope, float(mis_sims[m, j]), float(point_best[j]), cues, threshold)
                         for scope in scopes
@@ -259,6 +270,11 @@ def _asserts(
     if similarity < threshold or similarity < best_point:
         return False
     if cues.reported_claim.search(sentence) and not cues.reported_claim.search(misconception):
+        return False
+    # A rejecting predicate or framing the misconception lacks turns the clause against it, whatever
+    # negations the misconception carries elsewhere ("indexing every column is overrated" against "…with no
+    # downside"; "escalating doesn't mean the ticket stops being mine" against "…no longer my responsibility").
+    if cues.denial.search(sentence) and not cues.denial.search(misconception):
         return False
     return len(cues.polarity.findall(sentence)) % 2 == len(cues.polarity.findall(misconception)) % 2
 
