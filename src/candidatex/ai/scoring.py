@@ -56,6 +56,11 @@ class QuestionSpec:
     key_points: tuple[KeyPoint, ...]
     misconceptions: tuple[str, ...] = ()
 
+    def reference_texts(self) -> list[str]:
+        """Every text an answer to this question is compared with: the key points (both wordings) and the
+        misconceptions; embedded when the session is planned, so scoring an answer embeds only the answer."""
+        return [*(r for p in self.key_points for r in p.references), *self.misconceptions]
+
 
 @dataclass
 class PointMatch:
@@ -173,23 +178,29 @@ def analyse(
             claim_of += [k] * len(parts)
             supposed += [bool(cues.hypothesis.search(p)) and i < len(parts) - 1 for i, p in enumerate(parts)]
     point_texts = [p.text for p in spec.key_points]
+    # Each key point is compared in both its wordings (`owner[r]` is the point of reference r), and credited
+    # with the closer one.
+    references = [r for p in spec.key_points for r in p.references]
+    owner = np.array([i for i, p in enumerate(spec.key_points) for _ in p.references], dtype=np.int64)
     # One embedding call: the key points' and misconceptions' vectors come from the cache after the plan's.
     whole = units[2 * len(kept) - 1 :]
     vectors = (
-        embedder.embed([*point_texts, *spec.misconceptions, spec.text, *kept, *whole, *claims]) if units else None
+        embedder.embed([*references, *spec.misconceptions, spec.text, *kept, *whole, *claims]) if units else None
     )
     matches: list[PointMatch] = []
     errors: list[tuple[str, str]] = []
     best = 0.0
     if vectors is not None:
-        n_points, n_mis, n_kept = len(point_texts), len(spec.misconceptions), len(kept)
+        n_points, n_mis, n_kept = len(references), len(spec.misconceptions), len(kept)
         point_vecs, mis_vecs = vectors[:n_points], vectors[n_points : n_points + n_mis]
         question_vec = vectors[n_points + n_mis]
         sentence_vecs = vectors[n_points + n_mis + 1 : n_points + n_mis + 1 + n_kept]
         whole_vecs = vectors[n_points + n_mis + 1 + n_kept : n_points + n_mis + 1 + n_kept + len(whole)]
         claim_vecs = vectors[n_points + n_mis + 1 + n_kept + len(whole) :]
         unit_vecs = np.concatenate([sentence_vecs, pair_vectors(sentence_vecs), whole_vecs])
-        sims = cosine_rows(point_vecs, unit_vecs)
+        reference_sims = cosine_rows(point_vecs, unit_vecs)
+        sims = np.full((len(point_texts), unit_vecs.shape[0]), -1.0, dtype=np.float32)
+        np.maximum.at(sims, owner, reference_sims)
         unit_top = sims.max(axis=0)
         has_whole = int(len(kept) > 2)  # the whole answer (last unit) may carry every point of a story
         for i, point in enumerate(spec.key_points):

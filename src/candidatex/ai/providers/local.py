@@ -59,7 +59,7 @@ class LocalProvider:
         questions = plan_questions(ctx, self.embedder).questions
         # Embed the key points and misconceptions now (cached per text), so scoring an answer embeds only it.
         specs = [spec_for(q) for q in questions]
-        self.embedder.embed([text for s in specs for text in (*(p.text for p in s.key_points), *s.misconceptions)])
+        self.embedder.embed([text for s in specs for text in s.reference_texts()])
         return questions
 
     async def evaluate_answer(
