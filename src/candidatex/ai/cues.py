@@ -29,6 +29,7 @@ class Cues(BaseModel):
     denial_words: tuple[str, ...] = Field(min_length=5)
     reported_claim_patterns: tuple[str, ...] = Field(min_length=1)
     hypothesis_patterns: tuple[str, ...] = Field(min_length=1)
+    other_subjects: tuple[str, ...] = Field(min_length=1)
     number_words: tuple[str, ...] = Field(min_length=5)
     filler_words: tuple[str, ...] = Field(min_length=3)
     story_parts: dict[str, tuple[str, ...]]

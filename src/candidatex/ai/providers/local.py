@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from candidatex.ai.bank import load_bank
+from candidatex.ai.cues import load_cues
 from candidatex.ai.planner import bank_texts, plan_questions
 from candidatex.ai.providers.base import EvaluatedItem
 from candidatex.ai.schemas import (
@@ -22,7 +23,7 @@ from candidatex.ai.schemas import (
     InterviewContext,
     QuestionResult,
 )
-from candidatex.ai.scoring import FOLLOW_UP_SUFFIX, analyse, evaluation_from, spec_for
+from candidatex.ai.scoring import FOLLOW_UP_SUFFIX, QuestionSpec, analyse, evaluation_from, spec_for
 
 __all__ = ["FOLLOW_UP_SUFFIX", "LocalProvider", "build_report", "question_results"]
 T = TypeVar("T")
@@ -49,7 +50,10 @@ class LocalProvider:
     def warm(self) -> None:
         """Load the model and embed the whole question bank once per process (a few hundred texts, cached by
         text): a session's plan and an answer's key points then cost no model call for bank texts."""
-        self.embedder.embed(bank_texts(load_bank()))
+        bank, cues = load_bank(), load_cues()
+        settings = ["", *(f.title for f in bank.families)]
+        others = [t for setting in settings for t in QuestionSpec("", "technical", (), setting=setting).other_subjects(cues)]
+        self.embedder.embed([*bank_texts(bank), *others])
 
     # Embedding is CPU work: it runs in a worker thread, never on the event loop.
     async def generate_questions(self, ctx: InterviewContext) -> list[GeneratedQuestion]:
@@ -59,7 +63,7 @@ class LocalProvider:
         questions = plan_questions(ctx, self.embedder).questions
         # Embed the key points and misconceptions now (cached per text), so scoring an answer embeds only it.
         specs = [spec_for(q) for q in questions]
-        self.embedder.embed([text for s in specs for text in s.reference_texts()])
+        self.embedder.embed([text for s in specs for text in (*s.reference_texts(), *s.other_subjects())])
         return questions
 
     async def evaluate_answer(
