@@ -305,7 +305,8 @@ def _asserts(
     Near in meaning to the misconception, nearer to it than to any correct key point, not reported as someone
     else's idea ("the idea that…"), and turned around as often as the misconception is: "never store it
     without a salt" negates twice and does not claim "no salt is needed"; "It's not wrong to use SHA-1" does
-    claim "SHA-1 is fine"; "training accuracy is meaningless" rejects "training accuracy proves…".
+    claim "SHA-1 is fine"; "training accuracy is meaningless" rejects "training accuracy proves…". A rejecting
+    predicate the misconception lacks rejects it outright (suppositions are skipped by the caller).
     """
     if similarity < threshold or similarity < best_point:
         return False
