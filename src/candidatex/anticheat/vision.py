@@ -358,3 +358,13 @@ def _overlap(a: FaceBox, b: FaceBox) -> bool:
 def landmark_motion(previous: np.ndarray, current: np.ndarray, face_width_px: float) -> float:
     """Mean landmark displacement between two frames, as a share of the face's width."""
     return float(np.linalg.norm(current - previous, axis=1).mean() / max(face_width_px, 1.0))
+
+
+def planar_residual(reference: np.ndarray, current: np.ndarray) -> float:
+    """Mean distance (pixels) between ``current``'s landmarks and ``reference``'s moved by the best perspective map
+    of a plane (least squares): near the detector's jitter for a photo or a screen, however it is moved."""
+    matrix, _ = cv2.findHomography(reference.astype(np.float64), current.astype(np.float64), 0)
+    if matrix is None:
+        return float("inf")
+    moved = cv2.perspectiveTransform(reference.astype(np.float64)[None], matrix)[0]
+    return float(np.linalg.norm(moved - current, axis=1).mean())
