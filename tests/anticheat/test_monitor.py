@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candidatex.anticheat.monitor import Violation, VisionMonitor
+from candidatex.anticheat.monitor import ConditionDebouncer, Violation, VisionMonitor
 from candidatex.anticheat.vision import FrameAnalyzer
 
 FPS = 2.0
@@ -181,6 +181,11 @@ async def test_a_photo_moved_by_hand_is_flagged_not_live_but_a_person_who_blinks
     violations = [v async for v in monitor.violations()]
     assert [v.kind for v in violations] == ["face_not_live"]
     assert violations[0].evidence["flat_residual"] < 0.0065 and "flat picture" in violations[0].evidence["rule"]
+    # ANTI_CHEAT_DISABLED_CHECKS=face_not_live switches the rule off
+    switched_off = ConditionDebouncer(window_seconds=0.5, disabled=frozenset({"face_not_live"}))
+    fired = [kind for i, frame in enumerate(photo)
+             for kind, _, _ in switched_off.add(i / FPS, analyzer.analyze(frame, "switched-off"))]
+    assert fired == []
     # The live candidate sways like the photo, but blinks (every 5 s here) and moves the lips.
     alive = [through_encoder(f) for f in scenarios._alive(scenarios._candidate(), 10)[:24]]  # noqa: SLF001
     async with VisionMonitor(analyzer, window_seconds=0.5, sample_fps=FPS) as monitor:

@@ -1,7 +1,9 @@
 """Browser proctoring scenarios: what a fake camera shows, what the anti-cheat must say, and one runner.
 
 Each scenario is a short looped video (Chromium's fake camera plays a y4m file) made from the package
-photographs of the labelled frame set (tests/data/proctoring/make_frames.py). ``expected`` is None for an
+photographs of the labelled frame set (tests/data/proctoring/make_frames.py). The honest candidates move as
+people do: a pixel or two of sway, a blink once in 10 s and the lips moving a little, warped along the face mesh
+of the photograph (``_alive``); the photos held up (propped, or moved by hand) move only as a flat picture does. ``expected`` is None for an
 honest candidate (no strike of any kind may be recorded) or the strike kind that must appear; ``forbidden``
 names kinds that would be the wrong verdict (a plain wall is an absence, never a covered camera).
 Used by tests/e2e/test_anticheat_camera.py (a quick subset, short windows) and bench/proctoring_browser.py

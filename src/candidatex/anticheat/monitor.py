@@ -91,12 +91,14 @@ class ConditionDebouncer:
     here, from the motion of the face's landmarks between consecutive analysed frames.
     """
 
-    def __init__(self, window_seconds: float = 3.0, min_ratio: float = 0.6, min_samples: int = 3) -> None:
+    def __init__(self, window_seconds: float = 3.0, min_ratio: float = 0.6, min_samples: int = 3,
+                 disabled: frozenset[str] = frozenset()) -> None:
         self.window_seconds = window_seconds
         self.min_ratio = min_ratio
         self.min_samples = min_samples
-        self._rules = {str(kind): RULES[kind] for kind in VISION_KINDS}
-        self._longest = window_seconds * max(r.window_factor for r in self._rules.values())
+        # the window rules (frozen, not live) are decided here, so ANTI_CHEAT_DISABLED_CHECKS is honoured here too
+        self._rules = {str(kind): RULES[kind] for kind in VISION_KINDS if str(kind) not in disabled}
+        self._longest = window_seconds * max((r.window_factor for r in self._rules.values()), default=1.0)
         self._samples: deque[_Sample] = deque()
         # Per kind: only frames after this time count (the first frame, or the last violation).
         self._evidence_since: dict[str, float] = {}
@@ -283,7 +285,8 @@ class VisionMonitor:
         self.thumbnail_width = thumbnail_width
         self.on_violation = on_violation
         self.stats = MonitorStats()
-        self._debouncer = ConditionDebouncer(window_seconds, min_ratio, min_samples)
+        self._debouncer = ConditionDebouncer(window_seconds, min_ratio, min_samples,
+                                             disabled=analyzer.config.disabled_checks)
         self._frames: asyncio.Queue[tuple[np.ndarray, float]] = asyncio.Queue(maxsize=queue_size)
         self._violations: asyncio.Queue[Violation | None] = asyncio.Queue(maxsize=64)
         self._last_sampled_ts: float | None = None
