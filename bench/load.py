@@ -81,6 +81,74 @@ def _tree_cpu_seconds(root: int) -> float:
     return total
 
 
+def _descendants(root: int) -> list[int]:
+    """The process and every process below it (py-spy, the uvicorn supervisor, its workers, their pools)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = [root], [root]
+    while frontier:
+        below = [pid for pid, parent in parents.items() if parent in frontier]
+        found += below
+        frontier = below
+    return found
+
+
+def _ticks(stat: Path) -> float:
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_part(server: int, backing: Backing | None = None) -> dict[str, float]:
+    """CPU seconds so far, by part: the server's event loop (each worker's main thread), its scoring (the
+    `ai-scoring` threads, or the scoring processes), its other threads (planning, argon2, onnxruntime...),
+    SecantusDB, redis and this load client. Differences of two snapshots are the CPU budget of what ran between."""
+    parts: dict[str, float] = defaultdict(float)
+    for pid in _descendants(server):
+        try:
+            cmdline = (Path(f"/proc/{pid}/cmdline").read_bytes()).replace(b"\0", b" ")
+            if b"py-spy" in cmdline.split(b" ", 1)[0]:
+                continue  # the profiler's own sampling is not the server's cost
+            scoring_process = b"multiprocessing" in cmdline
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                name = (task / "comm").read_text().strip()
+                if scoring_process or name.startswith("ai-scoring"):
+                    part = "server scoring"
+                elif int(task.name) == pid and b"resource_tracker" not in cmdline:
+                    part = "server loop"
+                else:
+                    part = "server other threads"
+                parts[part] += _ticks(task / "stat")
+        except (OSError, IndexError, ValueError):
+            continue
+    if backing is not None:
+        for label, proc in zip(("SecantusDB", "redis"), backing.procs, strict=True):
+            parts[label] = sum(_safe_ticks(pid) for pid in _descendants(proc.pid))
+    own = os.times()
+    parts["load client"] = own.user + own.system
+    return dict(parts)
+
+
+def _safe_ticks(pid: int) -> float:
+    try:
+        return _ticks(Path(f"/proc/{pid}/stat"))
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {part: round(after.get(part, 0.0) - before.get(part, 0.0), 2) for part in sorted({*before, *after})}
+
+
+def per_request(spent: dict[str, float], requests: int) -> dict[str, float]:
+    """CPU milliseconds per request by part (the warm-up requests of `hammer` included: a few percent)."""
+    return {part: round(sec * 1000 / max(1, requests), 2) for part, sec in spent.items() if sec}
+
+
 def _tree_rss(root: int) -> int:
     """Resident memory (bytes) of a process and its children, from /proc (Linux)."""
     total = 0
@@ -232,9 +300,63 @@ class Pacing:
             self.all_open.set()
 
 
+class Phases:
+    """CPU budget mode: every candidate waits for the others at the end of each step, so the CPU each part of the
+    system spent between two barriers is that step's, for every candidate (divided by the requests made)."""
+
+    STEPS = ("register", "create", "precheck", "start", "answers", "finish")
+
+    def __init__(self, expected: int, server_pid: int, backing: Backing) -> None:
+        self.expected, self.pid, self.backing = expected, server_pid, backing
+        self.arrived = dict.fromkeys(self.STEPS, 0)
+        self.done = {step: asyncio.Event() for step in self.STEPS}
+        self.snapshots: dict[str, dict[str, float]] = {"begin": cpu_by_part(server_pid, backing)}
+
+    async def reached(self, step: str) -> None:
+        self.arrived[step] += 1
+        self._check()
+        await self.done[step].wait()
+
+    def failed(self) -> None:
+        """A candidate that failed is waiting at no barrier: the later ones stop expecting it."""
+        self.expected -= 1
+        self._check()
+
+    def _check(self) -> None:
+        for step in self.STEPS:
+            if not self.done[step].is_set() and self.arrived[step] >= self.expected:
+                self.snapshots[step] = cpu_by_part(self.pid, self.backing)
+                self.done[step].set()
+            if not self.done[step].is_set():
+                return
+
+    def budget(self, timings: dict[str, list[float]]) -> dict[str, Any]:
+        """CPU milliseconds per request (per answer for the answers step) and part, and the total per step."""
+        counts = {"register": len(timings["register"]), "create": len(timings["create"]),
+                  "precheck": len(timings["precheck"]), "start": len(timings["start"]),
+                  "answers": len(timings["answer_to_evaluation"]), "finish": len(timings["summary"])}
+        out: dict[str, Any] = {}
+        previous = "begin"
+        for step in self.STEPS:
+            if step not in self.snapshots:
+                break
+            delta = cpu_delta(self.snapshots[previous], self.snapshots[step])
+            per = max(1, counts[step])
+            out[step] = {"requests": counts[step], "ms_per_request": {part: round(sec * 1000 / per, 1)
+                                                                      for part, sec in delta.items()},
+                         "ms_per_request_total": round(sum(delta.values()) * 1000 / per, 1)}
+            previous = step
+        return out
+
+
 async def one_candidate(base: str, questions: int, timings: dict[str, list[float]], errors: list[str],
-                        pacing: Pacing | None = None, progress: dict[str, bool] | None = None) -> None:
+                        pacing: Pacing | None = None, progress: dict[str, bool] | None = None,
+                        phases: Phases | None = None) -> None:
     progress = {} if progress is None else progress
+
+    async def barrier(step: str) -> None:
+        if phases is not None:
+            await phases.reached(step)
     async with httpx.AsyncClient(base_url=base, timeout=120) as http:
         async def step(name: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
             started = time.perf_counter()
@@ -252,12 +374,16 @@ async def one_candidate(base: str, questions: int, timings: dict[str, list[float
         if pacing is not None:
             progress["registered"] = True
             await pacing.signed_up()
+        await barrier("register")
         created = await step("create", "POST", "/interview/sessions", headers=headers, json={
             "type": "ai_mock", "mode": "behavioral", "job_title": "Backend Engineer", "question_count": questions,
             "duration_minutes": 30})
         sid = created.json()["data"]["session_id"]
+        await barrier("create")
         await step("precheck", "POST", f"/interview/sessions/{sid}/precheck", headers=headers, json=PRECHECK)
+        await barrier("precheck")
         await step("start", "POST", f"/interview/sessions/{sid}/start", headers=headers)
+        await barrier("start")
         ws_base = base.replace("http://", "ws://")
         started = time.perf_counter()
         async with websockets.connect(f"{ws_base}/interview/{sid}/stream?token={token}", max_size=2**22, max_queue=None) as ws:
@@ -300,34 +426,47 @@ async def one_candidate(base: str, questions: int, timings: dict[str, list[float
                 following = await until(lambda e: e["type"] == "question" or
                                         (e["type"] == "status" and e["data"].get("all_answered")))
                 question = following if following["type"] == "question" else None
+            await barrier("answers")
             await step("finalize", "POST", f"/interview/sessions/{sid}/finalize", headers=headers)
         await step("summary", "GET", f"/interview/sessions/{sid}/summary", headers=headers)
         timings["interview_total"].append(time.perf_counter() - started)
+        await barrier("finish")
 
 
-async def run_interviews(base: str, candidates: int, questions: int, pacing: Pacing | None = None) -> dict[str, Any]:
+async def run_interviews(base: str, candidates: int, questions: int, pacing: Pacing | None = None,
+                         phases: Phases | None = None, cpu: tuple[int, Backing] | None = None) -> dict[str, Any]:
     timings: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
 
     async def guarded() -> None:
         progress: dict[str, bool] = {}
         try:
-            await one_candidate(base, questions, timings, errors, pacing, progress)
+            await one_candidate(base, questions, timings, errors, pacing, progress, phases)
         except Exception as exc:  # noqa: BLE001 - counted and reported
             errors.append(f"{type(exc).__name__}: {exc}"[:300])
             if pacing is not None and not progress.get("opened"):
                 pacing.failed(registered=progress.get("registered", False))
+            if phases is not None:
+                phases.failed()
 
+    cpu_before = cpu_by_part(*cpu) if cpu else {}
     started = time.perf_counter()
     await asyncio.gather(*(guarded() for _ in range(candidates)))
     wall = time.perf_counter() - started
     done = len(timings["summary"])
     requests = sum(len(v) for k, v in timings.items() if k not in ("answer_to_first_feedback", "answer_to_evaluation",
                                                                    "interview_total", "stream_connect"))
-    memory = {}
+    memory: dict[str, Any] = {}
     if pacing is not None and pacing.rss_open is not None:
         memory = {"rss_before_mb": round(pacing.rss_before / 2**20, 1), "rss_all_open_mb": round(pacing.rss_open / 2**20, 1),
                   "kb_per_open_interview": round((pacing.rss_open - pacing.rss_before) / 1024 / pacing.expected, 1)}
+    answers = len(timings["answer_to_evaluation"])
+    if cpu:  # the whole run's CPU by part, and per answer (the burst's steps overlap: see --cpu-budget for each)
+        spent = cpu_delta(cpu_before, cpu_by_part(*cpu))
+        memory["cpu_s"] = spent
+        memory["cpu_ms_per_answer"] = {part: round(sec * 1000 / max(1, answers), 1) for part, sec in spent.items()}
+    if phases is not None:
+        memory["cpu_budget"] = phases.budget(timings)
     return {"candidates": candidates, "completed": done, "errors": errors[:5], "error_count": len(errors), **memory,
             "wall_s": round(wall, 2), "interviews_per_s": round(done / wall, 3),
             "http_requests_per_s": round(requests / wall, 1), "answers_per_s": round(len(timings["answer_to_evaluation"]) / wall, 2),
@@ -383,12 +522,19 @@ def run_for(workers: int, backing: Backing, args: argparse.Namespace, logs: Path
             low, _, high = args.pace.partition("-")
             pacing = Pacing(float(low), float(high or low), args.open, app.proc.pid)
         candidates = args.open if pacing else args.candidates
-        interviews = asyncio.run(run_interviews(base, candidates, args.questions, pacing))
+        assert app.proc is not None and minimal.proc is not None
+        phases = Phases(candidates, app.proc.pid, backing) if args.cpu_budget else None
+        interviews = asyncio.run(run_interviews(base, candidates, args.questions, pacing, phases,
+                                                (app.proc.pid, backing)))
         reg = httpx.post(base + "/auth/register", json={"email": f"reader-{uuid.uuid4().hex[:8]}@example.com",
                                                         "password": PASSWORD, "full_name": "R", "role": "candidate"})
         headers = {"Authorization": f"Bearer {reg.json()['data']['access_token']}"}
+        before = cpu_by_part(app.proc.pid, backing)
         authed = asyncio.run(hammer(base + "/users/me", headers, args.reads, args.read_concurrency))
+        authed["cpu_ms_per_request"] = per_request(cpu_delta(before, cpu_by_part(app.proc.pid, backing)), args.reads)
+        before = cpu_by_part(minimal.proc.pid)
         baseline = asyncio.run(hammer(f"http://127.0.0.1:{mini_port}/", {}, args.reads, args.read_concurrency))
+        baseline["cpu_ms_per_request"] = per_request(cpu_delta(before, cpu_by_part(minimal.proc.pid)), args.reads)
     return {"workers": workers, "interviews": interviews, "read_users_me": authed, "read_minimal_litestar": baseline,
             "read_ratio_throughput": round(authed["requests_per_s"] / baseline["requests_per_s"], 3)}
 
@@ -413,6 +559,15 @@ def print_table(results: list[dict[str, Any]]) -> None:
     for r in results:
         for name, s in r["interviews"]["steps"].items():
             print(f"| {r['workers']} | {name} | {s['p50']} | {s['p95']} | {s['p99']} |")
+    for r in results:
+        i = r["interviews"]
+        if "cpu_ms_per_answer" in i:
+            print(f"\nCPU over the whole run ({r['workers']} worker(s)), ms per answer: {i['cpu_ms_per_answer']}")
+        for step, b in i.get("cpu_budget", {}).items():
+            print(f"| {r['workers']} | CPU ms per {step} ({b['requests']}) | total {b['ms_per_request_total']} | "
+                  + " | ".join(f"{part} {ms}" for part, ms in b["ms_per_request"].items()) + " |")
+        print(f"CPU ms per GET /users/me: {r['read_users_me'].get('cpu_ms_per_request')}; per bare GET: "
+              f"{r['read_minimal_litestar'].get('cpu_ms_per_request')}")
     print("\n| workers | GET /users/me req/s (p50/p99 ms) | minimal Litestar req/s (p50/p99 ms) | ratio |")
     print("|---|---|---|---|")
     for r in results:
@@ -431,6 +586,8 @@ def main() -> None:
     parser.add_argument("--pace", help="realistic mode: answer every LOW-HIGH seconds (e.g. 20-60) instead of at once")
     parser.add_argument("--open", type=int, default=200, help="with --pace: interviews held open at the same time")
     parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--cpu-budget", action="store_true",
+                        help="candidates wait for each other after every step: the CPU per request of each step")
     parser.add_argument("--profile", type=Path, help="record the server with py-spy into this speedscope file")
     args = parser.parse_args()
     logs = Path(tempfile.mkdtemp(prefix="cx-load-logs-"))

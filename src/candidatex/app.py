@@ -187,6 +187,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await state.voice_consumer.shutdown()
             await state.anti_cheat.close()
             await state.ai_service.aclose()
+            await asyncio.to_thread(state.ai_service.fallback.close)  # the scoring processes, if any
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
