@@ -503,7 +503,7 @@ def run_for(workers: int, backing: Backing, args: argparse.Namespace, logs: Path
     env = {"MONGODB_URL": backing.mongo_url, "MONGODB_DB": f"load_{workers}_{uuid.uuid4().hex[:6]}",
            "REDIS_URL": backing.redis_url, "SECRET_KEY": "load-test-secret-key-0123456789abcdefghij",
            "SEED_DEMO": "false", "RATE_LIMITS": "off", "ANTI_CHEAT_PRECHECK_CAMERA": "false", "ANTI_CHEAT_CONSENT_REQUIRED": "false", "RATE_LIMIT_PER_MINUTE": "10000000", "RATE_LIMIT_USER_PER_MINUTE": "10000000",
-           "LOG_LEVEL": "WARNING", "CANDIDATEX_DATA_DIR": str(logs / f"data{workers}"), "PYTHONPATH": str(ROOT / "src")}
+           "AI_SCORING_POOL": args.scoring_pool, "LOG_LEVEL": "WARNING", "CANDIDATEX_DATA_DIR": str(logs / f"data{workers}"), "PYTHONPATH": str(ROOT / "src")}
     command = [str(BIN / "candidatex"), "serve", "--port", str(port), "--workers", str(workers)]
     if args.profile:  # py-spy samples the server (and its workers) for the whole run: a speedscope file
         command = [str(BIN / "py-spy"), "record", "--subprocesses", "--format", "speedscope", "--rate", "50",
@@ -586,6 +586,8 @@ def main() -> None:
     parser.add_argument("--pace", help="realistic mode: answer every LOW-HIGH seconds (e.g. 20-60) instead of at once")
     parser.add_argument("--open", type=int, default=200, help="with --pace: interviews held open at the same time")
     parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--scoring-pool", choices=("thread", "process"), default="thread",
+                        help="the server's AI_SCORING_POOL: local scoring in threads or in worker processes")
     parser.add_argument("--cpu-budget", action="store_true",
                         help="candidates wait for each other after every step: the CPU per request of each step")
     parser.add_argument("--profile", type=Path, help="record the server with py-spy into this speedscope file")
