@@ -12,6 +12,10 @@ Per worker count it reports interviews/s, requests/s and p50/p95/p99 per step, i
 answer sent over the socket to its first feedback event ("received") and to its evaluation ("evaluated"),
 and the ratio of an authenticated read (GET /users/me) to Litestar's own minimal endpoint (bench/minimal_app.py
 served by uvicorn with the same worker count), both at the same concurrency in the same run.
+Every run also reports the CPU each part of the system spent (the server's event loop, its scoring threads or
+processes, its other threads, SecantusDB, redis, this client) per answer and per authenticated read; with
+`--cpu-budget` the candidates wait for each other after every step, so the CPU per create, precheck, start and
+answer is each step's own. `--scoring-pool process` serves with AI_SCORING_POOL=process.
 The script starts its own SecantusDB and redis-server and stops everything it started.
 """
 
@@ -67,18 +71,8 @@ def wait_http(url: str, timeout: float = 400) -> None:
 
 
 def _tree_cpu_seconds(root: int) -> float:
-    """CPU time of a process and its children, from /proc (Linux)."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(entry.name) == root or int(fields[1]) == root:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+    """CPU time of a process and every process below it (the server's scoring processes too), from /proc."""
+    return sum(_safe_ticks(pid) for pid in _descendants(root))
 
 
 def _descendants(root: int) -> list[int]:

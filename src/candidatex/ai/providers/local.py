@@ -59,10 +59,11 @@ class LocalProvider:
     def warm(self) -> None:
         """Load the model and embed the whole question bank once per process (a few hundred texts, cached by
         text): a session's plan and an answer's key points then cost no model call for bank texts. The
-        scoring processes, if any, start and warm their own."""
+        scoring processes, if any, start and warm their own meanwhile."""
+        starting = self.processes.launch() if self.processes is not None else []
         self.embedder.embed(bank_texts(load_bank()))
-        if self.processes is not None:
-            self.processes.start()
+        for ready in starting:
+            ready.result()
 
     def close(self) -> None:
         """Stop the scoring processes (application shutdown)."""

@@ -14,7 +14,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,10 +67,13 @@ class ScoringProcesses:
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_start_worker, initargs=self._initargs)
 
+    def launch(self) -> list[Future[tuple[int, int]]]:
+        """Start every worker (each loads its model and bank); the futures resolve to their (pid, niceness)."""
+        return [self._pool.submit(_worker_identity) for _ in range(self.workers)]
+
     def start(self) -> set[tuple[int, int]]:
-        """Start every worker and wait until each has loaded its model and bank (blocking: run it in a thread).
-        Returns the (pid, niceness) of the workers that answered."""
-        return {future.result() for future in [self._pool.submit(_worker_identity) for _ in range(self.workers)]}
+        """Start every worker and wait until each is ready (blocking: run it in a thread)."""
+        return {future.result() for future in self.launch()}
 
     async def evaluate(self, ctx: InterviewContext, question: GeneratedQuestion, answer_text: str,
                        speaking_metrics: dict[str, Any] | None) -> AnswerEvaluation:
