@@ -128,3 +128,4 @@ async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, s
     assert stream == [(1, "status", "active"), (2, "question", False), (3, "feedback", "received"),
                       (4, "feedback", "evaluated"), (5, "question", True), (6, "feedback", "received"),
                       (7, "feedback", "evaluated"), (8, "question", False)], stream
+
