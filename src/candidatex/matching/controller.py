@@ -40,6 +40,22 @@ async def ranking_response(request: AuthedRequest, job_service: JobService, matc
     return ok(RankingOut(**ranking), message)
 
 
+class JobRankingController(Controller):
+    """The ranking on the job's own path (the recruiter's ranking page reads it); jobs/ serves the rest of /jobs."""
+
+    path = "/jobs"
+    tags = ["jobs"]
+    guards = [requires("jobs:read")]
+
+    @get("/{job_id:str}/candidates", guards=[requires("candidates:read")])
+    async def ranked_candidates(self, request: AuthedRequest, job_service: JobService,
+                                matching_service: MatchingService, job_id: str = JobId, refresh: bool = False,
+                                page: int = PageNumber, limit: int = page_size(50, 200),
+                                sort: RankingSort = "rank") -> Envelope[RankingOut]:
+        """The job's applicants ranked (best first), a page at a time, with breakdowns and reasons."""
+        return await ranking_response(request, job_service, matching_service, job_id, refresh, page, limit, sort)
+
+
 class MatchingController(Controller):
     path = "/matching"
     tags = ["matching"]
