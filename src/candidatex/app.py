@@ -49,7 +49,7 @@ from candidatex.demo.seed import DemoServices, ensure_demo_world
 from candidatex.health.controller import HealthController
 from candidatex.interviews.controller import InterviewController
 from candidatex.jobs.controller import ApplicationController, JobController
-from candidatex.matching.controller import DemographicsController, JobRankingController, MatchingController
+from candidatex.matching.controller import DemographicsController, MatchingController
 from candidatex.media.controller import MediaController, live_now
 from candidatex.resumes.controller import ResumeController
 from candidatex.screening.controller import (
@@ -203,7 +203,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     route_handlers: list[Any] = [HealthController, MetricsController, AuthController, jwks, MeController, AdminController,
                                  InterviewController, interview_stream, AntiCheatController]
     route_handlers += [MediaController, live_now, live_interview]
-    route_handlers += [ResumeController, JobController, ApplicationController, JobRankingController,
+    route_handlers += [ResumeController, JobController, ApplicationController,
                        MatchingController, DemographicsController]
     route_handlers += [build_voice_controller(settings.speech_max_upload_bytes), voice_audio_stream]
     route_handlers += [SendScreeningController, ScreeningController, JobScreeningController]
