@@ -10,6 +10,7 @@ from pymongo.errors import DuplicateKeyError
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.pagination import offset, paginate
+from candidatex.core.schemas import is_object_id
 from candidatex.core.timeutil import utcnow
 from candidatex.interviews import store as interview_store
 from candidatex.interviews.access import JobLink
@@ -27,10 +28,6 @@ from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.search import keyword_match_stages
 from candidatex.resumes.taxonomy import SKILL_KEYWORD_PREFIX, default_taxonomy, keywords
 from candidatex.users.models import Role, User, own_side
-
-
-def is_oid(value: str) -> bool:
-    return len(value) == 24 and all(c in "0123456789abcdef" for c in value)
 
 
 def normalise_skills(skills: list[str]) -> list[str]:
@@ -55,7 +52,7 @@ class JobService:
 
     # ---- jobs ---------------------------------------------------------------------------------------------
     async def load(self, job_id: str) -> Job:
-        job = await Job.get(job_id) if is_oid(job_id) else None
+        job = await Job.get(job_id) if is_object_id(job_id) else None
         if job is None:
             raise NotFound("Job not found")
         return job
@@ -213,7 +210,7 @@ class JobService:
         return await paginate(Application.find(query), "-created_at", page, limit)
 
     async def get_application(self, user: User, application_id: str) -> Application:
-        application = await Application.get(application_id) if is_oid(application_id) else None
+        application = await Application.get(application_id) if is_object_id(application_id) else None
         if application is None or not (user.role == Role.admin or str(user.id) in (application.candidate_id,
                                                                                   application.recruiter_id)):
             raise NotFound("Application not found")
@@ -268,7 +265,7 @@ class JobService:
     @staticmethod
     async def interview_link(job_id: str, candidate_id: str) -> JobLink | None:
         """For interviews tied to a job: its owner, and whether the candidate's application to it is closed."""
-        job = await Job.get(job_id) if is_oid(job_id) else None
+        job = await Job.get(job_id) if is_object_id(job_id) else None
         if job is None:
             return None
         application = await Application.find_one({"job_id": job_id, "candidate_id": candidate_id})

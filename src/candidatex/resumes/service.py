@@ -16,6 +16,7 @@ from gridfs.errors import NoFile
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import AppError, Conflict, Forbidden, NotFound
 from candidatex.core.pagination import paginate
+from candidatex.core.schemas import is_object_id
 from candidatex.core.timeutil import utcnow
 from candidatex.resumes.ats import AtsReport, ats_analysis
 from candidatex.resumes.events import PublishResumeEvent, ResumeChanged, ResumeDeleted
@@ -57,10 +58,6 @@ MAX_RESUMES_PER_USER = 20
 PARSE_TIMEOUT_SECONDS = 30  # a document that takes longer is failed with a reason, never left pending
 _STATUS_OF_CODE = {"too_large": 413, "unsupported_type": 415, "empty": 422, "corrupt": 422, "zip_bomb": 422,
                    "password_protected": 422}
-
-
-def is_oid(value: str) -> bool:
-    return len(value) == 24 and all(c in "0123456789abcdef" for c in value)
 
 
 def document_error(error: DocumentError) -> AppError:
@@ -137,7 +134,7 @@ class ResumeService:
 
     async def process(self, resume_id: str) -> Resume | None:
         """The background task: read the file from GridFS, extract and parse it, store the results."""
-        resume = await Resume.get(resume_id) if is_oid(resume_id) else None
+        resume = await Resume.get(resume_id) if is_object_id(resume_id) else None
         if resume is None:
             return None  # deleted before it was parsed
         try:
@@ -174,7 +171,7 @@ class ResumeService:
 
     # ---- access -------------------------------------------------------------------------------------------
     async def _load(self, resume_id: str) -> Resume:
-        resume = await Resume.get(resume_id) if is_oid(resume_id) else None
+        resume = await Resume.get(resume_id) if is_object_id(resume_id) else None
         if resume is None:
             raise NotFound("Resume not found")
         return resume
