@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from candidatex.speech.audio import AudioError, StreamResampler, UploadLimits, decode_audio_file
+from candidatex.speech.correction import correct_text, correct_words
 from candidatex.speech.metrics import SpeakingMetrics, speaking_metrics, without_hesitations
 from candidatex.speech.segmenter import (
     AnswerEnded,
@@ -337,11 +338,13 @@ class VoiceAnswerPipeline:
     async def _split(self, check: PauseCheck) -> None:
         answer, self._answer = self._answer, _Answer(self.question_id, rebase=True)
         duration = answer.words[-1].end if answer.words else 0.0
-        text = without_hesitations(strip_done_phrase(answer.text))
+        terms = self.vocabulary.terms
+        text = without_hesitations(strip_done_phrase(correct_text(answer.text, terms)))
+        words = correct_words(answer.words, terms)
         if text:
             self._publish(FinalTranscript(
-                answer_index=check.answer_index, text=text, words=answer.words, duration_s=duration, ended_by="turn",
-                metrics=speaking_metrics(answer.words, duration), question_id=answer.question_id,
+                answer_index=check.answer_index, text=text, words=words, duration_s=duration, ended_by="turn",
+                metrics=speaking_metrics(words, duration), question_id=answer.question_id,
                 end_to_final_ms=0.0))
 
     async def _transcribe_partial(self, partial: PartialAudio) -> None:
@@ -354,7 +357,7 @@ class VoiceAnswerPipeline:
         started = time.monotonic()
         transcript = await self._transcribe(partial.audio, word_timestamps=False, beam_size=_PARTIAL_BEAM_SIZE)
         self._next_partial_at = time.monotonic() + (time.monotonic() - started)
-        text = " ".join(t for t in (self._answer.text, transcript.text) if t)
+        text = correct_text(" ".join(t for t in (self._answer.text, transcript.text) if t), self.vocabulary.terms)
         if text and self._segmenter.is_current(partial.answer_index, partial.chunk_index):
             self._publish(PartialTranscript(answer_index=partial.answer_index, text=text,
                                             question_id=self._answer.question_id))
@@ -368,16 +371,17 @@ class VoiceAnswerPipeline:
         duration_s = max(ended.duration_s - base_s, 0.0)
         spans = [(max(start - base_s, 0.0), end - base_s) for start, end in ended.speech_spans if end > base_s]
         ended_at = self._ended_at.pop(ended.answer_index, None)
-        text = without_hesitations(strip_done_phrase(answer.text))
+        text = without_hesitations(strip_done_phrase(correct_text(answer.text, self.vocabulary.terms)))
         if not ended.enough_speech or not text:
             return None
+        words = correct_words(answer.words, self.vocabulary.terms)
         final = FinalTranscript(
             answer_index=ended.answer_index,
             text=text,
-            words=answer.words,
+            words=words,
             duration_s=duration_s,
             ended_by=ended.reason,
-            metrics=speaking_metrics(answer.words, duration_s, speech_spans=spans),
+            metrics=speaking_metrics(words, duration_s, speech_spans=spans),
             question_id=answer.question_id,
             end_to_final_ms=round((time.monotonic() - ended_at) * 1000, 1) if ended_at else None,
         )
@@ -397,16 +401,17 @@ async def transcribe_recording(
     transcript = await transcriber.transcribe(
         samples, initial_prompt=" ".join(p for p in (vocabulary.prompt, FILLER_PROMPT) if p),
         hotwords=vocabulary.hotwords or None)
-    text = without_hesitations(strip_done_phrase(transcript.text))
+    text = without_hesitations(strip_done_phrase(correct_text(transcript.text, vocabulary.terms)))
     if not text:
         raise AudioError("no_speech", "no speech was found in the recording")
     spans = await asyncio.to_thread(speech_spans, samples, segmenter)
+    words = correct_words(transcript.words, vocabulary.terms)
     return FinalTranscript(
         answer_index=0,
         question_id=question_id,
         text=text,
-        words=transcript.words,
+        words=words,
         duration_s=transcript.duration_s,
         ended_by="upload",
-        metrics=speaking_metrics(transcript.words, transcript.duration_s, speech_spans=spans),
+        metrics=speaking_metrics(words, transcript.duration_s, speech_spans=spans),
     )
