@@ -242,17 +242,20 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def latency(transcriber: Transcriber) -> None:
+async def latency(transcriber: Transcriber, settings: SegmenterSettings | None = None) -> None:
+    """Both ends of each answer, timed; and the words of the streamed finals, scored (a piece cut too early
+    or a lost stretch of audio shows there)."""
     vocabulary = build_vocabulary(QUESTION, (), "Backend engineer", JOB)
     turn_ms: list[float] = []
     done_ms: list[float] = []
+    scored = {"turn": [0, 0], "done": [0, 0]}
     ended_by: list[str] = []
     streamed_s = 0.0
     cpu_start = time.process_time()
     silence = np.zeros(int(0.1 * SAMPLE_RATE), dtype=np.float32)
     for text in ANSWERS:
         speech = synthesise(text)
-        pipeline = VoiceAnswerPipeline(transcriber)
+        pipeline = VoiceAnswerPipeline(transcriber, settings)
         pipeline.show_question("q", vocabulary)
         finals, watcher = collect_finals(pipeline)
         await stream_real_time(pipeline, speech)
@@ -267,8 +270,9 @@ async def latency(transcriber: Transcriber) -> None:
         if finals and finals[0].end_to_final_ms is not None:
             turn_ms.append(finals[0].end_to_final_ms)
             ended_by.append(finals[0].ended_by)
+        _score_into(scored["turn"], text, " ".join(f.text for f in finals))
         # the same answer ended by "done" (the button) right after the last word
-        pipeline = VoiceAnswerPipeline(transcriber)
+        pipeline = VoiceAnswerPipeline(transcriber, settings)
         pipeline.show_question("q", vocabulary)
         await stream_real_time(pipeline, speech)
         streamed_s += speech.size / SAMPLE_RATE
@@ -276,12 +280,20 @@ async def latency(transcriber: Transcriber) -> None:
         final = await pipeline.finish()
         if final is not None:
             done_ms.append((time.perf_counter() - started) * 1000)
+        _score_into(scored["done"], text, final.text if final else "")
         await pipeline.aclose(finish=False)
     cpu = time.process_time() - cpu_start
     print(f"  end of turn -> final: p50 {pct(turn_ms, 0.5):.0f} ms, p95 {pct(turn_ms, 0.95):.0f} ms "
           f"(n={len(turn_ms)}, ended by {', '.join(sorted(set(ended_by)))})")
     print(f"  'done' -> final:      p50 {pct(done_ms, 0.5):.0f} ms, p95 {pct(done_ms, 0.95):.0f} ms (n={len(done_ms)})")
     print(f"  CPU: {cpu / streamed_s:.3f} s per second of audio streamed ({streamed_s:.0f} s, this process)")
+    print("  WER of the streamed finals: " + ", ".join(f"{path} {e / n:.3f} ({e}/{n})" for path, (e, n) in scored.items()))
+
+
+def _score_into(total: list[int], said: str, heard: str) -> None:
+    errors, words = word_errors(said, heard)
+    total[0] += errors
+    total[1] += words
 
 
 async def pauses(transcriber: Transcriber) -> None:
@@ -307,6 +319,9 @@ async def main() -> None:
     parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
     parser.add_argument("--parts", nargs="+", default=["wer", "latency", "pauses"])
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--beam", type=int, default=5, help="beam size of every transcription")
+    parser.add_argument("--commit-gap-ms", type=int, default=SegmenterSettings.commit_gap_ms,
+                        help="latency: the segmenter's commit_gap_ms (32: commit piece by piece; 0: partials only)")
     parser.add_argument("--save", type=Path, help="wer: keep the transcripts in this JSON file (MODEL is replaced)")
     parser.add_argument("--rescore", type=Path, help="wer: score saved transcripts again, without a model")
     args = parser.parse_args()
@@ -316,7 +331,7 @@ async def main() -> None:
     print(f"cpus: {os.cpu_count()}; load average at start: {os.getloadavg()[0]:.1f}; "
           f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}")
     for model in args.models:
-        transcriber = Transcriber(model, cpu_threads=args.threads)
+        transcriber = Transcriber(model, cpu_threads=args.threads, beam_size=args.beam)
         started = time.perf_counter()
         await transcriber.load()
         await transcriber.transcribe(synthesise("warm up"))
@@ -325,8 +340,10 @@ async def main() -> None:
         for part in args.parts:
             if part == "wer":
                 await wer(transcriber, Path(str(args.save).replace("MODEL", model)) if args.save else None)
-            else:
-                await {"latency": latency, "pauses": pauses}[part](transcriber)
+            elif part == "latency":
+                await latency(transcriber, SegmenterSettings(commit_gap_ms=args.commit_gap_ms))
+            elif part == "pauses":
+                await pauses(transcriber)
         print(f"  load average now: {os.getloadavg()[0]:.1f}", flush=True)
 
 

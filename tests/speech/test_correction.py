@@ -66,3 +66,23 @@ def test_every_profession_of_the_reference_set_gets_its_rare_words_in_the_vocabu
     assert {"metoprolol", "heparin", "tachycardia"} <= set(terms)
     assert "administration" not in terms  # a common word, one piece for Whisper's tokenizer
     assert rare_words("We reconcile the accruals in Zendesk") == ["accruals", "Zendesk"]
+
+
+@pytest.mark.parametrize(("heard", "meant"), [
+    ("I promised an update within two hours. SLA, CSAT,", "I promised an update within two hours."),
+    ("We track it every quarter. Zendesk, Zendesk,", "We track it every quarter."),
+])
+def test_the_prompts_list_of_terms_echoed_after_the_last_sentence_is_dropped(heard: str, meant: str) -> None:
+    terms = ("SLA", "CSAT", "Zendesk")
+    assert correct_text(heard, terms) == meant
+    words = [Word(text=t, start=i, end=i + 0.5) for i, t in enumerate(heard.split())]
+    assert " ".join(w.text for w in correct_words(words, terms)) == meant
+
+
+@pytest.mark.parametrize("heard", [
+    "We use two tools. Zendesk, Jira.",  # a list the candidate said: it ends a sentence
+    "Our SLA, CSAT and NPS all improved.",  # terms inside the answer
+    "I like it. Honestly, CSAT,",  # not only terms
+])
+def test_terms_the_candidate_said_are_kept(heard: str) -> None:
+    assert correct_text(heard, ("SLA", "CSAT", "Zendesk", "Jira", "NPS")) == heard

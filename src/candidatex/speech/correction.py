@@ -5,7 +5,8 @@ PostgreSQL, "Zen desk" → Zendesk).
 Only terms of this interview's vocabulary (question, job description, résumé skills) are ever written, and
 only over words that nearly spell them: the correction cannot invent a topic the candidate did not raise.
 Whisper's prompt and hotwords already pull the decoder toward these terms; this catches the near misses
-it still writes as ordinary words.
+it still writes as ordinary words. It also drops the prompt's echo: after the last sentence, Whisper
+sometimes goes on with the prompt's list of terms ("... within two hours. SLA, CSAT,"), words nobody said.
 """
 
 from __future__ import annotations
@@ -57,6 +58,23 @@ def _similarity(a: str, b: str) -> float:
     return 1 - edit_distance(a, b) / max(len(a), len(b), 1)
 
 
+def _score(key: str, term_key: str, term_sounds: str) -> float:
+    """How closely `key` spells the term (its letter similarity), or 0 when not close enough."""
+    if abs(len(key) - len(term_key)) > len(term_key) * (1 - SOUND_LETTER_SIMILARITY):
+        return 0.0
+    letters = _similarity(key, term_key)
+    if letters >= LETTER_SIMILARITY or (letters >= SOUND_LETTER_SIMILARITY and len(term_sounds) >= 4
+                                        and _sounds(key) == term_sounds):
+        return letters
+    return 0.0
+
+
+def _every_word_counts(run: Sequence[str], term_key: str, score: float) -> bool:
+    """A run is misheard as a whole only if its first and last words are part of the term: "in PostgreSQL"
+    spells the term as well without "in", so "in" stays."""
+    return all(_similarity(_letters(" ".join(part)), term_key) < score for part in (run[1:], run[:-1]))
+
+
 @dataclass(frozen=True)
 class _Match:
     first: int
@@ -81,15 +99,12 @@ def _matches(tokens: Sequence[str], joined: Sequence[bool], terms: Sequence[str]
                 continue
             for term, term_key, term_sounds in keyed:
                 if key == term_key:
-                    if surface != term:  # the right letters, wrongly split or cased ("Post GreSQL")
+                    if last > first and " " not in term:  # the right letters, wrongly split ("Zen desk")
                         found.append(_Match(first, last, term, 2.0))
                     continue
-                if abs(len(key) - len(term_key)) > len(term_key) * (1 - SOUND_LETTER_SIMILARITY):
-                    continue
-                letters = _similarity(key, term_key)
-                if letters >= LETTER_SIMILARITY or (letters >= SOUND_LETTER_SIMILARITY and len(term_sounds) >= 4
-                                                    and _sounds(key) == term_sounds):
-                    found.append(_Match(first, last, term, letters))
+                score = _score(key, term_key, term_sounds)
+                if score and (last == first or _every_word_counts(tokens[first : last + 1], term_key, score)):
+                    found.append(_Match(first, last, term, score))
     chosen: list[_Match] = []
     taken: set[int] = set()
     for match in sorted(found, key=lambda m: (-m.score, m.first - m.last)):
@@ -100,8 +115,34 @@ def _matches(tokens: Sequence[str], joined: Sequence[bool], terms: Sequence[str]
     return sorted(chosen, key=lambda m: m.first)
 
 
+def _is_echo(pieces: Sequence[str], terms: Sequence[str]) -> bool:
+    """Whether these words, each ending with a comma, are all terms of the vocabulary."""
+    known = {_letters(t) for t in terms}
+    return bool(pieces) and all(p.endswith(",") and _letters(p) in known for p in pieces)
+
+
+def _echo_start(texts: Sequence[str], terms: Sequence[str]) -> int:
+    """Where a trailing echo of the prompt's term list begins in these words (len(texts) when none): a run of
+    comma-ended vocabulary terms after a sentence's end, closing the transcript."""
+    start = len(texts)
+    while start > 0 and texts[start - 1].endswith(","):
+        start -= 1
+    if start == len(texts) or start == 0 or not texts[start - 1].rstrip().endswith((".", "?", "!")):
+        return len(texts)
+    return start if _is_echo(texts[start:], terms) else len(texts)
+
+
+def without_prompt_echo(text: str, terms: Sequence[str]) -> str:
+    """`text` without a closing list of vocabulary terms that follows its last sentence."""
+    pieces = text.split()
+    start = _echo_start(pieces, terms)
+    return text if start == len(pieces) else " ".join(pieces[:start])
+
+
 def correct_text(text: str, terms: Sequence[str]) -> str:
-    """`text` with near misses of `terms` replaced by the terms; punctuation around them is kept."""
+    """`text` with near misses of `terms` replaced by the terms (punctuation around them is kept), without
+    a closing echo of the prompt."""
+    text = without_prompt_echo(text, terms)
     spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
     if not spans or not terms:
         return text
@@ -118,6 +159,7 @@ def correct_words(words: list[Word], terms: Sequence[str]) -> list[Word]:
     """The same correction on timed words: a corrected run becomes one word spanning the run."""
     if not words or not terms:
         return words
+    words = words[: _echo_start([w.text for w in words], terms)]
     tokens = [" ".join(_TOKEN.findall(w.text)) for w in words]
     joined = [not re.search(r"[^\w'\s-]\s*$", w.text) for w in words[:-1]]
     out: list[Word] = []
