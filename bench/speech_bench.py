@@ -11,7 +11,8 @@
 2. latency: answers streamed through `VoiceAnswerPipeline` at real-time pace (20 ms chunks, partials
    competing for the CPU as in use); from the moment the end of the turn is decided (Silero VAD + Smart
    Turn + the words) to the final transcript, p50/p95; and the same after an explicit "done". CPU seconds
-   of this process per second of audio streamed.
+   of this process per second of audio streamed, and the WER of the streamed finals (audio lost or pieces
+   cut badly show there). `--commit-gap-ms 32` tries committing the answer piece by piece at word gaps.
 3. pauses: answers with 2-6 s thinking pauses; how many of them were ended at the pause (a false end).
    Pauses are judged as on a machine that keeps up (the pipeline is drained while the silence lasts): the
    worst case, since a late verdict is void once the candidate speaks again.
