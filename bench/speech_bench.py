@@ -12,7 +12,7 @@
    competing for the CPU as in use); from the moment the end of the turn is decided (Silero VAD + Smart
    Turn + the words) to the final transcript, p50/p95; and the same after an explicit "done". CPU seconds
    of this process per second of audio streamed, and the WER of the streamed finals (audio lost or pieces
-   cut badly show there). `--commit-gap-ms 32` tries committing the answer piece by piece at word gaps.
+   cut badly show there).
 3. pauses: answers with 2-6 s thinking pauses; how many of them were ended at the pause (a false end).
    Pauses are judged as on a machine that keeps up (the pipeline is drained while the silence lasts): the
    worst case, since a late verdict is void once the candidate speaks again.
@@ -243,7 +243,7 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def latency(transcriber: Transcriber, settings: SegmenterSettings | None = None) -> None:
+async def latency(transcriber: Transcriber) -> None:
     """Both ends of each answer, timed; and the words of the streamed finals, scored (a piece cut too early
     or a lost stretch of audio shows there)."""
     vocabulary = build_vocabulary(QUESTION, (), "Backend engineer", JOB)
@@ -256,7 +256,7 @@ async def latency(transcriber: Transcriber, settings: SegmenterSettings | None =
     silence = np.zeros(int(0.1 * SAMPLE_RATE), dtype=np.float32)
     for text in ANSWERS:
         speech = synthesise(text)
-        pipeline = VoiceAnswerPipeline(transcriber, settings)
+        pipeline = VoiceAnswerPipeline(transcriber)
         pipeline.show_question("q", vocabulary)
         finals, watcher = collect_finals(pipeline)
         await stream_real_time(pipeline, speech)
@@ -273,7 +273,7 @@ async def latency(transcriber: Transcriber, settings: SegmenterSettings | None =
             ended_by.append(finals[0].ended_by)
         _score_into(scored["turn"], text, " ".join(f.text for f in finals))
         # the same answer ended by "done" (the button) right after the last word
-        pipeline = VoiceAnswerPipeline(transcriber, settings)
+        pipeline = VoiceAnswerPipeline(transcriber)
         pipeline.show_question("q", vocabulary)
         await stream_real_time(pipeline, speech)
         streamed_s += speech.size / SAMPLE_RATE
@@ -321,8 +321,6 @@ async def main() -> None:
     parser.add_argument("--parts", nargs="+", default=["wer", "latency", "pauses"])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--beam", type=int, default=5, help="beam size of every transcription")
-    parser.add_argument("--commit-gap-ms", type=int, default=SegmenterSettings.commit_gap_ms,
-                        help="latency: the segmenter's commit_gap_ms (32: commit piece by piece; 0: partials only)")
     parser.add_argument("--save", type=Path, help="wer: keep the transcripts in this JSON file (MODEL is replaced)")
     parser.add_argument("--rescore", type=Path, help="wer: score saved transcripts again, without a model")
     args = parser.parse_args()
@@ -342,7 +340,7 @@ async def main() -> None:
             if part == "wer":
                 await wer(transcriber, Path(str(args.save).replace("MODEL", model)) if args.save else None)
             elif part == "latency":
-                await latency(transcriber, SegmenterSettings(commit_gap_ms=args.commit_gap_ms))
+                await latency(transcriber)
             elif part == "pauses":
                 await pauses(transcriber)
         print(f"  load average now: {os.getloadavg()[0]:.1f}", flush=True)

@@ -82,33 +82,13 @@ def test_speech_is_found_over_background_noise(speech_16k):
 
 
 def test_finish_ends_an_answer_that_is_still_being_spoken_keeping_every_sample(speech_16k):
-    segmenter = SpeechSegmenter(SegmenterSettings(phrase_pause_ms=1000, commit_gap_ms=0))  # one piece in progress
+    segmenter = SpeechSegmenter(SegmenterSettings(phrase_pause_ms=1000))
     speech = speech_16k(INTRO)
     run(segmenter, speech[: speech.size - 100])  # the last samples do not fill a VAD window
     (ended,) = segmenter.finish()
     assert ended.reason == "done" and ended.tail is not None
     assert ended.tail.audio.size / 16_000 > 3
     assert ended.tail.audio.size % 512 != 0, "the samples short of a whole window are in the answer too"
-
-
-def test_a_long_sentence_is_committed_piece_by_piece_at_gaps_between_words_losing_nothing(speech_16k):
-    """With `commit_gap_ms`, the answer is transcribed for good while it is spoken ("done" waits only for the
-    last piece)."""
-    speech = speech_16k(INTRO)[:-8000]  # one sentence, no pause long enough to end a phrase; stopped mid-word
-    events = run(SpeechSegmenter(), speech)
-    assert of_type(events, ChunkAudio) == [] and of_type(events, PartialAudio), "by default: partials only"
-
-    segmenter = SpeechSegmenter(SegmenterSettings(commit_gap_ms=32))
-    events = run(segmenter, speech)
-    chunks = of_type(events, ChunkAudio)
-    assert chunks, "the sentence is cut at a gap between its words while it is spoken"
-    (ended,) = segmenter.finish()
-    pieces = [*chunks, *([ended.tail] if ended.tail else [])]
-    for before, after in zip(pieces, pieces[1:], strict=False):  # contiguous: no sample between two pieces
-        assert abs(before.offset_s + before.audio.size / 16_000 - after.offset_s) < 1e-6
-    assert all(c.audio.size / 16_000 >= 1.5 for c in chunks), "pieces hold at least partial_interval_ms"
-    assert ended.tail is not None, "the words still being spoken are the last piece"
-    assert sum(p.audio.size for p in pieces) >= speech.size - 16_000 * 0.4  # all of it but the onset
 
 
 def test_two_answers_in_one_stream_are_told_apart(speech_16k):

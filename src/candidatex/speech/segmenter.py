@@ -45,13 +45,7 @@ class SegmenterSettings:
     pre_roll_ms: int = 320
     """Audio kept from before the detected onset, so that soft first syllables are not cut."""
     partial_interval_ms: int = 1500
-    """New speech after which the chunk in progress is cut at the next gap between words (`commit_gap_ms`),
-    or, if no gap comes for twice as long, offered for a partial transcript."""
-    commit_gap_ms: int = 0
-    """When set (32: one VAD window), a gap between words this long cuts a chunk holding `partial_interval_ms`
-    of new speech: the answer is transcribed for good piece by piece while it is spoken, so its end waits only
-    for the last piece. Off (0) by default: measured, Whisper on 1.5-3 s pieces mishears more words and adds
-    words at their ends (docs/performance.md, Speech); partials are then taken every interval."""
+    """New speech between two partial transcripts."""
     max_chunk_ms: int = 20_000
     max_answer_ms: int = 300_000
     speech_threshold: float = 0.5
@@ -264,7 +258,7 @@ class SpeechSegmenter:
             events.append(self._end_answer("turn" if self._end_after < _frames(s.end_silence_ms) else "silence"))
         elif self._answer_frames >= _frames(s.max_answer_ms):
             events.append(self._end_answer("max_length"))
-        elif self._chunk_has_speech and (self._silence_run == _frames(s.phrase_pause_ms) or self._at_commit_gap()):
+        elif self._silence_run == _frames(s.phrase_pause_ms) and self._chunk_has_speech:
             events.append(self._cut_chunk(len(self._chunk)))
         elif self._silence_run == _frames(s.turn_check_ms):
             events.append(PauseCheck(self._answer_index, self._pause_index, np.concatenate(self._recent),
@@ -274,15 +268,9 @@ class SpeechSegmenter:
             recent = self._chunk_energy[-_frames(1000) :]
             cut = len(self._chunk) - len(recent) + int(np.argmin(recent)) + 1
             events.append(self._cut_chunk(cut))
-        elif self._since_partial >= _frames(s.partial_interval_ms) * (2 if s.commit_gap_ms else 1) \
-                and self._chunk_has_speech:
+        elif self._since_partial >= _frames(s.partial_interval_ms) and self._chunk_has_speech:
             self._since_partial = 0
             events.append(PartialAudio(self._answer_index, self._chunk_index, np.concatenate(self._chunk)))
-
-    def _at_commit_gap(self) -> bool:
-        s = self.settings
-        return bool(s.commit_gap_ms) and self._silence_run == _frames(s.commit_gap_ms) \
-            and self._since_partial >= _frames(s.partial_interval_ms)
 
     def _start_answer(self, events: list[SegmenterEvent]) -> None:
         self._in_answer = True
