@@ -4,7 +4,7 @@
     PYTHONPATH=src python bench/speech_bench.py --models base --parts turns
 
 1. wer: word error rate on technical sentences of four professions (tests/data/speech/technical_sentences.json:
-   software, clinical, finance, support; 450 reference words split tune/holdout) spoken by espeak-ng in four
+   software, clinical, finance, support; 449 reference words split tune/holdout) spoken by espeak-ng in four
    voices and speeds, per model: without biasing, with the prompt and hotwords the interview gives (its
    question, job description and résumé skills), and with the vocabulary correction after that
    (speech/correction.py). `--save FILE` keeps the transcripts; `--rescore FILE` scores them again.
