@@ -16,7 +16,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from candidatex.speech.audio import AudioError, StreamResampler, UploadLimits, decode_audio_file
-from candidatex.speech.correction import correct_text, correct_words
+from candidatex.speech.correction import corrected
 from candidatex.speech.metrics import SpeakingMetrics, speaking_metrics, without_hesitations
 from candidatex.speech.segmenter import (
     AnswerEnded,
@@ -338,9 +338,8 @@ class VoiceAnswerPipeline:
     async def _split(self, check: PauseCheck) -> None:
         answer, self._answer = self._answer, _Answer(self.question_id, rebase=True)
         duration = answer.words[-1].end if answer.words else 0.0
-        terms = self.vocabulary.terms
-        text = without_hesitations(strip_done_phrase(correct_text(answer.text, terms)))
-        words = correct_words(answer.words, terms)
+        text, words = await asyncio.to_thread(corrected, answer.text, answer.words, self.vocabulary.terms)
+        text = without_hesitations(strip_done_phrase(text))
         if text:
             self._publish(FinalTranscript(
                 answer_index=check.answer_index, text=text, words=words, duration_s=duration, ended_by="turn",
@@ -357,7 +356,7 @@ class VoiceAnswerPipeline:
         started = time.monotonic()
         transcript = await self._transcribe(partial.audio, word_timestamps=False, beam_size=_PARTIAL_BEAM_SIZE)
         self._next_partial_at = time.monotonic() + (time.monotonic() - started)
-        text = correct_text(" ".join(t for t in (self._answer.text, transcript.text) if t), self.vocabulary.terms)
+        text = " ".join(t for t in (self._answer.text, transcript.text) if t)
         if text and self._segmenter.is_current(partial.answer_index, partial.chunk_index):
             self._publish(PartialTranscript(answer_index=partial.answer_index, text=text,
                                             question_id=self._answer.question_id))
@@ -371,10 +370,10 @@ class VoiceAnswerPipeline:
         duration_s = max(ended.duration_s - base_s, 0.0)
         spans = [(max(start - base_s, 0.0), end - base_s) for start, end in ended.speech_spans if end > base_s]
         ended_at = self._ended_at.pop(ended.answer_index, None)
-        text = without_hesitations(strip_done_phrase(correct_text(answer.text, self.vocabulary.terms)))
+        text, words = await asyncio.to_thread(corrected, answer.text, answer.words, self.vocabulary.terms)
+        text = without_hesitations(strip_done_phrase(text))
         if not ended.enough_speech or not text:
             return None
-        words = correct_words(answer.words, self.vocabulary.terms)
         final = FinalTranscript(
             answer_index=ended.answer_index,
             text=text,
@@ -401,11 +400,11 @@ async def transcribe_recording(
     transcript = await transcriber.transcribe(
         samples, initial_prompt=" ".join(p for p in (vocabulary.prompt, FILLER_PROMPT) if p),
         hotwords=vocabulary.hotwords or None)
-    text = without_hesitations(strip_done_phrase(correct_text(transcript.text, vocabulary.terms)))
+    text, words = await asyncio.to_thread(corrected, transcript.text, transcript.words, vocabulary.terms)
+    text = without_hesitations(strip_done_phrase(text))
     if not text:
         raise AudioError("no_speech", "no speech was found in the recording")
     spans = await asyncio.to_thread(speech_spans, samples, segmenter)
-    words = correct_words(transcript.words, vocabulary.terms)
     return FinalTranscript(
         answer_index=0,
         question_id=question_id,
