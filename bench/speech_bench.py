@@ -308,6 +308,7 @@ async def pauses(transcriber: Transcriber) -> None:
             await pipeline.drain()  # the verdict on this pause is in, as on a machine that keeps up
             pipeline.feed_float32(np.zeros(int((silence_s - 0.6) * SAMPLE_RATE), dtype=np.float32))
             await pipeline.drain()
+            await asyncio.sleep(0.05)  # the watcher takes a final published just now (earlier runs missed some)
             if part is before and finals:
                 false_ends += 1
         await pipeline.aclose()
