@@ -37,6 +37,15 @@ class KeyPoint(_Strict):
     text: str = Field(min_length=12, max_length=300)
     # The follow-up to ask when an answer misses this point.
     probe: str | None = Field(default=None, min_length=10, max_length=300)
+    # The same point as a candidate makes it when telling what they did, in plain concrete words ("I ran the
+    # query with EXPLAIN ANALYZE and looked for a full table scan"): a story matches it where it does not match
+    # the abstract wording.
+    looks_like: str | None = Field(default=None, min_length=12, max_length=300)
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        """The texts an answer is compared with for this point."""
+        return (self.text, self.looks_like) if self.looks_like else (self.text,)
 
 
 class BankQuestion(_Strict):

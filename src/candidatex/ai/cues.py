@@ -28,12 +28,14 @@ class Cues(BaseModel):
     negation_words: tuple[str, ...] = Field(min_length=5)
     denial_words: tuple[str, ...] = Field(min_length=5)
     reported_claim_patterns: tuple[str, ...] = Field(min_length=1)
+    hypothesis_patterns: tuple[str, ...] = Field(min_length=1)
+    other_subjects: tuple[str, ...] = Field(min_length=1)
     number_words: tuple[str, ...] = Field(min_length=5)
     filler_words: tuple[str, ...] = Field(min_length=3)
     story_parts: dict[str, tuple[str, ...]]
     template_labels: frozenset[str]
 
-    @field_validator("prompt_injection_patterns", "reported_claim_patterns")
+    @field_validator("prompt_injection_patterns", "reported_claim_patterns", "hypothesis_patterns")
     @classmethod
     def _patterns_compile(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
         for pattern in patterns:
@@ -66,6 +68,14 @@ class Cues(BaseModel):
     def polarity(self) -> re.Pattern[str]:
         """Words that turn a clause around: negations and predicates that reject what the clause names."""
         return phrase_pattern([*self.negation_words, *self.denial_words])
+
+    @cached_property
+    def denial(self) -> re.Pattern[str]:
+        return phrase_pattern(self.denial_words)
+
+    @cached_property
+    def hypothesis(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in self.hypothesis_patterns), re.IGNORECASE)
 
     @cached_property
     def reported_claim(self) -> re.Pattern[str]:

@@ -63,6 +63,9 @@ class AnswerFeatures:
     template_labels: int
     best_similarity: float
     language: str
+    # The answer's similarity to its nearest key point, and to the nearest of the subjects answers drift to.
+    point_similarity: float = 0.0
+    other_subject_similarity: float = 0.0
 
 
 @lru_cache(maxsize=1)
@@ -116,6 +119,8 @@ def measure(
     rubric_text: str,
     best_similarity: float,
     cues: Cues | None = None,
+    point_similarity: float = 0.0,
+    other_subject_similarity: float = 0.0,
 ) -> AnswerFeatures:
     cues = cues or load_cues()
     tokens = [w.lower() for w in words(answer)]
@@ -135,6 +140,8 @@ def measure(
         template_labels=labels,
         best_similarity=best_similarity,
         language=detect_language(answer, cues),
+        point_similarity=point_similarity,
+        other_subject_similarity=other_subject_similarity,
     )
 
 
@@ -215,9 +222,14 @@ def check(features: AnswerFeatures, injected: list[str], cues: Cues | None = Non
             )
         )
     # A very short answer ("I don't know") is thin, not off-topic: its length already keeps the score low.
+    # Off-topic: far from the question, or nearer to a subject answers drift to (the staff football team, the
+    # team dinner) than to any key point, which catches answers that borrow the profession's words.
     if (
         features.word_count >= OFF_TOPIC_MIN_WORDS
-        and features.best_similarity < OFF_TOPIC_SIMILARITY
+        and (
+            features.best_similarity < OFF_TOPIC_SIMILARITY
+            or features.other_subject_similarity > features.point_similarity
+        )
         and not any(f.name == "question_copy" for f in found)
     ):
         found.append(

@@ -143,7 +143,7 @@ def bank_texts(bank: Bank) -> list[str]:
     """Every bank text a plan or a score embeds: families, questions, key points and misconceptions."""
     texts = [f.description for f in bank.families]
     for q in bank.all_questions():
-        texts += [described_question(q), *(p.text for p in q.key_points), *q.misconceptions]
+        texts += [described_question(q), *(r for p in q.key_points for r in p.references), *q.misconceptions]
     return texts
 
 

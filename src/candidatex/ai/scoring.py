@@ -28,6 +28,9 @@ HIGH_SIMILARITY = 0.50
 FULL_COVERAGE = 0.75
 WORDS_PER_POINT = 8
 SHARED_EVIDENCE_MARGIN = 0.08
+# One sentence cannot make every point: a point whose best evidence is a single sentence much closer to
+# another point earns this share of its credit (pairs and the whole answer may carry several points).
+SHARED_CREDIT = 0.5
 COVERED = 0.6
 MISCONCEPTION_SIMILARITY = 0.62
 # A clause is short and matches loosely: it must be a near paraphrase of the misconception.
@@ -55,6 +58,19 @@ class QuestionSpec:
     kind: str
     key_points: tuple[KeyPoint, ...]
     misconceptions: tuple[str, ...] = ()
+    # The role family's title ("Teaching and education"): the subjects answers drift to are set in it too.
+    setting: str = ""
+
+    def other_subjects(self, cues: Cues | None = None) -> list[str]:
+        """The subjects answers drift to, set in the question's profession: an answer about the staff football
+        team shares the profession's words with the key points and with these alike, so they cancel out."""
+        subjects = (cues or load_cues()).other_subjects
+        return [f"{s} ({self.setting})" if self.setting else s for s in subjects]
+
+    def reference_texts(self) -> list[str]:
+        """Every text an answer to this question is compared with: the key points (both wordings) and the
+        misconceptions; embedded when the session is planned, so scoring an answer embeds only the answer."""
+        return [*(r for p in self.key_points for r in p.references), *self.misconceptions]
 
 
 @dataclass
@@ -90,7 +106,14 @@ def spec_for(question: GeneratedQuestion, bank: Bank | None = None) -> QuestionS
     wanted = [c for c in question.expected_concepts if c.strip()]
     if entry is not None:
         points = tuple(p for p in entry.key_points if p.text in wanted) if question.is_follow_up else ()
-        return QuestionSpec(question.text, question.kind, points or entry.key_points, entry.misconceptions)
+        family = bank.family(entry.family)
+        return QuestionSpec(
+            question.text,
+            question.kind,
+            points or entry.key_points,
+            entry.misconceptions,
+            family.title if family else "",
+        )
     points = tuple(KeyPoint.model_construct(text=c, probe=None) for c in wanted)
     return QuestionSpec(
         question.text, question.kind, points or (KeyPoint.model_construct(text=question.text, probe=None),)
@@ -125,6 +148,7 @@ def pair_vectors(sentence_vecs: np.ndarray) -> np.ndarray:
     return (sums / np.clip(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
 
 
+IF_WORD = re.compile(r"\bif\b", re.IGNORECASE)
 CLAUSE_BREAK = re.compile(r"[,;:]\s+|\s+(?:so|because|but|and then|which|since)\s+", re.IGNORECASE)
 
 
@@ -161,30 +185,45 @@ def analyse(
     # `claim_of[k]` is the sentence a clause came from (or the sentence itself).
     claims: list[str] = []
     claim_of: list[int] = []
+    # `supposed[k]`: the claim is a clause that proposes an action to show where it leads ("if you reward
+    # tickets closed per hour, agents…"), followed by its consequent in the same sentence.
+    supposed: list[bool] = []
     if spec.misconceptions:
-        claims, claim_of = list(kept), list(range(len(kept)))
+        claims, claim_of, supposed = list(kept), list(range(len(kept))), [False] * len(kept)
         for k, sentence in enumerate(kept):
             parts = clauses(sentence)
             claims += parts
             claim_of += [k] * len(parts)
+            supposed += [bool(cues.hypothesis.search(p)) and i < len(parts) - 1 for i, p in enumerate(parts)]
     point_texts = [p.text for p in spec.key_points]
+    # Each key point is compared in both its wordings (`owner[r]` is the point of reference r), and credited
+    # with the closer one.
+    references = [r for p in spec.key_points for r in p.references]
+    owner = np.array([i for i, p in enumerate(spec.key_points) for _ in p.references], dtype=np.int64)
     # One embedding call: the key points' and misconceptions' vectors come from the cache after the plan's.
     whole = units[2 * len(kept) - 1 :]
+    others = spec.other_subjects(cues)
     vectors = (
-        embedder.embed([*point_texts, *spec.misconceptions, spec.text, *kept, *whole, *claims]) if units else None
+        embedder.embed([*references, *spec.misconceptions, spec.text, *others, *kept, *whole, *claims])
+        if units
+        else None
     )
     matches: list[PointMatch] = []
     errors: list[tuple[str, str]] = []
-    best = 0.0
+    best = point_similarity = other_subject = 0.0
     if vectors is not None:
-        n_points, n_mis, n_kept = len(point_texts), len(spec.misconceptions), len(kept)
+        n_points, n_mis, n_kept = len(references), len(spec.misconceptions), len(kept)
         point_vecs, mis_vecs = vectors[:n_points], vectors[n_points : n_points + n_mis]
         question_vec = vectors[n_points + n_mis]
-        sentence_vecs = vectors[n_points + n_mis + 1 : n_points + n_mis + 1 + n_kept]
-        whole_vecs = vectors[n_points + n_mis + 1 + n_kept : n_points + n_mis + 1 + n_kept + len(whole)]
-        claim_vecs = vectors[n_points + n_mis + 1 + n_kept + len(whole) :]
+        start = n_points + n_mis + 1
+        other_vecs, start = vectors[start : start + len(others)], start + len(others)
+        sentence_vecs = vectors[start : start + n_kept]
+        whole_vecs = vectors[start + n_kept : start + n_kept + len(whole)]
+        claim_vecs = vectors[start + n_kept + len(whole) :]
         unit_vecs = np.concatenate([sentence_vecs, pair_vectors(sentence_vecs), whole_vecs])
-        sims = cosine_rows(point_vecs, unit_vecs)
+        reference_sims = cosine_rows(point_vecs, unit_vecs)
+        sims = np.full((len(point_texts), unit_vecs.shape[0]), -1.0, dtype=np.float32)
+        np.maximum.at(sims, owner, reference_sims)
         unit_top = sims.max(axis=0)
         has_whole = int(len(kept) > 2)  # the whole answer (last unit) may carry every point of a story
         for i, point in enumerate(spec.key_points):
@@ -197,13 +236,20 @@ def analyse(
             # One sentence cannot make every point: feedback calls a point covered only where its evidence is
             # not much closer to another key point (the score still counts the similarity).
             shared = j < len(units) - has_whole and bool(sims[i, j] < unit_top[j] - SHARED_EVIDENCE_MARGIN)
-            matches.append(PointMatch(point, float(sims[i, j]), _credit(float(sims[i, j])), evidence, shared))
+            credit = _credit(float(sims[i, j]))
+            if shared and j < len(kept):
+                credit *= SHARED_CREDIT
+            matches.append(PointMatch(point, float(sims[i, j]), credit, evidence, shared))
         # Relevance: the best key point match, or the whole answer against the question.
-        best = max(float(sims.max()) if sims.size else 0.0, float(unit_vecs[-1] @ question_vec))
+        point_similarity = float(sims.max()) if sims.size else 0.0
+        best = max(point_similarity, float(unit_vecs[-1] @ question_vec))
+        # The last unit is the whole answer (or, for one or two sentences, their mean).
+        other_subject = float((other_vecs @ unit_vecs[-1]).max()) if len(other_vecs) else 0.0
         if n_mis and claims:
             mis_sims = cosine_rows(mis_vecs, claim_vecs)
             point_best = cosine_rows(point_vecs, claim_vecs).max(axis=0)
             for m, misconception in enumerate(spec.misconceptions):
+                conditional = bool(cues.hypothesis.search(misconception) or IF_WORD.search(misconception))
                 for j in np.argsort(-mis_sims[m])[:3]:
                     threshold = MISCONCEPTION_SIMILARITY if j < len(kept) else CLAUSE_MISCONCEPTION_SIMILARITY
                     # Negation has the scope of a clause: a sentence asserts only if its clause nearest the
@@ -211,8 +257,13 @@ def analyse(
                     # fraud' gets that" negates twice as a sentence, once where it matters).
                     own = [c for c in range(len(kept), len(claims)) if claim_of[c] == claim_of[j]]
                     scopes = [claims[j]]
+                    nearest = int(j)
                     if j < len(kept) and own:
-                        scopes.append(claims[max(own, key=lambda c: mis_sims[m, c])])
+                        nearest = max(own, key=lambda c: mis_sims[m, c])
+                        scopes.append(claims[nearest])
+                    # A supposition names the misconception to show where it leads; it claims nothing.
+                    if supposed[nearest] and not conditional:
+                        continue
                     if all(
                         _asserts(misconception, scope, float(mis_sims[m, j]), float(point_best[j]), cues, threshold)
                         for scope in scopes
@@ -227,7 +278,7 @@ def analyse(
         # A story template stuffed with the STAR cue phrases is still stuffing.
         rubric_text += " " + " ".join(p for phrases in cues.story_parts.values() for p in phrases)
         rubric_text += " " + " ".join(cues.template_labels)
-    features = measure(answer, spec.text, rubric_text, best, cues)
+    features = measure(answer, spec.text, rubric_text, best, cues, point_similarity, other_subject)
     guards = check(features, injected, cues)
     analysis = Analysis(
         word_count=features.word_count,
@@ -254,11 +305,17 @@ def _asserts(
     Near in meaning to the misconception, nearer to it than to any correct key point, not reported as someone
     else's idea ("the idea that…"), and turned around as often as the misconception is: "never store it
     without a salt" negates twice and does not claim "no salt is needed"; "It's not wrong to use SHA-1" does
-    claim "SHA-1 is fine"; "training accuracy is meaningless" rejects "training accuracy proves…".
+    claim "SHA-1 is fine"; "training accuracy is meaningless" rejects "training accuracy proves…". A rejecting
+    predicate the misconception lacks rejects it outright (suppositions are skipped by the caller).
     """
     if similarity < threshold or similarity < best_point:
         return False
     if cues.reported_claim.search(sentence) and not cues.reported_claim.search(misconception):
+        return False
+    # A rejecting predicate or framing the misconception lacks turns the clause against it, whatever
+    # negations the misconception carries elsewhere ("indexing every column is overrated" against "…with no
+    # downside"; "escalating doesn't mean the ticket stops being mine" against "…no longer my responsibility").
+    if cues.denial.search(sentence) and not cues.denial.search(misconception):
         return False
     return len(cues.polarity.findall(sentence)) % 2 == len(cues.polarity.findall(misconception)) % 2
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from candidatex.ai.bank import load_bank
+from candidatex.ai.cues import load_cues
 from candidatex.ai.planner import bank_texts, plan_questions
 from candidatex.ai.providers.base import EvaluatedItem
 from candidatex.ai.providers.scoring_processes import ScoringProcesses
@@ -26,7 +27,7 @@ from candidatex.ai.schemas import (
     InterviewContext,
     QuestionResult,
 )
-from candidatex.ai.scoring import FOLLOW_UP_SUFFIX, analyse, evaluation_from, spec_for
+from candidatex.ai.scoring import FOLLOW_UP_SUFFIX, QuestionSpec, analyse, evaluation_from, spec_for
 
 __all__ = ["FOLLOW_UP_SUFFIX", "LocalProvider", "build_report", "question_results"]
 T = TypeVar("T")
@@ -62,7 +63,11 @@ class LocalProvider:
         text): a session's plan and an answer's key points then cost no model call for bank texts. The
         scoring processes, if any, start and warm their own meanwhile."""
         starting = self.processes.launch() if self.processes is not None else []
-        self.embedder.embed(bank_texts(load_bank()))
+        bank, cues = load_bank(), load_cues()
+        # The subjects off-topic answers drift to, set in every profession (and in none, for behavioural ones).
+        settings = ["", *(f.title for f in bank.families)]
+        others = [t for s in settings for t in QuestionSpec("", "technical", (), setting=s).other_subjects(cues)]
+        self.embedder.embed([*bank_texts(bank), *others])
         for ready in starting:
             ready.result()
 
@@ -79,7 +84,7 @@ class LocalProvider:
         questions = plan_questions(ctx, self.embedder).questions
         # Embed the key points and misconceptions now (cached per text), so scoring an answer embeds only it.
         specs = [spec_for(q) for q in questions]
-        self.embedder.embed([text for s in specs for text in (*(p.text for p in s.key_points), *s.misconceptions)])
+        self.embedder.embed([text for s in specs for text in (*s.reference_texts(), *s.other_subjects())])
         return questions
 
     async def evaluate_answer(
