@@ -209,3 +209,13 @@ def test_seniority_keeps_counting_past_twice_the_minimum(embedder) -> None:
     assert six.breakdown["experience"] == nine.breakdown["experience"] == 100.0  # both meet the three asked
     assert nine.breakdown["career_consistency"] > six.breakdown["career_consistency"]
     assert nine.total > six.total
+
+
+def test_scores_without_reasons_are_the_same_numbers(embedder) -> None:
+    texts = {"nurse": NURSE, "engineer": ENGINEER, "pasted": PASTED, "dump": DUMP, "accountant": ACCOUNTANT}
+    items = [(name, profile_of(text, embedder), None) for name, text in texts.items()]
+    explained = score_profiles(context(embedder), items)
+    bare = score_profiles(context(embedder), items, explain=False)
+    assert [(s.total, s.breakdown, s.flags, s.missing_required, recommendation(s)) for s in bare] == \
+        [(s.total, s.breakdown, s.flags, s.missing_required, recommendation(s)) for s in explained]
+    assert all(s.reasons for s in explained) and not any(s.reasons for s in bare)
