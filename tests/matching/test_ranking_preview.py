@@ -50,7 +50,7 @@ async def test_the_first_page_of_a_rescored_job_is_served_while_its_entries_are_
     try:
         during = (await client.get(url, headers=recruiter.headers)).json()["data"]
         assert during["status"] == "running" and during["progress"]["percent"] == 0.0  # nothing written yet
-        assert during["total"] == 3
+        assert during["total"] == 3 and during["applicants"] == 3
         # the new scores already: eight years asked, so the four-year accountant has half the experience
         assert sorted(i["breakdown"]["experience"] for i in during["items"]) == [12.5, 50.0, 100.0]
         assert sorted(i["breakdown"]["experience"] for i in before["items"]) == [50.0, 100.0, 100.0]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import heapq
 import json
 import logging
 import secrets
@@ -407,8 +408,9 @@ class MatchingService:
             # the new ranking's first pages, served while its entries are written (job_ranking)
             stages["scored"] = time.perf_counter() - started
             histograms.update(histograms_of(scored.values(), HISTOGRAM_FIELDS))
-            top = sorted(scored.values(), key=lambda e: (-e["total"], e["application_id"]))[:PREVIEW_ENTRIES]
+            top = heapq.nsmallest(PREVIEW_ENTRIES, scored.values(), key=lambda e: (-e["total"], e["application_id"]))
             preview = {"run_id": run_id, "context_key": self.context_key(job), "histograms": histograms,
+                       "applicants": len(applications),  # a count over 10,000 applications costs ~1 s per read
                        "entries": [{k: v for k, v in e.items() if k != "job_id"} for e in top]}
             await MatchResult.get_pymongo_collection().update_one(
                 {"kind": "job", "subject_id": job_id, "progress.run_id": lease}, {"$set": {"preview": preview}})
@@ -511,6 +513,7 @@ class MatchingService:
         if not fresh and not running:  # a sync under way picks up what changed meanwhile
             await self.queue.enqueue("match.job", {"job_id": str(job.id)}, key=f"match.job:{job.id}")
         raw_entries: list[dict[str, Any]] = []
+        applicants: int | None = None
         run_id = cached.run_id if cached is not None else None
         histograms = cached.histograms if cached is not None and run_id else {}
         total = histogram.count(histograms.get("total", {}))
@@ -521,6 +524,7 @@ class MatchingService:
             # a full run scored and still being written: its first pages are in the preview
             histograms = preview["histograms"]
             total = histogram.count(histograms["total"])
+            applicants = preview["applicants"]
             raw_entries = preview["entries"][offset(page, limit):offset(page, limit) + limit]
         elif histograms and run_id:
             raw_entries = await self._page_entries(str(job.id), run_id, histograms, sort, page, limit)
@@ -550,7 +554,8 @@ class MatchingService:
                          "candidate_email": (person or {}).get("email")})
         progress = cached.progress if cached is not None and not fresh else None
         status = "ready" if fresh else "running" if progress else "pending"
-        applicants = cached.applicants if fresh and cached is not None else None
+        if fresh and cached is not None:
+            applicants = cached.applicants
         if applicants is None:
             applicants = await Application.get_pymongo_collection().count_documents({"job_id": str(job.id)})
         return {"job_id": str(job.id), "status": status, "computed_at": cached.computed_at if cached else None,
