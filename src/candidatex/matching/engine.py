@@ -189,7 +189,7 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
         # close in meaning is not copied: an engineer's "Built Python services on PostgreSQL" sits at 0.91 to
         # "Build Python services on PostgreSQL"; a copy also shares its runs of words (the ATS check's rule)
         close = np.flatnonzero(unit_sims[:, context.sentence_rows].max(axis=1) >= COPIED_SENTENCE).tolist()
-        copied = {i for i in close if i < len(units) and is_copied(units[i], context.description)}
+        copied = {i for i in close if i < len(units) and is_copied(units[i], context.description, short_lines=True)}
     copied_lines = {units[i] for i in copied if i < len(units)}
     if copied:
         flags.append({"code": "copied_job_description",

@@ -119,11 +119,13 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def is_copied(line: str, source: CopySource) -> bool:
-    """Most of the line's runs of five words come from the source; a line of three or four words, whole."""
+def is_copied(line: str, source: CopySource, short_lines: bool = False) -> bool:
+    """Most of the line's runs of five words come from the source; with ``short_lines``, a line of three or
+    four words that the source holds whole (matching checks only lines already near-identical in meaning:
+    a skills line such as "Python, PostgreSQL and Kubernetes" is no copy of the job that asks for them)."""
     words = _words(line)
     if len(words) < _SHINGLE:
-        return len(words) >= 3 and f" {' '.join(words)} " in source.words
+        return short_lines and len(words) >= 3 and f" {' '.join(words)} " in source.words
     own = {tuple(words[i:i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
     return len(own & source.shingles) / len(own) >= COPIED_SHARE
 
