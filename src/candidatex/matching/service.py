@@ -239,9 +239,13 @@ class MatchingService:
         self._keep_profile(resume, profile)
         return profile
 
-    async def _progress(self, job_id: str, lease: str, done: int, total: int, started: float) -> None:
+    async def _progress(self, job_id: str, lease: str, done: int, total: int, started: float,
+                        since_started: int | None = None) -> None:
+        """``since_started``: how many of ``done`` were done since ``started`` (the rest earlier, at another
+        pace), so the ETA is the pace of the work left."""
         elapsed = time.perf_counter() - started
-        eta = round(elapsed / done * (total - done), 1) if done else None
+        counted = done if since_started is None else since_started
+        eta = round(elapsed / counted * (total - done), 1) if counted else None
         await MatchResult.get_pymongo_collection().update_one(
             {"kind": "job", "subject_id": job_id, "progress.run_id": lease},
             {"$set": {"progress": {"run_id": lease, "done": done, "total": total,
@@ -338,12 +342,13 @@ class MatchingService:
             written = 0
             if on_scored is not None:
                 await scored_all.wait()
+            writes_began = time.perf_counter()  # what is left is writing: the ETA is its pace
             while (documents := await chunks.get()) is not None:
                 began = time.perf_counter()
                 await sink(documents)
                 busy["writing"] += time.perf_counter() - began
                 written += len(documents)
-                await self._progress(str(job.id), lease, written + len(unscored), total, started)
+                await self._progress(str(job.id), lease, written + len(unscored), total, writes_began, written)
 
         writing = asyncio.create_task(writer()) if sink is not None else None
         try:
