@@ -1,5 +1,6 @@
-"""A job edit scores everyone into a new run; its first pages by rank are served from the scoring (the run's
-preview) while its entries are still being written, and equal the pages of the stored run once it is."""
+"""A job edit scores everyone into a new run; the first pages of every sort are served from the scoring (the
+run's preview) while its entries are still being written, and equal the pages of the stored run once it is;
+pages past the preview come from the run still stored."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from pymongo.database import Database
 
+from candidatex.matching import service as matching_service
 from tests.conftest import Account, register
 from tests.matching.test_ranking_api import JOB, accountant
 from tests.matching.test_ranking_incremental import scores
@@ -28,7 +30,7 @@ async def test_the_first_page_of_a_rescored_job_is_served_while_its_entries_are_
     before = await poll_ready(client, recruiter, url)
     assert before["total"] == 3
 
-    # the new run's entry writes wait for the gate (then are written as usual)
+    # the new run's entry writes wait for the gate (then are written as usual); two entries per sort previewed
     service = app.state.matching_service
     gate = asyncio.Event()
     insert = service._insert_entries
@@ -38,6 +40,7 @@ async def test_the_first_page_of_a_rescored_job_is_served_while_its_entries_are_
         await insert(run_id, documents)
 
     monkeypatch.setattr(service, "_insert_entries", held)
+    monkeypatch.setattr(matching_service, "PREVIEW_ENTRIES", 2)
     edited = await client.put(f"/jobs/{job['id']}", json={"min_years_experience": 8}, headers=recruiter.headers)
     assert edited.status_code == 200
     for _ in range(600):  # bounded: the edit's sync scores the three applicants
@@ -47,19 +50,28 @@ async def test_the_first_page_of_a_rescored_job_is_served_while_its_entries_are_
         await asyncio.sleep(0.05)
     else:
         raise AssertionError("the re-scored run was never previewed")
+
+    async def page(**params: object) -> dict:
+        return (await client.get(url, params={"limit": 2, **params}, headers=recruiter.headers)).json()["data"]
+
     try:
-        during = (await client.get(url, headers=recruiter.headers)).json()["data"]
+        during = await page()
         assert during["status"] == "running" and during["progress"]["percent"] == 0.0  # nothing written yet
         assert during["total"] == 3 and during["applicants"] == 3
         # the new scores already: eight years asked, so the four-year accountant has half the experience
-        assert sorted(i["breakdown"]["experience"] for i in during["items"]) == [12.5, 50.0, 100.0]
-        assert sorted(i["breakdown"]["experience"] for i in before["items"]) == [50.0, 100.0, 100.0]
+        assert [i["breakdown"]["experience"] for i in during["items"]] == [100.0, 50.0]
+        assert [i["breakdown"]["experience"] for i in before["items"]] == [100.0, 100.0, 50.0]
         assert all(i["reasons"] for i in during["items"])  # explained like any page
-        # a sort the preview does not hold is read from the run still stored
-        by_skills = (await client.get(url, params={"sort": "skills"}, headers=recruiter.headers)).json()["data"]
-        assert sorted(i["breakdown"]["experience"] for i in by_skills["items"]) == [50.0, 100.0, 100.0]
+        by_experience = await page(sort="experience")
+        assert [i["breakdown"]["experience"] for i in by_experience["items"]] == [100.0, 50.0]
+        lowest = await page(sort="-rank")
+        assert [i["breakdown"]["experience"] for i in lowest["items"]] == [12.5, 50.0]
+        # past the previewed entries, the run still stored: the one-year accountant at one of two years
+        deeper = await page(page=2)
+        assert [i["breakdown"]["experience"] for i in deeper["items"]] == [50.0] and deeper["status"] == "running"
     finally:
         gate.set()
     after = await poll_ready(client, recruiter, url)
-    assert scores(after) == scores(during)
+    assert scores(after)[:2] == scores(during)
+    assert [i["application_id"] for i in after["items"]][::-1][:2] == [i["application_id"] for i in lowest["items"]]
     assert db.match_results.find_one({"kind": "job", "subject_id": job["id"]}).get("preview") is None

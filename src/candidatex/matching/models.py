@@ -43,8 +43,9 @@ class MatchResult(Document):
     histograms: dict[str, dict[str, int]] = Field(default_factory=dict)
     # the sync under way, which also holds the job's ranking lease: {run_id, done, total, percent, eta_seconds}
     progress: dict[str, Any] | None = None
-    # a full run scored but still being written: {run_id, context_key, histograms, entries: the top
-    # PREVIEW_ENTRIES by rank}, so the first pages of the new ranking are served before its entries are stored
+    # a full run scored but still being written: {run_id, context_key, histograms, applicants, orders: per sort
+    # the first PREVIEW_ENTRIES application ids, entries: those by id}, so the first pages of the new ranking
+    # are served before its entries are stored
     preview: dict[str, Any] | None = None
 
     class Settings:

@@ -64,7 +64,7 @@ HISTOGRAM_FIELDS = ("total", *RANKING_COMPONENTS)
 SORTS: dict[str, tuple[str, bool]] = {"rank": ("total", True), "-rank": ("total", False),
                                       **{name: (name, True) for name in RANKING_COMPONENTS}}
 MAX_SYNC_PASSES = 5
-PREVIEW_ENTRIES = 200  # a full run's first pages by rank, kept on its MatchResult while its entries are written
+PREVIEW_ENTRIES = 200  # a full run's first entries per sort, kept on its MatchResult while its entries are written
 # a sync reads the marks newer than the last sync's start minus this: a mark stamped just before a read
 # but stored just after it is read by the next sync too (re-scoring a few applications twice is harmless)
 MARK_OVERLAP_NS = 2_000_000_000
@@ -99,6 +99,23 @@ def _hash(parts: Any) -> str:
 
 
 Sink = Callable[[list[dict[str, Any]]], Awaitable[None]]
+
+
+def _preview_orders(entries: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Per sort, the application ids of a run's first PREVIEW_ENTRIES in the order its pages show them
+    (``_page_entries``: rank order, ties by application; a component best first, ties by rank, none last)."""
+    def rank_key(e: dict[str, Any]) -> tuple[float, str]:
+        return -e["total"], e["application_id"]
+
+    orders = {"rank": heapq.nsmallest(PREVIEW_ENTRIES, entries, key=rank_key),
+              "-rank": heapq.nlargest(PREVIEW_ENTRIES, entries, key=rank_key)}
+    for name in RANKING_COMPONENTS:
+        def key(e: dict[str, Any], name: str = name) -> tuple[bool, float, float, str]:
+            value = e["breakdown"].get(name)
+            return value is None, -(value or 0.0), -e["total"], e["application_id"]
+
+        orders[name] = heapq.nsmallest(PREVIEW_ENTRIES, entries, key=key)
+    return {sort: [e["application_id"] for e in chosen] for sort, chosen in orders.items()}
 
 
 def new_run_id() -> str:
@@ -413,10 +430,12 @@ class MatchingService:
             # the new ranking's first pages, served while its entries are written (job_ranking)
             stages["scored"] = time.perf_counter() - started
             histograms.update(histograms_of(scored.values(), HISTOGRAM_FIELDS))
-            top = heapq.nsmallest(PREVIEW_ENTRIES, scored.values(), key=lambda e: (-e["total"], e["application_id"]))
+            orders = _preview_orders(list(scored.values()))
+            kept = {i for order in orders.values() for i in order}
             preview = {"run_id": run_id, "context_key": self.context_key(job), "histograms": histograms,
                        "applicants": len(applications),  # a count over 10,000 applications costs ~1 s per read
-                       "entries": [{k: v for k, v in e.items() if k != "job_id"} for e in top]}
+                       "orders": orders,
+                       "entries": {i: {k: v for k, v in scored[i].items() if k != "job_id"} for i in kept}}
             await MatchResult.get_pymongo_collection().update_one(
                 {"kind": "job", "subject_id": job_id, "progress.run_id": lease}, {"$set": {"preview": preview}})
 
@@ -523,14 +542,15 @@ class MatchingService:
         histograms = cached.histograms if cached is not None and run_id else {}
         total = histogram.count(histograms.get("total", {}))
         preview = cached.preview if cached is not None and not fresh else None
-        if preview and preview["context_key"] == self.context_key(job) and sort == "rank" and (
-                offset(page, limit) + limit <= len(preview["entries"])
-                or len(preview["entries"]) == histogram.count(preview["histograms"]["total"])):
-            # a full run scored and still being written: its first pages are in the preview
+        order = (preview or {}).get("orders", {}).get(sort)
+        if preview and order is not None and preview["context_key"] == self.context_key(job) and (
+                offset(page, limit) + limit <= len(order)
+                or len(order) == histogram.count(preview["histograms"]["total"])):
+            # a full run scored and still being written: the first pages of every sort are in the preview
             histograms = preview["histograms"]
             total = histogram.count(histograms["total"])
             applicants = preview["applicants"]
-            raw_entries = preview["entries"][offset(page, limit):offset(page, limit) + limit]
+            raw_entries = [preview["entries"][i] for i in order[offset(page, limit):offset(page, limit) + limit]]
         elif histograms and run_id:
             raw_entries = await self._page_entries(str(job.id), run_id, histograms, sort, page, limit)
         # the pipeline status and names are read now: they change without changing any score
