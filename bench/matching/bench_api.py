@@ -168,7 +168,7 @@ async def run(count: int, profiles: list) -> None:
                           f"(the edit to the first GET answering it; page 1 changed: {final != old_page}); every "
                           f"entry stored, ready after {seconds:.2f} s (ranking task {result['duration_ms'] / 1000:.2f} s, "
                           f"stages cumulative ms {result.get('stages_ms')}); progress (percent, eta s) seen: "
-                          f"{progress_seen[:6]}")
+                          f"{list(dict.fromkeys(progress_seen))[:8]}")  # distinct, in order
                     while db.ranking_entries.count_documents({"job_id": job["id"], "run_id": {"$ne": result["run_id"]}}):
                         await asyncio.sleep(0.5)  # the old run's entries are deleted after the lease is released
                     print(f"  {db.ranking_entries.count_documents({'job_id': job['id'], 'run_id': result['run_id']})} entry documents in the run")
