@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candidatex.anticheat.monitor import Violation, VisionMonitor
+from candidatex.anticheat.monitor import ConditionDebouncer, Violation, VisionMonitor
 from candidatex.anticheat.vision import FrameAnalyzer
 
 FPS = 2.0
@@ -161,3 +161,38 @@ async def test_full_queue_drops_and_counts_frames(
     assert accepted == [True, True] + [False] * 8
     assert monitor.frames_dropped == 8
     assert monitor.frames_analyzed == 2
+
+
+def through_encoder(frame: np.ndarray) -> np.ndarray:
+    ok, encoded = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 70])
+    assert ok
+    return cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+
+
+async def test_a_photo_moved_by_hand_is_flagged_not_live_but_a_person_who_blinks_and_moves_the_lips_is_not(
+    analyzer: FrameAnalyzer,
+) -> None:
+    from tests.e2e import proctoring_scenarios as scenarios
+
+    # A base window of 0.5 s makes face_not_live's window 10 s (20 frames at 2 fps); the default is 60 s.
+    photo = [through_encoder(f) for f in scenarios.SCENARIOS["photo_moved"].frames()[:24]]
+    async with VisionMonitor(analyzer, window_seconds=0.5, sample_fps=FPS) as monitor:
+        await feed(monitor, photo)
+    violations = [v async for v in monitor.violations()]
+    assert [v.kind for v in violations] == ["face_not_live"]
+    assert violations[0].evidence["flat_residual"] < 0.0065 and "flat picture" in violations[0].evidence["rule"]
+    # ANTI_CHEAT_DISABLED_CHECKS=face_not_live switches the rule off
+    switched_off = ConditionDebouncer(window_seconds=0.5, disabled=frozenset({"face_not_live"}))
+    fired = [kind for i, frame in enumerate(photo)
+             for kind, _, _ in switched_off.add(i / FPS, analyzer.analyze(frame, "switched-off"))]
+    assert fired == []
+    # The live candidate sways like the photo, but blinks (every 5 s here) and moves the lips.
+    alive = [through_encoder(f) for f in scenarios._alive(scenarios._candidate(), 10)[:24]]  # noqa: SLF001
+    async with VisionMonitor(analyzer, window_seconds=0.5, sample_fps=FPS) as monitor:
+        await feed(monitor, alive)
+    assert [v async for v in monitor.violations()] == []
+    # One blink in the whole window is enough (a screen reader blinks 4-5 times a minute).
+    one_blink = [through_encoder(f) for f in scenarios._alive(scenarios._candidate(), 1000, seed=990)[:24]]  # noqa: SLF001
+    async with VisionMonitor(analyzer, window_seconds=0.5, sample_fps=FPS) as monitor:
+        await feed(monitor, one_blink)
+    assert [v async for v in monitor.violations()] == []

@@ -53,8 +53,9 @@ def server_url(frontend_dist: Path, tmp_path_factory: pytest.TempPathFactory) ->
     yield from serve(tmp_path_factory)
 
 
-def serve(tmp_path_factory: pytest.TempPathFactory, **extra_env: str) -> Iterator[str]:
-    """Seed and run `candidatex serve` (with ``extra_env`` settings) until the generator is closed."""
+def serve(tmp_path_factory: pytest.TempPathFactory, startup_seconds: float = 60, **extra_env: str) -> Iterator[str]:
+    """Seed and run `candidatex serve` (with ``extra_env`` settings) until the generator is closed; the server must
+    answer /health within ``startup_seconds``."""
     port = _free_port()
     env = {
         **os.environ,
@@ -78,7 +79,7 @@ def serve(tmp_path_factory: pytest.TempPathFactory, **extra_env: str) -> Iterato
     process = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
                                stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + startup_seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')[-2000:]}")
@@ -89,7 +90,7 @@ def serve(tmp_path_factory: pytest.TempPathFactory, **extra_env: str) -> Iterato
             time.sleep(0.3)
     else:
         process.terminate()
-        raise RuntimeError("server did not become healthy within 60 s")
+        raise RuntimeError(f"server did not become healthy within {startup_seconds:.0f} s")
     yield url
     process.terminate()
     try:

@@ -1,7 +1,9 @@
 """Browser proctoring scenarios: what a fake camera shows, what the anti-cheat must say, and one runner.
 
 Each scenario is a short looped video (Chromium's fake camera plays a y4m file) made from the package
-photographs of the labelled frame set (tests/data/proctoring/make_frames.py). ``expected`` is None for an
+photographs of the labelled frame set (tests/data/proctoring/make_frames.py). The honest candidates move as
+people do: a pixel or two of sway, a blink once in 10 s and the lips moving a little, warped along the face mesh
+of the photograph (``_alive``); the photos held up (propped, or moved by hand) move only as a flat picture does. ``expected`` is None for an
 honest candidate (no strike of any kind may be recorded) or the strike kind that must appear; ``forbidden``
 names kinds that would be the wrong verdict (a plain wall is an absence, never a covered camera).
 Used by tests/e2e/test_anticheat_camera.py (a quick subset, short windows) and bench/proctoring_browser.py
@@ -41,6 +43,75 @@ def _sway(frame: np.ndarray, step: int) -> np.ndarray:
     return cv2.warpAffine(frame, matrix, (frame.shape[1], frame.shape[0]), borderMode=cv2.BORDER_REFLECT)
 
 
+# Face mesh points of each eye's (outer corner, inner corner, upper lid, lower lid) and of the mouth's
+# (left corner, right corner, upper lip, lower lip).
+_EYES = ((33, 133, 159, 145), (263, 362, 386, 374))
+_MOUTH = (61, 291, 13, 14)
+
+
+def _mesh_points(frame: np.ndarray) -> np.ndarray:
+    import cv2
+    import mediapipe as mp
+
+    with mp.solutions.face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1) as mesh:
+        result = mesh.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+    if not result.multi_face_landmarks:
+        raise ValueError("no face in the scenario's picture")
+    h, w = frame.shape[:2]
+    return np.array([[p.x * w, p.y * h] for p in result.multi_face_landmarks[0].landmark])
+
+
+def _lid_and_lip_shift(points: np.ndarray, closed: float, mouth: float, shape: tuple[int, int]) -> np.ndarray:
+    """Vertical source offsets (pixels) that close the eyes by ``closed`` (0..1) and open the mouth by ``mouth``
+    (share of the mouth's width): the upper lid's skin is stretched down over the eye, the lower lip is pulled
+    down. A non-rigid change of the face, as a blink or speech is; nothing outside the eyes and the mouth moves."""
+    h, w = shape
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    shift = np.zeros((h, w), np.float32)
+    for outer, inner, upper, lower in _EYES:
+        (x0, _), (x1, _) = points[outer], points[inner]
+        cx, width = (x0 + x1) / 2, abs(x1 - x0)
+        top, bottom = points[upper][1], points[lower][1]
+        opening = max(bottom - top, 1.0) * closed
+        start = top - 1.5 * max(bottom - top, 2.0)
+        across = np.clip(1.2 - np.abs(xs - cx) / (0.6 * width), 0, 1)  # full over the eye, fading at its ends
+        ramp = np.clip((ys - start) / max(bottom - start, 1.0), 0, 1) * (ys <= bottom)
+        shift += across * ramp * opening
+    left, right, upper, lower = (points[i] for i in _MOUTH)
+    cx, width = (left[0] + right[0]) / 2, abs(right[0] - left[0])
+    drop = mouth * width
+    lip = upper[1]
+    across = np.clip(1.3 - np.abs(xs - cx) / (0.55 * width), 0, 1)
+    below = np.clip(1 - (ys - lip) / (0.9 * width), 0, 1) * (ys >= lip)
+    shift += across * below * drop
+    return shift
+
+
+def _alive(still: np.ndarray, blink_every: int, seed: int = 0) -> list[np.ndarray]:
+    """A live candidate: the picture sways a pixel or two, the eyes blink every ``blink_every`` frames (two
+    frames, half then fully closed) and the lips move a little now and then (reading under one's breath),
+    warped along the face mesh of the still picture."""
+    import cv2
+
+    points = _mesh_points(still)
+    h, w = still.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    rng = np.random.default_rng(seed)
+    frames = []
+    for i in range(LOOP_SECONDS * FPS):
+        phase = (i + seed) % blink_every
+        closed = {0: 0.5, 1: 1.0}.get(phase, 0.0)
+        mouth = max(0.0, 0.12 * np.sin(i * 2 * np.pi / (3.5 * FPS))) + rng.uniform(0, 0.02)
+        shift = _lid_and_lip_shift(points, closed, mouth, (h, w))
+        warped = cv2.remap(still, xs, ys - shift, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        frames.append(_sway(warped, i))
+    return frames
+
+
+def _swaying(picture: np.ndarray) -> list[np.ndarray]:
+    return [_sway(picture, i) for i in range(LOOP_SECONDS * FPS)]
+
+
 def _mf():  # noqa: ANN202 - the frame set's generator, imported late (it loads skimage's data)
     from tests.data.proctoring import make_frames
 
@@ -52,8 +123,12 @@ def _candidate(name: str = "astronaut", room: str = "room_clock") -> np.ndarray:
     return mf.place(mf._sources()[room], mf.portrait(name), 0.5, 0.5, 0.75)  # noqa: SLF001
 
 
+# Frames between blinks: once per loop, 6 a minute, about a screen reader's rate (4-5 a minute; 15-20 at rest).
+BLINK_EVERY = LOOP_SECONDS * FPS
+
+
 def _live(still: np.ndarray) -> list[np.ndarray]:
-    return [_sway(still, i) for i in range(LOOP_SECONDS * FPS)]
+    return _alive(still, BLINK_EVERY)
 
 
 def _still_live() -> list[np.ndarray]:
@@ -72,9 +147,8 @@ def _hand_on_chin() -> list[np.ndarray]:
 def _glance() -> list[np.ndarray]:
     """Looks at notes for one second (the cameraman's turned head stands in for the glance) every 10 s."""
     mf = _mf()
-    still, glance = _candidate(), mf._cover(mf._sources()["camera"])  # noqa: SLF001
-    script = [still] * (4 * FPS) + [glance] * FPS + [still] * (5 * FPS)
-    return [_sway(frame, i) for i, frame in enumerate(script)]
+    alive, glance = _live(_candidate()), mf._cover(mf._sources()["camera"])  # noqa: SLF001
+    return [_sway(glance, i) if 4 * FPS <= i < 5 * FPS else frame for i, frame in enumerate(alive)]
 
 
 def _plain_wall() -> list[np.ndarray]:
@@ -85,14 +159,14 @@ def _plain_wall() -> list[np.ndarray]:
 
 def _absence() -> list[np.ndarray]:
     room = _mf()._sources()["room_coffee"]  # noqa: SLF001
-    return _live(room)
+    return _swaying(room)
 
 
 def _two_people() -> list[np.ndarray]:
     mf = _mf()
     both = mf.place(mf.place(mf._sources()["room_page"], mf.portrait("astronaut"), 0.27, 0.5, 0.6),  # noqa: SLF001
                     mf.portrait("hopper"), 0.73, 0.5, 0.6)
-    return _live(both)
+    return _swaying(both)
 
 
 def _photo() -> list[np.ndarray]:
@@ -106,7 +180,8 @@ def _photo() -> list[np.ndarray]:
 
 
 def _photo_moved() -> list[np.ndarray]:
-    """The same printed photo held in a hand: it moves rigidly (a few pixels, a slight tilt) and never blinks."""
+    """The same printed photo held in a hand: it moves rigidly (a few pixels, a slight tilt) and never blinks.
+    The candidates above move as people do (blinks, lips); this one moves as a flat picture does."""
     import cv2
 
     mf = _mf()
@@ -132,7 +207,8 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
              forbidden=frozenset({"camera_covered", "camera_frozen"})),
     Scenario("two_people", "two people side by side", "multiple_faces", _two_people),
     Scenario("photo", "a printed photo propped in front of the camera", "camera_frozen", _photo),
-    Scenario("photo_moved", "a printed photo held in a moving hand", "camera_frozen", _photo_moved),
+    Scenario("photo_moved", "a printed photo held in a moving hand", "face_not_live", _photo_moved,
+             forbidden=frozenset({"camera_frozen"})),
 )}
 
 

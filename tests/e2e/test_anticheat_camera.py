@@ -193,18 +193,20 @@ def test_a_live_interview_is_proctored_for_review_and_the_recruiter_sees_the_fla
 
 
 def write_honest_y4m(path: Path) -> None:
-    """An honest candidate in a dim room (mean grey ~40) who sits still but breathes (a pixel or two of sway) and
-    glances aside for one second (the cameraman's turned head stands in for the glance): no rule may strike."""
+    """An honest candidate in a dim room (mean grey ~40) who sits still but lives (a pixel or two of sway, a blink
+    in 10 s, the lips moving a little) and glances aside for one second (the cameraman's turned head stands in for
+    the glance): no rule may strike."""
     import cv2
     from skimage import data
 
     from tests.anticheat.conftest import _fill_frame, _to_bgr
-    from tests.anticheat.test_monitor import sway
+    from tests.e2e.proctoring_scenarios import BLINK_EVERY, _alive, _sway
 
     still = (_fill_frame(_to_bgr(data.astronaut())).astype(np.float32) * 0.35).astype(np.uint8)
     glance = (_fill_frame(_to_bgr(data.camera())).astype(np.float32) * 0.35).astype(np.uint8)
-    script = [still] * (4 * FPS) + [glance] * FPS + [still] * (5 * FPS)  # 10 s, looped by Chromium
-    write_y4m(path, (cv2.cvtColor(sway(frame, index), cv2.COLOR_BGR2RGB) for index, frame in enumerate(script)), FPS)
+    alive = _alive(still, BLINK_EVERY)  # 10 s at the scenarios' 5 fps, looped by Chromium
+    script = [_sway(glance, i) if 4 * FPS <= i < 5 * FPS else frame for i, frame in enumerate(alive)]
+    write_y4m(path, (cv2.cvtColor(frame, cv2.COLOR_BGR2RGB) for frame in script), FPS)
 
 
 def test_a_still_candidate_in_a_dim_room_who_glances_aside_gets_no_warning(chromium, vision_url, tmp_path_factory):

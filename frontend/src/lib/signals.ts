@@ -16,20 +16,48 @@ const SEQ_STORE = "candidatex.signal-seq.";
 const PAGE_LOAD = Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) => byte.toString(16).padStart(2, "0")).join("");
 const TAB_STORE = "candidatex.signal-tab";
 
-/** This tab's id: kept in sessionStorage, so a reload is the same tab and a second tab is another one. */
-export function tabId(): string {
-  let tab = sessionStorage.getItem(TAB_STORE);
-  if (!tab) {
-    tab = Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, "0")).join("");
-    sessionStorage.setItem(TAB_STORE, tab);
-  }
+const TAB_LOCK = "candidatex.signal-tab-lock.";
+// A reload releases the old page's lock a moment after the new page asks for it; a duplicated tab's original never does.
+const TAB_LOCK_WAIT_MS = 2000;
+
+function newTabId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** Holds the tab id's Web Lock for the life of this page; false when another live page holds it. */
+function holdTabLock(tab: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    navigator.locks
+      .request(TAB_LOCK + tab, { signal: AbortSignal.timeout(TAB_LOCK_WAIT_MS) }, () => {
+        resolve(true);
+        return new Promise<never>(() => undefined);
+      })
+      .catch(() => resolve(false));
+  });
+}
+
+async function claimTab(): Promise<string> {
+  let tab = sessionStorage.getItem(TAB_STORE) ?? newTabId();
+  // Chrome's "Duplicate tab" copies sessionStorage, id included: the page still holding the id's lock is the
+  // original, so the copy takes a new id (and its own signal numbers) instead of replaying the original's.
+  if (navigator.locks) while (!(await holdTabLock(tab))) tab = newTabId();
+  sessionStorage.setItem(TAB_STORE, tab);
   return tab;
 }
 
+let claimedTab: Promise<string> | null = null;
+
+/** This tab's id: kept in sessionStorage, so a reload is the same tab; a second or duplicated tab is another one. */
+export function tabId(): Promise<string> {
+  claimedTab ??= claimTab();
+  return claimedTab;
+}
+
 /** The next signal number of this tab; kept for the tab so a reload continues the sequence instead of replaying it. */
-function nextSeq(sessionId: string): number {
-  const next = Number(sessionStorage.getItem(SEQ_STORE + sessionId) ?? "0") + 1;
-  sessionStorage.setItem(SEQ_STORE + sessionId, String(next));
+function nextSeq(sessionId: string, tab: string): number {
+  const store = `${SEQ_STORE}${sessionId}.${tab}`;
+  const next = Number(sessionStorage.getItem(store) ?? "0") + 1;
+  sessionStorage.setItem(store, String(next));
   return next;
 }
 
@@ -77,11 +105,12 @@ export function useBrowserSignals(
   useEffect(() => {
     // Unsigned signals are rejected as forgeries, so without the key (or WebCrypto) there is nothing to send.
     if (!active || !signalKey || !crypto.subtle) return;
-    const tab = tabId();
-    const tabKey = hmacHex(signalKey, `tab:${tab}`);
+    const claimed = tabId();
+    const tabKey = claimed.then((tab) => hmacHex(signalKey, `tab:${tab}`));
     const report = async (kind: SignalKind, data: Record<string, number | string | boolean> = {}) => {
+      const tab = await claimed;
       // Keys in this order are already sorted, as the server's canonical form wants.
-      const signal = { data, kind, seq: nextSeq(sessionId), session_id: sessionId, tab, ts: Date.now() };
+      const signal = { data, kind, seq: nextSeq(sessionId, tab), session_id: sessionId, tab, ts: Date.now() };
       const hmac = await hmacHex(await tabKey, canonicalJson(signal));
       // The stream socket is the quick way; when it is down the signal still goes, over HTTP.
       if (!sendRef.current({ type: "signal", ...signal, hmac })) {

@@ -8,7 +8,10 @@ suspicious_input 5) stay the defaults. A threshold of 0 means "warn and log, nev
 kind, and ``min_ratio`` (when set) replaces the base share of frames that must show the condition.
 Looking away has a time budget: 2 windows (6 s by default) of which 80 % must show a turned head,
 so a glance at notes for a second or two is never a strike. A frozen camera needs 3 windows in
-which the face's landmarks never move and the eyes never blink.
+which the face's landmarks never move and the eyes never blink. A face that only moves as a flat picture does
+(a photo or a screen held in a moving hand) and never blinks or changes expression for 20 windows (60 s) is
+``face_not_live``: a reviewable flag, never a termination, because a calm person who blinks rarely (screen
+readers blink 4-5 times a minute) could look like that.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class StrikeKind(StrEnum):
     face_too_close = "face_too_close"
     camera_covered = "camera_covered"
     camera_frozen = "camera_frozen"
+    face_not_live = "face_not_live"
     tab_switch = "tab_switch"
     fullscreen_exit = "fullscreen_exit"
     suspicious_input = "suspicious_input"
@@ -64,6 +68,9 @@ RULES: dict[StrikeKind, KindRule] = {
                                vision=True, group="absence"),
     K.camera_frozen: KindRule(2, "Your camera picture is not changing. Please check your camera.",
                               vision=True, window_factor=3.0, min_ratio=1.0),
+    K.face_not_live: KindRule(0, "We have not seen you blink or move your face for a while. If a photo or a screen "
+                                 "is in front of the camera, remove it; this is recorded for review.",
+                              vision=True, window_factor=20.0, min_ratio=1.0),
     K.tab_switch: KindRule(2, "Please stay on the interview tab and window.", spec=True),
     K.fullscreen_exit: KindRule(1, "Please stay in full screen for the whole interview.", spec=True),
     K.suspicious_input: KindRule(5, "Copying, pasting and developer tools are not allowed during the interview.",

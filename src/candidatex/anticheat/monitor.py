@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from candidatex.anticheat.kinds import RULES, VISION_KINDS
-from candidatex.anticheat.vision import FrameAnalyzer, FrameObservation, landmark_motion
+from candidatex.anticheat.vision import FrameAnalyzer, FrameObservation, landmark_motion, planar_residuals
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,17 @@ FROZEN_EYE_CHANGE = 0.01
 FROZEN_SPREAD = 0.003
 FROZEN_BLINK = 0.25
 STILL_FACE_SHARE = 0.9  # frames of the window that must show the face's landmarks
+# A photo or a screen held in a moving hand: its landmarks move, but as a flat picture does, so one
+# affine map (shift, turn, scale, shear) from the window's first frame explains every frame's landmarks within
+# the detector's jitter, and the eye opening never changes as a blink does.
+# A live face is not flat: blinks, lips and brows, and the nose against the cheeks as the head turns, move
+# landmarks in ways no plane's motion can. On the browser scenarios' frames (JPEG, every frame of a 10 s loop) the
+# photos' largest mean residual is 0.38-0.57 % of the face's width; the live scenarios' (a blink in 10 s, lips
+# moving), their blink frames left out, 0.74-1.05 %; with the blink their eye range is 0.26-0.74 against the
+# photos' 0.09-0.12. The window is long (face_not_live's 60 s) because blinks can be rare and a sampled frame
+# at 2 a second catches only some of them; and the verdict is a reviewable flag.
+FLAT_RESIDUAL = 0.0065
+LIVE_EYE_CHANGE = 0.15
 
 
 class ConditionDebouncer:
@@ -80,12 +91,14 @@ class ConditionDebouncer:
     here, from the motion of the face's landmarks between consecutive analysed frames.
     """
 
-    def __init__(self, window_seconds: float = 3.0, min_ratio: float = 0.6, min_samples: int = 3) -> None:
+    def __init__(self, window_seconds: float = 3.0, min_ratio: float = 0.6, min_samples: int = 3,
+                 disabled: frozenset[str] = frozenset()) -> None:
         self.window_seconds = window_seconds
         self.min_ratio = min_ratio
         self.min_samples = min_samples
-        self._rules = {str(kind): RULES[kind] for kind in VISION_KINDS}
-        self._longest = window_seconds * max(r.window_factor for r in self._rules.values())
+        # the window rules (frozen, not live) are decided here, so ANTI_CHEAT_DISABLED_CHECKS is honoured here too
+        self._rules = {str(kind): RULES[kind] for kind in VISION_KINDS if str(kind) not in disabled}
+        self._longest = window_seconds * max((r.window_factor for r in self._rules.values()), default=1.0)
         self._samples: deque[_Sample] = deque()
         # Per kind: only frames after this time count (the first frame, or the last violation).
         self._evidence_since: dict[str, float] = {}
@@ -135,6 +148,32 @@ class ConditionDebouncer:
                     "rule": "the face stayed put within the detector's jitter and never blinked for the whole window"}
         return "camera_frozen", evidence, relevant[0].ts
 
+    def _flat_picture(self, ts: float) -> tuple[str, dict[str, Any], float] | None:
+        """face_not_live from the whole (long) window: the face present throughout, every frame's landmarks one
+        plane's motion away from the first frame's, and no blink."""
+        kind = "face_not_live"
+        since = self._evidence_since.setdefault(kind, ts)
+        window = self._window(kind)
+        if ts - since < window:
+            return None
+        relevant = [s for s in self._samples if since < s.ts and s.ts >= ts - window]
+        marks = [s.observation.landmarks for s in relevant
+                 if s.observation.landmarks is not None and s.observation.primary_face]
+        if len(marks) < max(self.min_samples, STILL_FACE_SHARE * len(relevant)) or len({m.shape for m in marks}) != 1:
+            return None
+        width = max(float(np.mean([np.ptp(m[:, 0]) for m in marks])), 1.0)
+        worst = float(planar_residuals(marks[0], np.stack(marks[1:])).max()) / width
+        eyes = [s.observation.eye_openness for s in relevant if s.observation.eye_openness is not None]
+        eye_range = float(np.ptp(eyes) / max(float(np.median(eyes)), 1e-6)) if eyes else 1.0
+        if worst >= FLAT_RESIDUAL or eye_range >= LIVE_EYE_CHANGE:
+            return None
+        self._evidence_since[kind] = ts
+        evidence = {"frames": len(relevant), "frames_with_condition": len(marks),
+                    "ratio": round(len(marks) / len(relevant), 3), "window_seconds": window,
+                    "flat_residual": round(worst, 5), "eye_range": round(eye_range, 3),
+                    "rule": "the face moved only as a flat picture does and never blinked for the whole window"}
+        return kind, evidence, relevant[0].ts
+
     def add(self, ts: float, observation: FrameObservation) -> list[tuple[str, dict[str, Any], float]]:
         """Record one analysed frame; return (kind, evidence, started_at) for each new violation."""
         conditions = set(observation.conditions)
@@ -169,6 +208,10 @@ class ConditionDebouncer:
             still = self._still_picture(ts)
             if still is not None:
                 fired.append(still)
+        if "face_not_live" in self._rules:
+            flat = self._flat_picture(ts)
+            if flat is not None:
+                fired.append(flat)
         return fired
 
 
@@ -242,7 +285,8 @@ class VisionMonitor:
         self.thumbnail_width = thumbnail_width
         self.on_violation = on_violation
         self.stats = MonitorStats()
-        self._debouncer = ConditionDebouncer(window_seconds, min_ratio, min_samples)
+        self._debouncer = ConditionDebouncer(window_seconds, min_ratio, min_samples,
+                                             disabled=analyzer.config.disabled_checks)
         self._frames: asyncio.Queue[tuple[np.ndarray, float]] = asyncio.Queue(maxsize=queue_size)
         self._violations: asyncio.Queue[Violation | None] = asyncio.Queue(maxsize=64)
         self._last_sampled_ts: float | None = None

@@ -29,6 +29,7 @@ SEVERITY: dict[str, float] = {
     "multiple_faces": 1.0,
     "second_screen": 0.9,
     "camera_frozen": 0.8,
+    "face_not_live": 0.6,
     "tab_switch": 0.7,
     "camera_covered": 0.7,
     "signals_suppressed": 0.7,
