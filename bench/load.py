@@ -12,6 +12,10 @@ Per worker count it reports interviews/s, requests/s and p50/p95/p99 per step, i
 answer sent over the socket to its first feedback event ("received") and to its evaluation ("evaluated"),
 and the ratio of an authenticated read (GET /users/me) to Litestar's own minimal endpoint (bench/minimal_app.py
 served by uvicorn with the same worker count), both at the same concurrency in the same run.
+Every run also reports the CPU each part of the system spent (the server's event loop, its scoring threads or
+processes, its other threads, SecantusDB, redis, this client) per answer and per authenticated read; with
+`--cpu-budget` the candidates wait for each other after every step, so the CPU per create, precheck, start and
+answer is each step's own. `--scoring-pool process` serves with AI_SCORING_POOL=process.
 The script starts its own SecantusDB and redis-server and stops everything it started.
 """
 
@@ -67,18 +71,76 @@ def wait_http(url: str, timeout: float = 400) -> None:
 
 
 def _tree_cpu_seconds(root: int) -> float:
-    """CPU time of a process and its children, from /proc (Linux)."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    """CPU time of a process and every process below it (the server's scoring processes too), from /proc."""
+    return sum(_safe_ticks(pid) for pid in _descendants(root))
+
+
+def _descendants(root: int) -> list[int]:
+    """The process and every process below it (py-spy, the uvicorn supervisor, its workers, their pools)."""
+    parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = [root], [root]
+    while frontier:
+        below = [pid for pid, parent in parents.items() if parent in frontier]
+        found += below
+        frontier = below
+    return found
+
+
+def _ticks(stat: Path) -> float:
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_part(server: int, backing: Backing | None = None) -> dict[str, float]:
+    """CPU seconds so far, by part: the server's event loop (each worker's main thread), its scoring (the
+    `ai-scoring` threads, or the scoring processes), its other threads (planning, argon2, onnxruntime...),
+    SecantusDB, redis and this load client. Differences of two snapshots are the CPU budget of what ran between."""
+    parts: dict[str, float] = defaultdict(float)
+    for pid in _descendants(server):
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            cmdline = (Path(f"/proc/{pid}/cmdline").read_bytes()).replace(b"\0", b" ")
+            if b"py-spy" in cmdline.split(b" ", 1)[0]:
+                continue  # the profiler's own sampling is not the server's cost
+            scoring_process = b"multiprocessing" in cmdline
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                name = (task / "comm").read_text().strip()
+                if scoring_process or name.startswith("ai-scoring"):
+                    part = "server scoring"
+                elif int(task.name) == pid and b"resource_tracker" not in cmdline:
+                    part = "server loop"
+                else:
+                    part = "server other threads"
+                parts[part] += _ticks(task / "stat")
+        except (OSError, IndexError, ValueError):
             continue
-        if int(entry.name) == root or int(fields[1]) == root:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+    if backing is not None:
+        for label, proc in zip(("SecantusDB", "redis"), backing.procs, strict=True):
+            parts[label] = sum(_safe_ticks(pid) for pid in _descendants(proc.pid))
+    own = os.times()
+    parts["load client"] = own.user + own.system
+    return dict(parts)
+
+
+def _safe_ticks(pid: int) -> float:
+    try:
+        return _ticks(Path(f"/proc/{pid}/stat"))
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {part: round(after.get(part, 0.0) - before.get(part, 0.0), 2) for part in sorted({*before, *after})}
+
+
+def per_request(spent: dict[str, float], requests: int) -> dict[str, float]:
+    """CPU milliseconds per request by part (the warm-up requests of `hammer` included: a few percent)."""
+    return {part: round(sec * 1000 / max(1, requests), 2) for part, sec in spent.items() if sec}
 
 
 def _tree_rss(root: int) -> int:
@@ -232,9 +294,63 @@ class Pacing:
             self.all_open.set()
 
 
+class Phases:
+    """CPU budget mode: every candidate waits for the others at the end of each step, so the CPU each part of the
+    system spent between two barriers is that step's, for every candidate (divided by the requests made)."""
+
+    STEPS = ("register", "create", "precheck", "start", "answers", "finish")
+
+    def __init__(self, expected: int, server_pid: int, backing: Backing) -> None:
+        self.expected, self.pid, self.backing = expected, server_pid, backing
+        self.arrived = dict.fromkeys(self.STEPS, 0)
+        self.done = {step: asyncio.Event() for step in self.STEPS}
+        self.snapshots: dict[str, dict[str, float]] = {"begin": cpu_by_part(server_pid, backing)}
+
+    async def reached(self, step: str) -> None:
+        self.arrived[step] += 1
+        self._check()
+        await self.done[step].wait()
+
+    def failed(self) -> None:
+        """A candidate that failed is waiting at no barrier: the later ones stop expecting it."""
+        self.expected -= 1
+        self._check()
+
+    def _check(self) -> None:
+        for step in self.STEPS:
+            if not self.done[step].is_set() and self.arrived[step] >= self.expected:
+                self.snapshots[step] = cpu_by_part(self.pid, self.backing)
+                self.done[step].set()
+            if not self.done[step].is_set():
+                return
+
+    def budget(self, timings: dict[str, list[float]]) -> dict[str, Any]:
+        """CPU milliseconds per request (per answer for the answers step) and part, and the total per step."""
+        counts = {"register": len(timings["register"]), "create": len(timings["create"]),
+                  "precheck": len(timings["precheck"]), "start": len(timings["start"]),
+                  "answers": len(timings["answer_to_evaluation"]), "finish": len(timings["summary"])}
+        out: dict[str, Any] = {}
+        previous = "begin"
+        for step in self.STEPS:
+            if step not in self.snapshots:
+                break
+            delta = cpu_delta(self.snapshots[previous], self.snapshots[step])
+            per = max(1, counts[step])
+            out[step] = {"requests": counts[step], "ms_per_request": {part: round(sec * 1000 / per, 1)
+                                                                      for part, sec in delta.items()},
+                         "ms_per_request_total": round(sum(delta.values()) * 1000 / per, 1)}
+            previous = step
+        return out
+
+
 async def one_candidate(base: str, questions: int, timings: dict[str, list[float]], errors: list[str],
-                        pacing: Pacing | None = None, progress: dict[str, bool] | None = None) -> None:
+                        pacing: Pacing | None = None, progress: dict[str, bool] | None = None,
+                        phases: Phases | None = None) -> None:
     progress = {} if progress is None else progress
+
+    async def barrier(step: str) -> None:
+        if phases is not None:
+            await phases.reached(step)
     async with httpx.AsyncClient(base_url=base, timeout=120) as http:
         async def step(name: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
             started = time.perf_counter()
@@ -252,12 +368,16 @@ async def one_candidate(base: str, questions: int, timings: dict[str, list[float
         if pacing is not None:
             progress["registered"] = True
             await pacing.signed_up()
+        await barrier("register")
         created = await step("create", "POST", "/interview/sessions", headers=headers, json={
             "type": "ai_mock", "mode": "behavioral", "job_title": "Backend Engineer", "question_count": questions,
             "duration_minutes": 30})
         sid = created.json()["data"]["session_id"]
+        await barrier("create")
         await step("precheck", "POST", f"/interview/sessions/{sid}/precheck", headers=headers, json=PRECHECK)
+        await barrier("precheck")
         await step("start", "POST", f"/interview/sessions/{sid}/start", headers=headers)
+        await barrier("start")
         ws_base = base.replace("http://", "ws://")
         started = time.perf_counter()
         async with websockets.connect(f"{ws_base}/interview/{sid}/stream?token={token}", max_size=2**22, max_queue=None) as ws:
@@ -300,34 +420,47 @@ async def one_candidate(base: str, questions: int, timings: dict[str, list[float
                 following = await until(lambda e: e["type"] == "question" or
                                         (e["type"] == "status" and e["data"].get("all_answered")))
                 question = following if following["type"] == "question" else None
+            await barrier("answers")
             await step("finalize", "POST", f"/interview/sessions/{sid}/finalize", headers=headers)
         await step("summary", "GET", f"/interview/sessions/{sid}/summary", headers=headers)
         timings["interview_total"].append(time.perf_counter() - started)
+        await barrier("finish")
 
 
-async def run_interviews(base: str, candidates: int, questions: int, pacing: Pacing | None = None) -> dict[str, Any]:
+async def run_interviews(base: str, candidates: int, questions: int, pacing: Pacing | None = None,
+                         phases: Phases | None = None, cpu: tuple[int, Backing] | None = None) -> dict[str, Any]:
     timings: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
 
     async def guarded() -> None:
         progress: dict[str, bool] = {}
         try:
-            await one_candidate(base, questions, timings, errors, pacing, progress)
+            await one_candidate(base, questions, timings, errors, pacing, progress, phases)
         except Exception as exc:  # noqa: BLE001 - counted and reported
             errors.append(f"{type(exc).__name__}: {exc}"[:300])
             if pacing is not None and not progress.get("opened"):
                 pacing.failed(registered=progress.get("registered", False))
+            if phases is not None:
+                phases.failed()
 
+    cpu_before = cpu_by_part(*cpu) if cpu else {}
     started = time.perf_counter()
     await asyncio.gather(*(guarded() for _ in range(candidates)))
     wall = time.perf_counter() - started
     done = len(timings["summary"])
     requests = sum(len(v) for k, v in timings.items() if k not in ("answer_to_first_feedback", "answer_to_evaluation",
                                                                    "interview_total", "stream_connect"))
-    memory = {}
+    memory: dict[str, Any] = {}
     if pacing is not None and pacing.rss_open is not None:
         memory = {"rss_before_mb": round(pacing.rss_before / 2**20, 1), "rss_all_open_mb": round(pacing.rss_open / 2**20, 1),
                   "kb_per_open_interview": round((pacing.rss_open - pacing.rss_before) / 1024 / pacing.expected, 1)}
+    answers = len(timings["answer_to_evaluation"])
+    if cpu:  # the whole run's CPU by part, and per answer (the burst's steps overlap: see --cpu-budget for each)
+        spent = cpu_delta(cpu_before, cpu_by_part(*cpu))
+        memory["cpu_s"] = spent
+        memory["cpu_ms_per_answer"] = {part: round(sec * 1000 / max(1, answers), 1) for part, sec in spent.items()}
+    if phases is not None:
+        memory["cpu_budget"] = phases.budget(timings)
     return {"candidates": candidates, "completed": done, "errors": errors[:5], "error_count": len(errors), **memory,
             "wall_s": round(wall, 2), "interviews_per_s": round(done / wall, 3),
             "http_requests_per_s": round(requests / wall, 1), "answers_per_s": round(len(timings["answer_to_evaluation"]) / wall, 2),
@@ -364,7 +497,7 @@ def run_for(workers: int, backing: Backing, args: argparse.Namespace, logs: Path
     env = {"MONGODB_URL": backing.mongo_url, "MONGODB_DB": f"load_{workers}_{uuid.uuid4().hex[:6]}",
            "REDIS_URL": backing.redis_url, "SECRET_KEY": "load-test-secret-key-0123456789abcdefghij",
            "SEED_DEMO": "false", "RATE_LIMITS": "off", "ANTI_CHEAT_PRECHECK_CAMERA": "false", "ANTI_CHEAT_CONSENT_REQUIRED": "false", "RATE_LIMIT_PER_MINUTE": "10000000", "RATE_LIMIT_USER_PER_MINUTE": "10000000",
-           "LOG_LEVEL": "WARNING", "CANDIDATEX_DATA_DIR": str(logs / f"data{workers}"), "PYTHONPATH": str(ROOT / "src")}
+           "AI_SCORING_POOL": args.scoring_pool, "LOG_LEVEL": "WARNING", "CANDIDATEX_DATA_DIR": str(logs / f"data{workers}"), "PYTHONPATH": str(ROOT / "src")}
     command = [str(BIN / "candidatex"), "serve", "--port", str(port), "--workers", str(workers)]
     if args.profile:  # py-spy samples the server (and its workers) for the whole run: a speedscope file
         command = [str(BIN / "py-spy"), "record", "--subprocesses", "--format", "speedscope", "--rate", "50",
@@ -383,12 +516,19 @@ def run_for(workers: int, backing: Backing, args: argparse.Namespace, logs: Path
             low, _, high = args.pace.partition("-")
             pacing = Pacing(float(low), float(high or low), args.open, app.proc.pid)
         candidates = args.open if pacing else args.candidates
-        interviews = asyncio.run(run_interviews(base, candidates, args.questions, pacing))
+        assert app.proc is not None and minimal.proc is not None
+        phases = Phases(candidates, app.proc.pid, backing) if args.cpu_budget else None
+        interviews = asyncio.run(run_interviews(base, candidates, args.questions, pacing, phases,
+                                                (app.proc.pid, backing)))
         reg = httpx.post(base + "/auth/register", json={"email": f"reader-{uuid.uuid4().hex[:8]}@example.com",
                                                         "password": PASSWORD, "full_name": "R", "role": "candidate"})
         headers = {"Authorization": f"Bearer {reg.json()['data']['access_token']}"}
+        before = cpu_by_part(app.proc.pid, backing)
         authed = asyncio.run(hammer(base + "/users/me", headers, args.reads, args.read_concurrency))
+        authed["cpu_ms_per_request"] = per_request(cpu_delta(before, cpu_by_part(app.proc.pid, backing)), args.reads)
+        before = cpu_by_part(minimal.proc.pid)
         baseline = asyncio.run(hammer(f"http://127.0.0.1:{mini_port}/", {}, args.reads, args.read_concurrency))
+        baseline["cpu_ms_per_request"] = per_request(cpu_delta(before, cpu_by_part(minimal.proc.pid)), args.reads)
     return {"workers": workers, "interviews": interviews, "read_users_me": authed, "read_minimal_litestar": baseline,
             "read_ratio_throughput": round(authed["requests_per_s"] / baseline["requests_per_s"], 3)}
 
@@ -413,6 +553,15 @@ def print_table(results: list[dict[str, Any]]) -> None:
     for r in results:
         for name, s in r["interviews"]["steps"].items():
             print(f"| {r['workers']} | {name} | {s['p50']} | {s['p95']} | {s['p99']} |")
+    for r in results:
+        i = r["interviews"]
+        if "cpu_ms_per_answer" in i:
+            print(f"\nCPU over the whole run ({r['workers']} worker(s)), ms per answer: {i['cpu_ms_per_answer']}")
+        for step, b in i.get("cpu_budget", {}).items():
+            print(f"| {r['workers']} | CPU ms per {step} ({b['requests']}) | total {b['ms_per_request_total']} | "
+                  + " | ".join(f"{part} {ms}" for part, ms in b["ms_per_request"].items()) + " |")
+        print(f"CPU ms per GET /users/me: {r['read_users_me'].get('cpu_ms_per_request')}; per bare GET: "
+              f"{r['read_minimal_litestar'].get('cpu_ms_per_request')}")
     print("\n| workers | GET /users/me req/s (p50/p99 ms) | minimal Litestar req/s (p50/p99 ms) | ratio |")
     print("|---|---|---|---|")
     for r in results:
@@ -431,6 +580,10 @@ def main() -> None:
     parser.add_argument("--pace", help="realistic mode: answer every LOW-HIGH seconds (e.g. 20-60) instead of at once")
     parser.add_argument("--open", type=int, default=200, help="with --pace: interviews held open at the same time")
     parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--scoring-pool", choices=("thread", "process"), default="thread",
+                        help="the server's AI_SCORING_POOL: local scoring in threads or in worker processes")
+    parser.add_argument("--cpu-budget", action="store_true",
+                        help="candidates wait for each other after every step: the CPU per request of each step")
     parser.add_argument("--profile", type=Path, help="record the server with py-spy into this speedscope file")
     args = parser.parse_args()
     logs = Path(tempfile.mkdtemp(prefix="cx-load-logs-"))

@@ -36,6 +36,7 @@ from candidatex.core.inputs import GuardedRequest, nul_in_query_middleware
 from candidatex.core.logging import configure_logging
 from candidatex.core.middleware import (
     add_response_headers,
+    carries_a_token,
     endpoint_rate_limits,
     request_context_middleware,
     trusted_client_middleware,
@@ -187,6 +188,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await state.voice_consumer.shutdown()
             await state.anti_cheat.close()
             await state.ai_service.aclose()
+            await asyncio.to_thread(state.ai_service.fallback.close)  # the scoring processes, if any
             for task in background:
                 task.cancel()
             await asyncio.gather(*background, return_exceptions=True)
@@ -220,7 +222,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     user_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_user_per_minute), store="rate_limit",
                                  exclude=["^/health", "^/metrics", "^/assets"],
                                  identifier_for_request=user_or_address,
-                                 check_throttle_handler=lambda request: "authorization" in request.headers,
+                                 check_throttle_handler=carries_a_token,
                                  middleware_class=UserRateLimit)
 
     exception_handlers: dict[Any, Any] = {**EXCEPTION_HANDLERS, **RESILIENCE_HANDLERS, NotFoundException: _spa_fallback}

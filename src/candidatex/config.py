@@ -12,7 +12,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -106,6 +106,9 @@ class AISettings(BaseModel):
     ai_retries: int = 2
     ai_circuit_cooldown_seconds: float = 60.0
     ai_scoring_workers: int = Field(1, ge=1)
+    # "process": local scoring in worker processes of lower CPU priority, off the server's GIL
+    ai_scoring_pool: Literal["thread", "process"] = "thread"
+    ai_scoring_nice: int = Field(10, ge=0, le=19)
     gemini_api_key: str | None = None
     gemini_model: str | None = None
     gemini_base_url: str | None = None

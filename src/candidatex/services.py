@@ -166,6 +166,8 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
                                            circuit_cooldown_seconds=settings.ai_circuit_cooldown_seconds,
                                            embedder=get_embedder(settings),
                                            scoring_workers=settings.ai_scoring_workers)
+    if settings.ai_scoring_pool == "process":
+        services.ai_service.fallback.use_processes(settings.ai_scoring_nice)
     services.event_bus = EventBus(channels)
     services.lifecycle = LifecycleBus()
     services.interview_service = InterviewService(services.ai_service, services.event_bus, stores["live"],

@@ -138,3 +138,16 @@ async def test_each_endpoint_has_its_own_budget(proxied) -> None:  # noqa: ANN00
         except WebSocketDisconnect as closed:
             refused = closed.code
     assert refused == 4429
+
+
+async def test_a_per_user_budget_is_each_users_own_on_one_address(proxied) -> None:  # noqa: ANN001
+    client, _ = proxied
+    first, second = await register(client), await register(client)  # the same test client address
+    path = "/interview/sessions/000000000000000000000000/answer"
+    body = {"question_id": "q", "content": "x"}
+    spent = [(await client.post(path, json=body, headers=first.headers)).status_code for _ in range(3)]
+    assert spent[2] == 429
+    # the other user's budget is untouched; a forged token is counted against the address, and refused anyway
+    assert (await client.post(path, json=body, headers=second.headers)).status_code != 429
+    forged = {"Authorization": "Bearer " + second.access_token[:-4] + "AAAA"}
+    assert (await client.post(path, json=body, headers=forged)).status_code == 401

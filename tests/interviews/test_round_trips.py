@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from litestar.testing import AsyncTestClient
-from pymongo import monitoring
+from pymongo import MongoClient, monitoring
 
 from candidatex.app import create_app
 from candidatex.auth import tokens
+from candidatex.interviews.models import SessionEvent
 from candidatex.users import store as user_store
 from tests.auth.apps import rebind
 from tests.conftest import make_settings, register
@@ -79,7 +80,8 @@ async def counted_request(client: AsyncTestClient, method: str, path: str, **kwa
     return response, list(COUNTER.commands)
 
 
-async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, steady_user_copy: None) -> None:
+async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, steady_user_copy: None,
+                                                     mongo_url: str) -> None:
     account = await register(counted)
     headers = account.headers
     _, first_read = await counted_request(counted, "GET", "/users/me", headers=headers)
@@ -106,16 +108,24 @@ async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, s
     assert again == []
     assert create_trips == [("insert", sessions), ("insert", "audit_logs")]
     assert precheck_trips == [("find", sessions), ("findAndModify", sessions)]
-    # read, claim the start with its question plan, then the `status` and `question` events (number + write)
-    assert start_trips == [("find", sessions), ("findAndModify", sessions),
-                           ("findAndModify", sessions), ("insert", events), ("findAndModify", sessions),
-                           ("insert", events)]
+    # read, claim the start with its question plan and the numbers of its two events, write both events
+    assert start_trips == [("find", sessions), ("findAndModify", sessions), ("insert", events)]
     # acknowledging takes three: read, store the answer and number its `received` event, write that event
     assert answer_trips[:3] == [("find", sessions), ("findAndModify", sessions), ("insert", events)]
-    # then the evaluation: store it with the `evaluated` event's number, write that event, then number and write
-    # the next `question`; a follow-up question is inserted with its event's number. No re-read of the session.
-    next_planned = [("findAndModify", sessions), ("insert", events), ("findAndModify", sessions), ("insert", events)]
-    follow_up = [("findAndModify", sessions), ("findAndModify", sessions), ("insert", events), ("insert", events)]
+    # then the evaluation: store it with the numbers of the `evaluated` event and of the next `question`, write
+    # both; a follow-up question is inserted with its event's number. No re-read of the session.
+    next_planned = [("findAndModify", sessions), ("insert", events)]
+    follow_up = [("findAndModify", sessions), ("findAndModify", sessions), ("insert", events)]
     assert answer_trips[3:] == follow_up, answer_trips
     assert probe_trips[:3] == answer_trips[:3]
     assert probe_trips[3:] == next_planned, probe_trips
+    # the numbers taken in advance are the events' own: one gap-free sequence, in the order they happened
+    stored = SessionEvent.get_pymongo_collection()  # read with a client of this test's own (another loop)
+    with MongoClient(mongo_url) as reader:
+        found = reader[stored.database.name][stored.name].find({"session_id": sid}).sort("seq")
+        stream = [(e["seq"], e["type"], e["data"].get("stage") or e["data"].get("status") or
+                   e["data"].get("is_follow_up")) for e in found]
+    assert stream == [(1, "status", "active"), (2, "question", False), (3, "feedback", "received"),
+                      (4, "feedback", "evaluated"), (5, "question", True), (6, "feedback", "received"),
+                      (7, "feedback", "evaluated"), (8, "question", False)], stream
+

@@ -27,7 +27,8 @@ def has_permission(role: Role | str, permission: str) -> bool:
 def requires(*permissions: str):  # noqa: ANN201 - a Litestar guard
     """Guard: the user's role must grant every listed permission."""
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    # async on purpose: Litestar runs a sync guard in a worker thread, a thread hop on every guarded request
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         user = connection.user
         if user is None or not all(has_permission(user.role, p) for p in permissions):
             raise PermissionDeniedException("You do not have permission to do this")

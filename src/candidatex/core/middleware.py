@@ -204,6 +204,10 @@ def endpoint_budgets(spec: str) -> dict[str, tuple[int, int]]:
 
 def user_or_address(request: Any) -> str:
     """The signed-in user when the request carries a valid access token, else the client address."""
+    # the authentication middleware runs first: its verified token, when there is one, is not decoded again
+    verified = request.scope.get("auth")
+    if isinstance(getattr(verified, "sub", None), str) and request.scope.get("user") is not None:
+        return "user:" + verified.sub
     header = request.headers.get("authorization", "")
     encoded = header.partition(" ")[-1] if header else request.query_params.get("token", "")
     tokens = getattr(request.app.state, "tokens", None)
@@ -211,6 +215,11 @@ def user_or_address(request: Any) -> str:
         with contextlib.suppress(Exception):  # an unusable token is limited by address instead
             return "user:" + tokens.decode(encoded, "candidatex:access").sub
     return "ip:" + get_remote_address(request)
+
+
+async def carries_a_token(request: Any) -> bool:
+    """The per-user budget's filter (async: Litestar runs a sync one in a worker thread, on every request)."""
+    return "authorization" in request.headers
 
 
 def _matcher(rule: str) -> Callable[[Any], bool]:

@@ -237,18 +237,22 @@ class InterviewService:
                            code="precheck_required")
         questions = await self.ai.generate_questions(context_of(session))
         now = utcnow()
+        # the claim also numbers the two events it causes (`status`, then the first `question`)
         claimed = await store.transition(str(session.id), (SessionStatus.precheck,), SessionStatus.active, {
             "started_at": now, "ends_at": now + timedelta(minutes=session.duration_minutes),
             "questions": [dict(question_record(q).model_dump(), asked_at=now if i == 0 else None)
                           for i, q in enumerate(questions)],
-            "anti_cheat_key": secrets.token_hex(32), "current_question_index": 0})
+            "anti_cheat_key": secrets.token_hex(32), "current_question_index": 0}, number_events=2)
         session = claimed or await self.load(session_id)  # None: a parallel start won; its session continues
         if claimed is not None:
             await self._save_live_state(session)
             ends_at = session.ends_at.isoformat() if session.ends_at else None  # set by the transition above
-            await self.bus.emit(session_id, "status", {"status": "active", "ends_at": ends_at})
+            kind, question, asked = self._question_event(session)
+            await self.bus.emit_numbered(session_id, [("status", {"status": "active", "ends_at": ends_at},
+                                                       session.event_seq - 1), (kind, question, session.event_seq)])
             await self.lifecycle.publish(SessionStarted(session_id, session.ends_at))
-            await self._emit_question(session)
+            if asked is not None:
+                await self.lifecycle.publish(asked)
         return session
 
     async def _start_live(self, session: InterviewSession) -> InterviewSession:
@@ -367,26 +371,42 @@ class InterviewService:
                                                    record.speaking_metrics)
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
-        # the writes number the events they cause: the `evaluated` feedback, and the follow-up's `question`
-        latest = await store.record_evaluation(str(session.id), question_id, record.evaluation, record.provider,
-                                               number_event=True)
-        feedback_seq = latest.event_seq if latest else None
-        question_seq = None
         follow_up = evaluation.follow_up_question if evaluation.needs_follow_up and not next_asked else None
+        # the writes number the events they cause: the `evaluated` feedback, then the next `question` (numbered
+        # by the same write, unless a follow-up is inserted: then by the follow-up's write)
+        numbers = 2 if follow_up is None and not next_asked else 1
+        latest = await store.record_evaluation(str(session.id), question_id, record.evaluation, record.provider,
+                                               number_events=numbers)
+        feedback_seq = latest.event_seq - numbers + 1 if latest else None
+        question_seq = latest.event_seq if latest and numbers == 2 else None
         if follow_up is not None:
             # only while the candidate is still at the next slot and under the limit; otherwise no follow-up
             inserted = await store.insert_follow_up(str(session.id), question_record(follow_up, follows=question_id),
                                                     index + 1, MAX_FOLLOW_UPS, number_event=True)
             if inserted is not None:
                 latest, question_seq = inserted, inserted.event_seq
-        await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated"}
-                            | ({"evaluation": record.evaluation} if context_of(session).reveal_rubric else {}),
-                            seq=feedback_seq)
-        await self.lifecycle.publish(AnswerEvaluated(session_id, question_id, evaluation.score))
+        feedback = {"question_id": question_id, "stage": "evaluated"} | (
+            {"evaluation": record.evaluation} if context_of(session).reveal_rubric else {})
+        if feedback_seq is None:
+            await self.bus.emit(session_id, "feedback", feedback)
         # the document after the last write above: no re-read before asking the next question
         session = latest or await self.load(session_id)
-        if session.status == SessionStatus.active and not next_asked:
-            await self._emit_question(session, seq=question_seq)
+        events: list[tuple[str, dict[str, Any], int]] = [] if feedback_seq is None else [
+            ("feedback", feedback, feedback_seq)]
+        asked = None
+        if question_seq is not None:
+            if session.status == SessionStatus.active:
+                kind, data, asked = self._question_event(session)
+            else:  # it ended or paused meanwhile: the number taken for the question says so instead
+                kind, data = "status", {"status": session.status.value}
+            events.append((kind, data, question_seq))
+        if events:
+            await self.bus.emit_numbered(session_id, events)  # stored in one round trip
+        await self.lifecycle.publish(AnswerEvaluated(session_id, question_id, evaluation.score))
+        if asked is not None:
+            await self.lifecycle.publish(asked)
+        elif question_seq is None and session.status == SessionStatus.active and not next_asked:
+            await self._emit_question(session)
         return session, record
 
     async def continue_answer(self, user: User, session_id: str, question_id: str,
@@ -414,7 +434,7 @@ class InterviewService:
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
         latest = await store.record_evaluation(str(updated.id), question_id, record.evaluation, record.provider,
-                                               number_event=True)
+                                               number_events=1)
         await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated"}
                             | ({"evaluation": record.evaluation} if context_of(updated).reveal_rubric else {}),
                             seq=latest.event_seq if latest else None)
@@ -560,18 +580,25 @@ class InterviewService:
             await self.finalize_internal(str(session.id), reason="time_up")
         return len(overdue)
 
-    async def _emit_question(self, session: InterviewSession, seq: int | None = None) -> None:
+    async def _emit_question(self, session: InterviewSession) -> None:
+        kind, data, asked = self._question_event(session)
+        await self.bus.emit(str(session.id), kind, data)
+        if asked is not None:
+            await self.lifecycle.publish(asked)
+
+    @staticmethod
+    def _question_event(session: InterviewSession) -> tuple[str, dict[str, Any], QuestionAsked | None]:
+        """The stream event that asks the current question (and its lifecycle event), or says all are answered."""
         index = session.current_question_index
-        if index < len(session.questions):
-            question = session.questions[index]
-            await self.bus.emit(str(session.id), "question", {
-                "id": question.id, "text": question.text, "speak_text": question.speak_text or question.text,
-                "kind": question.kind, "category": question.category, "difficulty": question.difficulty,
-                "time_limit_seconds": question.time_limit_seconds, "is_follow_up": question.is_follow_up,
-                "number": index + 1, "total": len(session.questions), "provider": question.provider}, seq=seq)
-            await self.lifecycle.publish(QuestionAsked(str(session.id), question.id, index + 1))
-        else:
-            await self.bus.emit(str(session.id), "status", {"status": session.status.value, "all_answered": True})
+        if index >= len(session.questions):
+            return "status", {"status": session.status.value, "all_answered": True}, None
+        question = session.questions[index]
+        return "question", {
+            "id": question.id, "text": question.text, "speak_text": question.speak_text or question.text,
+            "kind": question.kind, "category": question.category, "difficulty": question.difficulty,
+            "time_limit_seconds": question.time_limit_seconds, "is_follow_up": question.is_follow_up,
+            "number": index + 1, "total": len(session.questions), "provider": question.provider,
+        }, QuestionAsked(str(session.id), question.id, index + 1)
 
     async def _save_live_state(self, session: InterviewSession) -> None:
         """Fast shared view of a running interview (current question, time left, last activity) for every worker."""

@@ -80,17 +80,21 @@ async def create(session: InterviewSession) -> InterviewSession:
 # ---- the state machine ------------------------------------------------------------------------------------
 async def transition(session_id: str | ObjectId, from_statuses: Iterable[SessionStatus | str],
                      to: SessionStatus | str | None, set_fields: Mapping[str, Any] | None = None, *,
-                     where: Mapping[str, Any] | None = None) -> InterviewSession | None:
+                     where: Mapping[str, Any] | None = None, number_events: int = 0) -> InterviewSession | None:
     """Move the session from one of ``from_statuses`` to ``to`` (None: keep the status) and set ``set_fields``,
     in one write that happens only if the status (and ``where``) still hold. None: the precondition failed.
-    No transition leaves completed/terminated: an ended session cannot be reopened."""
+    No transition leaves completed/terminated: an ended session cannot be reopened. ``number_events``: the same
+    write takes that many stream event numbers (the last is the returned ``event_seq``)."""
     allowed = [s for s in _values(from_statuses) if s not in _values(ENDED)]
     if not allowed:
         return None
     fields = dict(set_fields or {})
     if to is not None:
         fields["status"] = to.value if isinstance(to, SessionStatus) else str(to)
-    return await _update(session_id, {**(where or {}), "status": {"$in": allowed}}, {"$set": fields})
+    update: dict[str, Any] = {"$set": fields}
+    if number_events:
+        update["$inc"] = {"event_seq": number_events}
+    return await _update(session_id, {**(where or {}), "status": {"$in": allowed}}, update)
 
 
 async def end(session_id: str | ObjectId, to: SessionStatus, from_statuses: Iterable[SessionStatus | str],
@@ -129,11 +133,12 @@ async def push_answer(session_id: str | ObjectId, index: int, record: AnswerReco
 
 
 async def record_evaluation(session_id: str | ObjectId, question_id: str, evaluation: dict[str, Any],
-                            provider: str, number_event: bool = False) -> InterviewSession | None:
-    """``number_event``: the same write takes the number of the `evaluated` event (the returned ``event_seq``)."""
+                            provider: str, number_events: int = 0) -> InterviewSession | None:
+    """``number_events``: the same write takes that many event numbers, the `evaluated` event's first (the last
+    is the returned ``event_seq``)."""
     update: dict[str, Any] = {"$set": {"answers.$[a].evaluation": evaluation, "answers.$[a].provider": provider}}
-    if number_event:
-        update["$inc"] = {"event_seq": 1}
+    if number_events:
+        update["$inc"] = {"event_seq": number_events}
     return await _update(session_id, {"answers.question_id": question_id}, update,
                          array_filters=[{"a.question_id": question_id}])
 

@@ -7,6 +7,8 @@ coverage with sentence embeddings (`scoring.py`) and pass the guards in `guards.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +17,7 @@ from typing import Any, TypeVar
 from candidatex.ai.bank import load_bank
 from candidatex.ai.planner import bank_texts, plan_questions
 from candidatex.ai.providers.base import EvaluatedItem
+from candidatex.ai.providers.scoring_processes import ScoringProcesses
 from candidatex.ai.schemas import (
     AnswerEvaluation,
     FinalReport,
@@ -36,7 +39,10 @@ class LocalProvider:
         # Answers are scored this many at a time, in threads of their own: a burst of answers waits here in turn
         # instead of taking every core from the event loop that acknowledges them (AI_SCORING_WORKERS).
         self.scoring_workers = max(1, scoring_workers)
-        self._scoring_pool = ThreadPoolExecutor(self.scoring_workers, thread_name_prefix="ai-scoring")
+        self._scoring_pool = ThreadPoolExecutor(self.scoring_workers, thread_name_prefix="ai-scoring",
+                                                initializer=_name_native_thread, initargs=("ai-scoring",))
+        # AI_SCORING_POOL=process: answers are scored in processes of their own instead (use_processes)
+        self.processes: ScoringProcesses | None = None
 
     @property
     def embedder(self) -> Any:
@@ -46,10 +52,23 @@ class LocalProvider:
             self._embedder = get_embedder()
         return self._embedder
 
+    def use_processes(self, nice: int) -> None:
+        """Score answers in `scoring_workers` processes at niceness `nice` instead of threads of this process."""
+        self.processes = ScoringProcesses(self.scoring_workers, self.embedder, nice)
+
     def warm(self) -> None:
         """Load the model and embed the whole question bank once per process (a few hundred texts, cached by
-        text): a session's plan and an answer's key points then cost no model call for bank texts."""
+        text): a session's plan and an answer's key points then cost no model call for bank texts. The
+        scoring processes, if any, start and warm their own meanwhile."""
+        starting = self.processes.launch() if self.processes is not None else []
         self.embedder.embed(bank_texts(load_bank()))
+        for ready in starting:
+            ready.result()
+
+    def close(self) -> None:
+        """Stop the scoring processes (application shutdown)."""
+        if self.processes is not None:
+            self.processes.close()
 
     # Embedding is CPU work: it runs in a worker thread, never on the event loop.
     async def generate_questions(self, ctx: InterviewContext) -> list[GeneratedQuestion]:
@@ -69,6 +88,8 @@ class LocalProvider:
         answer_text: str,
         speaking_metrics: dict[str, Any] | None = None,
     ) -> AnswerEvaluation:
+        if self.processes is not None:
+            return await self.processes.evaluate(ctx, question, answer_text, speaking_metrics)
         return await self.in_scoring_pool(self.evaluate_sync, ctx, question, answer_text, speaking_metrics)
 
     async def in_scoring_pool(self, work: Callable[..., T], *args: Any) -> T:
@@ -93,6 +114,13 @@ class LocalProvider:
         unanswered: list[GeneratedQuestion] | None = None,
     ) -> FinalReport:
         return build_report(ctx, items, unanswered)
+
+
+def _name_native_thread(name: str) -> None:
+    """Name the OS thread (Linux prctl PR_SET_NAME), so per-thread CPU (/proc/<pid>/task/*/comm, `top -H`,
+    bench/load.py) tells the scoring thread apart from the event loop and the other threads."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None).prctl(15, name.encode()[:15], 0, 0, 0)
 
 
 # --- final report -------------------------------------------------------------------------------
