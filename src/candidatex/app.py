@@ -205,8 +205,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     route_handlers: list[Any] = [HealthController, MetricsController, AuthController, jwks, MeController, AdminController,
                                  InterviewController, interview_stream, AntiCheatController]
     route_handlers += [MediaController, live_now, live_interview]
-    route_handlers += [ResumeController, JobController, ApplicationController, MatchingController,
-                       DemographicsController]
+    route_handlers += [ResumeController, JobController, ApplicationController,
+                       MatchingController, DemographicsController]
     route_handlers += [build_voice_controller(settings.speech_max_upload_bytes), voice_audio_stream]
     route_handlers += [SendScreeningController, ScreeningController, JobScreeningController]
     if FRONTEND_DIST.exists():

@@ -6,18 +6,26 @@ The app and `candidatex worker` share them. It sits above every domain, so tasks
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from candidatex.audit.service import AuditService
 from candidatex.config import Settings
+from candidatex.core.bus import TypedBus
 from candidatex.core.mailer import Mailer
 from candidatex.embeddings import get_embedder
+from candidatex.jobs.events import JobEvent
 from candidatex.jobs.service import JobService
+from candidatex.matching.profile import build_profile
+from candidatex.matching.reactions import RerankOnChange
 from candidatex.matching.service import MatchingService
 from candidatex.matching.weights import MatchWeights
+from candidatex.resumes.events import ResumeEvent
 from candidatex.resumes.service import ResumeService
 from candidatex.screening.service import ScreeningService
 from candidatex.tasks.queue import Handlers, TaskOptions, TaskQueue, memory_queue, redis_queue
+
+HiringBus = TypedBus[ResumeEvent | JobEvent]
 
 
 @dataclass
@@ -26,6 +34,7 @@ class Domain:
     jobs: JobService
     matching: MatchingService
     screening: ScreeningService
+    events: HiringBus  # résumés and jobs publish; matching subscribes (RerankOnChange)
 
 
 def match_weights(settings: Settings) -> MatchWeights:
@@ -60,14 +69,21 @@ def build_queue(settings: Settings, redis: Any) -> TaskQueue:
 
 
 def build_domain(settings: Settings, database: Any, queue: TaskQueue, audit: AuditService) -> Domain:
+    """The hiring floors, lowest first: résumés <- jobs <- matching. A lower one imports no higher one: it gets
+    what it needs from above as a callable (the profile builder, the applications) and announces its changes
+    on the hiring bus, which matching follows. The app and the worker both build it here."""
     embedder = get_embedder(settings)  # loads on first use
-    jobs = JobService(queue, audit)
+    events: HiringBus = TypedBus("hiring")
+    jobs = JobService(audit, events.publish)
+    resumes = ResumeService(database.db, queue, audit, applications=jobs, publish=events.publish,
+                            build_profile=partial(build_profile, embedder=embedder))
+    RerankOnChange(queue).follow(events)
     screening = ScreeningService(jobs, Mailer(settings), audit, public_url=settings.public_url,
                                  advance_score=settings.screening_advance_score,
                                  reminder_hours=settings.screening_reminder_hours,
                                  retention_days=settings.screening_retention_days, database=database.db)
-    return Domain(resumes=ResumeService(database.db, queue, audit, embedder=embedder), jobs=jobs,
-                  matching=MatchingService(queue, match_weights(settings), embedder), screening=screening)
+    return Domain(resumes=resumes, jobs=jobs, matching=MatchingService(queue, match_weights(settings), embedder),
+                  screening=screening, events=events)
 
 
 def task_handlers(domain: Domain) -> Handlers:

@@ -153,7 +153,8 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
     services.mailer = Mailer(settings)
     services.auth_service = AuthService(settings, services.tokens, services.audit_service, services.mailer)
     services.account_service = AccountService(services.auth_service, services.audit_service)
-    # background work and the hiring domains first: the interview service and the admin dashboard read jobs/
+    # background work and the hiring domains first: the interview service and the admin dashboard read jobs/.
+    # build_domain (shared with `candidatex worker`) also wires the hiring bus: résumés and jobs publish, matching re-ranks
     services.task_queue = build_queue(settings, redis)
     services.domain = domain = build_domain(settings, database, services.task_queue, services.audit_service)
     services.resume_service, services.job_service, services.matching_service = domain.resumes, domain.jobs, domain.matching

@@ -1,7 +1,9 @@
 """The house has floors: a package imports only packages below it, so no two packages import each other.
 
 The check reads every `import` of src/candidatex (lazy ones inside functions too: those are how a circle hides) and
-fails naming the files of any circle between top-level packages, or any import of a domain from the ground floor.
+fails naming the files of any circle between top-level packages, any import of a domain from the ground floor, or
+any import up the hiring floors (résumés <- jobs <- matching: a lower one announces its changes on the hiring bus
+and gets what it needs from above as a callable, background.build_domain).
 """
 
 from __future__ import annotations
@@ -12,17 +14,14 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "candidatex"
 GROUND = {"config", "core", "embeddings"}  # everything may use these; they use no domain
-# Left as they are, on purpose and only these: résumés, jobs and ranking still call each other directly (a parsed
-# résumé marks its applications for re-ranking, a job reads résumé keywords, the job's page serves its ranking).
-# Splitting them needs domain events of their own; imports between these three are not counted, any other are.
-HIRING = {"jobs", "matching", "resumes"}
+HIRING_FLOORS = ("resumes", "jobs", "matching")  # lowest first: each may import those before it, never after
 
 
-def _imports() -> dict[str, dict[str, list[str]]]:
+def _imports(src: Path = SRC) -> dict[str, dict[str, list[str]]]:
     """package -> imported package -> the `file:line` places that import it."""
     found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for path in SRC.rglob("*.py"):
-        relative = path.relative_to(SRC)
+    for path in src.rglob("*.py"):
+        relative = path.relative_to(src)
         package = relative.parts[0].removesuffix(".py")
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -34,7 +33,7 @@ def _imports() -> dict[str, dict[str, list[str]]]:
             for name in names:
                 parts = name.split(".")
                 target = parts[1] if parts[0] == "candidatex" and len(parts) > 1 else None
-                if target and target != package and not {package, target} <= HIRING:
+                if target and target != package:
                     found[package][target].append(f"{relative}:{node.lineno}")
     return found
 
@@ -74,3 +73,24 @@ def test_the_ground_floor_imports_no_domain() -> None:
     upward = {f"{low} -> {high}": places for low in GROUND for high, places in graph.get(low, {}).items()
               if high not in GROUND}
     assert not upward, upward
+
+
+def _up_the_floors(graph: dict[str, dict[str, list[str]]], floors: tuple[str, ...]) -> dict[str, list[str]]:
+    return {f"{low} -> {high}": graph[low][high] for i, low in enumerate(floors) for high in floors[i + 1:]
+            if high in graph.get(low, {})}
+
+
+def test_the_hiring_floors_import_only_downwards() -> None:
+    upward = _up_the_floors(_imports(), HIRING_FLOORS)
+    assert not upward, upward
+
+
+def test_an_import_up_the_hiring_floors_is_caught(tmp_path: Path) -> None:
+    """The check itself: a résumé module that reached up for a ranking helper would fail the house, lazily too."""
+    (tmp_path / "resumes").mkdir()
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "resumes" / "service.py").write_text(
+        "def parsed():\n    from candidatex.matching.models import bump_ranking_inputs\n")
+    (tmp_path / "jobs" / "service.py").write_text("from candidatex.resumes.models import Resume\n")
+    graph = _imports(tmp_path)
+    assert _up_the_floors(graph, HIRING_FLOORS) == {"resumes -> matching": ["resumes/service.py:2"]}

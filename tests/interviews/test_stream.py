@@ -147,9 +147,10 @@ async def test_duration_limit_ends_the_session_with_nobody_connected(live_server
 
 def test_server_restart_mid_interview_loses_nothing(mongo_url: str, tmp_path: Path) -> None:
     env = live_env(mongo_url)
+    # a fresh process plans its first interview (and loads its models) within the request: seconds on a busy machine
 
     async def first_half(url: str) -> tuple[dict, str, str]:
-        async with httpx.AsyncClient(base_url=url) as http:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
             candidate = await signup(http)
             sid = await start_session(http, candidate, question_count=3)
             question = (await http.get(f"/interview/sessions/{sid}/next-question", headers=candidate["headers"])).json()["data"]["question"]
@@ -158,7 +159,7 @@ def test_server_restart_mid_interview_loses_nothing(mongo_url: str, tmp_path: Pa
             return candidate, sid, question["id"]
 
     async def second_half(url: str, candidate: dict, sid: str, answered_id: str) -> None:
-        async with httpx.AsyncClient(base_url=url) as http:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
             session = (await http.get(f"/interview/sessions/{sid}", headers=candidate["headers"])).json()["data"]
             assert session["status"] == "active"
             assert [a["question_id"] for a in session["answers"]] == [answered_id]

@@ -102,6 +102,17 @@ async def test_done_from_the_client_ends_the_answer_without_waiting_for_silence(
     await pipeline.aclose()
 
 
+async def test_done_while_earlier_pieces_still_wait_their_turn_keeps_every_piece(transcriber, speech_16k):
+    """"done" pressed while the pieces before it are still being transcribed: none is skipped."""
+    pipeline = VoiceAnswerPipeline(transcriber)
+    await stream(pipeline, np.concatenate([silence(0.3), speech_16k(STORY), speech_16k(SECOND)]))  # faster than real time
+    final = await pipeline.finish()
+    assert final is not None and final.ended_by == "done"
+    assert word_overlap(STORY + " " + SECOND, final.text) >= 0.7, final.text
+    assert word_overlap(SECOND, final.text) >= 0.6, "the last words, said just before done, are there"
+    await pipeline.aclose()
+
+
 async def test_silence_and_noise_give_no_answer(transcriber):
     for audio in (silence(4), white_noise(4), np.concatenate([silence(1), white_noise(3, level=0.3)])):
         pipeline = VoiceAnswerPipeline(transcriber)

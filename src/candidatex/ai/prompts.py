@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from candidatex.ai.providers.base import EvaluatedItem
-from candidatex.ai.schemas import Difficulty, GeneratedQuestion, InterviewContext, QuestionKind
+from candidatex.ai.schemas import Difficulty, GeneratedQuestion, InterviewContext, QuestionKind, ReportScores
 
 RESUME_CHAR_LIMIT = 6000
 ANSWER_CHAR_LIMIT = 8000
@@ -50,15 +50,8 @@ class EvaluationPayload(BaseModel):
     follow_up_question: str | None = None
 
 
-class ReportPayload(BaseModel):
-    total_score: float = Field(ge=0, le=100)
-    behavioral_score: float | None = Field(default=None, ge=0, le=100)
-    technical_score: float | None = Field(default=None, ge=0, le=100)
-    communication_score: float = Field(ge=0, le=100)
-    strengths: list[str] = Field(default_factory=list)
-    weaknesses: list[str] = Field(default_factory=list)
-    recommendations: list[str] = Field(default_factory=list)
-    summary: str = Field(min_length=1)
+class ReportPayload(ReportScores):
+    summary: str = Field(min_length=1)  # a model that writes no summary has not done the job
 
 
 QUESTIONS_SHAPE = {

@@ -95,7 +95,9 @@ class QuestionResult(BaseModel):
     provider: str = ""
 
 
-class FinalReport(BaseModel):
+class ReportScores(BaseModel):
+    """A final report's scores and advice: what a remote model must return (prompts.ReportPayload) and what is kept."""
+
     total_score: float = Field(ge=0, le=100)
     behavioral_score: float | None = Field(default=None, ge=0, le=100)
     technical_score: float | None = Field(default=None, ge=0, le=100)
@@ -103,6 +105,9 @@ class FinalReport(BaseModel):
     strengths: list[str] = Field(default_factory=list)
     weaknesses: list[str] = Field(default_factory=list)
     recommendations: list[str] = Field(default_factory=list)
+
+
+class FinalReport(ReportScores):
     summary: str = ""
     per_question: list[QuestionResult] = Field(default_factory=list)
     provider: str = ""

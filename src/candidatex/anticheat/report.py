@@ -193,18 +193,8 @@ def _strike_evidence(kind: str, count: int, threshold: int, times: list[str | No
     else:
         proximity = min(count / WARN_ONLY_SATURATION, 1.0)
         limit = f"{count} warning(s), never terminating"
-    points = round(100 * weight * proximity, 1)
     span = f", first at {times[0]}, last at {times[-1]}" if times else ""
-    return Evidence(
-        what=kind,
-        count=count,
-        first_at=times[0] if times else None,
-        last_at=times[-1] if times else None,
-        weight=weight,
-        proximity=round(proximity, 3),
-        points=points,
-        explanation=f"{kind.replace('_', ' ')}: {limit}{span}; severity {weight} -> {points} points",
-    )
+    return _evidence(kind, count, times, weight, proximity, f"{kind.replace('_', ' ')}: {limit}{span}")
 
 
 _INTEGRITY_TEXT = {
@@ -219,17 +209,15 @@ _INTEGRITY_TEXT = {
 def _integrity_evidence(finding: str, count: int, times: list[str | None], extra: str = "") -> Evidence:
     weight, saturation = INTEGRITY_SEVERITY.get(finding, (0.5, 1))
     proximity = min(count / saturation, 1.0)
-    points = round(100 * weight * proximity, 1)
     text = f"{count} {_INTEGRITY_TEXT.get(finding, finding)}"
     if extra:
         text += f": {extra}"
-    return Evidence(
-        what=finding,
-        count=count,
-        first_at=times[0] if times else None,
-        last_at=times[-1] if times else None,
-        weight=weight,
-        proximity=round(proximity, 3),
-        points=points,
-        explanation=f"{text}; severity {weight} -> {points} points",
-    )
+    return _evidence(finding, count, times, weight, proximity, text)
+
+
+def _evidence(what: str, count: int, times: list[str | None], weight: float, proximity: float,
+              text: str) -> Evidence:
+    points = round(100 * weight * proximity, 1)
+    return Evidence(what=what, count=count, first_at=times[0] if times else None,
+                    last_at=times[-1] if times else None, weight=weight, proximity=round(proximity, 3),
+                    points=points, explanation=f"{text}; severity {weight} -> {points} points")

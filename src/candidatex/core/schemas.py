@@ -24,6 +24,11 @@ def object_id_param(what: str) -> Any:
     return Parameter(pattern=OBJECT_ID_PATTERN, min_length=24, max_length=24, description=f"{what} (24 hex digits)")
 
 
+def is_object_id(value: str) -> bool:
+    """The same rule for an id the services are handed (lower-case, as the API writes them), before a lookup."""
+    return len(value) == 24 and all(c in "0123456789abcdef" for c in value)
+
+
 ObjectIdPath = Annotated[str, object_id_param("id")]
 """The same parser as an annotation, for handlers whose id comes before parameters without defaults."""
 

@@ -8,14 +8,10 @@ clients see travels separately as numbered stream events (interviews/events.py).
 
 from __future__ import annotations
 
-import logging
-from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
 
-logger = logging.getLogger(__name__)
+from candidatex.core.bus import TypedBus
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,23 +58,8 @@ class SessionEnded(LifecycleEvent):
     actor_id: str | None = None
 
 
-E = TypeVar("E", bound=LifecycleEvent)
-Handler = Callable[[Any], Awaitable[None]]
-
-
-class LifecycleBus:
-    """Subscribers per event type, called in the order they subscribed."""
+class LifecycleBus(TypedBus[LifecycleEvent]):
+    """The interview service publishes; media, anti-cheat, speech, the clock and screening subscribe."""
 
     def __init__(self) -> None:
-        self._handlers: dict[type[LifecycleEvent], list[Handler]] = defaultdict(list)
-
-    def subscribe(self, event_type: type[E], handler: Callable[[E], Awaitable[None]]) -> None:
-        self._handlers[event_type].append(handler)
-
-    async def publish(self, event: LifecycleEvent) -> None:
-        for handler in self._handlers.get(type(event), ()):
-            try:
-                await handler(event)
-            except Exception:  # noqa: BLE001 - one subscriber's failure must not hide the event from the rest
-                logger.exception("lifecycle subscriber failed", extra={"session_id": event.session_id,
-                                                                       "event": type(event).__name__})
+        super().__init__("lifecycle")

@@ -18,6 +18,7 @@ from candidatex.ai.service import AIService
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.pagination import paginate
+from candidatex.core.schemas import is_object_id
 from candidatex.core.timeutil import as_utc, utcnow
 from candidatex.interviews import store
 from candidatex.interviews.access import Action, JobLink, JobLookup, allows, session_role
@@ -60,10 +61,6 @@ RUNNING = store.RUNNING
 NOT_ENDED = (SessionStatus.setup, SessionStatus.precheck, *RUNNING)
 LIVE_POLICY = "flag_for_review"
 MAX_FOLLOW_UPS = 2
-
-
-def _is_oid(value: str) -> bool:
-    return len(value) == 24 and all(c in "0123456789abcdef" for c in value)
 
 
 def context_of(session: InterviewSession) -> InterviewContext:
@@ -127,7 +124,7 @@ class InterviewService:
 
     # ---- access -------------------------------------------------------------------------------------------
     async def load(self, session_id: str) -> InterviewSession:
-        session = await store.get(session_id) if _is_oid(session_id) else None
+        session = await store.get(session_id) if is_object_id(session_id) else None
         if not session:
             raise NotFound("Interview session not found")
         return session

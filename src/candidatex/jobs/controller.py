@@ -22,9 +22,6 @@ from candidatex.jobs.schemas import (
     StatusIn,
 )
 from candidatex.jobs.service import JobService
-from candidatex.matching.controller import RankingSort, ranking_response
-from candidatex.matching.schemas import RankingOut
-from candidatex.matching.service import MatchingService
 from candidatex.users.models import Role, User
 
 AuthedRequest = Request[User, Token, Any]
@@ -76,14 +73,6 @@ class JobController(Controller):
     @get("/{job_id:str}")
     async def get_job(self, request: AuthedRequest, job_service: JobService, job_id: str = JobId) -> Envelope[JobOut]:
         return ok(JobOut.of(await job_service.get_visible(request.user, job_id)))
-
-    @get("/{job_id:str}/candidates", guards=[requires("candidates:read")])
-    async def ranked_candidates(self, request: AuthedRequest, job_service: JobService,
-                                matching_service: MatchingService, job_id: str = JobId, refresh: bool = False,
-                                page: int = PageNumber, limit: int = page_size(50, 200),
-                                sort: RankingSort = "rank") -> Envelope[RankingOut]:
-        """The job's applicants ranked (best first), a page at a time, with breakdowns and reasons."""
-        return await ranking_response(request, job_service, matching_service, job_id, refresh, page, limit, sort)
 
     @put("/{job_id:str}", guards=[requires("jobs:write")])
     async def update_job(self, request: AuthedRequest, data: JobUpdateIn, job_service: JobService,

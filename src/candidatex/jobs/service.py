@@ -10,9 +10,11 @@ from pymongo.errors import DuplicateKeyError
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from candidatex.core.pagination import offset, paginate
+from candidatex.core.schemas import is_object_id
 from candidatex.core.timeutil import utcnow
 from candidatex.interviews import store as interview_store
 from candidatex.interviews.access import JobLink
+from candidatex.jobs.events import ApplicationReceived, JobUpdated, PublishJobEvent
 from candidatex.jobs.models import (
     CLOSED,
     TRANSITIONS,
@@ -22,16 +24,10 @@ from candidatex.jobs.models import (
     JobStatus,
     StatusChange,
 )
-from candidatex.matching.models import bump_ranking_inputs
 from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.search import keyword_match_stages
 from candidatex.resumes.taxonomy import SKILL_KEYWORD_PREFIX, default_taxonomy, keywords
-from candidatex.tasks.queue import TaskQueue
 from candidatex.users.models import Role, User, own_side
-
-
-def is_oid(value: str) -> bool:
-    return len(value) == 24 and all(c in "0123456789abcdef" for c in value)
 
 
 def normalise_skills(skills: list[str]) -> list[str]:
@@ -48,19 +44,15 @@ def job_keywords(job: Job) -> list[str]:
 
 
 class JobService:
-    def __init__(self, queue: TaskQueue, audit: AuditService) -> None:
-        self.queue = queue
+    def __init__(self, audit: AuditService, publish: PublishJobEvent) -> None:
         self.audit = audit
+        self.publish = publish  # edits and applications, after they are stored: matching re-ranks the job
         # async checks(application, new status) that may refuse a move (screening/: a person decides it there)
         self.move_checks: list[Any] = []
 
-    async def _refresh(self, job: Job) -> None:
-        await bump_ranking_inputs([str(job.id)])
-        await self.queue.enqueue("match.job", {"job_id": str(job.id)}, key=f"match.job:{job.id}")
-
     # ---- jobs ---------------------------------------------------------------------------------------------
     async def load(self, job_id: str) -> Job:
-        job = await Job.get(job_id) if is_oid(job_id) else None
+        job = await Job.get(job_id) if is_object_id(job_id) else None
         if job is None:
             raise NotFound("Job not found")
         return job
@@ -111,7 +103,7 @@ class JobService:
         await job.save()
         await self.audit.record("job.update", meta=meta, actor_id=str(user.id), target_type="job",
                                 target_id=str(job.id), details={"fields": sorted(changes)})
-        await self._refresh(job)
+        await self.publish(JobUpdated(str(job.id)))
         return job
 
     async def set_status(self, user: User, job_id: str, status: JobStatus, meta: RequestMeta) -> Job:
@@ -205,7 +197,7 @@ class JobService:
                                                          {"$addToSet": {"applied_job_ids": str(job.id)}})
         await self.audit.record("application.create", meta=meta, actor_id=str(user.id), target_type="application",
                                 target_id=str(application.id), details={"job_id": str(job.id)})
-        await self._refresh(job)
+        await self.publish(ApplicationReceived(str(job.id), str(application.id), resume_id))
         return application
 
     async def list_applications(self, user: User, job_id: str | None, status: ApplicationStatus | None, page: int,
@@ -218,7 +210,7 @@ class JobService:
         return await paginate(Application.find(query), "-created_at", page, limit)
 
     async def get_application(self, user: User, application_id: str) -> Application:
-        application = await Application.get(application_id) if is_oid(application_id) else None
+        application = await Application.get(application_id) if is_object_id(application_id) else None
         if application is None or not (user.role == Role.admin or str(user.id) in (application.candidate_id,
                                                                                   application.recruiter_id)):
             raise NotFound("Application not found")
@@ -273,12 +265,23 @@ class JobService:
     @staticmethod
     async def interview_link(job_id: str, candidate_id: str) -> JobLink | None:
         """For interviews tied to a job: its owner, and whether the candidate's application to it is closed."""
-        job = await Job.get(job_id) if is_oid(job_id) else None
+        job = await Job.get(job_id) if is_object_id(job_id) else None
         if job is None:
             return None
         application = await Application.find_one({"job_id": job_id, "candidate_id": candidate_id})
         return JobLink(owner_id=job.recruiter_id, applied=application is not None,
                        application_closed=application is not None and application.status in CLOSED)
+
+    @staticmethod
+    async def recruiter_sees_resume(resume_id: str, recruiter_id: str) -> bool:
+        """Only while an application with it to one of their jobs is open: rejected or withdrawn ends it."""
+        return await Application.find_one({"resume_id": resume_id, "recruiter_id": recruiter_id,
+                                           "status": {"$nin": [s.value for s in CLOSED]}}) is not None
+
+    @staticmethod
+    async def latest_applied_job(candidate_id: str) -> str | None:
+        latest = await Application.find({"candidate_id": candidate_id}).sort("-created_at").limit(1).to_list()
+        return latest[0].job_id if latest else None
 
     @staticmethod
     async def stats() -> dict[str, Any]:

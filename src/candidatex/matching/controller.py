@@ -30,56 +30,59 @@ JobId = object_id_param("job id")
 RankingSort = Literal["rank", "-rank", "skills", "experience", "education", "text_similarity",
                       "career_consistency", "interview"]
 Attribute = Literal["gender", "ethnicity", "age_band", "disability", "veteran"]
+Shortlist = Literal["top_n", "status"]
+Stage = Literal["screening", "interview", "offer"]
+TopN = Parameter(default=None, ge=1, le=10_000)
+MinGroupSize = Parameter(default=DEFAULT_MIN_GROUP_SIZE, ge=LOWEST_MIN_GROUP_SIZE, le=1000)
 
 
-async def ranking_response(request: AuthedRequest, job_service: JobService, matching_service: MatchingService, job_id: str,
-                   refresh: bool, page: int, limit: int, sort: str) -> Envelope[RankingOut]:
+async def fairness_report(request: AuthedRequest, job_service: JobService, matching_service: MatchingService,
+                          job_id: str, attribute: str, shortlist: str, top_n: int | None, stage: str,
+                          min_group_size: int) -> dict[str, Any]:
     job = await job_service.get_owned(request.user, job_id)
-    ranking = await matching_service.job_ranking(job, refresh, page, limit, sort)
-    message = None if ranking["status"] == "ready" else "The ranking is being computed; ask again shortly"
-    return ok(RankingOut(**ranking), message)
+    return await matching_service.fairness(job, attribute, shortlist, top_n, ApplicationStatus(stage), min_group_size)
 
 
 class MatchingController(Controller):
-    path = "/matching"
+    """Rankings, recommendations and the fairness audit. A job's ranking is served on the job's own path too (the
+    recruiter's ranking page reads that one)."""
+
+    path = "/"
     tags = ["matching"]
 
-    @get("/jobs/{job_id:str}/candidates", guards=[requires("candidates:read")])
+    @get(["/jobs/{job_id:str}/candidates", "/matching/jobs/{job_id:str}/candidates"],
+         guards=[requires("candidates:read")])
     async def ranked_candidates(self, request: AuthedRequest, job_service: JobService,
                                 matching_service: MatchingService, job_id: str = JobId, refresh: bool = False,
                                 page: int = PageNumber, limit: int = page_size(50, 200),
                                 sort: RankingSort = "rank") -> Envelope[RankingOut]:
-        return await ranking_response(request, job_service, matching_service, job_id, refresh, page, limit, sort)
-
-    @get("/jobs/{job_id:str}/fairness", guards=[requires("candidates:read")])
-    async def fairness(self, request: AuthedRequest, job_service: JobService, matching_service: MatchingService,
-                       job_id: str = JobId, attribute: Attribute = "gender",
-                       shortlist: Literal["top_n", "status"] = "top_n",
-                       top_n: int | None = Parameter(default=None, ge=1, le=10_000),
-                       stage: Literal["screening", "interview", "offer"] = "interview",
-                       min_group_size: int = Parameter(default=DEFAULT_MIN_GROUP_SIZE, ge=LOWEST_MIN_GROUP_SIZE,
-                                                       le=1000)) -> Envelope[FairnessOut]:
+        """The job's applicants ranked (best first), a page at a time, with breakdowns and reasons."""
         job = await job_service.get_owned(request.user, job_id)
-        report = await matching_service.fairness(job, attribute, shortlist, top_n, ApplicationStatus(stage),
-                                                 min_group_size)
-        return ok(FairnessOut(**report))
+        ranking = await matching_service.job_ranking(job, refresh, page, limit, sort)
+        message = None if ranking["status"] == "ready" else "The ranking is being computed; ask again shortly"
+        return ok(RankingOut(**ranking), message)
 
-    @get("/jobs/{job_id:str}/fairness/export", guards=[requires("candidates:read")], media_type="text/csv")
+    @get("/matching/jobs/{job_id:str}/fairness", guards=[requires("candidates:read")])
+    async def fairness(self, request: AuthedRequest, job_service: JobService, matching_service: MatchingService,
+                       job_id: str = JobId, attribute: Attribute = "gender", shortlist: Shortlist = "top_n",
+                       top_n: int | None = TopN, stage: Stage = "interview",
+                       min_group_size: int = MinGroupSize) -> Envelope[FairnessOut]:
+        return ok(FairnessOut(**await fairness_report(request, job_service, matching_service, job_id, attribute,
+                                                      shortlist, top_n, stage, min_group_size)))
+
+    @get("/matching/jobs/{job_id:str}/fairness/export", guards=[requires("candidates:read")], media_type="text/csv")
     async def fairness_export(self, request: AuthedRequest, job_service: JobService,
                               matching_service: MatchingService, job_id: str = JobId,
                               file_format: Literal["csv", "pdf"] = Parameter(query="format", default="csv"),
-                              attribute: Attribute = "gender", shortlist: Literal["top_n", "status"] = "top_n",
-                              top_n: int | None = Parameter(default=None, ge=1, le=10_000),
-                              stage: Literal["screening", "interview", "offer"] = "interview",
-                              min_group_size: int = Parameter(default=DEFAULT_MIN_GROUP_SIZE,
-                                                              ge=LOWEST_MIN_GROUP_SIZE, le=1000)) -> Response[bytes]:
+                              attribute: Attribute = "gender", shortlist: Shortlist = "top_n",
+                              top_n: int | None = TopN, stage: Stage = "interview",
+                              min_group_size: int = MinGroupSize) -> Response[bytes]:
         """The audit report as a CSV or PDF file."""
-        job = await job_service.get_owned(request.user, job_id)
-        report = await matching_service.fairness(job, attribute, shortlist, top_n, ApplicationStatus(stage),
-                                                 min_group_size)
+        report = await fairness_report(request, job_service, matching_service, job_id, attribute, shortlist, top_n,
+                                       stage, min_group_size)
         return report_download(report, file_format, f"bias-audit-{job_id}-{attribute}", report_pdf, report_csv)
 
-    @get("/candidates/me/jobs", guards=[requires("applications:own")])
+    @get("/matching/candidates/me/jobs", guards=[requires("applications:own")])
     async def recommended_jobs(self, request: AuthedRequest, matching_service: MatchingService,
                                resume_id: str | None = Parameter(default=None, pattern=r"^[0-9a-f]{24}$"),
                                limit: int = Parameter(default=10, ge=1, le=50)) -> Envelope[RecommendationsOut]:

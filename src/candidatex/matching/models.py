@@ -12,6 +12,7 @@ from pymongo import ASCENDING, IndexModel
 
 from candidatex.core.crypto import BSON_ENCODERS, EncryptedStr, mark_sensitive
 from candidatex.core.timeutil import utcnow
+from candidatex.jobs.models import Application
 
 RANKING_COMPONENTS = ("skills", "experience", "education", "text_similarity", "career_consistency", "interview")
 
@@ -117,8 +118,6 @@ async def bump_ranking_inputs(job_ids: list[str], applications: dict[str, Any] |
     """An input of these jobs' rankings changed (an application, a resume): their rankings are stale, and
     the ``applications`` matching that filter are marked to be scored again by the next sync."""
     if applications is not None:
-        from candidatex.jobs.models import Application
-
         await Application.get_pymongo_collection().update_many(applications, {"$set": {"rank_pending": time.time_ns()}})
     for job_id in job_ids:
         await MatchResult.get_pymongo_collection().update_one(

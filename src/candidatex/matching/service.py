@@ -36,6 +36,7 @@ from candidatex.core.crypto import seal_optional
 from candidatex.core.errors import Conflict, InvalidInput, NotFound
 from candidatex.core.lru import LRU
 from candidatex.core.pagination import offset, page_count
+from candidatex.core.schemas import is_object_id as is_oid
 from candidatex.core.timeutil import utcnow
 from candidatex.interviews.models import InterviewSession, SessionStatus
 from candidatex.jobs.models import STAGE_ORDER, Application, ApplicationStatus, Job, JobStatus
@@ -47,7 +48,7 @@ from candidatex.matching.models import RANKING_COMPONENTS, Demographics, MatchRe
 from candidatex.matching.profile import build_profile, profile_is_current
 from candidatex.matching.weights import MatchWeights
 from candidatex.resumes.models import Resume, ResumeStatus
-from candidatex.resumes.service import is_oid, parsed_from_doc
+from candidatex.resumes.service import parsed_from_doc
 from candidatex.tasks.queue import TaskQueue
 from candidatex.users.models import User
 

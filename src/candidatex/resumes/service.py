@@ -6,8 +6,9 @@ import asyncio
 import dataclasses
 import logging
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from gridfs import AsyncGridFSBucket
 from gridfs.errors import NoFile
@@ -15,17 +16,39 @@ from gridfs.errors import NoFile
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import AppError, Conflict, Forbidden, NotFound
 from candidatex.core.pagination import paginate
+from candidatex.core.schemas import is_object_id
 from candidatex.core.timeutil import utcnow
-from candidatex.jobs.models import CLOSED, Application, Job, JobStatus
-from candidatex.matching.models import bump_ranking_inputs
-from candidatex.matching.profile import build_profile
 from candidatex.resumes.ats import AtsReport, ats_analysis
+from candidatex.resumes.events import PublishResumeEvent, ResumeChanged, ResumeDeleted
 from candidatex.resumes.files import MEDIA_TYPES, DocumentError, UploadLimits, sniff_document
 from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.parsing import Contact, Education, ParsedResume, Position, read_resume
 from candidatex.resumes.taxonomy import keywords
 from candidatex.tasks.queue import TaskQueue
 from candidatex.users.models import Role, User
+
+# the prepared profile a ranking scores (matching.profile.build_profile with the shared embedder), built while
+# the document is parsed so a slow or failing build fails the upload like a slow or failing parse
+ProfileBuilder = Callable[[str, ParsedResume], dict[str, Any]]
+
+
+class TargetJob(Protocol):
+    """The fields of a job an ATS analysis compares a résumé with."""
+
+    title: str
+    description: str
+    required_skills: list[str]
+    preferred_skills: list[str]
+
+
+class Applications(Protocol):
+    """What résumés ask the applications about (jobs/ answers; the composition root passes the job service)."""
+
+    async def recruiter_sees_resume(self, resume_id: str, recruiter_id: str) -> bool: ...
+
+    async def latest_applied_job(self, candidate_id: str) -> str | None: ...
+
+    async def get_visible(self, user: User, job_id: str) -> TargetJob: ...
 
 # the target of an analysis asked for without a job: the resume alone (structure, contact, skills found)
 GENERAL_CHECK_TITLE = "General ATS check"
@@ -35,10 +58,6 @@ MAX_RESUMES_PER_USER = 20
 PARSE_TIMEOUT_SECONDS = 30  # a document that takes longer is failed with a reason, never left pending
 _STATUS_OF_CODE = {"too_large": 413, "unsupported_type": 415, "empty": 422, "corrupt": 422, "zip_bomb": 422,
                    "password_protected": 422}
-
-
-def is_oid(value: str) -> bool:
-    return len(value) == 24 and all(c in "0123456789abcdef" for c in value)
 
 
 def document_error(error: DocumentError) -> AppError:
@@ -81,13 +100,16 @@ def parsed_from_doc(doc: dict[str, Any]) -> ParsedResume:
 
 
 class ResumeService:
-    def __init__(self, database: Any, queue: TaskQueue, audit: AuditService,
-                 limits: UploadLimits = UploadLimits(), embedder: Any | None = None) -> None:
+    def __init__(self, database: Any, queue: TaskQueue, audit: AuditService, *, applications: Applications,
+                 publish: PublishResumeEvent, build_profile: ProfileBuilder,
+                 limits: UploadLimits = UploadLimits()) -> None:
         self.bucket = AsyncGridFSBucket(database, bucket_name="resumes")
         self.queue = queue
         self.audit = audit
+        self.applications = applications
+        self.publish = publish  # parsed and deleted résumés, after they are stored: matching re-ranks
+        self.build_profile = build_profile
         self.limits = limits
-        self.embedder = embedder
 
     # ---- upload and parsing -------------------------------------------------------------------------------
     async def upload(self, user: User, filename: str | None, data: bytes, meta: RequestMeta) -> Resume:
@@ -112,7 +134,7 @@ class ResumeService:
 
     async def process(self, resume_id: str) -> Resume | None:
         """The background task: read the file from GridFS, extract and parse it, store the results."""
-        resume = await Resume.get(resume_id) if is_oid(resume_id) else None
+        resume = await Resume.get(resume_id) if is_object_id(resume_id) else None
         if resume is None:
             return None  # deleted before it was parsed
         try:
@@ -126,7 +148,7 @@ class ResumeService:
                 asyncio.to_thread(read_resume, data, resume.filename, self.limits), PARSE_TIMEOUT_SECONDS)
             parsed_doc = parsed_to_doc(parsed)
             profile = await asyncio.wait_for(
-                asyncio.to_thread(build_profile, text, parsed, self.embedder), PARSE_TIMEOUT_SECONDS)
+                asyncio.to_thread(self.build_profile, text, parsed), PARSE_TIMEOUT_SECONDS)
             update = {"status": ResumeStatus.processed.value, "error": None, "text": text, "kind": kind,
                       "parsed": parsed_doc, "skills": parsed.skills, "profile": profile,
                       "keywords": await asyncio.to_thread(keywords, text)}
@@ -142,22 +164,14 @@ class ResumeService:
                       "error": {"code": "unreadable", "message": "the document could not be read"}}
         now = utcnow()
         await collection.update_one({"_id": resume.id}, {"$set": {**update, "processed_at": now, "updated_at": now}})
-        await bump_ranking_inputs(resume.applied_job_ids, applications={"resume_id": str(resume.id)})
-        if update["status"] == ResumeStatus.processed.value:
-            await self.refresh_matches_of(resume)
+        await self.publish(ResumeChanged(str(resume.id), resume.owner_id, tuple(resume.applied_job_ids),
+                                         readable=update["status"] == ResumeStatus.processed.value))
         logger.info("resume parsed", extra={"resume_id": resume_id, "status": update["status"]})
         return await Resume.get(resume.id)
 
-    async def refresh_matches_of(self, resume: Resume) -> None:
-        """A resume changed: re-rank the jobs it was sent to and the owner's recommendations."""
-        async for application in Application.find({"resume_id": str(resume.id)}):
-            await self.queue.enqueue("match.job", {"job_id": application.job_id}, key=f"match.job:{application.job_id}")
-        await self.queue.enqueue("match.candidate", {"candidate_id": resume.owner_id, "resume_id": str(resume.id)},
-                                 key=f"match.candidate:{resume.owner_id}")
-
     # ---- access -------------------------------------------------------------------------------------------
     async def _load(self, resume_id: str) -> Resume:
-        resume = await Resume.get(resume_id) if is_oid(resume_id) else None
+        resume = await Resume.get(resume_id) if is_object_id(resume_id) else None
         if resume is None:
             raise NotFound("Resume not found")
         return resume
@@ -166,9 +180,7 @@ class ResumeService:
         if user.role == Role.admin or resume.owner_id == str(user.id):
             return True
         if user.role == Role.recruiter:
-            # only while the application is open: rejected or withdrawn ends the recruiter's access
-            return await Application.find_one({"resume_id": str(resume.id), "recruiter_id": str(user.id),
-                                               "status": {"$nin": [s.value for s in CLOSED]}}) is not None
+            return await self.applications.recruiter_sees_resume(str(resume.id), str(user.id))
         return False
 
     async def get_for(self, user: User, resume_id: str) -> Resume:
@@ -206,13 +218,9 @@ class ResumeService:
         except NoFile:
             pass
         await resume.delete()
-        await bump_ranking_inputs(resume.applied_job_ids, applications={"resume_id": str(resume.id)})
         await self.audit.record("resume.delete", meta=meta, actor_id=str(user.id), target_type="resume",
                                 target_id=str(resume.id))
-        async for application in Application.find({"resume_id": str(resume.id)}):
-            await self.queue.enqueue("match.job", {"job_id": application.job_id}, key=f"match.job:{application.job_id}")
-        await self.queue.enqueue("match.candidate", {"candidate_id": resume.owner_id},
-                                 key=f"match.candidate:{resume.owner_id}")
+        await self.publish(ResumeDeleted(str(resume.id), resume.owner_id, tuple(resume.applied_job_ids)))
 
     # ---- ATS analysis -------------------------------------------------------------------------------------
     async def analyze(self, user: User, resume_id: str, job_id: str | None, job_title: str | None,
@@ -225,13 +233,9 @@ class ResumeService:
         required: list[str] = []
         preferred: list[str] = []
         if not job_id and not job_title:  # no target named: the latest application's job, else a general check
-            latest = await Application.find({"candidate_id": str(user.id)}).sort("-created_at").limit(1).to_list()
-            job_id = latest[0].job_id if latest else None
+            job_id = await self.applications.latest_applied_job(str(user.id))
         if job_id:
-            job = await Job.get(job_id) if is_oid(job_id) else None
-            if job is None or (job.status == JobStatus.draft and job.recruiter_id != str(user.id)
-                               and user.role != Role.admin):
-                raise NotFound("Job not found")
+            job = await self.applications.get_visible(user, job_id)  # drafts only for their owner: else 404
             job_title, job_description = job.title, job.description
             required, preferred = job.required_skills, job.preferred_skills
         elif not job_title:

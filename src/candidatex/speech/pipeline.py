@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from candidatex.speech.audio import AudioError, StreamResampler, UploadLimits, decode_audio_file
+from candidatex.speech.correction import corrected
 from candidatex.speech.metrics import SpeakingMetrics, speaking_metrics, without_hesitations
 from candidatex.speech.segmenter import (
     AnswerEnded,
@@ -337,11 +338,12 @@ class VoiceAnswerPipeline:
     async def _split(self, check: PauseCheck) -> None:
         answer, self._answer = self._answer, _Answer(self.question_id, rebase=True)
         duration = answer.words[-1].end if answer.words else 0.0
-        text = without_hesitations(strip_done_phrase(answer.text))
+        text, words = await asyncio.to_thread(corrected, answer.text, answer.words, self.vocabulary.terms)
+        text = without_hesitations(strip_done_phrase(text))
         if text:
             self._publish(FinalTranscript(
-                answer_index=check.answer_index, text=text, words=answer.words, duration_s=duration, ended_by="turn",
-                metrics=speaking_metrics(answer.words, duration), question_id=answer.question_id,
+                answer_index=check.answer_index, text=text, words=words, duration_s=duration, ended_by="turn",
+                metrics=speaking_metrics(words, duration), question_id=answer.question_id,
                 end_to_final_ms=0.0))
 
     async def _transcribe_partial(self, partial: PartialAudio) -> None:
@@ -368,16 +370,17 @@ class VoiceAnswerPipeline:
         duration_s = max(ended.duration_s - base_s, 0.0)
         spans = [(max(start - base_s, 0.0), end - base_s) for start, end in ended.speech_spans if end > base_s]
         ended_at = self._ended_at.pop(ended.answer_index, None)
-        text = without_hesitations(strip_done_phrase(answer.text))
+        text, words = await asyncio.to_thread(corrected, answer.text, answer.words, self.vocabulary.terms)
+        text = without_hesitations(strip_done_phrase(text))
         if not ended.enough_speech or not text:
             return None
         final = FinalTranscript(
             answer_index=ended.answer_index,
             text=text,
-            words=answer.words,
+            words=words,
             duration_s=duration_s,
             ended_by=ended.reason,
-            metrics=speaking_metrics(answer.words, duration_s, speech_spans=spans),
+            metrics=speaking_metrics(words, duration_s, speech_spans=spans),
             question_id=answer.question_id,
             end_to_final_ms=round((time.monotonic() - ended_at) * 1000, 1) if ended_at else None,
         )
@@ -397,7 +400,8 @@ async def transcribe_recording(
     transcript = await transcriber.transcribe(
         samples, initial_prompt=" ".join(p for p in (vocabulary.prompt, FILLER_PROMPT) if p),
         hotwords=vocabulary.hotwords or None)
-    text = without_hesitations(strip_done_phrase(transcript.text))
+    text, words = await asyncio.to_thread(corrected, transcript.text, transcript.words, vocabulary.terms)
+    text = without_hesitations(strip_done_phrase(text))
     if not text:
         raise AudioError("no_speech", "no speech was found in the recording")
     spans = await asyncio.to_thread(speech_spans, samples, segmenter)
@@ -405,8 +409,8 @@ async def transcribe_recording(
         answer_index=0,
         question_id=question_id,
         text=text,
-        words=transcript.words,
+        words=words,
         duration_s=transcript.duration_s,
         ended_by="upload",
-        metrics=speaking_metrics(transcript.words, transcript.duration_s, speech_spans=spans),
+        metrics=speaking_metrics(words, transcript.duration_s, speech_spans=spans),
     )

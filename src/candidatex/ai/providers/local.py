@@ -12,6 +12,7 @@ import ctypes
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 from candidatex.ai.bank import load_bank
@@ -54,7 +55,7 @@ class LocalProvider:
 
     def use_processes(self, nice: int) -> None:
         """Score answers in `scoring_workers` processes at niceness `nice` instead of threads of this process."""
-        self.processes = ScoringProcesses(self.scoring_workers, self.embedder, nice)
+        self.processes = ScoringProcesses(self.scoring_workers, self.embedder, nice, worker_scorer)
 
     def warm(self) -> None:
         """Load the model and embed the whole question bank once per process (a few hundred texts, cached by
@@ -114,6 +115,13 @@ class LocalProvider:
         unanswered: list[GeneratedQuestion] | None = None,
     ) -> FinalReport:
         return build_report(ctx, items, unanswered)
+
+
+def worker_scorer(model_dir: str | None, threads: int) -> LocalProvider:
+    """A scoring process's own provider and embedder (see ScoringProcesses)."""
+    from candidatex.embeddings import Embedder
+
+    return LocalProvider(Embedder(Path(model_dir) if model_dir else None, threads=threads))
 
 
 def _name_native_thread(name: str) -> None:

@@ -14,29 +14,37 @@ import asyncio
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from candidatex.ai.schemas import AnswerEvaluation, GeneratedQuestion, InterviewContext
 
-if TYPE_CHECKING:
-    from candidatex.ai.providers.local import LocalProvider
+
+class Scorer(Protocol):
+    """What a worker process needs from the provider that built it (the local provider, built in the child)."""
+
+    def warm(self) -> None: ...
+
+    def evaluate_sync(self, ctx: InterviewContext, question: GeneratedQuestion, answer_text: str,
+                      speaking_metrics: dict[str, Any] | None) -> AnswerEvaluation: ...
+
+
+# builds a worker's scorer from (model directory, onnxruntime threads); a module-level function, so that it
+# pickles by reference and this module never imports the provider that uses it
+ScorerFactory = Callable[[str | None, int], Scorer]
 
 logger = logging.getLogger(__name__)
 
 # In a worker process: its own provider and embedder (set by the initializer, once per process).
-_worker_provider: LocalProvider | None = None
+_worker_provider: Scorer | None = None
 
 
-def _start_worker(model_dir: str | None, threads: int, nice: int) -> None:
+def _start_worker(make_scorer: ScorerFactory, model_dir: str | None, threads: int, nice: int) -> None:
     global _worker_provider
     os.nice(nice)  # whatever scoring costs, the server's event loop is scheduled first
-    from candidatex.ai.providers.local import LocalProvider
-    from candidatex.embeddings import Embedder
-
-    _worker_provider = LocalProvider(Embedder(Path(model_dir) if model_dir else None, threads=threads))
+    _worker_provider = make_scorer(model_dir, threads)
     _worker_provider.warm()
 
 
@@ -57,10 +65,10 @@ def _evaluate(ctx: dict[str, Any], question: dict[str, Any], answer_text: str,
 class ScoringProcesses:
     """`workers` scoring processes started with `spawn` (a fork of a server with running threads is unsafe)."""
 
-    def __init__(self, workers: int, embedder: Any, nice: int) -> None:
+    def __init__(self, workers: int, embedder: Any, nice: int, make_scorer: ScorerFactory) -> None:
         self.workers = max(1, workers)
         model_dir = getattr(embedder, "model_dir", None)
-        self._initargs = (str(model_dir) if model_dir else None, getattr(embedder, "threads", 1), nice)
+        self._initargs = (make_scorer, str(model_dir) if model_dir else None, getattr(embedder, "threads", 1), nice)
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
