@@ -7,6 +7,8 @@ profiles, replicated). Applications arrive in ten batches, each marked pending a
 marks one, and each batch is scored by the `match.job` task a GET schedules (the apply-time work, timed per
 application). Then, with N applicants ranked: `GET /jobs/{id}/candidates` pages (by rank, by a component, the
 last page), one more applicant until a `ready` page includes them, and a job edit that re-scores everyone
+(a preferred skill added: every score moves): the time from the edit to the first GET whose page 1 is the
+new ranking's (served from the run's preview while its entries are written), and to every entry stored
 (progress and ETA seen meanwhile). Also query shapes: `_id $in`, `applied_job_ids`, a sorted page of all
 entries against a range filter.
 """
@@ -75,19 +77,27 @@ def seed(db, job_id: str, recruiter_id: str, first: int, count: int, profiles: l
     db.match_results.update_one({"kind": "job", "subject_id": job_id}, {"$inc": {"inputs_version": 1}}, upsert=True)
 
 
-async def until_ready(client, url: str, headers: dict, total: int) -> tuple[float, dict, list]:
-    """Seconds from the first GET to a ready page holding ``total`` applicants, that page, progress seen."""
-    started = time.perf_counter()
+def signature(data: dict) -> list[tuple]:
+    return [(i["application_id"], i["total"], i["rank"], i["percentile"]) for i in data["items"]]
+
+
+async def until_ready(client, url: str, headers: dict, total: int, started: float | None = None,
+                      pages: list | None = None) -> tuple[float, dict, list]:
+    """Seconds from ``started`` (the first GET) to a ready page holding ``total`` applicants, that page, progress
+    seen; ``pages`` collects (seconds, page 1's signature) of every GET."""
+    started = started if started is not None else time.perf_counter()
     progress_seen = []
     while True:
         response = await client.get(url, params={"limit": 50}, headers=headers)
         assert response.status_code == 200, response.text[:2000]
         data = response.json()["data"]
+        if pages is not None:
+            pages.append((time.perf_counter() - started, signature(data)))
         if data["progress"]:
             progress_seen.append((data["progress"]["percent"], data["progress"]["eta_seconds"]))
         if data["status"] == "ready" and data["total"] == total:
             return time.perf_counter() - started, data, progress_seen
-        await asyncio.sleep(0.25)
+        await asyncio.sleep(0.1)
 
 
 def query_shapes(db, job_id: str) -> None:
@@ -142,14 +152,23 @@ async def run(count: int, profiles: list) -> None:
                     seed(db, job["id"], recruiter.id, count, 1, profiles)
                     seconds, data, _ = await until_ready(client, url, recruiter.headers, count + 1)
                     print(f"  one more applicant: ranked page 1 ready after {seconds:.2f} s end to end")
-                    edit = await client.put(f"/jobs/{job['id']}", json={"description": JOB["description"] + " On call."},
+                    old_page = signature(data)
+                    edited_at, pages = time.perf_counter(), []
+                    edit = await client.put(f"/jobs/{job['id']}", json={"description": JOB["description"] + " Terraform a plus.",
+                                                                     "preferred_skills": [*JOB["preferred_skills"], "Terraform"]},
                                               headers=recruiter.headers)
                     assert edit.status_code == 200, edit.text
-                    seconds, data, progress_seen = await until_ready(client, url, recruiter.headers, count + 1)
+                    seconds, data, progress_seen = await until_ready(client, url, recruiter.headers, count + 1,
+                                                                     started=edited_at, pages=pages)
+                    # what the recruiter waits for: the first page 1 equal to the stored ranking's page 1
+                    final = signature(data)
+                    first_right = next(at for at, page in pages if page == final)
                     result = db.match_results.find_one({"kind": "job", "subject_id": job["id"]})
-                    print(f"  job description edited: everyone re-scored, ready after {seconds:.2f} s (ranking task "
-                          f"{result['duration_ms'] / 1000:.2f} s, stages cumulative ms {result.get('stages_ms')}); "
-                          f"progress (percent, eta s) seen: {progress_seen[:6]}")
+                    print(f"  job description edited: page 1 of the new ranking shown after {first_right:.2f} s "
+                          f"(the edit to the first GET answering it; page 1 changed: {final != old_page}); every "
+                          f"entry stored, ready after {seconds:.2f} s (ranking task {result['duration_ms'] / 1000:.2f} s, "
+                          f"stages cumulative ms {result.get('stages_ms')}); progress (percent, eta s) seen: "
+                          f"{list(dict.fromkeys(progress_seen))[:8]}")  # distinct, in order
                     while db.ranking_entries.count_documents({"job_id": job["id"], "run_id": {"$ne": result["run_id"]}}):
                         await asyncio.sleep(0.5)  # the old run's entries are deleted after the lease is released
                     print(f"  {db.ranking_entries.count_documents({'job_id': job['id'], 'run_id': result['run_id']})} entry documents in the run")

@@ -164,3 +164,58 @@ def test_a_german_icu_nurse_is_as_strong_a_match_as_her_english_twin(embedder) -
     assert recommendation(result["de"]).startswith("Strong match")
     assert result["de"].breakdown["text_similarity"] > 80 and result["en"].total - result["de"].total < 5
     assert result["de"].reasons[0].evidence in german.split("\n")  # reasons quote her own line, not the gloss
+
+
+BACKEND_JOB = dict(title="Senior Backend Engineer", required=["Python", "PostgreSQL", "Kubernetes"],
+                   preferred=["Apache Kafka"], min_years=5, education_level="bachelor",
+                   description="Build Python services on PostgreSQL and run them on Kubernetes. Kafka a plus.")
+
+
+def test_a_line_close_to_the_job_in_meaning_is_not_a_copy(embedder) -> None:
+    # 0.91 to the job's sentence in the model, but in the engineer's own words: evidence, not a paste
+    engineer = """Alex Kim
+Experience
+Senior Backend Engineer, Northwind Traders Inc. - Jan 2015 - Present
+Built Python services on PostgreSQL, deployed on Kubernetes with Helm.
+Education
+Bachelor of Science in Computer Science, University of Leeds, 2014"""
+    result = scored(embedder, {"engineer": engineer}, **BACKEND_JOB)["engineer"]
+    assert "copied_job_description" not in {f["code"] for f in result.flags}
+    shown = [r.text for r in result.reasons if r.text.startswith(("Python (", "PostgreSQL (", "Kubernetes ("))]
+    assert len(shown) == 3 and all("shown in" in text for text in shown), shown
+
+
+def test_positions_listed_together_share_the_lines_below_them(embedder) -> None:
+    # a common layout: the positions first, then what was done in them
+    grouped = """Julie Martin
+Experience
+Senior Accountant | Societe Generale | Jan 2016 - Present
+Accountant | BNP Paribas | Sep 2012 - Oct 2015
+Bank reconciliations and the month-end close under GAAP in NetSuite.
+Education
+Bachelor of Commerce in Accounting, University of Lyon, 2012"""
+    job = dict(title="Controller", required=["GAAP", "Account Reconciliation", "Month-End Close"], preferred=[],
+               min_years=10, education_level="bachelor", description="Own the close under GAAP.")
+    result = scored(embedder, {"grouped": grouped}, **job)["grouped"]
+    assert "11.7 years in related roles" in next(r.text for r in result.reasons if r.component == "experience")
+
+
+def test_seniority_keeps_counting_past_twice_the_minimum(embedder) -> None:
+    def nurse(start: int) -> str:
+        return NURSE.replace("Jan 2018", f"Jan {start}").replace("2014", str(start - 1))
+
+    result = scored(embedder, {"six years": nurse(2018), "nine years": nurse(2015)})
+    six, nine = result["six years"], result["nine years"]
+    assert six.breakdown["experience"] == nine.breakdown["experience"] == 100.0  # both meet the three asked
+    assert nine.breakdown["career_consistency"] > six.breakdown["career_consistency"]
+    assert nine.total > six.total
+
+
+def test_scores_without_reasons_are_the_same_numbers(embedder) -> None:
+    texts = {"nurse": NURSE, "engineer": ENGINEER, "pasted": PASTED, "dump": DUMP, "accountant": ACCOUNTANT}
+    items = [(name, profile_of(text, embedder), None) for name, text in texts.items()]
+    explained = score_profiles(context(embedder), items)
+    bare = score_profiles(context(embedder), items, explain=False)
+    assert [(s.total, s.breakdown, s.flags, s.missing_required, recommendation(s)) for s in bare] == \
+        [(s.total, s.breakdown, s.flags, s.missing_required, recommendation(s)) for s in explained]
+    assert all(s.reasons for s in explained) and not any(s.reasons for s in bare)

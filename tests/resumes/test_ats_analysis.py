@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from candidatex.resumes.ats import ats_analysis
+from candidatex.resumes.ats import ats_analysis, copied_lines
 from candidatex.resumes.parsing import parse_resume, read_resume
 
 JOB_TITLE = "Senior Platform Engineer"
@@ -57,3 +57,11 @@ def test_too_little_visible_experience_is_pointed_out(today: date) -> None:
     text = "Platform engineer. Python, Kubernetes, Terraform, Kafka.\nEngineer, Initech 2022 - 2024"
     report = ats_analysis(parse_resume(text, today=today), text, JOB_TITLE, JOB_DESCRIPTION, REQUIRED)
     assert any("asks for 5+ years; your resume shows 2 years" in tip for tip in report.suggestions)
+
+
+def test_copied_lines_are_runs_of_the_description_not_the_skills_it_asks_for() -> None:
+    job = "Build Python services on PostgreSQL and run them on Kubernetes. Experience with Python, PostgreSQL and Kubernetes."
+    resume = ("Build Python services on PostgreSQL and run them on Kubernetes.\n"
+              "Built Python services on PostgreSQL, deployed on Kubernetes with Helm.\n"
+              "Python, PostgreSQL and Kubernetes")
+    assert copied_lines(resume, job) == ["Build Python services on PostgreSQL and run them on Kubernetes."]

@@ -75,3 +75,15 @@ def test_spanish_french_and_german_skills_are_found_with_or_without_accents() ->
     assert taxonomy.extract("cloture mensuelle") == taxonomy.extract("Clôture mensuelle") == ["Month-End Close"]
     mentions = taxonomy.find_mentions("Administración de medicamentos")
     assert mentions["Medication Administration"] == ["Administración de medicamentos"]  # the resume's own spelling
+
+
+def test_skills_written_verb_first_are_found() -> None:
+    # "managed the pipeline" is Pipeline Management, as "pipeline management" is
+    assert extract_skills("Closed deals and managed the pipeline in Salesforce.") == ["Pipeline Management",
+                                                                                     "Salesforce"]
+    assert extract_skills("Planned and taught algebra and geometry lessons to five classes.") == ["Lesson Planning"]
+    assert extract_skills("Read blueprints for tenant fit-outs.") == ["Blueprint Reading"]
+    # the verb's object must be the skill's, in the same clause, and not another skill's name
+    assert extract_skills("Managed accounts payable for three entities.") == ["Accounts Payable"]
+    assert "Account Management" not in extract_skills("Managed Active Directory accounts and groups.")
+    assert extract_skills("Managed the store, then sorted the pipeline of parcels.") == []

@@ -2,7 +2,8 @@
 
 Components, each 0-100, weighted by ``MatchWeights`` (a component the job gives no basis for is left out):
 
-- ``skills``: the job's requirements (required weigh 1, preferred 0.5, others the description names 0.25).
+- ``skills``: the job's requirements (required weigh 1, preferred 0.5, others the description names 0.25;
+  the title names none: whether past titles fit the job is experience's question).
   A requirement counts in full when a dated position or a project shows it, in part when it is only listed
   (0.5; 0.25 when the resume has no dated position at all: a claim with nothing behind it), and at 0.6 when
   no taxonomy skill matches but an evidence line is semantically close (sentence-vector cosine >= 0.5).
@@ -14,13 +15,14 @@ Components, each 0-100, weighted by ``MatchWeights`` (a component the job gives 
 - ``education``: the job's required degree against the resume's highest: 100 at or above, 50 one below.
 - ``text_similarity``: semantic closeness of the resume's evidence lines to the job (the mean cosine of the
   three closest lines to the job's title and description vector), 0.10 -> 0, 0.50 -> 100. Lines that copy the
-  job description (cosine >= 0.9 to one of its sentences) earn nothing anywhere and are flagged.
+  job description (cosine >= 0.9 to one of its sentences and most of their five-word runs taken from it, the
+  ATS check's rule) earn nothing anywhere and are flagged.
 - Education and text similarity say little on their own (a nurse's degree, a barista's wording that happens
   to sit near a backend job's): each is scaled by the resume's relevance, the larger of its skills and
   experience shares, full from half of either (``FULL_RELEVANCE``). An unrelated resume scores ~0.
 - A resume flagged as a keyword list (many skills, no dated position) earns nothing for the skills it lists.
-- ``career_consistency``: a third each: tenure in related positions (24 months is full marks), the share of
-  related positions, and related years against twice the job's minimum (five years when it names none).
+- ``career_consistency``: a quarter each tenure in related positions (24 months is full marks) and the share
+  of related positions, half seniority: related years past the job's minimum, full at five more.
 - ``interview``: the candidate's interview score, when there is one.
 
 Every reason quotes the resume line it rests on.
@@ -37,6 +39,7 @@ import numpy as np
 
 from candidatex.matching.profile import dequantise
 from candidatex.matching.weights import FULL_TENURE_MONTHS, MatchWeights, effective_weights, title_stems
+from candidatex.resumes.ats import CopySource, is_copied
 from candidatex.resumes.parsing import DEGREE_RANK, years_covered_by
 from candidatex.resumes.taxonomy import SkillTaxonomy, default_taxonomy
 
@@ -47,7 +50,7 @@ RELATED_TITLE, SAME_TITLE = 0.45, 0.75
 COPIED_SENTENCE = 0.9
 SIMILARITY_FLOOR, SIMILARITY_FULL = 0.10, 0.50
 MAX_JOB_SENTENCES = 40
-SENIOR_MULTIPLE, DEFAULT_SENIOR_YEARS = 2.0, 5.0  # related years at which seniority is full: twice the minimum
+SENIOR_EXTRA_YEARS = 5.0  # related years past the job's minimum at which seniority is full
 FULL_RELEVANCE = 0.5  # the skills or experience share at which education and wording count in full
 GAMING_FLAGS = frozenset({"hidden_text", "copied_job_description", "keyword_list", "unbacked_years"})
 
@@ -70,6 +73,7 @@ class JobContext:
     title_stems: frozenset[str]
     matrix: np.ndarray | None  # rows: job vector, title vector, requirement vectors, description sentences
     sentence_rows: slice = field(default_factory=lambda: slice(0, 0))
+    description: CopySource = field(default_factory=lambda: CopySource.of(""))
 
     @classmethod
     def build(cls, title: str, description: str, required: Sequence[str], preferred: Sequence[str],
@@ -78,7 +82,7 @@ class JobContext:
         taxonomy = taxonomy or default_taxonomy()
         requirements: dict[str, Requirement] = {}
         for names, weight, kind in ((required, REQUIRED, "required"), (preferred, PREFERRED, "preferred"),
-                                    (taxonomy.extract(f"{title}\n{description}"), MENTIONED, "mentioned")):
+                                    (taxonomy.extract(description), MENTIONED, "mentioned")):
             for raw in names:
                 name = taxonomy.normalize(raw)
                 requirements.setdefault(name.casefold(), Requirement(name, weight, kind))
@@ -90,7 +94,7 @@ class JobContext:
             matrix = embedder.embed([f"{title}. {description}"[:2000], title, *(r.name for r in reqs), *sentences])
         start = 2 + len(reqs)
         return cls(title, reqs, min_years, education_level, title_stems(title), matrix,
-                   slice(start, start + len(sentences)))
+                   slice(start, start + len(sentences)), CopySource.of(description))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +147,12 @@ def _quote(line: str | None) -> str:
 
 
 def score_profiles(context: JobContext, items: Sequence[tuple[Hashable, dict[str, Any], float | None]],
-                   weights: MatchWeights = MatchWeights()) -> list[Scored]:
-    """Score (key, profile, interview score or None) items for one job."""
+                   weights: MatchWeights = MatchWeights(), explain: bool = True) -> list[Scored]:
+    """Score (key, profile, interview score or None) items for one job. ``explain=False`` leaves the reasons
+    out (the same numbers, about a third faster): a ranking stores scores and explains the page it shows."""
     dim = context.matrix.shape[1] if context.matrix is not None else 0
     unit_sims, title_sims = _similarities(context, items, dim)
-    return [_score_one(context, key, profile, interview, unit_sims[i], title_sims[i], weights)
+    return [_score_one(context, key, profile, interview, unit_sims[i], title_sims[i], weights, explain)
             for i, (key, profile, interview) in enumerate(items)]
 
 
@@ -171,7 +176,8 @@ def _similarities(context: JobContext, items: Sequence[tuple[Hashable, dict[str,
 
 
 def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], interview: float | None,
-               unit_sims: np.ndarray | None, title_sims: np.ndarray | None, weights: MatchWeights) -> Scored:
+               unit_sims: np.ndarray | None, title_sims: np.ndarray | None, weights: MatchWeights,
+               explain: bool = True) -> Scored:
     components: dict[str, float] = {}
     reasons: list[Reason] = []
     flags = list(profile.get("flags", []))
@@ -180,7 +186,10 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
 
     copied: set[int] = set()
     if unit_sims is not None and len(unit_sims) and context.sentence_rows.stop > context.sentence_rows.start:
-        copied = set(np.flatnonzero(unit_sims[:, context.sentence_rows].max(axis=1) >= COPIED_SENTENCE).tolist())
+        # close in meaning is not copied: an engineer's "Built Python services on PostgreSQL" sits at 0.91 to
+        # "Build Python services on PostgreSQL"; a copy also shares its runs of words (the ATS check's rule)
+        close = np.flatnonzero(unit_sims[:, context.sentence_rows].max(axis=1) >= COPIED_SENTENCE).tolist()
+        copied = {i for i in close if i < len(units) and is_copied(units[i], context.description, short_lines=True)}
     copied_lines = {units[i] for i in copied if i < len(units)}
     if copied:
         flags.append({"code": "copied_job_description",
@@ -214,11 +223,11 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
         if credit:
             earned += requirement.weight * credit
             matched.append(requirement.name)
-            if requirement.kind != "mentioned" or credit == 1.0:
+            if explain and (requirement.kind != "mentioned" or credit == 1.0):
                 reasons.append(Reason("skills", f"{requirement.name} ({requirement.kind}): {how} {_quote(evidence)}",
                                       evidence))
         else:
-            if found is not None and requirement.kind != "mentioned":
+            if explain and found is not None and requirement.kind != "mentioned":
                 reasons.append(Reason("skills", f"{requirement.name} ({requirement.kind}): earns nothing, only in a "
                                                 f"keyword list with no dated position behind it: {_quote(evidence)}",
                                       evidence))
@@ -229,11 +238,11 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
     if possible:
         components["skills"] = 100 * earned / possible
         required_total = sum(1 for r in context.requirements if r.kind == "required")
-        if missing_required:
+        if explain and missing_required:
             reasons.append(Reason("skills", f"Missing required: {', '.join(missing_required)} "
                                             f"({required_total - len(missing_required)} of {required_total} "
                                             "required skills found)"))
-        if missing_preferred:
+        if explain and missing_preferred:
             reasons.append(Reason("skills", f"Missing preferred (not required): {', '.join(missing_preferred)}"))
 
     # ---- experience and career
@@ -252,28 +261,34 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
         components["experience"] = 100 * min(1.0, years / context.min_years)
         if related:
             best = max(related, key=lambda i: positions[i].get("months") or 0)
-            reasons.append(Reason("experience", f"{years:g} years in related roles against {context.min_years:g} "
-                                                f"required, e.g. {_quote(positions[best].get('line'))}",
-                                  positions[best].get("line")))
+            if explain:
+                reasons.append(Reason("experience", f"{years:g} years in related roles against {context.min_years:g} "
+                                                    f"required, e.g. {_quote(positions[best].get('line'))}",
+                                      positions[best].get("line")))
         elif positions:
-            reasons.append(Reason("experience", f"None of the {len(positions)} dated positions relates to "
-                                                f"\u201c{context.title}\u201d ({context.min_years:g} years required)"))
+            if explain:
+                reasons.append(Reason("experience", f"None of the {len(positions)} dated positions relates to "
+                                                    f"\u201c{context.title}\u201d ({context.min_years:g} years required)"))
         else:
             claimed = profile.get("stated_years")
-            reasons.append(Reason("experience", (f"{claimed:g} years claimed, but no dated position shows them"
-                                                 if claimed else "No dated positions")
-                                  + f" ({context.min_years:g} years required)"))
+            if explain:
+                reasons.append(Reason("experience", (f"{claimed:g} years claimed, but no dated position shows them"
+                                                     if claimed else "No dated positions")
+                                      + f" ({context.min_years:g} years required)"))
     if positions:
-        # only related positions speak for a career in this role: their tenure, their share, and how far their
-        # years go past the minimum (a senior with twice the minimum above someone who just meets it)
+        # only related positions speak for a career in this role: their tenure, their share, and seniority
         tenure = sum(min(1.0, (positions[i].get("months") or 0) / FULL_TENURE_MONTHS) for i in related) / len(positions)
         relevance = len(related) / len(positions)
-        seniority = min(1.0, years / (SENIOR_MULTIPLE * (context.min_years or DEFAULT_SENIOR_YEARS)))
-        components["career_consistency"] = 100 * (tenure + relevance + seniority) / 3
+        # seniority: related years past the job's minimum, full at SENIOR_EXTRA_YEARS more (a senior above
+        # someone who just meets it, whatever the minimum); half of the component
+        past = years - (context.min_years or 0.0)
+        seniority = min(1.0, max(0.0, past) / SENIOR_EXTRA_YEARS)
+        components["career_consistency"] = 100 * (tenure / 4 + relevance / 4 + seniority / 2)
         average = sum(p.get("months") or 0 for p in positions) / len(positions)
-        reasons.append(Reason("career_consistency", f"Average tenure {average:.0f} months; {len(related)} of "
-                                                    f"{len(positions)} positions relate to the role; {years:g} "
-                                                    "related years"))
+        if explain:
+            reasons.append(Reason("career_consistency", f"Average tenure {average:.0f} months; {len(related)} of "
+                                                        f"{len(positions)} positions relate to the role; {years:g} "
+                                                        "related years"))
 
     # ---- education: the job's required degree
     required_rank = DEGREE_RANK.get(context.education_level, 0)
@@ -286,8 +301,9 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
         components["education"] = level * relevance
         line = profile.get("degree_line")
         counted = f" (counted at {relevance:.0%}: the resume shows little of this job's work)" if relevance < 1 else ""
-        reasons.append(Reason("education", f"Education: {degree} against {context.education_level} required{counted}"
-                                           + (f" - {_quote(line)}" if line else ""), line))
+        if explain:
+            reasons.append(Reason("education", f"Education: {degree} against {context.education_level} required{counted}"
+                                               + (f" - {_quote(line)}" if line else ""), line))
 
     # ---- semantic similarity of the evidence
     if unit_sims is not None:
@@ -297,17 +313,21 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
             best_line = units[usable[int(np.argmax(unit_sims[usable, 0]))]]
             components["text_similarity"] = 100 * float(np.clip((similarity - SIMILARITY_FLOOR)
                                                                 / (SIMILARITY_FULL - SIMILARITY_FLOOR), 0, 1)) * _relevance(components)
-            reasons.append(Reason("text_similarity", f"Evidence close to the job (cosine {similarity:.2f}), closest: "
-                                                     f"{_quote(best_line)}", best_line))
+            if explain:
+                reasons.append(Reason("text_similarity", f"Evidence close to the job (cosine {similarity:.2f}), closest: "
+                                                         f"{_quote(best_line)}", best_line))
         else:
             components["text_similarity"] = 0.0
-            reasons.append(Reason("text_similarity", "No position or project line to compare with the job"))
+            if explain:
+                reasons.append(Reason("text_similarity", "No position or project line to compare with the job"))
 
     if interview is not None:
         components["interview"] = max(0.0, min(100.0, interview))
-        reasons.append(Reason("interview", f"Interview: {components['interview']:g}/100"))
+        if explain:
+            reasons.append(Reason("interview", f"Interview: {components['interview']:g}/100"))
     for flag in flags:
-        reasons.append(Reason("flags", flag["message"]))
+        if explain:
+            reasons.append(Reason("flags", flag["message"]))
 
     effective, rounded = effective_weights(weights, tuple(components))
     total = sum(components[name] * w for name, w in effective.items())

@@ -29,7 +29,7 @@ from candidatex.resumes.parsing import (
 )
 from candidatex.resumes.taxonomy import SkillTaxonomy, default_taxonomy
 
-PROFILE_VERSION = 3  # 3: non-English evidence lines embedded with the English names of their skills
+PROFILE_VERSION = 4  # 3: non-English evidence lines glossed; 4: verb-first skills, grouped positions share lines
 MAX_UNITS = 16  # evidence lines embedded per resume
 MIN_UNIT_WORDS = 4
 EVIDENCE_SECTIONS = frozenset({"experience", "projects"})
@@ -57,19 +57,24 @@ class _Line:
     def in_position(self) -> bool:
         return self.position_line is not None
 
-def _lines(text: str, parsed: ParsedResume) -> list[_Line]:
+def _lines(text: str, parsed: ParsedResume) -> tuple[list[_Line], dict[int, list[int]]]:
+    """The resume's lines with the dated position each describes, and the positions listed one under the
+    other with no line of their own between them (their description lines describe them all)."""
     raw = text.split("\n")
     sections = line_sections(text)
     position_lines = {p.line for p in parsed.positions if p.line is not None and p.months}
     owners: list[int | None] = []
+    groups: dict[int, list[int]] = {}
     owner = None
     for index, line in enumerate(raw):
         if index in position_lines:
+            group: list[int] = groups.pop(owner, [owner]) if owner is not None and owner == index - 1 else []
             owner = index
+            groups[owner] = [*group, index]
         elif owner is not None and (is_heading(line) or index - owner > POSITION_BLOCK_LINES):
             owner = None
         owners.append(owner)
-    return [_Line(i, line.strip(), sections[i], owners[i]) for i, line in enumerate(raw)]
+    return [_Line(i, line.strip(), sections[i], owners[i]) for i, line in enumerate(raw)], groups
 
 def _is_evidence(line: _Line) -> bool:
     return line.in_position or line.section in EVIDENCE_SECTIONS
@@ -78,7 +83,7 @@ def build_profile(text: str, parsed: ParsedResume, embedder: Any | None,
                   taxonomy: SkillTaxonomy | None = None) -> dict[str, Any]:
     """The stored profile of one resume (plain BSON-ready values)."""
     taxonomy = taxonomy or default_taxonomy()
-    lines = _lines(text, parsed)
+    lines, groups = _lines(text, parsed)
     seen_lines: dict[str, int] = {}
     skills: dict[str, dict[str, Any]] = {}
     units: list[str] = []
@@ -94,7 +99,8 @@ def build_profile(text: str, parsed: ParsedResume, embedder: Any | None,
         evidence = _is_evidence(line)
         found = taxonomy.extract(line.text)
         if line.position_line is not None:
-            position_skills.setdefault(line.position_line, set()).update(found)
+            for position_line in groups.get(line.position_line, [line.position_line]):
+                position_skills.setdefault(position_line, set()).update(found)
         for name in found:
             known = skills.get(name)
             if known is None or (evidence and not known["evidenced"]):

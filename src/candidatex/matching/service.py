@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import heapq
 import json
 import logging
 import secrets
@@ -64,6 +65,7 @@ HISTOGRAM_FIELDS = ("total", *RANKING_COMPONENTS)
 SORTS: dict[str, tuple[str, bool]] = {"rank": ("total", True), "-rank": ("total", False),
                                       **{name: (name, True) for name in RANKING_COMPONENTS}}
 MAX_SYNC_PASSES = 5
+PREVIEW_ENTRIES = 200  # a full run's first entries per sort, kept on its MatchResult while its entries are written
 # a sync reads the marks newer than the last sync's start minus this: a mark stamped just before a read
 # but stored just after it is read by the next sync too (re-scoring a few applications twice is harmless)
 MARK_OVERLAP_NS = 2_000_000_000
@@ -78,6 +80,7 @@ PROFILE_CACHE_SIZE = 20_000
 FULL_READ_SHARE = 0.2
 
 
+_LIGHT_RESUME = {"_id": 1, "status": 1, "owner_id": 1, "updated_at": 1}
 RUN_STALLED_SECONDS = 120  # a run whose progress has not moved for this long is started again
 # why an application has no entry, by its resume's status; any other (a deleted resume: None) is "resume_deleted"
 _UNSCORED_REASONS: dict[str | None, str] = {"pending": "resume_pending", "failed": "resume_unreadable",
@@ -97,6 +100,23 @@ def _hash(parts: Any) -> str:
 
 
 Sink = Callable[[list[dict[str, Any]]], Awaitable[None]]
+
+
+def _preview_orders(entries: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Per sort, the application ids of a run's first PREVIEW_ENTRIES in the order its pages show them
+    (``_page_entries``: rank order, ties by application; a component best first, ties by rank, none last)."""
+    def rank_key(e: dict[str, Any]) -> tuple[float, str]:
+        return -e["total"], e["application_id"]
+
+    orders = {"rank": heapq.nsmallest(PREVIEW_ENTRIES, entries, key=rank_key),
+              "-rank": heapq.nlargest(PREVIEW_ENTRIES, entries, key=rank_key)}
+    for name in RANKING_COMPONENTS:
+        def key(e: dict[str, Any], name: str = name) -> tuple[bool, float, float, str]:
+            value = e["breakdown"].get(name)
+            return value is None, -(value or 0.0), -e["total"], e["application_id"]
+
+        orders[name] = heapq.nsmallest(PREVIEW_ENTRIES, entries, key=key)
+    return {sort: [e["application_id"] for e in chosen] for sort, chosen in orders.items()}
 
 
 def new_run_id() -> str:
@@ -184,14 +204,20 @@ class MatchingService:
                 and result.synced_version >= result.inputs_version
                 and result.interview_sessions == {c: s["id"] for c, s in interviews.items()})
 
-    async def _applicant_resumes(self, job_id: str, applications: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """The resumes sent to a job, by the indexed ``applied_job_ids``; older data is found in short batches
-        and tagged so the next run needs no batches. Profiles kept in memory for an unchanged resume are not
-        read again: a light projection first, then the profiles missing (in batches, or all at once when many)."""
-        light = {"_id": 1, "status": 1, "owner_id": 1, "updated_at": 1}
-        full = {**light, "profile": 1}
+    @staticmethod
+    async def _light_resumes(job_id: str) -> dict[str, dict[str, Any]]:
+        """The resumes sent to a job, by the indexed ``applied_job_ids``, without their profiles."""
+        return {str(r["_id"]): r async for r in Resume.get_pymongo_collection().find({"applied_job_ids": job_id},
+                                                                                      _LIGHT_RESUME)}
+
+    async def _applicant_resumes(self, job_id: str, applications: list[dict[str, Any]],
+                                 resumes: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """The applicants' resumes, from the light read of those sent to the job (``_light_resumes``); older
+        data is found in short batches and tagged so the next run needs no batches. Profiles kept in memory
+        for an unchanged resume are not read again: the profiles missing are read in batches, or all at once
+        when many."""
+        full = {**_LIGHT_RESUME, "profile": 1}
         collection = Resume.get_pymongo_collection()
-        resumes = {str(r["_id"]): r async for r in collection.find({"applied_job_ids": job_id}, light)}
         missing = list({a["resume_id"] for a in applications if a["resume_id"] not in resumes and is_oid(a["resume_id"])})
         for start in range(0, len(missing), ID_BATCH):
             ids = [ObjectId(i) for i in missing[start:start + ID_BATCH]]
@@ -231,9 +257,13 @@ class MatchingService:
         self._keep_profile(resume, profile)
         return profile
 
-    async def _progress(self, job_id: str, lease: str, done: int, total: int, started: float) -> None:
+    async def _progress(self, job_id: str, lease: str, done: int, total: int, started: float,
+                        since_started: int | None = None) -> None:
+        """``since_started``: how many of ``done`` were done since ``started`` (the rest earlier, at another
+        pace), so the ETA is the pace of the work left."""
         elapsed = time.perf_counter() - started
-        eta = round(elapsed / done * (total - done), 1) if done else None
+        counted = done if since_started is None else since_started
+        eta = round(elapsed / counted * (total - done), 1) if counted else None
         await MatchResult.get_pymongo_collection().update_one(
             {"kind": "job", "subject_id": job_id, "progress.run_id": lease},
             {"$set": {"progress": {"run_id": lease, "done": done, "total": total,
@@ -279,7 +309,8 @@ class MatchingService:
                     break
         finally:
             await MatchResult.get_pymongo_collection().update_one(
-                {"kind": "job", "subject_id": job_id, "progress.run_id": lease}, {"$set": {"progress": None}})
+                {"kind": "job", "subject_id": job_id, "progress.run_id": lease},
+                {"$set": {"progress": None, "preview": None}})
         result, _ = await self._result("job", job_id)
         if job is not None and not self._is_current(job, result, await self._job_interviews(job_id)):
             # changed between the last check and the release: its own task found the lease taken
@@ -295,11 +326,14 @@ class MatchingService:
     async def _score_applications(self, job: Job, applications: list[dict[str, Any]],
                                   resumes: dict[str, dict[str, Any]], interviews: dict[str, dict[str, Any]],
                                   lease: str, started: float, total: int, sink: Sink | None = None,
-                                  busy: defaultdict[str, float] | None = None
+                                  busy: defaultdict[str, float] | None = None,
+                                  on_scored: Callable[[dict[str, dict[str, Any]]], Awaitable[None]] | None = None,
                                   ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
         """Entry documents (without run_id) by application id, and the applications that cannot be scored.
-        With a ``sink``, each chunk's documents are written while the next chunk is scored (the database and
-        the scoring thread work at once) and progress counts written entries, so 100 % means stored."""
+        With a ``sink``, chunks are written by a writer task and progress counts written entries, so 100 %
+        means stored. The writer works while the next chunks are scored, unless ``on_scored`` is given: then
+        it starts once everyone is scored and ``on_scored`` has been awaited with every entry (the first page
+        of the new ranking first: writes in the event loop slow the scoring thread down)."""
         items, unscored = [], []
         for application in applications:
             resume = resumes.get(application["resume_id"])
@@ -318,20 +352,28 @@ class MatchingService:
         by_application = {str(a["_id"]): a for a in applications}
         entries: dict[str, dict[str, Any]] = {}
         busy = busy if busy is not None else defaultdict(float)
-        written = 0
-        writing: asyncio.Task[int] | None = None
+        chunks: asyncio.Queue[list[dict[str, Any]] | None] = asyncio.Queue()
+        scored_all = asyncio.Event()
 
-        async def write(documents: list[dict[str, Any]]) -> int:
+        async def writer() -> None:
             assert sink is not None
-            began = time.perf_counter()
-            await sink(documents)
-            busy["writing"] += time.perf_counter() - began
-            return len(documents)
+            written = 0
+            if on_scored is not None:
+                await scored_all.wait()
+            writes_began = time.perf_counter()  # what is left is writing: the ETA is its pace
+            while (documents := await chunks.get()) is not None:
+                began = time.perf_counter()
+                await sink(documents)
+                busy["writing"] += time.perf_counter() - began
+                written += len(documents)
+                await self._progress(str(job.id), lease, written + len(unscored), total, writes_began, written)
 
+        writing = asyncio.create_task(writer()) if sink is not None else None
         try:
             for start in range(0, len(items), SCORE_CHUNK):
                 began = time.perf_counter()
-                scored = await asyncio.to_thread(score_profiles, context, items[start:start + SCORE_CHUNK], self.weights)
+                scored = await asyncio.to_thread(score_profiles, context, items[start:start + SCORE_CHUNK], self.weights,
+                                                 False)  # scores only: a page is explained when read
                 busy["scoring"] += time.perf_counter() - began
                 chunk = []
                 for item in scored:
@@ -346,16 +388,18 @@ class MatchingService:
                         "interview_session_id": interview["id"] if interview else None,
                         "interview_score": interview["score"] if interview else None})
                 entries.update((entry["application_id"], entry) for entry in chunk)
-                if sink is None:
+                if writing is None:
                     await self._progress(str(job.id), lease, len(entries) + len(unscored), total, started)
-                    continue
-                if writing is not None:
-                    written += await writing
-                    await self._progress(str(job.id), lease, written + len(unscored), total, started)
-                writing = asyncio.create_task(write(chunk))
+                elif writing.done():
+                    break  # the writes failed: the run is never swapped in (awaited below)
+                else:
+                    chunks.put_nowait(chunk)
+            if on_scored is not None and (writing is None or not writing.done()):
+                await on_scored(entries)
+            scored_all.set()
             if writing is not None:
-                written += await writing
-                await self._progress(str(job.id), lease, written + len(unscored), total, started)
+                chunks.put_nowait(None)
+                await writing
         finally:
             if writing is not None and not writing.done():  # scoring failed: the run is never swapped in
                 writing.cancel()
@@ -368,28 +412,44 @@ class MatchingService:
         them until the swap."""
         job_id, run_id = str(job.id), new_run_id()
         version, watermark = (result.inputs_version if result else 0), time.time_ns() - MARK_OVERLAP_NS
-        applications = await Application.get_pymongo_collection().find(
-            {"job_id": job_id}, {"_id": 1, "candidate_id": 1, "resume_id": 1}).to_list()
+        # the applications and their resumes are read at once (the two reads overlap in the database)
+        applications, light = await asyncio.gather(
+            Application.get_pymongo_collection().find({"job_id": job_id},
+                                                      {"_id": 1, "candidate_id": 1, "resume_id": 1}).to_list(),
+            self._light_resumes(job_id))
         await self._progress(job_id, lease, 0, len(applications), started)
         stages = {"applications": time.perf_counter() - started}
-        resumes = await self._applicant_resumes(job_id, applications)
+        resumes = await self._applicant_resumes(job_id, applications, light)
         stages["resumes"] = time.perf_counter() - started
-        entry_collection = RankingEntry.get_pymongo_collection()
 
         async def sink(documents: list[dict[str, Any]]) -> None:
-            for start in range(0, len(documents), WRITE_BATCH):
-                await entry_collection.insert_many([{**entry, "run_id": run_id}
-                                                    for entry in documents[start:start + WRITE_BATCH]], ordered=False)
+            await self._insert_entries(run_id, documents)
+
+        histograms: dict[str, dict[str, int]] = {}
+
+        async def publish(scored: dict[str, dict[str, Any]]) -> None:
+            # the new ranking's first pages, served while its entries are written (job_ranking)
+            stages["scored"] = time.perf_counter() - started
+            histograms.update(histograms_of(scored.values(), HISTOGRAM_FIELDS))
+            orders = _preview_orders(list(scored.values()))
+            kept = {i for order in orders.values() for i in order}
+            preview = {"run_id": run_id, "context_key": self.context_key(job), "histograms": histograms,
+                       "applicants": len(applications),  # a count over 10,000 applications costs ~1 s per read
+                       "orders": orders,
+                       "entries": {i: {k: v for k, v in scored[i].items() if k != "job_id"} for i in kept}}
+            await MatchResult.get_pymongo_collection().update_one(
+                {"kind": "job", "subject_id": job_id, "progress.run_id": lease}, {"$set": {"preview": preview}})
 
         busy: defaultdict[str, float] = defaultdict(float)  # seconds spent per stage
         entries, unscored = await self._score_applications(job, applications, resumes, interviews, lease, started,
-                                                           len(applications), sink=sink, busy=busy)
+                                                           len(applications), sink=sink, busy=busy,
+                                                           on_scored=publish)
         stages["entries"] = time.perf_counter() - started
         documents = [{**entry, "run_id": run_id} for entry in entries.values()]
         fields = {"run_id": run_id, "context_key": self.context_key(job), "synced_version": version,
-                  "pending_after": watermark,
+                  "pending_after": watermark, "preview": None,
                   "interview_sessions": {c: s["id"] for c, s in interviews.items()},
-                  "histograms": histograms_of(documents, HISTOGRAM_FIELDS),
+                  "histograms": histograms or histograms_of(documents, HISTOGRAM_FIELDS),
                   "stages_ms": {**{name: round(at * 1000, 1) for name, at in stages.items()},
                                 **{f"{name}_busy": round(seconds * 1000, 1) for name, seconds in busy.items()}},
                   "unscored": unscored,
@@ -399,6 +459,13 @@ class MatchingService:
         await MatchResult.get_pymongo_collection().update_one({"kind": "job", "subject_id": job_id}, {"$set": fields})
         logger.info("job ranked", extra={"job_id": job_id, "applicants": len(applications),
                                          "duration_ms": fields["duration_ms"]})
+
+    @staticmethod
+    async def _insert_entries(run_id: str, documents: list[dict[str, Any]]) -> None:
+        collection = RankingEntry.get_pymongo_collection()
+        for start in range(0, len(documents), WRITE_BATCH):
+            await collection.insert_many([{**entry, "run_id": run_id} for entry in documents[start:start + WRITE_BATCH]],
+                                         ordered=False)
 
     async def _catch_up(self, job: Job, result: MatchResult, interviews: dict[str, dict[str, Any]],
                         lease: str, started: float) -> None:
@@ -471,10 +538,21 @@ class MatchingService:
         if not fresh and not running:  # a sync under way picks up what changed meanwhile
             await self.queue.enqueue("match.job", {"job_id": str(job.id)}, key=f"match.job:{job.id}")
         raw_entries: list[dict[str, Any]] = []
+        applicants: int | None = None
         run_id = cached.run_id if cached is not None else None
         histograms = cached.histograms if cached is not None and run_id else {}
         total = histogram.count(histograms.get("total", {}))
-        if histograms and run_id:
+        preview = cached.preview if cached is not None and not fresh else None
+        order = (preview or {}).get("orders", {}).get(sort)
+        if preview and order is not None and preview["context_key"] == self.context_key(job) and (
+                offset(page, limit) + limit <= len(order)
+                or len(order) == histogram.count(preview["histograms"]["total"])):
+            # a full run scored and still being written: the first pages of every sort are in the preview
+            histograms = preview["histograms"]
+            total = histogram.count(histograms["total"])
+            applicants = preview["applicants"]
+            raw_entries = [preview["entries"][i] for i in order[offset(page, limit):offset(page, limit) + limit]]
+        elif histograms and run_id:
             raw_entries = await self._page_entries(str(job.id), run_id, histograms, sort, page, limit)
         # the pipeline status and names are read now: they change without changing any score
         app_ids = [ObjectId(e["application_id"]) for e in raw_entries]
@@ -502,7 +580,8 @@ class MatchingService:
                          "candidate_email": (person or {}).get("email")})
         progress = cached.progress if cached is not None and not fresh else None
         status = "ready" if fresh else "running" if progress else "pending"
-        applicants = cached.applicants if fresh and cached is not None else None
+        if fresh and cached is not None:
+            applicants = cached.applicants
         if applicants is None:
             applicants = await Application.get_pymongo_collection().count_documents({"job_id": str(job.id)})
         return {"job_id": str(job.id), "status": status, "computed_at": cached.computed_at if cached else None,

@@ -60,6 +60,7 @@ def effective_weights(weights: MatchWeights, components: tuple[str, ...]) -> tup
     return effective, {name: round(w, 4) for name, w in effective.items()}
 
 
+@lru_cache(maxsize=8192)
 def title_stems(title: str) -> frozenset[str]:
     """The words of a job title that name the work (accents, seniority words and synonyms folded)."""
     same_work, no_work = _title_words()

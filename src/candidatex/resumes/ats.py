@@ -101,22 +101,39 @@ _SHINGLE = 5
 COPIED_SHARE = 0.6
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = [w.lower() for w in _WORD.findall(text)]
-    return {tuple(words[i:i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+@dataclass(frozen=True, slots=True)
+class CopySource:
+    """A text's runs of five words, and its words joined, for telling copies of it."""
+
+    shingles: frozenset[tuple[str, ...]]
+    words: str
+
+    @classmethod
+    def of(cls, text: str) -> CopySource:
+        words = _words(text)
+        return cls(frozenset(tuple(words[i:i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)),
+                   f" {' '.join(words)} ")
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def is_copied(line: str, source: CopySource, short_lines: bool = False) -> bool:
+    """Most of the line's runs of five words come from the source; with ``short_lines``, a line of three or
+    four words that the source holds whole (matching checks only lines already near-identical in meaning:
+    a skills line such as "Python, PostgreSQL and Kubernetes" is no copy of the job that asks for them)."""
+    words = _words(line)
+    if len(words) < _SHINGLE:
+        return short_lines and len(words) >= 3 and f" {' '.join(words)} " in source.words
+    own = {tuple(words[i:i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+    return len(own & source.shingles) / len(own) >= COPIED_SHARE
 
 
 def copied_lines(resume_text: str, job_description: str) -> list[str]:
-    """Resume lines whose runs of five words mostly come from the job description."""
-    job = _shingles(job_description)
-    if not job:
-        return []
-    copied = []
-    for line in resume_text.split("\n"):
-        own = _shingles(line)
-        if own and len(own & job) / len(own) >= COPIED_SHARE:
-            copied.append(line.strip())
-    return copied
+    """Resume lines that mostly repeat the job description word for word."""
+    source = CopySource.of(job_description)
+    return [line.strip() for line in resume_text.split("\n") if source.words.strip() and is_copied(line, source)]
 
 
 def ats_analysis(

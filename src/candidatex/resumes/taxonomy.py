@@ -20,6 +20,9 @@ SKILL_KEYWORD_PREFIX = "skill:"
 
 # Emails and links mention words like "github" that are not evidence of a skill.
 _URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|\b[\w-]+\.(?:com|io|dev|org)/\S*")
+_CLAUSE = re.compile(r"[^,;:.!?()\n]+")
+_WORD = re.compile(r"[a-z]+")
+VERB_OBJECT_GAP = 6
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.+#][a-z0-9+#]+)*[+#]*")
 
 STOPWORDS = frozenset(
@@ -78,8 +81,15 @@ def _alias_pattern(alias: str) -> str:
 class SkillTaxonomy:
     """Maps free text and user-entered skill names onto canonical skills."""
 
-    def __init__(self, skills: Iterable[Skill]) -> None:
+    def __init__(self, skills: Iterable[Skill], action_nouns: dict[str, list[str]] | None = None) -> None:
         self.skills: tuple[Skill, ...] = tuple(skills)
+        # "Pipeline Management" written verb first ("managed the pipeline"): verb stem -> [(object stem, skill)]
+        self._verb_first: dict[str, list[tuple[str, Skill]]] = {}
+        for skill in self.skills:
+            words = skill.name.lower().split()
+            if len(words) == 2 and words[0].isalpha() and words[1] in (action_nouns or {}):
+                for verb in (action_nouns or {})[words[1]]:
+                    self._verb_first.setdefault(verb, []).append((stem(words[0]), skill))
         self._by_key: dict[str, Skill] = {}
         self._by_compact_key: dict[str, Skill] = {}
         self._by_case_sensitive: dict[str, Skill] = {}
@@ -119,13 +129,16 @@ class SkillTaxonomy:
     def from_json(cls, text: str) -> SkillTaxonomy:
         data = json.loads(text)
         return cls(
-            Skill(
-                name=item["name"],
-                category=item["category"],
-                aliases=tuple(item.get("aliases", ())),
-                case_sensitive_aliases=tuple(item.get("case_sensitive_aliases", ())),
-            )
-            for item in data["skills"]
+            (
+                Skill(
+                    name=item["name"],
+                    category=item["category"],
+                    aliases=tuple(item.get("aliases", ())),
+                    case_sensitive_aliases=tuple(item.get("case_sensitive_aliases", ())),
+                )
+                for item in data["skills"]
+            ),
+            {noun: verbs for noun, verbs in data.get("action_nouns", {}).items() if not noun.startswith("_")},
         )
 
     def __len__(self) -> int:
@@ -149,17 +162,41 @@ class SkillTaxonomy:
         cleaned = _URL_OR_EMAIL.sub(" ", text)
         mentions: dict[str, list[str]] = {}
         found: list[tuple[int, Skill, str]] = []
+        spans: list[tuple[int, int]] = []
         for match in self._insensitive_re.finditer(_lower_same_length(cleaned)):
             surface = cleaned[match.start() : match.end()]
             found.append((match.start(), self._match_to_skill(match.group()), surface))
+            spans.append(match.span())
         if self._sensitive_re is not None:
             for match in self._sensitive_re.finditer(cleaned):
                 found.append((match.start(), self._by_case_sensitive[match.group()], match.group()))
+                spans.append(match.span())
+        if self._verb_first:
+            found.extend(self._verb_first_mentions(cleaned, spans))
         for _, skill, surface in sorted(found, key=lambda item: item[0]):
             spellings = mentions.setdefault(skill.name, [])
             if surface not in spellings:
                 spellings.append(surface)
         return mentions
+
+    def _verb_first_mentions(self, text: str, taken: list[tuple[int, int]]) -> list[tuple[int, Skill, str]]:
+        """Skills written as a verb and its object within one clause ("read blueprints", "planned and taught
+        algebra lessons"): the object at most VERB_OBJECT_GAP words after the verb, with no other skill named
+        in between or from the object on ("managed accounts payable" is Accounts Payable, not Account
+        Management)."""
+        found = []
+        lowered = _lower_same_length(text)
+        for clause in _CLAUSE.finditer(lowered):
+            words = [(m.start(), m.end(), stem(m.group())) for m in _WORD.finditer(clause.group())]
+            for index, (start, _, word) in enumerate(words):
+                for object_stem, skill in self._verb_first.get(word, ()):
+                    after = words[index + 1 : index + 1 + VERB_OBJECT_GAP]
+                    offset = clause.start()
+                    end = next((e for s, e, w in after if w == object_stem), None)
+                    # the verb's object is another skill ("managed Active Directory accounts") or is one
+                    if end is not None and not any(offset + start < a < offset + end for a, _ in taken):
+                        found.append((offset + start, skill, text[offset + start : offset + end]))
+        return found
 
     def _match_to_skill(self, matched: str) -> Skill:
         key = _lookup_key(matched)
