@@ -37,8 +37,15 @@ async def app_client(session_client: AsyncTestClient, mongo_url: str, data_dir: 
     """`session_client` is the session app's client: its app runs on its own event loop (the client's portal),
     so its binding is put back from there."""
     settings = make_settings(mongo_url, data_dir, **env)
+    async with served_beside(session_client, create_app(settings)) as client:
+        yield client, settings
+
+
+@asynccontextmanager
+async def served_beside(session_client: AsyncTestClient, app: Litestar) -> AsyncIterator[AsyncTestClient]:
+    """A client of `app`, an extra app already built; afterwards the session app's binding is put back."""
     try:
-        async with AsyncTestClient(create_app(settings), base_url="http://testserver.local") as client:
-            yield client, settings
+        async with AsyncTestClient(app, base_url="http://testserver.local") as client:
+            yield client
     finally:
         session_client.blocking_portal.call(rebind, session_client.app)

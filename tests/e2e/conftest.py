@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -157,33 +158,44 @@ def chromium(fake_media: dict[str, Path]):
         pytest.skip("Debian's chromium is not installed")
     from playwright.sync_api import sync_playwright
 
-    args = [*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={fake_media['video']}",
-            f"--use-file-for-fake-audio-capture={fake_media['audio']}"]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        browser = launch_chromium(playwright.chromium, fake_media["video"], fake_media["audio"])
         yield browser
         browser.close()
 
 
+def launch_chromium(browser_type, video: Path, audio: Path):
+    """A Chromium whose fake camera and microphone play these files (one browser has one of each)."""
+    return browser_type.launch(executable_path=str(CHROMIUM), args=[
+        *CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={video}", f"--use-file-for-fake-audio-capture={audio}"])
+
+
+# a narrow touch screen, as on a phone
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+@contextmanager
+def opened_page(browser, base_url: str, timeout_ms: int = 15_000, **options):
+    """A page in a context of its own (desktop-sized unless `options` say otherwise), closed after."""
+    context = browser.new_context(base_url=base_url, **{"viewport": {"width": 1280, "height": 860}, **options})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.fixture()
 def page(chromium, server_url: str):
-    context = chromium.new_context(base_url=server_url, viewport={"width": 1280, "height": 860},
-                                   permissions=["camera", "microphone"])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    with opened_page(chromium, server_url, permissions=["camera", "microphone"]) as page:
+        yield page
 
 
 @pytest.fixture()
 def phone(chromium, server_url: str):
-    """A narrow touch screen, as on a phone."""
-    context = chromium.new_context(base_url=server_url, viewport={"width": 390, "height": 844}, is_mobile=True,
-                                   has_touch=True, device_scale_factor=2, permissions=["microphone"])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    with opened_page(chromium, server_url, **PHONE, permissions=["microphone"]) as page:
+        yield page
 
 
 def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:

@@ -13,7 +13,15 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, docs_screenshot, screenshot, serve, sign_in, write_y4m
+from tests.e2e.conftest import (
+    docs_screenshot,
+    launch_chromium,
+    opened_page,
+    screenshot,
+    serve,
+    sign_in,
+    write_y4m,
+)
 from tests.e2e.test_interview import started_session
 
 pytestmark = pytest.mark.browser
@@ -72,30 +80,21 @@ def sequence_browser(chromium, fake_media: dict[str, Path], tmp_path_factory: py
     fake camera file)."""
     video = tmp_path_factory.mktemp("sequence") / "one-none-two.y4m"
     write_sequence_y4m(video)
-    browser = chromium.browser_type.launch(executable_path=str(CHROMIUM), args=[
-        *CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={video}",
-        f"--use-file-for-fake-audio-capture={fake_media['audio']}"])
+    browser = launch_chromium(chromium.browser_type, video, fake_media["audio"])
     yield browser
     browser.close()
 
 
 @pytest.fixture()
 def candidate_page(sequence_browser, vision_url: str):
-    context = sequence_browser.new_context(base_url=vision_url, viewport={"width": 1280, "height": 800},
-                                           permissions=["camera", "microphone"])
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    with opened_page(sequence_browser, vision_url, 20_000, permissions=["camera", "microphone"]) as page:
+        yield page
 
 
 @pytest.fixture()
 def recruiter_page(chromium, vision_url: str):
-    context = chromium.new_context(base_url=vision_url, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    with opened_page(chromium, vision_url, 20_000) as page:
+        yield page
 
 
 def test_camera_warnings_reach_candidate_and_watcher_and_end_the_interview(candidate_page, recruiter_page, vision_url):

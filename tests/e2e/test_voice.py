@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, docs_screenshot, screenshot, sign_in
+from tests.e2e.conftest import PHONE, docs_screenshot, launch_chromium, opened_page, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,22 +30,15 @@ def voice_browser(chromium, tmp_path_factory: pytest.TempPathFactory, fake_media
     speech, audio = folder / "speech.wav", folder / "answer.wav"
     subprocess.run(["espeak-ng", "-s", "150", "-w", str(speech), HANDS_FREE_ANSWER], check=True, capture_output=True)
     subprocess.run(["sox", str(speech), "-r", "48000", str(audio), "pad", "0.5", "6.0"], check=True, capture_output=True)
-    browser = chromium.browser_type.launch(
-        executable_path=str(CHROMIUM),
-        args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={fake_media['video']}",
-              f"--use-file-for-fake-audio-capture={audio}"])
+    browser = launch_chromium(chromium.browser_type, fake_media["video"], audio)
     yield browser
     browser.close()
 
 
 @pytest.fixture()
 def voice_phone(voice_browser, server_url: str):
-    context = voice_browser.new_context(base_url=server_url, viewport={"width": 390, "height": 844}, is_mobile=True,
-                                        has_touch=True, device_scale_factor=2, permissions=["microphone"])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    with opened_page(voice_browser, server_url, **PHONE, permissions=["microphone"]) as page:
+        yield page
 
 
 def test_a_hands_free_phone_interview_answers_question_after_question(voice_phone, new_candidate):

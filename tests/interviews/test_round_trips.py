@@ -16,7 +16,7 @@ from candidatex.app import create_app
 from candidatex.auth import tokens
 from candidatex.interviews.models import SessionEvent
 from candidatex.users import store as user_store
-from tests.auth.apps import rebind
+from tests.auth.apps import served_beside
 from tests.conftest import make_settings, register
 from tests.interviews.test_sessions_api import PRECHECK_OK, STRONG_ANSWER
 
@@ -55,11 +55,8 @@ def counted_app(mongo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 @pytest.fixture(scope="module")
 async def counted(client: AsyncTestClient, counted_app: Any) -> AsyncIterator[AsyncTestClient]:
     """The counted app's client; afterwards the session app's document binding is put back."""
-    try:
-        async with AsyncTestClient(counted_app, base_url="http://testserver.local") as counted_client:
-            yield counted_client
-    finally:
-        client.blocking_portal.call(rebind, client.app)
+    async with served_beside(client, counted_app) as counted_client:
+        yield counted_client
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from candidatex.ai.providers.local import LocalProvider
 from candidatex.ai.schemas import InterviewContext
 from candidatex.app import create_app
 from tests.ai.labelled import load_labelled, question_for
-from tests.auth.apps import rebind
+from tests.auth.apps import served_beside
 from tests.conftest import make_settings, register
 from tests.interviews.test_sessions_api import STRONG_ANSWER, started
 
@@ -35,11 +35,8 @@ def process_app(mongo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Any
 
 @pytest.fixture(scope="module")
 async def process_client(client: AsyncTestClient, process_app: Any) -> AsyncIterator[AsyncTestClient]:
-    try:
-        async with AsyncTestClient(process_app, base_url="http://testserver.local") as served:
-            yield served
-    finally:
-        client.blocking_portal.call(rebind, client.app)
+    async with served_beside(client, process_app) as served:
+        yield served
 
 
 @pytest.fixture

@@ -322,6 +322,18 @@ export function Pagination({ page, pages, onPage }: { page: number; pages: numbe
   );
 }
 
+/** A dialog form's footer: Cancel closes it, the submit button shows the request in flight. */
+export function FormActions({ onCancel, busy, submitLabel, submitTestId }: {
+  onCancel: () => void; busy: boolean; submitLabel: string; submitTestId: string;
+}) {
+  return (
+    <div className="flex justify-end gap-2">
+      <Button variant="secondary" onClick={onCancel}>Cancel</Button>
+      <Button type="submit" busy={busy} data-testid={submitTestId}>{submitLabel}</Button>
+    </div>
+  );
+}
+
 // The dialog library loads with the first dialog, not with the sign-in page.
 const LazyDialog = lazy(() => import("./Dialog").then((module) => ({ default: module.DialogModal })));
 

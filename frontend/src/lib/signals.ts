@@ -167,23 +167,21 @@ export function useBrowserSignals(
     const onPaste = (event: ClipboardEvent) => void report("paste", { length: event.clipboardData?.getData("text").length ?? 0 });
     const onCopy = () => void report("copy");
     const onContextMenu = () => void report("right_click");
-    document.addEventListener("visibilitychange", onVisibility);
-    document.addEventListener("fullscreenchange", onFullscreen);
-    window.addEventListener("blur", onBlur);
-    window.addEventListener("resize", checkDevtools);
-    document.addEventListener("paste", onPaste);
-    document.addEventListener("copy", onCopy);
-    document.addEventListener("contextmenu", onContextMenu);
+    // every browser event the page reports, added here and removed on cleanup from the same list
+    const listeners: [EventTarget, string, EventListener][] = [
+      [document, "visibilitychange", onVisibility],
+      [document, "fullscreenchange", onFullscreen],
+      [window, "blur", onBlur],
+      [window, "resize", checkDevtools],
+      [document, "paste", onPaste as EventListener],
+      [document, "copy", onCopy],
+      [document, "contextmenu", onContextMenu],
+    ];
+    for (const [target, type, handler] of listeners) target.addEventListener(type, handler);
     return () => {
       clearInterval(heartbeatTimer);
       clearTimeout(graceTimer);
-      window.removeEventListener("blur", onBlur);
-      window.removeEventListener("resize", checkDevtools);
-      document.removeEventListener("visibilitychange", onVisibility);
-      document.removeEventListener("fullscreenchange", onFullscreen);
-      document.removeEventListener("paste", onPaste);
-      document.removeEventListener("copy", onCopy);
-      document.removeEventListener("contextmenu", onContextMenu);
+      for (const [target, type, handler] of listeners) target.removeEventListener(type, handler);
     };
   }, [sessionId, signalKey, active]);
 }

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Badge, Button, Card, EmptyState, ErrorMessage, Loading, Modal, PageHeader, Pagination, SelectField, TextArea, TextField, statusTone } from "../../components/ui";
+import { Badge, Button, Card, EmptyState, ErrorMessage, FormActions, Loading, Modal, PageHeader, Pagination, SelectField, TextArea, TextField, statusTone } from "../../components/ui";
 import { api, type Page } from "../../lib/api";
 import { formatDate, humanize } from "../../lib/format";
 import type { Application, Job } from "../../lib/types";
@@ -23,10 +23,7 @@ function ApplyDialog({ job, onClose }: { job: Job; onClose: () => void }) {
         <form className="flex flex-col gap-4" onSubmit={(event) => { event.preventDefault(); apply.mutate(); }}>
           <ErrorMessage error={apply.error} />
           <TextArea label="Cover note (optional)" rows={5} value={coverLetter} onChange={(event) => setCoverLetter(event.target.value)} />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={onClose}>Cancel</Button>
-            <Button type="submit" busy={apply.isPending} data-testid="apply-submit">Send application</Button>
-          </div>
+          <FormActions onCancel={onClose} busy={apply.isPending} submitLabel="Send application" submitTestId="apply-submit" />
         </form>
       )}
     </Modal>

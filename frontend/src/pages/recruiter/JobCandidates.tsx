@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { Alert, Badge, Button, Card, EmptyState, ErrorMessage, Loading, Modal, PageHeader, Pagination, SelectField, TextField } from "../../components/ui";
+import { Alert, Badge, Button, Card, EmptyState, ErrorMessage, FormActions, Loading, Modal, PageHeader, Pagination, SelectField, TextField } from "../../components/ui";
 import { api } from "../../lib/api";
 import { humanize } from "../../lib/format";
 import { type RankingSort, useJob, useRanking } from "../../lib/queries";
@@ -57,10 +57,7 @@ export function ScheduleDialog({ job, candidate, onClose }: { job: Job; candidat
         <TextField label="Date and time" type="datetime-local" required value={when} onChange={(event) => setWhen(event.target.value)} data-testid="schedule-when" />
         <SelectField label="Focus" value={mode} onChange={(event) => setMode(event.target.value)}
           options={[{ value: "technical", label: "Technical" }, { value: "behavioral", label: "Behavioural" }]} />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>Cancel</Button>
-          <Button type="submit" busy={schedule.isPending} data-testid="schedule-submit">Schedule</Button>
-        </div>
+        <FormActions onCancel={onClose} busy={schedule.isPending} submitLabel="Schedule" submitTestId="schedule-submit" />
       </form>
     </Modal>
   );

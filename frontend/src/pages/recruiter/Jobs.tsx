@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
-import { Badge, Button, Card, EmptyState, ErrorMessage, Loading, Modal, PageHeader, SelectField, Table, TextArea, TextField, statusTone, td, th } from "../../components/ui";
+import { Badge, Button, Card, EmptyState, ErrorMessage, FormActions, Loading, Modal, PageHeader, SelectField, Table, TextArea, TextField, statusTone, td, th } from "../../components/ui";
 import { api, type Page } from "../../lib/api";
 import { ApiError } from "../../lib/errors";
 import { formatDate, humanize } from "../../lib/format";
@@ -39,10 +39,7 @@ function CreateJobDialog({ open, onClose }: { open: boolean; onClose: () => void
         </div>
         <TextField label="Required skills" hint="Separate with commas" value={form.skills} onChange={update("skills")} data-testid="job-form-skills" />
         <TextArea label="Description" required rows={6} value={form.description} onChange={update("description")} error={fieldError("description")} data-testid="job-form-description" />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>Cancel</Button>
-          <Button type="submit" busy={create.isPending} data-testid="job-form-submit">Save draft</Button>
-        </div>
+        <FormActions onCancel={onClose} busy={create.isPending} submitLabel="Save draft" submitTestId="job-form-submit" />
       </form>
     </Modal>
   );

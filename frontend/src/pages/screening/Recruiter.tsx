@@ -1,7 +1,7 @@
 import { useRef, useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams } from "react-router-dom";
-import { Alert, Badge, Button, Card, EmptyState, ErrorMessage, Loading, Modal, PageHeader, SelectField, Table, TextArea, TextField, td, th } from "../../components/ui";
+import { Alert, Badge, Button, Card, EmptyState, ErrorMessage, FormActions, Loading, Modal, PageHeader, SelectField, Table, TextArea, TextField, td, th } from "../../components/ui";
 import { api } from "../../lib/api";
 import { formatDate, humanize } from "../../lib/format";
 import { downloadFile } from "../../lib/queries";
@@ -34,10 +34,7 @@ export function SendScreeningDialog({ applicationId, candidateName, onClose }: {
         <TextField label="Deadline (days from now)" type="number" min={1} max={60} value={days} onChange={(event) => setDays(event.target.value)} />
         <SelectField label="When integrity checks trip" value={policy} onChange={(event) => setPolicy(event.target.value)}
           options={[{ value: "flag_for_review", label: "Flag for my review (recommended)" }, { value: "terminate", label: "End the interview" }]} />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>Cancel</Button>
-          <Button type="submit" busy={send.isPending} data-testid="screening-send">Send</Button>
-        </div>
+        <FormActions onCancel={onClose} busy={send.isPending} submitLabel="Send" submitTestId="screening-send" />
       </form>
     </Modal>
   );
