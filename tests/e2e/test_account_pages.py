@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Account, sign_in
+from tests.e2e.conftest import Account, opened_page, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +23,8 @@ THIN_ANSWER = "I would google it."
 
 @pytest.fixture()
 def live_page(chromium, live_server: str):
-    context = chromium.new_context(base_url=live_server, viewport={"width": 1280, "height": 860},
-                                   permissions=["camera", "microphone"])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    with opened_page(chromium, live_server, permissions=["camera", "microphone"]) as page:
+        yield page
 
 
 def emailed_link(live_db, to: str, subject: str) -> str:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, screenshot, sign_in
+from tests.e2e.conftest import DEMO_PASSWORD, opened_page, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,12 +19,8 @@ VIDEO_PLAYING = ("() => { const v = document.querySelector('[data-testid=remote-
 
 @pytest.fixture()
 def recruiter_page(chromium, server_url: str):
-    context = chromium.new_context(base_url=server_url, viewport={"width": 1280, "height": 860},
-                                   permissions=["camera", "microphone"])
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    with opened_page(chromium, server_url, 20_000, permissions=["camera", "microphone"]) as page:
+        yield page
 
 
 def test_live_interview_video_both_ways_chat_and_end(page, recruiter_page, new_candidate, server_url):

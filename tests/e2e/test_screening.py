@@ -12,7 +12,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import Account, screenshot, sign_in
+from tests.e2e.conftest import Account, opened_page, screenshot, sign_in
 from tests.e2e.test_interview import ANSWER, pass_precheck
 
 pytestmark = pytest.mark.browser
@@ -25,11 +25,8 @@ RESUME = "\n".join([
 
 @pytest.fixture()
 def recruiter_page(chromium, server_url: str):
-    context = chromium.new_context(base_url=server_url, viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    with opened_page(chromium, server_url, 20_000) as page:
+        yield page
 
 
 def screening_stage_application(server_url: str) -> tuple[Account, Account, dict, str]:

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import docs_screenshot, screenshot, sign_in
+from tests.e2e.conftest import docs_screenshot, opened_page, screenshot, sign_in
 from tests.e2e.test_interview import started_session
 
 pytestmark = pytest.mark.browser
@@ -17,11 +17,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture()
 def second_page(chromium, server_url: str):
-    context = chromium.new_context(base_url=server_url, viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    with opened_page(chromium, server_url, 20_000) as page:
+        yield page
 
 
 def test_watcher_sees_relayed_video_and_ends_the_interview(page, second_page, new_candidate):
