@@ -138,12 +138,22 @@ class CheckpointsOut(BaseModel):
     key_id: str
 
 
+class TimelineEntryOut(BaseModel):
+    """One entry of the integrity timeline (anticheat/report.py integrity_report)."""
+
+    index: int
+    at: str | None
+    event: str
+    details: dict[str, Any] = Field(default_factory=dict)
+    dismissed: bool = Field(default=False, description="a reviewer dismissed this flag after an appeal")
+
+
 class IntegrityOut(BaseModel):
     session_id: str
     status: str
     terminated_reason: str | None
     thresholds: dict[str, int]
-    timeline: list[dict[str, Any]]
+    timeline: list[TimelineEntryOut]
     counts_by_kind: dict[str, int]
     strikes: dict[str, int]
     risk_score: float

@@ -16,6 +16,7 @@ from candidatex.core.schemas import Envelope, object_id_param, ok
 from candidatex.interviews.models import InterviewSession, SessionStatus
 from candidatex.interviews.service import remaining_seconds
 from candidatex.media.service import MediaService
+from candidatex.users import store as user_store
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
@@ -113,14 +114,7 @@ async def live_now(request: AuthedRequest, media_service: MediaService,
     query: dict[str, Any] = {"status": {"$in": [SessionStatus.active.value, SessionStatus.paused.value]}}
     running = await InterviewSession.find(query).sort("-started_at").limit(1000).to_list()
     visible = [s for s in running if await media_service.interviews.can_view(user, s)][:limit]
-    ids = {s.candidate_id for s in visible}
-    names: dict[str, str] = {}
-    if ids:
-        from bson import ObjectId
-
-        async for doc in User.get_pymongo_collection().find(
-                {"_id": {"$in": [ObjectId(i) for i in ids if len(i) == 24]}}, {"full_name": 1}):
-            names[str(doc["_id"])] = doc.get("full_name")
+    names = await user_store.full_names({s.candidate_id for s in visible})
     items = []
     for s in visible:
         room = media_service.room_state(str(s.id))

@@ -51,7 +51,7 @@ function LiveProctoringGate({ sessionId, running, onStarted }: { sessionId: stri
     onSuccess: (started) => {
       antiCheatKeys.set(sessionId, started.anti_cheat_key);
       queryClient.setQueryData(["session", sessionId], started.session);
-      onStarted(started.anti_cheat_key);
+      onStarted(started.anti_cheat_key ?? null);
     },
   });
   return (
