@@ -2521,6 +2521,7 @@ export interface components {
             candidate_id: string;
             candidate_name: string | null;
             job_title: string;
+            mode: string;
             publishers: string[];
             publishing: boolean;
             recording: boolean;

@@ -72,3 +72,23 @@ export type AntiCheatEvent = Omit<Schemas["TimelineEntryOut"], "index" | "dismis
 
 export type AuditLog = Schemas["AuditLogOut"];
 export type DashboardStats = Schemas["DashboardStats"];
+
+export type CreateSessionInput = Partial<Schemas["CreateSessionIn"]>;
+/** GET /interview/live: running interviews the caller may view. */
+export type LiveSession = Schemas["LiveSessionOut"];
+export type SignalState = Schemas["SignalStateOut"];
+
+// The API declares these sub-documents as plain objects (anticheat/flags.py, report.py build them); their shape here.
+export type Flag = Omit<Schemas["FlagOut"], "at" | "appeal" | "decision" | "status"> & {
+  at: string;
+  appeal: { comment: string; at: string } | null;
+  decision: { outcome: "upheld" | "dismissed"; note: string; at: string } | null;
+  status: "open" | "contested" | "upheld" | "dismissed";
+};
+export type FlagList = Omit<Schemas["FlagsOut"], "flags"> & { flags: Flag[] };
+export type IntegrityReport = Omit<Schemas["IntegrityOut"], "evidence" | "snapshots" | "chain"> & {
+  evidence: { what: string; count: number; points: number; explanation: string }[];
+  snapshots: { index: number; at: string | null; kind: string; ref: string; url: string }[];
+  chain: { valid: boolean; first_broken_index: number | null; checked: number; explanation: string };
+};
+export type TwoFactorSetup = Schemas["TwoFactorSetupOut"];

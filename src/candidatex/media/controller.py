@@ -51,6 +51,7 @@ class IceServersOut(BaseModel):
 class LiveSessionOut(BaseModel):
     session_id: str
     type: str
+    mode: str
     status: str
     candidate_id: str
     candidate_name: str | None
@@ -119,7 +120,7 @@ async def live_now(request: AuthedRequest, media_service: MediaService,
     for s in visible:
         room = media_service.room_state(str(s.id))
         items.append(LiveSessionOut(
-            session_id=str(s.id), type=s.type.value, status=s.status.value, candidate_id=s.candidate_id,
+            session_id=str(s.id), type=s.type.value, mode=s.mode.value, status=s.status.value, candidate_id=s.candidate_id,
             candidate_name=names.get(s.candidate_id), recruiter_id=s.recruiter_id, job_title=s.job_title,
             started_at=s.started_at, remaining_seconds=remaining_seconds(s), publishing=room["publishing"],
             publishers=room["publishers"], watchers=room["subscribers"], recording=room["recording"]))
