@@ -1486,33 +1486,6 @@ export interface components {
             job_id?: string | null;
             job_title?: string | null;
         };
-        /** AnswerEvaluation */
-        AnswerEvaluation: {
-            covered_key_points?: string[];
-            factual_errors?: string[];
-            follow_up_question?: components["schemas"]["GeneratedQuestion"] | null;
-            guards?: string[];
-            /** @default en */
-            language: string;
-            missed_key_points?: string[];
-            /** @default false */
-            needs_follow_up: boolean;
-            /** @default  */
-            provider: string;
-            recommendations?: string[];
-            rubric?: {
-                [key: string]: number;
-            };
-            rubric_explanations?: {
-                [key: string]: string;
-            };
-            rubric_weights?: {
-                [key: string]: number;
-            };
-            score: number;
-            strengths?: string[];
-            weaknesses?: string[];
-        };
         /** AnswerIn */
         AnswerIn: {
             content: string;
@@ -1526,9 +1499,9 @@ export interface components {
         };
         /** AnswerView */
         AnswerView: {
-            ai_feedback?: components["schemas"]["AnswerEvaluation"] | null;
+            ai_feedback?: components["schemas"]["EvaluationOut"] | null;
             content: string;
-            evaluation?: components["schemas"]["AnswerEvaluation"] | null;
+            evaluation?: components["schemas"]["EvaluationOut"] | null;
             /** @default  */
             provider: string;
             question_id: string;
@@ -2256,6 +2229,33 @@ export interface components {
              */
             type: "error";
         };
+        /** EvaluationOut */
+        EvaluationOut: {
+            covered_key_points?: string[];
+            factual_errors?: string[];
+            follow_up_question?: null;
+            guards?: string[];
+            /** @default en */
+            language: string;
+            missed_key_points?: string[];
+            /** @default false */
+            needs_follow_up: boolean;
+            /** @default  */
+            provider: string;
+            recommendations?: string[];
+            rubric?: {
+                [key: string]: number;
+            };
+            rubric_explanations?: {
+                [key: string]: string;
+            };
+            rubric_weights?: {
+                [key: string]: number;
+            };
+            score: number;
+            strengths?: string[];
+            weaknesses?: string[];
+        };
         /** FairnessOut */
         FairnessOut: {
             attribute: string;
@@ -2331,33 +2331,6 @@ export interface components {
         ForgotPasswordIn: {
             /** Format: email */
             email: string;
-        };
-        /** GeneratedQuestion */
-        GeneratedQuestion: {
-            /** @default general */
-            category: string;
-            /**
-             * @default medium
-             * @enum {string}
-             */
-            difficulty: "easy" | "medium" | "hard";
-            expected_concepts?: string[];
-            /** @default  */
-            id: string;
-            /** @default false */
-            is_follow_up: boolean;
-            /**
-             * @default technical
-             * @enum {string}
-             */
-            kind: "behavioral" | "technical";
-            /** @default  */
-            provider: string;
-            /** @default  */
-            speak_text: string;
-            text: string;
-            /** @default 180 */
-            time_limit_seconds: number;
         };
         /** GroupOut */
         GroupOut: {
@@ -3189,11 +3162,6 @@ export interface components {
             details?: {
                 [key: string]: unknown;
             };
-            /**
-             * @description a reviewer dismissed this flag after an appeal
-             * @default false
-             */
-            dismissed: boolean;
             event: string;
             index: number;
         };
@@ -3374,8 +3342,8 @@ export interface components {
         /** AnswerOut */
         interviews_schemas_AnswerOut: {
             done: boolean;
-            evaluation: components["schemas"]["AnswerEvaluation"] | null;
-            feedback: components["schemas"]["AnswerEvaluation"] | null;
+            evaluation: components["schemas"]["EvaluationOut"] | null;
+            feedback: components["schemas"]["EvaluationOut"] | null;
             next_question: components["schemas"]["QuestionOut"] | null;
             next_question_id: string | null;
             question_id: string;

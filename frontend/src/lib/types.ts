@@ -18,7 +18,7 @@ export type SessionStatus = Schemas["SessionStatus"];
 
 export type Question = Schemas["QuestionOut"];
 /** What the AI says about one answer (ai/schemas.py AnswerEvaluation). */
-export type Evaluation = Schemas["AnswerEvaluation"];
+export type Evaluation = Schemas["EvaluationOut"];
 export type AnswerRecord = Schemas["AnswerView"];
 export type QuestionResult = Schemas["QuestionResult"];
 /** The final report (ai/schemas.py FinalReport plus what the engine adds). */
@@ -67,8 +67,8 @@ export type DemographicsInput = Schemas["DemographicsIn"];
 export type ProctoringConsent = Schemas["ConsentOut"];
 
 /** One entry of the integrity timeline (anticheat/report.py); live ones the page adds from the stream have no index. */
-export type AntiCheatEvent = Omit<Schemas["TimelineEntryOut"], "index" | "dismissed"> &
-  Partial<Pick<Schemas["TimelineEntryOut"], "index" | "dismissed">>;
+export type AntiCheatEvent = Pick<Schemas["TimelineEntryOut"], "at" | "event" | "details"> &
+  Partial<Pick<Schemas["TimelineEntryOut"], "index">> & { dismissed?: boolean };
 
 export type AuditLog = Schemas["AuditLogOut"];
 export type DashboardStats = Schemas["DashboardStats"];

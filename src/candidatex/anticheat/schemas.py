@@ -139,13 +139,15 @@ class CheckpointsOut(BaseModel):
 
 
 class TimelineEntryOut(BaseModel):
-    """One entry of the integrity timeline (anticheat/report.py integrity_report)."""
+    """One entry of the integrity timeline (anticheat/report.py integrity_report); a flag a reviewer dismissed
+    after an appeal also has `dismissed: true` (left out otherwise, so it is passed on as an extra field)."""
+
+    model_config = ConfigDict(extra="allow")
 
     index: int
     at: str | None
     event: str
     details: dict[str, Any] = Field(default_factory=dict)
-    dismissed: bool = Field(default=False, description="a reviewer dismissed this flag after an appeal")
 
 
 class IntegrityOut(BaseModel):

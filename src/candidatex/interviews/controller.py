@@ -5,7 +5,6 @@ from typing import Any, Literal
 from litestar import Controller, Request, get, post
 from litestar.security.jwt import Token
 
-from candidatex.ai.schemas import AnswerEvaluation
 from candidatex.auth.guards import requires
 from candidatex.core.pagination import PageNumber, page_size
 from candidatex.core.request import meta_of
@@ -16,6 +15,7 @@ from candidatex.interviews.schemas import (
     AnswerOut,
     CreateSessionIn,
     EndSessionIn,
+    EvaluationOut,
     HistoryPoint,
     NextQuestionOut,
     PrecheckIn,
@@ -113,7 +113,7 @@ class InterviewController(Controller):
         following = session.questions[index] if index < len(session.questions) else None
         # a screening reveals no feedback while it runs
         shown = record.evaluation if context_of(session).reveal_rubric else None
-        visible = None if shown is None else AnswerEvaluation.model_validate(shown)
+        visible = None if shown is None else EvaluationOut.model_validate(shown)
         return ok(AnswerOut(question_id=record.question_id, evaluation=visible,
                             feedback=visible, next_question_id=following.id if following else None,
                             next_question=QuestionOut.of(following, index + 1, len(session.questions), reveal=False)

@@ -169,6 +169,12 @@ class SpeakingMetricsOut(Lenient):
     answers_spoken: int | None = Field(default=None, description="in the report: how many answers were spoken")
 
 
+class EvaluationOut(AnswerEvaluation):
+    """An answer's evaluation as stored: the follow-up question it asked for is one of the questions, not here."""
+
+    follow_up_question: None = Field(default=None, exclude=True)
+
+
 class AnswerView(Lenient):
     """A stored answer, with the spec's names (`timestamp`, `ai_feedback`) beside ours."""
 
@@ -176,11 +182,11 @@ class AnswerView(Lenient):
     content: str
     type: str = "text"
     submitted_at: datetime | None = None
-    evaluation: AnswerEvaluation | None = None
+    evaluation: EvaluationOut | None = None
     speaking_metrics: SpeakingMetricsOut | None = None
     provider: str = ""
     timestamp: datetime | None = None
-    ai_feedback: AnswerEvaluation | None = None
+    ai_feedback: EvaluationOut | None = None
 
 
 class ReportOut(FinalReport):
@@ -313,10 +319,10 @@ class AnswerOut(BaseModel):
     both are null while a screening runs (its candidate sees no feedback)."""
 
     question_id: str
-    evaluation: AnswerEvaluation | None
+    evaluation: EvaluationOut | None
     next_question: QuestionOut | None
     done: bool
-    feedback: AnswerEvaluation | None
+    feedback: EvaluationOut | None
     next_question_id: str | None
 
 
