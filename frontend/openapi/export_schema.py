@@ -21,7 +21,26 @@ def schema() -> dict:
     os.environ.setdefault("CANDIDATEX_DATA_DIR", tempfile.mkdtemp(prefix="candidatex-openapi-"))
     from candidatex.app import create_app
 
-    return create_app().openapi_schema.to_schema()
+    document = create_app().openapi_schema.to_schema()
+    named = document["components"]["schemas"]
+    extra = stream_schemas()
+    clash = sorted(set(named) & set(extra))
+    if clash:
+        raise SystemExit(f"stream event models named like API schemas: {clash}")
+    named.update(extra)
+    return document
+
+
+def stream_schemas() -> dict:
+    """The WS stream's events (ws/events.py): no HTTP route returns them, so they are added by name."""
+    from pydantic.json_schema import models_json_schema
+
+    from candidatex.ws import events
+
+    models = [events.StreamEvent, events.ErrorEvent, *events.EVENT_DATA.values()]
+    # validation mode: a field with a default may be absent from an event, as it is in the schema of a request
+    _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
+    return defs["$defs"]
 
 
 def render() -> str:

@@ -39,7 +39,9 @@ def test_live_interview_video_both_ways_chat_and_end(page, recruiter_page, new_c
     sign_in(recruiter_page, "recruiter@candidatex.dev")
     expect(recruiter_page).to_have_url(re.compile(r"/recruiter$"))
     recruiter_page.goto("/recruiter/interviews")
-    recruiter_page.get_by_test_id("interview-row").filter(has_text="Platform engineer").get_by_test_id("join-live").click()
+    row = recruiter_page.get_by_test_id("interview-row").filter(has_text="Platform engineer")
+    expect(row).to_contain_text("E2E Candidate")  # the API sends the candidate's name, not the "Candidate" fallback
+    row.get_by_test_id("join-live").click()
     expect(recruiter_page).to_have_url(re.compile(rf"/live/{session_id}$"))
     expect(recruiter_page.get_by_test_id("live-status")).to_have_text("Connected")
 

@@ -157,4 +157,7 @@ async def test_recruiter_schedules_live_interview_and_can_end_it(client: AsyncTe
     ended = await client.post(f"/interview/sessions/{sid}/end", headers=recruiter.headers, json={"reason": "done"})
     assert ended.status_code == 200 and ended.json()["data"]["status"] == "terminated"
     recruiter_list = (await client.get("/interview/sessions", headers=recruiter.headers)).json()["data"]
-    assert any(item["session_id"] == sid for item in recruiter_list["items"])
+    # the recruiter's list and the session name the candidate (the interviews page showed "Candidate" for all)
+    assert [i["candidate_name"] for i in recruiter_list["items"] if i["session_id"] == sid] == ["Test Candidate"]
+    shown = (await client.get(f"/interview/sessions/{sid}", headers=recruiter.headers)).json()["data"]
+    assert shown["candidate_name"] == "Test Candidate"

@@ -1,25 +1,11 @@
 import { useEffect, useState } from "react";
-import { useQuery } from "@tanstack/react-query";
-import { api, tokenStore } from "../lib/api";
+import { tokenStore } from "../lib/api";
 import { formatDate, humanize } from "../lib/format";
-import type { AntiCheatEvent } from "../lib/types";
+import { useIntegrityReport } from "../lib/interviewQueries";
+import type { AntiCheatEvent, IntegrityReport } from "../lib/types";
 import { Badge, Card, ErrorMessage, Loading } from "./ui";
 
-export interface IntegrityReport {
-  session_id: string;
-  status: string;
-  terminated_reason: string | null;
-  thresholds: Record<string, number>;
-  timeline: AntiCheatEvent[];
-  counts_by_kind: Record<string, number>;
-  strikes: Record<string, number>;
-  risk_score: number;
-  risk_level: "low" | "medium" | "high" | string;
-  evidence: { what: string; count: number; points: number; explanation: string }[];
-  snapshots: { index: number; at: string | null; kind: string; ref: string; url: string }[];
-  chain: { valid: boolean; first_broken_index: number | null; checked: number; explanation: string };
-  notes: string[];
-}
+export type { IntegrityReport };
 
 /** Snapshots need the Authorization header, so they are fetched as blobs rather than linked. */
 export function SnapshotImage({ url, alt }: { url: string; alt: string }) {
@@ -61,11 +47,7 @@ export function RiskGauge({ score, level }: { score?: number; level?: string }) 
 }
 
 export function IntegrityPanel({ sessionId, live = false, extraEvents = [] }: { sessionId: string; live?: boolean; extraEvents?: AntiCheatEvent[] }) {
-  const report = useQuery({
-    queryKey: ["integrity", sessionId],
-    queryFn: () => api.get<IntegrityReport>(`/interview/sessions/${sessionId}/integrity`),
-    refetchInterval: live ? 5000 : false,
-  });
+  const report = useIntegrityReport(sessionId, live);
   const snapshots = new Map((report.data?.snapshots ?? []).map((snapshot) => [snapshot.index, snapshot]));
   const known = report.data?.timeline ?? [];
   // Warnings that arrived on the stream since the last fetch, until the report includes them. A warning is the

@@ -1,18 +1,12 @@
-import { useQuery } from "@tanstack/react-query";
-import { api } from "../lib/api";
+import { useSignalState } from "../lib/interviewQueries";
 import { humanize } from "../lib/format";
-
-type SignalState = { last_seq: number; strike_counts: Record<string, number>; thresholds: Record<string, number>; status: string };
 
 // The kinds a candidate can run into during an interview, in the order they matter to them.
 const SHOWN = ["tab_switch", "fullscreen_exit", "face_missing", "multiple_faces", "looking_away", "camera_covered", "suspicious_input", "second_screen"];
 
 /** What the candidate has left of each warning budget, always in view (refreshed with every new warning). */
 export function IntegrityBudget({ sessionId, warningCount }: { sessionId: string; warningCount: number }) {
-  const state = useQuery({
-    queryKey: ["signal-state", sessionId, warningCount],
-    queryFn: () => api.get<SignalState>(`/interview/sessions/${sessionId}/signals`),
-  });
+  const state = useSignalState(sessionId, warningCount);
   if (!state.data) return null;
   const { thresholds, strike_counts: used } = state.data;
   const kinds = SHOWN.filter((kind) => (thresholds[kind] ?? 0) > 0);

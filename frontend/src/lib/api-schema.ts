@@ -1497,6 +1497,20 @@ export interface components {
              */
             type: "text" | "voice" | "code";
         };
+        /** AnswerView */
+        AnswerView: {
+            ai_feedback?: components["schemas"]["EvaluationOut"] | null;
+            content: string;
+            evaluation?: components["schemas"]["EvaluationOut"] | null;
+            /** @default  */
+            provider: string;
+            question_id: string;
+            speaking_metrics?: components["schemas"]["SpeakingMetricsOut"] | null;
+            submitted_at?: string | null;
+            timestamp?: string | null;
+            /** @default text */
+            type: string;
+        };
         /** AppealIn */
         AppealIn: {
             /** @description why the candidate contests the flag */
@@ -1612,6 +1626,21 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        /** ChatData */
+        ChatData: {
+            /** Text */
+            text: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** ChatMessageOut */
+        ChatMessageOut: {
+            sender_id: string;
+            sender_role: string;
+            /** Format: date-time */
+            sent_at: string;
+            text: string;
+        };
         /** CheckpointIn */
         CheckpointIn: {
             head?: string | null;
@@ -1657,6 +1686,15 @@ export interface components {
             status: string;
             technical_score: number | null;
             total_score: number | null;
+        };
+        /** CompleteData */
+        CompleteData: {
+            /** Reason */
+            reason: string;
+            /** Status */
+            status: string;
+        } & {
+            [key: string]: unknown;
         };
         /** ConsentOut */
         ConsentOut: {
@@ -2168,6 +2206,56 @@ export interface components {
             /** Format: date-time */
             timestamp?: string;
         };
+        /** ErrorData */
+        ErrorData: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+        };
+        /**
+         * ErrorEvent
+         * @description The one error shape of every socket (stream, live interview, phone audio): lower-case code, a sentence.
+         */
+        ErrorEvent: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            /**
+             * Type
+             * @default error
+             * @constant
+             */
+            type: "error";
+        };
+        /** EvaluationOut */
+        EvaluationOut: {
+            covered_key_points?: string[];
+            factual_errors?: string[];
+            follow_up_question?: null;
+            guards?: string[];
+            /** @default en */
+            language: string;
+            missed_key_points?: string[];
+            /** @default false */
+            needs_follow_up: boolean;
+            /** @default  */
+            provider: string;
+            recommendations?: string[];
+            rubric?: {
+                [key: string]: number;
+            };
+            rubric_explanations?: {
+                [key: string]: string;
+            };
+            rubric_weights?: {
+                [key: string]: number;
+            };
+            score: number;
+            strengths?: string[];
+            weaknesses?: string[];
+        };
         /** FairnessOut */
         FairnessOut: {
             attribute: string;
@@ -2193,6 +2281,18 @@ export interface components {
             top_n_requested?: number | null;
             top_n_used?: number | null;
             warning: string | null;
+        };
+        /** FeedbackData */
+        FeedbackData: {
+            /** Question Id */
+            question_id: string;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "received" | "evaluated";
+        } & {
+            [key: string]: unknown;
         };
         /** Flag */
         Flag: {
@@ -2295,9 +2395,7 @@ export interface components {
             thresholds: {
                 [key: string]: number;
             };
-            timeline: {
-                [key: string]: unknown;
-            }[];
+            timeline: components["schemas"]["TimelineEntryOut"][];
             verification?: components["schemas"]["VerifyOut"] | null;
         };
         /** JobIn */
@@ -2396,6 +2494,7 @@ export interface components {
             candidate_id: string;
             candidate_name: string | null;
             job_title: string;
+            mode: string;
             publishers: string[];
             publishing: boolean;
             recording: boolean;
@@ -2501,6 +2600,11 @@ export interface components {
             pages: number;
             total: number;
         };
+        /** PrecheckFailureOut */
+        PrecheckFailureOut: {
+            check: string;
+            message: string;
+        };
         /** PrecheckIn */
         PrecheckIn: {
             camera: boolean;
@@ -2521,15 +2625,13 @@ export interface components {
         };
         /** PrecheckOut */
         PrecheckOut: {
-            answers: {
-                [key: string]: unknown;
-            }[];
+            answers: components["schemas"]["AnswerView"][];
             /** @default terminate */
             anti_cheat_policy: string;
             candidate_id: string;
-            chat?: {
-                [key: string]: unknown;
-            }[];
+            /** @description in the list of sessions: the candidate's name */
+            candidate_name?: string | null;
+            chat?: components["schemas"]["ChatMessageOut"][];
             completed_at: string | null;
             /** Format: date-time */
             created_at: string;
@@ -2537,9 +2639,7 @@ export interface components {
             duration_minutes: number;
             ends_at: string | null;
             experience_level: string;
-            failures: {
-                [key: string]: string;
-            }[];
+            failures: components["schemas"]["PrecheckFailureOut"][];
             focus_areas: string[];
             id: string;
             job_description: string;
@@ -2547,16 +2647,12 @@ export interface components {
             job_title: string;
             mode: components["schemas"]["SessionMode"];
             passed: boolean;
-            precheck_result: {
-                [key: string]: unknown;
-            } | null;
+            precheck_result: components["schemas"]["PrecheckRecordOut"] | null;
             question_count: number;
             questions: components["schemas"]["QuestionOut"][];
             recruiter_id: string | null;
             remaining_seconds: number | null;
-            result: {
-                [key: string]: unknown;
-            } | null;
+            result: components["schemas"]["ReportOut"] | null;
             scheduled_at: string | null;
             session_id: string;
             started_at: string | null;
@@ -2568,6 +2664,22 @@ export interface components {
             type: components["schemas"]["SessionType"];
             warnings: string[];
         };
+        /** PrecheckRecordOut */
+        PrecheckRecordOut: {
+            camera?: boolean | null;
+            camera_view?: {
+                [key: string]: unknown;
+            } | null;
+            checked_at?: string | null;
+            failures?: components["schemas"]["PrecheckFailureOut"][];
+            fullscreen?: boolean | null;
+            microphone?: boolean | null;
+            /** @default false */
+            passed: boolean;
+            single_screen?: boolean | null;
+            speaker?: boolean | null;
+            warnings?: string[];
+        };
         /** Progress */
         Progress: {
             done: number;
@@ -2576,6 +2688,21 @@ export interface components {
             run_id: string;
             total: number;
             updated_at?: string | null;
+        };
+        /** QuestionData */
+        QuestionData: {
+            /** Id */
+            id: string;
+            /** Number */
+            number: number;
+            /** Speak Text */
+            speak_text: string;
+            /** Text */
+            text: string;
+            /** Total */
+            total: number;
+        } & {
+            [key: string]: unknown;
         };
         /** QuestionOut */
         QuestionOut: {
@@ -2598,6 +2725,21 @@ export interface components {
              * @default text
              */
             type: string;
+        };
+        /** QuestionResult */
+        QuestionResult: {
+            /** @default true */
+            answered: boolean;
+            category: string;
+            /** @default false */
+            is_follow_up: boolean;
+            /** @enum {string} */
+            kind: "behavioral" | "technical";
+            /** @default  */
+            provider: string;
+            question_id: string;
+            question_text: string;
+            score: number;
         };
         /** RankedCandidate */
         RankedCandidate: {
@@ -2698,6 +2840,28 @@ export interface components {
              * @enum {string}
              */
             role: "candidate" | "recruiter";
+        };
+        /** ReportOut */
+        ReportOut: {
+            answered?: number | null;
+            asked?: number | null;
+            behavioral_score?: number | null;
+            communication_score: number;
+            /** @default  */
+            feedback: string;
+            per_question?: components["schemas"]["QuestionResult"][];
+            /** @default  */
+            provider: string;
+            /** @default  */
+            reason: string;
+            recommendations?: string[];
+            speaking_metrics?: components["schemas"]["SpeakingMetricsOut"] | null;
+            strengths?: string[];
+            /** @default  */
+            summary: string;
+            technical_score?: number | null;
+            total_score: number;
+            weaknesses?: string[];
         };
         /** ResetPasswordIn */
         ResetPasswordIn: {
@@ -2920,6 +3084,21 @@ export interface components {
             };
             terminated_reason?: string | null;
         };
+        /** SpeakingMetricsOut */
+        SpeakingMetricsOut: {
+            /** @description in the report: how many answers were spoken */
+            answers_spoken?: number | null;
+            duration_s?: number | null;
+            filler_rate?: number | null;
+            filler_words?: {
+                [key: string]: number;
+            };
+            longest_pause_s?: number | null;
+            pause_count?: number | null;
+            talk_time_s?: number | null;
+            word_count?: number | null;
+            words_per_minute?: number | null;
+        };
         /** StartOut */
         StartOut: {
             /** @description HMAC key for signed browser signals (candidate only) */
@@ -2934,10 +3113,40 @@ export interface components {
             note?: string | null;
             status: components["schemas"]["ApplicationStatus"];
         };
+        /** StatusData */
+        StatusData: {
+            /** Status */
+            status: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** StatusIn */
         StatusIn: {
             note?: string | null;
             status: components["schemas"]["ApplicationStatus"];
+        };
+        /** StreamEvent */
+        StreamEvent: {
+            /** Data */
+            data?: {
+                [key: string]: unknown;
+            };
+            /** Seq */
+            seq: number;
+            /**
+             * Session Id
+             * @default null
+             */
+            session_id: string | null;
+            /**
+             * Timestamp
+             * @default null
+             */
+            timestamp: string | null;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
         };
         /** StrikeOut */
         StrikeOut: {
@@ -2947,6 +3156,24 @@ export interface components {
             terminate: boolean;
             threshold: number;
         };
+        /** TimelineEntryOut */
+        TimelineEntryOut: {
+            at: string | null;
+            details?: {
+                [key: string]: unknown;
+            };
+            event: string;
+            index: number;
+        };
+        /** TimerData */
+        TimerData: {
+            /** Remaining Seconds */
+            remaining_seconds: number | null;
+            /** Status */
+            status: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** TokensOut */
         TokensOut: {
             access_token: string;
@@ -2955,6 +3182,13 @@ export interface components {
             /** @default bearer */
             token_type: string;
             user: components["schemas"]["UserOut"];
+        };
+        /** TranscriptData */
+        TranscriptData: {
+            /** Text */
+            text: string;
+        } & {
+            [key: string]: unknown;
         };
         /** TwoFactorChallengeOut */
         TwoFactorChallengeOut: {
@@ -3066,6 +3300,13 @@ export interface components {
             };
             transcript: string;
         };
+        /** WarningData */
+        WarningData: {
+            /** Kind */
+            kind: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** ConsentIn */
         anticheat_schemas_ConsentIn: {
             /** @description the `version` of the notice agreed to */
@@ -3101,27 +3342,21 @@ export interface components {
         /** AnswerOut */
         interviews_schemas_AnswerOut: {
             done: boolean;
-            evaluation: {
-                [key: string]: unknown;
-            };
-            feedback: {
-                [key: string]: unknown;
-            };
+            evaluation: components["schemas"]["EvaluationOut"] | null;
+            feedback: components["schemas"]["EvaluationOut"] | null;
             next_question: components["schemas"]["QuestionOut"] | null;
             next_question_id: string | null;
             question_id: string;
         };
         /** SessionOut */
         interviews_schemas_SessionOut: {
-            answers: {
-                [key: string]: unknown;
-            }[];
+            answers: components["schemas"]["AnswerView"][];
             /** @default terminate */
             anti_cheat_policy: string;
             candidate_id: string;
-            chat?: {
-                [key: string]: unknown;
-            }[];
+            /** @description in the list of sessions: the candidate's name */
+            candidate_name?: string | null;
+            chat?: components["schemas"]["ChatMessageOut"][];
             completed_at: string | null;
             /** Format: date-time */
             created_at: string;
@@ -3135,16 +3370,12 @@ export interface components {
             job_id: string | null;
             job_title: string;
             mode: components["schemas"]["SessionMode"];
-            precheck_result: {
-                [key: string]: unknown;
-            } | null;
+            precheck_result: components["schemas"]["PrecheckRecordOut"] | null;
             question_count: number;
             questions: components["schemas"]["QuestionOut"][];
             recruiter_id: string | null;
             remaining_seconds: number | null;
-            result: {
-                [key: string]: unknown;
-            } | null;
+            result: components["schemas"]["ReportOut"] | null;
             scheduled_at: string | null;
             session_id: string;
             started_at: string | null;

@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "./api";
 import { ApiError } from "./errors";
 import { useInterviewStream } from "./stream";
-import type { AnswerResult, Evaluation, InterviewSession, NextQuestion, Question, StartResult, StreamEvent } from "./types";
+import type { AnswerResult, Evaluation, InterviewSession, NextQuestion, PrecheckResponse, Question, StartResult, StreamEvent } from "./types";
 
 export interface Warning {
   id: number;
@@ -37,10 +37,9 @@ export const antiCheatKeys = {
 
 /** Runs the precheck report through the server and starts the interview; returns once it is running. */
 export async function precheckAndStart(sessionId: string, report: { camera: boolean; microphone: boolean; speaker: boolean; fullscreen: boolean; screens: number; camera_frames?: string[] }): Promise<InterviewSession> {
-  const checked = await api.post<InterviewSession>(`/interview/sessions/${sessionId}/precheck`, report);
-  const result = checked.precheck_result;
-  if (result && !result.passed) {
-    const reasons = result.failures.map((failure) => failure.message).join(" ");
+  const checked = await api.post<PrecheckResponse>(`/interview/sessions/${sessionId}/precheck`, report);
+  if (!checked.passed) {
+    const reasons = checked.failures.map((failure) => failure.message).join(" ");
     throw new ApiError(409, "precheck_failed", `The system check did not pass. ${reasons}`.trim());
   }
   const started = await api.post<StartResult>(`/interview/sessions/${sessionId}/start`);
@@ -57,13 +56,16 @@ function asQuestion(data: Record<string, unknown> | null | undefined): Question 
     id,
     text,
     speak_text: typeof data.speak_text === "string" ? data.speak_text : text,
-    kind: data.kind as string | undefined,
-    category: data.category as string | undefined,
-    difficulty: data.difficulty as string | undefined,
-    time_limit_seconds: typeof data.time_limit_seconds === "number" ? data.time_limit_seconds : undefined,
+    content: text,
+    kind: typeof data.kind === "string" ? data.kind : "",
+    category: typeof data.category === "string" ? data.category : "",
+    difficulty: typeof data.difficulty === "string" ? data.difficulty : "",
+    time_limit_seconds: typeof data.time_limit_seconds === "number" ? data.time_limit_seconds : 0,
     is_follow_up: Boolean(data.is_follow_up),
-    number: typeof data.number === "number" ? data.number : undefined,
-    total: typeof data.total === "number" ? data.total : undefined,
+    number: typeof data.number === "number" ? data.number : 0,
+    total: typeof data.total === "number" ? data.total : 0,
+    provider: typeof data.provider === "string" ? data.provider : "",
+    type: typeof data.type === "string" ? data.type : "text",
   };
 }
 
@@ -223,7 +225,7 @@ export function useInterview(sessionId: string) {
     api.post<StartResult>(`/interview/sessions/${sessionId}/start`)
       .then((started) => {
         antiCheatKeys.set(sessionId, started.anti_cheat_key);
-        setAntiCheatKey(started.anti_cheat_key);
+        setAntiCheatKey(started.anti_cheat_key ?? null);
       })
       .catch(() => undefined);
   }, [live, antiCheatKey, sessionId, session.data?.type]);
@@ -253,7 +255,8 @@ export function useInterview(sessionId: string) {
       if (!question) return;
       const answered = question.id;
       const response = await api.post<AnswerResult>(`/interview/sessions/${sessionId}/answer`, { question_id: answered, content, type });
-      upsertFeedback({ questionId: answered, stage: "evaluated", evaluation: response.evaluation });
+      // a running screening shows its candidate no feedback (evaluation is null)
+      if (response.evaluation) upsertFeedback({ questionId: answered, stage: "evaluated", evaluation: response.evaluation });
       if (response.next_question) {
         showQuestion(response.next_question);
         return;

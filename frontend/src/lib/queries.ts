@@ -1,8 +1,9 @@
-/** Query hooks for the hiring side (jobs, rankings, ATS, recommendations, fairness, demographics), in one place. */
+/** Query hooks for the hiring side (jobs, applications, rankings, résumés, recommendations, fairness, demographics).
+ * Interviews' hooks are in interviewQueries.ts, accounts' and admins' in accountQueries.ts, screenings' in screening.ts. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, tokenStore, type Page } from "./api";
 import { ApiError } from "./errors";
-import type { Demographics, DemographicsInput, FairnessReport, Job, Ranking, Recommendations, Resume } from "./types";
+import type { Application, Demographics, DemographicsInput, FairnessReport, Job, Ranking, Recommendations, Resume } from "./types";
 
 export type RankingSort = "rank" | "-rank" | "skills" | "experience" | "education" | "text_similarity" | "career_consistency" | "interview";
 
@@ -23,6 +24,50 @@ export function useJob(jobId: string) {
 
 export function usePublishedJobs(query = "") {
   return useQuery({ queryKey: ["jobs", "published", query], queryFn: () => api.get<Page<Job>>("/jobs", { q: query || undefined, limit: 50 }) });
+}
+
+export function useJobSearch(query: string, level: string, page: number) {
+  return useQuery({
+    queryKey: ["jobs", "search", query, level, page],
+    queryFn: () => api.get<Page<Job>>("/jobs", { search: query, experience_level: level, status: "published", page, limit: 10 }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useMyJobs() {
+  return useQuery({ queryKey: ["jobs", "mine"], queryFn: () => api.get<Page<Job>>("/jobs", { mine: true, limit: 100 }) });
+}
+
+/** A recruiter's new job, from the body the dialog builds when it is sent. */
+export function useCreateJob(body: () => Record<string, unknown>, onCreated: () => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<Job>("/jobs", body()),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ["jobs", "mine"] });
+      onCreated();
+    },
+  });
+}
+
+export function useJobTransition() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ job, action }: { job: Job; action: "publish" | "close" }) => api.post<Job>(`/jobs/${job.id}/${action}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["jobs", "mine"] }),
+  });
+}
+
+export function useApplications() {
+  return useQuery({ queryKey: ["applications"], queryFn: () => api.get<Page<Application>>("/applications", { limit: 100 }) });
+}
+
+export function useApply(jobId: string, coverLetter: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<Application>(`/jobs/${jobId}/apply`, { cover_letter: coverLetter.trim() || undefined }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["applications"] }),
+  });
 }
 
 export function useRanking(jobId: string, page: number, sort: RankingSort, limit = 20) {
@@ -56,6 +101,26 @@ export function useResumes() {
     queryKey: ["resumes"],
     queryFn: () => api.get<Page<Resume>>("/resume"),
     refetchInterval: (query) => (query.state.data?.items.some((resume) => resume.status === "pending") ? 1500 : false),
+  });
+}
+
+/** The résumés to start an interview from (no polling: the form reads them once). */
+export function useResumeChoices() {
+  return useQuery({ queryKey: ["resumes"], queryFn: () => api.get<Page<Resume> | Resume[]>("/resume"), retry: false });
+}
+
+export function useUploadResume(onUploaded: (resume: Resume) => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (file: File) => {
+      const form = new FormData();
+      form.append("file", file);
+      return api.upload<Resume>("/resume/upload", form);
+    },
+    onSuccess: (resume) => {
+      onUploaded(resume);
+      void queryClient.invalidateQueries({ queryKey: ["resumes"] });
+    },
   });
 }
 

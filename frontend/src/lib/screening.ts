@@ -63,6 +63,15 @@ export type CompareRow = Schemas["CompareRow"];
 
 const RUNNING = (status?: string | null) => status === "active" || status === "paused" || status === "setup" || status === "precheck";
 
+/** Sends a screening interview for an application, from the values the dialog holds when it is sent. */
+export function useSendScreening(applicationId: string, body: () => Record<string, unknown>, onSent: () => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<Screening>(`/applications/${applicationId}/screening`, body()),
+    onSuccess: () => { void queryClient.invalidateQueries({ queryKey: ["screenings"] }); onSent(); },
+  });
+}
+
 export function useMyScreenings() {
   return useQuery({ queryKey: ["screenings"], queryFn: () => api.get<Screening[]>("/screenings") });
 }

@@ -1,27 +1,11 @@
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams } from "react-router-dom";
 import { SnapshotImage } from "../components/Integrity";
 import { Alert, Badge, Button, Card, EmptyState, ErrorMessage, Loading, PageHeader } from "../components/ui";
-import { api } from "../lib/api";
 import { useAuth } from "../lib/auth";
 import { formatDate, humanize } from "../lib/format";
-
-type Flag = {
-  index: number;
-  kind: string;
-  at: string;
-  source: string | null;
-  rule: string;
-  strike: number | null;
-  threshold: number | null;
-  evidence: Record<string, unknown>;
-  snapshot_url: string | null;
-  appeal: { comment: string; at: string } | null;
-  decision: { outcome: "upheld" | "dismissed"; note: string; at: string } | null;
-  status: "open" | "contested" | "upheld" | "dismissed";
-};
-type Flags = { session_id: string; status: string; flags: Flag[] };
+import { useContestFlag, useDecideFlag, useFlags } from "../lib/interviewQueries";
+import type { Flag } from "../lib/types";
 
 const STATUS_TONE = { open: "neutral", contested: "warning", upheld: "danger", dismissed: "success" } as const;
 
@@ -35,19 +19,10 @@ function evidenceText(evidence: Record<string, unknown>): string {
 function FlagCard({ flag, sessionId, ended, canContest, canDecide }: {
   flag: Flag; sessionId: string; ended: boolean; canContest: boolean; canDecide: boolean;
 }) {
-  const queryClient = useQueryClient();
   const [comment, setComment] = useState("");
   const [note, setNote] = useState("");
-  const done = (data: Flags) => queryClient.setQueryData(["flags", sessionId], data);
-  const contest = useMutation({
-    mutationFn: () => api.post<Flags>(`/interview/sessions/${sessionId}/flags/${flag.index}/appeal`, { comment }),
-    onSuccess: done,
-  });
-  const decide = useMutation({
-    mutationFn: (outcome: "upheld" | "dismissed") =>
-      api.post<Flags>(`/interview/sessions/${sessionId}/flags/${flag.index}/decision`, { outcome, note }),
-    onSuccess: done,
-  });
+  const contest = useContestFlag(sessionId, flag.index, comment);
+  const decide = useDecideFlag(sessionId, flag.index, note);
   return (
     <li className="rounded-xl border border-slate-200 bg-white p-4" data-testid="flag" data-status={flag.status} data-kind={flag.kind}>
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -98,7 +73,7 @@ function FlagCard({ flag, sessionId, ended, canContest, canDecide }: {
 export function IntegrityFlagsPage() {
   const { sessionId = "" } = useParams();
   const { user } = useAuth();
-  const flags = useQuery({ queryKey: ["flags", sessionId], queryFn: () => api.get<Flags>(`/interview/sessions/${sessionId}/flags`) });
+  const flags = useFlags(sessionId);
   if (flags.isLoading) return <Loading />;
   if (flags.error) return <ErrorMessage error={flags.error} />;
   const data = flags.data!;

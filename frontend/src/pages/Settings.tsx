@@ -1,21 +1,11 @@
 import { useState, type FormEvent } from "react";
-import { useMutation } from "@tanstack/react-query";
 import { Alert, Button, Card, ErrorMessage, PageHeader, TextField } from "../components/ui";
-import { api } from "../lib/api";
+import { useDisableTwoFactor, useEnableTwoFactor, useSaveProfile, useStartTwoFactor } from "../lib/accountQueries";
 import { useAuth } from "../lib/auth";
-
-interface TwoFactorSetup {
-  otpauth_uri?: string;
-  uri?: string;
-  qr_code?: string;
-  qr_data_url?: string;
-  secret?: string;
-}
+import type { TwoFactorSetup } from "../lib/types";
 
 export function SettingsPage() {
-  const { user: signedIn, refreshUser } = useAuth();
-  // the profile fields of GET /users/me (lib/types.ts is generated from the OpenAPI schema elsewhere)
-  const user = signedIn as (typeof signedIn & { headline?: string | null; phone?: string | null; location?: string | null }) | null;
+  const { user, refreshUser } = useAuth();
   const [fullName, setFullName] = useState(user?.full_name ?? "");
   const [headline, setHeadline] = useState(user?.headline ?? "");
   const [phone, setPhone] = useState(user?.phone ?? "");
@@ -25,36 +15,24 @@ export function SettingsPage() {
   const [password, setPassword] = useState("");
   const [backupCodes, setBackupCodes] = useState<string[] | null>(null);
 
-  const saveProfile = useMutation({
-    // empty optional fields are left out (the server keeps them as they were)
-    mutationFn: () => api.put("/users/me", Object.fromEntries(Object.entries({
-      full_name: fullName.trim(), headline: headline.trim(), phone: phone.trim(), location: location.trim(),
-    }).filter(([key, value]) => key === "full_name" || value !== ""))),
-    onSuccess: refreshUser,
+  const saveProfile = useSaveProfile(
+    () => ({ full_name: fullName.trim(), headline: headline.trim(), phone: phone.trim(), location: location.trim() }),
+    refreshUser,
+  );
+  const startSetup = useStartTwoFactor(setSetup);
+  const enable = useEnableTwoFactor(code, async (result) => {
+    setBackupCodes(result?.backup_codes ?? []);
+    setSetup(null);
+    await refreshUser();
   });
-  const startSetup = useMutation({
-    mutationFn: () => api.post<TwoFactorSetup>("/users/me/2fa/setup"),
-    onSuccess: setSetup,
-  });
-  const enable = useMutation({
-    mutationFn: () => api.post<{ backup_codes?: string[] }>("/users/me/2fa/enable", { code: code.trim() }),
-    onSuccess: async (result) => {
-      setBackupCodes(result?.backup_codes ?? []);
-      setSetup(null);
-      await refreshUser();
-    },
-  });
-  const disable = useMutation({
-    mutationFn: () => api.post("/users/me/2fa/disable", { password, code: code.trim() }),
-    onSuccess: async () => {
-      setCode("");
-      setPassword("");
-      await refreshUser();
-    },
+  const disable = useDisableTwoFactor(password, code, async () => {
+    setCode("");
+    setPassword("");
+    await refreshUser();
   });
 
   if (!user) return null;
-  const qr = setup?.qr_data_url ?? setup?.qr_code;
+  const qr = setup?.qr_code;
 
   return (
     <>

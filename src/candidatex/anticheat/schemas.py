@@ -138,12 +138,24 @@ class CheckpointsOut(BaseModel):
     key_id: str
 
 
+class TimelineEntryOut(BaseModel):
+    """One entry of the integrity timeline (anticheat/report.py integrity_report); a flag a reviewer dismissed
+    after an appeal also has `dismissed: true` (left out otherwise, so it is passed on as an extra field)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    index: int
+    at: str | None
+    event: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
 class IntegrityOut(BaseModel):
     session_id: str
     status: str
     terminated_reason: str | None
     thresholds: dict[str, int]
-    timeline: list[dict[str, Any]]
+    timeline: list[TimelineEntryOut]
     counts_by_kind: dict[str, int]
     strikes: dict[str, int]
     risk_score: float

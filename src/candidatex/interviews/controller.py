@@ -15,6 +15,7 @@ from candidatex.interviews.schemas import (
     AnswerOut,
     CreateSessionIn,
     EndSessionIn,
+    EvaluationOut,
     HistoryPoint,
     NextQuestionOut,
     PrecheckIn,
@@ -24,14 +25,17 @@ from candidatex.interviews.schemas import (
     StartOut,
 )
 from candidatex.interviews.service import InterviewService, context_of, remaining_seconds
+from candidatex.users import store as user_store
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
 SessionId = object_id_param("interview session id")
 
 
-def view(session: Any, user: User) -> SessionOut:
-    return SessionOut.of(session, session.candidate_id == str(user.id), remaining_seconds(session))
+def view(session: Any, user: User, candidate_name: str | None = None) -> SessionOut:
+    shown = SessionOut.of(session, session.candidate_id == str(user.id), remaining_seconds(session))
+    shown.candidate_name = candidate_name
+    return shown
 
 
 class InterviewController(Controller):
@@ -50,7 +54,8 @@ class InterviewController(Controller):
                             status: SessionStatus | None = None, type: SessionType | None = None,  # noqa: A002
                             page: int = PageNumber, limit: int = page_size()) -> Envelope[Page[SessionOut]]:
         items, total = await interview_service.list_for(request.user, status, type, page, limit)
-        return ok(page_of([view(s, request.user) for s in items], total, page, limit))
+        names = await user_store.full_names({s.candidate_id for s in items})
+        return ok(page_of([view(s, request.user, names.get(s.candidate_id)) for s in items], total, page, limit))
 
     @get("/history")
     async def history(self, request: AuthedRequest, interview_service: InterviewService) -> Envelope[list[HistoryPoint]]:
@@ -64,7 +69,9 @@ class InterviewController(Controller):
     @get("/{session_id:str}")
     async def get_session(self, request: AuthedRequest, interview_service: InterviewService,
                           session_id: str = SessionId) -> Envelope[SessionOut]:
-        return ok(view(await interview_service.get_for(request.user, session_id), request.user), "The interview session")
+        session = await interview_service.get_for(request.user, session_id)
+        names = await user_store.full_names({session.candidate_id})
+        return ok(view(session, request.user, names.get(session.candidate_id)), "The interview session")
 
     @post("/{session_id:str}/precheck", status_code=200)
     async def precheck(self, request: AuthedRequest, data: PrecheckIn, interview_service: InterviewService,
@@ -105,7 +112,8 @@ class InterviewController(Controller):
         index = session.current_question_index
         following = session.questions[index] if index < len(session.questions) else None
         # a screening reveals no feedback while it runs
-        visible = (record.evaluation or {}) if context_of(session).reveal_rubric else {}
+        shown = record.evaluation if context_of(session).reveal_rubric else None
+        visible = None if shown is None else EvaluationOut.model_validate(shown)
         return ok(AnswerOut(question_id=record.question_id, evaluation=visible,
                             feedback=visible, next_question_id=following.id if following else None,
                             next_question=QuestionOut.of(following, index + 1, len(session.questions), reveal=False)

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from candidatex.ai.schemas import AnswerEvaluation, FinalReport
 from candidatex.interviews.models import (
     InterviewSession,
     QuestionRecord,
@@ -147,6 +148,86 @@ def result_view(result: dict[str, Any] | None) -> dict[str, Any] | None:
     return {**result, "feedback": result.get("feedback") or result.get("summary", "")}
 
 
+class Lenient(BaseModel):
+    """A stored sub-document on its way out: what older documents may lack has a default, and what the service
+    adds beside the declared fields is passed on (so a typed response never rejects stored data)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class SpeakingMetricsOut(Lenient):
+    """speech/metrics.py SpeakingMetrics of one spoken answer, or their average over the report's answers."""
+
+    word_count: float | None = None
+    duration_s: float | None = None
+    talk_time_s: float | None = None
+    words_per_minute: float | None = None
+    pause_count: float | None = None
+    longest_pause_s: float | None = None
+    filler_rate: float | None = None
+    filler_words: dict[str, int] = Field(default_factory=dict)
+    answers_spoken: int | None = Field(default=None, description="in the report: how many answers were spoken")
+
+
+class EvaluationOut(AnswerEvaluation):
+    """An answer's evaluation as stored: the follow-up question it asked for is one of the questions, not here."""
+
+    follow_up_question: None = Field(default=None, exclude=True)
+
+
+class AnswerView(Lenient):
+    """A stored answer, with the spec's names (`timestamp`, `ai_feedback`) beside ours."""
+
+    question_id: str
+    content: str
+    type: str = "text"
+    submitted_at: datetime | None = None
+    evaluation: EvaluationOut | None = None
+    speaking_metrics: SpeakingMetricsOut | None = None
+    provider: str = ""
+    timestamp: datetime | None = None
+    ai_feedback: EvaluationOut | None = None
+
+
+class ReportOut(FinalReport):
+    """The final report (ai FinalReport) plus what the engine adds, with the spec's `feedback` (our summary)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    reason: str = ""
+    answered: int | None = None
+    asked: int | None = None
+    speaking_metrics: SpeakingMetricsOut | None = None
+    feedback: str = ""
+
+
+class PrecheckFailureOut(BaseModel):
+    check: str
+    message: str
+
+
+class PrecheckRecordOut(Lenient):
+    """anticheat PrecheckResult.as_session_record plus what the judge adds (failures, camera_view)."""
+
+    passed: bool = False
+    warnings: list[str] = Field(default_factory=list)
+    failures: list[PrecheckFailureOut] = Field(default_factory=list)
+    camera: bool | None = None
+    microphone: bool | None = None
+    speaker: bool | None = None
+    fullscreen: bool | None = None
+    single_screen: bool | None = None
+    checked_at: str | None = None
+    camera_view: dict[str, Any] | None = None
+
+
+class ChatMessageOut(BaseModel):
+    sender_id: str
+    sender_role: str
+    text: str
+    sent_at: datetime
+
+
 class SessionOut(BaseModel):
     session_id: str
     id: str
@@ -164,19 +245,20 @@ class SessionOut(BaseModel):
     focus_areas: list[str]
     scheduled_at: datetime | None
     questions: list[QuestionOut]
-    answers: list[dict[str, Any]]
+    answers: list[AnswerView]
     current_question_index: int
-    precheck_result: dict[str, Any] | None
-    result: dict[str, Any] | None
+    precheck_result: PrecheckRecordOut | None
+    result: ReportOut | None
     terminated_reason: str | None
     started_at: datetime | None
     ends_at: datetime | None
     completed_at: datetime | None
     remaining_seconds: int | None
     created_at: datetime
-    chat: list[dict[str, Any]] = Field(default_factory=list)
+    chat: list[ChatMessageOut] = Field(default_factory=list)
     strike_counts: dict[str, int] = Field(default_factory=dict)
     anti_cheat_policy: str = "terminate"
+    candidate_name: str | None = Field(default=None, description="in the list of sessions: the candidate's name")
 
     @classmethod
     def of(cls, session: InterviewSession, viewer_is_candidate: bool, remaining: int | None) -> SessionOut:
@@ -195,11 +277,14 @@ class SessionOut(BaseModel):
             scheduled_at=session.scheduled_at,
             questions=[QuestionOut.of(q, i + 1, total, reveal, answer_types.get(q.id))
                        for i, q in enumerate(session.questions) if reveal or i <= session.current_question_index],
-            answers=[answer_view(a, hide_evaluation=screening_running) for a in session.answers],
-            current_question_index=session.current_question_index, precheck_result=session.precheck_result,
-            result=result_view(session.result), terminated_reason=session.terminated_reason, started_at=session.started_at,
+            answers=[AnswerView.model_validate(answer_view(a, hide_evaluation=screening_running))
+                     for a in session.answers],
+            current_question_index=session.current_question_index,
+            precheck_result=None if session.precheck_result is None else PrecheckRecordOut.model_validate(
+                session.precheck_result),
+            result=None if session.result is None else ReportOut.model_validate(result_view(session.result)), terminated_reason=session.terminated_reason, started_at=session.started_at,
             ends_at=session.ends_at, completed_at=session.completed_at, remaining_seconds=remaining,
-            created_at=session.created_at, chat=[m.model_dump(mode="json") for m in session.chat],
+            created_at=session.created_at, chat=[ChatMessageOut.model_validate(m.model_dump()) for m in session.chat],
             strike_counts=session.strike_counts, anti_cheat_policy=session.anti_cheat_policy)
 
 
@@ -208,7 +293,7 @@ class PrecheckOut(SessionOut):
 
     passed: bool
     warnings: list[str]
-    failures: list[dict[str, str]]
+    failures: list[PrecheckFailureOut]
 
 
 class StartOut(BaseModel):
@@ -230,13 +315,14 @@ class NextQuestionOut(BaseModel):
 
 
 class AnswerOut(BaseModel):
-    """Ours with the spec's `{feedback, next_question_id}`: `feedback` is the evaluation (the answer's ai_feedback)."""
+    """Ours with the spec's `{feedback, next_question_id}`: `feedback` is the evaluation (the answer's ai_feedback);
+    both are null while a screening runs (its candidate sees no feedback)."""
 
     question_id: str
-    evaluation: dict[str, Any]
+    evaluation: EvaluationOut | None
     next_question: QuestionOut | None
     done: bool
-    feedback: dict[str, Any]
+    feedback: EvaluationOut | None
     next_question_id: str | None
 
 

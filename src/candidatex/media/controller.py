@@ -16,6 +16,7 @@ from candidatex.core.schemas import Envelope, object_id_param, ok
 from candidatex.interviews.models import InterviewSession, SessionStatus
 from candidatex.interviews.service import remaining_seconds
 from candidatex.media.service import MediaService
+from candidatex.users import store as user_store
 from candidatex.users.models import User
 
 AuthedRequest = Request[User, Token, Any]
@@ -50,6 +51,7 @@ class IceServersOut(BaseModel):
 class LiveSessionOut(BaseModel):
     session_id: str
     type: str
+    mode: str
     status: str
     candidate_id: str
     candidate_name: str | None
@@ -113,19 +115,12 @@ async def live_now(request: AuthedRequest, media_service: MediaService,
     query: dict[str, Any] = {"status": {"$in": [SessionStatus.active.value, SessionStatus.paused.value]}}
     running = await InterviewSession.find(query).sort("-started_at").limit(1000).to_list()
     visible = [s for s in running if await media_service.interviews.can_view(user, s)][:limit]
-    ids = {s.candidate_id for s in visible}
-    names: dict[str, str] = {}
-    if ids:
-        from bson import ObjectId
-
-        async for doc in User.get_pymongo_collection().find(
-                {"_id": {"$in": [ObjectId(i) for i in ids if len(i) == 24]}}, {"full_name": 1}):
-            names[str(doc["_id"])] = doc.get("full_name")
+    names = await user_store.full_names({s.candidate_id for s in visible})
     items = []
     for s in visible:
         room = media_service.room_state(str(s.id))
         items.append(LiveSessionOut(
-            session_id=str(s.id), type=s.type.value, status=s.status.value, candidate_id=s.candidate_id,
+            session_id=str(s.id), type=s.type.value, mode=s.mode.value, status=s.status.value, candidate_id=s.candidate_id,
             candidate_name=names.get(s.candidate_id), recruiter_id=s.recruiter_id, job_title=s.job_title,
             started_at=s.started_at, remaining_seconds=remaining_seconds(s), publishing=room["publishing"],
             publishers=room["publishers"], watchers=room["subscribers"], recording=room["recording"]))

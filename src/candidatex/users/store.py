@@ -175,3 +175,12 @@ async def erase(user_id: Any) -> User | None:
         "totp_secret": None, "totp_pending_secret": None, "totp_enabled": False, "backup_code_hashes": [],
         "status": UserStatus.deleted.value})
 
+
+
+async def full_names(user_ids: set[str]) -> dict[str, str]:
+    """The full names of these users, by id (lists show a person's name beside what they did)."""
+    wanted = [ObjectId(i) for i in user_ids if ObjectId.is_valid(i)]
+    if not wanted:
+        return {}
+    return {str(doc["_id"]): doc.get("full_name") or ""
+            async for doc in _collection().find({"_id": {"$in": wanted}}, {"full_name": 1})}

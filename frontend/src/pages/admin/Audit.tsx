@@ -1,9 +1,7 @@
 import { Fragment, useState } from "react";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Badge, Card, EmptyState, ErrorMessage, Loading, PageHeader, Pagination, SelectField, Table, TextField, td, th } from "../../components/ui";
-import { api, type Page } from "../../lib/api";
+import { useAuditLogs } from "../../lib/accountQueries";
 import { formatDate, humanize } from "../../lib/format";
-import type { AuditLog } from "../../lib/types";
 
 const OUTCOME_TONE = { success: "success", failure: "warning", denied: "danger" } as const;
 
@@ -15,20 +13,7 @@ export function AuditLogPage() {
     setFilters((current) => ({ ...current, [field]: event.target.value }));
     setPage(1);
   };
-  const logs = useQuery({
-    queryKey: ["admin", "audit", filters, page],
-    queryFn: () =>
-      api.get<Page<AuditLog>>("/admin/audit-logs", {
-        action: filters.action.trim(),
-        outcome: filters.outcome,
-        actor_id: filters.actor_id.trim(),
-        since: filters.since ? new Date(filters.since).toISOString() : undefined,
-        until: filters.until ? new Date(filters.until).toISOString() : undefined,
-        page,
-        limit: 25,
-      }),
-    placeholderData: keepPreviousData,
-  });
+  const logs = useAuditLogs(filters, page);
 
   return (
     <>

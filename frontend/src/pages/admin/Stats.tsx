@@ -1,9 +1,7 @@
-import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card, ErrorMessage, Loading, PageHeader, StatCard } from "../../components/ui";
-import { api } from "../../lib/api";
+import { useDashboardStats } from "../../lib/accountQueries";
 import { humanize } from "../../lib/format";
-import type { DashboardStats } from "../../lib/types";
 
 function CountChart({ title, counts, testId }: { title: string; counts: Record<string, number>; testId: string }) {
   const data = Object.entries(counts).map(([name, value]) => ({ name: humanize(name), value }));
@@ -25,7 +23,7 @@ function CountChart({ title, counts, testId }: { title: string; counts: Record<s
 }
 
 export function AdminStatsPage() {
-  const stats = useQuery({ queryKey: ["admin", "stats"], queryFn: () => api.get<DashboardStats>("/admin/dashboard/stats") });
+  const stats = useDashboardStats();
   const data = stats.data;
   const extra = Object.entries(data?.extra ?? {}).filter(([, value]) => typeof value === "number") as [string, number][];
   return (

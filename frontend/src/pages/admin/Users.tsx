@@ -1,7 +1,6 @@
 import { useState } from "react";
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Badge, Card, EmptyState, ErrorMessage, Loading, PageHeader, Pagination, SelectField, Table, TextField, statusTone, td, th } from "../../components/ui";
-import { api, type Page } from "../../lib/api";
+import { useAdminUsers, useUpdateUser } from "../../lib/accountQueries";
 import { useAuth } from "../../lib/auth";
 import { formatDate, humanize } from "../../lib/format";
 import type { User } from "../../lib/types";
@@ -10,12 +9,7 @@ const ROLES = ["candidate", "recruiter", "admin"];
 const STATUSES = ["active", "suspended", "deactivated"];
 
 function UserRow({ user, isSelf, onError }: { user: User; isSelf: boolean; onError: (error: unknown) => void }) {
-  const queryClient = useQueryClient();
-  const update = useMutation({
-    mutationFn: (change: { role?: string; status?: string }) => api.patch<User>(`/admin/users/${user.id}`, change),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["admin", "users"] }),
-    onError: onError,
-  });
+  const update = useUpdateUser(user.id, onError);
   return (
     <tr data-testid="user-row" data-email={user.email}>
       <td className={td}>
@@ -52,11 +46,7 @@ export function AdminUsersPage() {
   const [status, setStatus] = useState("");
   const [page, setPage] = useState(1);
   const [rowError, setRowError] = useState<unknown>(null);
-  const users = useQuery({
-    queryKey: ["admin", "users", search, role, status, page],
-    queryFn: () => api.get<Page<User>>("/admin/users", { q: search.trim(), role, status, page, limit: 20 }),
-    placeholderData: keepPreviousData,
-  });
+  const users = useAdminUsers(search, role, status, page);
 
   return (
     <>

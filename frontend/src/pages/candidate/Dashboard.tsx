@@ -1,12 +1,11 @@
-import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Badge, Card, EmptyState, ErrorMessage, Loading, PageHeader, StatCard, statusTone } from "../../components/ui";
-import { api, type Page } from "../../lib/api";
-import { useAuth } from "../../lib/auth";
 import { formatDate, formatShortDate, humanize, roundScore } from "../../lib/format";
 import { candidateSessionPath, FINISHED, sessionId, typeLabel } from "../../lib/sessions";
-import type { HistoryPoint, InterviewSession } from "../../lib/types";
+import { useAuth } from "../../lib/auth";
+import type { InterviewSession } from "../../lib/types";
+import { useHistory, useSessionList } from "../../lib/interviewQueries";
 import { MyScreenings } from "../screening/Candidate";
 
 function SessionRow({ session }: { session: InterviewSession }) {
@@ -35,19 +34,13 @@ function SessionRow({ session }: { session: InterviewSession }) {
 
 export function CandidateDashboard() {
   const { user } = useAuth();
-  const sessions = useQuery({
-    queryKey: ["sessions"],
-    queryFn: () => api.get<Page<InterviewSession>>("/interview/sessions", { limit: 100 }),
-  });
+  const sessions = useSessionList();
 
   const items = sessions.data?.items ?? [];
   const upcoming = items.filter((session) => !FINISHED.has(session.status));
   const past = items.filter((session) => FINISHED.has(session.status));
   // GET /interview/sessions/history: finished interviews, oldest first, with their scores.
-  const history = useQuery({
-    queryKey: ["history"],
-    queryFn: () => api.get<HistoryPoint[]>("/interview/sessions/history"),
-  });
+  const history = useHistory();
   const scored = (history.data ?? [])
     .filter((point) => typeof point.total_score === "number")
     .map((point) => ({

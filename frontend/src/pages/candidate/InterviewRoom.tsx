@@ -212,7 +212,7 @@ export function InterviewRoomPage() {
                 <p className="mt-2 flex flex-wrap gap-2 text-xs text-slate-600">
                   {question.category && <Badge>{humanize(question.category)}</Badge>}
                   {question.difficulty && <Badge>{humanize(question.difficulty)}</Badge>}
-                  {question.time_limit_seconds && <span>Suggested time: about {Math.round(question.time_limit_seconds / 60)} min</span>}
+                  {question.time_limit_seconds > 0 && <span>Suggested time: about {Math.round(question.time_limit_seconds / 60)} min</span>}
                 </p>
               </>
             ) : interview.allAnswered ? (

@@ -1,17 +1,12 @@
 import { useState } from "react";
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Badge, Button, Card, EmptyState, ErrorMessage, FormActions, Loading, Modal, PageHeader, Pagination, SelectField, TextArea, TextField, statusTone } from "../../components/ui";
-import { api, type Page } from "../../lib/api";
+import { useApplications, useApply, useJobSearch } from "../../lib/queries";
 import { formatDate, humanize } from "../../lib/format";
-import type { Application, Job } from "../../lib/types";
+import type { Job } from "../../lib/types";
 
 function ApplyDialog({ job, onClose }: { job: Job; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const [coverLetter, setCoverLetter] = useState("");
-  const apply = useMutation({
-    mutationFn: () => api.post<Application>(`/jobs/${job.id}/apply`, { cover_letter: coverLetter.trim() || undefined }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["applications"] }),
-  });
+  const apply = useApply(job.id, coverLetter);
   return (
     <Modal open onOpenChange={(open) => !open && onClose()} title={`Apply: ${job.title}`} description={job.company}>
       {apply.isSuccess ? (
@@ -36,11 +31,7 @@ export function JobSearchPage() {
   const [level, setLevel] = useState("");
   const [page, setPage] = useState(1);
   const [applying, setApplying] = useState<Job | null>(null);
-  const jobs = useQuery({
-    queryKey: ["jobs", "search", query, level, page],
-    queryFn: () => api.get<Page<Job>>("/jobs", { search: query, experience_level: level, status: "published", page, limit: 10 }),
-    placeholderData: keepPreviousData,
-  });
+  const jobs = useJobSearch(query, level, page);
 
   return (
     <>
@@ -85,10 +76,7 @@ export function JobSearchPage() {
 }
 
 export function ApplicationsPage() {
-  const applications = useQuery({
-    queryKey: ["applications"],
-    queryFn: () => api.get<Page<Application>>("/applications", { limit: 100 }),
-  });
+  const applications = useApplications();
   return (
     <>
       <PageHeader title="Your applications" />

@@ -1,15 +1,14 @@
 import { useEffect, useState } from "react";
-import { useMutation, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { FeedbackCard } from "../../components/Feedback";
 import { WarningDialog } from "../../components/WarningDialog";
 import { Brand } from "../../components/Layout";
 import { Alert, Button, ErrorMessage, Loading, SelectField, TextField, cx } from "../../components/ui";
-import { api, type Page } from "../../lib/api";
-import { precheckAndStart, useInterview } from "../../lib/interview";
+import { useInterview } from "../../lib/interview";
 import { sessionId as idOf } from "../../lib/sessions";
-import type { ExperienceLevel, InterviewSession } from "../../lib/types";
+import type { ExperienceLevel } from "../../lib/types";
 import { type HandsFreeState, useHandsFreeVoice } from "../../lib/voice";
+import { useBeginVoiceInterview, useCreateSession, useSessionList } from "../../lib/interviewQueries";
 import { ConnectionBadge, describeEnd, TimerDisplay } from "./InterviewRoom";
 
 function MobileShell({ children }: { children: React.ReactNode }) {
@@ -29,26 +28,22 @@ export function MobileVoiceStartPage() {
   const navigate = useNavigate();
   const [jobTitle, setJobTitle] = useState("");
   const [level, setLevel] = useState<ExperienceLevel>("mid");
-  const sessions = useQuery({
-    queryKey: ["sessions"],
-    queryFn: () => api.get<Page<InterviewSession>>("/interview/sessions", { limit: 20 }),
-  });
+  const sessions = useSessionList(undefined, 20);
   const resumable = sessions.data?.items.find((session) => session.type !== "live" && ["active", "paused", "setup", "precheck"].includes(session.status));
 
-  const create = useMutation({
-    mutationFn: () =>
-      api.post<InterviewSession>("/interview/sessions", {
-        type: "ai_mock",
-        mode: "behavioral",
-        job_title: jobTitle.trim(),
-        job_description: `Voice practice interview for a ${jobTitle.trim()} role.`,
-        experience_level: level,
-        question_count: 5,
-        duration_minutes: 20,
-        focus_areas: [],
-      }),
-    onSuccess: (session) => navigate(`/m/voice/${session.session_id}`),
-  });
+  const create = useCreateSession(
+    () => ({
+      type: "ai_mock",
+      mode: "behavioral",
+      job_title: jobTitle.trim(),
+      job_description: `Voice practice interview for a ${jobTitle.trim()} role.`,
+      experience_level: level,
+      question_count: 5,
+      duration_minutes: 20,
+      focus_areas: [],
+    }),
+    (session) => navigate(`/m/voice/${session.session_id}`),
+  );
 
   return (
     <MobileShell>
@@ -88,15 +83,7 @@ export function MobileVoiceRoomPage() {
   const { session, question, remaining, feedback, warnings, finished, stream } = interview;
   const [readAloud, setReadAloud] = useState(true);
 
-  const begin = useMutation({
-    mutationFn: async () => {
-      // A phone has one screen; the microphone was granted when the browser asked.
-      const media = await navigator.mediaDevices.getUserMedia({ audio: true });
-      media.getTracks().forEach((track) => track.stop());
-      await precheckAndStart(sessionId, { camera: true, microphone: true, speaker: true, fullscreen: true, screens: 1 });
-      await session.refetch();
-    },
-  });
+  const begin = useBeginVoiceInterview(sessionId, session.refetch);
 
   const status = session.data?.status;
   const running = status === "active" && !finished;

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from "react";
-import { useMutation, useQuery } from "@tanstack/react-query";
 import { useNavigate } from "react-router-dom";
 import { Button, Card, ErrorMessage, PageHeader, SelectField, TextArea, TextField } from "../../components/ui";
-import { api, type Page } from "../../lib/api";
 import { ApiError } from "../../lib/errors";
-import type { ExperienceLevel, InterviewSession, Resume, SessionMode } from "../../lib/types";
+import { useCreateSession } from "../../lib/interviewQueries";
+import { useResumeChoices } from "../../lib/queries";
+import type { ExperienceLevel, SessionMode } from "../../lib/types";
 
 const LEVELS = [
   { value: "entry", label: "Entry level" },
@@ -29,18 +29,14 @@ export function NewInterviewPage() {
   const update = (field: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm((current) => ({ ...current, [field]: event.target.value }));
 
-  const resumes = useQuery({
-    queryKey: ["resumes"],
-    queryFn: () => api.get<Page<Resume> | Resume[]>("/resume"),
-    retry: false,
-  });
+  const resumes = useResumeChoices();
   const resumeList = Array.isArray(resumes.data) ? resumes.data : resumes.data?.items ?? [];
 
-  const create = useMutation({
-    mutationFn: async () => {
+  const create = useCreateSession(
+    () => {
       const chosen = resumeList.find((resume) => resume.id === form.resume_id);
       const resumeText = form.resume_text.trim() || chosen?.text || undefined;
-      return api.post<InterviewSession>("/interview/sessions", {
+      return {
         type: "ai_mock",
         mode: form.mode,
         job_title: form.job_title.trim(),
@@ -50,10 +46,10 @@ export function NewInterviewPage() {
         question_count: Number(form.question_count),
         duration_minutes: Number(form.duration_minutes),
         focus_areas: form.focus.split(",").map((area) => area.trim()).filter(Boolean),
-      });
+      };
     },
-    onSuccess: (session) => navigate(`/candidate/interviews/${session.session_id}/precheck`),
-  });
+    (session) => navigate(`/candidate/interviews/${session.session_id}/precheck`),
+  );
   const fieldError = (field: string) => (create.error instanceof ApiError ? create.error.forField(field) : undefined);
 
   return (

@@ -1,14 +1,13 @@
 import { useEffect, useState, type ReactNode } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { Alert, Badge, Button, Card, ErrorMessage, Loading, PageHeader, cx } from "../../components/ui";
-import { api } from "../../lib/api";
 import { ProctoringNotice } from "../../components/ProctoringNotice";
 import { captureCameraFrames } from "../../lib/cameraCheck";
 import { precheckAndStart } from "../../lib/interview";
 import { humanize } from "../../lib/format";
 import { playTestTone, screenCount, useAudioLevel, useFullscreen, useUserMedia, VideoPreview } from "../../lib/media";
-import type { InterviewSession, ProctoringConsent } from "../../lib/types";
+import { useConsentThen, useProctoringConsent, useSession } from "../../lib/interviewQueries";
 
 // A level the fake test microphone and quiet speech both reach, but room hiss does not.
 const HEARD_THRESHOLD = 0.08;
@@ -29,12 +28,8 @@ export function PrecheckPage() {
   const { sessionId = "" } = useParams();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const session = useQuery({
-    queryKey: ["session", sessionId],
-    queryFn: () => api.get<InterviewSession>(`/interview/sessions/${sessionId}`),
-  });
-  const consentUrl = `/interview/sessions/${sessionId}/proctoring/consent`;
-  const consent = useQuery({ queryKey: ["proctoring-consent", sessionId], queryFn: () => api.get<ProctoringConsent>(consentUrl) });
+  const session = useSession(sessionId);
+  const consent = useProctoringConsent(sessionId);
   const { state: media, retry } = useUserMedia({ video: true, audio: true });
   const stream = media.status === "ready" ? media.stream : null;
   const level = useAudioLevel(stream);
@@ -59,25 +54,23 @@ export function PrecheckPage() {
   };
   const allPassed = Object.values(checks).every(Boolean);
 
-  const start = useMutation({
-    mutationFn: async () => {
-      // The agreement is stored on the server (who, when, which notice version) before the precheck runs.
-      const version = consent.data?.notice.version;
-      if (version && !consent.data?.consent) await api.post(consentUrl, { notice_version: version });
-      return precheckAndStart(sessionId, {
+  const start = useConsentThen(
+    sessionId,
+    consent.data,
+    false,
+    async () => precheckAndStart(sessionId, {
       camera_frames: stream ? await captureCameraFrames(stream) : [],
       camera: checks.camera,
       microphone: checks.microphone,
       speaker: checks.speaker,
       fullscreen: checks.fullscreen,
       screens,
-      });
-    },
-    onSuccess: (started) => {
+    }),
+    (started) => {
       queryClient.setQueryData(["session", sessionId], started);
       navigate(`/candidate/interviews/${sessionId}/room`);
     },
-  });
+  );
 
   if (session.isLoading) return <Loading />;
   if (session.error) return <ErrorMessage error={session.error} />;

@@ -1,9 +1,7 @@
 import { useRef, useState } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Alert, Badge, Button, Card, EmptyState, ErrorMessage, Loading, PageHeader, SelectField, TextArea, TextField, statusTone } from "../../components/ui";
-import { api } from "../../lib/api";
 import { errorText } from "../../lib/errors";
-import { downloadFile, useAnalyzeResume, usePublishedJobs, useResumes } from "../../lib/queries";
+import { downloadFile, useAnalyzeResume, usePublishedJobs, useResumes, useUploadResume } from "../../lib/queries";
 import { formatDate, humanize } from "../../lib/format";
 import type { Resume, ResumeAnalysis } from "../../lib/types";
 
@@ -118,23 +116,12 @@ function AtsReport({ resume }: { resume: Resume }) {
 }
 
 export function ResumePage() {
-  const queryClient = useQueryClient();
   const input = useRef<HTMLInputElement>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [localError, setLocalError] = useState<string | null>(null);
   const resumes = useResumes();
   const list = resumes.data?.items ?? [];
-  const upload = useMutation({
-    mutationFn: (file: File) => {
-      const form = new FormData();
-      form.append("file", file);
-      return api.upload<Resume>("/resume/upload", form);
-    },
-    onSuccess: (resume) => {
-      setSelected(resume.id);
-      void queryClient.invalidateQueries({ queryKey: ["resumes"] });
-    },
-  });
+  const upload = useUploadResume((resume) => setSelected(resume.id));
 
   function choose(file: File | undefined) {
     setLocalError(null);

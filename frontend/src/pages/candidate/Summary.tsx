@@ -1,4 +1,3 @@
-import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router-dom";
 import {
   Bar, BarChart, CartesianGrid, Cell, PolarAngleAxis, PolarGrid, PolarRadiusAxis, Radar, RadarChart,
@@ -6,10 +5,10 @@ import {
 } from "recharts";
 import { RubricBars, ScorePill } from "../../components/Feedback";
 import { Alert, Badge, Card, EmptyState, ErrorMessage, Loading, PageHeader, StatCard, statusTone } from "../../components/ui";
-import { api } from "../../lib/api";
 import { useAuth } from "../../lib/auth";
 import { formatDate, humanize, roundScore } from "../../lib/format";
 import type { InterviewSession, SpeakingMetrics } from "../../lib/types";
+import { useSummary } from "../../lib/interviewQueries";
 import { describeEnd } from "./InterviewRoom";
 
 const METRICS: { key: keyof SpeakingMetrics; label: string; format: (value: number) => string }[] = [
@@ -194,11 +193,7 @@ export function SummaryView({ session }: { session: InterviewSession }) {
 export function SummaryPage() {
   const { sessionId = "" } = useParams();
   const { user } = useAuth();
-  const summary = useQuery({
-    queryKey: ["summary", sessionId],
-    queryFn: () => api.get<InterviewSession>(`/interview/sessions/${sessionId}/summary`),
-    retry: false,
-  });
+  const summary = useSummary(sessionId);
   return (
     <>
       <PageHeader

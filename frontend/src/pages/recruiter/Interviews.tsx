@@ -1,16 +1,11 @@
-import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { Badge, Card, EmptyState, ErrorMessage, Loading, PageHeader, Table, statusTone, td, th } from "../../components/ui";
-import { api, type Page } from "../../lib/api";
-import { formatDate, humanize } from "../../lib/format";
 import { FINISHED, sessionId, typeLabel } from "../../lib/sessions";
-import type { InterviewSession } from "../../lib/types";
+import { useSessionList } from "../../lib/interviewQueries";
+import { formatDate, humanize } from "../../lib/format";
 
 export function RecruiterInterviewsPage() {
-  const sessions = useQuery({
-    queryKey: ["sessions", "recruiter"],
-    queryFn: () => api.get<Page<InterviewSession>>("/interview/sessions", { limit: 100 }),
-  });
+  const sessions = useSessionList("recruiter");
   const items = sessions.data?.items ?? [];
   return (
     <>

@@ -1,11 +1,10 @@
 import { useState } from "react";
-import { useMutation } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { Alert, Badge, Button, Card, EmptyState, ErrorMessage, FormActions, Loading, Modal, PageHeader, Pagination, SelectField, TextField } from "../../components/ui";
-import { api } from "../../lib/api";
 import { humanize } from "../../lib/format";
 import { type RankingSort, useJob, useRanking } from "../../lib/queries";
-import type { InterviewSession, Job, RankedCandidate } from "../../lib/types";
+import type { ExperienceLevel, Job, RankedCandidate, SessionMode } from "../../lib/types";
+import { useCreateSession } from "../../lib/interviewQueries";
 import { SendScreeningDialog } from "../screening/Recruiter";
 
 const SORTS: { value: RankingSort; label: string }[] = [
@@ -34,13 +33,13 @@ export function ScheduleDialog({ job, candidate, onClose }: { job: Job; candidat
   const navigate = useNavigate();
   const [when, setWhen] = useState("");
   const [mode, setMode] = useState("technical");
-  const schedule = useMutation({
-    mutationFn: () => api.post<InterviewSession>("/interview/sessions", {
+  const schedule = useCreateSession(
+    () => ({
       type: "live",
-      mode,
+      mode: mode as SessionMode,
       job_title: job.title,
       job_description: job.description,
-      experience_level: job.experience_level ?? "mid",
+      experience_level: (job.experience_level ?? "mid") as ExperienceLevel,
       candidate_id: candidate.candidate_id,
       job_id: job.id,
       scheduled_at: when ? new Date(when).toISOString() : undefined,
@@ -48,8 +47,8 @@ export function ScheduleDialog({ job, candidate, onClose }: { job: Job; candidat
       duration_minutes: 45,
       focus_areas: job.required_skills,
     }),
-    onSuccess: () => navigate("/recruiter/interviews"),
-  });
+    () => navigate("/recruiter/interviews"),
+  );
   return (
     <Modal open onOpenChange={(open) => !open && onClose()} title={`Interview ${candidate.candidate_name ?? "candidate"}`} description={job.title}>
       <form className="grid gap-4" onSubmit={(event) => { event.preventDefault(); schedule.mutate(); }}>

@@ -1,28 +1,22 @@
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { Badge, Button, Card, EmptyState, ErrorMessage, FormActions, Loading, Modal, PageHeader, SelectField, Table, TextArea, TextField, statusTone, td, th } from "../../components/ui";
-import { api, type Page } from "../../lib/api";
+import { useCreateJob, useJobTransition, useMyJobs } from "../../lib/queries";
 import { ApiError } from "../../lib/errors";
 import { formatDate, humanize } from "../../lib/format";
-import type { Job } from "../../lib/types";
 
 function CreateJobDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const [form, setForm] = useState({ title: "", company: "", location: "", employment_type: "full_time", experience_level: "mid", skills: "", description: "" });
   const update = (field: keyof typeof form) => (event: { target: { value: string } }) => setForm((current) => ({ ...current, [field]: event.target.value }));
-  const create = useMutation({
-    mutationFn: () => api.post<Job>("/jobs", {
+  const create = useCreateJob(
+    () => ({
       ...form,
       title: form.title.trim(),
       description: form.description.trim(),
       skills: form.skills.split(",").map((skill) => skill.trim()).filter(Boolean),
     }),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ["jobs", "mine"] });
-      onClose();
-    },
-  });
+    onClose,
+  );
   const fieldError = (field: string) => (create.error instanceof ApiError ? create.error.forField(field) : undefined);
   return (
     <Modal open={open} onOpenChange={(next) => !next && onClose()} title="New job" description="Saved as a draft until you publish it.">
@@ -46,13 +40,9 @@ function CreateJobDialog({ open, onClose }: { open: boolean; onClose: () => void
 }
 
 export function RecruiterJobsPage() {
-  const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
-  const jobs = useQuery({ queryKey: ["jobs", "mine"], queryFn: () => api.get<Page<Job>>("/jobs", { mine: true, limit: 100 }) });
-  const transition = useMutation({
-    mutationFn: ({ job, action }: { job: Job; action: "publish" | "close" }) => api.post<Job>(`/jobs/${job.id}/${action}`),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["jobs", "mine"] }),
-  });
+  const jobs = useMyJobs();
+  const transition = useJobTransition();
 
   return (
     <>

@@ -1,5 +1,5 @@
 import { useCallback, useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { Link, useParams } from "react-router-dom";
 import { ChatPanel } from "../../components/Chat";
 import { IntegrityPanel } from "../../components/Integrity";
@@ -12,7 +12,8 @@ import { useUserMedia, VideoPreview } from "../../lib/media";
 import { useLiveRoom } from "../../lib/rtc";
 import { useBrowserSignals } from "../../lib/signals";
 import { useInterviewStream } from "../../lib/stream";
-import type { AntiCheatEvent, InterviewSession, ProctoringConsent, StartResult, StreamEvent } from "../../lib/types";
+import { useConsentThen, useProctoringConsent, useSession } from "../../lib/interviewQueries";
+import type { AntiCheatEvent, InterviewSession, StartResult, StreamEvent } from "../../lib/types";
 
 /**
  * A live interview between a recruiter and a candidate: both videos, chat, and (for the recruiter) End. The live
@@ -22,7 +23,7 @@ import type { AntiCheatEvent, InterviewSession, ProctoringConsent, StartResult, 
 export function LiveInterviewPage() {
   const { sessionId = "" } = useParams();
   const { user } = useAuth();
-  const session = useQuery({ queryKey: ["session", sessionId], queryFn: () => api.get<InterviewSession>(`/interview/sessions/${sessionId}`) });
+  const session = useSession(sessionId);
   const isRecruiter = user?.role === "recruiter" || user?.role === "admin";
   const [signalKey, setSignalKey] = useState<string | null>(() => antiCheatKeys.get(sessionId));
 
@@ -39,21 +40,19 @@ export function LiveInterviewPage() {
 /** The candidate's step before the room: the proctoring notice, agreed to on the server, then POST /start. */
 function LiveProctoringGate({ sessionId, running, onStarted }: { sessionId: string; running: boolean; onStarted: (key: string | null) => void }) {
   const queryClient = useQueryClient();
-  const consentUrl = `/interview/sessions/${sessionId}/proctoring/consent`;
-  const consent = useQuery({ queryKey: ["proctoring-consent", sessionId], queryFn: () => api.get<ProctoringConsent>(consentUrl) });
-  const join = useMutation({
-    mutationFn: async () => {
-      const version = consent.data?.notice.version;
-      if (version && !consent.data?.consent && !running) await api.post(consentUrl, { notice_version: version });
-      // Starting a running interview again returns the same key (a reload in another tab of the browser).
-      return api.post<StartResult>(`/interview/sessions/${sessionId}/start`);
-    },
-    onSuccess: (started) => {
+  const consent = useProctoringConsent(sessionId);
+  const join = useConsentThen(
+    sessionId,
+    consent.data,
+    running, // a running interview was agreed to already
+    // Starting a running interview again returns the same key (a reload in another tab of the browser).
+    () => api.post<StartResult>(`/interview/sessions/${sessionId}/start`),
+    (started) => {
       antiCheatKeys.set(sessionId, started.anti_cheat_key);
       queryClient.setQueryData(["session", sessionId], started.session);
-      onStarted(started.anti_cheat_key);
+      onStarted(started.anti_cheat_key ?? null);
     },
-  });
+  );
   return (
     <Card className="mx-auto max-w-2xl" data-testid="live-proctoring-gate">
       <h1 className="mb-4 text-xl font-semibold text-slate-900">Your live interview</h1>

@@ -1,35 +1,11 @@
-import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { Badge, Card, EmptyState, ErrorMessage, Loading, PageHeader } from "../../components/ui";
-import { api } from "../../lib/api";
 import { formatClock, formatDate, humanize } from "../../lib/format";
 import { typeLabel } from "../../lib/sessions";
-import type { SessionMode, SessionStatus, SessionType } from "../../lib/types";
-
-/** GET /interview/live: running interviews the caller may view. */
-interface LiveSession {
-  session_id: string;
-  type: SessionType;
-  mode?: SessionMode;
-  status: SessionStatus;
-  candidate_id: string;
-  candidate_name?: string | null;
-  recruiter_id?: string | null;
-  job_title: string;
-  started_at?: string | null;
-  remaining_seconds?: number | null;
-  publishing: boolean;
-  publishers?: string[];
-  watchers: number;
-  recording?: boolean;
-}
+import { useLiveNow } from "../../lib/interviewQueries";
 
 export function LiveNowPage() {
-  const sessions = useQuery({
-    queryKey: ["sessions", "live-now"],
-    queryFn: () => api.get<LiveSession[]>("/interview/live", { limit: 100 }),
-    refetchInterval: 5000,
-  });
+  const sessions = useLiveNow();
   const running = sessions.data ?? [];
   return (
     <>

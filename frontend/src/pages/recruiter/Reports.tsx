@@ -1,15 +1,13 @@
-import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router-dom";
 import { IntegrityPanel } from "../../components/Integrity";
 import { Badge, Card, EmptyState, ErrorMessage, Loading, PageHeader, statusTone } from "../../components/ui";
-import { api, type Page } from "../../lib/api";
-import { formatDate, humanize, roundScore } from "../../lib/format";
 import { FINISHED, sessionId as idOf } from "../../lib/sessions";
-import type { InterviewSession } from "../../lib/types";
+import { formatDate, humanize, roundScore } from "../../lib/format";
+import { useSessionList, useSummary } from "../../lib/interviewQueries";
 import { SummaryView } from "../candidate/Summary";
 
 function ReportDetail({ sessionId }: { sessionId: string }) {
-  const summary = useQuery({ queryKey: ["summary", sessionId], queryFn: () => api.get<InterviewSession>(`/interview/sessions/${sessionId}/summary`), retry: false });
+  const summary = useSummary(sessionId);
   return (
     <div className="grid gap-6">
       <ErrorMessage error={summary.error} />
@@ -21,10 +19,7 @@ function ReportDetail({ sessionId }: { sessionId: string }) {
 
 export function ReportsPage() {
   const { sessionId } = useParams();
-  const sessions = useQuery({
-    queryKey: ["sessions", "reports"],
-    queryFn: () => api.get<Page<InterviewSession>>("/interview/sessions", { limit: 100 }),
-  });
+  const sessions = useSessionList("reports");
   const finished = (sessions.data?.items ?? []).filter((session) => FINISHED.has(session.status));
   return (
     <>

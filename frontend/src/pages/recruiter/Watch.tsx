@@ -1,15 +1,14 @@
 import { useCallback, useState } from "react";
-import { useMutation, useQuery } from "@tanstack/react-query";
 import { useParams } from "react-router-dom";
 import { IntegrityPanel } from "../../components/Integrity";
 import { Alert, Button, Card, ErrorMessage, PageHeader } from "../../components/ui";
-import { api } from "../../lib/api";
 import { useAuth } from "../../lib/auth";
 import { humanize } from "../../lib/format";
 import { VideoPreview } from "../../lib/media";
 import { useLiveRoom } from "../../lib/rtc";
 import { useInterviewStream } from "../../lib/stream";
-import type { AntiCheatEvent, InterviewSession, StreamEvent } from "../../lib/types";
+import type { AntiCheatEvent, StreamEvent } from "../../lib/types";
+import { useEndSession, useSession } from "../../lib/interviewQueries";
 import { ConnectionBadge } from "../candidate/InterviewRoom";
 
 interface TranscriptLine {
@@ -21,7 +20,7 @@ interface TranscriptLine {
 export function WatchPage() {
   const { sessionId = "" } = useParams();
   const { user } = useAuth();
-  const session = useQuery({ queryKey: ["session", sessionId], queryFn: () => api.get<InterviewSession>(`/interview/sessions/${sessionId}`) });
+  const session = useSession(sessionId);
   const room = useLiveRoom(sessionId, { localStream: null, publish: false, userId: user?.id });
   const [lines, setLines] = useState<TranscriptLine[]>([]);
   const [question, setQuestion] = useState<string | null>(null);
@@ -45,10 +44,7 @@ export function WatchPage() {
     }
   }, []);
   const stream = useInterviewStream(`/interview/${sessionId}/stream`, onEvent);
-  const end = useMutation({
-    mutationFn: () => api.post<InterviewSession>(`/interview/sessions/${sessionId}/end`, { reason: "ended_by_recruiter" }),
-    onSuccess: (updated) => setEnded(updated.status),
-  });
+  const end = useEndSession(sessionId, (updated) => setEnded(updated.status));
 
   return (
     <>

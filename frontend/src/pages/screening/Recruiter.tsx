@@ -1,28 +1,22 @@
 import { useRef, useState } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams } from "react-router-dom";
 import { Alert, Badge, Button, Card, EmptyState, ErrorMessage, FormActions, Loading, Modal, PageHeader, SelectField, Table, TextArea, TextField, td, th } from "../../components/ui";
-import { api } from "../../lib/api";
 import { formatDate, humanize } from "../../lib/format";
 import { downloadFile } from "../../lib/queries";
-import { type Screening, useCompare, useReview, useScreeningAction } from "../../lib/screening";
+import { type Screening, useCompare, useReview, useScreeningAction, useSendScreening } from "../../lib/screening";
 
 const ENDED = new Set(["completed", "terminated"]);
 
 /** From the pipeline: send an AI screening interview built from the job and the candidate's résumé. */
 export function SendScreeningDialog({ applicationId, candidateName, onClose }: { applicationId: string; candidateName: string; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const [mode, setMode] = useState("technical");
   const [questions, setQuestions] = useState("5");
   const [minutes, setMinutes] = useState("30");
   const [days, setDays] = useState("7");
   const [policy, setPolicy] = useState("flag_for_review");
-  const send = useMutation({
-    mutationFn: () => api.post<Screening>(`/applications/${applicationId}/screening`, {
-      mode, question_count: Number(questions), duration_minutes: Number(minutes), deadline_days: Number(days), anti_cheat_policy: policy,
-    }),
-    onSuccess: () => { void queryClient.invalidateQueries({ queryKey: ["screenings"] }); onClose(); },
-  });
+  const send = useSendScreening(applicationId, () => ({
+    mode, question_count: Number(questions), duration_minutes: Number(minutes), deadline_days: Number(days), anti_cheat_policy: policy,
+  }), onClose);
   return (
     <Modal open onOpenChange={(open) => !open && onClose()} title={`Screening interview for ${candidateName}`} description="Questions come from the job posting and the candidate's résumé.">
       <form className="grid gap-4" onSubmit={(event) => { event.preventDefault(); send.mutate(); }}>
