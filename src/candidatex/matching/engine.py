@@ -370,15 +370,17 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
 
 def _neighbouring_work(context: JobContext, profile: dict[str, Any], copied: set[str]) -> tuple[str, str] | None:
     """(profession, a line showing it) when the skills the resume's dated positions show place it in the
-    job's profession or a neighbouring one; claims (a skills list, a summary) place it nowhere."""
+    job's profession or a neighbouring one; claims (a skills list, a summary) place it nowhere, and a job
+    title alone ("Help Desk Technician") neither: a line describing the work must show one of the skills."""
     shown = {s["name"]: s["line"] for s in profile.get("skills", []) if s["evidenced"] and s["line"] not in copied}
+    titles = {position.get("line") for position in profile.get("positions", [])}
     taxonomy = context.taxonomy or default_taxonomy()
-    mine = taxonomy.professions_of(shown, NEIGHBOUR_EVIDENCE) & context.professions
-    if not mine:
-        return None
-    profession = min(mine)
-    line = next(line for name, line in shown.items() if name.casefold() in taxonomy.role_skills(profession))
-    return profession, line
+    for profession in sorted(taxonomy.professions_of(shown, NEIGHBOUR_EVIDENCE) & context.professions):
+        lines = [line for name, line in shown.items() if name.casefold() in taxonomy.role_skills(profession)]
+        described = [line for line in lines if line not in titles]
+        if described:
+            return profession, described[0]
+    return None
 
 
 def _relevance(components: dict[str, float]) -> float:
