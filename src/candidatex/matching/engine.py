@@ -60,6 +60,7 @@ FULL_RELEVANCE = 0.5  # the skills or experience share at which education and wo
 GAMING_FLAGS = frozenset({"hidden_text", "copied_job_description", "keyword_list", "unbacked_years"})
 NEIGHBOUR_SKILLS = 15.0  # the skills score of a resume in the job's or a neighbouring profession, at least
 NEIGHBOUR_EVIDENCE = 2  # skills shown in dated positions that place a resume in a profession
+MAX_COPY_CHECKS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +88,13 @@ class JobContext:
     copied_claims: dict[str, bool] = field(default_factory=dict)  # listed line -> copies the description
 
     def copies_description(self, line: str) -> bool:
+        """The ATS check's rule for a listed line (a summary, a skills line); remembered per line, as most
+        applicants' skills lines recur, up to ``MAX_COPY_CHECKS`` lines per job."""
         known = self.copied_claims.get(line)
         if known is None:
-            known = self.copied_claims[line] = is_copied(line, self.description)
+            known = is_copied(line, self.description)
+            if len(self.copied_claims) < MAX_COPY_CHECKS:
+                self.copied_claims[line] = known
         return known
 
     @classmethod
