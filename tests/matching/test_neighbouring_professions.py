@@ -107,6 +107,8 @@ def test_a_job_text_pasted_into_the_summary_claims_nothing_beside_a_dated_positi
     assert cashier.breakdown["skills"] == 0.0 and cashier.total == 0.0
     assert "copied_job_description" in {flag["code"] for flag in cashier.flags}
     assert cashier.matched_skills == []
+    linux = next(r for r in cashier.reasons if r.text.startswith("Linux (required)"))
+    assert "copying the job description" in linux.text and "Keep our Linux" in (linux.evidence or "")
     assert cashier.total < result["help_desk"].total  # gaming loses to a neighbour with real work
 
 

@@ -250,9 +250,10 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
                                       evidence))
         else:
             if explain and found is not None and requirement.kind != "mentioned":
-                reasons.append(Reason("skills", f"{requirement.name} ({requirement.kind}): earns nothing, only in a "
-                                                f"keyword list with no dated position behind it: {_quote(evidence)}",
-                                      evidence))
+                where = ("a line copying the job description" if evidence in copied_lines
+                         else "a keyword list with no dated position behind it")
+                reasons.append(Reason("skills", f"{requirement.name} ({requirement.kind}): earns nothing, only in "
+                                                f"{where}: {_quote(evidence)}", evidence))
             if requirement.kind == "required":
                 missing_required.append(requirement.name)
             elif requirement.kind == "preferred":
