@@ -85,6 +85,7 @@ class JobContext:
     # the job's profession and its neighbours (taxonomy roles), with the taxonomy that places resumes in them
     professions: frozenset[str] = frozenset()
     taxonomy: SkillTaxonomy | None = None
+    profession_skills: frozenset[str] = frozenset()  # the skills of those professions, casefolded
     copied_claims: dict[str, bool] = field(default_factory=dict)  # listed line -> copies the description
 
     def copies_description(self, line: str) -> bool:
@@ -118,7 +119,8 @@ class JobContext:
         professions = taxonomy.neighbouring(taxonomy.professions_of(
             r.name for r in reqs if r.kind != "mentioned"))
         return cls(title, reqs, min_years, education_level, title_stems(title), matrix,
-                   slice(start, start + len(sentences)), CopySource.of(description), professions, taxonomy)
+                   slice(start, start + len(sentences)), CopySource.of(description), professions, taxonomy,
+                   frozenset().union(*(taxonomy.role_skills(p) for p in professions)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,9 +380,11 @@ def _neighbouring_work(context: JobContext, profile: dict[str, Any], copied: set
     """(profession, a line showing it) when the skills the resume's dated positions show place it in the
     job's profession or a neighbouring one; claims (a skills list, a summary) place it nowhere, and a job
     title alone ("Help Desk Technician") neither: a line describing the work must show one of the skills."""
+    taxonomy = context.taxonomy or default_taxonomy()
+    if len(context.profession_skills & {s["name"].casefold() for s in profile.get("skills", [])}) < NEIGHBOUR_EVIDENCE:
+        return None  # most unrelated resumes: too few of those professions' skills even listed
     shown = {s["name"]: s["line"] for s in profile.get("skills", []) if s["evidenced"] and s["line"] not in copied}
     titles = {position.get("line") for position in profile.get("positions", [])}
-    taxonomy = context.taxonomy or default_taxonomy()
     for profession in sorted(taxonomy.professions_of(shown, NEIGHBOUR_EVIDENCE) & context.professions):
         lines = [line for name, line in shown.items() if name.casefold() in taxonomy.role_skills(profession)]
         described = [line for line in lines if line not in titles]
