@@ -30,8 +30,9 @@ from candidatex.resumes.taxonomy import normalize_skill
 CORPUS = Path(__file__).resolve().parents[2] / "tests" / "data" / "matching_corpus"
 TODAY = date(2024, 6, 1)
 # Orderings changes are designed on ("tune") and those only measured ("holdout"), fixed on 1 December before
-# the changes of that day: a rule that helps the tune jobs only is tuned to them.
-HOLDOUT_JOBS = frozenset({"teaching", "electrical", "data", "hospitality", "logistics"})
+# the changes of that day: a rule that helps the tune jobs only is tuned to them. The fifth pass added
+# "sysadmin" to the tune jobs and "finance" to the holdout, chosen before either was scored.
+HOLDOUT_JOBS = frozenset({"teaching", "electrical", "data", "hospitality", "logistics", "finance"})
 
 
 def kendall_tau_b(x: list[float], y: list[float]) -> float:

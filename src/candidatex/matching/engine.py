@@ -7,6 +7,10 @@ Components, each 0-100, weighted by ``MatchWeights`` (a component the job gives 
   A requirement counts in full when a dated position or a project shows it, in part when it is only listed
   (0.5; 0.25 when the resume has no dated position at all: a claim with nothing behind it), and at 0.6 when
   no taxonomy skill matches but an evidence line is semantically close (sentence-vector cosine >= 0.5).
+  A resume whose dated positions show the work of the job's profession or a neighbouring one (``roles`` in
+  skills.json: two of its skills or more, a help desk's Zendesk and Active Directory for a backend job) has
+  at least ``NEIGHBOUR_SKILLS``: some evidence toward the job, which an unrelated resume (a barista's) lacks.
+  It opens no gate below (every neighbour with nothing more scores the same), and a title alone earns nothing.
 - ``experience``: years in dated positions relevant to the job, against the job's minimum. A position is
   relevant when its own lines show two of the job's skills, or one with a related title (a shared title word
   or title vectors with cosine >= 0.45), or when its title is very close (cosine >= 0.75). Titles alone
@@ -16,7 +20,8 @@ Components, each 0-100, weighted by ``MatchWeights`` (a component the job gives 
 - ``text_similarity``: semantic closeness of the resume's evidence lines to the job (the mean cosine of the
   three closest lines to the job's title and description vector), 0.10 -> 0, 0.50 -> 100. Lines that copy the
   job description (cosine >= 0.9 to one of its sentences and most of their five-word runs taken from it, the
-  ATS check's rule) earn nothing anywhere and are flagged.
+  ATS check's rule) earn nothing anywhere and are flagged; so do skills only listed in a line that copies
+  the description (a pasted job text in the summary).
 - Education and text similarity say little on their own (a nurse's degree, a barista's wording that happens
   to sit near a backend job's): each is scaled by the resume's relevance, the larger of its skills and
   experience shares, full from half of either (``FULL_RELEVANCE``). An unrelated resume scores ~0.
@@ -53,6 +58,9 @@ MAX_JOB_SENTENCES = 40
 SENIOR_EXTRA_YEARS = 5.0  # related years past the job's minimum at which seniority is full
 FULL_RELEVANCE = 0.5  # the skills or experience share at which education and wording count in full
 GAMING_FLAGS = frozenset({"hidden_text", "copied_job_description", "keyword_list", "unbacked_years"})
+NEIGHBOUR_SKILLS = 15.0  # the skills score of a resume in the job's or a neighbouring profession, at least
+NEIGHBOUR_EVIDENCE = 2  # skills shown in dated positions that place a resume in a profession
+MAX_COPY_CHECKS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +82,21 @@ class JobContext:
     matrix: np.ndarray | None  # rows: job vector, title vector, requirement vectors, description sentences
     sentence_rows: slice = field(default_factory=lambda: slice(0, 0))
     description: CopySource = field(default_factory=lambda: CopySource.of(""))
+    # the job's profession and its neighbours (taxonomy roles), with the taxonomy that places resumes in them
+    professions: frozenset[str] = frozenset()
+    taxonomy: SkillTaxonomy | None = None
+    profession_skills: frozenset[str] = frozenset()  # the skills of those professions, casefolded
+    copied_claims: dict[str, bool] = field(default_factory=dict)  # listed line -> copies the description
+
+    def copies_description(self, line: str) -> bool:
+        """The ATS check's rule for a listed line (a summary, a skills line); remembered per line, as most
+        applicants' skills lines recur, up to ``MAX_COPY_CHECKS`` lines per job."""
+        known = self.copied_claims.get(line)
+        if known is None:
+            known = is_copied(line, self.description)
+            if len(self.copied_claims) < MAX_COPY_CHECKS:
+                self.copied_claims[line] = known
+        return known
 
     @classmethod
     def build(cls, title: str, description: str, required: Sequence[str], preferred: Sequence[str],
@@ -93,8 +116,11 @@ class JobContext:
         if embedder is not None:
             matrix = embedder.embed([f"{title}. {description}"[:2000], title, *(r.name for r in reqs), *sentences])
         start = 2 + len(reqs)
+        professions = taxonomy.neighbouring(taxonomy.professions_of(
+            r.name for r in reqs if r.kind != "mentioned"))
         return cls(title, reqs, min_years, education_level, title_stems(title), matrix,
-                   slice(start, start + len(sentences)), CopySource.of(description))
+                   slice(start, start + len(sentences)), CopySource.of(description), professions, taxonomy,
+                   frozenset().union(*(taxonomy.role_skills(p) for p in professions)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,10 +217,6 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
         close = np.flatnonzero(unit_sims[:, context.sentence_rows].max(axis=1) >= COPIED_SENTENCE).tolist()
         copied = {i for i in close if i < len(units) and is_copied(units[i], context.description, short_lines=True)}
     copied_lines = {units[i] for i in copied if i < len(units)}
-    if copied:
-        flags.append({"code": "copied_job_description",
-                      "message": f"{len(copied)} line(s) repeat the job description nearly word for word and earn "
-                                 f"nothing, e.g. {_quote(units[min(copied)])}"})
     usable = [i for i in range(len(units)) if i not in copied]
 
     # ---- skills
@@ -212,6 +234,8 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
             evidence = found["line"]
             if found["evidenced"] and evidence not in copied_lines:
                 credit, how = 1.0, "shown in"
+            elif evidence in copied_lines or context.copies_description(evidence):
+                copied_lines.add(evidence)  # a pasted job text claims what the job asks for: nothing
             else:
                 credit = LISTED_CREDIT if dated else 0.0 if keyword_list else UNBACKED_CREDIT
                 how = "only listed in" if dated else "listed, with no dated position behind it, in"
@@ -228,15 +252,24 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
                                       evidence))
         else:
             if explain and found is not None and requirement.kind != "mentioned":
-                reasons.append(Reason("skills", f"{requirement.name} ({requirement.kind}): earns nothing, only in a "
-                                                f"keyword list with no dated position behind it: {_quote(evidence)}",
-                                      evidence))
+                where = ("a line copying the job description" if evidence in copied_lines
+                         else "a keyword list with no dated position behind it")
+                reasons.append(Reason("skills", f"{requirement.name} ({requirement.kind}): earns nothing, only in "
+                                                f"{where}: {_quote(evidence)}", evidence))
             if requirement.kind == "required":
                 missing_required.append(requirement.name)
             elif requirement.kind == "preferred":
                 missing_preferred.append(requirement.name)
+    if copied_lines:
+        example = units[min(copied)] if copied else sorted(copied_lines)[0]
+        flags.append({"code": "copied_job_description",
+                      "message": f"{len(copied_lines)} line(s) repeat the job description nearly word for word and "
+                                 f"earn nothing, e.g. {_quote(example)}"})
+    neighbour = None
     if possible:
         components["skills"] = 100 * earned / possible
+        if components["skills"] < NEIGHBOUR_SKILLS and context.professions and dated and not keyword_list:
+            neighbour = _neighbouring_work(context, profile, copied_lines)
         required_total = sum(1 for r in context.requirements if r.kind == "required")
         if explain and missing_required:
             reasons.append(Reason("skills", f"Missing required: {', '.join(missing_required)} "
@@ -329,10 +362,35 @@ def _score_one(context: JobContext, key: Hashable, profile: dict[str, Any], inte
         if explain:
             reasons.append(Reason("flags", flag["message"]))
 
+    if neighbour is not None:
+        # after the gates: a neighbour's evidence is some toward the job, too little to make its degree or
+        # its wording count
+        profession, line = neighbour
+        components["skills"] = NEIGHBOUR_SKILLS
+        if explain:
+            reasons.append(Reason("skills", f"Dated positions show the work of a neighbouring profession "
+                                            f"({profession.replace('_', ' ')}), e.g. {_quote(line)}", line))
     effective, rounded = effective_weights(weights, tuple(components))
     total = sum(components[name] * w for name, w in effective.items())
     return Scored(key, round(total, 1), {k: round(v, 1) for k, v in components.items()}, dict(rounded), matched,
                   missing_required, missing_preferred, reasons, flags)
+
+
+def _neighbouring_work(context: JobContext, profile: dict[str, Any], copied: set[str]) -> tuple[str, str] | None:
+    """(profession, a line showing it) when the skills the resume's dated positions show place it in the
+    job's profession or a neighbouring one; claims (a skills list, a summary) place it nowhere, and a job
+    title alone ("Help Desk Technician") neither: a line describing the work must show one of the skills."""
+    taxonomy = context.taxonomy or default_taxonomy()
+    if len(context.profession_skills & {s["name"].casefold() for s in profile.get("skills", [])}) < NEIGHBOUR_EVIDENCE:
+        return None  # most unrelated resumes: too few of those professions' skills even listed
+    shown = {s["name"]: s["line"] for s in profile.get("skills", []) if s["evidenced"] and s["line"] not in copied}
+    titles = {position.get("line") for position in profile.get("positions", [])}
+    for profession in sorted(taxonomy.professions_of(shown, NEIGHBOUR_EVIDENCE) & context.professions):
+        lines = [line for name, line in shown.items() if name.casefold() in taxonomy.role_skills(profession)]
+        described = [line for line in lines if line not in titles]
+        if described:
+            return profession, described[0]
+    return None
 
 
 def _relevance(components: dict[str, float]) -> float:

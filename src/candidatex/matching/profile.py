@@ -29,7 +29,8 @@ from candidatex.resumes.parsing import (
 )
 from candidatex.resumes.taxonomy import SkillTaxonomy, default_taxonomy
 
-PROFILE_VERSION = 4  # 3: non-English evidence lines glossed; 4: verb-first skills, grouped positions share lines
+PROFILE_VERSION = 5  # 3: non-English evidence lines glossed; 4: verb-first skills, grouped positions share lines;
+# 5: taxonomy aliases for B2B deals, financial models, budgets, Spanish A/B tests
 MAX_UNITS = 16  # evidence lines embedded per resume
 MIN_UNIT_WORDS = 4
 EVIDENCE_SECTIONS = frozenset({"experience", "projects"})

@@ -81,8 +81,12 @@ def _alias_pattern(alias: str) -> str:
 class SkillTaxonomy:
     """Maps free text and user-entered skill names onto canonical skills."""
 
-    def __init__(self, skills: Iterable[Skill], action_nouns: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, skills: Iterable[Skill], action_nouns: dict[str, list[str]] | None = None,
+                 roles: dict[str, dict[str, list[str]]] | None = None) -> None:
         self.skills: tuple[Skill, ...] = tuple(skills)
+        # profession -> the canonical skills its work shows (casefolded), and -> its neighbouring professions
+        self._role_skills = {role: frozenset(n.casefold() for n in spec["skills"]) for role, spec in (roles or {}).items()}
+        self._role_neighbours = {role: frozenset(spec.get("neighbours", ())) for role, spec in (roles or {}).items()}
         # "Pipeline Management" written verb first ("managed the pipeline"): verb stem -> [(object stem, skill)]
         self._verb_first: dict[str, list[tuple[str, Skill]]] = {}
         for skill in self.skills:
@@ -139,6 +143,7 @@ class SkillTaxonomy:
                 for item in data["skills"]
             ),
             {noun: verbs for noun, verbs in data.get("action_nouns", {}).items() if not noun.startswith("_")},
+            {role: spec for role, spec in data.get("roles", {}).items() if not role.startswith("_")},
         )
 
     def __len__(self) -> int:
@@ -208,6 +213,22 @@ class SkillTaxonomy:
     def extract(self, text: str) -> list[str]:
         """Canonical names of the skills a text mentions, in order of first mention."""
         return list(self.find_mentions(text))
+
+    def professions_of(self, skill_names: Iterable[str], least: int = 1) -> frozenset[str]:
+        """The professions (``roles`` in skills.json) whose skills the names show most, at least ``least`` of
+        them; several when they tie."""
+        names = {n.casefold() for n in skill_names}
+        counts = {role: len(names & skills) for role, skills in self._role_skills.items()}
+        best = max(counts.values(), default=0)
+        return frozenset(role for role, count in counts.items() if count == best) if best >= max(1, least) else frozenset()
+
+    def role_skills(self, profession: str) -> frozenset[str]:
+        return self._role_skills.get(profession, frozenset())
+
+    def neighbouring(self, professions: Iterable[str]) -> frozenset[str]:
+        """The professions and their neighbours: whose people do part of their work day to day."""
+        chosen = set(professions)
+        return frozenset(chosen.union(*(self._role_neighbours.get(p, frozenset()) for p in chosen)))
 
     def category(self, name: str) -> str | None:
         skill = self.lookup(name)
