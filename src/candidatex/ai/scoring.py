@@ -8,6 +8,7 @@ question's known misconceptions is a factual error. The guards in `guards.py` th
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from candidatex.ai.guards import GuardFinding, apply_caps, check, cosine_rows, f
 from candidatex.ai.schemas import AnswerEvaluation, GeneratedQuestion
 from candidatex.ai.text import normalise, sentences, shorten, words
 
+DEBUG_ERRORS = bool(os.environ.get('DEBUG_ERRORS'))
 FOLLOW_UP_SUFFIX = "--follow-up"
 # Similarity below LOW earns nothing for a key point, above HIGH earns it fully (all-MiniLM-L6-v2 cosines).
 LOW_SIMILARITY = 0.22
@@ -246,30 +248,7 @@ def analyse(
         # The last unit is the whole answer (or, for one or two sentences, their mean).
         other_subject = float((other_vecs @ unit_vecs[-1]).max()) if len(other_vecs) else 0.0
         if n_mis and claims:
-            mis_sims = cosine_rows(mis_vecs, claim_vecs)
-            point_best = cosine_rows(point_vecs, claim_vecs).max(axis=0)
-            for m, misconception in enumerate(spec.misconceptions):
-                conditional = bool(cues.hypothesis.search(misconception) or IF_WORD.search(misconception))
-                for j in np.argsort(-mis_sims[m])[:3]:
-                    threshold = MISCONCEPTION_SIMILARITY if j < len(kept) else CLAUSE_MISCONCEPTION_SIMILARITY
-                    # Negation has the scope of a clause: a sentence asserts only if its clause nearest the
-                    # misconception agrees too ("99 % accuracy is meaningless here: a model that says 'not
-                    # fraud' gets that" negates twice as a sentence, once where it matters).
-                    own = [c for c in range(len(kept), len(claims)) if claim_of[c] == claim_of[j]]
-                    scopes = [claims[j]]
-                    nearest = int(j)
-                    if j < len(kept) and own:
-                        nearest = max(own, key=lambda c: mis_sims[m, c])
-                        scopes.append(claims[nearest])
-                    # A supposition names the misconception to show where it leads; it claims nothing.
-                    if supposed[nearest] and not conditional:
-                        continue
-                    if all(
-                        _asserts(misconception, scope, float(mis_sims[m, j]), float(point_best[j]), cues, threshold)
-                        for scope in scopes
-                    ):
-                        errors.append((misconception, claims[j]))
-                        break
+            errors = _factual_errors(spec, kept, claims, claim_of, supposed, mis_vecs, point_vecs, claim_vecs, cues)
     else:
         matches = [PointMatch(p, 0.0, 0.0, "") for p in spec.key_points]
 
@@ -292,6 +271,85 @@ def analyse(
     return analysis
 
 
+def _factual_errors(
+    spec: QuestionSpec,
+    kept: list[str],
+    claims: list[str],
+    claim_of: list[int],
+    supposed: list[bool],
+    mis_vecs: np.ndarray,
+    point_vecs: np.ndarray,
+    claim_vecs: np.ndarray,
+    cues: Cues,
+) -> list[tuple[str, str]]:
+    """The misconceptions the answer asserts, each with the statement that asserts it.
+
+    Statements are the sentences and their clauses. An answer that rejects a misconception in one statement
+    ("Accuracy is misleading here") is not taken to assert it in a statement that is less near to it ("I'd
+    look at precision and recall on the fraud class"): it is elaborating on the subject it just rejected.
+    """
+    mis_sims = cosine_rows(mis_vecs, claim_vecs)
+    point_best = cosine_rows(point_vecs, claim_vecs).max(axis=0)
+
+    def threshold(j: int) -> float:
+        return MISCONCEPTION_SIMILARITY if j < len(kept) else CLAUSE_MISCONCEPTION_SIMILARITY
+
+    errors: list[tuple[str, str]] = []
+    for m, misconception in enumerate(spec.misconceptions):
+        conditional = bool(cues.hypothesis.search(misconception) or IF_WORD.search(misconception))
+        near = [j for j in np.argsort(-mis_sims[m]) if mis_sims[m, j] >= threshold(int(j))]
+        # The nearest statement that rejects the misconception in so many words: nothing less near asserts it.
+        rejected_at = max((float(mis_sims[m, j]) for j in near if _rejects(misconception, claims[j], cues)), default=-1.0)
+        for j in near:
+            similarity = float(mis_sims[m, j])
+            if similarity <= rejected_at:
+                break
+            # Negation has the scope of a clause: a sentence asserts only if its clause nearest the
+            # misconception agrees too ("99 % accuracy is meaningless here: a model that says 'not fraud' gets
+            # that" negates twice as a sentence, once where it matters).
+            own = [c for c in range(len(kept), len(claims)) if claim_of[c] == claim_of[j]] if j < len(kept) else []
+            scopes = [claims[j]]
+            nearest = int(j)
+            if own:
+                nearest = max(own, key=lambda c: mis_sims[m, c])
+                scopes.append(claims[nearest])
+            # A supposition names the misconception to show where it leads; it claims nothing.
+            if supposed[nearest] and not conditional:
+                continue
+            if all(
+                _asserts(misconception, scope, similarity, float(point_best[j]), cues, threshold(int(j)))
+                for scope in scopes
+            ):
+                errors.append((misconception, claims[j]))
+                break
+    return errors
+
+
+def _rejects(misconception: str, sentence: str, cues: Cues) -> bool:
+    """Rejected in so many words: reported as someone else's idea, or with a rejecting predicate or framing the
+    misconception lacks ("…is misleading here", "…doesn't mean…"). A bare negation does not count here:
+    "don't bother reconciling" agrees with "reconciliations are optional"."""
+    return bool(
+        (cues.reported_claim.search(sentence) and not cues.reported_claim.search(misconception))
+        or (cues.denial.search(sentence) and not cues.denial.search(misconception))
+    )
+
+
+def _same_polarity(misconception: str, sentence: str, cues: Cues) -> bool:
+    """Is the clause turned the same way as the misconception? Embeddings barely see "not", so this reads words.
+
+    Not when it reports the claim as someone else's ("the idea that…"), nor when it has a rejecting predicate
+    the misconception lacks ("indexing every column is overrated" against "…with no downside"; "escalating
+    doesn't mean the ticket stops being mine" against "…no longer my responsibility"); otherwise when it is
+    turned around as often: "never store it without a salt" negates twice and does not claim "no salt is
+    needed"; "It's not wrong to use SHA-1" does claim "SHA-1 is fine". Words that remove what they name count
+    as a turn ("a strong hash doesn't take away the need for a salt" turns twice, "a salt is not needed" once).
+    """
+    if _rejects(misconception, sentence, cues):
+        return False
+    return len(cues.polarity.findall(sentence)) % 2 == len(cues.polarity.findall(misconception)) % 2
+
+
 def _asserts(
     misconception: str,
     sentence: str,
@@ -310,14 +368,7 @@ def _asserts(
     """
     if similarity < threshold or similarity < best_point:
         return False
-    if cues.reported_claim.search(sentence) and not cues.reported_claim.search(misconception):
-        return False
-    # A rejecting predicate or framing the misconception lacks turns the clause against it, whatever
-    # negations the misconception carries elsewhere ("indexing every column is overrated" against "…with no
-    # downside"; "escalating doesn't mean the ticket stops being mine" against "…no longer my responsibility").
-    if cues.denial.search(sentence) and not cues.denial.search(misconception):
-        return False
-    return len(cues.polarity.findall(sentence)) % 2 == len(cues.polarity.findall(misconception)) % 2
+    return _same_polarity(misconception, sentence, cues)
 
 
 def _score(analysis: Analysis, answer: str, speaking_metrics: dict[str, Any] | None, cues: Cues) -> None:
