@@ -69,6 +69,18 @@ class QuestionSpec:
         subjects = (cues or load_cues()).other_subjects
         return [f"{s} ({self.setting})" if self.setting else s for s in subjects]
 
+    def task_subjects(self, cues: Cues | None = None) -> list[str]:
+        """The same subjects set in the question itself: an answer that borrows the question's own nouns ("the
+        month-end close", "the cache") shares them with the question and with these alike. Such an answer is
+        nearer to one of these than to the question, since all it adds is the subject; one on the task adds
+        the task."""
+        setting = f"{self.setting}: {self.text}" if self.setting else self.text
+        return [f"{s} ({setting})" for s in (cues or load_cues()).other_subjects] if self.text else []
+
+    def subject_texts(self, cues: Cues | None = None) -> list[str]:
+        """Both sets of subjects, embedded with the plan like the key points."""
+        return [*self.other_subjects(cues), *self.task_subjects(cues)]
+
     def reference_texts(self) -> list[str]:
         """Every text an answer to this question is compared with: the key points (both wordings) and the
         misconceptions; embedded when the session is planned, so scoring an answer embeds only the answer."""
@@ -205,20 +217,22 @@ def analyse(
     # One embedding call: the key points' and misconceptions' vectors come from the cache after the plan's.
     whole = units[2 * len(kept) - 1 :]
     others = spec.other_subjects(cues)
+    tasks = spec.task_subjects(cues)
     vectors = (
-        embedder.embed([*references, *spec.misconceptions, spec.text, *others, *kept, *whole, *claims])
+        embedder.embed([*references, *spec.misconceptions, spec.text, *others, *tasks, *kept, *whole, *claims])
         if units
         else None
     )
     matches: list[PointMatch] = []
     errors: list[tuple[str, str]] = []
-    best = point_similarity = other_subject = 0.0
+    best = point_similarity = other_subject = task_subject = question_similarity = 0.0
     if vectors is not None:
         n_points, n_mis, n_kept = len(references), len(spec.misconceptions), len(kept)
         point_vecs, mis_vecs = vectors[:n_points], vectors[n_points : n_points + n_mis]
         question_vec = vectors[n_points + n_mis]
         start = n_points + n_mis + 1
         other_vecs, start = vectors[start : start + len(others)], start + len(others)
+        task_vecs, start = vectors[start : start + len(tasks)], start + len(tasks)
         sentence_vecs = vectors[start : start + n_kept]
         whole_vecs = vectors[start + n_kept : start + n_kept + len(whole)]
         claim_vecs = vectors[start + n_kept + len(whole) :]
@@ -244,9 +258,11 @@ def analyse(
             matches.append(PointMatch(point, float(sims[i, j]), credit, evidence, shared))
         # Relevance: the best key point match, or the whole answer against the question.
         point_similarity = float(sims.max()) if sims.size else 0.0
-        best = max(point_similarity, float(unit_vecs[-1] @ question_vec))
+        question_similarity = float(unit_vecs[-1] @ question_vec)
+        best = max(point_similarity, question_similarity)
         # The last unit is the whole answer (or, for one or two sentences, their mean).
         other_subject = float((other_vecs @ unit_vecs[-1]).max()) if len(other_vecs) else 0.0
+        task_subject = float((task_vecs @ unit_vecs[-1]).max()) if len(task_vecs) else 0.0
         if n_mis and claims:
             errors = _factual_errors(spec, kept, claims, claim_of, supposed, mis_vecs, point_vecs, claim_vecs, cues)
     else:
@@ -257,7 +273,9 @@ def analyse(
         # A story template stuffed with the STAR cue phrases is still stuffing.
         rubric_text += " " + " ".join(p for phrases in cues.story_parts.values() for p in phrases)
         rubric_text += " " + " ".join(cues.template_labels)
-    features = measure(answer, spec.text, rubric_text, best, cues, point_similarity, other_subject)
+    features = measure(
+        answer, spec.text, rubric_text, best, cues, point_similarity, other_subject, task_subject, question_similarity
+    )
     guards = check(features, injected, cues)
     analysis = Analysis(
         word_count=features.word_count,
