@@ -360,12 +360,14 @@ def _same_polarity(misconception: str, sentence: str, cues: Cues) -> bool:
     the misconception lacks ("indexing every column is overrated" against "…with no downside"; "escalating
     doesn't mean the ticket stops being mine" against "…no longer my responsibility"); otherwise when it is
     turned around as often: "never store it without a salt" negates twice and does not claim "no salt is
-    needed"; "It's not wrong to use SHA-1" does claim "SHA-1 is fine". Words that remove what they name count
-    as a turn ("a strong hash doesn't take away the need for a salt" turns twice, "a salt is not needed" once).
+    needed"; "It's not wrong to use SHA-1" does claim "SHA-1 is fine". Against a misconception about what is
+    needed, words that remove what they name count as a turn ("a strong hash doesn't take away the need for a
+    salt" turns twice, "a salt is not needed" once).
     """
     if _rejects(misconception, sentence, cues):
         return False
-    return len(cues.polarity.findall(sentence)) % 2 == len(cues.polarity.findall(misconception)) % 2
+    polarity = cues.need_polarity if cues.need.search(misconception) else cues.polarity
+    return len(polarity.findall(sentence)) % 2 == len(polarity.findall(misconception)) % 2
 
 
 def _asserts(
