@@ -302,9 +302,10 @@ def _factual_errors(
 ) -> list[tuple[str, str]]:
     """The misconceptions the answer asserts, each with the statement that asserts it.
 
-    Statements are the sentences and their clauses. An answer that rejects a misconception in one statement
-    ("Accuracy is misleading here") is not taken to assert it in a statement that is less near to it ("I'd
-    look at precision and recall on the fraud class"): it is elaborating on the subject it just rejected.
+    Statements are the sentences and their clauses. An answer that rejects a misconception in so many words in
+    one statement ("Training accuracy is misleading on its own") is not taken to assert it in another ("The
+    accuracy that shows a model is good is the accuracy on held-out data"): it is elaborating on the subject
+    it has just rejected.
     """
     mis_sims = cosine_rows(mis_vecs, claim_vecs)
     point_best = cosine_rows(point_vecs, claim_vecs).max(axis=0)
@@ -316,12 +317,12 @@ def _factual_errors(
     for m, misconception in enumerate(spec.misconceptions):
         conditional = bool(cues.hypothesis.search(misconception) or IF_WORD.search(misconception))
         near = [j for j in np.argsort(-mis_sims[m]) if mis_sims[m, j] >= threshold(int(j))]
-        # The nearest statement that rejects the misconception in so many words: nothing less near asserts it.
-        rejected_at = max((float(mis_sims[m, j]) for j in near if _rejects(misconception, claims[j], cues)), default=-1.0)
+        # An answer that rejects the misconception in so many words does not also assert it: its other
+        # statements on the subject elaborate on the rejection.
+        if any(_rejects(misconception, claims[j], cues) for j in near):
+            continue
         for j in near:
             similarity = float(mis_sims[m, j])
-            if similarity <= rejected_at:
-                break
             # Negation has the scope of a clause: a sentence asserts only if its clause nearest the
             # misconception agrees too ("99 % accuracy is meaningless here: a model that says 'not fraud' gets
             # that" negates twice as a sentence, once where it matters).
