@@ -62,6 +62,8 @@ class QuestionSpec:
     misconceptions: tuple[str, ...] = ()
     # The role family's title ("Teaching and education"): the subjects answers drift to are set in it too.
     setting: str = ""
+    # The bank question's own wording (without the level's additions), in which the subjects are also set.
+    topic: str = ""
 
     def other_subjects(self, cues: Cues | None = None) -> list[str]:
         """The subjects answers drift to, set in the question's profession: an answer about the staff football
@@ -74,8 +76,9 @@ class QuestionSpec:
         month-end close", "the cache") shares them with the question and with these alike. Such an answer is
         nearer to one of these than to the question, since all it adds is the subject; one on the task adds
         the task."""
-        setting = f"{self.setting}: {self.text}" if self.setting else self.text
-        return [f"{s} ({setting})" for s in (cues or load_cues()).other_subjects] if self.text else []
+        topic = self.topic or self.text
+        setting = f"{self.setting}: {topic}" if self.setting else topic
+        return [f"{s} ({setting})" for s in (cues or load_cues()).other_subjects] if topic else []
 
     def subject_texts(self, cues: Cues | None = None) -> list[str]:
         """Both sets of subjects, embedded with the plan like the key points."""
@@ -127,6 +130,7 @@ def spec_for(question: GeneratedQuestion, bank: Bank | None = None) -> QuestionS
             points or entry.key_points,
             entry.misconceptions,
             family.title if family else "",
+            entry.text,
         )
     points = tuple(KeyPoint.model_construct(text=c, probe=None) for c in wanted)
     return QuestionSpec(
