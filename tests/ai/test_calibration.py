@@ -104,6 +104,9 @@ SOCIAL_LIFE = [
     ("teach-differentiation", "Every Friday the teachers"),
     ("teach-behaviour", "Our staffroom has a teachers' book club"),
     ("pm-metrics", "Our product team has a Friday demo lunch"),
+    # told in the question's own nouns and money words (fifth pass: the subjects set in the question itself)
+    ("acc-month-end-close", "After every month-end close our finance team goes"),
+    ("be-slow-query", "Our database team has a slow-cooker club"),
 ]
 
 
@@ -217,22 +220,6 @@ async def test_removal_words_keep_their_meaning_against_a_misconception_that_nam
 
     assert not denial.factual_errors
     assert "Placeholder text is a good replacement for a label." in claim.factual_errors
-
-
-QUESTION_NOUNS = [
-    ("acc-month-end-close", "After every month-end close our finance team goes"),
-    ("be-slow-query", "Our database team has a slow-cooker club"),
-]
-
-
-@pytest.mark.parametrize(("question_id", "opening"), QUESTION_NOUNS, ids=[q for q, _ in QUESTION_NOUNS])
-async def test_an_answer_about_something_else_told_in_the_questions_own_nouns_is_off_topic(
-    question_id: str, opening: str
-) -> None:
-    evaluation = await evaluate(question_id, labelled(question_id, "off_topic", opening))
-
-    assert "off_topic" in evaluation.guards
-    assert evaluation.score <= TARGETS["off_topic"][1]
 
 
 @pytest.mark.parametrize("question_id", ["pm-prioritization", "sales-objection-price", "bh-conflict"])
