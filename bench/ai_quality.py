@@ -84,7 +84,7 @@ async def main() -> None:
         # As in an interview: the plan embedded the question's key points and misconceptions (not timed here,
         # the plan time below includes it), so an answer's latency is the answer's own work.
         spec = spec_for(question)
-        provider.embedder.embed([question.text, *spec.reference_texts(), *spec.other_subjects()])
+        provider.embedder.embed([question.text, *spec.reference_texts(), *spec.subject_texts()])
         per_family = scores.setdefault(item.question, {})
         for family, answers in item.answers.items():
             for answer in answers:

@@ -272,7 +272,7 @@ async def test_a_long_spoken_answer_costs_a_bounded_number_of_embeddings_and_kee
     evaluation = await asyncio.to_thread(LocalProvider(counting).evaluate_sync, CTX, question, f"{context} {strong}")
 
     spec = spec_for(question)
-    answer_texts = set(counting.texts) - {spec.text, *spec.reference_texts(), *spec.other_subjects()}
+    answer_texts = set(counting.texts) - {spec.text, *spec.reference_texts(), *spec.subject_texts()}
     # 26 sentences, 25 pairs, the whole and the clauses would be 60 texts: at most 16 pieces, the whole and the
     # clauses of the final sentences (the context has none), pairs not embedded
     assert len(answer_texts) <= 32

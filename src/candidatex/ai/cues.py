@@ -27,6 +27,8 @@ class Cues(BaseModel):
     prompt_injection_patterns: tuple[str, ...] = Field(min_length=1)
     negation_words: tuple[str, ...] = Field(min_length=5)
     denial_words: tuple[str, ...] = Field(min_length=5)
+    privative_words: tuple[str, ...] = Field(min_length=3)
+    need_words: tuple[str, ...] = Field(min_length=3)
     reported_claim_patterns: tuple[str, ...] = Field(min_length=1)
     hypothesis_patterns: tuple[str, ...] = Field(min_length=1)
     other_subjects: tuple[str, ...] = Field(min_length=1)
@@ -68,6 +70,16 @@ class Cues(BaseModel):
     def polarity(self) -> re.Pattern[str]:
         """Words that turn a clause around: negations and predicates that reject what the clause names."""
         return phrase_pattern([*self.negation_words, *self.denial_words])
+
+    @cached_property
+    def need_polarity(self) -> re.Pattern[str]:
+        """The same, with words that remove what they name ("a TTL replaces invalidation" says invalidation is
+        not needed): read so only against a misconception about what is needed (`need`)."""
+        return phrase_pattern([*self.negation_words, *self.denial_words, *self.privative_words])
+
+    @cached_property
+    def need(self) -> re.Pattern[str]:
+        return phrase_pattern(self.need_words)
 
     @cached_property
     def denial(self) -> re.Pattern[str]:

@@ -41,6 +41,9 @@ STUFFING_RUBRIC_SHARE_ALONE = 0.8
 STUFFING_LABELS = 3
 OFF_TOPIC_SIMILARITY = 0.22
 OFF_TOPIC_MIN_WORDS = 12
+# An answer with a sentence this near to a key point (the similarity that earns the point in full) does the
+# question's task somewhere: the subject set in the question does not make it off-topic.
+TASK_EVIDENCE_SIMILARITY = 0.50
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,9 @@ class AnswerFeatures:
     # The answer's similarity to its nearest key point, and to the nearest of the subjects answers drift to.
     point_similarity: float = 0.0
     other_subject_similarity: float = 0.0
+    # The whole answer's similarity to the nearest subject set in the question itself, and to the question.
+    task_subject_similarity: float = 0.0
+    question_similarity: float = 0.0
 
 
 @lru_cache(maxsize=1)
@@ -121,6 +127,8 @@ def measure(
     cues: Cues | None = None,
     point_similarity: float = 0.0,
     other_subject_similarity: float = 0.0,
+    task_subject_similarity: float = 0.0,
+    question_similarity: float = 0.0,
 ) -> AnswerFeatures:
     cues = cues or load_cues()
     tokens = [w.lower() for w in words(answer)]
@@ -142,6 +150,8 @@ def measure(
         language=detect_language(answer, cues),
         point_similarity=point_similarity,
         other_subject_similarity=other_subject_similarity,
+        task_subject_similarity=task_subject_similarity,
+        question_similarity=question_similarity,
     )
 
 
@@ -223,12 +233,18 @@ def check(features: AnswerFeatures, injected: list[str], cues: Cues | None = Non
         )
     # A very short answer ("I don't know") is thin, not off-topic: its length already keeps the score low.
     # Off-topic: far from the question, or nearer to a subject answers drift to (the staff football team, the
-    # team dinner) than to any key point, which catches answers that borrow the profession's words.
+    # team dinner) than to any key point, which catches answers that borrow the profession's words; or nearer
+    # to such a subject set in the question itself than to the question and to every key point, which catches
+    # answers that borrow the question's own nouns ("after month-end close we go out for dinner").
     if (
         features.word_count >= OFF_TOPIC_MIN_WORDS
         and (
             features.best_similarity < OFF_TOPIC_SIMILARITY
             or features.other_subject_similarity > features.point_similarity
+            or (
+                features.point_similarity < TASK_EVIDENCE_SIMILARITY
+                and features.task_subject_similarity > max(features.point_similarity, features.question_similarity)
+            )
         )
         and not any(f.name == "question_copy" for f in found)
     ):

@@ -8,6 +8,7 @@ question's known misconceptions is a factual error. The guards in `guards.py` th
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from candidatex.ai.guards import GuardFinding, apply_caps, check, cosine_rows, f
 from candidatex.ai.schemas import AnswerEvaluation, GeneratedQuestion
 from candidatex.ai.text import normalise, sentences, shorten, words
 
+DEBUG_ERRORS = bool(os.environ.get('DEBUG_ERRORS'))
 FOLLOW_UP_SUFFIX = "--follow-up"
 # Similarity below LOW earns nothing for a key point, above HIGH earns it fully (all-MiniLM-L6-v2 cosines).
 LOW_SIMILARITY = 0.22
@@ -60,12 +62,27 @@ class QuestionSpec:
     misconceptions: tuple[str, ...] = ()
     # The role family's title ("Teaching and education"): the subjects answers drift to are set in it too.
     setting: str = ""
+    # The bank question's own wording (without the level's additions), in which the subjects are also set.
+    topic: str = ""
 
     def other_subjects(self, cues: Cues | None = None) -> list[str]:
         """The subjects answers drift to, set in the question's profession: an answer about the staff football
         team shares the profession's words with the key points and with these alike, so they cancel out."""
         subjects = (cues or load_cues()).other_subjects
         return [f"{s} ({self.setting})" if self.setting else s for s in subjects]
+
+    def task_subjects(self, cues: Cues | None = None) -> list[str]:
+        """The same subjects set in the question itself: an answer that borrows the question's own nouns ("the
+        month-end close", "the cache") shares them with the question and with these alike. Such an answer is
+        nearer to one of these than to the question, since all it adds is the subject; one on the task adds
+        the task."""
+        topic = self.topic or self.text
+        setting = f"{self.setting}: {topic}" if self.setting else topic
+        return [f"{s} ({setting})" for s in (cues or load_cues()).other_subjects] if topic else []
+
+    def subject_texts(self, cues: Cues | None = None) -> list[str]:
+        """Both sets of subjects, embedded with the plan like the key points."""
+        return [*self.other_subjects(cues), *self.task_subjects(cues)]
 
     def reference_texts(self) -> list[str]:
         """Every text an answer to this question is compared with: the key points (both wordings) and the
@@ -113,6 +130,7 @@ def spec_for(question: GeneratedQuestion, bank: Bank | None = None) -> QuestionS
             points or entry.key_points,
             entry.misconceptions,
             family.title if family else "",
+            entry.text,
         )
     points = tuple(KeyPoint.model_construct(text=c, probe=None) for c in wanted)
     return QuestionSpec(
@@ -203,20 +221,22 @@ def analyse(
     # One embedding call: the key points' and misconceptions' vectors come from the cache after the plan's.
     whole = units[2 * len(kept) - 1 :]
     others = spec.other_subjects(cues)
+    tasks = spec.task_subjects(cues)
     vectors = (
-        embedder.embed([*references, *spec.misconceptions, spec.text, *others, *kept, *whole, *claims])
+        embedder.embed([*references, *spec.misconceptions, spec.text, *others, *tasks, *kept, *whole, *claims])
         if units
         else None
     )
     matches: list[PointMatch] = []
     errors: list[tuple[str, str]] = []
-    best = point_similarity = other_subject = 0.0
+    best = point_similarity = other_subject = task_subject = question_similarity = 0.0
     if vectors is not None:
         n_points, n_mis, n_kept = len(references), len(spec.misconceptions), len(kept)
         point_vecs, mis_vecs = vectors[:n_points], vectors[n_points : n_points + n_mis]
         question_vec = vectors[n_points + n_mis]
         start = n_points + n_mis + 1
         other_vecs, start = vectors[start : start + len(others)], start + len(others)
+        task_vecs, start = vectors[start : start + len(tasks)], start + len(tasks)
         sentence_vecs = vectors[start : start + n_kept]
         whole_vecs = vectors[start + n_kept : start + n_kept + len(whole)]
         claim_vecs = vectors[start + n_kept + len(whole) :]
@@ -242,34 +262,13 @@ def analyse(
             matches.append(PointMatch(point, float(sims[i, j]), credit, evidence, shared))
         # Relevance: the best key point match, or the whole answer against the question.
         point_similarity = float(sims.max()) if sims.size else 0.0
-        best = max(point_similarity, float(unit_vecs[-1] @ question_vec))
+        question_similarity = float(unit_vecs[-1] @ question_vec)
+        best = max(point_similarity, question_similarity)
         # The last unit is the whole answer (or, for one or two sentences, their mean).
         other_subject = float((other_vecs @ unit_vecs[-1]).max()) if len(other_vecs) else 0.0
+        task_subject = float((task_vecs @ unit_vecs[-1]).max()) if len(task_vecs) else 0.0
         if n_mis and claims:
-            mis_sims = cosine_rows(mis_vecs, claim_vecs)
-            point_best = cosine_rows(point_vecs, claim_vecs).max(axis=0)
-            for m, misconception in enumerate(spec.misconceptions):
-                conditional = bool(cues.hypothesis.search(misconception) or IF_WORD.search(misconception))
-                for j in np.argsort(-mis_sims[m])[:3]:
-                    threshold = MISCONCEPTION_SIMILARITY if j < len(kept) else CLAUSE_MISCONCEPTION_SIMILARITY
-                    # Negation has the scope of a clause: a sentence asserts only if its clause nearest the
-                    # misconception agrees too ("99 % accuracy is meaningless here: a model that says 'not
-                    # fraud' gets that" negates twice as a sentence, once where it matters).
-                    own = [c for c in range(len(kept), len(claims)) if claim_of[c] == claim_of[j]]
-                    scopes = [claims[j]]
-                    nearest = int(j)
-                    if j < len(kept) and own:
-                        nearest = max(own, key=lambda c: mis_sims[m, c])
-                        scopes.append(claims[nearest])
-                    # A supposition names the misconception to show where it leads; it claims nothing.
-                    if supposed[nearest] and not conditional:
-                        continue
-                    if all(
-                        _asserts(misconception, scope, float(mis_sims[m, j]), float(point_best[j]), cues, threshold)
-                        for scope in scopes
-                    ):
-                        errors.append((misconception, claims[j]))
-                        break
+            errors = _factual_errors(spec, kept, claims, claim_of, supposed, mis_vecs, point_vecs, claim_vecs, cues)
     else:
         matches = [PointMatch(p, 0.0, 0.0, "") for p in spec.key_points]
 
@@ -278,7 +277,9 @@ def analyse(
         # A story template stuffed with the STAR cue phrases is still stuffing.
         rubric_text += " " + " ".join(p for phrases in cues.story_parts.values() for p in phrases)
         rubric_text += " " + " ".join(cues.template_labels)
-    features = measure(answer, spec.text, rubric_text, best, cues, point_similarity, other_subject)
+    features = measure(
+        answer, spec.text, rubric_text, best, cues, point_similarity, other_subject, task_subject, question_similarity
+    )
     guards = check(features, injected, cues)
     analysis = Analysis(
         word_count=features.word_count,
@@ -290,6 +291,88 @@ def analyse(
     )
     _score(analysis, answer, speaking_metrics, cues)
     return analysis
+
+
+def _factual_errors(
+    spec: QuestionSpec,
+    kept: list[str],
+    claims: list[str],
+    claim_of: list[int],
+    supposed: list[bool],
+    mis_vecs: np.ndarray,
+    point_vecs: np.ndarray,
+    claim_vecs: np.ndarray,
+    cues: Cues,
+) -> list[tuple[str, str]]:
+    """The misconceptions the answer asserts, each with the statement that asserts it.
+
+    Statements are the sentences and their clauses. An answer that rejects a misconception in so many words in
+    one statement ("Training accuracy is misleading on its own") is not taken to assert it in another ("The
+    accuracy that shows a model is good is the accuracy on held-out data"): it is elaborating on the subject
+    it has just rejected.
+    """
+    mis_sims = cosine_rows(mis_vecs, claim_vecs)
+    point_best = cosine_rows(point_vecs, claim_vecs).max(axis=0)
+
+    def threshold(j: int) -> float:
+        return MISCONCEPTION_SIMILARITY if j < len(kept) else CLAUSE_MISCONCEPTION_SIMILARITY
+
+    errors: list[tuple[str, str]] = []
+    for m, misconception in enumerate(spec.misconceptions):
+        conditional = bool(cues.hypothesis.search(misconception) or IF_WORD.search(misconception))
+        near = [j for j in np.argsort(-mis_sims[m]) if mis_sims[m, j] >= threshold(int(j))]
+        # An answer that rejects the misconception in so many words does not also assert it: its other
+        # statements on the subject elaborate on the rejection.
+        if any(_rejects(misconception, claims[j], cues) for j in near):
+            continue
+        for j in near:
+            similarity = float(mis_sims[m, j])
+            # Negation has the scope of a clause: a sentence asserts only if its clause nearest the
+            # misconception agrees too ("99 % accuracy is meaningless here: a model that says 'not fraud' gets
+            # that" negates twice as a sentence, once where it matters).
+            own = [c for c in range(len(kept), len(claims)) if claim_of[c] == claim_of[j]] if j < len(kept) else []
+            scopes = [claims[j]]
+            nearest = int(j)
+            if own:
+                nearest = max(own, key=lambda c: mis_sims[m, c])
+                scopes.append(claims[nearest])
+            # A supposition names the misconception to show where it leads; it claims nothing.
+            if supposed[nearest] and not conditional:
+                continue
+            if all(
+                _asserts(misconception, scope, similarity, float(point_best[j]), cues, threshold(int(j)))
+                for scope in scopes
+            ):
+                errors.append((misconception, claims[j]))
+                break
+    return errors
+
+
+def _rejects(misconception: str, sentence: str, cues: Cues) -> bool:
+    """Rejected in so many words: reported as someone else's idea, or with a rejecting predicate or framing the
+    misconception lacks ("…is misleading here", "…doesn't mean…"). A bare negation does not count here:
+    "don't bother reconciling" agrees with "reconciliations are optional"."""
+    return bool(
+        (cues.reported_claim.search(sentence) and not cues.reported_claim.search(misconception))
+        or (cues.denial.search(sentence) and not cues.denial.search(misconception))
+    )
+
+
+def _same_polarity(misconception: str, sentence: str, cues: Cues) -> bool:
+    """Is the clause turned the same way as the misconception? Embeddings barely see "not", so this reads words.
+
+    Not when it reports the claim as someone else's ("the idea that…"), nor when it has a rejecting predicate
+    the misconception lacks ("indexing every column is overrated" against "…with no downside"; "escalating
+    doesn't mean the ticket stops being mine" against "…no longer my responsibility"); otherwise when it is
+    turned around as often: "never store it without a salt" negates twice and does not claim "no salt is
+    needed"; "It's not wrong to use SHA-1" does claim "SHA-1 is fine". Against a misconception about what is
+    needed, words that remove what they name count as a turn ("a strong hash doesn't take away the need for a
+    salt" turns twice, "a salt is not needed" once).
+    """
+    if _rejects(misconception, sentence, cues):
+        return False
+    polarity = cues.need_polarity if cues.need.search(misconception) else cues.polarity
+    return len(polarity.findall(sentence)) % 2 == len(polarity.findall(misconception)) % 2
 
 
 def _asserts(
@@ -310,14 +393,7 @@ def _asserts(
     """
     if similarity < threshold or similarity < best_point:
         return False
-    if cues.reported_claim.search(sentence) and not cues.reported_claim.search(misconception):
-        return False
-    # A rejecting predicate or framing the misconception lacks turns the clause against it, whatever
-    # negations the misconception carries elsewhere ("indexing every column is overrated" against "…with no
-    # downside"; "escalating doesn't mean the ticket stops being mine" against "…no longer my responsibility").
-    if cues.denial.search(sentence) and not cues.denial.search(misconception):
-        return False
-    return len(cues.polarity.findall(sentence)) % 2 == len(cues.polarity.findall(misconception)) % 2
+    return _same_polarity(misconception, sentence, cues)
 
 
 def _score(analysis: Analysis, answer: str, speaking_metrics: dict[str, Any] | None, cues: Cues) -> None:

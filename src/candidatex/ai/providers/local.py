@@ -67,6 +67,13 @@ class LocalProvider:
         # The subjects off-topic answers drift to, set in every profession (and in none, for behavioural ones).
         settings = ["", *(f.title for f in bank.families)]
         others = [t for s in settings for t in QuestionSpec("", "technical", (), setting=s).other_subjects(cues)]
+        # …and set in every bank question itself.
+        titles = {f.family: f.title for f in bank.families}
+        others += [
+            t
+            for q in bank.all_questions()
+            for t in QuestionSpec(q.text, q.kind, (), setting=titles.get(q.family, "")).task_subjects(cues)
+        ]
         self.embedder.embed([*bank_texts(bank), *others])
         for ready in starting:
             ready.result()
@@ -84,7 +91,7 @@ class LocalProvider:
         questions = plan_questions(ctx, self.embedder).questions
         # Embed the key points and misconceptions now (cached per text), so scoring an answer embeds only it.
         specs = [spec_for(q) for q in questions]
-        self.embedder.embed([text for s in specs for text in (*s.reference_texts(), *s.other_subjects())])
+        self.embedder.embed([text for s in specs for text in (*s.reference_texts(), *s.subject_texts())])
         return questions
 
     async def evaluate_answer(
