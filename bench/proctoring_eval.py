@@ -90,6 +90,8 @@ def main() -> None:
                 expected = {"looking_away"}
             if not (got == expected or (label != "ok" and (label in got or expected <= got))):
                 print(f"  {frame.id}: {label} -> {sorted(got) or 'none'}")
+            elif got - expected:  # found, with a wrong verdict beside it (a false positive of that verdict)
+                print(f"  {frame.id}: {label} -> {sorted(got)} (also {sorted(got - expected)})")
 
 
 if __name__ == "__main__":
