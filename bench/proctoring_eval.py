@@ -1,17 +1,22 @@
 """Precision and recall of the proctoring verdicts on the labelled frame set (tests/data/proctoring).
 
-    uv run --frozen python bench/proctoring_eval.py [--errors]
+    uv run --frozen python bench/proctoring_eval.py [--errors] [--split tune|holdout|all] [--new]
 
 For each verdict it prints precision and recall of the anti-cheat analyzer (candidatex.anticheat.vision)
 and of the raw mediapipe full-range face detector on the same frames (its verdicts: no face = face
 missing, two or more = multiple faces; it has none for the others). A frame's predicted verdict is the
 analyzer's per-frame condition; the ``ok`` frames must raise none. ``--errors`` lists every miss. Rendered head
 turns are reported on their own line and never count as looking away's false positives.
+
+``--split``: ``tune`` (the default: every frame from before the fifth pass, all of which were looked at, and the
+fifth pass's tune frames), ``holdout`` (the fifth pass's held-out people, rooms and lenses: run once, at the end
+of a change) or ``all``. ``--new`` keeps only the frames the fifth pass added (real LFW people, new rooms).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections import Counter
@@ -62,19 +67,23 @@ def table(name: str, rows: list[tuple[str, set[str]]], verdicts: tuple[str, ...]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--errors", action="store_true")
+    parser.add_argument("--split", choices=("tune", "holdout", "all"), default="tune")
+    parser.add_argument("--new", action="store_true", help="only the frames added in the fifth pass")
     args = parser.parse_args()
-    frames = list(build())
+    frames = [f for f in build() if (args.split == "all" or f.split == args.split) and (f.added or not args.new)]
+    print(f"split {args.split}{', fifth-pass frames only' if args.new else ''}")
     labels = Counter(f.label for f in frames)
     print(f"{len(frames)} frames: " + ", ".join(f"{k} {v}" for k, v in sorted(labels.items())))
     analyzer = FrameAnalyzer()
     detector = mp.solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     mine = [(f.label, ours(analyzer, f.image)) for f in frames]
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     base = [(f.label, raw(detector, f.image)) for f in frames]
     table("candidatex analyzer", mine, VERDICTS)
     table("raw mediapipe full-range detector", base, ("face_missing", "multiple_faces"))
-    print(f"\nanalyzer: {1000 * elapsed / len(frames):.0f} ms a frame")
+    print(f"\nanalyzer: {1000 * elapsed / len(frames):.0f} ms a frame (CPU, all threads: {1000 * cpu / len(frames):.0f} ms), "
+          f"load average {os.getloadavg()[0]:.1f}")
     if args.errors:
         print("\nmisses (id: label -> verdicts)")
         for frame, (label, got) in zip(frames, mine, strict=True):
@@ -83,6 +92,8 @@ def main() -> None:
                 expected = {"looking_away"}
             if not (got == expected or (label != "ok" and (label in got or expected <= got))):
                 print(f"  {frame.id}: {label} -> {sorted(got) or 'none'}")
+            elif got - expected:  # found, with a wrong verdict beside it (a false positive of that verdict)
+                print(f"  {frame.id}: {label} -> {sorted(got)} (also {sorted(got - expected)})")
 
 
 if __name__ == "__main__":

@@ -92,12 +92,14 @@ def serve(tmp_path_factory: pytest.TempPathFactory, startup_seconds: float = 60,
     else:
         process.terminate()
         raise RuntimeError(f"server did not become healthy within {startup_seconds:.0f} s")
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield url
+    finally:  # also when the generator is closed (bench/proctoring_browser.py), not only when it is resumed
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
     log.close()
 
 

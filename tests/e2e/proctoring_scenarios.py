@@ -196,6 +196,38 @@ def _photo_moved() -> list[np.ndarray]:
     return frames
 
 
+# Real people (fifth pass): LFW photographs of three more people, through the frame set's webcam pipeline.
+def _real_person(index: int, room: str, gain: float = 1.0) -> np.ndarray:
+    mf = _mf()
+    rooms = mf._sources() | mf._more_rooms()  # noqa: SLF001
+    return mf.webcam(mf.place(rooms[room], mf.person(index), 0.5, 0.5, 0.5), index, gain)
+
+
+def _real_person_live() -> list[np.ndarray]:
+    return _live(_real_person(12, "room_motorcycle"))
+
+
+def _real_person_dim() -> list[np.ndarray]:
+    return _live(_real_person(33, "room_coins", 0.35))
+
+
+def _two_real_people() -> list[np.ndarray]:
+    mf = _mf()
+    both = mf.place(mf.place(mf._more_rooms()["room_clock_motion"], mf.person(22), 0.28, 0.5, 0.42),  # noqa: SLF001
+                    mf.person(57), 0.72, 0.52, 0.4)
+    return _swaying(mf.webcam(both, 5))
+
+
+def _hand_on_lens_lit() -> list[np.ndarray]:
+    """A hand pressed on the lens in a lit room: the light through the skin makes it brighter than "dark"."""
+    import cv2
+
+    mf = _mf()
+    behind = mf.place(mf._sources()["room_coffee"], mf.person(46), 0.5, 0.5, 0.55)  # noqa: SLF001
+    pressed = mf.webcam(cv2.GaussianBlur(mf.hand(behind, 0.5, 0.5, 0.9, 0.9, 57), (0, 0), 11), 6, 0.5, 0)
+    return [mf.noise(pressed, 1.5, i) for i in range(LOOP_SECONDS * FPS)]
+
+
 SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("still_live", "one person, still but breathing", None, _still_live),
     Scenario("dim_light", "one person in a dim room (x0.25)", None, _dim),
@@ -209,6 +241,11 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("photo", "a printed photo propped in front of the camera", "camera_frozen", _photo),
     Scenario("photo_moved", "a printed photo held in a moving hand", "face_not_live", _photo_moved,
              forbidden=frozenset({"camera_frozen"})),
+    Scenario("real_person", "a real person (LFW 12) in a garage, webcam-like", None, _real_person_live),
+    Scenario("real_person_dim", "a real person (LFW 33) in a dim room (x0.35)", None, _real_person_dim),
+    Scenario("two_real_people", "two real people (LFW 22, 57) side by side", "multiple_faces", _two_real_people),
+    Scenario("hand_on_lens_lit", "a hand pressed on the lens in a lit room, LFW 46 behind it", "camera_covered",
+             _hand_on_lens_lit, forbidden=frozenset({"face_missing"})),
 )}
 
 

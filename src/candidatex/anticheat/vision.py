@@ -16,9 +16,14 @@ Verdict rules, each from evidence in the frame (see docs/anticheat.md for their 
 
 * faces are looked for first, in every frame, however dark: a dim room where a face is found is a
   present candidate, never a covered camera;
-* *covered* means no face and a lens that sees nothing: dark and without texture, or one flat
-  colour (a finger lit from behind). A plain wall or an empty room has texture and light: that is
-  a missing face, not a covered lens; one absence is one kind of condition, never both;
+* a face larger than the detectors' range (filling the frame) is looked for on the frame shrunk to
+  half, a face smaller than it on four tiles: both only when no face was found, and both confirmed
+  by face mesh;
+* *covered* means no face and a lens that sees nothing: no texture for the light there is (a dim
+  room keeps its edges, only fainter, so texture is judged against the brightness) and dark, one
+  flat colour, or skin filling the frame (a hand or finger pressed on the lens, lit through).
+  A plain wall or an empty room has texture and light: that is a missing face, not a covered lens;
+  one absence is one kind of condition, never both;
 * *too close / too far* compare the face box with the frame's width and height (the box of a
   face that fills the frame is about half the frame, not 35 % of its area);
 * *frozen* is not decided per frame: identical frames are normal for a still scene after
@@ -68,11 +73,15 @@ class VisionConfig:
     # min the candidate sits too far (over ~2 m from a laptop camera), above max too close (~25 cm).
     face_min_size_ratio: float = 0.1
     face_max_size_ratio: float = 0.62
-    # With no face found, a lens that sees nothing has no texture (edge energy below covered_texture)
-    # and is dark (mean grey below covered_brightness) or one flat colour (grey std below covered_flat_std).
+    # With no face found, a lens that sees nothing has no texture (edge energy below covered_texture, and
+    # below covered_relative_texture x the mean grey, floored at 20 so sensor noise in the black is no texture)
+    # and is dark (mean grey below covered_brightness), one flat colour (grey std below covered_flat_std) or
+    # skin (a share above covered_skin_share of its pixels skin-hued and saturated: a hand on the lens).
     covered_brightness: float = 40.0
     covered_texture: float = 4.0
+    covered_relative_texture: float = 0.06
     covered_flat_std: float = 3.0
+    covered_skin_share: float = 0.8
 
     def check_enabled(self, check: str) -> bool:
         return self.enabled and check not in self.disabled_checks
@@ -135,6 +144,15 @@ class _Mesh:
     landmarks: np.ndarray
 
 
+def skin_share(bgr_small: np.ndarray) -> float:
+    """Share of pixels with a skin hue (red to orange) and a skin's saturation: near 1 when a hand or a
+    finger fills the picture, low for walls (unsaturated) and most rooms."""
+    hsv = cv2.cvtColor(bgr_small, cv2.COLOR_BGR2HSV)
+    hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    skin = ((hue <= 25) | (hue >= 170)) & (sat >= 60) & (val >= 15)
+    return float(skin.mean())
+
+
 def texture_energy(grey_small: np.ndarray) -> float:
     """Mean absolute Laplacian of a small grey image, smoothed first so sensor noise does not count as
     texture: edges and structure of a scene, ~0 for a blocked lens."""
@@ -192,17 +210,19 @@ class FrameAnalyzer:
         mesh: _Mesh | None = None
         if cfg.enabled:
             rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
-            faces, mesh = self._find_faces(rgb)
+            faces, mesh = self._find_faces(np.ascontiguousarray(rgb))
         primary = max(faces, key=lambda f: f.area_ratio, default=None)
 
         # Only a frame with no face can show a covered lens; a face in the dark is a present candidate.
         covered = (
             cfg.check_enabled("camera_covered")
             and not faces
+            and texture < min(cfg.covered_texture, cfg.covered_relative_texture * max(brightness, 20.0))
             and (
-                brightness < cfg.covered_brightness or contrast < cfg.covered_flat_std
+                brightness < cfg.covered_brightness
+                or contrast < cfg.covered_flat_std
+                or skin_share(cv2.resize(image_bgr, (160, 120), interpolation=cv2.INTER_AREA)) > cfg.covered_skin_share
             )
-            and texture < cfg.covered_texture
         )
         looking_away = (
             cfg.check_enabled("looking_away")
@@ -257,6 +277,10 @@ class FrameAnalyzer:
             if mesh is not None:
                 meshes[id(box)] = mesh
                 faces.append(box)
+        if not faces:  # a face too large for either model over the whole frame (filling it)
+            for box, mesh in self._large_faces(rgb):
+                meshes[id(box)] = mesh
+                faces.append(box)
         if not faces:  # a face too small for either model over the whole frame (sitting far back)
             for box in self._small_faces(rgb):
                 mesh = self._face_mesh(rgb, box)
@@ -268,6 +292,30 @@ class FrameAnalyzer:
             return (), None
         mesh = meshes[id(primary)] if id(primary) in meshes else self._face_mesh(rgb, primary)
         return tuple(faces), mesh
+
+    def _large_faces(self, rgb: np.ndarray) -> list[tuple[FaceBox, _Mesh]]:
+        """Faces larger than the models' range (filling the frame, pressed to the camera): the short-range
+        detector and face mesh on the frame shrunk to half in the middle of a grey canvas, where such a face
+        fits them. Boxes and landmarks in frame coordinates. Only faces that are large in the frame count
+        (at least half its width or height): a smaller one the whole-frame pass would have found."""
+        height, width = rgb.shape[:2]
+        canvas = np.full_like(rgb, 128)
+        small = cv2.resize(rgb, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+        y0, x0 = (height - small.shape[0]) // 2, (width - small.shape[1]) // 2
+        canvas[y0:y0 + small.shape[0], x0:x0 + small.shape[1]] = small
+        found = []
+        for box in _boxes(self._near_detector.process(canvas))[:2]:
+            x, y = (box.x * width - x0) * 2 / width, (box.y * height - y0) * 2 / height
+            x1, y1 = min(1.0, x + box.width * 2), min(1.0, y + box.height * 2)
+            x, y = max(0.0, x), max(0.0, y)
+            if max(x1 - x, y1 - y) < 0.5:
+                continue
+            mesh = self._face_mesh(canvas, box)
+            if mesh is not None:
+                landmarks = (mesh.landmarks - np.array([x0, y0])) * 2
+                found.append((FaceBox(x=x, y=y, width=x1 - x, height=y1 - y, score=box.score),
+                              _Mesh(mesh.yaw, mesh.pitch, mesh.gaze, mesh.eye_openness, landmarks)))
+        return found
 
     def _small_faces(self, rgb: np.ndarray) -> list[FaceBox]:
         """The full-range detector on four overlapping tiles (each 60 % of the frame's side), so a face twice

@@ -43,6 +43,10 @@ class Frame:
     label: str
     recipe: str
     image: np.ndarray  # BGR, H x W
+    # "tune" (looked at while changing code) or "holdout" (run once at the end); "added" names the pass
+    # that added the frame ("" for the frames before the fifth pass, all of which have been looked at).
+    split: str = "tune"
+    added: str = ""
 
 
 def _bgr(rgb: np.ndarray) -> np.ndarray:
@@ -335,6 +339,148 @@ def _recipes() -> Iterator[tuple[str, str, str, Callable[[], np.ndarray | None]]
                lambda i=i: cv2.resize(_lfw()[i][2:23, 1:24], (W, H), interpolation=cv2.INTER_CUBIC)[..., None].repeat(3, 2))
 
 
+# Fifth pass (1 December): real people. The LFW crops are photographs of 100 real people; the frames above use 20
+# of them (every fifth). These frames use the other 80, each through a webcam-like pipeline (the 25-px crop
+# upscaled, lens blur, a skin-toned white balance, gain, sensor noise, JPEG), in rooms that include package
+# images not used above. Split by person: an even LFW index is "tune", an odd one "holdout", so no person is in
+# both; empty rooms and covered lenses alternate between the splits.
+_PEOPLE = [i for i in range(100) if i % 5]
+_SKIN = ((0.82, 0.93, 1.08), (0.74, 0.87, 1.06), (0.9, 0.97, 1.03), (0.7, 0.8, 0.95), (0.86, 0.92, 1.0))
+
+
+def person(index: int, size: int = 240) -> np.ndarray:
+    """LFW face ``index`` upscaled to ``size`` and given one of five skin tones (the crops are grey)."""
+    tone = np.array(_SKIN[index % len(_SKIN)], np.float32)
+    return (lfw_face(index, size).astype(np.float32) * tone).clip(0, 255).astype(np.uint8)
+
+
+def webcam(image: np.ndarray, seed: int, gain: float = 1.0, blur: float = 0.8, sigma: float = 3.0,
+           quality: int = 75) -> np.ndarray:
+    """What a laptop camera makes of a scene: lens blur, exposure (gain), sensor noise, JPEG."""
+    rng = np.random.default_rng(seed)
+    out = cv2.GaussianBlur(image, (0, 0), blur) if blur else image
+    out = out.astype(np.float32) * gain + rng.normal(0, sigma, image.shape)
+    ok, encoded = cv2.imencode(".jpg", out.clip(0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+
+
+@cache
+def _more_rooms() -> dict[str, np.ndarray]:
+    """Package images not used before as rooms and walls: a garage with a motorbike, coins on a table, the moon
+    (a dark, textured scene), a clock on a shelf, a chessboard (a patterned wall), a colour chart."""
+    import os
+
+    from skimage import data
+
+    folder = os.path.dirname(data.__file__)
+    files = {"motorcycle": "motorcycle_left.png", "clock_motion": "clock_motion.png", "chessboard": "chessboard_RGB.png",
+             "colour_chart": "color.png"}
+    rooms = {f"room_{k}": _cover(cv2.imread(os.path.join(folder, v))) for k, v in files.items()}
+    rooms["room_coins"] = _cover(_bgr(data.coins()))
+    rooms["room_moon"] = _cover(_bgr(data.moon()))
+    return rooms
+
+
+def _recipes_real_people() -> Iterator[tuple[str, str, str, Callable[[], np.ndarray | None], str]]:
+    src = _sources() | _more_rooms()
+    new_rooms = sorted(_more_rooms())
+    rooms = ["room_coffee", "room_rocket", "room_page", "room_text", "room_clock", "room_brick", *new_rooms]
+
+    def split(index: int) -> str:
+        return "tune" if index % 2 == 0 else "holdout"
+
+    people = _PEOPLE
+    # ok: one frontal candidate, varied rooms, distance, roll, exposure and camera quality
+    for n, i in enumerate(people[:32]):
+        room, height, cx = rooms[n % len(rooms)], (0.4, 0.46, 0.52, 0.58)[n % 4], (0.42, 0.5, 0.58)[n % 3]
+        roll, gain = (-6, -3, 0, 3, 6)[n % 5], (1.0, 0.7, 0.45, 1.15)[n % 4]
+        blur, sigma, quality = (0.6, 1.0, 1.4)[n % 3], (2.0, 3.0, 4.5)[n % 3], (60, 75, 90)[n % 3]
+        yield (f"p5-ok-lfw{i}", "ok", f"lfw{i} on {room}, height {height}, x {cx}, roll {roll}, gain {gain}, "
+               f"blur {blur}, noise {sigma}, jpeg {quality}",
+               lambda i=i, r=room, h=height, x=cx, d=roll, g=gain, b=blur, s=sigma, q=quality, n=n: webcam(
+                   rotate(place(src[r], person(i), x, 0.5, h), d), n, g, b, s, q), split(i))
+    for n, i in enumerate(people[32:40]):
+        room, gain = rooms[(n * 3) % len(rooms)], (0.2, 0.25, 0.3)[n % 3]
+        yield (f"p5-ok-dim-lfw{i}", "ok", f"lfw{i} on {room} in a dim light (x{gain}), height 0.5, noisy",
+               lambda i=i, r=room, g=gain, n=n: webcam(place(src[r], person(i), 0.5, 0.5, 0.5), n, g, 1.0, 3.0, 70),
+               split(i))
+    for n, i in enumerate(people[40:48]):
+        side, room = (0.14, 0.86)[n % 2], rooms[(n * 5) % len(rooms)]
+        yield (f"p5-ok-half-in-frame-lfw{i}", "ok", f"lfw{i} at the frame's edge (x {side}) on {room}",
+               lambda i=i, s=side, r=room, n=n: webcam(place(src[r], person(i), s, 0.5, 0.5), n), split(i))
+    for n, i in enumerate(people[48:54]):
+        room = rooms[(n * 7) % len(rooms)]
+        yield (f"p5-ok-hand-on-chin-lfw{i}", "ok", f"lfw{i} on {room}, a hand under the chin",
+               lambda i=i, r=room, n=n: webcam(hand(place(src[r], person(i), 0.5, 0.5, 0.5), 0.52, 0.74, 0.1, 0.06, n),
+                                               n), split(i))
+
+    # face_too_far: the crop (the face fills ~85 % of it) at 0.08-0.105 of the frame's height
+    for n, i in enumerate(people[54:62]):
+        height, cx, room = (0.08, 0.095, 0.105)[n % 3], (0.35, 0.5, 0.65)[n % 3], rooms[(n * 3 + 1) % len(rooms)]
+        yield (f"p5-far-lfw{i}", "face_too_far", f"lfw{i} far back on {room}, height {height}",
+               lambda i=i, h=height, x=cx, r=room, n=n: webcam(place(src[r], person(i, 120), x, 0.45, h), n, 1.0, 0.5),
+               split(i))
+    # face_too_close: the face filling the frame
+    for n, i in enumerate(people[62:70]):
+        crop = ((2, 23, 1, 24), (0, 25, 0, 25), (3, 22, 2, 23))[n % 3]
+        gain = (1.0, 0.6, 0.85)[n % 3]
+        yield (f"p5-close-lfw{i}", "face_too_close", f"lfw{i}'s face filling the frame, rows {crop[:2]}, gain {gain}",
+               lambda i=i, c=crop, g=gain, n=n: webcam(cv2.resize(
+                   (_lfw()[i][c[0]:c[1], c[2]:c[3]].astype(np.float32)[..., None] * np.array(_SKIN[i % 5], np.float32))
+                   .clip(0, 255).astype(np.uint8), (W, H), interpolation=cv2.INTER_CUBIC), n, g, 1.5), split(i))
+
+    # multiple_faces: two people side by side, a smaller second person behind
+    same_parity = {0: [i for i in people if i % 2 == 0], 1: [i for i in people if i % 2]}
+    for n, i in enumerate(people[70:80] + people[20:26]):
+        others = same_parity[i % 2]
+        j = others[(others.index(i) + 9) % len(others)]
+        room = rooms[(n * 5 + 2) % len(rooms)]
+        if n % 2 == 0:
+            yield (f"p5-multiple-side-by-side-lfw{i}-lfw{j}", "multiple_faces", f"lfw{i} and lfw{j} side by side on {room}",
+                   lambda i=i, j=j, r=room, n=n: webcam(place(place(src[r], person(i), 0.28, 0.5, 0.42), person(j),
+                                                              0.72, 0.52, 0.4), n), split(i))
+        else:
+            yield (f"p5-multiple-behind-lfw{i}-lfw{j}", "multiple_faces", f"lfw{i} with lfw{j} smaller, behind, on {room}",
+                   lambda i=i, j=j, r=room, n=n: webcam(place(place(src[r], person(j), 0.84, 0.3, 0.26), person(i),
+                                                              0.42, 0.55, 0.5), n), split(i))
+
+    # face_missing: a hand over the whole face; new empty rooms, straight and turned; new rooms in a dim light
+    for n, i in enumerate(people[26:30]):
+        yield (f"p5-missing-hand-over-face-lfw{i}", "face_missing", f"lfw{i} with a hand over the whole face",
+               lambda i=i, n=n: webcam(hand(place(src[rooms[n]], person(i), 0.5, 0.5, 0.5), 0.5, 0.5, 0.22, 0.3, n), n),
+               split(i))
+    for n, room in enumerate(new_rooms):
+        for angle in (0, -5):
+            yield (f"p5-missing-{room}-{angle}", "face_missing", f"{room}, nobody there, rotated {angle}",
+                   lambda r=room, a=angle, n=n: webcam(rotate(src[r], a), n), ("tune", "holdout")[(n + angle) % 2])
+        yield (f"p5-missing-dim-{room}", "face_missing", f"{room} in a dim light (x0.25), nobody there",
+               lambda r=room, n=n: webcam(src[r], n, 0.25, 1.0, 2.5), ("holdout", "tune")[n % 2])
+
+    # camera_covered: a hand pressed on the lens in front of a person; tape; a finger lit from behind
+    for n, i in enumerate(people[30:38]):
+        gain, blur = (0.2, 0.25, 0.3, 0.35)[n % 4], (8, 11, 14)[n % 3]
+        yield (f"p5-covered-hand-on-lens-lfw{i}", "camera_covered",
+               f"a hand pressed on the lens in front of lfw{i} on {rooms[n]}: gain {gain}, blur {blur}",
+               lambda i=i, g=gain, b=blur, n=n: webcam(cv2.GaussianBlur(
+                   hand(place(src[rooms[n]], person(i), 0.5, 0.5, 0.55), 0.5, 0.5, 0.9, 0.9, n + 11), (0, 0), b), n, g, 0),
+               split(i))
+    for n, room in enumerate(new_rooms[:3]):
+        yield (f"p5-covered-tape-{room}", "camera_covered", f"tape over the lens on {room}: dark and featureless",
+               lambda r=room, n=n: webcam(cv2.GaussianBlur(src[r], (0, 0), 25), n, 0.1, 0, 2.0), ("tune", "holdout")[n % 2])
+    for n, tone in enumerate(((45, 75, 170), (25, 50, 120), (55, 85, 150))):
+        yield (f"p5-covered-finger-{n}", "camera_covered", f"a finger lit from behind, BGR {tone}, vignetted",
+               lambda t=tone, n=n: webcam(cv2.GaussianBlur(np.full((H, W, 3), t, np.uint8) * _vignette()[..., None],
+                                                           (0, 0), 8), n, 1.0, 0, 2.5), ("holdout", "tune")[n % 2])
+
+
+@cache
+def _vignette() -> np.ndarray:
+    y, x = np.mgrid[0:H, 0:W].astype(np.float32)
+    r = np.hypot((x - W / 2) / (W / 2), (y - H / 2) / (H / 2))
+    return (1.0 - 0.45 * r.clip(0, 1.4) ** 2).clip(0.2, 1).astype(np.float32)
+
+
 def _zoom_crop(image: np.ndarray, crop: tuple[int, int, int, int], zoom: float) -> np.ndarray:
     x0, y0, x1, y1 = crop
     cx, cy, hw, hh = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2 / zoom, (y1 - y0) / 2 / zoom
@@ -363,6 +509,10 @@ def build() -> Iterator[Frame]:
         image = make()
         if image is not None:
             yield Frame(frame_id, label, recipe, image)
+    for frame_id, label, recipe, make, split in _recipes_real_people():
+        image = make()
+        if image is not None:
+            yield Frame(frame_id, label, recipe, image, split, "fifth pass")
 
 
 def main() -> None:
@@ -371,8 +521,9 @@ def main() -> None:
     args = parser.parse_args()
     entries = []
     for frame in build():
-        entries.append({"id": frame.id, "label": frame.label, "recipe": frame.recipe,
-                        "mean_grey": round(float(frame.image.mean()), 1)})
+        entry = {"id": frame.id, "label": frame.label, "recipe": frame.recipe,
+                 "mean_grey": round(float(frame.image.mean()), 1), "split": frame.split}
+        entries.append(entry | ({"added": frame.added} if frame.added else {}))
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
             cv2.imwrite(str(args.out / f"{frame.id}.png"), frame.image)
