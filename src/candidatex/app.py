@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -15,7 +16,6 @@ from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.config.cors import CORSConfig
 from litestar.exceptions import NotFoundException
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
@@ -36,13 +36,13 @@ from candidatex.core.inputs import GuardedRequest, nul_in_query_middleware
 from candidatex.core.logging import configure_logging
 from candidatex.core.middleware import (
     add_response_headers,
-    carries_a_token,
-    endpoint_rate_limits,
+    budget_rules,
+    rate_limit_middleware,
     request_context_middleware,
     trusted_client_middleware,
-    user_or_address,
 )
 from candidatex.core.openapi import document_error_responses
+from candidatex.core.ratelimit import build_windows
 from candidatex.core.resilience import RESILIENCE_HANDLERS, ResilientRedisChannelsBackend
 from candidatex.db.client import connect
 from candidatex.db.embedded import private_dir
@@ -88,6 +88,18 @@ async def _warm_embedder(local: LocalProvider) -> None:
         await asyncio.to_thread(local.warm)
     except Exception:  # noqa: BLE001 - it then loads (and fails loudly) on first use
         logger.warning("embedding model preload failed", exc_info=True)
+    freeze_long_lived_objects()
+
+
+def freeze_long_lived_objects() -> None:
+    """Move what start-up built (modules, the model, the bank: ~140,000 objects) out of the collector's reach.
+    Every full collection walked them all on the event loop: 240-320 ms per pause on this machine, each one
+    delaying every acknowledgement waiting behind it (docs/performance.md, fifth pass). Once per process: a
+    process that builds many apps (the tests) does not pin each one's objects."""
+    if gc.get_freeze_count():
+        return
+    gc.collect()
+    gc.freeze()
 
 
 async def _warm_transcriber(transcriber: Transcriber) -> None:
@@ -213,18 +225,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers.append(create_static_files_router(path="/", directories=[FRONTEND_DIST], html_mode=True,
                                                          opt={"exclude_from_auth": True}, include_in_schema=False))
 
-    ip_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_per_minute), store="rate_limit",
-                               exclude=["^/health", "^/metrics", "^/assets"])
-
-    class UserRateLimit(ip_limit.middleware_class):  # type: ignore[name-defined]
-        """Per-user budget on top of the per-address one; its own key prefix (the class name) in the store."""
-
-    user_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_user_per_minute), store="rate_limit",
-                                 exclude=["^/health", "^/metrics", "^/assets"],
-                                 identifier_for_request=user_or_address,
-                                 check_throttle_handler=carries_a_token,
-                                 middleware_class=UserRateLimit)
-
     exception_handlers: dict[Any, Any] = {**EXCEPTION_HANDLERS, **RESILIENCE_HANDLERS, NotFoundException: _spa_fallback}
     app = Litestar(
         route_handlers=route_handlers,
@@ -233,8 +233,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stores=stores,
         on_app_init=[jwt_auth.on_app_init],
         middleware=[trusted_client_middleware(settings.trusted_proxies), request_context_middleware,
-                    prometheus.middleware, ip_limit.middleware, user_limit.middleware,
-                    *endpoint_rate_limits(settings.rate_limits), nul_in_query_middleware],
+                    prometheus.middleware,
+                    rate_limit_middleware(budget_rules(settings.rate_limit_per_minute,
+                                                       settings.rate_limit_user_per_minute, settings.rate_limits)),
+                    nul_in_query_middleware],
         request_class=GuardedRequest,
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_headers=["Authorization", "Content-Type",
                                                                                   "X-Request-ID"]),
@@ -255,5 +257,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.on_startup.append(_seed_demo_world)
     app.state.settings = settings
     app.state.redis = redis
+    app.state.rate_windows = build_windows(redis)
     app.state.channels = channels
     return app

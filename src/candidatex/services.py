@@ -27,7 +27,7 @@ from candidatex.auth.tokens import TokenService
 from candidatex.background import Domain, build_domain, build_queue
 from candidatex.config import Settings
 from candidatex.core.mailer import Mailer
-from candidatex.core.resilience import FallbackStore, SoftStore
+from candidatex.core.resilience import SoftStore
 from candidatex.embeddings import get_embedder
 from candidatex.interviews import store as session_store
 from candidatex.interviews.clock import SessionClock
@@ -58,13 +58,12 @@ from candidatex.tasks.queue import TaskQueue
 
 
 def build_stores(redis: Any) -> dict[str, Store]:
-    names = ("rate_limit", "denylist", "cache", "live")
+    names = ("denylist", "cache", "live")  # rate limits keep their own windows: core/ratelimit.py
     if redis is None:
         return {name: MemoryStore() for name in names}
     root = RedisStore(redis, namespace="candidatex")
     # the denylist fails closed (503 while Redis is down); the others degrade: see core/resilience.py
-    return {"rate_limit": FallbackStore(root.with_namespace("rate_limit"), name="rate_limit"),
-            "denylist": root.with_namespace("denylist"),
+    return {"denylist": root.with_namespace("denylist"),
             "cache": SoftStore(root.with_namespace("cache"), name="cache"),
             "live": SoftStore(root.with_namespace("live"), name="live")}
 

@@ -24,6 +24,7 @@ from litestar.stores.base import Store
 from candidatex.auth import store
 from candidatex.auth.keys import ALGORITHM, SigningKeys
 from candidatex.auth.models import ActionToken, RefreshTokenFamily
+from candidatex.core.resilience import exists_any
 from candidatex.core.timeutil import as_utc, utcnow
 
 ISSUER = "candidatex-api"
@@ -162,9 +163,8 @@ class TokenService:
         sid = token.extras.get("sid")
         if not sid:
             return True  # every access token we issue belongs to a session
-        if token.jti and await self.denylist.exists(f"jti:{token.jti}"):
-            return True
-        if await self.denylist.exists(f"sid:{sid}"):
+        # the token itself (logged out) or its whole session (revoked): both keys in one round trip
+        if await exists_any(self.denylist, [f"jti:{token.jti}", f"sid:{sid}"] if token.jti else [f"sid:{sid}"]):
             return True
         # the durable check behind the denylist, at most once per LIVE_FAMILY_TTL_SECONDS per process: a
         # revocation writes the denylist first, so only a lost denylist entry waits that long to be seen again

@@ -11,15 +11,16 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.enums import ScopeType
 from litestar.exceptions import TooManyRequestsException, WebSocketException
-from litestar.middleware.rate_limit import RateLimitConfig, RateLimitMiddleware, get_remote_address
+from litestar.middleware.rate_limit import get_remote_address
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from candidatex.core.logging import request_id_var
+from candidatex.core.ratelimit import Budget, Spent
 
 logger = logging.getLogger("candidatex.access")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -217,11 +218,6 @@ def user_or_address(request: Any) -> str:
     return "ip:" + get_remote_address(request)
 
 
-async def carries_a_token(request: Any) -> bool:
-    """The per-user budget's filter (async: Litestar runs a sync one in a worker thread, on every request)."""
-    return "authorization" in request.headers
-
-
 def _matcher(rule: str) -> Callable[[Any], bool]:
     method, _, pattern = rule.partition(" ")
     path = re.compile(pattern)
@@ -231,38 +227,84 @@ def _matcher(rule: str) -> Callable[[Any], bool]:
                             and bool(path.search(request.scope["path"])))
 
 
-class EndpointRateLimit(RateLimitMiddleware):
-    """Litestar's rate limit, also on WebSocket connects (refused with close code 4429)."""
-
-    def __init__(self, app: ASGIApp, config: RateLimitConfig) -> None:
-        super().__init__(app, config)
-        self.scopes = {ScopeType.HTTP, ScopeType.WEBSOCKET}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        try:
-            await super().__call__(scope, receive, send)
-        except TooManyRequestsException as exc:
-            if scope["type"] == "websocket":
-                raise WebSocketException(detail="Too many connections; try again shortly", code=4429) from exc
-            raise
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    name: str  # the key prefix in the store
+    limit: int
+    window: int
+    applies: Callable[[Any], bool]
+    identify: Callable[[Any], str]
 
 
-def endpoint_rate_limits(spec: str, store: str = "rate_limit") -> list[Any]:
-    """One middleware per limited endpoint, each with its own key prefix (its class name) in the store."""
-    middlewares = []
+def _global_http(request: Any) -> bool:
+    return request.scope["type"] == "http"
+
+
+def _carries_a_token(request: Any) -> bool:
+    return request.scope["type"] == "http" and "authorization" in request.headers
+
+
+def budget_rules(per_address: int, per_user: int, spec: str) -> list[_Rule]:
+    """The per-address and per-user budgets of every HTTP request, then the per-endpoint ones (RATE_LIMITS)."""
+    rules = [_Rule("address", per_address, UNIT_SECONDS["minute"], _global_http, get_remote_address),
+             _Rule("user", per_user, UNIT_SECONDS["minute"], _carries_a_token, user_or_address)]
     for name, (window, limit) in endpoint_budgets(spec).items():
         _, rule, per = ENDPOINTS[name]
-        if not rule or limit <= 0:
-            continue
-        unit = next(u for u, seconds in UNIT_SECONDS.items() if seconds == window)
-        matches = _matcher(rule)
+        if rule and limit > 0:
+            rules.append(_Rule(name, limit, window, _matcher(rule),
+                               user_or_address if per == "user" else get_remote_address))
+    return [rule for rule in rules if rule.limit > 0]
 
-        async def check(request: Any, matches: Callable[[Any], bool] = matches) -> bool:
-            return matches(request)
 
-        middleware_class = type(f"RateLimit_{name}", (EndpointRateLimit,), {})
-        config = RateLimitConfig(rate_limit=(unit, limit), store=store, check_throttle_handler=check,  # type: ignore[arg-type]
-                                 identifier_for_request=user_or_address if per == "user" else get_remote_address,
-                                 middleware_class=middleware_class)
-        middlewares.append(config.middleware)
-    return middlewares
+_UNLIMITED = re.compile(r"^/(health|metrics|assets)")
+
+
+def rate_limit_middleware(rules: list[_Rule]) -> Callable[[ASGIApp], ASGIApp]:
+    """Every budget a request falls under, checked and spent in one store round trip (core/ratelimit.py).
+
+    The response carries the IETF draft RateLimit-* headers of the per-address budget (of the spent one on a
+    429); a WebSocket connect over budget is refused with close code 4429."""
+
+    def factory(app: ASGIApp) -> ASGIApp:
+        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] not in ("http", "websocket") or _UNLIMITED.match(scope["path"]):
+                await app(scope, receive, send)
+                return
+            litestar_app = scope["litestar_app"]
+            request = litestar_app.request_class(scope)
+            applying = [rule for rule in rules if rule.applies(request)]
+            if not applying:
+                await app(scope, receive, send)
+                return
+            budgets = [Budget(f"{rule.name}::{rule.identify(request)}", rule.limit, rule.window) for rule in applying]
+            spent = await litestar_app.state.rate_windows.spend(budgets)
+            if spent.refused is not None:
+                if scope["type"] == "websocket":
+                    raise WebSocketException(detail="Too many connections; try again shortly", code=4429)
+                raise TooManyRequestsException(headers=_headers(applying, spent, spent.refused))
+            if scope["type"] == "http":
+                send = _with_headers(send, _headers(applying, spent, 0))
+            await app(scope, receive, send)
+
+        return middleware
+
+    return factory
+
+
+def _headers(rules: list[_Rule], spent: Spent, index: int) -> dict[str, str]:
+    rule = rules[index]
+    return {"RateLimit-Policy": f"{rule.limit}; w={rule.window}", "RateLimit-Limit": str(rule.limit),
+            "RateLimit-Remaining": str(max(rule.limit - spent.counts[index], 0)),
+            "RateLimit-Reset": str(spent.resets[index])}
+
+
+def _with_headers(send: Send, headers: dict[str, str]) -> Send:
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message.setdefault("headers", [])
+            scope_headers = MutableScopeHeaders(message)
+            for key, value in headers.items():
+                scope_headers[key] = value
+        await send(message)
+
+    return wrapped

@@ -25,7 +25,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 from litestar.stores.base import Store
-from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
 from pymongo.errors import ConnectionFailure
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError, asyncio.TimeoutError)
 
 
-class _Throttled:
+class Throttled:
     """Logs an outage once every `every` seconds instead of once per request."""
 
     def __init__(self, every: float = 10.0) -> None:
@@ -50,37 +50,14 @@ class _Throttled:
             logger.warning(message, extra=extra)
 
 
-class FallbackStore(Store):
-    """The primary (Redis) store, or a local memory store while the primary is unreachable."""
-
-    def __init__(self, primary: Store, fallback: Store | None = None, name: str = "") -> None:
-        self.primary, self.fallback, self.name = primary, fallback or MemoryStore(), name
-        self._log = _Throttled()
-
-    async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return await getattr(self.primary, method)(*args, **kwargs)
-        except REDIS_DOWN as exc:
-            self._log.warn("redis unreachable: using the local store", store=self.name, error=type(exc).__name__)
-            return await getattr(self.fallback, method)(*args, **kwargs)
-
-    async def set(self, key: str, value: str | bytes, expires_in: int | timedelta | None = None) -> None:
-        await self._call("set", key, value, expires_in)
-
-    async def get(self, key: str, renew_for: int | timedelta | None = None) -> bytes | None:
-        return await self._call("get", key, renew_for)
-
-    async def delete(self, key: str) -> None:
-        await self._call("delete", key)
-
-    async def delete_all(self) -> None:
-        await self._call("delete_all")
-
-    async def exists(self, key: str) -> bool:
-        return await self._call("exists", key)
-
-    async def expires_in(self, key: str) -> int | None:
-        return await self._call("expires_in", key)
+async def exists_any(store: Store, keys: list[str]) -> bool:
+    """Whether any of the keys is set: one round trip on Redis (EXISTS k1 k2 …), whatever the number of keys."""
+    if isinstance(store, RedisStore):
+        return bool(await store._redis.exists(*(store._make_key(key) for key in keys)))  # noqa: SLF001
+    for key in keys:
+        if await store.exists(key):
+            return True
+    return False
 
 
 class SoftStore(Store):
@@ -88,7 +65,7 @@ class SoftStore(Store):
 
     def __init__(self, primary: Store, name: str = "") -> None:
         self.primary, self.name = primary, name
-        self._log = _Throttled()
+        self._log = Throttled()
 
     async def _call(self, method: str, default: Any, *args: Any) -> Any:
         try:
@@ -128,7 +105,7 @@ class ResilientRedisChannelsBackend(RedisChannelsPubSubBackend):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._log = _Throttled()
+        self._log = Throttled()
         # redis-py's PubSub is not safe for concurrent SUBSCRIBE: two first subscribers racing in connect()
         # each take a connection, and the subscription sent on the one that is overwritten never delivers.
         self._subscribe_lock = asyncio.Lock()
@@ -186,7 +163,7 @@ def _unavailable(what: str) -> Response:
     return Response(body.model_dump(mode="json"), status_code=503, headers={"Retry-After": "5"})
 
 
-_log = _Throttled()
+_log = Throttled()
 
 
 def redis_unavailable_handler(request: Request, exc: Exception) -> Response:

@@ -216,7 +216,7 @@ class InterviewService:
         passed, record = await self.precheck_judge(session, report)
         updated = await store.transition(str(session.id), (SessionStatus.setup, SessionStatus.precheck),
                                          SessionStatus.precheck if passed else SessionStatus.setup,
-                                         {"precheck_result": record})
+                                         {"precheck_result": record}, base=session)
         if updated is None:  # the interview started (or ended) while the camera frame was being checked
             raise Conflict("The precheck is done before the interview starts", code="invalid_transition")
         return updated, passed
@@ -239,7 +239,7 @@ class InterviewService:
             "started_at": now, "ends_at": now + timedelta(minutes=session.duration_minutes),
             "questions": [dict(question_record(q).model_dump(), asked_at=now if i == 0 else None)
                           for i, q in enumerate(questions)],
-            "anti_cheat_key": secrets.token_hex(32), "current_question_index": 0}, number_events=2)
+            "anti_cheat_key": secrets.token_hex(32), "current_question_index": 0}, number_events=2, base=session)
         session = claimed or await self.load(session_id)  # None: a parallel start won; its session continues
         if claimed is not None:
             await self._save_live_state(session)
@@ -337,17 +337,19 @@ class InterviewService:
                               speaking_metrics=speaking_metrics)
         # stored before it is evaluated, and only once even if two requests race: no answer is ever lost; the same
         # write numbers the `received` event
-        stored = await store.push_answer(str(session.id), index, record, number_event=True)
-        if stored is None:
+        seq = await store.push_answer(str(session.id), index, record, seen_event_seq=session.event_seq)
+        if seq is None:
             now = await self.load(session_id)
             if now.status != SessionStatus.active:
                 raise Conflict(f"This interview is not accepting answers (status: {now.status})",
                                code="session_paused" if now.status == SessionStatus.paused else "invalid_transition")
             raise Conflict("This question was already answered", code="already_answered")
-        await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "received"},
-                            seq=stored.event_seq)
+        await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "received"}, seq=seq)
         await self.lifecycle.publish(AnswerReceived(session_id, question_id, answer_type))
-        return ReceivedAnswer(session_id, session, index, current, record)
+        # the session as this write left it (what the evaluation's own writes start from): no re-read
+        stored = session.model_copy(update={"answers": [*session.answers, record], "current_question_index": index + 1,
+                                            "event_seq": seq})
+        return ReceivedAnswer(session_id, stored, index, current, record)
 
     async def ask_current(self, session_id: str) -> InterviewSession:
         """Ask the question now current. The voice path asks the next planned question as soon as the answer
@@ -372,14 +374,22 @@ class InterviewService:
         # the writes number the events they cause: the `evaluated` feedback, then the next `question` (numbered
         # by the same write, unless a follow-up is inserted: then by the follow-up's write)
         numbers = 2 if follow_up is None and not next_asked else 1
-        latest = await store.record_evaluation(str(session.id), question_id, record.evaluation, record.provider,
-                                               number_events=numbers)
-        feedback_seq = latest.event_seq - numbers + 1 if latest else None
-        question_seq = latest.event_seq if latest and numbers == 2 else None
-        if follow_up is not None:
+        stored = await store.record_evaluation(str(session.id), question_id, record.evaluation, record.provider,
+                                               number_events=numbers,
+                                               seen={"event_seq": session.event_seq, "status": session.status.value})
+        feedback_seq = stored["event_seq"] - numbers + 1 if stored else None
+        question_seq = stored["event_seq"] if stored and numbers == 2 else None
+        latest: InterviewSession | None = None
+        if stored is not None:
+            if stored["event_seq"] == session.event_seq + numbers:  # nobody wrote in between: no re-read
+                latest = session.model_copy(update={"event_seq": stored["event_seq"],
+                                                    "status": SessionStatus(stored["status"])})
+            else:
+                latest = await self.load(session_id)
+        if follow_up is not None and latest is not None:
             # only while the candidate is still at the next slot and under the limit; otherwise no follow-up
             inserted = await store.insert_follow_up(str(session.id), question_record(follow_up, follows=question_id),
-                                                    index + 1, MAX_FOLLOW_UPS, number_event=True)
+                                                    index + 1, MAX_FOLLOW_UPS, base=latest)
             if inserted is not None:
                 latest, question_seq = inserted, inserted.event_seq
         feedback = {"question_id": question_id, "stage": "evaluated"} | (
@@ -430,11 +440,11 @@ class InterviewService:
                                                    record.speaking_metrics)
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
-        latest = await store.record_evaluation(str(updated.id), question_id, record.evaluation, record.provider,
-                                               number_events=1)
+        numbered = await store.record_evaluation(str(updated.id), question_id, record.evaluation, record.provider,
+                                                 number_events=1)
         await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "evaluated"}
                             | ({"evaluation": record.evaluation} if context_of(updated).reveal_rubric else {}),
-                            seq=latest.event_seq if latest else None)
+                            seq=numbered["event_seq"] if numbered else None)
         return updated, record
 
     async def pause(self, user: User, session_id: str) -> InterviewSession:

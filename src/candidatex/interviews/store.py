@@ -5,6 +5,11 @@ preconditions in the filter), never a save() of a copy read earlier: a request t
 moment ago cannot wipe the answers, chat, event counter or anti-cheat log another writer stored since.
 Operations return the document as it is after the write, or None (False) when a precondition failed,
 so callers decide what a refused write means (409, "someone else did it", retry).
+
+Writes are `update_one` with the `_id` first in the filter, never `findAndModify`: SecantusDB re-asserts a
+findAndModify's query as `{_id, $and: [query]}`, which its planner cannot serve from the `_id` lookup, so every
+findAndModify scanned the whole collection (its CPU grew with the number of sessions ever stored). Event numbers
+are taken by compare-and-set on `event_seq` instead of `$inc` + returning the document (`_numbered`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ReturnDocument
 
 from candidatex.core.timeutil import utcnow
 from candidatex.interviews.models import (
@@ -47,15 +51,74 @@ def _model(doc: Mapping[str, Any] | None) -> InterviewSession | None:
     return InterviewSession.model_validate(doc) if doc else None
 
 
-async def _update(session_id: str | ObjectId, where: Mapping[str, Any], update: dict[str, Any],
+CAS_ATTEMPTS = 50  # compare-and-set rounds before a write gives up (other writers numbering events meanwhile)
+
+
+async def _write(oid: ObjectId, where: Mapping[str, Any], update: dict[str, Any], **options: Any) -> bool:
+    """One conditional update; the `_id` leads the filter so SecantusDB finds the document by its key."""
+    update.setdefault("$set", {})["updated_at"] = utcnow()
+    result = await _collection().update_one({"_id": oid, **where}, update, **options)
+    return bool(result.matched_count)
+
+
+async def _after(oid: ObjectId, numbered: Mapping[str, Any] | None = None) -> InterviewSession | None:
+    """The document after a write (a point read); ``numbered``: the values that write set, kept as it set them
+    (a later event numbered meanwhile must not look like this write's)."""
+    session = _model(await _collection().find_one({"_id": oid}))
+    if session is not None and numbered:
+        session = session.model_copy(update=dict(numbered))
+    return session
+
+
+def _with(base: InterviewSession, fields: Mapping[str, Any]) -> InterviewSession:
+    """``base`` with the top-level fields a `$set` wrote (validated as the document would be when read)."""
+    return InterviewSession.model_validate({**base.model_dump(by_alias=True), **fields})
+
+
+async def _numbered(oid: ObjectId, where: Mapping[str, Any], update: dict[str, Any], count: int,
+                    seen: Mapping[str, Any] | None = None, guard: tuple[str, ...] = (),
+                    **options: Any) -> dict[str, Any] | None:
+    """``update`` under ``where``, taking ``count`` event numbers: compare-and-set on `event_seq` (and on the
+    ``guard`` fields, so the caller knows their values at the moment of its write). ``seen``: those values as
+    the caller last read them (else they are read). Returns them with `event_seq` = the last number taken, or
+    None when ``where`` does not hold. Numbers stay gap-free and distinct: a write numbered by someone else in
+    between makes this one miss, re-read and retry."""
+    fields = ("event_seq", *guard)
+    assert not set(fields) & set(where), "a guarded field cannot also be a condition"
+    for _ in range(CAS_ATTEMPTS):
+        if seen is None:
+            seen = await _collection().find_one({"_id": oid, **where}, projection=dict.fromkeys(fields, 1))
+            if seen is None:
+                return None
+        values = {field: seen.get(field) for field in fields}
+        last = int(values["event_seq"] or 0) + count
+        step = {**update, "$set": {**update.get("$set", {}), "event_seq": last}}
+        if await _write(oid, {**where, **values}, step, **options):
+            return {**values, "event_seq": last}
+        seen = None
+    raise RuntimeError(f"session {oid}: event numbers contended {CAS_ATTEMPTS} times in a row")
+
+
+async def _update(session_id: str | ObjectId, where: Mapping[str, Any], update: dict[str, Any], *,
+                  number_events: int = 0, base: InterviewSession | None = None,
                   **options: Any) -> InterviewSession | None:
+    """The write and the document after it. ``base``: the document as the caller read it, for a `$set` of
+    top-level fields: the result is built from it instead of read again."""
     oid = _oid(session_id)
     if oid is None:
         return None
-    update.setdefault("$set", {})["updated_at"] = utcnow()
-    doc = await _collection().find_one_and_update({"_id": oid, **where}, update,
-                                                  return_document=ReturnDocument.AFTER, **options)
-    return _model(doc)
+    numbered: dict[str, Any] | None = None
+    if number_events:
+        seen = {"event_seq": base.event_seq} if base is not None else None
+        numbered = await _numbered(oid, where, update, number_events, seen, **options)
+        if numbered is None:
+            return None
+    elif not await _write(oid, where, update, **options):
+        return None
+    unchanged_since = base is not None and (numbered is None or numbered["event_seq"] == base.event_seq + number_events)
+    if base is not None and unchanged_since and set(update) == {"$set"}:
+        return _with(base, {**update["$set"], **(numbered or {})})
+    return await _after(oid, numbered)
 
 
 # ---- reading (projections, so hot paths do not pull the whole log) ------------------------------------------
@@ -80,21 +143,21 @@ async def create(session: InterviewSession) -> InterviewSession:
 # ---- the state machine ------------------------------------------------------------------------------------
 async def transition(session_id: str | ObjectId, from_statuses: Iterable[SessionStatus | str],
                      to: SessionStatus | str | None, set_fields: Mapping[str, Any] | None = None, *,
-                     where: Mapping[str, Any] | None = None, number_events: int = 0) -> InterviewSession | None:
+                     where: Mapping[str, Any] | None = None, number_events: int = 0,
+                     base: InterviewSession | None = None) -> InterviewSession | None:
     """Move the session from one of ``from_statuses`` to ``to`` (None: keep the status) and set ``set_fields``,
     in one write that happens only if the status (and ``where``) still hold. None: the precondition failed.
     No transition leaves completed/terminated: an ended session cannot be reopened. ``number_events``: the same
-    write takes that many stream event numbers (the last is the returned ``event_seq``)."""
+    write takes that many stream event numbers (the last is the returned ``event_seq``). ``base``: the session
+    as the caller just read it (the result is built from it, not read again)."""
     allowed = [s for s in _values(from_statuses) if s not in _values(ENDED)]
     if not allowed:
         return None
     fields = dict(set_fields or {})
     if to is not None:
         fields["status"] = to.value if isinstance(to, SessionStatus) else str(to)
-    update: dict[str, Any] = {"$set": fields}
-    if number_events:
-        update["$inc"] = {"event_seq": number_events}
-    return await _update(session_id, {**(where or {}), "status": {"$in": allowed}}, update)
+    return await _update(session_id, {**(where or {}), "status": {"$in": allowed}}, {"$set": fields},
+                         number_events=number_events, base=base)
 
 
 async def end(session_id: str | ObjectId, to: SessionStatus, from_statuses: Iterable[SessionStatus | str],
@@ -120,27 +183,39 @@ async def set_result(session_id: str | ObjectId, result: dict[str, Any]) -> Inte
 
 # ---- answers and questions ----------------------------------------------------------------------------------
 async def push_answer(session_id: str | ObjectId, index: int, record: AnswerRecord,
-                      number_event: bool = False) -> InterviewSession | None:
+                      seen_event_seq: int | None = None) -> int | None:
     """Store the answer to the question at ``index`` and move to the next one, if the session is active, that
     question is still the current one and it has no answer yet: two racing submissions store exactly one.
-    ``number_event``: the same write takes the next stream event number (the returned ``event_seq``)."""
+    The same write takes the next stream event number (returned; None: a precondition failed).
+    ``seen_event_seq``: the counter as the caller read it."""
+    oid = _oid(session_id)
+    if oid is None:
+        return None
     update: dict[str, Any] = {"$push": {"answers": record.model_dump()},
                               "$set": {"current_question_index": index + 1, "last_activity_at": utcnow()}}
-    if number_event:
-        update["$inc"] = {"event_seq": 1}
-    return await _update(session_id, {"status": SessionStatus.active.value, "current_question_index": index,
-                                      "answers.question_id": {"$ne": record.question_id}}, update)
+    numbered = await _numbered(oid, {"status": SessionStatus.active.value, "current_question_index": index,
+                                     "answers.question_id": {"$ne": record.question_id}}, update, 1,
+                               None if seen_event_seq is None else {"event_seq": seen_event_seq})
+    return numbered["event_seq"] if numbered else None
 
 
 async def record_evaluation(session_id: str | ObjectId, question_id: str, evaluation: dict[str, Any],
-                            provider: str, number_events: int = 0) -> InterviewSession | None:
-    """``number_events``: the same write takes that many event numbers, the `evaluated` event's first (the last
-    is the returned ``event_seq``)."""
+                            provider: str, number_events: int = 0,
+                            seen: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+    """Store the evaluation of the answer to ``question_id``. ``number_events``: the same write takes that many
+    event numbers, the `evaluated` event's first. Returns the `event_seq` (the last number taken) and the
+    `status` at the moment of the write (None: no such answer). ``seen``: both as the caller last knew them."""
+    oid = _oid(session_id)
+    if oid is None:
+        return None
     update: dict[str, Any] = {"$set": {"answers.$[a].evaluation": evaluation, "answers.$[a].provider": provider}}
-    if number_events:
-        update["$inc"] = {"event_seq": number_events}
-    return await _update(session_id, {"answers.question_id": question_id}, update,
-                         array_filters=[{"a.question_id": question_id}])
+    where = {"answers.question_id": question_id}
+    if not number_events:
+        found = await _write(oid, where, update, array_filters=[{"a.question_id": question_id}])
+        return dict(await _collection().find_one({"_id": oid}, projection={"event_seq": 1, "status": 1}) or {}) \
+            if found else None
+    return await _numbered(oid, where, update, number_events, seen, guard=("status",),
+                           array_filters=[{"a.question_id": question_id}])
 
 
 async def append_to_answer(session_id: str | ObjectId, question_id: str, previous: str,
@@ -155,14 +230,25 @@ async def append_to_answer(session_id: str | ObjectId, question_id: str, previou
 
 
 async def insert_follow_up(session_id: str | ObjectId, question: QuestionRecord, position: int,
-                           max_follow_ups: int, number_event: bool = False) -> InterviewSession | None:
+                           max_follow_ups: int, base: InterviewSession) -> InterviewSession | None:
     """Insert a follow-up as the next question, only while the candidate has not moved past ``position`` and
-    fewer than ``max_follow_ups`` were asked (the limit holds under concurrent evaluations). ``number_event``:
-    the same write takes the number of the `question` event that asks it."""
-    return await _update(session_id, {"status": SessionStatus.active.value, "current_question_index": position,
-                                      "follow_ups_asked": {"$lt": max_follow_ups}},
-                         {"$push": {"questions": {"$each": [question.model_dump()], "$position": position}},
-                          "$inc": {"follow_ups_asked": 1, **({"event_seq": 1} if number_event else {})}})
+    fewer than ``max_follow_ups`` were asked (the limit holds under concurrent evaluations). The same write
+    takes the number of the `question` event that asks it (the returned ``event_seq``). ``base``: the session
+    as the caller knows it (its `event_seq` the last number taken); the result is built from it."""
+    oid = _oid(session_id)
+    if oid is None:
+        return None
+    numbered = await _numbered(oid, {"status": SessionStatus.active.value, "current_question_index": position,
+                                     "follow_ups_asked": {"$lt": max_follow_ups}},
+                               {"$push": {"questions": {"$each": [question.model_dump()], "$position": position}},
+                                "$inc": {"follow_ups_asked": 1}}, 1, {"event_seq": base.event_seq})
+    if numbered is None:
+        return None
+    if numbered["event_seq"] != base.event_seq + 1:  # others wrote in between: read what the write left
+        return await _after(oid, numbered)
+    questions = [*base.questions[:position], question, *base.questions[position:]]
+    return base.model_copy(update={"questions": questions, "follow_ups_asked": base.follow_ups_asked + 1,
+                                   "event_seq": numbered["event_seq"], "status": SessionStatus.active})
 
 
 # ---- chat and the event counter ------------------------------------------------------------------------------
@@ -184,15 +270,13 @@ async def event_counters(session_ids: list[str]) -> dict[str, int]:
 
 
 async def next_event_seq(session_id: str | ObjectId) -> int | None:
-    """The next number of the session's event stream: one atomic $inc, so every worker gets a distinct,
-    gap-free sequence. None when the session does not exist."""
+    """The next number of the session's event stream (compare-and-set, so every worker gets a distinct,
+    gap-free sequence). None when the session does not exist."""
     oid = _oid(session_id)
     if oid is None:
         return None
-    doc = await _collection().find_one_and_update({"_id": oid}, {"$inc": {"event_seq": 1},
-                                                                 "$set": {"last_activity_at": utcnow()}},
-                                                  projection={"event_seq": 1}, return_document=ReturnDocument.AFTER)
-    return doc["event_seq"] if doc else None
+    numbered = await _numbered(oid, {}, {"$set": {"last_activity_at": utcnow()}}, 1)
+    return numbered["event_seq"] if numbered else None
 
 
 # ---- the anti-cheat log ------------------------------------------------------------------------------------
