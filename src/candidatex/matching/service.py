@@ -47,6 +47,7 @@ from candidatex.matching.histogram import deltas, histograms_of
 from candidatex.matching.models import RANKING_COMPONENTS, Demographics, MatchResult, RankingEntry
 from candidatex.matching.profile import build_profile, profile_is_current
 from candidatex.matching.weights import MatchWeights
+from candidatex.resumes.events import ResumeChanged, ResumeDeleted
 from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.service import parsed_from_doc
 from candidatex.tasks.queue import TaskQueue
@@ -71,16 +72,26 @@ PREVIEW_ENTRIES = 200  # a full run's first entries per sort, kept on its MatchR
 MARK_OVERLAP_NS = 2_000_000_000
 POOL_WAIT_SECONDS = 30  # an audit waits this long for a sync under way, then reads the scores there are
 _CONTEXT_CACHE_SIZE = 256
-# prepared profiles kept in memory (~10 KB each decoded: at most ~200 MB), keyed by their resume's updated_at,
-# so re-scoring after a job edit reads a light projection of the resumes, not their profiles again; larger than
-# one job's pool, or a sequential pass through a least-recently-used cache misses every time
+# prepared profiles kept in memory (~10 KB each decoded: at most ~200 MB), so re-scoring after a job edit reads
+# neither the resumes nor their profiles again (see _applicant_resumes); larger than one job's pool, or a
+# sequential pass through a least-recently-used cache misses every time
 PROFILE_CACHE_SIZE = 20_000
-# past this share of applicants with no profile in memory, one indexed query reads them all (a short `_id $in`
-# batch per 100 ids costs more than reading everyone's profile at once)
+# past this share of applicants whose profile in memory is not known to be current, one indexed query reads
+# them all (a short `_id $in` batch per 100 ids costs more than reading everyone's at once)
 FULL_READ_SHARE = 0.2
 
 
-_LIGHT_RESUME = {"_id": 1, "status": 1, "owner_id": 1, "updated_at": 1}
+_LIGHT_RESUME = {"_id": 1, "status": 1, "updated_at": 1}
+READ_NS = "read_ns"  # on a resume read here: time_ns() taken before the read (what its profile is current as of)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class KeptProfile:
+    """A resume's prepared profile as read at ``read_ns`` (time_ns before the read), when it had ``updated_at``."""
+
+    read_ns: int
+    updated_at: Any
+    profile: dict[str, Any]
 RUN_STALLED_SECONDS = 120  # a run whose progress has not moved for this long is started again
 # why an application has no entry, by its resume's status; any other (a deleted resume: None) is "resume_deleted"
 _UNSCORED_REASONS: dict[str | None, str] = {"pending": "resume_pending", "failed": "resume_unreadable",
@@ -119,6 +130,10 @@ def _preview_orders(entries: list[dict[str, Any]]) -> dict[str, list[str]]:
     return {sort: [e["application_id"] for e in chosen] for sort, chosen in orders.items()}
 
 
+def _batches(ids: list[str]) -> list[list[str]]:
+    return [ids[start:start + ID_BATCH] for start in range(0, len(ids), ID_BATCH)]
+
+
 def new_run_id() -> str:
     """Sortable by start time, so an older run never replaces or deletes a newer one."""
     return f"{time.time_ns():020d}{secrets.token_hex(4)}"
@@ -130,19 +145,40 @@ class MatchingService:
         self.weights = weights
         self.embedder = embedder
         self._contexts: LRU[str, JobContext] = LRU(_CONTEXT_CACHE_SIZE)
-        self._profiles: LRU[str, tuple[Any, dict[str, Any]]] = LRU(PROFILE_CACHE_SIZE)
+        self._profiles: LRU[str, KeptProfile] = LRU(PROFILE_CACHE_SIZE)
 
     # ---- prepared profiles in memory ------------------------------------------------------------------------
+    # A kept profile is used without reading its resume when the application was not marked since the read
+    # (a resume's change or deletion marks its applications, ``rank_pending``, in the database, so every worker
+    # sees it; this process also forgets the profile on the event); otherwise only when the resume read again
+    # has the same ``updated_at``.
     def _cached_profile(self, resume: dict[str, Any]) -> dict[str, Any] | None:
-        """The profile kept for this resume, if the resume has not changed since (same ``updated_at``)."""
-        hit = self._profiles.get(str(resume["_id"]))
-        if hit is None or resume.get("updated_at") is None or hit[0] != resume["updated_at"]:
+        """The profile kept for this resume, if the resume has not changed since (same ``updated_at``); its
+        read time moves to this read's."""
+        resume_id = str(resume["_id"])
+        hit = self._profiles.get(resume_id)
+        if hit is None or resume.get("updated_at") is None or hit.updated_at != resume["updated_at"]:
             return None
-        return hit[1]
+        if resume.get(READ_NS, 0) > hit.read_ns:
+            self._profiles.put(resume_id, dataclasses.replace(hit, read_ns=resume[READ_NS]))
+        return hit.profile
+
+    def _unchanged_profile(self, application: dict[str, Any]) -> dict[str, Any] | None:
+        """The profile kept for the application's resume, if the application was not marked since it was read
+        (with the clock margin of the sync's marks: a mark at most that close before the read counts as after)."""
+        hit = self._profiles.get(application["resume_id"])
+        mark = application.get("rank_pending")
+        if hit is None or not isinstance(mark, int) or mark >= hit.read_ns - MARK_OVERLAP_NS:
+            return None
+        return hit.profile
 
     def _keep_profile(self, resume: dict[str, Any], profile: dict[str, Any]) -> None:
-        if resume.get("updated_at") is not None:
-            self._profiles.put(str(resume["_id"]), (resume["updated_at"], profile))
+        if resume.get("updated_at") is not None and resume.get(READ_NS):
+            self._profiles.put(str(resume["_id"]), KeptProfile(resume[READ_NS], resume["updated_at"], profile))
+
+    async def resume_changed(self, event: ResumeChanged | ResumeDeleted) -> None:
+        """A resume changed or was deleted (its event, in this process): its kept profile is forgotten."""
+        self._profiles.discard(event.resume_id)
 
     # ---- job contexts ---------------------------------------------------------------------------------------
     def _context(self, job: Job, detailed: bool = True) -> JobContext:
@@ -205,27 +241,44 @@ class MatchingService:
                 and result.interview_sessions == {c: s["id"] for c, s in interviews.items()})
 
     @staticmethod
-    async def _light_resumes(job_id: str) -> dict[str, dict[str, Any]]:
-        """The resumes sent to a job, by the indexed ``applied_job_ids``, without their profiles."""
-        return {str(r["_id"]): r async for r in Resume.get_pymongo_collection().find({"applied_job_ids": job_id},
-                                                                                      _LIGHT_RESUME)}
+    async def _read_resumes(query: dict[str, Any], projection: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        read_ns = time.time_ns()
+        return {str(r["_id"]): {**r, READ_NS: read_ns}
+                async for r in Resume.get_pymongo_collection().find(query, projection)}
 
-    async def _applicant_resumes(self, job_id: str, applications: list[dict[str, Any]],
-                                 resumes: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """The applicants' resumes, from the light read of those sent to the job (``_light_resumes``); older
-        data is found in short batches and tagged so the next run needs no batches. Profiles kept in memory
-        for an unchanged resume are not read again: the profiles missing are read in batches, or all at once
-        when many."""
+    async def _applicant_resumes(self, job_id: str, applications: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """The applicants' resumes. A profile kept in memory whose application was not marked since is used as
+        it is (no read: after a job edit, usually everyone). The others are read by a light projection, in
+        short ``_id $in`` batches when few, else all those sent to the job at once (the indexed
+        ``applied_job_ids``; older data not tagged with it is found in batches and tagged), and their
+        profiles read only when the resume changed since its profile was kept."""
+        resumes: dict[str, dict[str, Any]] = {}
+        unsure: set[str] = set()
+        for application in applications:
+            profile = self._unchanged_profile(application)
+            if profile is not None:
+                resumes[application["resume_id"]] = {"_id": ObjectId(application["resume_id"]), "profile": profile,
+                                                     "status": ResumeStatus.processed.value}
+            elif is_oid(application["resume_id"]):
+                unsure.add(application["resume_id"])
+        if not unsure:
+            return resumes
         full = {**_LIGHT_RESUME, "profile": 1}
         collection = Resume.get_pymongo_collection()
-        missing = list({a["resume_id"] for a in applications if a["resume_id"] not in resumes and is_oid(a["resume_id"])})
-        for start in range(0, len(missing), ID_BATCH):
-            ids = [ObjectId(i) for i in missing[start:start + ID_BATCH]]
-            async for found in collection.find({"_id": {"$in": ids}}, full):
-                resumes[str(found["_id"])] = found
-            await collection.update_many({"_id": {"$in": ids}}, {"$addToSet": {"applied_job_ids": job_id}})
+        many = len(unsure) > max(ID_BATCH, FULL_READ_SHARE * len(applications))
+        light: dict[str, dict[str, Any]] = {}
+        if many:
+            light = await self._read_resumes({"applied_job_ids": job_id}, _LIGHT_RESUME)
+            for untagged in _batches(sorted(unsure - set(light))):
+                oids = [ObjectId(i) for i in untagged]
+                light.update(await self._read_resumes({"_id": {"$in": oids}}, full))
+                await collection.update_many({"_id": {"$in": oids}}, {"$addToSet": {"applied_job_ids": job_id}})
+        else:
+            for ids in _batches(sorted(unsure)):
+                light.update(await self._read_resumes({"_id": {"$in": [ObjectId(i) for i in ids]}}, _LIGHT_RESUME))
         need = []
-        for resume_id, resume in resumes.items():
+        for resume_id in unsure & set(light):
+            resume = resumes[resume_id] = light[resume_id]
             if "profile" in resume or resume.get("status") != ResumeStatus.processed.value:
                 continue
             cached = self._cached_profile(resume)
@@ -233,16 +286,14 @@ class MatchingService:
                 resume["profile"] = cached
             else:
                 need.append(resume_id)
-        if len(need) > max(ID_BATCH, FULL_READ_SHARE * len(resumes)):
+        if many and len(need) > max(ID_BATCH, FULL_READ_SHARE * len(applications)):
             wanted = set(need)
-            async for found in collection.find({"applied_job_ids": job_id}, full):
-                if str(found["_id"]) in wanted:
-                    resumes[str(found["_id"])] = found  # its own updated_at: it may have changed since the first read
+            for resume_id, found in (await self._read_resumes({"applied_job_ids": job_id}, full)).items():
+                if resume_id in wanted:
+                    resumes[resume_id] = found  # its own updated_at: it may have changed since the first read
         else:
-            for start in range(0, len(need), ID_BATCH):
-                async for found in collection.find({"_id": {"$in": [ObjectId(i) for i in need[start:start + ID_BATCH]]}},
-                                                   full):
-                    resumes[str(found["_id"])] = found
+            for ids in _batches(need):
+                resumes.update(await self._read_resumes({"_id": {"$in": [ObjectId(i) for i in ids]}}, full))
         return resumes
 
     async def _ensure_profile(self, resume: dict[str, Any]) -> dict[str, Any] | None:
@@ -412,14 +463,11 @@ class MatchingService:
         them until the swap."""
         job_id, run_id = str(job.id), new_run_id()
         version, watermark = (result.inputs_version if result else 0), time.time_ns() - MARK_OVERLAP_NS
-        # the applications and their resumes are read at once (the two reads overlap in the database)
-        applications, light = await asyncio.gather(
-            Application.get_pymongo_collection().find({"job_id": job_id},
-                                                      {"_id": 1, "candidate_id": 1, "resume_id": 1}).to_list(),
-            self._light_resumes(job_id))
+        applications = await Application.get_pymongo_collection().find(
+            {"job_id": job_id}, {"_id": 1, "candidate_id": 1, "resume_id": 1, "rank_pending": 1}).to_list()
         await self._progress(job_id, lease, 0, len(applications), started)
         stages = {"applications": time.perf_counter() - started}
-        resumes = await self._applicant_resumes(job_id, applications, light)
+        resumes = await self._applicant_resumes(job_id, applications)
         stages["resumes"] = time.perf_counter() - started
 
         async def sink(documents: list[dict[str, Any]]) -> None:
@@ -485,14 +533,11 @@ class MatchingService:
                     {"job_id": job_id, "candidate_id": {"$in": moved[start:start + ID_BATCH]}}, projection):
                 changed[str(application["_id"])] = application
         applications = list(changed.values())
-        resume_ids = sorted({ObjectId(a["resume_id"]) for a in applications if is_oid(a["resume_id"])})
         resumes: dict[str, dict[str, Any]] = {}
         existing: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(resume_ids), ID_BATCH):
-            async for resume in Resume.get_pymongo_collection().find(
-                    {"_id": {"$in": resume_ids[start:start + ID_BATCH]}},
-                    {"_id": 1, "status": 1, "profile": 1, "updated_at": 1}):
-                resumes[str(resume["_id"])] = resume
+        for batch in _batches(sorted({a["resume_id"] for a in applications if is_oid(a["resume_id"])})):
+            resumes.update(await self._read_resumes({"_id": {"$in": [ObjectId(i) for i in batch]}},
+                                                    {**_LIGHT_RESUME, "profile": 1}))
         ids = list(changed)
         for start in range(0, len(ids), ID_BATCH):
             async for entry in RankingEntry.get_pymongo_collection().find(
@@ -580,7 +625,9 @@ class MatchingService:
                          "candidate_email": (person or {}).get("email")})
         progress = cached.progress if cached is not None and not fresh else None
         status = "ready" if fresh else "running" if progress else "pending"
-        if fresh and cached is not None:
+        if cached is not None and cached.run_id and (fresh or running):
+            # while a sync runs, the count its run started from (a count over 10,000 applications costs ~0.2 s
+            # of the database's CPU per read, taken from the sync the recruiter waits for)
             applicants = cached.applicants
         if applicants is None:
             applicants = await Application.get_pymongo_collection().count_documents({"job_id": str(job.id)})
