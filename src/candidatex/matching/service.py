@@ -83,15 +83,21 @@ FULL_READ_SHARE = 0.2
 
 _LIGHT_RESUME = {"_id": 1, "status": 1, "updated_at": 1}
 READ_NS = "read_ns"  # on a resume read here: time_ns() taken before the read (what its profile is current as of)
+MARKS_KEPT = 8  # application marks remembered per kept profile (one per job it was sent to, usually)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class KeptProfile:
-    """A resume's prepared profile as read at ``read_ns`` (time_ns before the read), when it had ``updated_at``."""
+    """A resume's prepared profile as read at ``read_ns`` (time_ns before the read), when it had ``updated_at``;
+    ``marks``: the ``rank_pending`` marks of its applications read before it, so it is at least as new as the
+    change each of them stands for."""
 
     read_ns: int
     updated_at: Any
     profile: dict[str, Any]
+    marks: frozenset[int] = frozenset()
+
+
 RUN_STALLED_SECONDS = 120  # a run whose progress has not moved for this long is started again
 # why an application has no entry, by its resume's status; any other (a deleted resume: None) is "resume_deleted"
 _UNSCORED_REASONS: dict[str | None, str] = {"pending": "resume_pending", "failed": "resume_unreadable",
@@ -148,33 +154,36 @@ class MatchingService:
         self._profiles: LRU[str, KeptProfile] = LRU(PROFILE_CACHE_SIZE)
 
     # ---- prepared profiles in memory ------------------------------------------------------------------------
-    # A kept profile is used without reading its resume when the application was not marked since the read
-    # (a resume's change or deletion marks its applications, ``rank_pending``, in the database, so every worker
-    # sees it; this process also forgets the profile on the event); otherwise only when the resume read again
-    # has the same ``updated_at``.
+    # A kept profile is used without reading its resume while its application's mark is one read before the
+    # profile, or older than the read by the clock margin of the marks: a resume's change or deletion marks its
+    # applications (``rank_pending``, a new time) in the database, so every worker sees it; this process also
+    # forgets the profile on the event. Otherwise the resume is read and its profile used only when its
+    # ``updated_at`` is the same.
     def _cached_profile(self, resume: dict[str, Any]) -> dict[str, Any] | None:
-        """The profile kept for this resume, if the resume has not changed since (same ``updated_at``); its
-        read time moves to this read's."""
-        resume_id = str(resume["_id"])
-        hit = self._profiles.get(resume_id)
+        """The profile kept for this resume, if the resume has not changed since (same ``updated_at``)."""
+        hit = self._profiles.get(str(resume["_id"]))
         if hit is None or resume.get("updated_at") is None or hit.updated_at != resume["updated_at"]:
             return None
-        if resume.get(READ_NS, 0) > hit.read_ns:
-            self._profiles.put(resume_id, dataclasses.replace(hit, read_ns=resume[READ_NS]))
         return hit.profile
 
     def _unchanged_profile(self, application: dict[str, Any]) -> dict[str, Any] | None:
-        """The profile kept for the application's resume, if the application was not marked since it was read
-        (with the clock margin of the sync's marks: a mark at most that close before the read counts as after)."""
+        """The profile kept for the application's resume, if the application was not marked since it was read."""
         hit = self._profiles.get(application["resume_id"])
         mark = application.get("rank_pending")
-        if hit is None or not isinstance(mark, int) or mark >= hit.read_ns - MARK_OVERLAP_NS:
+        if hit is None or not isinstance(mark, int):
             return None
-        return hit.profile
+        return hit.profile if mark in hit.marks or mark < hit.read_ns - MARK_OVERLAP_NS else None
 
-    def _keep_profile(self, resume: dict[str, Any], profile: dict[str, Any]) -> None:
-        if resume.get("updated_at") is not None and resume.get(READ_NS):
-            self._profiles.put(str(resume["_id"]), KeptProfile(resume[READ_NS], resume["updated_at"], profile))
+    def _keep_profile(self, resume: dict[str, Any], profile: dict[str, Any], mark: Any) -> None:
+        """``mark``: the rank_pending of the application read before this resume."""
+        if resume.get("updated_at") is None or not resume.get(READ_NS):
+            return
+        resume_id = str(resume["_id"])
+        marks = {mark} if isinstance(mark, int) else set()
+        hit = self._profiles.get(resume_id)
+        if hit is not None and hit.updated_at == resume["updated_at"]:
+            marks |= set(sorted(hit.marks)[-(MARKS_KEPT - 1):])
+        self._profiles.put(resume_id, KeptProfile(resume[READ_NS], resume["updated_at"], profile, frozenset(marks)))
 
     async def resume_changed(self, event: ResumeChanged | ResumeDeleted) -> None:
         """A resume changed or was deleted (its event, in this process): its kept profile is forgotten."""
@@ -296,16 +305,17 @@ class MatchingService:
                 resumes.update(await self._read_resumes({"_id": {"$in": [ObjectId(i) for i in ids]}}, full))
         return resumes
 
-    async def _ensure_profile(self, resume: dict[str, Any]) -> dict[str, Any] | None:
-        """A processed resume's profile, built now if it predates prepared profiles or another model."""
+    async def _ensure_profile(self, resume: dict[str, Any], mark: Any = None) -> dict[str, Any] | None:
+        """A processed resume's profile, built now if it predates prepared profiles or another model. ``mark``:
+        the rank_pending of the application read before the resume."""
         if profile_is_current(resume.get("profile"), self.embedder):
-            self._keep_profile(resume, resume["profile"])
+            self._keep_profile(resume, resume["profile"], mark)
             return resume["profile"]
         full = await Resume.get_pymongo_collection().find_one({"_id": resume["_id"]}, {"text": 1, "parsed": 1})
         if not full or full.get("parsed") is None:
             return None
         profile = await self.prepare(str(resume["_id"]), full.get("text") or "", full["parsed"])
-        self._keep_profile(resume, profile)
+        self._keep_profile(resume, profile, mark)
         return profile
 
     async def _progress(self, job_id: str, lease: str, done: int, total: int, started: float,
@@ -390,7 +400,7 @@ class MatchingService:
             resume = resumes.get(application["resume_id"])
             profile = None
             if resume is not None and resume.get("status") == ResumeStatus.processed.value:
-                profile = await self._ensure_profile(resume)
+                profile = await self._ensure_profile(resume, application.get("rank_pending"))
             if profile is None:
                 status = (resume or {}).get("status")
                 reason = _UNSCORED_REASONS.get(status, "resume_deleted")
@@ -520,7 +530,7 @@ class MatchingService:
         """Score only what changed, into the current run: entries replaced one by one, histograms by deltas."""
         job_id, run_id = str(job.id), result.run_id
         version, watermark = result.inputs_version, time.time_ns() - MARK_OVERLAP_NS
-        projection = {"_id": 1, "candidate_id": 1, "resume_id": 1}
+        projection = {"_id": 1, "candidate_id": 1, "resume_id": 1, "rank_pending": 1}
         collection = Application.get_pymongo_collection()
         # marked since the last sync read them (an indexed range; no per-application unmarking, which costs
         # a write each on SecantusDB)
