@@ -612,11 +612,12 @@ class MatchingService:
         # the pipeline status and names are read now: they change without changing any score
         app_ids = [ObjectId(e["application_id"]) for e in raw_entries]
         current = {str(a["_id"]): a async for a in Application.get_pymongo_collection().find(
-            {"_id": {"$in": app_ids}}, {"_id": 1, "status": 1, "candidate_id": 1})} if app_ids else {}
+            {"_id": {"$in": app_ids}}, {"_id": 1, "status": 1, "candidate_id": 1, "resume_id": 1, "rank_pending": 1})
+        } if app_ids else {}
         people = {str(u["_id"]): u async for u in User.get_pymongo_collection().find(
             {"_id": {"$in": [ObjectId(a["candidate_id"]) for a in current.values()]}},
             {"full_name": 1, "email": 1})} if current else {}
-        details = await self._details(job, raw_entries)
+        details = await self._details(job, raw_entries, current)
         view = []
         for entry in raw_entries:
             application = current.get(entry["application_id"])
@@ -675,16 +676,26 @@ class MatchingService:
         start = skip - found.before
         return entries[start:start + limit]
 
-    async def _details(self, job: Job, entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """Reasons, skills and flags of one page of entries, scored again from the stored profiles (the
-        same numbers the run stored; a page is at most a few hundred applicants)."""
+    async def _details(self, job: Job, entries: list[dict[str, Any]],
+                       applications: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Reasons, skills and flags of one page of entries, scored again from the prepared profiles (the
+        same numbers the run stored; a page is at most a few hundred applicants): those kept in memory while
+        their application (read just before) is unmarked since, the others read."""
         if not entries:
             return {}
-        ids = [ObjectId(e["resume_id"]) for e in entries if is_oid(e["resume_id"])]
-        profiles = {str(r["_id"]): r.get("profile") async for r in Resume.get_pymongo_collection().find(
-            {"_id": {"$in": ids}}, {"profile": 1})}
-        items = [(e["application_id"], profiles[e["resume_id"]], e.get("interview_score")) for e in entries
-                 if profiles.get(e["resume_id"])]
+        profiles: dict[str, Any] = {}
+        for entry in entries:
+            application = applications.get(entry["application_id"])
+            if application is not None and application.get("resume_id") == entry["resume_id"]:
+                kept = self._unchanged_profile(application)
+                if kept is not None:
+                    profiles[entry["resume_id"]] = kept
+        ids = [ObjectId(e["resume_id"]) for e in entries if is_oid(e["resume_id"]) and e["resume_id"] not in profiles]
+        if ids:
+            profiles.update({str(r["_id"]): r.get("profile") async for r in Resume.get_pymongo_collection().find(
+                {"_id": {"$in": ids}}, {"profile": 1})})
+        items = [(e["application_id"], profile, e.get("interview_score")) for e in entries
+                 if (profile := profiles.get(e["resume_id"]))]
         context = await asyncio.to_thread(self._context, job)
         scored = await asyncio.to_thread(score_profiles, context, items, self.weights)
         return {str(item.key): item.view() for item in scored}
