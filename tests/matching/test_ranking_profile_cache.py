@@ -157,6 +157,9 @@ async def test_a_resume_changed_by_another_worker_is_read_again_never_scored_sta
     assert stored(db, job["id"]) == engine_scores(app, job, changed, by_name)
     top = [i["application_id"] for i in ranked["items"][:2]]
     assert sorted(top) == sorted([by_name["software-0"], by_name["nursing-0"]])  # she ranks with the engineer
+    nurse_item, engineer = (next(i for i in ranked["items"] if i["application_id"] == by_name[name])
+                            for name in ("nursing-0", "software-0"))
+    assert nurse_item["reasons"] == engineer["reasons"] and "Python" in nurse_item["matched_skills"]  # explained anew
     # only her resume was read again: one short `_id $in` batch
     assert resume_reads == [{"_id": {"$in": [ObjectId(nurse["resume_id"])]}}] * 2  # light, then its profile
 
