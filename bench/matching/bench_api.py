@@ -112,6 +112,19 @@ async def until_ready(client, url: str, headers: dict, total: int, started: floa
         await asyncio.sleep(0.1)
 
 
+def resume_reads(db, job_id: str, db_pid: int | None) -> None:
+    """The database's CPU for reading every applicant's resume: what a full run read before the kept profiles
+    were trusted by their marks (the light projection), and a cold read's projection against the whole document."""
+    shapes = {"light (_id, status, updated_at)": {"_id": 1, "status": 1, "updated_at": 1},
+              "with the profile": {"_id": 1, "status": 1, "updated_at": 1, "profile": 1}, "whole document": None}
+    measured = []
+    for label, projection in shapes.items():
+        before = cpu_seconds(db_pid) if db_pid else 0.0
+        count = len(list(db.resumes.find({"applied_job_ids": job_id}, projection)))
+        measured.append(f"{label} {(cpu_seconds(db_pid) if db_pid else 0.0) - before:.2f} s")
+    print(f"  database CPU to read the {count} applicants' resumes: " + "; ".join(measured))
+
+
 def query_shapes(db, job_id: str) -> None:
     ids = [r["_id"] for r in db.resumes.find({"applied_job_ids": job_id}, {"_id": 1}).limit(2000)]
     started = time.perf_counter()
@@ -190,6 +203,7 @@ async def run(count: int, profiles: list) -> None:
                         await asyncio.sleep(0.5)  # the old run's entries are deleted after the lease is released
                     print(f"  {db.ranking_entries.count_documents({'job_id': job['id'], 'run_id': result['run_id']})} entry documents in the run")
                     query_shapes(db, job["id"])
+                    resume_reads(db, job["id"], db_pid)
         finally:
             server.stop()
 
