@@ -16,6 +16,7 @@ entries against a range filter.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -77,14 +78,24 @@ def seed(db, job_id: str, recruiter_id: str, first: int, count: int, profiles: l
     db.match_results.update_one({"kind": "job", "subject_id": job_id}, {"$inc": {"inputs_version": 1}}, upsert=True)
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU seconds (user + system) of this process, every thread, or of another one (the database's)."""
+    if pid is None:
+        return time.process_time()
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def signature(data: dict) -> list[tuple]:
     return [(i["application_id"], i["total"], i["rank"], i["percentile"]) for i in data["items"]]
 
 
 async def until_ready(client, url: str, headers: dict, total: int, started: float | None = None,
-                      pages: list | None = None) -> tuple[float, dict, list]:
+                      pages: list | None = None, db_pid: int | None = None) -> tuple[float, dict, list]:
     """Seconds from ``started`` (the first GET) to a ready page holding ``total`` applicants, that page, progress
-    seen; ``pages`` collects (seconds, page 1's signature) of every GET."""
+    seen; ``pages`` collects (seconds, page 1's signature, CPU seconds of this process and of ``db_pid``) of
+    every GET."""
     started = started if started is not None else time.perf_counter()
     progress_seen = []
     while True:
@@ -92,12 +103,26 @@ async def until_ready(client, url: str, headers: dict, total: int, started: floa
         assert response.status_code == 200, response.text[:2000]
         data = response.json()["data"]
         if pages is not None:
-            pages.append((time.perf_counter() - started, signature(data)))
+            pages.append((time.perf_counter() - started, signature(data), cpu_seconds(),
+                          cpu_seconds(db_pid) if db_pid else 0.0))
         if data["progress"]:
             progress_seen.append((data["progress"]["percent"], data["progress"]["eta_seconds"]))
         if data["status"] == "ready" and data["total"] == total:
             return time.perf_counter() - started, data, progress_seen
         await asyncio.sleep(0.1)
+
+
+def resume_reads(db, job_id: str, db_pid: int | None) -> None:
+    """The database's CPU for reading every applicant's resume: what a full run read before the kept profiles
+    were trusted by their marks (the light projection), and a cold read's projection against the whole document."""
+    shapes = {"light (_id, status, updated_at)": {"_id": 1, "status": 1, "updated_at": 1},
+              "with the profile": {"_id": 1, "status": 1, "updated_at": 1, "profile": 1}, "whole document": None}
+    measured = []
+    for label, projection in shapes.items():
+        before = cpu_seconds(db_pid) if db_pid else 0.0
+        count = len(list(db.resumes.find({"applied_job_ids": job_id}, projection)))
+        measured.append(f"{label} {(cpu_seconds(db_pid) if db_pid else 0.0) - before:.2f} s")
+    print(f"  database CPU to read the {count} applicants' resumes: " + "; ".join(measured))
 
 
 def query_shapes(db, job_id: str) -> None:
@@ -153,19 +178,24 @@ async def run(count: int, profiles: list) -> None:
                     seconds, data, _ = await until_ready(client, url, recruiter.headers, count + 1)
                     print(f"  one more applicant: ranked page 1 ready after {seconds:.2f} s end to end")
                     old_page = signature(data)
+                    db_pid = server.process.pid if server.process else None
                     edited_at, pages = time.perf_counter(), []
+                    cpu_before = (cpu_seconds(), cpu_seconds(db_pid) if db_pid else 0.0)
+                    load_before = os.getloadavg()[0]
                     edit = await client.put(f"/jobs/{job['id']}", json={"description": JOB["description"] + " Terraform a plus.",
                                                                      "preferred_skills": [*JOB["preferred_skills"], "Terraform"]},
                                               headers=recruiter.headers)
                     assert edit.status_code == 200, edit.text
                     seconds, data, progress_seen = await until_ready(client, url, recruiter.headers, count + 1,
-                                                                     started=edited_at, pages=pages)
+                                                                     started=edited_at, pages=pages, db_pid=db_pid)
                     # what the recruiter waits for: the first page 1 equal to the stored ranking's page 1
                     final = signature(data)
-                    first_right = next(at for at, page in pages if page == final)
+                    first_right, _, app_cpu, db_cpu = next(p for p in pages if p[1] == final)
                     result = db.match_results.find_one({"kind": "job", "subject_id": job["id"]})
                     print(f"  job description edited: page 1 of the new ranking shown after {first_right:.2f} s "
-                          f"(the edit to the first GET answering it; page 1 changed: {final != old_page}); every "
+                          f"(the edit to the first GET answering it; page 1 changed: {final != old_page}; CPU "
+                          f"meanwhile: app {app_cpu - cpu_before[0]:.2f} s, database {db_cpu - cpu_before[1]:.2f} s; "
+                          f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}); every "
                           f"entry stored, ready after {seconds:.2f} s (ranking task {result['duration_ms'] / 1000:.2f} s, "
                           f"stages cumulative ms {result.get('stages_ms')}); progress (percent, eta s) seen: "
                           f"{list(dict.fromkeys(progress_seen))[:8]}")  # distinct, in order
@@ -173,6 +203,7 @@ async def run(count: int, profiles: list) -> None:
                         await asyncio.sleep(0.5)  # the old run's entries are deleted after the lease is released
                     print(f"  {db.ranking_entries.count_documents({'job_id': job['id'], 'run_id': result['run_id']})} entry documents in the run")
                     query_shapes(db, job["id"])
+                    resume_reads(db, job["id"], db_pid)
         finally:
             server.stop()
 

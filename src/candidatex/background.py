@@ -20,7 +20,7 @@ from candidatex.matching.profile import build_profile
 from candidatex.matching.reactions import RerankOnChange
 from candidatex.matching.service import MatchingService
 from candidatex.matching.weights import MatchWeights
-from candidatex.resumes.events import ResumeEvent
+from candidatex.resumes.events import ResumeChanged, ResumeDeleted, ResumeEvent
 from candidatex.resumes.service import ResumeService
 from candidatex.screening.service import ScreeningService
 from candidatex.tasks.queue import Handlers, TaskOptions, TaskQueue, memory_queue, redis_queue
@@ -82,7 +82,10 @@ def build_domain(settings: Settings, database: Any, queue: TaskQueue, audit: Aud
                                  advance_score=settings.screening_advance_score,
                                  reminder_hours=settings.screening_reminder_hours,
                                  retention_days=settings.screening_retention_days, database=database.db)
-    return Domain(resumes=resumes, jobs=jobs, matching=MatchingService(queue, match_weights(settings), embedder),
+    matching = MatchingService(queue, match_weights(settings), embedder)
+    events.subscribe(ResumeChanged, matching.resume_changed)  # its kept profile is forgotten in this process
+    events.subscribe(ResumeDeleted, matching.resume_changed)
+    return Domain(resumes=resumes, jobs=jobs, matching=matching,
                   screening=screening, events=events)
 
 

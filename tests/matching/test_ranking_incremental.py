@@ -4,6 +4,8 @@ of what every score depends on (the job's matching fields) scores everyone again
 
 from __future__ import annotations
 
+import time
+
 from bson import ObjectId
 from litestar.testing import AsyncTestClient
 from pymongo.database import Database
@@ -92,7 +94,7 @@ async def test_only_an_edit_to_the_matching_fields_scores_everyone_again(client:
 async def test_a_job_edit_reads_again_a_resume_changed_since_the_last_run(client: AsyncTestClient,
                                                                           recruiter: Account, db: Database) -> None:
     """Re-scoring after an edit reuses the profiles kept from the last run only for resumes unchanged since
-    (same updated_at): a resume re-parsed meanwhile is scored on its new profile."""
+    (their applications not marked since): a resume re-parsed meanwhile is scored on its new profile."""
     job = await create_job(client, recruiter, **JOB)
     url = f"/jobs/{job['id']}/candidates"
     person, other = await register(client, "candidate"), await register(client, "candidate")
@@ -102,9 +104,11 @@ async def test_a_job_edit_reads_again_a_resume_changed_since_the_last_run(client
     first = await poll_ready(client, recruiter, url)
     assert first["items"][0]["breakdown"]["experience"] == 50.0  # one year of the two asked
 
-    # the resume is re-parsed into a nine-year career (as another worker process would store it)
+    # the resume is re-parsed into a nine-year career (as another worker process would store it, its event
+    # handler marking the resume's applications there: bump_ranking_inputs)
     profile = db.resumes.find_one({"_id": ObjectId(senior["id"])})["profile"]
     db.resumes.update_one({"_id": ObjectId(resume["id"])}, {"$set": {"profile": profile, "updated_at": utcnow()}})
+    db.applications.update_many({"resume_id": resume["id"]}, {"$set": {"rank_pending": time.time_ns()}})
     assert (await client.put(f"/jobs/{job['id']}", json={"min_years_experience": 4},
                              headers=recruiter.headers)).status_code == 200
     rescored = await poll_ready(client, recruiter, url)

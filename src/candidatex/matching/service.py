@@ -47,6 +47,7 @@ from candidatex.matching.histogram import deltas, histograms_of
 from candidatex.matching.models import RANKING_COMPONENTS, Demographics, MatchResult, RankingEntry
 from candidatex.matching.profile import build_profile, profile_is_current
 from candidatex.matching.weights import MatchWeights
+from candidatex.resumes.events import ResumeChanged, ResumeDeleted
 from candidatex.resumes.models import Resume, ResumeStatus
 from candidatex.resumes.service import parsed_from_doc
 from candidatex.tasks.queue import TaskQueue
@@ -71,16 +72,32 @@ PREVIEW_ENTRIES = 200  # a full run's first entries per sort, kept on its MatchR
 MARK_OVERLAP_NS = 2_000_000_000
 POOL_WAIT_SECONDS = 30  # an audit waits this long for a sync under way, then reads the scores there are
 _CONTEXT_CACHE_SIZE = 256
-# prepared profiles kept in memory (~10 KB each decoded: at most ~200 MB), keyed by their resume's updated_at,
-# so re-scoring after a job edit reads a light projection of the resumes, not their profiles again; larger than
-# one job's pool, or a sequential pass through a least-recently-used cache misses every time
+# prepared profiles kept in memory (~10 KB each decoded: at most ~200 MB), so re-scoring after a job edit reads
+# neither the resumes nor their profiles again (see _applicant_resumes); larger than one job's pool, or a
+# sequential pass through a least-recently-used cache misses every time
 PROFILE_CACHE_SIZE = 20_000
-# past this share of applicants with no profile in memory, one indexed query reads them all (a short `_id $in`
-# batch per 100 ids costs more than reading everyone's profile at once)
+# past this share of applicants whose profile in memory is not known to be current, one indexed query reads
+# them all (a short `_id $in` batch per 100 ids costs more than reading everyone's at once)
 FULL_READ_SHARE = 0.2
 
 
-_LIGHT_RESUME = {"_id": 1, "status": 1, "owner_id": 1, "updated_at": 1}
+_LIGHT_RESUME = {"_id": 1, "status": 1, "updated_at": 1}
+READ_NS = "read_ns"  # on a resume read here: time_ns() taken before the read (what its profile is current as of)
+MARKS_KEPT = 8  # application marks remembered per kept profile (one per job it was sent to, usually)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class KeptProfile:
+    """A resume's prepared profile as read at ``read_ns`` (time_ns before the read), when it had ``updated_at``;
+    ``marks``: the ``rank_pending`` marks of its applications read before it, so it is at least as new as the
+    change each of them stands for."""
+
+    read_ns: int
+    updated_at: Any
+    profile: dict[str, Any]
+    marks: frozenset[int] = frozenset()
+
+
 RUN_STALLED_SECONDS = 120  # a run whose progress has not moved for this long is started again
 # why an application has no entry, by its resume's status; any other (a deleted resume: None) is "resume_deleted"
 _UNSCORED_REASONS: dict[str | None, str] = {"pending": "resume_pending", "failed": "resume_unreadable",
@@ -119,6 +136,10 @@ def _preview_orders(entries: list[dict[str, Any]]) -> dict[str, list[str]]:
     return {sort: [e["application_id"] for e in chosen] for sort, chosen in orders.items()}
 
 
+def _batches(ids: list[str]) -> list[list[str]]:
+    return [ids[start:start + ID_BATCH] for start in range(0, len(ids), ID_BATCH)]
+
+
 def new_run_id() -> str:
     """Sortable by start time, so an older run never replaces or deletes a newer one."""
     return f"{time.time_ns():020d}{secrets.token_hex(4)}"
@@ -130,19 +151,43 @@ class MatchingService:
         self.weights = weights
         self.embedder = embedder
         self._contexts: LRU[str, JobContext] = LRU(_CONTEXT_CACHE_SIZE)
-        self._profiles: LRU[str, tuple[Any, dict[str, Any]]] = LRU(PROFILE_CACHE_SIZE)
+        self._profiles: LRU[str, KeptProfile] = LRU(PROFILE_CACHE_SIZE)
 
     # ---- prepared profiles in memory ------------------------------------------------------------------------
+    # A kept profile is used without reading its resume while its application's mark is one read before the
+    # profile, or older than the read by the clock margin of the marks: a resume's change or deletion marks its
+    # applications (``rank_pending``, a new time) in the database, so every worker sees it; this process also
+    # forgets the profile on the event. Otherwise the resume is read and its profile used only when its
+    # ``updated_at`` is the same.
     def _cached_profile(self, resume: dict[str, Any]) -> dict[str, Any] | None:
         """The profile kept for this resume, if the resume has not changed since (same ``updated_at``)."""
         hit = self._profiles.get(str(resume["_id"]))
-        if hit is None or resume.get("updated_at") is None or hit[0] != resume["updated_at"]:
+        if hit is None or resume.get("updated_at") is None or hit.updated_at != resume["updated_at"]:
             return None
-        return hit[1]
+        return hit.profile
 
-    def _keep_profile(self, resume: dict[str, Any], profile: dict[str, Any]) -> None:
-        if resume.get("updated_at") is not None:
-            self._profiles.put(str(resume["_id"]), (resume["updated_at"], profile))
+    def _unchanged_profile(self, application: dict[str, Any]) -> dict[str, Any] | None:
+        """The profile kept for the application's resume, if the application was not marked since it was read."""
+        hit = self._profiles.get(application["resume_id"])
+        mark = application.get("rank_pending")
+        if hit is None or not isinstance(mark, int):
+            return None
+        return hit.profile if mark in hit.marks or mark < hit.read_ns - MARK_OVERLAP_NS else None
+
+    def _keep_profile(self, resume: dict[str, Any], profile: dict[str, Any], mark: Any) -> None:
+        """``mark``: the rank_pending of the application read before this resume."""
+        if resume.get("updated_at") is None or not resume.get(READ_NS):
+            return
+        resume_id = str(resume["_id"])
+        marks = {mark} if isinstance(mark, int) else set()
+        hit = self._profiles.get(resume_id)
+        if hit is not None and hit.updated_at == resume["updated_at"]:
+            marks |= set(sorted(hit.marks)[-(MARKS_KEPT - 1):])
+        self._profiles.put(resume_id, KeptProfile(resume[READ_NS], resume["updated_at"], profile, frozenset(marks)))
+
+    async def resume_changed(self, event: ResumeChanged | ResumeDeleted) -> None:
+        """A resume changed or was deleted (its event, in this process): its kept profile is forgotten."""
+        self._profiles.discard(event.resume_id)
 
     # ---- job contexts ---------------------------------------------------------------------------------------
     def _context(self, job: Job, detailed: bool = True) -> JobContext:
@@ -205,27 +250,44 @@ class MatchingService:
                 and result.interview_sessions == {c: s["id"] for c, s in interviews.items()})
 
     @staticmethod
-    async def _light_resumes(job_id: str) -> dict[str, dict[str, Any]]:
-        """The resumes sent to a job, by the indexed ``applied_job_ids``, without their profiles."""
-        return {str(r["_id"]): r async for r in Resume.get_pymongo_collection().find({"applied_job_ids": job_id},
-                                                                                      _LIGHT_RESUME)}
+    async def _read_resumes(query: dict[str, Any], projection: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        read_ns = time.time_ns()
+        return {str(r["_id"]): {**r, READ_NS: read_ns}
+                async for r in Resume.get_pymongo_collection().find(query, projection)}
 
-    async def _applicant_resumes(self, job_id: str, applications: list[dict[str, Any]],
-                                 resumes: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """The applicants' resumes, from the light read of those sent to the job (``_light_resumes``); older
-        data is found in short batches and tagged so the next run needs no batches. Profiles kept in memory
-        for an unchanged resume are not read again: the profiles missing are read in batches, or all at once
-        when many."""
+    async def _applicant_resumes(self, job_id: str, applications: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """The applicants' resumes. A profile kept in memory whose application was not marked since is used as
+        it is (no read: after a job edit, usually everyone). The others are read by a light projection, in
+        short ``_id $in`` batches when few, else all those sent to the job at once (the indexed
+        ``applied_job_ids``; older data not tagged with it is found in batches and tagged), and their
+        profiles read only when the resume changed since its profile was kept."""
+        resumes: dict[str, dict[str, Any]] = {}
+        unsure: set[str] = set()
+        for application in applications:
+            profile = self._unchanged_profile(application)
+            if profile is not None:
+                resumes[application["resume_id"]] = {"_id": ObjectId(application["resume_id"]), "profile": profile,
+                                                     "status": ResumeStatus.processed.value}
+            elif is_oid(application["resume_id"]):
+                unsure.add(application["resume_id"])
+        if not unsure:
+            return resumes
         full = {**_LIGHT_RESUME, "profile": 1}
         collection = Resume.get_pymongo_collection()
-        missing = list({a["resume_id"] for a in applications if a["resume_id"] not in resumes and is_oid(a["resume_id"])})
-        for start in range(0, len(missing), ID_BATCH):
-            ids = [ObjectId(i) for i in missing[start:start + ID_BATCH]]
-            async for found in collection.find({"_id": {"$in": ids}}, full):
-                resumes[str(found["_id"])] = found
-            await collection.update_many({"_id": {"$in": ids}}, {"$addToSet": {"applied_job_ids": job_id}})
+        many = len(unsure) > max(ID_BATCH, FULL_READ_SHARE * len(applications))
+        light: dict[str, dict[str, Any]] = {}
+        if many:
+            light = await self._read_resumes({"applied_job_ids": job_id}, _LIGHT_RESUME)
+            for untagged in _batches(sorted(unsure - set(light))):
+                oids = [ObjectId(i) for i in untagged]
+                light.update(await self._read_resumes({"_id": {"$in": oids}}, full))
+                await collection.update_many({"_id": {"$in": oids}}, {"$addToSet": {"applied_job_ids": job_id}})
+        else:
+            for ids in _batches(sorted(unsure)):
+                light.update(await self._read_resumes({"_id": {"$in": [ObjectId(i) for i in ids]}}, _LIGHT_RESUME))
         need = []
-        for resume_id, resume in resumes.items():
+        for resume_id in unsure & set(light):
+            resume = resumes[resume_id] = light[resume_id]
             if "profile" in resume or resume.get("status") != ResumeStatus.processed.value:
                 continue
             cached = self._cached_profile(resume)
@@ -233,28 +295,27 @@ class MatchingService:
                 resume["profile"] = cached
             else:
                 need.append(resume_id)
-        if len(need) > max(ID_BATCH, FULL_READ_SHARE * len(resumes)):
+        if many and len(need) > max(ID_BATCH, FULL_READ_SHARE * len(applications)):
             wanted = set(need)
-            async for found in collection.find({"applied_job_ids": job_id}, full):
-                if str(found["_id"]) in wanted:
-                    resumes[str(found["_id"])] = found  # its own updated_at: it may have changed since the first read
+            for resume_id, found in (await self._read_resumes({"applied_job_ids": job_id}, full)).items():
+                if resume_id in wanted:
+                    resumes[resume_id] = found  # its own updated_at: it may have changed since the first read
         else:
-            for start in range(0, len(need), ID_BATCH):
-                async for found in collection.find({"_id": {"$in": [ObjectId(i) for i in need[start:start + ID_BATCH]]}},
-                                                   full):
-                    resumes[str(found["_id"])] = found
+            for ids in _batches(need):
+                resumes.update(await self._read_resumes({"_id": {"$in": [ObjectId(i) for i in ids]}}, full))
         return resumes
 
-    async def _ensure_profile(self, resume: dict[str, Any]) -> dict[str, Any] | None:
-        """A processed resume's profile, built now if it predates prepared profiles or another model."""
+    async def _ensure_profile(self, resume: dict[str, Any], mark: Any = None) -> dict[str, Any] | None:
+        """A processed resume's profile, built now if it predates prepared profiles or another model. ``mark``:
+        the rank_pending of the application read before the resume."""
         if profile_is_current(resume.get("profile"), self.embedder):
-            self._keep_profile(resume, resume["profile"])
+            self._keep_profile(resume, resume["profile"], mark)
             return resume["profile"]
         full = await Resume.get_pymongo_collection().find_one({"_id": resume["_id"]}, {"text": 1, "parsed": 1})
         if not full or full.get("parsed") is None:
             return None
         profile = await self.prepare(str(resume["_id"]), full.get("text") or "", full["parsed"])
-        self._keep_profile(resume, profile)
+        self._keep_profile(resume, profile, mark)
         return profile
 
     async def _progress(self, job_id: str, lease: str, done: int, total: int, started: float,
@@ -339,7 +400,7 @@ class MatchingService:
             resume = resumes.get(application["resume_id"])
             profile = None
             if resume is not None and resume.get("status") == ResumeStatus.processed.value:
-                profile = await self._ensure_profile(resume)
+                profile = await self._ensure_profile(resume, application.get("rank_pending"))
             if profile is None:
                 status = (resume or {}).get("status")
                 reason = _UNSCORED_REASONS.get(status, "resume_deleted")
@@ -412,14 +473,11 @@ class MatchingService:
         them until the swap."""
         job_id, run_id = str(job.id), new_run_id()
         version, watermark = (result.inputs_version if result else 0), time.time_ns() - MARK_OVERLAP_NS
-        # the applications and their resumes are read at once (the two reads overlap in the database)
-        applications, light = await asyncio.gather(
-            Application.get_pymongo_collection().find({"job_id": job_id},
-                                                      {"_id": 1, "candidate_id": 1, "resume_id": 1}).to_list(),
-            self._light_resumes(job_id))
+        applications = await Application.get_pymongo_collection().find(
+            {"job_id": job_id}, {"_id": 1, "candidate_id": 1, "resume_id": 1, "rank_pending": 1}).to_list()
         await self._progress(job_id, lease, 0, len(applications), started)
         stages = {"applications": time.perf_counter() - started}
-        resumes = await self._applicant_resumes(job_id, applications, light)
+        resumes = await self._applicant_resumes(job_id, applications)
         stages["resumes"] = time.perf_counter() - started
 
         async def sink(documents: list[dict[str, Any]]) -> None:
@@ -472,7 +530,7 @@ class MatchingService:
         """Score only what changed, into the current run: entries replaced one by one, histograms by deltas."""
         job_id, run_id = str(job.id), result.run_id
         version, watermark = result.inputs_version, time.time_ns() - MARK_OVERLAP_NS
-        projection = {"_id": 1, "candidate_id": 1, "resume_id": 1}
+        projection = {"_id": 1, "candidate_id": 1, "resume_id": 1, "rank_pending": 1}
         collection = Application.get_pymongo_collection()
         # marked since the last sync read them (an indexed range; no per-application unmarking, which costs
         # a write each on SecantusDB)
@@ -485,14 +543,11 @@ class MatchingService:
                     {"job_id": job_id, "candidate_id": {"$in": moved[start:start + ID_BATCH]}}, projection):
                 changed[str(application["_id"])] = application
         applications = list(changed.values())
-        resume_ids = sorted({ObjectId(a["resume_id"]) for a in applications if is_oid(a["resume_id"])})
         resumes: dict[str, dict[str, Any]] = {}
         existing: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(resume_ids), ID_BATCH):
-            async for resume in Resume.get_pymongo_collection().find(
-                    {"_id": {"$in": resume_ids[start:start + ID_BATCH]}},
-                    {"_id": 1, "status": 1, "profile": 1, "updated_at": 1}):
-                resumes[str(resume["_id"])] = resume
+        for batch in _batches(sorted({a["resume_id"] for a in applications if is_oid(a["resume_id"])})):
+            resumes.update(await self._read_resumes({"_id": {"$in": [ObjectId(i) for i in batch]}},
+                                                    {**_LIGHT_RESUME, "profile": 1}))
         ids = list(changed)
         for start in range(0, len(ids), ID_BATCH):
             async for entry in RankingEntry.get_pymongo_collection().find(
@@ -557,11 +612,12 @@ class MatchingService:
         # the pipeline status and names are read now: they change without changing any score
         app_ids = [ObjectId(e["application_id"]) for e in raw_entries]
         current = {str(a["_id"]): a async for a in Application.get_pymongo_collection().find(
-            {"_id": {"$in": app_ids}}, {"_id": 1, "status": 1, "candidate_id": 1})} if app_ids else {}
+            {"_id": {"$in": app_ids}}, {"_id": 1, "status": 1, "candidate_id": 1, "resume_id": 1, "rank_pending": 1})
+        } if app_ids else {}
         people = {str(u["_id"]): u async for u in User.get_pymongo_collection().find(
             {"_id": {"$in": [ObjectId(a["candidate_id"]) for a in current.values()]}},
             {"full_name": 1, "email": 1})} if current else {}
-        details = await self._details(job, raw_entries)
+        details = await self._details(job, raw_entries, current)
         view = []
         for entry in raw_entries:
             application = current.get(entry["application_id"])
@@ -580,7 +636,9 @@ class MatchingService:
                          "candidate_email": (person or {}).get("email")})
         progress = cached.progress if cached is not None and not fresh else None
         status = "ready" if fresh else "running" if progress else "pending"
-        if fresh and cached is not None:
+        if cached is not None and cached.run_id and (fresh or running):
+            # while a sync runs, the count its run started from (a count over 10,000 applications costs ~0.2 s
+            # of the database's CPU per read, taken from the sync the recruiter waits for)
             applicants = cached.applicants
         if applicants is None:
             applicants = await Application.get_pymongo_collection().count_documents({"job_id": str(job.id)})
@@ -618,16 +676,26 @@ class MatchingService:
         start = skip - found.before
         return entries[start:start + limit]
 
-    async def _details(self, job: Job, entries: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """Reasons, skills and flags of one page of entries, scored again from the stored profiles (the
-        same numbers the run stored; a page is at most a few hundred applicants)."""
+    async def _details(self, job: Job, entries: list[dict[str, Any]],
+                       applications: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Reasons, skills and flags of one page of entries, scored again from the prepared profiles (the
+        same numbers the run stored; a page is at most a few hundred applicants): those kept in memory while
+        their application (read just before) is unmarked since, the others read."""
         if not entries:
             return {}
-        ids = [ObjectId(e["resume_id"]) for e in entries if is_oid(e["resume_id"])]
-        profiles = {str(r["_id"]): r.get("profile") async for r in Resume.get_pymongo_collection().find(
-            {"_id": {"$in": ids}}, {"profile": 1})}
-        items = [(e["application_id"], profiles[e["resume_id"]], e.get("interview_score")) for e in entries
-                 if profiles.get(e["resume_id"])]
+        profiles: dict[str, Any] = {}
+        for entry in entries:
+            application = applications.get(entry["application_id"])
+            if application is not None and application.get("resume_id") == entry["resume_id"]:
+                kept = self._unchanged_profile(application)
+                if kept is not None:
+                    profiles[entry["resume_id"]] = kept
+        ids = [ObjectId(e["resume_id"]) for e in entries if is_oid(e["resume_id"]) and e["resume_id"] not in profiles]
+        if ids:
+            profiles.update({str(r["_id"]): r.get("profile") async for r in Resume.get_pymongo_collection().find(
+                {"_id": {"$in": ids}}, {"profile": 1})})
+        items = [(e["application_id"], profile, e.get("interview_score")) for e in entries
+                 if (profile := profiles.get(e["resume_id"]))]
         context = await asyncio.to_thread(self._context, job)
         scored = await asyncio.to_thread(score_profiles, context, items, self.weights)
         return {str(item.key): item.view() for item in scored}
