@@ -13,9 +13,10 @@
    Turn + the words) to the final transcript, p50/p95; and the same after an explicit "done". CPU seconds
    of this process per second of audio streamed, and the WER of the streamed finals (audio lost or pieces
    cut badly show there).
-3. pauses: answers with 2-6 s thinking pauses; how many of them were ended at the pause (a false end).
-   Pauses are judged as on a machine that keeps up (the pipeline is drained while the silence lasts): the
-   worst case, since a late verdict is void once the candidate speaks again.
+3. pauses: tests/data/speech/turn_taking.json, split tune/holdout: answers with 2-6 s thinking pauses (how many
+   of them were ended at the pause: a false end) and answers that are over (how much silence they took to
+   end: a late end). Pauses are judged as on a machine that keeps up (the pipeline is drained while the
+   silence lasts): the worst case, since a late verdict is void once the candidate speaks again.
 """
 
 from __future__ import annotations
@@ -54,15 +55,8 @@ ANSWERS = [
     "First I would measure the p99 latency, then I would look at the slowest queries.",
     "The payment handler is idempotent, so a retried request is only charged once.",
 ]
-# Thinking pauses mid-thought: (before, pause seconds, after).
-PAUSED = [
-    ("I would keep the sessions in Redis because", 3.0, "it is fast and every key can expire."),
-    ("The main trade off is, um,", 4.0, "consistency against latency."),
-    ("First we measure the p99 latency, and", 2.0, "then we look at the slowest queries."),
-    ("We could shard the orders table by", 5.0, "customer, so one region stays small."),
-    ("Honestly, I am not sure, let me think. Maybe", 6.0, "a queue in front of the payment service."),
-    ("So the first thing I would do is", 2.5, "add an idempotency key to every request."),
-]
+TURNS_FILE = SENTENCES_FILE.with_name("turn_taking.json")
+"""Answers with thinking pauses (a false end if they end early) and real ends (how late they end)."""
 
 
 def synthesise(text: str, voice: str = "en-us", speed: int = 160) -> np.ndarray:
@@ -297,23 +291,60 @@ def _score_into(total: list[int], said: str, heard: str) -> None:
     total[1] += words
 
 
-async def pauses(transcriber: Transcriber) -> None:
-    false_ends = 0
-    for before, gap, after in PAUSED:
-        pipeline = VoiceAnswerPipeline(transcriber, SegmenterSettings())
-        finals, watcher = collect_finals(pipeline)
-        for part, silence_s in ((before, gap), (after, 1.5)):
-            pipeline.feed_float32(synthesise(part))
-            pipeline.feed_float32(np.zeros(int(0.6 * SAMPLE_RATE), dtype=np.float32))
-            await pipeline.drain()  # the verdict on this pause is in, as on a machine that keeps up
-            pipeline.feed_float32(np.zeros(int((silence_s - 0.6) * SAMPLE_RATE), dtype=np.float32))
-            await pipeline.drain()
-            await asyncio.sleep(0.05)  # the watcher takes a final published just now (earlier runs missed some)
-            if part is before and finals:
-                false_ends += 1
-        await pipeline.aclose()
-        await watcher
-    print(f"  false ends on {len(PAUSED)} answers with 2-6 s thinking pauses: {false_ends}")
+async def _first_final_within(pipeline: VoiceAnswerPipeline, finals: list[FinalTranscript], seconds: float,
+                              step_s: float = 0.1) -> float | None:
+    """Feed `seconds` of silence, the end-of-turn verdict ruling while it lasts (drained, as on a machine that
+    keeps up); the silence after which a final appeared, or None."""
+    fed = 0.0
+    already = len(finals)
+    while fed < seconds - 1e-6:
+        piece = min(step_s, seconds - fed)
+        pipeline.feed_float32(np.zeros(int(piece * SAMPLE_RATE), dtype=np.float32))
+        fed += piece
+        await pipeline.drain()
+        await asyncio.sleep(0.01)  # the watcher takes a final published just now (earlier runs missed some)
+        if len(finals) > already:
+            return round(fed, 1)
+    return None
+
+
+async def pauses(transcriber: Transcriber, splits: tuple[str, ...] = ("tune", "holdout")) -> None:
+    """Every answer of tests/data/speech/turn_taking.json: thinking answers must not end before their last
+    part (a false end); real ends should end soon after the last word (the silence they take is shown)."""
+    cases = json.loads(TURNS_FILE.read_text())["answers"]
+    for split in splits:
+        false_ends: list[str] = []
+        thinking = 0
+        end_silences: list[float] = []
+        late: list[str] = []
+        for case in (c for c in cases if c["split"] == split):
+            pipeline = VoiceAnswerPipeline(transcriber, SegmenterSettings())
+            finals, watcher = collect_finals(pipeline)
+            ended_after: float | None = None
+            for index, (text, silence_s) in enumerate(case["parts"]):
+                pipeline.feed_float32(synthesise(text))
+                ended_after = await _first_final_within(pipeline, finals, silence_s)
+                last = index == len(case["parts"]) - 1
+                if not last and ended_after is not None:
+                    false_ends.append(f"{case['id']} ({case['cause']}): ended {ended_after} s into the "
+                                      f"{silence_s} s pause as {finals[-1].text!r}")
+                    break
+            await pipeline.aclose()
+            await watcher
+            if case["kind"] == "thinking":
+                thinking += 1
+                continue
+            waited = ended_after if ended_after is not None else float("inf")
+            end_silences.append(waited)
+            how = finals[-1].ended_by if finals else "never"
+            print(f"    end {case['id']:22} ({case['cause']}): ended after {waited} s of silence ({how})")
+            if waited > 3.0:
+                late.append(case["id"])
+        print(f"  {split}: false ends {len(false_ends)} of {thinking} thinking answers; real ends "
+              f"{len(end_silences)}: silence to the end p50 {pct(end_silences, 0.5)} s, max "
+              f"{max(end_silences)} s, later than 3 s: {len(late)} {late}", flush=True)
+        for line in false_ends:
+            print(f"    false end: {line}")
 
 
 async def main() -> None:
@@ -323,6 +354,7 @@ async def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--beam", type=int, default=5, help="beam size of every transcription")
     parser.add_argument("--save", type=Path, help="wer: keep the transcripts in this JSON file (MODEL is replaced)")
+    parser.add_argument("--splits", nargs="+", default=["tune", "holdout"], help="pauses: which splits to run")
     parser.add_argument("--rescore", type=Path, help="wer: score saved transcripts again, without a model")
     args = parser.parse_args()
     if args.rescore:
@@ -343,7 +375,7 @@ async def main() -> None:
             elif part == "latency":
                 await latency(transcriber)
             elif part == "pauses":
-                await pauses(transcriber)
+                await pauses(transcriber, tuple(args.splits))
         print(f"  load average now: {os.getloadavg()[0]:.1f}", flush=True)
 
 

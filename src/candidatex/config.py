@@ -186,6 +186,7 @@ class SpeechSettings(BaseModel):
     speech_end_silence_ms: int = 8000
     speech_turn_silence_ms: int = 700
     speech_turn_unsure_silence_ms: int = 3000
+    speech_turn_min_answer_words: int = 10
     speech_reconnect_grace_seconds: float = 30.0
     speech_vad_model: str | None = None
     speech_turn_model: str | None = None

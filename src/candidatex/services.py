@@ -209,6 +209,7 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
                                           settings.speech_final_beam_size or None,
                                           TurnPolicy(settings.speech_turn_silence_ms,
                                                      settings.speech_turn_unsure_silence_ms,
+                                                     min_answer_words=settings.speech_turn_min_answer_words,
                                                      model_path=settings.speech_turn_model),
                                           settings.speech_reconnect_grace_seconds,
                                           recordings=services.media_hub,  # spoken questions go into WebRTC recordings

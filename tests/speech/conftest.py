@@ -16,27 +16,29 @@ from candidatex.speech.transcriber import Transcriber
 
 
 @pytest.fixture(scope="session")
-def espeak_wav(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
-    """Synthesise a sentence to a WAV file (22.05 kHz mono PCM16, espeak-ng's own format)."""
+def espeak_wav(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """Synthesise a sentence to a WAV file (22.05 kHz mono PCM16, espeak-ng's own format), in espeak-ng's
+    default voice or the one given."""
     if shutil.which("espeak-ng") is None:
         pytest.skip("espeak-ng is not installed: the speech tests need real synthesised speech")
     folder = tmp_path_factory.mktemp("espeak")
-    cache: dict[str, Path] = {}
+    cache: dict[tuple[str, str | None], Path] = {}
 
-    def synthesise(text: str) -> Path:
-        if text not in cache:
+    def synthesise(text: str, voice: str | None = None) -> Path:
+        if (text, voice) not in cache:
             path = folder / f"utterance{len(cache)}.wav"
-            subprocess.run(["espeak-ng", "-s", "160", "-w", str(path), text], check=True)
-            cache[text] = path
-        return cache[text]
+            subprocess.run(["espeak-ng", *(["-v", voice] if voice else []), "-s", "160", "-w", str(path), text],
+                           check=True)
+            cache[text, voice] = path
+        return cache[text, voice]
 
     return synthesise
 
 
 @pytest.fixture(scope="session")
-def speech_16k(espeak_wav: Callable[[str], Path]) -> Callable[[str], np.ndarray]:
-    """A sentence as 16 kHz mono float32 samples."""
-    return lambda text: decode_audio_file(espeak_wav(text).read_bytes())
+def speech_16k(espeak_wav: Callable[..., Path]) -> Callable[..., np.ndarray]:
+    """A sentence as 16 kHz mono float32 samples (`voice`: an espeak-ng voice, else its default)."""
+    return lambda text, voice=None: decode_audio_file(espeak_wav(text, voice).read_bytes())
 
 
 @pytest.fixture(scope="session")

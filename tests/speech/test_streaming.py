@@ -161,3 +161,56 @@ async def test_a_late_im_done_still_ends_the_answer_where_it_was_said(transcribe
     assert word_overlap(SECOND, first.text) >= 0.7 and "my answer" not in first.text.lower(), first.text
     assert word_overlap(INTRO, second.text) >= 0.7 and word_overlap(SECOND, second.text) < 0.4, second.text
     assert second.metrics.talk_time_s <= second.duration_s
+
+
+async def _answer_with_a_pause(pipeline: VoiceAnswerPipeline, speech_16k, before: str, seconds: float,
+                               after: str, voice: str = "en-us") -> list[FinalTranscript]:
+    received = asyncio.create_task(_collect(pipeline))
+    await stream(pipeline, speech_16k(before, voice))
+    await pause(pipeline, seconds)
+    await stream(pipeline, speech_16k(after, voice))
+    await pause(pipeline, 1.0)
+    await pipeline.aclose()
+    return finals_of(await received)
+
+
+async def test_thinking_aloud_then_a_hedge_does_not_end_the_answer(transcriber, speech_16k):
+    """Whisper writes "...let me think. Maybe." and Smart Turn hears a finished sentence: in a chat that is the
+    end of the turn, in an interview the candidate is thinking (this answer used to end at the pause)."""
+    before, after = "Honestly, I am not sure, let me think. Maybe", "a queue in front of the payment service."
+    pipeline = VoiceAnswerPipeline(transcriber)
+    pipeline.show_question("q1")
+    (final,) = await _answer_with_a_pause(pipeline, speech_16k, before, 6.0, after)
+    assert word_overlap(before, final.text) >= 0.7 and word_overlap(after, final.text) >= 0.5, final.text
+    assert final.question_id == "q1"
+
+
+async def test_a_finished_sentence_that_only_opens_the_answer_does_not_end_it(transcriber, speech_16k):
+    """"That's a good question." and a one-line headline are complete sentences, not answers yet."""
+    for before, seconds, after in (
+        ("That's a good question.", 4.0, "I think the answer depends on the size of the team."),
+        ("I moved the customer to a new plan.", 3.0, "After that the complaints stopped within a week."),
+    ):
+        (final,) = await _answer_with_a_pause(VoiceAnswerPipeline(transcriber), speech_16k, before, seconds, after)
+        assert word_overlap(before, final.text) >= 0.6 and word_overlap(after, final.text) >= 0.6, final.text
+
+
+async def test_a_closing_phrase_ends_the_answer_and_is_not_part_of_it(transcriber, speech_16k):
+    said = "I would add an index on the customer and the date."
+    pipeline = VoiceAnswerPipeline(transcriber, SegmenterSettings(end_silence_ms=30_000))
+    received = asyncio.create_task(_collect(pipeline))
+    await stream(pipeline, speech_16k(said + " That's all I have on this one."))
+    await pause(pipeline, 1.0)
+    await pipeline.aclose(finish=False)  # an answer still open here would give no final
+    (final,) = finals_of(await received)
+    assert final.ended_by == "turn" and "have" not in final.text.lower(), final.text
+    assert word_overlap(said, final.text) >= 0.7, final.text
+
+
+async def test_the_button_ends_an_answer_held_open_for_thinking(transcriber, speech_16k):
+    pipeline = VoiceAnswerPipeline(transcriber)
+    await stream(pipeline, speech_16k("Hmm, let me see."))
+    await pause(pipeline, 2.0)
+    final = await pipeline.finish()
+    assert final is not None and final.ended_by == "done" and "see" in final.text.lower(), final
+    await pipeline.aclose()

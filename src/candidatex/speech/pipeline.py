@@ -36,7 +36,6 @@ from candidatex.speech.turns import (
     judge_turn,
     shared_smart_turn,
     strip_done_phrase,
-    words_sound_finished,
 )
 from candidatex.speech.vocabulary import FILLER_PROMPT, Vocabulary
 
@@ -321,10 +320,10 @@ class VoiceAnswerPipeline:
         if not self._segmenter.in_answer or check.answer_index != self._segmenter.answer_index:
             return
         text = self._answer.text
-        probability = None
-        if self.smart_turn is not None and words_sound_finished(text):
+        verdict = judge_turn(text, None, self.turn_policy)
+        if verdict.why == "unsure" and self.smart_turn is not None:  # the words may end here: ask the sound
             probability = await asyncio.to_thread(self.smart_turn.after_pause, check.audio, check.silence_samples)
-        verdict = judge_turn(text, probability, self.turn_policy)
+            verdict = judge_turn(text, probability, self.turn_policy)
         if verdict.end_after_ms is None:
             return
         events = self._segmenter.end_pause(check.answer_index, check.pause_index, verdict.end_after_ms)

@@ -125,11 +125,26 @@ _DANGLING = frozenset(
 )
 _DONE_PHRASES = ("i'm done", "i am done", "that's all", "that is all", "that's it", "that is it",
                  "that's my answer", "that is my answer", "my answer", "end of answer", "i'm finished",
-                 "i am finished")
+                 "i am finished", "that covers it", "that's about it", "that is about it", "that's everything",
+                 "that is everything", "that's all i have", "that is all i have", "that's all i have to say",
+                 "that's all i have on this one", "nothing more to add", "nothing else to add")
+# "...and that's it", "I think that covers it": the words leading into the phrase go with it.
+_DONE_LEAD = r"(?:(?:and|so|yeah|yes|okay|ok|well|i think|i guess|i believe)[\s,]+)*"
 _DONE_RE = re.compile(
-    r"(?:^|(?<=[\s,.;!?]))(?:" + "|".join(re.escape(p).replace("'", "['’]") for p in _DONE_PHRASES) + r")[\s.!?]*$",
+    r"(?:^|(?<=[\s,.;!?]))" + _DONE_LEAD + r"(?:" + "|".join(re.escape(p).replace("'", "['’]") for p in _DONE_PHRASES)
+    + r")[\s.!?]*$",
     re.IGNORECASE,
 )
+# The candidate is thinking aloud, not concluding: "let me think", "that's a good question", "I'm not sure".
+_THINKING_RE = re.compile(
+    r"\b(?:let me (?:think|see|consider)|let's see|let us see|good question|not (?:quite )?sure|(?:need|have) to think"
+    r"|think about (?:it|that|this)|give me a (?:second|moment|minute)|one (?:second|moment)|bear with me"
+    r"|how (?:do|can|should) i put (?:it|this)|where was i|what else)\b",
+    re.IGNORECASE,
+)
+# Last words that hedge the thought rather than end it ("...let me think. Maybe.").
+_HEDGES = frozenset(["maybe", "perhaps", "possibly", "probably", "hmmm", "mhm"])
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def _plain(text: str) -> str:
@@ -147,13 +162,27 @@ def strip_done_phrase(text: str) -> str:
 
 
 def words_sound_finished(text: str) -> bool:
-    """Whether the words so far could end a thought: not a trailing comma, dash or ellipsis, and not a
-    conjunction, article, preposition or filler as the last word."""
+    """Whether the words so far could end a thought: not a trailing comma or dash, and not a conjunction,
+    article, preposition, filler or hedge as the last word. A trailing ellipsis is no sign either way:
+    Whisper ends most pieces with one when its prompt has one (FILLER_PROMPT), however the voice ended, so
+    the last word and the sound decide."""
     stripped = text.rstrip()
-    if not stripped or stripped.endswith((",", "-", "…", "...", ":", ";")):
+    if not stripped or stripped.endswith((",", "-", ":", ";")):
         return False
     words = _plain(stripped).split()
-    return bool(words) and words[-1] not in _DANGLING
+    return bool(words) and words[-1] not in _DANGLING and words[-1] not in _HEDGES
+
+
+def last_sentence(text: str) -> str:
+    """The sentence the candidate stopped on (Whisper's punctuation)."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if _plain(s)]
+    return sentences[-1] if sentences else ""
+
+
+def still_thinking(text: str) -> bool:
+    """Whether the sentence the candidate stopped on is thinking aloud ("Hmm, let me see.", "That's a good
+    question.", "I'm not sure, let me think."): in an interview that comes before the answer, not as its end."""
+    return bool(_THINKING_RE.search(_plain(last_sentence(text))))
 
 
 @dataclass(frozen=True)
@@ -171,18 +200,29 @@ class TurnPolicy:
     unsure_silence_ms: int = 3000
     """The words are finished but the sound is not: wait longer."""
     threshold: float = 0.5
+    min_answer_words: int = 10
+    """An answer of fewer words is a headline ("I moved the customer to a new plan."), not yet an answer to
+    an interview question: only the long silence, a closing phrase or the button end it."""
     model_path: str | None = None
     """Smart Turn ONNX file; None: the one in the pipecat-ai wheel."""
 
 
 def judge_turn(text: str, probability: float | None, policy: TurnPolicy | None = None) -> TurnVerdict:
     """Combine what was said (`text`, the answer's words so far) with Smart Turn's `probability` (None if
-    it was not asked) into how long this pause may last before the answer ends."""
+    it was not asked) into how long this pause may last before the answer ends.
+
+    An interview is not a chat: a candidate who stops on thinking words, a hedge or a one-line headline
+    is about to go on, however finished the sentence sounds; only the long silence, a closing phrase
+    ("...and that's it") or the button end such a pause."""
     policy = policy or TurnPolicy()
     if ends_with_done_phrase(text):
         return TurnVerdict(0, "done_phrase", probability)
     if not words_sound_finished(text):
         return TurnVerdict(None, "words_unfinished", probability)
+    if still_thinking(text):
+        return TurnVerdict(None, "thinking", probability)
+    if len(_plain(text).split()) < policy.min_answer_words:
+        return TurnVerdict(None, "too_short", probability)
     if probability is not None and probability >= policy.threshold:
         return TurnVerdict(policy.complete_silence_ms, "complete", probability)
     return TurnVerdict(policy.unsure_silence_ms, "unsure", probability)
