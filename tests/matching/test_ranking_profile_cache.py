@@ -119,10 +119,11 @@ async def test_a_job_edit_rescores_the_corpus_from_kept_profiles_with_the_engine
     totals = [i["total"] for i in ranked["items"]]
     assert totals == sorted(totals, reverse=True) and ranked["items"][0]["rank"] == 1
     seen = []
-    for page in (1, 2, 3):
+    pages = -(-len(corpus) // 20)
+    for page in range(1, pages + 1):
         data = (await client.get(url, params={"page": page, "limit": 20, "sort": "experience"},
                                  headers=recruiter.headers)).json()["data"]
-        assert data["status"] == "ready" and data["pages"] == 3
+        assert data["status"] == "ready" and data["pages"] == pages
         seen += [(i["application_id"], i["breakdown"].get("experience")) for i in data["items"]]
         assert all(new[i["application_id"]][0] == i["total"] for i in data["items"])
     assert sorted(a for a, _ in seen) == sorted(by_name.values())

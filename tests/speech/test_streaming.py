@@ -153,11 +153,13 @@ async def test_a_late_im_done_still_ends_the_answer_where_it_was_said(transcribe
     pipeline = VoiceAnswerPipeline(transcriber, SegmenterSettings(end_silence_ms=30_000))
     received = asyncio.create_task(_collect(pipeline))
     # all at once: no verdict can be given while the pause lasts
-    await stream(pipeline, np.concatenate([speech_16k(SECOND + " That's my answer."), silence(0.7),
+    await stream(pipeline, np.concatenate([speech_16k(SECOND + " And that is my answer."), silence(0.7),
                                            speech_16k(INTRO)]))
     await pause(pipeline, 1.0)
     await pipeline.aclose()
-    first, second = finals_of(await received)
+    finals = finals_of(await received)
+    assert len(finals) == 2, [final.text for final in finals]
+    first, second = finals
     assert word_overlap(SECOND, first.text) >= 0.7 and "my answer" not in first.text.lower(), first.text
     assert word_overlap(INTRO, second.text) >= 0.7 and word_overlap(SECOND, second.text) < 0.4, second.text
     assert second.metrics.talk_time_s <= second.duration_s
