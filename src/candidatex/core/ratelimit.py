@@ -45,6 +45,10 @@ class MemoryWindows:
         now = time.time()
         if len(self._windows) > self.max_keys:
             self._windows = {k: w for k, w in self._windows.items() if w[1] > now}
+            if len(self._windows) > self.max_keys // 2:
+                # Still full of live windows (a flood of distinct keys): drop the oldest half, so memory stays
+                # bounded and the sweep does not run again on every request.
+                self._windows = dict(list(self._windows.items())[-(self.max_keys // 2):])
         current = []
         for budget in budgets:
             window = self._windows.get(budget.key)
