@@ -4,7 +4,8 @@
 
 Starts a fresh server per case (the bench's: no flags; the app's sync on commit; standalone, with and without it;
 sync on commit without the sessions' secondary indexes), stores 200 session-sized documents with the sessions'
-indexes, and reads the server's CPU ticks (/proc) around 300 commands of each kind. Figures: docs/performance.md.
+indexes, and reads the server's CPU ticks (/proc) around 300 commands of each kind; then a sign-in's write on
+100 / 1,000 / 5,000 stored accounts, findAndModify against update + read. Figures: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -85,6 +86,40 @@ def run(flags: list[str], indexes: bool = True, n: int = 300, sessions: int = 20
         server.wait(timeout=30)
 
 
+def sign_in_writes(accounts: int, n: int = 100) -> dict[str, float]:
+    """A sign-in's write on a users collection of ``accounts``: the old findAndModify with an `$or`, against the
+    update by `_id` and the point read that replaced it (users/store.py)."""
+    folder, port = tempfile.mkdtemp(prefix="cx-dbcmd-"), _free_port()
+    server = subprocess.Popen([str(BIN / "secantusd-py"), "--host", "127.0.0.1", "--port", str(port), "--storage-path",
+                               f"{folder}/db", "--log-level", "WARNING", "--standalone", "--sync-on-commit"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client: MongoClient[dict[str, Any]] = MongoClient(f"mongodb://127.0.0.1:{port}/?directConnection=true",
+                                                      serverSelectionTimeoutMS=30000)
+    try:
+        users = client.probe.users
+        users.create_index("email", unique=True)
+        ids = users.insert_many([{"email": f"u{i}@example.com", "password_hash": "x" * 97, "locked_until": None,
+                                  "failed_login_attempts": 0} for i in range(accounts)]).inserted_ids
+        out: dict[str, float] = {}
+        started = _cpu_seconds(server.pid)
+        for i in range(n):
+            users.find_one_and_update({"_id": ids[i % accounts], "$or": [{"locked_until": None},
+                                                                         {"locked_until": {"$lte": i}}]},
+                                      {"$set": {"failed_login_attempts": 0, "last_login_at": i}})
+        out["findAndModify, $or"] = round((_cpu_seconds(server.pid) - started) * 1000 / n, 2)
+        started = _cpu_seconds(server.pid)
+        for i in range(n):
+            users.update_one({"_id": ids[i % accounts], "locked_until": {"$not": {"$gt": i}}},
+                             {"$set": {"failed_login_attempts": 0, "last_login_at": i}})
+            users.find_one({"_id": ids[i % accounts]})
+        out["update by _id + find"] = round((_cpu_seconds(server.pid) - started) * 1000 / n, 2)
+        return out
+    finally:
+        client.close()
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     cases = {"no flags (bench before)": ([], True), "--sync-on-commit": (["--sync-on-commit"], True),
              "--standalone": (["--standalone"], True), "--standalone --sync-on-commit": (["--standalone", "--sync-on-commit"], True),
@@ -95,6 +130,9 @@ def main() -> None:
     print("| --- " * (len(results) + 1) + "|")
     for command in next(iter(results.values())):
         print(f"| {command} | " + " | ".join(str(r[command]) for r in results.values()) + " |")
+    print("\nSecantusDB CPU ms per sign-in write (standalone, sync on commit), by accounts stored")
+    for accounts in (100, 1000, 5000):
+        print(accounts, sign_in_writes(accounts))
 
 
 if __name__ == "__main__":
