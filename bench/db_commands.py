@@ -11,6 +11,7 @@ indexes, and reads the server's CPU ticks (/proc) around 300 commands of each ki
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -84,6 +85,7 @@ def run(flags: list[str], indexes: bool = True, n: int = 300, sessions: int = 20
         client.close()
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def sign_in_writes(accounts: int, n: int = 100) -> dict[str, float]:
@@ -118,6 +120,7 @@ def sign_in_writes(accounts: int, n: int = 100) -> dict[str, float]:
         client.close()
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:
