@@ -185,7 +185,8 @@ def summary(values: list[float]) -> dict[str, float]:
 class Backing:
     """SecantusDB and redis-server in a temporary folder."""
 
-    def __init__(self) -> None:
+    def __init__(self, replica_set: bool = False) -> None:
+        self.replica_set = replica_set  # the app's DB_REPLICA_SET (standalone, no oplog, by default)
         self.dir = Path(tempfile.mkdtemp(prefix="cx-load-"))
         self.mongo_port, self.redis_port = free_port(), free_port()
         self.procs: list[subprocess.Popen[bytes]] = []
@@ -193,7 +194,7 @@ class Backing:
     def __enter__(self) -> Backing:
         self.procs.append(subprocess.Popen([str(BIN / "secantusd-py"), "--host", "127.0.0.1", "--port",
                                             str(self.mongo_port), "--storage-path", str(self.dir / "db"),
-                                            "--log-level", "WARNING"], stdout=subprocess.DEVNULL,
+                                            "--log-level", "WARNING", *self.flags()], stdout=subprocess.DEVNULL,
                                            stderr=subprocess.DEVNULL))
         self.procs.append(subprocess.Popen([shutil.which("redis-server") or "redis-server", "--port",
                                             str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
@@ -212,6 +213,12 @@ class Backing:
                     raise
                 time.sleep(0.2)
         return self
+
+    def flags(self) -> list[str]:
+        """The embedded server's flags, as the app starts it, without the fsync per commit (as the test suite)."""
+        from candidatex.db.embedded import server_flags
+
+        return server_flags(sync_on_commit=False, replica_set=self.replica_set)
 
     @property
     def mongo_url(self) -> str:
@@ -584,11 +591,13 @@ def main() -> None:
                         help="the server's AI_SCORING_POOL: local scoring in threads or in worker processes")
     parser.add_argument("--cpu-budget", action="store_true",
                         help="candidates wait for each other after every step: the CPU per request of each step")
+    parser.add_argument("--db-replica-set", action="store_true",
+                        help="SecantusDB as a single-node replica set with its oplog (DB_REPLICA_SET=true)")
     parser.add_argument("--profile", type=Path, help="record the server with py-spy into this speedscope file")
     args = parser.parse_args()
     logs = Path(tempfile.mkdtemp(prefix="cx-load-logs-"))
     results = []
-    with Backing() as backing:
+    with Backing(args.db_replica_set) as backing:
         for workers in args.workers:
             shape = (f"{args.open} open interviews answering every {args.pace} s" if args.pace
                      else f"{args.candidates} candidates at once")

@@ -62,6 +62,7 @@ class DatabaseSettings(BaseModel):
     mongodb_url: str | None = None
     mongodb_db: str = "candidatex"
     db_sync_on_commit: bool = True  # the embedded database fsyncs each commit: acknowledged writes survive a crash
+    db_replica_set: bool = False  # the embedded database keeps an oplog (change streams, retryable writes): slower writes
     redis_url: str | None = None
 
 

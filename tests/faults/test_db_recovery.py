@@ -156,3 +156,18 @@ def test_a_data_folder_whose_owner_still_runs_is_refused_not_taken_over(tmp_path
         owner.wait()
     EmbeddedMongo(tmp_path / "db").clear_stale()  # its owner gone, the record is stale and goes
     assert not (tmp_path / STATE_FILE).exists()
+
+
+def test_the_embedded_database_runs_without_an_oplog_unless_asked(tmp_path: Path) -> None:
+    """Standalone by default (no oplog to write per change: cheaper writes, docs/operations.md); DB_REPLICA_SET
+    brings back the single-node replica set, for change streams and retryable writes."""
+    for replica_set, expected in ((False, None), (True, "secantus")):
+        server = EmbeddedMongo(tmp_path / f"db-{replica_set}", sync_on_commit=False, replica_set=replica_set)
+        server.start()
+        try:
+            with MongoClient(server.url) as client:
+                assert client.admin.command("hello").get("setName") == expected
+                client.kept.writes.insert_one({"n": 1})
+                assert client.kept.writes.update_one({"n": 1}, {"$inc": {"n": 1}}).modified_count == 1
+        finally:
+            server.stop()

@@ -1,7 +1,8 @@
 """The only writer of sign-in documents: refresh-token families, mailed action tokens, login throttles.
 
 Every write is one conditional update (compare-and-set on the field that decides), so concurrent requests
-cannot rotate one refresh token twice, spend one link twice, or lose a failed attempt.
+cannot rotate one refresh token twice, spend one link twice, or lose a failed attempt. None is a findAndModify:
+SecantusDB scans the whole collection for each one (db/writes.py), and these collections grow with every sign-in.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from candidatex.auth.models import ActionToken, LoginThrottle, RefreshTokenFamily
 from candidatex.core.timeutil import utcnow
+from candidatex.db.writes import update_then_read
 
 USED_HASHES_KEPT = 50  # rotated refresh secrets remembered for reuse detection
+THROTTLE_CAS_ATTEMPTS = 100  # compare-and-set rounds for one failure while others are counted (a burst of them)
 
 
 def _family(doc: dict[str, Any] | None) -> RefreshTokenFamily | None:
@@ -33,11 +35,11 @@ async def insert_family(family: RefreshTokenFamily) -> RefreshTokenFamily:
 async def rotate_family(family_id: ObjectId, presented_hash: str, new_hash: str) -> RefreshTokenFamily | None:
     """Moves the family to a new secret only if `presented_hash` is still its current one and it is live."""
     now = utcnow()
-    doc = await RefreshTokenFamily.get_pymongo_collection().find_one_and_update(
+    doc = await update_then_read(
+        RefreshTokenFamily.get_pymongo_collection(),
         {"_id": family_id, "current_hash": presented_hash, "revoked": False, "expires_at": {"$gt": now}},
         {"$set": {"current_hash": new_hash, "last_used_at": now},
-         "$push": {"used_hashes": {"$each": [presented_hash], "$slice": -USED_HASHES_KEPT}}},
-        return_document=ReturnDocument.AFTER)
+         "$push": {"used_hashes": {"$each": [presented_hash], "$slice": -USED_HASHES_KEPT}}})
     return _family(doc)
 
 
@@ -76,12 +78,16 @@ async def insert_action_token(purpose: str, token_hash: str, user_id: str, expir
 
 
 async def use_action_token(token_hash: str, purpose: str) -> ActionToken | None:
-    """Find-and-mark in one step: a link works exactly once even under concurrent use."""
+    """Find, then mark by compare-and-set on `used_at`: a link works exactly once even under concurrent use (of
+    two requests that found it open, only the one whose write still sees it unused gets it)."""
     now = utcnow()
-    doc = await ActionToken.get_pymongo_collection().find_one_and_update(
-        {"token_hash": token_hash, "purpose": purpose, "used_at": None, "expires_at": {"$gt": now}},
-        {"$set": {"used_at": now}})
-    return ActionToken.model_validate(doc) if doc else None
+    collection = ActionToken.get_pymongo_collection()
+    doc = await collection.find_one({"token_hash": token_hash, "purpose": purpose, "used_at": None,
+                                     "expires_at": {"$gt": now}})
+    if doc is None:
+        return None
+    spent = await collection.update_one({"_id": doc["_id"], "used_at": None}, {"$set": {"used_at": now}})
+    return ActionToken.model_validate(doc) if spent.modified_count else None
 
 
 async def spend_all_action_tokens(user_id: str, purpose: str) -> int:
@@ -104,15 +110,24 @@ async def throttle_of(key: str) -> LoginThrottle | None:
 
 
 async def record_throttled_failure(key: str, keep_for: timedelta) -> int:
-    """+1 on the pair's failures (created on the first one); the new count decides the backoff."""
-    update = {"$inc": {"failures": 1}, "$set": {"expires_at": utcnow() + keep_for}}
+    """+1 on the pair's failures (created on the first one); the new count decides the backoff. Compare-and-set
+    on the count, so each of many concurrent failures gets its own count and none is lost."""
     collection = LoginThrottle.get_pymongo_collection()
-    try:
-        doc = await collection.find_one_and_update({"key": key}, update, upsert=True,
-                                                   return_document=ReturnDocument.AFTER)
-    except DuplicateKeyError:  # two first failures at once: the other upsert created it, add to that one
-        doc = await collection.find_one_and_update({"key": key}, update, return_document=ReturnDocument.AFTER)
-    return int(doc["failures"]) if doc is not None else 1
+    for _ in range(THROTTLE_CAS_ATTEMPTS):
+        expires_at = utcnow() + keep_for
+        doc = await collection.find_one({"key": key}, {"failures": 1})
+        if doc is None:
+            try:
+                await LoginThrottle(key=key, failures=1, expires_at=expires_at).insert()
+                return 1
+            except DuplicateKeyError:  # two first failures at once: the other one created it, count on it
+                continue
+        seen = int(doc.get("failures") or 0)
+        counted = await collection.update_one({"_id": doc["_id"], "failures": seen},
+                                              {"$set": {"failures": seen + 1, "expires_at": expires_at}})
+        if counted.matched_count:
+            return seen + 1
+    raise RuntimeError(f"login throttle {key}: contended {THROTTLE_CAS_ATTEMPTS} times in a row")
 
 
 async def block_throttle_until(key: str, until: datetime) -> None:
@@ -121,8 +136,9 @@ async def block_throttle_until(key: str, until: datetime) -> None:
 
 async def clear_throttle(key: str, now: datetime) -> bool:
     """Forgets the pair's failures after a good sign-in, unless it became blocked meanwhile (then False)."""
+    # not "$or": [None, $lte now]: a top-level operator makes SecantusDB scan the collection (db/writes.py)
     result = await LoginThrottle.get_pymongo_collection().delete_one(
-        {"key": key, "$or": [{"blocked_until": None}, {"blocked_until": {"$lte": now}}]})
+        {"key": key, "blocked_until": {"$not": {"$gt": now}}})
     if result.deleted_count:
         return True
     return await throttle_of(key) is None

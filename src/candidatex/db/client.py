@@ -60,7 +60,8 @@ async def connect(settings: Settings, share_running: bool = False) -> Database:
     if not url and share_running:
         url = await asyncio.to_thread(running_server_url, settings.data_dir)
     if not url:
-        embedded = EmbeddedMongo(settings.data_dir / "db", sync_on_commit=settings.db_sync_on_commit)
+        embedded = EmbeddedMongo(settings.data_dir / "db", sync_on_commit=settings.db_sync_on_commit,
+                                 replica_set=settings.db_replica_set)
         url = await asyncio.to_thread(embedded.start)
     client: AsyncMongoClient = AsyncMongoClient(url, serverSelectionTimeoutMS=5000, tz_aware=True, uuidRepresentation="standard")
     models = document_models()

@@ -118,6 +118,11 @@ def _terminate(pid: int, timeout: float = 15.0) -> None:
         return
 
 
+def server_flags(sync_on_commit: bool, replica_set: bool) -> list[str]:
+    """SecantusDB's durability and topology flags (bench/load.py starts its server with the same ones)."""
+    return [*(["--sync-on-commit"] if sync_on_commit else []), *([] if replica_set else ["--standalone"])]
+
+
 @dataclass(frozen=True)
 class RunningServer:
     """What `secantusdb.json` says: the server's pid and URL, and the app process that started it."""
@@ -167,12 +172,17 @@ class EmbeddedMongo:
 
     `sync_on_commit` fsyncs WiredTiger's log on every commit, so a write the app acknowledged survives a SIGKILL
     of the database (or a power cut); off, the last writes may sit in memory for a while (mongod's j:false gap).
+    `replica_set` advertises a single-node replica set, as SecantusDB does by default: it keeps an oplog (one more
+    encoded entry written per changed document) for change streams and retryable writes, which the app uses
+    neither of; off (`--standalone`) every write costs less (docs/operations.md has the trade-off).
     """
 
-    def __init__(self, storage_path: Path, port: int | None = None, sync_on_commit: bool = True) -> None:
+    def __init__(self, storage_path: Path, port: int | None = None, sync_on_commit: bool = True,
+                 replica_set: bool = False) -> None:
         self.storage_path = storage_path
         self.port = port or _free_port()
         self.sync_on_commit = sync_on_commit
+        self.replica_set = replica_set
         self.process: subprocess.Popen[bytes] | None = None
         self._stop_at_exit = False
 
@@ -190,7 +200,7 @@ class EmbeddedMongo:
 
     def command(self) -> list[str]:
         return [_executable(), "--host", "127.0.0.1", "--port", str(self.port), "--storage-path", str(self.storage_path),
-                "--log-level", "WARNING", *(["--sync-on-commit"] if self.sync_on_commit else [])]
+                "--log-level", "WARNING", *server_flags(self.sync_on_commit, self.replica_set)]
 
     def clear_stale(self) -> None:
         """Stops a SecantusDB left on this data folder by an app that died without stopping it (kill -9, OOM).

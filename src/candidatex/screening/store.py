@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from candidatex.core.timeutil import utcnow
+from candidatex.db.writes import update_then_read
 from candidatex.screening.models import Consent, Decision, Note, Screening, ScreeningStatus
 
 
@@ -22,7 +22,7 @@ def _collection() -> Any:
 async def _update(screening_id: str | ObjectId, where: dict[str, Any], update: dict[str, Any]) -> Screening | None:
     oid = ObjectId(screening_id) if isinstance(screening_id, str) else screening_id
     update.setdefault("$set", {})["updated_at"] = utcnow()
-    doc = await _collection().find_one_and_update({"_id": oid, **where}, update, return_document=ReturnDocument.AFTER)
+    doc = await update_then_read(_collection(), {"_id": oid, **where}, update)
     return Screening.model_validate(doc) if doc else None
 
 
@@ -58,10 +58,9 @@ async def undo_consent(screening_id: str) -> Screening | None:
 
 
 async def set_ai_result(session_id: str, ai_result: dict[str, Any]) -> Screening | None:
-    doc = await _collection().find_one_and_update({"session_id": session_id},
-                                                  {"$set": {"ai_result": ai_result, "updated_at": utcnow()}},
-                                                  return_document=ReturnDocument.AFTER)
-    return Screening.model_validate(doc) if doc else None
+    found = await _collection().find_one({"session_id": session_id}, {"_id": 1})  # by its index, then by _id
+    return await _update(found["_id"], {"session_id": session_id}, {"$set": {"ai_result": ai_result}}) \
+        if found else None
 
 
 async def push_note(screening_id: str, note: Note) -> Screening | None:

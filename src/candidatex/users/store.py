@@ -11,10 +11,10 @@ from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ReturnDocument
 
 from candidatex.core.crypto import seal_optional
 from candidatex.core.timeutil import utcnow
+from candidatex.db.writes import update_then_read
 from candidatex.users.models import Role, User, UserStatus
 
 SEALED_FIELDS = ("phone", "totp_secret", "totp_pending_secret")  # stored encrypted (core/crypto.py)
@@ -68,11 +68,10 @@ async def get_for_request(user_id: str, token_id: str) -> User | None:
 
 
 async def _update(user_id: Any, condition: dict[str, Any], update: dict[str, Any]) -> User | None:
-    """One conditional update; the document after it, or None when the condition no longer holds."""
+    """One conditional update; the document after it, or None when the condition no longer holds (an update by
+    `_id` and a point read: a findAndModify scanned every account in SecantusDB, db/writes.py)."""
     forget(user_id)
-    doc = await _collection().find_one_and_update({"_id": _oid(user_id), **condition}, update,
-                                                  return_document=ReturnDocument.AFTER)
-    return _user(doc)
+    return _user(await update_then_read(_collection(), {"_id": _oid(user_id), **condition}, update))
 
 
 async def set_fields(user_id: Any, changes: dict[str, Any], condition: dict[str, Any] | None = None) -> User | None:
@@ -100,7 +99,8 @@ async def lock_until(user_id: Any, until: datetime) -> None:
 
 async def complete_login(user_id: Any, now: datetime) -> User | None:
     """Resets the counter and records the sign-in only while the account is not locked (None if it is)."""
-    return await _update(user_id, {"$or": [{"locked_until": None}, {"locked_until": {"$lte": now}}]},
+    # not "$or": [None, $lte now]: a top-level operator makes SecantusDB scan the collection (db/writes.py)
+    return await _update(user_id, {"locked_until": {"$not": {"$gt": now}}},
                          {"$set": {"failed_login_attempts": 0, "locked_until": None, "last_login_at": now}})
 
 

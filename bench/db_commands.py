@@ -1,0 +1,142 @@
+"""SecantusDB CPU per command of the interview hot path, one client sending in turn, under its start-up flags.
+
+    PYTHONPATH=src .venv/bin/python bench/db_commands.py
+
+Starts a fresh server per case (the bench's: no flags; the app's sync on commit; standalone, with and without it;
+sync on commit without the sessions' secondary indexes), stores 200 session-sized documents with the sessions'
+indexes, and reads the server's CPU ticks (/proc) around 300 commands of each kind; then a sign-in's write on
+100 / 1,000 / 5,000 stored accounts, findAndModify against update + read. Figures: docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pymongo import IndexModel, MongoClient
+
+BIN = Path(sys.executable).parent
+SESSION_INDEXES = [IndexModel([("candidate_id", 1), ("created_at", -1)]), IndexModel([("recruiter_id", 1), ("status", 1)]),
+                   IndexModel([("status", 1), ("ends_at", 1)]), IndexModel([("job_id", 1), ("candidate_id", 1)]),
+                   IndexModel([("job_recruiter_id", 1), ("status", 1)])]  # as interviews/models.py declares them
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _cpu_seconds(pid: int) -> float:
+    ticks = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def run(flags: list[str], indexes: bool = True, n: int = 300, sessions: int = 200) -> dict[str, float]:
+    folder, port = tempfile.mkdtemp(prefix="cx-dbcmd-"), _free_port()
+    server = subprocess.Popen([str(BIN / "secantusd-py"), "--host", "127.0.0.1", "--port", str(port), "--storage-path",
+                               f"{folder}/db", "--log-level", "WARNING", *flags],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client: MongoClient[dict[str, Any]] = MongoClient(f"mongodb://127.0.0.1:{port}/?directConnection=true",
+                                                      serverSelectionTimeoutMS=30000)
+    try:
+        client.admin.command("ping")
+        db = client.probe
+        stored, events = db.interview_sessions, db.interview_events
+        if indexes:
+            stored.create_indexes(SESSION_INDEXES)
+        events.create_index([("session_id", 1), ("seq", 1)], unique=True)
+        session = {"questions": [{"id": f"q{i}", "text": "x" * 400, "key_points": ["kp " * 20] * 6} for i in range(6)],
+                   "answers": [], "status": "active", "event_seq": 0, "created_at": 1, "ends_at": 2, "recruiter_id": None,
+                   "job_id": None, "job_recruiter_id": None}
+        ids = [stored.insert_one({**session, "candidate_id": str(i)}).inserted_id for i in range(sessions)]
+        out: dict[str, float] = {}
+
+        def measure(name: str, command: Callable[[int], Any]) -> None:
+            started = _cpu_seconds(server.pid)
+            for i in range(n):
+                command(i)
+            out[name] = round((_cpu_seconds(server.pid) - started) * 1000 / n, 2)
+
+        measure("ping", lambda i: client.admin.command("ping"))
+        measure("find by _id, whole document", lambda i: stored.find_one({"_id": ids[i % sessions]}))
+        measure("update by _id, $set", lambda i: stored.update_one({"_id": ids[i % sessions], "status": "active"},
+                                                                  {"$set": {"updated_at": i}}))
+        measure("update by _id, $push + $set + $inc", lambda i: stored.update_one(
+            {"_id": ids[i % sessions], "status": "active"},
+            {"$push": {"answers": {"question_id": f"x{i}", "content": "y" * 300}},
+             "$set": {"current_question_index": 1}, "$inc": {"event_seq": 1}}))
+        measure("findAndModify by _id", lambda i: stored.find_one_and_update({"_id": ids[i % sessions]},
+                                                                            {"$set": {"updated_at": i}}))
+        measure("insert of one event", lambda i: events.insert_one({"session_id": str(ids[i % sessions]), "seq": 10 + i,
+                                                                    "type": "feedback", "data": {"stage": "received"}}))
+        return out
+    finally:
+        client.close()
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sign_in_writes(accounts: int, n: int = 100) -> dict[str, float]:
+    """A sign-in's write on a users collection of ``accounts``: the old findAndModify with an `$or`, against the
+    update by `_id` and the point read that replaced it (users/store.py)."""
+    folder, port = tempfile.mkdtemp(prefix="cx-dbcmd-"), _free_port()
+    server = subprocess.Popen([str(BIN / "secantusd-py"), "--host", "127.0.0.1", "--port", str(port), "--storage-path",
+                               f"{folder}/db", "--log-level", "WARNING", "--standalone", "--sync-on-commit"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client: MongoClient[dict[str, Any]] = MongoClient(f"mongodb://127.0.0.1:{port}/?directConnection=true",
+                                                      serverSelectionTimeoutMS=30000)
+    try:
+        users = client.probe.users
+        users.create_index("email", unique=True)
+        ids = users.insert_many([{"email": f"u{i}@example.com", "password_hash": "x" * 97, "locked_until": None,
+                                  "failed_login_attempts": 0} for i in range(accounts)]).inserted_ids
+        out: dict[str, float] = {}
+        started = _cpu_seconds(server.pid)
+        for i in range(n):
+            users.find_one_and_update({"_id": ids[i % accounts], "$or": [{"locked_until": None},
+                                                                         {"locked_until": {"$lte": i}}]},
+                                      {"$set": {"failed_login_attempts": 0, "last_login_at": i}})
+        out["findAndModify, $or"] = round((_cpu_seconds(server.pid) - started) * 1000 / n, 2)
+        started = _cpu_seconds(server.pid)
+        for i in range(n):
+            users.update_one({"_id": ids[i % accounts], "locked_until": {"$not": {"$gt": i}}},
+                             {"$set": {"failed_login_attempts": 0, "last_login_at": i}})
+            users.find_one({"_id": ids[i % accounts]})
+        out["update by _id + find"] = round((_cpu_seconds(server.pid) - started) * 1000 / n, 2)
+        return out
+    finally:
+        client.close()
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    cases = {"no flags (bench before)": ([], True), "--sync-on-commit": (["--sync-on-commit"], True),
+             "--standalone": (["--standalone"], True), "--standalone --sync-on-commit": (["--standalone", "--sync-on-commit"], True),
+             "--sync-on-commit, no session indexes": (["--sync-on-commit"], False)}
+    results = {name: run(flags, indexes) for name, (flags, indexes) in cases.items()}
+    print(f"load average {os.getloadavg()[0]:.1f}; SecantusDB CPU ms per command")
+    print("| command | " + " | ".join(results) + " |")
+    print("| --- " * (len(results) + 1) + "|")
+    for command in next(iter(results.values())):
+        print(f"| {command} | " + " | ".join(str(r[command]) for r in results.values()) + " |")
+    print("\nSecantusDB CPU ms per sign-in write (standalone, sync on commit), by accounts stored")
+    for accounts in (100, 1000, 5000):
+        print(accounts, sign_in_writes(accounts))
+
+
+if __name__ == "__main__":
+    main()
