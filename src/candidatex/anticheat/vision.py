@@ -298,8 +298,10 @@ class FrameAnalyzer:
                 faces.append(box)
         # A face too small for either model over the whole frame: the candidate sitting far back, or a second
         # person behind the one found. Not beside a face filling the frame (its tiles see parts of that face).
+        # Beside a face, only the two upper tiles (half the cost): the camera is at the candidate's eye level, so
+        # the head of anyone sitting or standing further back is seen near that level, in the upper 60 %.
         if not faces or (len(faces) == 1 and faces[0].size_ratio < 0.5):
-            for box in self._small_faces(rgb):
+            for box in self._small_faces(rgb, upper_only=bool(faces)):
                 if any(_overlap(box, face) for face in faces):
                     continue
                 mesh = self._face_mesh(rgb, box)
@@ -336,14 +338,15 @@ class FrameAnalyzer:
                               _Mesh(mesh.yaw, mesh.pitch, mesh.gaze, mesh.eye_openness, landmarks)))
         return found
 
-    def _small_faces(self, rgb: np.ndarray) -> list[FaceBox]:
-        """The full-range detector on four overlapping tiles (each 60 % of the frame's side), so a face twice
-        as small as it can find over the whole frame is found; boxes in frame coordinates, duplicates merged."""
+    def _small_faces(self, rgb: np.ndarray, upper_only: bool = False) -> list[FaceBox]:
+        """The full-range detector on four overlapping tiles (each 60 % of the frame's side; the upper two only
+        with ``upper_only``), so a face twice as small as it can find over the whole frame is found; boxes in frame
+        coordinates, duplicates merged."""
         height, width = rgb.shape[:2]
         tile_w, tile_h = int(width * 0.6), int(height * 0.6)
         found: list[FaceBox] = []
         for x0 in (0, width - tile_w):
-            for y0 in (0, height - tile_h):
+            for y0 in (0,) if upper_only else (0, height - tile_h):
                 tile = np.ascontiguousarray(rgb[y0:y0 + tile_h, x0:x0 + tile_w])
                 for box in _boxes(self._detector.process(tile)):
                     full = FaceBox(x=(x0 + box.x * tile_w) / width, y=(y0 + box.y * tile_h) / height,
