@@ -9,8 +9,8 @@ analyzer's per-frame condition; the ``ok`` frames must raise none. ``--errors`` 
 turns are reported on their own line and never count as looking away's false positives.
 
 ``--split``: ``tune`` (the default: every frame from before the fifth pass, all of which were looked at, and the
-fifth pass's tune frames), ``holdout`` (the fifth pass's held-out people, rooms and lenses: run once, at the end
-of a change) or ``all``. ``--new`` keeps only the frames the fifth and sixth passes added; ``--pass fifth`` or ``--pass
+fifth and sixth passes' tune frames), ``holdout`` (the fifth and sixth passes' held-out people, rooms and lenses: run
+once, at the end of a change; the fifth's has been looked at since) or ``all``. ``--new`` keeps only the frames the fifth and sixth passes added; ``--pass fifth`` or ``--pass
 sixth`` only one pass's frames (the sixth: new people as morphs of two LFW crops, drawn rooms; its held-out split
 is split by parent person and was run once).
 """

@@ -6,7 +6,8 @@ recipe and label, so the set can be reviewed and any change to it shows in a dif
 
 Sources: ``skimage.data`` (astronaut: Eileen Collins, public domain; camera: the cameraman, head
 turned; lfw_subset: 100 face crops from Labeled Faces in the Wild; coffee, brick, grass, gravel,
-rocket, chelsea, page, text, clock as rooms, walls and a cat) and matplotlib's grace_hopper.jpg.
+rocket, chelsea, page, text, clock as rooms, walls and a cat) and matplotlib's grace_hopper.jpg. The sixth pass
+adds new people as morphs of two LFW crops and rooms drawn with Pillow (see ``_recipes_sixth_pass``).
 
 Labels (one per frame): ``ok`` (one honest candidate: frontal, dim, blurred, hand on chin, slightly
 turned, half out of the frame, a photo held up - a photo is one face per frame, its liveness is a
