@@ -1,6 +1,6 @@
 """Precision and recall of the proctoring verdicts on the labelled frame set (tests/data/proctoring).
 
-    uv run --frozen python bench/proctoring_eval.py [--errors] [--split tune|holdout|all] [--new]
+    uv run --frozen python bench/proctoring_eval.py [--errors] [--split tune|holdout|all] [--new] [--pass fifth|sixth]
 
 For each verdict it prints precision and recall of the anti-cheat analyzer (candidatex.anticheat.vision)
 and of the raw mediapipe full-range face detector on the same frames (its verdicts: no face = face
@@ -9,8 +9,10 @@ analyzer's per-frame condition; the ``ok`` frames must raise none. ``--errors`` 
 turns are reported on their own line and never count as looking away's false positives.
 
 ``--split``: ``tune`` (the default: every frame from before the fifth pass, all of which were looked at, and the
-fifth pass's tune frames), ``holdout`` (the fifth pass's held-out people, rooms and lenses: run once, at the end
-of a change) or ``all``. ``--new`` keeps only the frames the fifth pass added (real LFW people, new rooms).
+fifth and sixth passes' tune frames), ``holdout`` (the fifth and sixth passes' held-out people, rooms and lenses: run
+once, at the end of a change; the fifth's has been looked at since) or ``all``. ``--new`` keeps only the frames the fifth and sixth passes added; ``--pass fifth`` or ``--pass
+sixth`` only one pass's frames (the sixth: new people as morphs of two LFW crops, drawn rooms; its held-out split
+is split by parent person and was run once).
 """
 
 from __future__ import annotations
@@ -68,10 +70,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--split", choices=("tune", "holdout", "all"), default="tune")
-    parser.add_argument("--new", action="store_true", help="only the frames added in the fifth pass")
+    parser.add_argument("--new", action="store_true", help="only the frames added in the fifth and sixth passes")
+    parser.add_argument("--pass", dest="added", choices=("fifth", "sixth"), help="only the frames one pass added")
     args = parser.parse_args()
-    frames = [f for f in build() if (args.split == "all" or f.split == args.split) and (f.added or not args.new)]
-    print(f"split {args.split}{', fifth-pass frames only' if args.new else ''}")
+    frames = [f for f in build() if (args.split == "all" or f.split == args.split) and (f.added or not args.new)
+              and (args.added is None or f.added == f"{args.added} pass")]
+    print(f"split {args.split}{', added frames only' if args.new else ''}{f', {args.added} pass' if args.added else ''}")
     labels = Counter(f.label for f in frames)
     print(f"{len(frames)} frames: " + ", ".join(f"{k} {v}" for k, v in sorted(labels.items())))
     analyzer = FrameAnalyzer()

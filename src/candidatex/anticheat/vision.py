@@ -17,8 +17,8 @@ Verdict rules, each from evidence in the frame (see docs/anticheat.md for their 
 * faces are looked for first, in every frame, however dark: a dim room where a face is found is a
   present candidate, never a covered camera;
 * a face larger than the detectors' range (filling the frame) is looked for on the frame shrunk to
-  half, a face smaller than it on four tiles: both only when no face was found, and both confirmed
-  by face mesh;
+  half when no face was found, a face smaller than it on four tiles also when one face was found (a
+  small second person behind the candidate); both are confirmed by face mesh;
 * *covered* means no face and a lens that sees nothing: no texture for the light there is (a dim
   room keeps its edges, only fainter, so texture is judged against the brightness) and dark, one
   flat colour, or skin filling the frame (a hand or finger pressed on the lens, lit through).
@@ -82,6 +82,10 @@ class VisionConfig:
     covered_relative_texture: float = 0.06
     covered_flat_std: float = 3.0
     covered_skin_share: float = 0.8
+    # ... and no edge anywhere: a room has one (a floor line, a door, a corner) even where its light is too dim
+    # for the mean texture to count. The 99th percentile of the same smoothed |Laplacian| is 0.9-1.2 for sensor
+    # noise on a plain or black surface (noise sigma 2-4.5), so an edge must reach about twice that.
+    covered_edge_peak: float = 2.5
 
     def check_enabled(self, check: str) -> bool:
         return self.enabled and check not in self.disabled_checks
@@ -156,8 +160,18 @@ def skin_share(bgr_small: np.ndarray) -> float:
 def texture_energy(grey_small: np.ndarray) -> float:
     """Mean absolute Laplacian of a small grey image, smoothed first so sensor noise does not count as
     texture: edges and structure of a scene, ~0 for a blocked lens."""
+    return float(_laplacian(grey_small).mean())
+
+
+def edge_peak(grey_small: np.ndarray) -> float:
+    """The 99th percentile of the same |Laplacian|: a single edge across the picture (a floor line in a dim room)
+    lifts it though it hardly moves the mean; a blocked lens, blurred to the sensor, has none."""
+    return float(np.percentile(_laplacian(grey_small), 99))
+
+
+def _laplacian(grey_small: np.ndarray) -> np.ndarray:
     smooth = cv2.GaussianBlur(grey_small.astype(np.float32), (5, 5), 1.5)
-    return float(np.abs(cv2.Laplacian(smooth, cv2.CV_32F, ksize=3)).mean())
+    return np.abs(cv2.Laplacian(smooth, cv2.CV_32F, ksize=3))
 
 
 class FrameAnalyzer:
@@ -218,6 +232,7 @@ class FrameAnalyzer:
             cfg.check_enabled("camera_covered")
             and not faces
             and texture < min(cfg.covered_texture, cfg.covered_relative_texture * max(brightness, 20.0))
+            and edge_peak(small) < cfg.covered_edge_peak
             and (
                 brightness < cfg.covered_brightness
                 or contrast < cfg.covered_flat_std
@@ -281,8 +296,14 @@ class FrameAnalyzer:
             for box, mesh in self._large_faces(rgb):
                 meshes[id(box)] = mesh
                 faces.append(box)
-        if not faces:  # a face too small for either model over the whole frame (sitting far back)
-            for box in self._small_faces(rgb):
+        # A face too small for either model over the whole frame: the candidate sitting far back, or a second
+        # person behind the one found. Not beside a face filling the frame (its tiles see parts of that face).
+        # Beside a face, only the two upper tiles (half the cost): the camera is at the candidate's eye level, so
+        # the head of anyone sitting or standing further back is seen near that level, in the upper 60 %.
+        if not faces or (len(faces) == 1 and faces[0].size_ratio < 0.5):
+            for box in self._small_faces(rgb, upper_only=bool(faces)):
+                if any(_overlap(box, face) for face in faces):
+                    continue
                 mesh = self._face_mesh(rgb, box)
                 if mesh is not None:  # a detection on an enlarged tile counts only when face mesh agrees
                     meshes[id(box)] = mesh
@@ -317,14 +338,15 @@ class FrameAnalyzer:
                               _Mesh(mesh.yaw, mesh.pitch, mesh.gaze, mesh.eye_openness, landmarks)))
         return found
 
-    def _small_faces(self, rgb: np.ndarray) -> list[FaceBox]:
-        """The full-range detector on four overlapping tiles (each 60 % of the frame's side), so a face twice
-        as small as it can find over the whole frame is found; boxes in frame coordinates, duplicates merged."""
+    def _small_faces(self, rgb: np.ndarray, upper_only: bool = False) -> list[FaceBox]:
+        """The full-range detector on four overlapping tiles (each 60 % of the frame's side; the upper two only
+        with ``upper_only``), so a face twice as small as it can find over the whole frame is found; boxes in frame
+        coordinates, duplicates merged."""
         height, width = rgb.shape[:2]
         tile_w, tile_h = int(width * 0.6), int(height * 0.6)
         found: list[FaceBox] = []
         for x0 in (0, width - tile_w):
-            for y0 in (0, height - tile_h):
+            for y0 in (0,) if upper_only else (0, height - tile_h):
                 tile = np.ascontiguousarray(rgb[y0:y0 + tile_h, x0:x0 + tile_w])
                 for box in _boxes(self._detector.process(tile)):
                     full = FaceBox(x=(x0 + box.x * tile_w) / width, y=(y0 + box.y * tile_h) / height,

@@ -6,7 +6,8 @@ recipe and label, so the set can be reviewed and any change to it shows in a dif
 
 Sources: ``skimage.data`` (astronaut: Eileen Collins, public domain; camera: the cameraman, head
 turned; lfw_subset: 100 face crops from Labeled Faces in the Wild; coffee, brick, grass, gravel,
-rocket, chelsea, page, text, clock as rooms, walls and a cat) and matplotlib's grace_hopper.jpg.
+rocket, chelsea, page, text, clock as rooms, walls and a cat) and matplotlib's grace_hopper.jpg. The sixth pass
+adds new people as morphs of two LFW crops and rooms drawn with Pillow (see ``_recipes_sixth_pass``).
 
 Labels (one per frame): ``ok`` (one honest candidate: frontal, dim, blurred, hand on chin, slightly
 turned, half out of the frame, a photo held up - a photo is one face per frame, its liveness is a
@@ -474,6 +475,179 @@ def _recipes_real_people() -> Iterator[tuple[str, str, str, Callable[[], np.ndar
                                                            (0, 0), 8), n, 1.0, 0, 2.5), ("holdout", "tune")[n % 2])
 
 
+# Sixth pass (2 December). No photograph of a person the set has not used is installed (the venv and the system
+# were searched: skimage's astronaut, cameraman and 100 LFW faces, matplotlib's Hopper are all in use), so the new
+# people are morphs: the pixel mean of two aligned LFW crops is a face that is neither of them, a new identity as
+# face-morphing studies use it. Each LFW person is the parent of exactly one morph: tune morphs pair LFW 0-24 with
+# 25-49, held-out morphs 50-74 with 75-99, so no parent is in both splits. Rooms are new too: drawn with Pillow
+# (walls, floor, a door, shelves, a window, a lamp's fall-off), each room in one split. The families are the ones
+# the fifth pass left open: a small person behind the candidate, dark rooms without edges against covered lenses,
+# far and close by the face's size in the frame, present or missing in low light, blur and at the frame's edge.
+#
+# Far / close labels come from geometry, with a band left out between them: a laptop camera (diagonal field of view
+# ~75 degrees, 4:3) sees 0.92 m of height per metre of distance, and the face crop (brow to chin, ~0.17 m) at d
+# metres fills 0.185 / d of the frame's height. A crop of at most 0.085 of the height is > 2.1 m away (far); the
+# honest "sitting back" frames are at 0.14-0.17 (1.1-1.3 m); close is the face filling the frame (< 0.3 m).
+def morph(pair: tuple[int, int], size: int = 240) -> np.ndarray:
+    """The mean of two aligned LFW crops, upscaled to ``size``, in the first parent's skin tone."""
+    a, b = (_lfw()[i].astype(np.float32) for i in pair)
+    face = cv2.resize((a + b) / 2, (size, size), interpolation=cv2.INTER_CUBIC)
+    tone = np.array(_SKIN[(pair[0] + pair[1]) % len(_SKIN)], np.float32)
+    return (face[..., None] * tone).clip(0, 255).astype(np.uint8)
+
+
+def _morphs(split: str) -> list[tuple[int, int]]:
+    base = 0 if split == "tune" else 50
+    return [(base + i, base + 25 + (i * 7) % 25) for i in range(25)]
+
+
+def drawn_room(seed: int, light: float = 1.0, edges: bool = True) -> np.ndarray:
+    """A room drawn with Pillow: a wall lit by a lamp from one side (a smooth fall-off), a floor, and, with
+    ``edges``, a door, a shelf with books, a window or a picture. ``light`` scales the lamp."""
+    from PIL import Image, ImageDraw
+
+    rng = np.random.default_rng(1000 + seed)
+    wall = np.array(rng.uniform(120, 220, 3), np.float32)
+    y, x = np.mgrid[0:H, 0:W].astype(np.float32)
+    lx, ly = rng.uniform(0, W), rng.uniform(-H / 2, H / 3)
+    falloff = 1.0 / (1.0 + (np.hypot(x - lx, y - ly) / rng.uniform(300, 700)) ** 2)
+    image = wall * (0.35 + 0.65 * falloff)[..., None]
+    floor = int(rng.uniform(0.7, 0.9) * H)
+    image[floor:] *= rng.uniform(0.55, 0.8)
+    if edges:
+        picture = Image.fromarray(image.clip(0, 255).astype(np.uint8))
+        draw = ImageDraw.Draw(picture)
+        for _ in range(int(rng.integers(2, 5))):
+            kind = int(rng.integers(0, 4))
+            x0, y0 = int(rng.uniform(0, W - 160)), int(rng.uniform(20, floor - 200))
+            colour = tuple(int(c) for c in rng.uniform(30, 200, 3))
+            if kind == 0:  # a door
+                draw.rectangle((x0, y0, x0 + 110, floor), outline=colour, width=6)
+                draw.ellipse((x0 + 88, (y0 + floor) // 2, x0 + 98, (y0 + floor) // 2 + 10), fill=colour)
+            elif kind == 1:  # a shelf with books
+                draw.rectangle((x0, y0 + 80, x0 + 160, y0 + 88), fill=colour)
+                for k in range(int(rng.integers(5, 12))):
+                    bx = x0 + 6 + k * 13
+                    draw.rectangle((bx, y0 + 80 - int(rng.uniform(40, 70)), bx + 10, y0 + 80),
+                                   fill=tuple(int(c) for c in rng.uniform(20, 230, 3)))
+            elif kind == 2:  # a window
+                draw.rectangle((x0, y0, x0 + 150, y0 + 120), fill=(200, 215, 230), outline=colour, width=8)
+                draw.line((x0 + 75, y0, x0 + 75, y0 + 120), fill=colour, width=5)
+            else:  # a picture on the wall
+                draw.rectangle((x0, y0, x0 + 90, y0 + 70), outline=colour, width=5,
+                               fill=tuple(int(c) for c in rng.uniform(40, 200, 3)))
+        image = np.asarray(picture, np.float32)
+    return cv2.cvtColor((image * light).clip(0, 255).astype(np.uint8), cv2.COLOR_RGB2BGR)
+
+
+def _recipes_sixth_pass() -> Iterator[tuple[str, str, str, Callable[[], np.ndarray | None], str]]:
+    for split in ("tune", "holdout"):
+        yield from _sixth_pass_split(split)
+
+
+def _sixth_pass_split(split: str) -> Iterator[tuple[str, str, str, Callable[[], np.ndarray | None], str]]:
+    people = _morphs(split)
+    s = 0 if split == "tune" else 1
+    room_seeds = [2 * k + s for k in range(12)]  # even seeds tune, odd holdout: a room is in one split
+
+    def room(k: int, light: float = 1.0, edges: bool = True, rs: list[int] = room_seeds) -> np.ndarray:
+        return drawn_room(rs[k % len(rs)], light, edges)
+
+    def name(p: tuple[int, int]) -> str:
+        return f"m{p[0]}x{p[1]}"
+
+    # ok: frontal in a drawn room; dim; blurred; at the frame's edge; sitting back (1.1-1.3 m by geometry)
+    for n, p in enumerate(people[:8]):
+        height, cx, roll = (0.42, 0.5, 0.56, 0.46)[n % 4], (0.4, 0.5, 0.6)[n % 3], (-5, 0, 5)[n % 3]
+        yield (f"p6-ok-{name(p)}", "ok", f"morph {p} in drawn room {n}, height {height}, x {cx}, roll {roll}",
+               lambda p=p, n=n, h=height, x=cx, d=roll: webcam(rotate(place(room(n), morph(p), x, 0.5, h), d), 60 + n),
+               split)
+    for n, p in enumerate(people[8:14]):
+        gain = (0.15, 0.2, 0.25)[n % 3]
+        yield (f"p6-ok-dim-{name(p)}", "ok", f"morph {p} in drawn room {n + 3} in low light (x{gain}), noisy",
+               lambda p=p, n=n, g=gain: webcam(place(room(n + 3), morph(p), 0.5, 0.5, 0.5), 70 + n, g, 1.0, 3.5, 70),
+               split)
+    for n, p in enumerate(people[14:18]):
+        blur = (2.0, 2.5, 3.0, 3.5)[n % 4]
+        yield (f"p6-ok-blur-{name(p)}", "ok", f"morph {p} out of focus (blur {blur}) in drawn room {n + 5}",
+               lambda p=p, n=n, b=blur: webcam(place(room(n + 5), morph(p), 0.5, 0.5, 0.5), 80 + n, 1.0, b), split)
+    for n, p in enumerate(people[18:22]):
+        cx, cy = ((0.12, 0.5), (0.88, 0.5), (0.5, 0.2), (0.15, 0.7))[n]
+        yield (f"p6-ok-edge-{name(p)}", "ok", f"morph {p} at the frame's edge (centre {cx}, {cy}), a part cut off",
+               lambda p=p, n=n, x=cx, y=cy: webcam(place(room(n + 7), morph(p), x, y, 0.5), 90 + n), split)
+    for n, p in enumerate(people[22:25]):
+        height = (0.14, 0.155, 0.17)[n]
+        yield (f"p6-ok-sitting-back-{name(p)}", "ok", f"morph {p} sitting back (height {height}: 1.1-1.3 m)",
+               lambda p=p, n=n, h=height: webcam(place(room(n + 1), morph(p, 160), 0.5, 0.45, h), 100 + n, 1.0, 0.6),
+               split)
+
+    # multiple_faces: a small second person behind the candidate (sharp or out of focus), and side by side
+    for n in range(6):
+        p, q = people[n], people[(n + 11) % 25]
+        height, (qx, qy) = (0.16, 0.2, 0.24)[n % 3], ((0.85, 0.3), (0.15, 0.28), (0.8, 0.72))[n % 3]
+        soft = n >= 3
+        def behind(p=p, q=q, h=height, qx=qx, qy=qy, soft=soft, n=n) -> np.ndarray:
+            back = place(room(n + 2), morph(q, 160), qx, qy, h)
+            if soft:  # the person behind is out of the lens's focus
+                back = cv2.GaussianBlur(back, (0, 0), 1.5)
+            return webcam(place(back, morph(p), 0.45, 0.56, 0.5), 110 + n)
+        yield (f"p6-multiple-behind-{name(p)}-{name(q)}", "multiple_faces",
+               f"morph {p} with morph {q} behind at height {height}, ({qx}, {qy}){', out of focus' if soft else ''}",
+               behind, split)
+    for n in range(2):
+        p, q = people[n + 6], people[(n + 19) % 25]
+        yield (f"p6-multiple-side-by-side-{name(p)}-{name(q)}", "multiple_faces", f"morphs {p} and {q} side by side",
+               lambda p=p, q=q, n=n: webcam(place(place(room(n + 4), morph(p), 0.3, 0.5, 0.4), morph(q), 0.7, 0.5, 0.38),
+                                            120 + n), split)
+
+    # face_missing: empty drawn rooms lit, dim with edges, dim without edges, blurred
+    for n in range(3):
+        yield (f"p6-missing-room-{split}{n}", "face_missing", f"drawn room {n + 6}, nobody there",
+               lambda n=n: webcam(room(n + 6), 130 + n), split)
+    for n in range(3):
+        gain = (0.2, 0.25, 0.3)[n]
+        yield (f"p6-missing-dim-room-{split}{n}", "face_missing", f"drawn room {n + 9}, lamp x{gain}, nobody there",
+               lambda n=n, g=gain: webcam(room(n + 9, g), 140 + n, 1.0, 1.0, 2.5), split)
+    for n in range(4):
+        gain = (0.15, 0.2, 0.3, 0.4)[n]
+        yield (f"p6-missing-dark-plain-room-{split}{n}", "face_missing",
+               f"drawn room {n} without edges (a plain wall and floor), lamp x{gain}, nobody there",
+               lambda n=n, g=gain: webcam(room(n, g, edges=False), 150 + n, 1.0, 1.0, 2.5), split)
+    for n in range(2):
+        yield (f"p6-missing-blurred-room-{split}{n}", "face_missing", f"drawn room {n + 3}, out of focus, nobody there",
+               lambda n=n: webcam(cv2.GaussianBlur(room(n + 3), (0, 0), 4), 160 + n), split)
+
+    # camera_covered: tape, a lens cap, a hand pressed on the lens (lit and dark), a finger
+    for n in range(2):
+        yield (f"p6-covered-tape-{split}{n}", "camera_covered", f"tape over the lens in drawn room {n + 1}",
+               lambda n=n: webcam(cv2.GaussianBlur(room(n + 1), (0, 0), 30), 170 + n, 0.09, 0, 2.0), split)
+    yield (f"p6-covered-lens-cap-{split}", "camera_covered", "a lens cap: black with sensor noise",
+           lambda: webcam(np.full((H, W, 3), 4, np.uint8), 175 + s, 1.0, 0, 2.5), split)
+    for n in range(2):
+        p, gain = people[n + 12], (0.3, 0.7)[n]
+        yield (f"p6-covered-hand-on-lens-{name(p)}", "camera_covered",
+               f"a hand pressed on the lens in front of morph {p}, gain {gain}",
+               lambda p=p, n=n, g=gain: webcam(cv2.GaussianBlur(
+                   hand(place(room(n + 5), morph(p), 0.5, 0.5, 0.5), 0.5, 0.5, 0.95, 0.95, 180 + n), (0, 0), 12),
+                   180 + n, g, 0), split)
+    tone = ((40, 70, 160), (30, 55, 130))[s]
+    yield (f"p6-covered-finger-{split}", "camera_covered", f"a finger lit from behind, BGR {tone}, vignetted",
+           lambda t=tone: webcam(cv2.GaussianBlur(np.full((H, W, 3), t, np.uint8) * _vignette()[..., None], (0, 0), 10),
+                                 185 + s, 1.0, 0, 2.5), split)
+
+    # face_too_far: the crop at 0.065-0.085 of the frame's height (2.2-2.8 m); face_too_close: filling the frame
+    for n, p in enumerate(people[2:6]):
+        height, cx = (0.065, 0.075, 0.08, 0.085)[n], (0.35, 0.5, 0.62, 0.45)[n]
+        yield (f"p6-far-{name(p)}", "face_too_far", f"morph {p} far back in drawn room {n + 8}, height {height}",
+               lambda p=p, n=n, h=height, x=cx: webcam(place(room(n + 8), morph(p, 120), x, 0.45, h), 190 + n, 1.0, 0.5),
+               split)
+    for n, p in enumerate(people[9:12]):
+        crop = ((2, 23, 1, 24), (0, 25, 0, 25), (3, 22, 2, 23))[n]
+        yield (f"p6-close-{name(p)}", "face_too_close", f"morph {p}'s face filling the frame, rows {crop[:2]}",
+               lambda p=p, c=crop, n=n: webcam(cv2.resize(morph(p, 25)[c[0]:c[1], c[2]:c[3]], (W, H),
+                                                          interpolation=cv2.INTER_CUBIC), 195 + n, 1.0, 1.5), split)
+
+
 @cache
 def _vignette() -> np.ndarray:
     y, x = np.mgrid[0:H, 0:W].astype(np.float32)
@@ -513,6 +687,10 @@ def build() -> Iterator[Frame]:
         image = make()
         if image is not None:
             yield Frame(frame_id, label, recipe, image, split, "fifth pass")
+    for frame_id, label, recipe, make, split in _recipes_sixth_pass():
+        image = make()
+        if image is not None:
+            yield Frame(frame_id, label, recipe, image, split, "sixth pass")
 
 
 def main() -> None:
