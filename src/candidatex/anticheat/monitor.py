@@ -281,6 +281,7 @@ def face_shift(previous_bgr: np.ndarray | None, current_bgr: np.ndarray, face: F
                                       .astype(np.float32), (0, 0), 1.0) for image in (previous_bgr, current_bgr))
     gx, gy = cv2.Sobel(before, cv2.CV_32F, 1, 0, ksize=3) / 8, cv2.Sobel(before, cv2.CV_32F, 0, 1, ksize=3) / 8
     change = after - before
+    change -= change.mean()  # the camera's exposure drifting is not motion
     normal = np.array([[(gx * gx).sum(), (gx * gy).sum()], [(gx * gy).sum(), (gy * gy).sum()]], np.float64)
     if np.linalg.det(normal) <= 1e-6 * max(float(np.trace(normal)), 1.0) ** 2:
         return None  # a flat region: no direction to measure a shift in
