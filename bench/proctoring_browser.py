@@ -7,6 +7,7 @@ right flag, or with a wrong one).
     uv run --frozen python bench/proctoring_browser.py                # still_live 180 s, the others 45 s
     (an honest scenario and the photo moved by hand run at least 75 s: face_not_live's 60 s window and a margin)
     uv run --frozen python bench/proctoring_browser.py --seconds 20 --still-seconds 60 --only still_live,photo
+    uv run --frozen python bench/proctoring_browser.py --seconds 30 --split holdout   # the held-out scenarios
 
 Needs frontend/dist (make frontend) and /usr/bin/chromium. Minutes of wall time; run it alone.
 """
@@ -46,9 +47,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=45.0, help="video time per scenario")
     parser.add_argument("--still-seconds", type=float, default=180.0, help="video time of still_live")
     parser.add_argument("--only", default="", help="comma-separated scenario names")
+    parser.add_argument("--split", choices=("tune", "holdout"), help="only the scenarios of this split")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON as well")
     args = parser.parse_args()
     names = [n for n in args.only.split(",") if n] or list(SCENARIOS)
+    names = [n for n in names if args.split in (None, SCENARIOS[n].split)]
 
     # a loaded machine takes minutes to import the server's models
     server = serve(_Temp(), startup_seconds=300, TAB_SWITCH_DETECTION="false", MEDIA_VIDEO_SAMPLE_FPS=str(FPS))
@@ -60,7 +63,7 @@ def main() -> None:
                 scenario = SCENARIOS[name]
                 seconds = args.still_seconds if name == "still_live" else args.seconds
                 # an honest scenario must outlast face_not_live's window (60 s) to count, and so must the photo moved
-                if scenario.expected in (None, StrikeKind.face_not_live):
+                if scenario.expected is None or StrikeKind.face_not_live in {scenario.expected, *scenario.also}:
                     seconds = max(seconds, LIVENESS_SECONDS)
                 video = write_video(scenario, _Temp().mktemp(name) / f"{name}.y4m")
                 # at least a third of the frames the monitor wants (2 fps) must have been analysed to judge

@@ -271,10 +271,11 @@ def test_the_candidate_contests_a_flag_and_the_admin_dismisses_it(page, chromium
     expect(page.get_by_test_id("flag-decision")).to_contain_text("no longer counts in the risk score")
 
 
-@pytest.mark.parametrize("name", ["plain_wall", "hand_on_chin", "photo"])
+@pytest.mark.parametrize("name", ["plain_wall", "hand_on_chin", "photo", "real_person_dim_b"])
 def test_browser_scenario_gets_the_right_verdict(chromium, vision_url, tmp_path_factory, name):
     """A quick subset of bench/proctoring_browser.py (short windows): a plain wall is an absence (face_missing,
-    never camera_covered), a hand on the chin is no strike and a printed photo propped up is camera_frozen."""
+    never camera_covered), a hand on the chin is no strike, a printed photo propped up is camera_frozen, and a still
+    real person in a dark room is no strike (issue 15: the old rule ended that interview for camera_frozen)."""
     from tests.e2e.proctoring_scenarios import SCENARIOS, run_scenario, write_video
 
     scenario = SCENARIOS[name]

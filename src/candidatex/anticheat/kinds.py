@@ -8,7 +8,7 @@ suspicious_input 5) stay the defaults. A threshold of 0 means "warn and log, nev
 kind, and ``min_ratio`` (when set) replaces the base share of frames that must show the condition.
 Looking away has a time budget: 2 windows (6 s by default) of which 80 % must show a turned head,
 so a glance at notes for a second or two is never a strike. A frozen camera needs 3 windows in
-which the face's landmarks never move and the eyes never blink. A face that only moves as a flat picture does
+which the face's landmarks (or, noise and all, its pixels) never move and the eyes never blink. A face that only moves as a flat picture does
 (a photo or a screen held in a moving hand) and never blinks or changes expression for 20 windows (60 s) is
 ``face_not_live``: a reviewable flag, never a termination, because a calm person who blinks rarely (screen
 readers blink 4-5 times a minute) could look like that.

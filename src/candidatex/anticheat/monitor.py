@@ -22,7 +22,13 @@ import cv2
 import numpy as np
 
 from candidatex.anticheat.kinds import RULES, VISION_KINDS
-from candidatex.anticheat.vision import FrameAnalyzer, FrameObservation, landmark_motion, planar_residuals
+from candidatex.anticheat.vision import (
+    FaceBox,
+    FrameAnalyzer,
+    FrameObservation,
+    landmark_motion,
+    planar_residuals,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +59,7 @@ class _Sample:
     ts: float
     observation: FrameObservation
     conditions: frozenset[str]
+    shift: float | None = None  # the face region's motion since the previous analysed frame (share of its width)
 
 
 # Landmarks moving less than this share of the face's width between two analysed frames, with the
@@ -60,13 +67,18 @@ class _Sample:
 # very same pixels, and any live face (breathing, blinking, mesh jitter on new pixels) moves more.
 FROZEN_MOTION = 0.002
 FROZEN_EYE_CHANGE = 0.01
-# A printed photo or a screen held still: the detector's jitter on sensor noise moves single landmarks now and
-# then (so the frame test above restarts), but the face as a whole stays put. Over the frozen window the
-# landmarks' centroid of a photo wanders 0.11-0.14 % of the face's width (std), while the swaying candidates of
-# the browser scenarios wander 0.76-1.2 %, and a seated person's head sways millimetres (a face is ~15 cm
-# wide). Below FROZEN_SPREAD, with no blink (the eye opening's range within FROZEN_BLINK of its median), the
-# picture shows no life. bench/proctoring_browser.py measures it.
-FROZEN_SPREAD = 0.003
+# A printed photo or a screen held still, or a camera that hangs: the detector's jitter on the encoder's and the
+# sensor's noise moves single landmarks now and then (so the frame test above restarts), but the picture itself does
+# not move. Through Chromium's VP8 even a feed of one repeated frame jitters the landmarks 0.5 % of the face's width a
+# frame, and its landmarks' centroid spreads 0.22-0.30 %, as much as a still live person's in a dim room (0.28-0.43 %,
+# who was terminated for it: issue 15), so landmarks cannot tell them apart. The face's pixels can: the shift of the
+# face region between consecutive analysed frames (face_shift, where every pixel votes) has a median of
+# 0.001-0.002 % of the face's width for a propped photo and a hung feed through the browser (0.014 % for a dim photo
+# with heavy sensor noise, offline), and 0.29-1.7 % for the live candidates, dim ones included; a sway of 0.3 px
+# (a fifth of a millimetre) reads 0.075 %, and a breathing head moves a millimetre or more. A window whose median
+# shift is below FROZEN_SHIFT, with no blink (the eye opening's range within FROZEN_BLINK of its median), shows no
+# life. bench/proctoring_browser.py measures it.
+FROZEN_SHIFT = 0.0004
 FROZEN_BLINK = 0.25
 STILL_FACE_SHARE = 0.9  # frames of the window that must show the face's landmarks
 # A photo or a screen held in a moving hand: its landmarks move, but as a flat picture does, so one
@@ -123,29 +135,35 @@ class ConditionDebouncer:
         return motion < FROZEN_MOTION and eyes < FROZEN_EYE_CHANGE
 
     def _still_picture(self, ts: float) -> tuple[str, dict[str, Any], float] | None:
-        """camera_frozen from the whole window: the face present throughout, its position still within the
-        detector's jitter and no blink (a photo or a screen held still, noise and all)."""
+        """camera_frozen from the whole window: the face present throughout, its pixels not moving beyond the
+        encoder's noise and no blink (a photo or a screen held still, or a hung camera, noise and all)."""
         since = self._evidence_since.setdefault("camera_frozen", ts)
         window = self._window("camera_frozen")
         if ts - since < window:
             return None
         relevant = [s for s in self._samples if since < s.ts and s.ts >= ts - window]
-        faces = [s.observation for s in relevant if s.observation.landmarks is not None and s.observation.primary_face]
-        if len(faces) < max(self.min_samples, STILL_FACE_SHARE * len(relevant)):
+        faces = [s for s in relevant if s.observation.landmarks is not None and s.observation.primary_face]
+        shifts = [s.shift for s in faces if s.shift is not None]
+        needed = max(self.min_samples, STILL_FACE_SHARE * len(relevant))
+        if len(faces) < needed or len(shifts) < needed - 1:
             return None
-        if len({o.landmarks.shape for o in faces if o.landmarks is not None}) != 1:
-            return None
-        centroids = np.array([o.landmarks.mean(axis=0) for o in faces if o.landmarks is not None])
-        width = float(np.mean([np.ptp(o.landmarks[:, 0]) for o in faces if o.landmarks is not None]))
-        spread = float(np.hypot(*centroids.std(axis=0))) / max(width, 1.0)
-        eyes = [o.eye_openness for o in faces if o.eye_openness is not None]
+        shift = float(np.median(shifts))
+        eyes = [s.observation.eye_openness for s in faces if s.observation.eye_openness is not None]
         blink_range = float(np.ptp(eyes) / max(float(np.median(eyes)), 1e-6)) if eyes else 1.0
-        if spread >= FROZEN_SPREAD or blink_range >= FROZEN_BLINK:
+        if shift >= FROZEN_SHIFT or blink_range >= FROZEN_BLINK:
             return None
+        marks = [s.observation.landmarks for s in faces if s.observation.landmarks is not None]
+        spread = None
+        if len({m.shape for m in marks}) == 1:  # the landmarks' wander, kept for the reviewer
+            centroids = np.array([m.mean(axis=0) for m in marks])
+            width = float(np.mean([np.ptp(m[:, 0]) for m in marks]))
+            spread = round(float(np.hypot(*centroids.std(axis=0))) / max(width, 1.0), 5)
         self._evidence_since["camera_frozen"] = ts
         evidence = {"frames": len(relevant), "frames_with_condition": len(faces), "ratio": round(len(faces) / len(relevant), 3),
-                    "window_seconds": window, "position_spread": round(spread, 5), "eye_range": round(blink_range, 3),
-                    "rule": "the face stayed put within the detector's jitter and never blinked for the whole window"}
+                    "window_seconds": window, "median_face_shift": round(shift, 6), "position_spread": spread,
+                    "eye_range": round(blink_range, 3),
+                    "rule": "the face's picture did not move beyond the encoder's noise and never blinked for the "
+                            "whole window"}
         return "camera_frozen", evidence, relevant[0].ts
 
     def _flat_picture(self, ts: float) -> tuple[str, dict[str, Any], float] | None:
@@ -174,13 +192,15 @@ class ConditionDebouncer:
                     "rule": "the face moved only as a flat picture does and never blinked for the whole window"}
         return kind, evidence, relevant[0].ts
 
-    def add(self, ts: float, observation: FrameObservation) -> list[tuple[str, dict[str, Any], float]]:
-        """Record one analysed frame; return (kind, evidence, started_at) for each new violation."""
+    def add(self, ts: float, observation: FrameObservation,
+            shift: float | None = None) -> list[tuple[str, dict[str, Any], float]]:
+        """Record one analysed frame (``shift``: :func:`face_shift` since the previous one, None when unknown);
+        return (kind, evidence, started_at) for each new violation."""
         conditions = set(observation.conditions)
         if "camera_frozen" in self._rules and self._frozen(observation):
             conditions.add("camera_frozen")
         self.last_conditions = frozenset(conditions)
-        self._samples.append(_Sample(ts, observation, self.last_conditions))
+        self._samples.append(_Sample(ts, observation, self.last_conditions, shift))
         while self._samples and self._samples[0].ts < ts - self._longest:
             self._samples.popleft()
         fired = []
@@ -243,6 +263,38 @@ def _evidence(kind: str, bad: list[_Sample], frames: int, window: float) -> dict
     return evidence
 
 
+def face_shift(previous_bgr: np.ndarray | None, current_bgr: np.ndarray, face: FaceBox | None) -> float | None:
+    """How far the face region moved between two frames, as a share of the face's width: the least-squares
+    translation of the region (at the current face box) from one frame to the next (one Lucas-Kanade step on
+    lightly smoothed grey). Every pixel of the face votes, so its noise on a still picture is thousandths of a
+    pixel, dim light and the encoder's noise included, where single landmarks jitter by pixels; it reads motions of
+    up to a pixel or two faithfully, and more as "more than that". None without a face, a previous frame of the
+    same size or a region with some texture."""
+    if previous_bgr is None or face is None or previous_bgr.shape != current_bgr.shape:
+        return None
+    height, width = current_bgr.shape[:2]
+    x0, y0 = max(int(face.x * width), 0), max(int(face.y * height), 0)
+    x1, y1 = min(int((face.x + face.width) * width), width), min(int((face.y + face.height) * height), height)
+    if x1 - x0 < 16 or y1 - y0 < 16:
+        return None
+    before, after = (cv2.GaussianBlur(cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_BGR2GRAY)
+                                      .astype(np.float32), (0, 0), 1.0) for image in (previous_bgr, current_bgr))
+    gx, gy = cv2.Sobel(before, cv2.CV_32F, 1, 0, ksize=3) / 8, cv2.Sobel(before, cv2.CV_32F, 0, 1, ksize=3) / 8
+    change = after - before
+    change -= change.mean()  # the camera's exposure drifting is not motion
+    normal = np.array([[(gx * gx).sum(), (gx * gy).sum()], [(gx * gy).sum(), (gy * gy).sum()]], np.float64)
+    if np.linalg.det(normal) <= 1e-6 * max(float(np.trace(normal)), 1.0) ** 2:
+        return None  # a flat region: no direction to measure a shift in
+    dx, dy = np.linalg.solve(normal, -np.array([(gx * change).sum(), (gy * change).sum()], np.float64))
+    return float(np.hypot(dx, dy)) / (x1 - x0)
+
+
+def _analyze_with_shift(analyzer: FrameAnalyzer, image: np.ndarray, stream: str,
+                        previous: np.ndarray | None) -> tuple[FrameObservation, float | None]:
+    observation = analyzer.analyze(image, stream)
+    return observation, face_shift(previous, image, observation.primary_face)
+
+
 def jpeg_thumbnail(image_bgr: np.ndarray, max_width: int = 160, quality: int = 70) -> bytes:
     height, width = image_bgr.shape[:2]
     if width > max_width:
@@ -292,6 +344,7 @@ class VisionMonitor:
         self._last_sampled_ts: float | None = None
         # Newest frame that showed each condition: the snapshot of a violation comes from it.
         self._last_bad_frame: dict[str, np.ndarray] = {}
+        self._previous_frame: np.ndarray | None = None  # the last analysed frame: the face's shift is measured from it
         self._worker: asyncio.Task[None] | None = None
 
     @property
@@ -361,9 +414,11 @@ class VisionMonitor:
                 self._frames.task_done()
 
     async def _process(self, image: np.ndarray, ts: float) -> None:
-        observation = await asyncio.to_thread(self.analyzer.analyze, image, self.stream)
+        observation, shift = await asyncio.to_thread(_analyze_with_shift, self.analyzer, image, self.stream,
+                                                     self._previous_frame)
+        self._previous_frame = image
         self.stats.frames_analyzed += 1
-        fired = self._debouncer.add(ts, observation)
+        fired = self._debouncer.add(ts, observation, shift)
         for kind in self._debouncer.last_conditions:
             self._last_bad_frame[kind] = image
         for kind, evidence, started_at in fired:
