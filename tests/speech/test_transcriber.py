@@ -80,3 +80,10 @@ async def test_the_delivered_answer_is_the_text_decoded_without_word_timestamps_
     starts = [w.start for w in final.words]
     assert starts == sorted(starts) and starts[0] >= 0 and final.words[-1].end <= final.duration_s + 0.1
     assert final.metrics.words_per_minute > 60
+
+
+def test_auto_picks_base_on_two_cores_and_keeps_tiny_en_as_the_floor_on_one():
+    from candidatex.speech.models import auto_model
+
+    assert auto_model(cpus=2) == "base"  # its wheels are project dependencies
+    assert auto_model(cpus=1) == "tiny.en"

@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from candidatex.speech.audio import SAMPLE_RATE
-from candidatex.speech.models import resolve_model, tiny_en_path
+from candidatex.speech.models import auto_model, resolve_model, tiny_en_path
 
 if TYPE_CHECKING:  # imported on first use: the app starts without loading CTranslate2
     from faster_whisper import WhisperModel
@@ -132,7 +132,7 @@ def default_model_path() -> str:
 class Transcriber:
     """Shared speech-to-text engine.
 
-    `model` is "tiny.en" (None: the floor), "base" or a directory with a CTranslate2 model (speech/models.py);
+    `model` is "tiny.en" (None: the floor), "base", "auto" (models.auto_model) or a directory with a CTranslate2 model (speech/models.py);
     split models are joined once into `cache_dir`. `max_concurrent` bounds the jobs running at once across all
     sessions; further callers wait their turn without blocking the event loop. The model loads once, lazily, on first use (or `load()`).
     """
@@ -151,8 +151,8 @@ class Transcriber:
     ) -> None:
         if max_concurrent < 1:
             raise ValueError("max_concurrent must be at least 1")
-        self.requested_model = model or "tiny.en"
-        self.model_name = resolve_model(model, cache_dir or Path("var") / "models")
+        self.requested_model = auto_model() if model == "auto" else model or "tiny.en"
+        self.model_name = resolve_model(self.requested_model, cache_dir or Path("var") / "models")
         self.device = device
         self.compute_type = compute_type
         self.max_concurrent = max_concurrent
