@@ -7,7 +7,9 @@
    software, clinical, finance, support; 449 reference words split tune/holdout) spoken by espeak-ng in four
    voices and speeds, per model: without biasing, with the prompt and hotwords the interview gives (its
    question, job description and résumé skills), and with the vocabulary correction after that
-   (speech/correction.py). `--save FILE` keeps the transcripts; `--rescore FILE` scores them again.
+   (speech/correction.py). `--splits fresh` runs the 30 sentences of six more professions in three other voices
+   (FRESH_VOICES). Scored after Whisper's English normalisation (`_tokens`), and raw. `--save FILE` keeps the
+   transcripts; `--rescore FILE` scores them again.
 2. latency: answers streamed through `VoiceAnswerPipeline` at real-time pace (20 ms chunks, partials
    competing for the CPU as in use); from the moment the end of the turn is decided (Silero VAD + Smart
    Turn + the words) to the final transcript, p50/p95; and the same after an explicit "done". CPU seconds
