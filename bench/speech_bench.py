@@ -7,7 +7,9 @@
    software, clinical, finance, support; 449 reference words split tune/holdout) spoken by espeak-ng in four
    voices and speeds, per model: without biasing, with the prompt and hotwords the interview gives (its
    question, job description and résumé skills), and with the vocabulary correction after that
-   (speech/correction.py). `--save FILE` keeps the transcripts; `--rescore FILE` scores them again.
+   (speech/correction.py). `--splits fresh` runs the 30 sentences of six more professions in three other voices
+   (FRESH_VOICES). Scored after Whisper's English normalisation (`_tokens`), and raw. `--save FILE` keeps the
+   transcripts; `--rescore FILE` scores them again.
 2. latency: answers streamed through `VoiceAnswerPipeline` at real-time pace (20 ms chunks, partials
    competing for the CPU as in use); from the moment the end of the turn is decided (Silero VAD + Smart
    Turn + the words) to the final transcript, p50/p95; and the same after an explicit "done". CPU seconds
@@ -47,6 +49,8 @@ QUESTION = "How would you design a payment API that stays fast and correct under
 SENTENCES_FILE = Path(__file__).resolve().parents[1] / "tests" / "data" / "speech" / "technical_sentences.json"
 VOICES = [("en-us", 150), ("en", 175), ("en-us+f3", 130), ("en-gb-x-rp", 160)]
 """espeak-ng voices and speeds; en-gb-x-rp is a second accent (no second engine is installed here)."""
+FRESH_VOICES = [("en-us-nyc", 140), ("en-gb-scotland", 180), ("en-us+m3", 200)]
+"""Voices and speeds no pass before the sixth used, for the 'fresh' sentences only."""
 ANSWERS = [
     "Last year I led the migration of our billing system to a new platform.",
     "I would keep the sessions in Redis because it is fast and every key can expire.",
@@ -114,18 +118,44 @@ def _digits(tokens: list[str]) -> list[str]:
     return out
 
 
+_FILLERS = re.compile(r"\b(?:hmm+|mm+|mhm+|uh+|um+|umm+|uhm+|ah+|er+|erm+)\b")
+_CONTRACTIONS = [(re.compile(pattern), spelled) for pattern, spelled in (
+    (r"\bwon't\b", "will not"), (r"\bcan't\b", "can not"), (r"\blet's\b", "let us"), (r"n't\b", " not"),
+    (r"'re\b", " are"), (r"'s been\b", " has been"), (r"'d been\b", " had been"), (r"'d\b", " would"),
+    (r"'ll\b", " will"), (r"'ve\b", " have"), (r"'m\b", " am"))]
+_ORDINALS = {w: f"{n}{'st' if n == 1 else 'nd' if n == 2 else 'rd' if n == 3 else 'th'}" for n, w in enumerate(
+    ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), 1)
+    if w != "second"}  # "one second" is a time
+
+
+def _raw_tokens(text: str) -> list[str]:
+    """The raw figure: case and punctuation only."""
+    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower())
+
+
 def _tokens(text: str) -> list[str]:
-    text = text.lower().replace("-", " ")
-    text = re.sub(r"\bp\s*99\b|\bp ninety nine\b", "p99", text)
-    text = text.replace("%", " percent")
+    """The normalised figure, by the rules of OpenAI Whisper's `EnglishTextNormalizer` (the normaliser its paper
+    scores with), on both sides and for every model alike: lower case; hesitations (um, uh, hmm) removed;
+    contractions spelled out; hyphens and other punctuation as spaces; letters split from digits ("p99" →
+    "p 99"); spelled numbers as digits ("two hundred" → "200", "third" → "3rd"); "%" as "percent"; and, beyond
+    Whisper's rules, "ms"/"s" after a number as the word. Not done here: its British → American spelling map
+    (the references are American)."""
+    text = _FILLERS.sub(" ", text.lower().replace("’", "'"))
+    for pattern, spelled in _CONTRACTIONS:
+        text = pattern.sub(spelled, text)
+    text = text.replace("-", " ").replace("%", " percent")
     text = re.sub(r"\b(\d+)\s*(ms|s)\b", lambda m: f"{m[1]} {_SHORT_UNITS[m[2]]}", text)
-    return _digits(re.findall(r"[a-z0-9']+", text))
+    text = re.sub(r"([a-z])(\d)", r"\1 \2", text)
+    text = re.sub(r"\b(\d+)(st|nd|rd|th)\b", r"\1\2", text)
+    tokens = [_ORDINALS.get(t, t) for t in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text)]
+    return _digits(tokens)
 
 
-def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
-    """Levenshtein distance over words, and the reference length."""
-    ref = _tokens(reference)
-    return edit_distance(ref, _tokens(hypothesis)), len(ref)
+def word_errors(reference: str, hypothesis: str, normalise: bool = True) -> tuple[int, int]:
+    """Levenshtein distance over words, and the reference length (normalised or raw tokens)."""
+    tokens = _tokens if normalise else _raw_tokens
+    ref = tokens(reference)
+    return edit_distance(ref, tokens(hypothesis)), len(ref)
 
 
 def word_misses(reference: str, hypothesis: str) -> list[str]:
@@ -160,15 +190,22 @@ def reference_set() -> list[dict]:
     return professions
 
 
-async def transcribe_set(transcriber: Transcriber, save: Path | None = None) -> dict:
-    """Every sentence in every voice, without and with the interview's prompt and hotwords: {voice: [rows]},
-    saved after each voice (a long run stopped half way keeps what it heard)."""
+async def transcribe_set(transcriber: Transcriber, save: Path | None = None,
+                         splits: tuple[str, ...] = ("tune", "holdout")) -> dict:
+    """Every sentence of `splits` in each of its voices (the fresh split has its own), without and with the
+    interview's prompt and hotwords: {voice: [rows]}, saved after each voice (a run stopped half way keeps what it
+    heard). The texts are the delivered ones: transcribed with word timestamps, as the pipeline does."""
     heard: dict[str, list[dict]] = {}
-    for voice, speed in VOICES:
+    voices = [(v, s, ("tune", "holdout")) for v, s in VOICES] + [(v, s, ("fresh",)) for v, s in FRESH_VOICES]
+    for voice, speed, voice_splits in voices:
+        if not set(voice_splits) & set(splits):
+            continue
         rows = heard[f"{voice} {speed}"] = []
         for p in reference_set():
             prompt = " ".join((p["vocabulary"].prompt, FILLER_PROMPT))
             for split, sentence in p["sentences"]:
+                if split not in splits or split not in voice_splits:
+                    continue
                 samples = synthesise(sentence, voice, speed)
                 plain = await transcriber.transcribe(samples)
                 biased = await transcriber.transcribe(samples, initial_prompt=prompt,
@@ -182,34 +219,38 @@ async def transcribe_set(transcriber: Transcriber, save: Path | None = None) -> 
 
 
 def score(heard: dict) -> None:
-    """WER per voice and split: no biasing, prompt + hotwords, and then the vocabulary correction."""
+    """WER per voice and split: no biasing, prompt + hotwords, and then the vocabulary correction; normalised
+    (`_tokens`) and, for the corrected text, raw (case and punctuation only)."""
     terms = {p["name"]: p["vocabulary"].terms for p in reference_set()}
-    for split in ("tune", "holdout"):
-        totals = {"plain": [0, 0], "biased": [0, 0], "corrected": [0, 0]}
+    for split in ("tune", "holdout", "fresh"):
+        totals = {"plain": [0, 0], "biased": [0, 0], "corrected": [0, 0], "corrected raw": [0, 0]}
         for voice, rows in heard.items():
+            rows = [row for row in rows if row["split"] == split]
+            if not rows:
+                continue
             line = []
             misses: list[str] = []
-            for kind in ("plain", "biased", "corrected"):
+            for kind in totals:
                 errors = words = 0
                 for row in rows:
-                    if row["split"] != split:
-                        continue
-                    text = correct_text(row["biased"], terms[row["profession"]]) if kind == "corrected" else row[kind]
-                    e, n = word_errors(row["said"], text)
+                    text = (correct_text(row["biased"], terms[row["profession"]]) if kind.startswith("corrected")
+                            else row[kind])
+                    e, n = word_errors(row["said"], text, normalise=kind != "corrected raw")
                     errors, words = errors + e, words + n
                     if kind == "corrected" and e:
                         misses += word_misses(row["said"], text)
                 totals[kind][0] += errors
                 totals[kind][1] += words
                 line.append(f"{kind} {errors / words:.3f} ({errors}/{words})")
-            print(f"  WER {split:7} {voice:14}: {'  '.join(line)}", flush=True)
+            print(f"  WER {split:7} {voice:17}: {'  '.join(line)}", flush=True)
             print(f"      word errors left: {'; '.join(misses)}", flush=True)
-        print(f"  WER {split:7} all voices    : "
-              + "  ".join(f"{k} {e / n:.3f} ({e}/{n})" for k, (e, n) in totals.items()), flush=True)
+        if totals["plain"][1]:
+            print(f"  WER {split:7} all voices       : "
+                  + "  ".join(f"{k} {e / n:.3f} ({e}/{n})" for k, (e, n) in totals.items()), flush=True)
 
 
-async def wer(transcriber: Transcriber, save: Path | None = None) -> None:
-    score(await transcribe_set(transcriber, save))
+async def wer(transcriber: Transcriber, save: Path | None = None, splits: tuple[str, ...] = ("tune", "holdout")) -> None:
+    score(await transcribe_set(transcriber, save, splits))
 
 
 async def stream_real_time(pipeline: VoiceAnswerPipeline, audio: np.ndarray) -> None:
@@ -312,7 +353,7 @@ async def pauses(transcriber: Transcriber, splits: tuple[str, ...] = ("tune", "h
     """Every answer of tests/data/speech/turn_taking.json: thinking answers must not end before their last
     part (a false end); real ends should end soon after the last word (the silence they take is shown)."""
     cases = json.loads(TURNS_FILE.read_text())["answers"]
-    for split in splits:
+    for split in (s for s in splits if any(c["split"] == s for c in cases)):
         false_ends: list[str] = []
         thinking = 0
         end_silences: list[float] = []
@@ -354,7 +395,10 @@ async def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--beam", type=int, default=5, help="beam size of every transcription")
     parser.add_argument("--save", type=Path, help="wer: keep the transcripts in this JSON file (MODEL is replaced)")
-    parser.add_argument("--splits", nargs="+", default=["tune", "holdout"], help="pauses: which splits to run")
+    parser.add_argument("--splits", nargs="+", default=["tune", "holdout"],
+                        help="wer and pauses: which splits to run (wer also has 'fresh', in its own voices)")
+    parser.add_argument("--whisper-word-timestamps", action="store_true",
+                        help="faster-whisper's own word-timestamp decoding (before the sixth pass), not the alignment")
     parser.add_argument("--rescore", type=Path, help="wer: score saved transcripts again, without a model")
     args = parser.parse_args()
     if args.rescore:
@@ -363,15 +407,18 @@ async def main() -> None:
     print(f"cpus: {os.cpu_count()}; load average at start: {os.getloadavg()[0]:.1f}; "
           f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}")
     for model in args.models:
-        transcriber = Transcriber(model, cpu_threads=args.threads, beam_size=args.beam)
+        transcriber = Transcriber(model, cpu_threads=args.threads, beam_size=args.beam,
+                                  aligned_words=not args.whisper_word_timestamps)
         started = time.perf_counter()
         await transcriber.load()
         await transcriber.transcribe(synthesise("warm up"))
-        print(f"model {model} ({transcriber.compute_type}, beam {transcriber.beam_size}, {args.threads} threads): "
+        print(f"model {model} ({transcriber.compute_type}, beam {transcriber.beam_size}, {args.threads} threads, "
+              f"{'aligned' if transcriber.aligned_words else 'whisper'} word timestamps): "
               f"loaded in {time.perf_counter() - started:.1f} s", flush=True)
         for part in args.parts:
             if part == "wer":
-                await wer(transcriber, Path(str(args.save).replace("MODEL", model)) if args.save else None)
+                await wer(transcriber, Path(str(args.save).replace("MODEL", model)) if args.save else None,
+                          tuple(args.splits))
             elif part == "latency":
                 await latency(transcriber)
             elif part == "pauses":

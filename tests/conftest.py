@@ -48,6 +48,7 @@ def make_settings(mongo_url: str, data_dir: Path, **overrides: str) -> Settings:
         "LOG_JSON": "true",
         "APP_ENV": "test",
         "SPEECH_PRELOAD": "false",  # the model loads on first use, once per process
+        "WHISPER_MODEL": "tiny.en",  # the floor model the speech tests were written against (production: auto)
         # API tests post prechecks without camera frames; tests/anticheat checks the camera requirement itself
         "ANTI_CHEAT_PRECHECK_CAMERA": "false",
         "ANTI_CHEAT_HEARTBEAT_TIMEOUT_SECONDS": "0",  # test clients publish video without a page's heartbeats
@@ -165,6 +166,7 @@ def live_env(mongo_url: str, **overrides: str) -> dict[str, str]:
             "SEED_DEMO": "false", "RATE_LIMIT_PER_MINUTE": "100000", "RATE_LIMIT_USER_PER_MINUTE": "100000",
             "RATE_LIMITS": "off",
             "INTERVIEW_TIMER_SECONDS": "1", "DEADLINE_CHECK_SECONDS": "0.5", "SPEECH_PRELOAD": "false",
+            "WHISPER_MODEL": "tiny.en",
             "ANTI_CHEAT_PRECHECK_CAMERA": "false", "ANTI_CHEAT_HEARTBEAT_TIMEOUT_SECONDS": "0",
             "ANTI_CHEAT_CONSENT_REQUIRED": "false", **overrides}
 

@@ -178,7 +178,7 @@ class AntiCheatSettings(BaseModel):
 
 
 class SpeechSettings(BaseModel):
-    whisper_model: str | None = None
+    whisper_model: str | None = "auto"  # base on two cores or more, else tiny.en (speech/models.py auto_model)
     whisper_device: str = "cpu"
     whisper_compute_type: str = "int8"
     whisper_max_concurrent: int = 1

