@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar.exceptions import TooManyRequestsException, WebSocketException
-from litestar.middleware.rate_limit import get_remote_address
 from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
 from candidatex.core.logging import request_id_var
@@ -215,6 +214,13 @@ def endpoint_budgets(spec: str) -> dict[str, tuple[int, int]]:
             raise ValueError(f"RATE_LIMITS: unknown endpoint {name!r} (known: {', '.join(ENDPOINTS)})")
         budgets[name] = (UNIT_SECONDS["minute"], 0) if value.strip() == "off" else _budget(value)
     return budgets
+
+
+def get_remote_address(request: Any) -> str:
+    """The client address (after trusted_client_middleware), read from the scope: Litestar's helper builds an
+    Address object twice per call."""
+    client = request.scope.get("client")
+    return client[0] if client else "127.0.0.1"
 
 
 def user_or_address(request: Any) -> str:
