@@ -121,6 +121,9 @@ class AISettings(BaseModel):
 class InterviewSettings(BaseModel):
     interview_timer_seconds: float = 5.0
     deadline_check_seconds: float = 2.0
+    # permessage-deflate on WebSockets: off, since stream frames are a few hundred bytes of JSON and each
+    # compressing socket allocates ~45 KB of zlib state and compresses every frame
+    ws_compression: bool = False
 
 
 class MediaSettings(BaseModel):

@@ -23,6 +23,20 @@ async def test_security_headers_on_success_and_error(client: AsyncTestClient) ->
         assert headers["x-request-id"]
 
 
+async def test_each_security_and_rate_header_is_sent_once(client: AsyncTestClient, candidate: Account) -> None:
+    """The headers are added in one pass over the raw list: none twice, the docs' looser policy replacing ours."""
+    names = ("content-security-policy", "strict-transport-security", "x-content-type-options", "x-frame-options",
+             "referrer-policy", "permissions-policy", "cross-origin-opener-policy", "x-request-id")
+    for path, extra in (("/users/me", ("ratelimit-limit", "ratelimit-remaining", "ratelimit-policy")),
+                        ("/schema/swagger", ()), ("/no-such-thing", ())):
+        response = await client.get(path, headers={**candidate.headers, "X-Request-ID": "once-1"})
+        for name in (*names, *extra):
+            assert len(response.headers.get_list(name)) == 1, (path, name, response.headers.get_list(name))
+        assert response.headers["x-request-id"] == "once-1"
+        docs = response.headers["content-security-policy"].startswith("default-src 'self' https:")
+        assert docs == path.startswith("/schema"), (path, response.headers["content-security-policy"])
+
+
 async def test_request_id_is_echoed_when_sane(client: AsyncTestClient) -> None:
     assert (await client.get("/health", headers={"X-Request-ID": "abc-123"})).headers["x-request-id"] == "abc-123"
     assert (await client.get("/health", headers={"X-Request-ID": "bad id\r\n"})).headers["x-request-id"] != "bad id"

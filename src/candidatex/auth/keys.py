@@ -57,6 +57,10 @@ class SigningKeys:
     def signing_key(self) -> rsa.RSAPrivateKey | str:
         return self._private if self._private is not None else self.private_pem
 
+    @property
+    def verifying_key(self) -> rsa.RSAPublicKey | str:
+        return self._public if self._public is not None else self.public_pem
+
     @classmethod
     def from_private_pem(cls, pem: str, previous_public_pems: list[str] | None = None) -> SigningKeys:
         private = serialization.load_pem_private_key(pem.encode(), password=None)

@@ -27,6 +27,17 @@ class HeaderOrQueryTokenMiddleware(JWTAuthenticationMiddleware):
             return await self.authenticate_token(encoded_token=token, connection=connection)
         return await super().authenticate_request(connection)
 
+    async def authenticate_token(self, encoded_token: str,
+                                 connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+        """Litestar's checks, with the signature verified once per token and process (TokenService.decode); the
+        user and the revocation are still looked up on every request."""
+        tokens: TokenService = connection.app.state.tokens
+        token = tokens.decode(encoded_token, ACCESS_AUDIENCE)
+        user = await retrieve_user(token, connection)
+        if user is None or await tokens.is_revoked(token):
+            raise NotAuthorizedException()
+        return AuthenticationResult(user=user, auth=token)
+
 
 async def retrieve_user(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
     if not token.sub or len(token.sub) != 24:

@@ -7,6 +7,7 @@ brings a logged-out token back.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import secrets
@@ -31,6 +32,7 @@ ISSUER = "candidatex-api"
 ACCESS_AUDIENCE = "candidatex:access"
 CHALLENGE_AUDIENCE = "candidatex:2fa"
 LIVE_FAMILY_TTL_SECONDS = 2.0
+VERIFIED_TOKENS_MAX = 20_000  # a bound on the per-process cache of verified signatures, not an eviction policy
 CHALLENGE_PURPOSE = "2fa_challenge"  # a spent challenge is an ActionToken (unique hash: spent once)
 
 
@@ -39,6 +41,13 @@ def _stored_id(family: RefreshTokenFamily) -> ObjectId:
     if family.id is None:
         raise NotAuthorizedException("Invalid refresh token")
     return family.id
+
+
+def _own_copy(token: Token) -> Token:
+    """A copy the caller may change without changing the cached claims (no re-validation: it was verified)."""
+    mine = copy.copy(token)
+    mine.extras = dict(token.extras)
+    return mine
 
 
 def sha256(value: str) -> str:
@@ -65,6 +74,10 @@ class TokenService:
         self.refresh_ttl = timedelta(days=refresh_days)
         self.denylist = denylist
         self._live_families: dict[str, float] = {}  # session family id -> when MongoDB last said it is live
+        # (audience, exact token text) -> (its claims, expiry as a timestamp): a token's signature, issuer and
+        # audience cannot change, so each is verified once per process; expiry is checked on every use and
+        # revocation is not cached here (is_revoked runs for every request)
+        self._verified: dict[tuple[str, str], tuple[Token, float]] = {}
 
     def _sign(self, claims: dict) -> str:
         now = utcnow()
@@ -82,11 +95,22 @@ class TokenService:
                            "exp": int((utcnow() + timedelta(minutes=5)).timestamp())})
 
     def decode(self, encoded: str, audience: str) -> Token:
+        key = (audience, encoded)
+        hit = self._verified.get(key)
+        if hit is not None:
+            if hit[1] > time.time():  # PyJWT's rule: valid while exp is in the future
+                return _own_copy(hit[0])
+            del self._verified[key]
         try:
-            return Token.decode(encoded, self.keys.public_pem, ALGORITHM, audience=audience, issuer=ISSUER,
-                                require_claims=["exp", "sub", "jti", "iss"])
+            # the parsed key: PyJWT would otherwise parse the PEM again for every token
+            token = Token.decode(encoded, self.keys.verifying_key, ALGORITHM, audience=audience,  # type: ignore[arg-type]
+                                 issuer=ISSUER, require_claims=["exp", "sub", "jti", "iss"])
         except (NotAuthorizedException, ImproperlyConfiguredException) as exc:
             raise NotAuthorizedException("Invalid or expired token") from exc
+        if len(self._verified) >= VERIFIED_TOKENS_MAX:
+            self._verified.clear()
+        self._verified[key] = (token, as_utc(token.exp).timestamp())
+        return _own_copy(token)
 
     async def challenge_spent(self, token: Token) -> bool:
         return await ActionToken.find_one({"token_hash": sha256(str(token.jti or "")),

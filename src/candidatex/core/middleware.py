@@ -10,14 +10,12 @@ import re
 import socket
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import TooManyRequestsException, WebSocketException
-from litestar.middleware.rate_limit import get_remote_address
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPResponseStartEvent, Message, Receive, Scope, Send
 
 from candidatex.core.logging import request_id_var
 from candidatex.core.ratelimit import Budget, Spent
@@ -50,17 +48,32 @@ def _request_id(scope: Scope) -> str:
     return state["request_id"]
 
 
+_SECURITY_RAW = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in SECURITY_HEADERS.items()]
+_CSP = b"content-security-policy"
+
+
+def set_raw_headers(message: HTTPResponseStartEvent, replace: Sequence[tuple[bytes, bytes]],
+                    defaults: Sequence[tuple[bytes, bytes]] = ()) -> None:
+    """Sets ``replace`` (lower-case names) on a response start and adds each of ``defaults`` the response does
+    not have, in one pass over its raw headers (Litestar's MutableScopeHeaders decodes them all per name)."""
+    headers = list(message.get("headers") or ())
+    names = {name for name, _ in replace}
+    if any(name.lower() in names for name, _ in headers):
+        headers = [(name, value) for name, value in headers if name.lower() not in names]
+    present = {name.lower() for name, _ in headers} | names
+    headers.extend(replace)
+    headers.extend(item for item in defaults if item[0] not in present)
+    message["headers"] = headers
+
+
 async def add_response_headers(message: Message, scope: Scope) -> None:
     """A before_send hook: runs for every response, including 401s from auth and 404s with no route."""
     if message["type"] != "http.response.start":
         return
-    headers = MutableScopeHeaders.from_message(message)
-    headers["X-Request-ID"] = _request_id(scope)
-    for name, value in SECURITY_HEADERS.items():
-        if name not in headers:
-            headers[name] = value
+    replace = [(b"x-request-id", _request_id(scope).encode("latin-1"))]
     if scope.get("path", "").startswith("/schema"):
-        headers["Content-Security-Policy"] = DOCS_CSP
+        replace.append((_CSP, DOCS_CSP.encode("latin-1")))
+    set_raw_headers(message, replace, _SECURITY_RAW)
 
 
 def request_context_middleware(app: ASGIApp) -> ASGIApp:
@@ -203,6 +216,13 @@ def endpoint_budgets(spec: str) -> dict[str, tuple[int, int]]:
     return budgets
 
 
+def get_remote_address(request: Any) -> str:
+    """The client address (after trusted_client_middleware), read from the scope: Litestar's helper builds an
+    Address object twice per call."""
+    client = request.scope.get("client")
+    return client[0] if client else "127.0.0.1"
+
+
 def user_or_address(request: Any) -> str:
     """The signed-in user when the request carries a valid access token, else the client address."""
     # the authentication middleware runs first: its verified token, when there is one, is not decoded again
@@ -283,7 +303,8 @@ def rate_limit_middleware(rules: list[_Rule]) -> Callable[[ASGIApp], ASGIApp]:
                     raise WebSocketException(detail="Too many connections; try again shortly", code=4429)
                 raise TooManyRequestsException(headers=_headers(applying, spent, spent.refused))
             if scope["type"] == "http":
-                send = _with_headers(send, _headers(applying, spent, 0))
+                send = _with_headers(send, [(name.lower().encode("latin-1"), value.encode("latin-1"))
+                                            for name, value in _headers(applying, spent, 0).items()])
             await app(scope, receive, send)
 
         return middleware
@@ -298,13 +319,10 @@ def _headers(rules: list[_Rule], spent: Spent, index: int) -> dict[str, str]:
             "RateLimit-Reset": str(spent.resets[index])}
 
 
-def _with_headers(send: Send, headers: dict[str, str]) -> Send:
+def _with_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
-            message.setdefault("headers", [])
-            scope_headers = MutableScopeHeaders(message)
-            for key, value in headers.items():
-                scope_headers[key] = value
+            set_raw_headers(message, headers)
         await send(message)
 
     return wrapped

@@ -44,7 +44,11 @@ class EventBus:
         docs = [{"session_id": session_id, "seq": seq, "type": event_type, "data": data, "created_at": now}
                 for event_type, data, seq in events]
         try:
-            await SessionEvent.get_pymongo_collection().insert_many(docs)
+            collection = SessionEvent.get_pymongo_collection()
+            if len(docs) == 1:  # the usual case: insert_one skips the bulk machinery, the same one insert command
+                await collection.insert_one(docs[0])
+            else:
+                await collection.insert_many(docs)
         except InvalidDocument:  # data BSON cannot take as it is (enums, models): through the ODM's encoder
             await self._insert_one_by_one(docs)
         sent = [{"type": event_type, "seq": seq, "session_id": session_id, "data": data,
