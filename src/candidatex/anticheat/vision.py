@@ -19,12 +19,15 @@ Verdict rules, each from evidence in the frame (see docs/anticheat.md for their 
 * a face larger than the detectors' range (filling the frame) is looked for on the frame shrunk to
   half when no face was found, a face smaller than it on four tiles also when one face was found (a
   small second person behind the candidate); both are confirmed by face mesh;
+* before a face is called missing, a second look on square windows of the frame (a soft face at another scale),
+  whose faces must pass face mesh, the short-range detector on the crop and on its mirror, in two windows;
 * *covered* means no face and a lens that sees nothing: no texture for the light there is (a dim
   room keeps its edges, only fainter, so texture is judged against the brightness) and dark, one
   flat colour, or skin filling the frame (a hand or finger pressed on the lens, lit through).
   A plain wall or an empty room has texture and light: that is a missing face, not a covered lens;
   one absence is one kind of condition, never both;
-* *too close / too far* compare the face box with the frame's width and height (the box of a
+* *too far* compares the face mesh's forehead-to-chin span with the frame's height (calibrated by camera
+  geometry; the box without a mesh); *too close* the face box with the frame's width and height (the box of a
   face that fills the frame is about half the frame, not 35 % of its area);
 * *frozen* is not decided per frame: identical frames are normal for a still scene after
   Chromium's VP8 encoder. The monitor decides it over a window from the landmarks reported here.
