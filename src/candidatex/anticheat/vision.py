@@ -19,12 +19,15 @@ Verdict rules, each from evidence in the frame (see docs/anticheat.md for their 
 * a face larger than the detectors' range (filling the frame) is looked for on the frame shrunk to
   half when no face was found, a face smaller than it on four tiles also when one face was found (a
   small second person behind the candidate); both are confirmed by face mesh;
+* before a face is called missing, a second look on square windows of the frame (a soft face at another scale),
+  whose faces must pass face mesh, the short-range detector on the crop and on its mirror, in two windows;
 * *covered* means no face and a lens that sees nothing: no texture for the light there is (a dim
   room keeps its edges, only fainter, so texture is judged against the brightness) and dark, one
   flat colour, or skin filling the frame (a hand or finger pressed on the lens, lit through).
   A plain wall or an empty room has texture and light: that is a missing face, not a covered lens;
   one absence is one kind of condition, never both;
-* *too close / too far* compare the face box with the frame's width and height (the box of a
+* *too far* compares the face mesh's forehead-to-chin span with the frame's height (calibrated by camera
+  geometry; the box without a mesh); *too close* the face box with the frame's width and height (the box of a
   face that fills the frame is about half the frame, not 35 % of its area);
 * *frozen* is not decided per frame: identical frames are normal for a still scene after
   Chromium's VP8 encoder. The monitor decides it over a window from the landmarks reported here.
@@ -73,6 +76,12 @@ class VisionConfig:
     # min the candidate sits too far (over ~2 m from a laptop camera), above max too close (~25 cm).
     face_min_size_ratio: float = 0.1
     face_max_size_ratio: float = 0.62
+    # With a face mesh, too far is judged on the face's own geometry instead of the detector's box (which runs
+    # small on soft faces): the forehead-to-chin span (landmarks 10-152, ~0.156 m; or 1.8 x the outer eye corners'
+    # distance when the head is pitched) over the frame's height. A laptop camera (75 degrees diagonal, 4:3) sees
+    # 0.92 m of height per metre, so the span is 0.17 / d: 0.113 is 1.5 m, beyond anyone sitting back at the desk
+    # (1.1-1.3 m: 0.13-0.15).
+    face_min_span_ratio: float = 0.113
     # With no face found, a lens that sees nothing has no texture (edge energy below covered_texture, and
     # below covered_relative_texture x the mean grey, floored at 20 so sensor noise in the black is no texture)
     # and is dark (mean grey below covered_brightness), one flat colour (grey std below covered_flat_std) or
@@ -244,8 +253,9 @@ class FrameAnalyzer:
             and mesh is not None
             and (abs(mesh.yaw) > cfg.look_away_yaw_deg or abs(mesh.pitch) > cfg.look_away_pitch_deg)
         )
-        too_far = cfg.check_enabled("face_too_far") and (
-            primary is not None and primary.size_ratio < cfg.face_min_size_ratio
+        too_far = cfg.check_enabled("face_too_far") and primary is not None and (
+            face_span(mesh.landmarks) / grey.shape[0] < cfg.face_min_span_ratio if mesh is not None
+            else primary.size_ratio < cfg.face_min_size_ratio
         )
         too_close = cfg.check_enabled("face_too_close") and (
             primary is not None and primary.size_ratio > cfg.face_max_size_ratio
@@ -308,6 +318,10 @@ class FrameAnalyzer:
                 if mesh is not None:  # a detection on an enlarged tile counts only when face mesh agrees
                     meshes[id(box)] = mesh
                     faces.append(box)
+        if not faces:  # before calling a face missing, a second look (soft, blurred or odd-sized faces)
+            for box, mesh in self._second_look(rgb):
+                meshes[id(box)] = mesh
+                faces.append(box)
         primary = max(faces, key=lambda f: f.area_ratio, default=None)
         if primary is None:
             return (), None
@@ -337,6 +351,50 @@ class FrameAnalyzer:
                 found.append((FaceBox(x=x, y=y, width=x1 - x, height=y1 - y, score=box.score),
                               _Mesh(mesh.yaw, mesh.pitch, mesh.gaze, mesh.eye_openness, landmarks)))
         return found
+
+    def _second_look(self, rgb: np.ndarray) -> list[tuple[FaceBox, _Mesh]]:
+        """A confirming second look before a face is called missing: both detectors on three square windows of a
+        wide frame (centre, left, right), which frame a face at another scale and position than the whole frame, so
+        a soft face the first pass missed is found. Textures that look like a face to one framing (a cat, a
+        motorcycle, a rocket) must hold up: face mesh on the face, the short-range detector on its crop and on its
+        mirror image (a face is close to symmetric, a chance pattern seldom is), each in two of the windows."""
+        height, width = rgb.shape[:2]
+        if width <= height:
+            return []
+        offsets = ((width - height) // 2, 0, width - height)
+        seen: list[tuple[FaceBox, _Mesh, set[int]]] = []
+        for k, x0 in enumerate(offsets):
+            if k == len(offsets) - 1 and not seen:
+                break  # nothing in two windows: no face can be seen twice
+            window = np.ascontiguousarray(rgb[:, x0:x0 + height])
+            for detector in (self._detector, self._near_detector):
+                for box in _boxes(detector.process(window))[:2]:
+                    full = FaceBox(x=(x0 + box.x * height) / width, y=box.y, width=box.width * height / width,
+                                   height=box.height, score=box.score)
+                    known = next((entry for entry in seen if _overlap(full, entry[0])), None)
+                    if (known is not None and k in known[2]) or not self._mirror_confirmed(window, box):
+                        continue
+                    mesh = self._face_mesh(window, box)
+                    if mesh is None:
+                        continue
+                    if known is not None:
+                        known[2].add(k)
+                    else:
+                        landmarks = mesh.landmarks + np.array([x0, 0])
+                        seen.append((full, _Mesh(mesh.yaw, mesh.pitch, mesh.gaze, mesh.eye_openness, landmarks), {k}))
+        return [(box, mesh) for box, mesh, windows in seen if len(windows) >= 2]
+
+    def _mirror_confirmed(self, rgb: np.ndarray, face: FaceBox) -> bool:
+        """The short-range detector finds a face on the crop around ``face`` (twice its size) and on its mirror."""
+        height, width = rgb.shape[:2]
+        side = 2.0 * max(face.width * width, face.height * height)
+        cx, cy = (face.x + face.width / 2) * width, (face.y + face.height / 2) * height
+        x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
+        crop = rgb[y0:int(min(height, cy + side / 2)), x0:int(min(width, cx + side / 2))]
+        if crop.shape[0] < 16 or crop.shape[1] < 16:
+            return False
+        crop = cv2.resize(crop, (256, 256), interpolation=cv2.INTER_LINEAR)
+        return all(_boxes(self._near_detector.process(np.ascontiguousarray(view))) for view in (crop, crop[:, ::-1]))
 
     def _small_faces(self, rgb: np.ndarray, upper_only: bool = False) -> list[FaceBox]:
         """The full-range detector on four overlapping tiles (each 60 % of the frame's side; the upper two only
@@ -423,6 +481,15 @@ def _overlap(a: FaceBox, b: FaceBox) -> bool:
     bx, by = b.x + b.width / 2, b.y + b.height / 2
     return (b.x <= ax <= b.x + b.width and b.y <= ay <= b.y + b.height) or (
         a.x <= bx <= a.x + a.width and a.y <= by <= a.y + a.height)
+
+
+def face_span(landmarks: np.ndarray) -> float:
+    """The face's height in pixels from its mesh (``_MOTION_POINTS`` landmarks): forehead to chin, or 1.8 x the outer
+    eye corners' distance where that is longer (a pitched head shortens the one, a turned head the other)."""
+    points = {index: landmarks[k] for k, index in enumerate(_MOTION_POINTS)}
+    vertical = float(np.linalg.norm(points[_CHIN] - points[_FOREHEAD]))
+    eyes = float(np.linalg.norm(points[_EYE_OUTER_RIGHT] - points[_EYE_OUTER_LEFT]))
+    return max(vertical, 1.8 * eyes)
 
 
 def landmark_motion(previous: np.ndarray, current: np.ndarray, face_width_px: float) -> float:

@@ -648,6 +648,51 @@ def _sixth_pass_split(split: str) -> Iterator[tuple[str, str, str, Callable[[], 
                                                           interpolation=cv2.INTER_CUBIC), 195 + n, 1.0, 1.5), split)
 
 
+# Seventh pass (2 December): a small fresh held-out batch, all "holdout", for the second look at a missing face and
+# calibrated too-far. New identities: morphs of held-out LFW parents (50-99) in pairings no earlier frame used,
+# in drawn rooms with seeds no earlier frame used (40-59). Far / honest by the same camera geometry as the sixth pass.
+def _recipes_seventh_pass() -> Iterator[tuple[str, str, str, Callable[[], np.ndarray | None], str]]:
+    people = [(50 + i, 75 + (i * 11 + 4) % 25) for i in range(25)]
+
+    def name(p: tuple[int, int]) -> str:
+        return f"m{p[0]}x{p[1]}"
+
+    for n, p in enumerate(people[:6]):
+        height, cx = (0.4, 0.46, 0.52)[n % 3], (0.42, 0.5, 0.58)[n % 3]
+        yield (f"p7-ok-{name(p)}", "ok", f"morph {p} in drawn room {40 + n}, height {height}, x {cx}",
+               lambda p=p, n=n, h=height, x=cx: webcam(place(drawn_room(40 + n), morph(p), x, 0.5, h), 200 + n))
+    for n, p in enumerate(people[6:10]):
+        blur = (2.0, 2.5, 3.0, 2.2)[n]
+        yield (f"p7-ok-blur-{name(p)}", "ok", f"morph {p} out of focus (blur {blur}) in drawn room {46 + n}",
+               lambda p=p, n=n, b=blur: webcam(place(drawn_room(46 + n), morph(p), 0.5, 0.5, 0.45), 210 + n, 1.0, b))
+    for n, p in enumerate(people[10:13]):
+        gain = (0.18, 0.22, 0.28)[n]
+        yield (f"p7-ok-dim-{name(p)}", "ok", f"morph {p} in drawn room {50 + n} in low light (x{gain}), noisy",
+               lambda p=p, n=n, g=gain: webcam(place(drawn_room(50 + n), morph(p), 0.5, 0.5, 0.5), 220 + n, g, 1.0,
+                                               3.5, 70))
+    for n, p in enumerate(people[13:16]):
+        height = (0.145, 0.16, 0.175)[n]
+        yield (f"p7-ok-sitting-back-{name(p)}", "ok", f"morph {p} sitting back (height {height}: 1.05-1.3 m)",
+               lambda p=p, n=n, h=height: webcam(place(drawn_room(53 + n), morph(p, 160), 0.5, 0.45, h), 230 + n,
+                                                 1.0, 0.6))
+    for n, p in enumerate(people[16:21]):
+        height, cx = (0.06, 0.07, 0.075, 0.08, 0.085)[n], (0.4, 0.55, 0.5, 0.35, 0.62)[n]
+        yield (f"p7-far-{name(p)}", "face_too_far", f"morph {p} far back in drawn room {56 + n % 4}, height {height}",
+               lambda p=p, n=n, h=height, x=cx: webcam(place(drawn_room(56 + n % 4), morph(p, 120), x, 0.45, h),
+                                                       240 + n, 1.0, 0.5))
+    yield ("p7-missing-room", "face_missing", "drawn room 41, nobody there", lambda: webcam(drawn_room(41), 250))
+    yield ("p7-missing-dim-room", "face_missing", "drawn room 43, lamp x0.25, nobody there",
+           lambda: webcam(drawn_room(43, 0.25), 251, 1.0, 1.0, 2.5))
+    yield ("p7-missing-blurred-room", "face_missing", "drawn room 45, out of focus, nobody there",
+           lambda: webcam(cv2.GaussianBlur(drawn_room(45), (0, 0), 4), 252))
+    yield ("p7-missing-plain-room", "face_missing", "drawn room 47 without edges, lamp x0.35, nobody there",
+           lambda: webcam(drawn_room(47, 0.35, edges=False), 253, 1.0, 1.0, 2.5))
+    yield ("p7-covered-tape", "camera_covered", "tape over the lens in drawn room 49",
+           lambda: webcam(cv2.GaussianBlur(drawn_room(49), (0, 0), 30), 254, 0.09, 0, 2.0))
+    yield ("p7-covered-lens-cap", "camera_covered", "a lens cap: black with sensor noise",
+           lambda: webcam(np.full((H, W, 3), 5, np.uint8), 255, 1.0, 0, 3.0))
+
+
 @cache
 def _vignette() -> np.ndarray:
     y, x = np.mgrid[0:H, 0:W].astype(np.float32)
@@ -691,6 +736,10 @@ def build() -> Iterator[Frame]:
         image = make()
         if image is not None:
             yield Frame(frame_id, label, recipe, image, split, "sixth pass")
+    for frame_id, label, recipe, make in _recipes_seventh_pass():
+        image = make()
+        if image is not None:
+            yield Frame(frame_id, label, recipe, image, "holdout", "seventh pass")
 
 
 def main() -> None:
