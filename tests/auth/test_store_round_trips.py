@@ -1,5 +1,5 @@
 """Sign-in, refresh, mailed links, lockouts and screenings write by `_id`, never with a `findAndModify`, and never
-with a top-level `$or` in the filter: SecantusDB serves both with a scan of the whole collection (db/writes.py), and
+with a top-level `$or` in the filter: SecantusDB serves both with a scan of the whole collection (core/writes.py), and
 these collections grow with every account and sign-in. Counted by a pymongo command listener."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every write is one conditional update (compare-and-set on the field that decides), so concurrent requests
 cannot rotate one refresh token twice, spend one link twice, or lose a failed attempt. None is a findAndModify:
-SecantusDB scans the whole collection for each one (db/writes.py), and these collections grow with every sign-in.
+SecantusDB scans the whole collection for each one (core/writes.py), and these collections grow with every sign-in.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from candidatex.auth.models import ActionToken, LoginThrottle, RefreshTokenFamily
 from candidatex.core.timeutil import utcnow
-from candidatex.db.writes import update_then_read
+from candidatex.core.writes import update_then_read
 
 USED_HASHES_KEPT = 50  # rotated refresh secrets remembered for reuse detection
 THROTTLE_CAS_ATTEMPTS = 100  # compare-and-set rounds for one failure while others are counted (a burst of them)
@@ -136,7 +136,7 @@ async def block_throttle_until(key: str, until: datetime) -> None:
 
 async def clear_throttle(key: str, now: datetime) -> bool:
     """Forgets the pair's failures after a good sign-in, unless it became blocked meanwhile (then False)."""
-    # not "$or": [None, $lte now]: a top-level operator makes SecantusDB scan the collection (db/writes.py)
+    # not "$or": [None, $lte now]: a top-level operator makes SecantusDB scan the collection (core/writes.py)
     result = await LoginThrottle.get_pymongo_collection().delete_one(
         {"key": key, "blocked_until": {"$not": {"$gt": now}}})
     if result.deleted_count:

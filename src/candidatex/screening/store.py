@@ -11,7 +11,7 @@ from bson import ObjectId
 from pymongo.errors import DuplicateKeyError
 
 from candidatex.core.timeutil import utcnow
-from candidatex.db.writes import update_then_read
+from candidatex.core.writes import update_then_read
 from candidatex.screening.models import Consent, Decision, Note, Screening, ScreeningStatus
 
 

@@ -14,7 +14,7 @@ from bson import ObjectId
 
 from candidatex.core.crypto import seal_optional
 from candidatex.core.timeutil import utcnow
-from candidatex.db.writes import update_then_read
+from candidatex.core.writes import update_then_read
 from candidatex.users.models import Role, User, UserStatus
 
 SEALED_FIELDS = ("phone", "totp_secret", "totp_pending_secret")  # stored encrypted (core/crypto.py)
@@ -69,7 +69,7 @@ async def get_for_request(user_id: str, token_id: str) -> User | None:
 
 async def _update(user_id: Any, condition: dict[str, Any], update: dict[str, Any]) -> User | None:
     """One conditional update; the document after it, or None when the condition no longer holds (an update by
-    `_id` and a point read: a findAndModify scanned every account in SecantusDB, db/writes.py)."""
+    `_id` and a point read: a findAndModify scanned every account in SecantusDB, core/writes.py)."""
     forget(user_id)
     return _user(await update_then_read(_collection(), {"_id": _oid(user_id), **condition}, update))
 
@@ -99,7 +99,7 @@ async def lock_until(user_id: Any, until: datetime) -> None:
 
 async def complete_login(user_id: Any, now: datetime) -> User | None:
     """Resets the counter and records the sign-in only while the account is not locked (None if it is)."""
-    # not "$or": [None, $lte now]: a top-level operator makes SecantusDB scan the collection (db/writes.py)
+    # not "$or": [None, $lte now]: a top-level operator makes SecantusDB scan the collection (core/writes.py)
     return await _update(user_id, {"locked_until": {"$not": {"$gt": now}}},
                          {"$set": {"failed_login_attempts": 0, "locked_until": None, "last_login_at": now}})
 
