@@ -295,26 +295,40 @@ class InterviewService:
         received = await self.receive_answer(user, session_id, question_id, content, answer_type, speaking_metrics)
         return await self.evaluate_received(received)
 
-    def answer_in_background(self, received: ReceivedAnswer) -> None:
+    def answer_in_background(self, received: ReceivedAnswer,
+                             then: Callable[[InterviewSession], None] | None = None) -> None:
         """Evaluate an acknowledged answer after the caller has moved on (the stream): its result arrives as the
-        `evaluated` feedback event. Shutdown waits for the evaluations still running."""
-        task = asyncio.create_task(self._evaluate_quietly(received), name=f"interview:evaluate:{received.session_id}")
+        `evaluated` feedback event. ``then``: given the session the evaluation's writes left (the stream keeps it
+        for the next answer). Shutdown waits for the evaluations still running."""
+        task = asyncio.create_task(self._evaluate_quietly(received, then),
+                                   name=f"interview:evaluate:{received.session_id}")
         self._evaluations.add(task)
         task.add_done_callback(self._evaluations.discard)
 
-    async def _evaluate_quietly(self, received: ReceivedAnswer) -> None:
+    async def _evaluate_quietly(self, received: ReceivedAnswer,
+                                then: Callable[[InterviewSession], None] | None = None) -> None:
         try:
-            await self.evaluate_received(received)
+            session, _ = await self.evaluate_received(received)
         except Exception:  # noqa: BLE001 - the answer is stored; its evaluation can be redone from it
             logger.exception("answer evaluation failed", extra={"session_id": received.session_id})
+            return
+        if then is not None:
+            then(session)
 
     async def drain(self) -> None:
         if self._evaluations:
             await asyncio.gather(*self._evaluations, return_exceptions=True)
 
     async def receive_answer(self, user: User, session_id: str, question_id: str, content: str,
-                             answer_type: str = "text", speaking_metrics: dict[str, Any] | None = None) -> ReceivedAnswer:
-        """Check, store and acknowledge (the `received` event) an answer; no evaluation here."""
+                             answer_type: str = "text", speaking_metrics: dict[str, Any] | None = None,
+                             held: InterviewSession | None = None) -> ReceivedAnswer:
+        """Check, store and acknowledge (the `received` event) an answer; no evaluation here. ``held``: the
+        session as the caller last knew it (the stream's copy): tried first without reading the session, the
+        write's filter checking what the read would have; a miss reads and answers as without it."""
+        if held is not None:
+            fast = await self._receive_on_held(user, held, question_id, content, answer_type, speaking_metrics)
+            if fast is not None:
+                return fast
         session = await self.get_as_candidate(user, session_id)
         if session.status == SessionStatus.paused:
             raise Conflict("The interview is paused; resume it to answer", code="session_paused")
@@ -344,8 +358,27 @@ class InterviewService:
                 raise Conflict(f"This interview is not accepting answers (status: {now.status})",
                                code="session_paused" if now.status == SessionStatus.paused else "invalid_transition")
             raise Conflict("This question was already answered", code="already_answered")
-        await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "received"}, seq=seq)
-        await self.lifecycle.publish(AnswerReceived(session_id, question_id, answer_type))
+        return await self._received(session, index, current, record, seq)
+
+    async def _receive_on_held(self, user: User, held: InterviewSession, question_id: str, content: str,
+                               answer_type: str, speaking_metrics: dict[str, Any] | None) -> ReceivedAnswer | None:
+        """The answer stored against ``held`` without reading the session; None when the copy cannot say (not
+        the current question in it, not active in it) or the write's filter missed: the caller reads."""
+        index = held.current_question_index
+        if (not allows(user, held, Action.take) or held.status != SessionStatus.active or held.ends_at is None
+                or index >= len(held.questions) or held.questions[index].id != question_id):
+            return None
+        record = AnswerRecord(question_id=question_id, content=content, type=answer_type,
+                              speaking_metrics=speaking_metrics)
+        seq = await store.push_answer(str(held.id), index, record, seen_event_seq=held.event_seq,
+                                      held_follow_ups=held.follow_ups_asked)
+        return None if seq is None else await self._received(held, index, held.questions[index], record, seq)
+
+    async def _received(self, session: InterviewSession, index: int, current: QuestionRecord, record: AnswerRecord,
+                        seq: int) -> ReceivedAnswer:
+        session_id = str(session.id)
+        await self.bus.emit(session_id, "feedback", {"question_id": record.question_id, "stage": "received"}, seq=seq)
+        await self.lifecycle.publish(AnswerReceived(session_id, record.question_id, record.type))
         # the session as this write left it (what the evaluation's own writes start from): no re-read
         stored = session.model_copy(update={"answers": [*session.answers, record], "current_question_index": index + 1,
                                             "event_seq": seq})

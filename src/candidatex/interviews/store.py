@@ -183,19 +183,25 @@ async def set_result(session_id: str | ObjectId, result: dict[str, Any]) -> Inte
 
 # ---- answers and questions ----------------------------------------------------------------------------------
 async def push_answer(session_id: str | ObjectId, index: int, record: AnswerRecord,
-                      seen_event_seq: int | None = None) -> int | None:
+                      seen_event_seq: int | None = None, *, held_follow_ups: int | None = None) -> int | None:
     """Store the answer to the question at ``index`` and move to the next one, if the session is active, that
     question is still the current one and it has no answer yet: two racing submissions store exactly one.
     The same write takes the next stream event number (returned; None: a precondition failed).
-    ``seen_event_seq``: the counter as the caller read it."""
+    ``seen_event_seq``: the counter as the caller read it. ``held_follow_ups``: the caller did not read the
+    session but holds a copy (the stream's) with that many follow-ups asked: the filter then also checks what
+    the read would have, so a match means the copy's questions are the stored ones (only a follow-up changes
+    them once started) and the deadline has not passed."""
     oid = _oid(session_id)
     if oid is None:
         return None
     update: dict[str, Any] = {"$push": {"answers": record.model_dump()},
                               "$set": {"current_question_index": index + 1, "last_activity_at": utcnow()}}
-    numbered = await _numbered(oid, {"status": SessionStatus.active.value, "current_question_index": index,
-                                     "answers.question_id": {"$ne": record.question_id}}, update, 1,
-                               None if seen_event_seq is None else {"event_seq": seen_event_seq})
+    where: dict[str, Any] = {"status": SessionStatus.active.value, "current_question_index": index,
+                             "answers.question_id": {"$ne": record.question_id}}
+    if held_follow_ups is not None:
+        where.update({f"questions.{index}.id": record.question_id, "follow_ups_asked": held_follow_ups,
+                      "ends_at": {"$gt": utcnow()}})
+    numbered = await _numbered(oid, where, update, 1, None if seen_event_seq is None else {"event_seq": seen_event_seq})
     return numbered["event_seq"] if numbered else None
 
 
