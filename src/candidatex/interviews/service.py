@@ -308,12 +308,9 @@ class InterviewService:
     async def _evaluate_quietly(self, received: ReceivedAnswer,
                                 then: Callable[[InterviewSession], None] | None = None) -> None:
         try:
-            session, _ = await self.evaluate_received(received)
+            await self.evaluate_received(received, then=then)
         except Exception:  # noqa: BLE001 - the answer is stored; its evaluation can be redone from it
             logger.exception("answer evaluation failed", extra={"session_id": received.session_id})
-            return
-        if then is not None:
-            then(session)
 
     async def drain(self) -> None:
         if self._evaluations:
@@ -393,10 +390,12 @@ class InterviewService:
             await self._emit_question(session)
         return session
 
-    async def evaluate_received(self, received: ReceivedAnswer,
-                                next_asked: bool = False) -> tuple[InterviewSession, AnswerRecord]:
+    async def evaluate_received(self, received: ReceivedAnswer, next_asked: bool = False,
+                                then: Callable[[InterviewSession], None] | None = None,
+                                ) -> tuple[InterviewSession, AnswerRecord]:
         """Evaluate, then ask the next question, unless it was already asked (`next_asked`: then no follow-up
-        is inserted ahead of the question the candidate now hears)."""
+        is inserted ahead of the question the candidate now hears). ``then``: given the session the writes
+        left before the next question goes out (the stream answers it against that copy)."""
         session, record, index = received.session, received.record, received.index
         session_id, question_id = received.session_id, record.question_id
         evaluation = await self.ai.evaluate_answer(context_of(session), generated(received.question), record.content,
@@ -440,6 +439,8 @@ class InterviewService:
             else:  # it ended or paused meanwhile: the number taken for the question says so instead
                 kind, data = "status", {"status": session.status.value}
             events.append((kind, data, question_seq))
+        if then is not None:
+            then(session)
         if events:
             await self.bus.emit_numbered(session_id, events)  # stored in one round trip
         await self.lifecycle.publish(AnswerEvaluated(session_id, question_id, evaluation.score))
