@@ -102,7 +102,14 @@ async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, s
     assert probe["is_follow_up"] is True
     _, probe_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/answer", headers=headers,
                                            json={"question_id": probe["id"], "content": STRONG_ANSWER})
+    _, finalize_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/finalize", headers=headers)
     sessions, events = "interview_sessions", "interview_events"
+    # finalize: read (the candidate's check), end it guarded on what that read saw (the result built from it),
+    # store the report numbering the `complete` event, write that event: no read after a write. What follows is
+    # other domains reacting to the end (screening reads the session, anti-cheat seals its log in a task of its
+    # own, so whether its commands land inside the request is timing): not this path's budget
+    assert finalize_trips[:4] == [("find", sessions), ("update", sessions), ("update", sessions),
+                                  ("insert", events)], finalize_trips
     # the user and the durable check of its sign-in session, once per token; then the per-process copies
     assert first_read == [("find", "users"), ("find", "refresh_token_families")]
     assert again == []
@@ -129,7 +136,7 @@ async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, s
                    e["data"].get("is_follow_up")) for e in found]
     assert stream == [(1, "status", "active"), (2, "question", False), (3, "feedback", "received"),
                       (4, "feedback", "evaluated"), (5, "question", True), (6, "feedback", "received"),
-                      (7, "feedback", "evaluated"), (8, "question", False)], stream
+                      (7, "feedback", "evaluated"), (8, "question", False), (9, "complete", "completed")], stream
 
 
 

@@ -519,7 +519,7 @@ class InterviewService:
             raise Conflict("This interview is already finalized", code="already_finalized")
         if session.status not in RUNNING:
             raise Conflict("The interview has not started", code="invalid_transition")
-        finished = await self._complete(session_id, reason="finalized")
+        finished = await self._complete(session_id, reason="finalized", base=session)
         if finished is None:  # a parallel request (or the deadline) finalized it first: a second call is a 409
             raise Conflict("This interview is already finalized", code="already_finalized")
         return finished
@@ -534,16 +534,20 @@ class InterviewService:
         return await self._complete(session_id, "time_up", where={"status": SessionStatus.active.value,
                                                                   "ends_at": {"$lte": utcnow()}}) is not None
 
-    async def _complete(self, session_id: str, reason: str,
-                        where: dict[str, Any] | None = None) -> InterviewSession | None:
-        claimed = await store.end(session_id, SessionStatus.completed, RUNNING, where=where)
+    async def _complete(self, session_id: str, reason: str, where: dict[str, Any] | None = None,
+                        base: InterviewSession | None = None) -> InterviewSession | None:
+        """``base``: the session as the caller just read it (the end is built from it if nothing changed since)."""
+        claimed = await store.end(session_id, SessionStatus.completed, RUNNING, where=where, base=base)
         if claimed is None:
             return None
         result = await self._report(claimed, reason)
-        session = await store.set_result(session_id, result) or await self.load(session_id)
+        # the report's write also numbers the `complete` event, and builds the session from the claimed one
+        stored = await store.set_result(session_id, result, base=claimed, number_events=1)
+        session = stored or await self.load(session_id)
         await self._save_live_state(session)
         await self.bus.emit(session_id, "complete", {"status": "completed", "reason": reason,
-                                                     "total_score": (session.result or {}).get("total_score")})
+                                                     "total_score": (session.result or {}).get("total_score")},
+                            seq=stored.event_seq if stored is not None else None)
         await self._ended(session_id, reason, None)
         return session
 

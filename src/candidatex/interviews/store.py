@@ -161,10 +161,12 @@ async def transition(session_id: str | ObjectId, from_statuses: Iterable[Session
 
 
 async def end(session_id: str | ObjectId, to: SessionStatus, from_statuses: Iterable[SessionStatus | str],
-              set_fields: Mapping[str, Any] | None = None,
-              where: Mapping[str, Any] | None = None) -> InterviewSession | None:
+              set_fields: Mapping[str, Any] | None = None, where: Mapping[str, Any] | None = None,
+              base: InterviewSession | None = None) -> InterviewSession | None:
     """The one way into completed/terminated; None when the session was not in ``from_statuses`` (already ended)
-    or does not match ``where`` (e.g. a deadline that has not passed)."""
+    or does not match ``where`` (e.g. a deadline that has not passed). ``base``: the session as the caller just
+    read it: the write then also requires its `updated_at` and `event_seq` (every write but a chat message moves
+    one), and the result is built from it; another write since makes that miss, and the end is done as without."""
     if to not in ENDED:
         raise ValueError(f"{to} is not an end state")
     now = utcnow()
@@ -173,12 +175,20 @@ async def end(session_id: str | ObjectId, to: SessionStatus, from_statuses: Iter
     condition: dict[str, Any] = {**(where or {})}
     condition["status"] = {"$in": [s for s in allowed if s == condition["status"]] if "status" in condition
                            else allowed}
+    if base is not None:
+        unchanged = {"updated_at": base.updated_at, "event_seq": base.event_seq}
+        ended = await _update(session_id, {**condition, **unchanged}, {"$set": dict(fields)}, base=base)
+        if ended is not None:
+            return ended
     return await _update(session_id, condition, {"$set": fields})
 
 
-async def set_result(session_id: str | ObjectId, result: dict[str, Any]) -> InterviewSession | None:
-    """Store the final report of an ended session, once (the first writer's report stays)."""
-    return await _update(session_id, {"status": {"$in": _values(ENDED)}, "result": None}, {"$set": {"result": result}})
+async def set_result(session_id: str | ObjectId, result: dict[str, Any], *, base: InterviewSession | None = None,
+                     number_events: int = 0) -> InterviewSession | None:
+    """Store the final report of an ended session, once (the first writer's report stays). ``number_events``:
+    the same write takes that many event numbers; ``base``: the session as the end left it (built from it)."""
+    return await _update(session_id, {"status": {"$in": _values(ENDED)}, "result": None}, {"$set": {"result": result}},
+                         number_events=number_events, base=base)
 
 
 # ---- answers and questions ----------------------------------------------------------------------------------
