@@ -14,8 +14,11 @@ from pymongo import MongoClient, monitoring
 
 from candidatex.app import create_app
 from candidatex.auth import tokens
+from candidatex.interviews.access import Action
 from candidatex.interviews.models import SessionEvent
 from candidatex.users import store as user_store
+from candidatex.users.models import User
+from candidatex.ws.interview_stream import StreamConnection
 from tests.auth.apps import served_beside
 from tests.conftest import make_settings, register
 from tests.interviews.test_sessions_api import PRECHECK_OK, STRONG_ANSWER
@@ -99,7 +102,14 @@ async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, s
     assert probe["is_follow_up"] is True
     _, probe_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/answer", headers=headers,
                                            json={"question_id": probe["id"], "content": STRONG_ANSWER})
+    _, finalize_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/finalize", headers=headers)
     sessions, events = "interview_sessions", "interview_events"
+    # finalize: read (the candidate's check), end it guarded on what that read saw (the result built from it),
+    # store the report numbering the `complete` event, write that event: no read after a write. What follows is
+    # other domains reacting to the end (screening reads the session, anti-cheat seals its log in a task of its
+    # own, so whether its commands land inside the request is timing): not this path's budget
+    assert finalize_trips[:4] == [("find", sessions), ("update", sessions), ("update", sessions),
+                                  ("insert", events)], finalize_trips
     # the user and the durable check of its sign-in session, once per token; then the per-process copies
     assert first_read == [("find", "users"), ("find", "refresh_token_families")]
     assert again == []
@@ -126,5 +136,68 @@ async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, s
                    e["data"].get("is_follow_up")) for e in found]
     assert stream == [(1, "status", "active"), (2, "question", False), (3, "feedback", "received"),
                       (4, "feedback", "evaluated"), (5, "question", True), (6, "feedback", "received"),
-                      (7, "feedback", "evaluated"), (8, "question", False)], stream
+                      (7, "feedback", "evaluated"), (8, "question", False), (9, "complete", "completed")], stream
 
+
+
+class HeldSocket:
+    """The stream's socket, keeping what it was sent (the round trips counted are the database's)."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    async def send_json(self, event: dict[str, Any]) -> None:
+        self.sent.append(event)
+
+
+async def counted_stream_answer(connection: StreamConnection, question_id: str, content: str) -> list:
+    COUNTER.commands.clear()
+    COUNTER.recording = True
+    try:
+        await connection.handle({"type": "answer", "question_id": question_id, "content": content})
+        await connection.service.drain()  # the evaluation runs in the background: counted until it is done
+    finally:
+        COUNTER.recording = False
+    errors = [e for e in connection.socket.sent if e["type"] == "error"]  # type: ignore[attr-defined]
+    assert not errors, errors
+    return list(COUNTER.commands)
+
+
+async def test_a_stream_answer_does_not_read_the_session_it_holds(counted: AsyncTestClient, counted_app: Any,
+                                                                  steady_user_copy: None) -> None:
+    account = await register(counted)
+    created = await counted.post("/interview/sessions", headers=account.headers, json={
+        "type": "ai_mock", "mode": "technical", "job_title": "Backend Engineer", "question_count": 2,
+        "duration_minutes": 10})
+    sid = created.json()["data"]["session_id"]
+    await counted.post(f"/interview/sessions/{sid}/precheck", headers=account.headers, json=PRECHECK_OK)
+    await counted.post(f"/interview/sessions/{sid}/start", headers=account.headers)
+    # the stream's side runs where the app runs (the test client's portal: its database client's event loop)
+    counted.blocking_portal.call(stream_two_answers, counted_app, account.id, sid)
+
+
+async def stream_two_answers(app: Any, user_id: str, sid: str) -> None:
+    service = app.state.interview_service
+    user = await User.get(user_id)
+    assert user is not None
+    held = await service.authorize(user, sid, Action.view)  # what the stream reads once, when it connects
+    connection = StreamConnection(HeldSocket(), user, held, service, app.state.event_bus, {})  # type: ignore[arg-type]
+    connection.sent_seq = held.event_seq  # the replay sent every stored event
+    question = held.questions[0]
+    thin = await counted_stream_answer(connection, question.id, "um I don't know, like, maybe")
+    sessions, events = "interview_sessions", "interview_events"
+    # acknowledged in two: store the answer (its filter checks what the read did: the question at that index,
+    # the follow-ups asked, the deadline) with its event's number, write that event; then the evaluation as over
+    # REST: store it numbering two events, insert the follow-up numbering its question, write both
+    assert thin == [("update", sessions), ("insert", events), ("update", sessions), ("update", sessions),
+                    ("insert", events)], thin
+    probe = connection.held.questions[connection.held.current_question_index]
+    assert probe.is_follow_up is True
+    # the follow-up's answer: the stream holds the session the evaluation left, follow-up included
+    answered = await counted_stream_answer(connection, probe.id, STRONG_ANSWER)
+    assert answered == [("update", sessions), ("insert", events), ("update", sessions), ("insert", events)], answered
+    stream = [(e["seq"], e["type"], e["data"].get("stage") or e["data"].get("is_follow_up"))
+              for e in await connection.bus.missed(sid, 0)]
+    assert stream == [(1, "status", None), (2, "question", False), (3, "feedback", "received"),
+                      (4, "feedback", "evaluated"), (5, "question", True), (6, "feedback", "received"),
+                      (7, "feedback", "evaluated"), (8, "question", False)], stream

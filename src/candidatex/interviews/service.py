@@ -295,16 +295,20 @@ class InterviewService:
         received = await self.receive_answer(user, session_id, question_id, content, answer_type, speaking_metrics)
         return await self.evaluate_received(received)
 
-    def answer_in_background(self, received: ReceivedAnswer) -> None:
+    def answer_in_background(self, received: ReceivedAnswer,
+                             then: Callable[[InterviewSession], None] | None = None) -> None:
         """Evaluate an acknowledged answer after the caller has moved on (the stream): its result arrives as the
-        `evaluated` feedback event. Shutdown waits for the evaluations still running."""
-        task = asyncio.create_task(self._evaluate_quietly(received), name=f"interview:evaluate:{received.session_id}")
+        `evaluated` feedback event. ``then``: given the session the evaluation's writes left (the stream keeps it
+        for the next answer). Shutdown waits for the evaluations still running."""
+        task = asyncio.create_task(self._evaluate_quietly(received, then),
+                                   name=f"interview:evaluate:{received.session_id}")
         self._evaluations.add(task)
         task.add_done_callback(self._evaluations.discard)
 
-    async def _evaluate_quietly(self, received: ReceivedAnswer) -> None:
+    async def _evaluate_quietly(self, received: ReceivedAnswer,
+                                then: Callable[[InterviewSession], None] | None = None) -> None:
         try:
-            await self.evaluate_received(received)
+            await self.evaluate_received(received, then=then)
         except Exception:  # noqa: BLE001 - the answer is stored; its evaluation can be redone from it
             logger.exception("answer evaluation failed", extra={"session_id": received.session_id})
 
@@ -313,8 +317,15 @@ class InterviewService:
             await asyncio.gather(*self._evaluations, return_exceptions=True)
 
     async def receive_answer(self, user: User, session_id: str, question_id: str, content: str,
-                             answer_type: str = "text", speaking_metrics: dict[str, Any] | None = None) -> ReceivedAnswer:
-        """Check, store and acknowledge (the `received` event) an answer; no evaluation here."""
+                             answer_type: str = "text", speaking_metrics: dict[str, Any] | None = None,
+                             held: InterviewSession | None = None) -> ReceivedAnswer:
+        """Check, store and acknowledge (the `received` event) an answer; no evaluation here. ``held``: the
+        session as the caller last knew it (the stream's copy): tried first without reading the session, the
+        write's filter checking what the read would have; a miss reads and answers as without it."""
+        if held is not None:
+            fast = await self._receive_on_held(user, held, question_id, content, answer_type, speaking_metrics)
+            if fast is not None:
+                return fast
         session = await self.get_as_candidate(user, session_id)
         if session.status == SessionStatus.paused:
             raise Conflict("The interview is paused; resume it to answer", code="session_paused")
@@ -344,8 +355,27 @@ class InterviewService:
                 raise Conflict(f"This interview is not accepting answers (status: {now.status})",
                                code="session_paused" if now.status == SessionStatus.paused else "invalid_transition")
             raise Conflict("This question was already answered", code="already_answered")
-        await self.bus.emit(session_id, "feedback", {"question_id": question_id, "stage": "received"}, seq=seq)
-        await self.lifecycle.publish(AnswerReceived(session_id, question_id, answer_type))
+        return await self._received(session, index, current, record, seq)
+
+    async def _receive_on_held(self, user: User, held: InterviewSession, question_id: str, content: str,
+                               answer_type: str, speaking_metrics: dict[str, Any] | None) -> ReceivedAnswer | None:
+        """The answer stored against ``held`` without reading the session; None when the copy cannot say (not
+        the current question in it, not active in it) or the write's filter missed: the caller reads."""
+        index = held.current_question_index
+        if (not allows(user, held, Action.take) or held.status != SessionStatus.active or held.ends_at is None
+                or index >= len(held.questions) or held.questions[index].id != question_id):
+            return None
+        record = AnswerRecord(question_id=question_id, content=content, type=answer_type,
+                              speaking_metrics=speaking_metrics)
+        seq = await store.push_answer(str(held.id), index, record, seen_event_seq=held.event_seq,
+                                      held_follow_ups=held.follow_ups_asked)
+        return None if seq is None else await self._received(held, index, held.questions[index], record, seq)
+
+    async def _received(self, session: InterviewSession, index: int, current: QuestionRecord, record: AnswerRecord,
+                        seq: int) -> ReceivedAnswer:
+        session_id = str(session.id)
+        await self.bus.emit(session_id, "feedback", {"question_id": record.question_id, "stage": "received"}, seq=seq)
+        await self.lifecycle.publish(AnswerReceived(session_id, record.question_id, record.type))
         # the session as this write left it (what the evaluation's own writes start from): no re-read
         stored = session.model_copy(update={"answers": [*session.answers, record], "current_question_index": index + 1,
                                             "event_seq": seq})
@@ -360,10 +390,12 @@ class InterviewService:
             await self._emit_question(session)
         return session
 
-    async def evaluate_received(self, received: ReceivedAnswer,
-                                next_asked: bool = False) -> tuple[InterviewSession, AnswerRecord]:
+    async def evaluate_received(self, received: ReceivedAnswer, next_asked: bool = False,
+                                then: Callable[[InterviewSession], None] | None = None,
+                                ) -> tuple[InterviewSession, AnswerRecord]:
         """Evaluate, then ask the next question, unless it was already asked (`next_asked`: then no follow-up
-        is inserted ahead of the question the candidate now hears)."""
+        is inserted ahead of the question the candidate now hears). ``then``: given the session the writes
+        left before the next question goes out (the stream answers it against that copy)."""
         session, record, index = received.session, received.record, received.index
         session_id, question_id = received.session_id, record.question_id
         evaluation = await self.ai.evaluate_answer(context_of(session), generated(received.question), record.content,
@@ -407,6 +439,8 @@ class InterviewService:
             else:  # it ended or paused meanwhile: the number taken for the question says so instead
                 kind, data = "status", {"status": session.status.value}
             events.append((kind, data, question_seq))
+        if then is not None:
+            then(session)
         if events:
             await self.bus.emit_numbered(session_id, events)  # stored in one round trip
         await self.lifecycle.publish(AnswerEvaluated(session_id, question_id, evaluation.score))
@@ -485,7 +519,7 @@ class InterviewService:
             raise Conflict("This interview is already finalized", code="already_finalized")
         if session.status not in RUNNING:
             raise Conflict("The interview has not started", code="invalid_transition")
-        finished = await self._complete(session_id, reason="finalized")
+        finished = await self._complete(session_id, reason="finalized", base=session)
         if finished is None:  # a parallel request (or the deadline) finalized it first: a second call is a 409
             raise Conflict("This interview is already finalized", code="already_finalized")
         return finished
@@ -500,16 +534,20 @@ class InterviewService:
         return await self._complete(session_id, "time_up", where={"status": SessionStatus.active.value,
                                                                   "ends_at": {"$lte": utcnow()}}) is not None
 
-    async def _complete(self, session_id: str, reason: str,
-                        where: dict[str, Any] | None = None) -> InterviewSession | None:
-        claimed = await store.end(session_id, SessionStatus.completed, RUNNING, where=where)
+    async def _complete(self, session_id: str, reason: str, where: dict[str, Any] | None = None,
+                        base: InterviewSession | None = None) -> InterviewSession | None:
+        """``base``: the session as the caller just read it (the end is built from it if nothing changed since)."""
+        claimed = await store.end(session_id, SessionStatus.completed, RUNNING, where=where, base=base)
         if claimed is None:
             return None
         result = await self._report(claimed, reason)
-        session = await store.set_result(session_id, result) or await self.load(session_id)
+        # the report's write also numbers the `complete` event, and builds the session from the claimed one
+        stored = await store.set_result(session_id, result, base=claimed, number_events=1)
+        session = stored or await self.load(session_id)
         await self._save_live_state(session)
         await self.bus.emit(session_id, "complete", {"status": "completed", "reason": reason,
-                                                     "total_score": (session.result or {}).get("total_score")})
+                                                     "total_score": (session.result or {}).get("total_score")},
+                            seq=stored.event_seq if stored is not None else None)
         await self._ended(session_id, reason, None)
         return session
 

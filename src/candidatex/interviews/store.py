@@ -161,10 +161,12 @@ async def transition(session_id: str | ObjectId, from_statuses: Iterable[Session
 
 
 async def end(session_id: str | ObjectId, to: SessionStatus, from_statuses: Iterable[SessionStatus | str],
-              set_fields: Mapping[str, Any] | None = None,
-              where: Mapping[str, Any] | None = None) -> InterviewSession | None:
+              set_fields: Mapping[str, Any] | None = None, where: Mapping[str, Any] | None = None,
+              base: InterviewSession | None = None) -> InterviewSession | None:
     """The one way into completed/terminated; None when the session was not in ``from_statuses`` (already ended)
-    or does not match ``where`` (e.g. a deadline that has not passed)."""
+    or does not match ``where`` (e.g. a deadline that has not passed). ``base``: the session as the caller just
+    read it: the write then also requires its `updated_at` and `event_seq` (every write but a chat message moves
+    one), and the result is built from it; another write since makes that miss, and the end is done as without."""
     if to not in ENDED:
         raise ValueError(f"{to} is not an end state")
     now = utcnow()
@@ -173,29 +175,43 @@ async def end(session_id: str | ObjectId, to: SessionStatus, from_statuses: Iter
     condition: dict[str, Any] = {**(where or {})}
     condition["status"] = {"$in": [s for s in allowed if s == condition["status"]] if "status" in condition
                            else allowed}
+    if base is not None:
+        unchanged = {"updated_at": base.updated_at, "event_seq": base.event_seq}
+        ended = await _update(session_id, {**condition, **unchanged}, {"$set": dict(fields)}, base=base)
+        if ended is not None:
+            return ended
     return await _update(session_id, condition, {"$set": fields})
 
 
-async def set_result(session_id: str | ObjectId, result: dict[str, Any]) -> InterviewSession | None:
-    """Store the final report of an ended session, once (the first writer's report stays)."""
-    return await _update(session_id, {"status": {"$in": _values(ENDED)}, "result": None}, {"$set": {"result": result}})
+async def set_result(session_id: str | ObjectId, result: dict[str, Any], *, base: InterviewSession | None = None,
+                     number_events: int = 0) -> InterviewSession | None:
+    """Store the final report of an ended session, once (the first writer's report stays). ``number_events``:
+    the same write takes that many event numbers; ``base``: the session as the end left it (built from it)."""
+    return await _update(session_id, {"status": {"$in": _values(ENDED)}, "result": None}, {"$set": {"result": result}},
+                         number_events=number_events, base=base)
 
 
 # ---- answers and questions ----------------------------------------------------------------------------------
 async def push_answer(session_id: str | ObjectId, index: int, record: AnswerRecord,
-                      seen_event_seq: int | None = None) -> int | None:
+                      seen_event_seq: int | None = None, *, held_follow_ups: int | None = None) -> int | None:
     """Store the answer to the question at ``index`` and move to the next one, if the session is active, that
     question is still the current one and it has no answer yet: two racing submissions store exactly one.
     The same write takes the next stream event number (returned; None: a precondition failed).
-    ``seen_event_seq``: the counter as the caller read it."""
+    ``seen_event_seq``: the counter as the caller read it. ``held_follow_ups``: the caller did not read the
+    session but holds a copy (the stream's) with that many follow-ups asked: the filter then also checks what
+    the read would have, so a match means the copy's questions are the stored ones (only a follow-up changes
+    them once started) and the deadline has not passed."""
     oid = _oid(session_id)
     if oid is None:
         return None
     update: dict[str, Any] = {"$push": {"answers": record.model_dump()},
                               "$set": {"current_question_index": index + 1, "last_activity_at": utcnow()}}
-    numbered = await _numbered(oid, {"status": SessionStatus.active.value, "current_question_index": index,
-                                     "answers.question_id": {"$ne": record.question_id}}, update, 1,
-                               None if seen_event_seq is None else {"event_seq": seen_event_seq})
+    where: dict[str, Any] = {"status": SessionStatus.active.value, "current_question_index": index,
+                             "answers.question_id": {"$ne": record.question_id}}
+    if held_follow_ups is not None:
+        where.update({f"questions.{index}.id": record.question_id, "follow_ups_asked": held_follow_ups,
+                      "ends_at": {"$gt": utcnow()}})
+    numbered = await _numbered(oid, where, update, 1, None if seen_event_seq is None else {"event_seq": seen_event_seq})
     return numbered["event_seq"] if numbered else None
 
 

@@ -50,6 +50,9 @@ class StreamConnection:
         self.status = session.status.value
         self.ends_at = as_utc(session.ends_at) if session.ends_at else None
         self.paused_remaining = remaining_seconds(session) if session.status == SessionStatus.paused else None
+        # the session as this stream last knew it, for storing an answer without reading it first (the write's
+        # filter checks the copy still holds; a miss reads, so a stale copy costs a read, never a wrong answer)
+        self.held = session
 
     async def send(self, event: dict[str, Any]) -> None:
         async with self.send_lock:
@@ -149,9 +152,13 @@ class StreamConnection:
                 data = AnswerIn.model_validate({"question_id": message.get("question_id"), "content": message.get("content"),
                                                 "type": message.get("answer_type", "text")})
                 # acknowledged once stored (the `received` event); the evaluation follows as its own event
+                held = self.held
+                if held.event_seq < self.sent_seq:  # numbered since (e.g. the evaluation's events): the newer count
+                    held = held.model_copy(update={"event_seq": self.sent_seq})
                 received = await self.service.receive_answer(self.user, self.session_id, data.question_id,
-                                                             data.content, data.type)
-                self.service.answer_in_background(received)
+                                                             data.content, data.type, held=held)
+                self._hold(received.session)
+                self.service.answer_in_background(received, then=self._hold)
             elif kind in self.message_handlers:
                 reply = await self.message_handlers[kind](self.user, self.session_id, message)
                 if reply:
@@ -162,6 +169,11 @@ class StreamConnection:
             await self.send_error("validation_error", validation_message(error))
         except AppError as error:
             await self.send_error(error.code, error.message)
+
+    def _hold(self, session: InterviewSession) -> None:
+        # only a newer copy (a later event number): an evaluation ending after the next answer was stored is not
+        if session.event_seq >= self.held.event_seq:
+            self.held = session
 
     async def send_error(self, code: str, message: str) -> None:
         await self.send(error_event(self.sent_seq, code.lower(), message))
