@@ -1,6 +1,6 @@
 """SecantusDB CPU per command of the interview hot path, one client sending in turn, under its start-up flags.
 
-    PYTHONPATH=src .venv/bin/python bench/db_commands.py [--indexes]
+    PYTHONPATH=src .venv/bin/python bench/db_commands.py
 
 Starts a fresh server per case (the bench's: no flags; the app's sync on commit; standalone, with and without it;
 sync on commit without the sessions' secondary indexes), stores 200 session-sized documents with the sessions'
@@ -23,10 +23,9 @@ from typing import Any
 from pymongo import IndexModel, MongoClient
 
 BIN = Path(sys.executable).parent
-SESSION_INDEXES = [IndexModel([("candidate_id", 1), ("created_at", -1)]), IndexModel([("status", 1), ("ends_at", 1)]),
-                   IndexModel([("job_id", 1), ("candidate_id", 1)])]  # as interviews/models.py declares them
-# the two the sessions had until the sixth pass (retired: they served only the recruiter list's top-level $or)
-RETIRED_INDEXES = [IndexModel([("recruiter_id", 1), ("status", 1)]), IndexModel([("job_recruiter_id", 1), ("status", 1)])]
+SESSION_INDEXES = [IndexModel([("candidate_id", 1), ("created_at", -1)]), IndexModel([("recruiter_id", 1), ("status", 1)]),
+                   IndexModel([("status", 1), ("ends_at", 1)]), IndexModel([("job_id", 1), ("candidate_id", 1)]),
+                   IndexModel([("job_recruiter_id", 1), ("status", 1)])]  # as interviews/models.py declares them
 
 
 def _free_port() -> int:
@@ -43,8 +42,7 @@ def _cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def run(flags: list[str], indexes: list[IndexModel] | None = SESSION_INDEXES, n: int = 300,
-        sessions: int = 200) -> dict[str, float]:
+def run(flags: list[str], indexes: bool = True, n: int = 300, sessions: int = 200) -> dict[str, float]:
     folder, port = tempfile.mkdtemp(prefix="cx-dbcmd-"), _free_port()
     server = subprocess.Popen([str(BIN / "secantusd-py"), "--host", "127.0.0.1", "--port", str(port), "--storage-path",
                                f"{folder}/db", "--log-level", "WARNING", *flags],
@@ -56,7 +54,7 @@ def run(flags: list[str], indexes: list[IndexModel] | None = SESSION_INDEXES, n:
         db = client.probe
         stored, events = db.interview_sessions, db.interview_events
         if indexes:
-            stored.create_indexes(indexes)
+            stored.create_indexes(SESSION_INDEXES)
         events.create_index([("session_id", 1), ("seq", 1)], unique=True)
         session = {"questions": [{"id": f"q{i}", "text": "x" * 400, "key_points": ["kp " * 20] * 6} for i in range(6)],
                    "answers": [], "status": "active", "event_seq": 0, "created_at": 1, "ends_at": 2, "recruiter_id": None,
@@ -126,21 +124,15 @@ def sign_in_writes(accounts: int, n: int = 100) -> dict[str, float]:
 
 
 def main() -> None:
-    app = ["--standalone", "--sync-on-commit"]  # the app's default flags
-    cases: dict[str, tuple[list[str], list[IndexModel] | None]] = {
-        "no flags (bench before)": ([], SESSION_INDEXES), "--sync-on-commit": (["--sync-on-commit"], SESSION_INDEXES),
-        "--standalone": (["--standalone"], SESSION_INDEXES), "app flags, 3 session indexes": (app, SESSION_INDEXES),
-        "app flags, the 5 before": (app, SESSION_INDEXES + RETIRED_INDEXES), "app flags, no session indexes": (app, None)}
-    if "--indexes" in sys.argv:  # only the index comparison, under the app's flags
-        cases = {name: case for name, case in cases.items() if name.startswith("app flags")}
+    cases = {"no flags (bench before)": ([], True), "--sync-on-commit": (["--sync-on-commit"], True),
+             "--standalone": (["--standalone"], True), "--standalone --sync-on-commit": (["--standalone", "--sync-on-commit"], True),
+             "--sync-on-commit, no session indexes": (["--sync-on-commit"], False)}
     results = {name: run(flags, indexes) for name, (flags, indexes) in cases.items()}
     print(f"load average {os.getloadavg()[0]:.1f}; SecantusDB CPU ms per command")
     print("| command | " + " | ".join(results) + " |")
     print("| --- " * (len(results) + 1) + "|")
     for command in next(iter(results.values())):
         print(f"| {command} | " + " | ".join(str(r[command]) for r in results.values()) + " |")
-    if "--indexes" in sys.argv:
-        return
     print("\nSecantusDB CPU ms per sign-in write (standalone, sync on commit), by accounts stored")
     for accounts in (100, 1000, 5000):
         print(accounts, sign_in_writes(accounts))

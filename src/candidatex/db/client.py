@@ -12,7 +12,7 @@ from pymongo import AsyncMongoClient
 from candidatex.config import Settings
 from candidatex.core import crypto
 from candidatex.db.embedded import EmbeddedMongo, running_server_url
-from candidatex.db.registry import document_models, drop_retired_indexes
+from candidatex.db.registry import document_models
 from candidatex.db.supervisor import supervise
 
 
@@ -67,7 +67,6 @@ async def connect(settings: Settings, share_running: bool = False) -> Database:
     models = document_models()
     try:
         await init_beanie(database=client[settings.mongodb_db], document_models=models)
-        await drop_retired_indexes(client[settings.mongodb_db], models)
     except Exception:
         await client.close()
         if embedded:

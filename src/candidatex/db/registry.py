@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from beanie import Document
-from pymongo.errors import OperationFailure
-
-INDEX_NOT_FOUND = 27  # server error code: dropped by another worker meanwhile
 
 
 def document_models() -> list[type[Document]]:
@@ -25,24 +20,3 @@ def document_models() -> list[type[Document]]:
     return [User, AuditLog, RefreshTokenFamily, ActionToken, OutboxEmail, InterviewSession, SessionEvent,
             Resume, Job, Application, MatchResult, RankingEntry, Demographics, AntiCheatSnapshot, LoginThrottle,
             Screening]
-
-
-async def drop_retired_indexes(database: Any, models: list[type[Document]]) -> list[str]:
-    """Beanie creates the indexes a model declares but never drops one it stopped declaring, and every write
-    keeps maintaining it: each model names the ones it retired (`retired_indexes`, index names), dropped here
-    at start-up when present. Returns the names dropped; idempotent (another worker may drop them first)."""
-    dropped = []
-    for model in models:
-        retired = set(getattr(model, "retired_indexes", ()))
-        if not retired:
-            continue
-        collection = database[model.Settings.name]  # as declared (Beanie reads it so)
-        present = {index["name"] async for index in await collection.list_indexes()}
-        for name in sorted(retired & present):
-            try:
-                await collection.drop_index(name)
-            except OperationFailure as error:
-                if error.code != INDEX_NOT_FOUND:
-                    raise
-            dropped.append(f"{collection.name}.{name}")
-    return dropped

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from beanie import Document
 from pydantic import BaseModel, Field
@@ -123,14 +123,11 @@ class InterviewSession(Document):
         name = "interview_sessions"
         indexes = [
             IndexModel([("candidate_id", ASCENDING), ("created_at", DESCENDING)]),
+            IndexModel([("recruiter_id", ASCENDING), ("status", ASCENDING)]),
             IndexModel([("status", ASCENDING), ("ends_at", ASCENDING)]),
             IndexModel([("job_id", ASCENDING), ("candidate_id", ASCENDING)]),
+            IndexModel([("job_recruiter_id", ASCENDING), ("status", ASCENDING)]),
         ]
-
-    # dropped at start-up (db/registry.py): recruiter_id+status and job_recruiter_id+status served only the
-    # recruiter's list, whose filter is a top-level $or that SecantusDB answers with a scan anyway, while every
-    # session write (each answer's several) rewrote their entries
-    retired_indexes: ClassVar[tuple[str, ...]] = ("recruiter_id_1_status_1", "job_recruiter_id_1_status_1")
 
 
 class SessionEvent(Document):
