@@ -16,7 +16,8 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,9 @@ def _cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def run(flags: list[str], indexes: list[IndexModel] | None = DECLARED, n: int = 300,
-        sessions: int = 200) -> dict[str, float]:
+@contextmanager
+def _server(flags: list[str]) -> Iterator[tuple[subprocess.Popen[bytes], MongoClient[dict[str, Any]]]]:
+    """A fresh SecantusDB on a folder of its own with these start-up flags, and a client of it; gone afterwards."""
     folder, port = tempfile.mkdtemp(prefix="cx-dbcmd-"), _free_port()
     server = subprocess.Popen([str(BIN / "secantusd-py"), "--host", "127.0.0.1", "--port", str(port), "--storage-path",
                                f"{folder}/db", "--log-level", "WARNING", *flags],
@@ -53,6 +55,17 @@ def run(flags: list[str], indexes: list[IndexModel] | None = DECLARED, n: int = 
     client: MongoClient[dict[str, Any]] = MongoClient(f"mongodb://127.0.0.1:{port}/?directConnection=true",
                                                       serverSelectionTimeoutMS=30000)
     try:
+        yield server, client
+    finally:
+        client.close()
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(flags: list[str], indexes: list[IndexModel] | None = DECLARED, n: int = 300,
+        sessions: int = 200) -> dict[str, float]:
+    with _server(flags) as (server, client):
         client.admin.command("ping")
         db = client.probe
         stored, events = db.interview_sessions, db.interview_events
@@ -84,23 +97,12 @@ def run(flags: list[str], indexes: list[IndexModel] | None = DECLARED, n: int = 
         measure("insert of one event", lambda i: events.insert_one({"session_id": str(ids[i % sessions]), "seq": 10 + i,
                                                                     "type": "feedback", "data": {"stage": "received"}}))
         return out
-    finally:
-        client.close()
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def sign_in_writes(accounts: int, n: int = 100) -> dict[str, float]:
     """A sign-in's write on a users collection of ``accounts``: the old findAndModify with an `$or`, against the
     update by `_id` and the point read that replaced it (users/store.py)."""
-    folder, port = tempfile.mkdtemp(prefix="cx-dbcmd-"), _free_port()
-    server = subprocess.Popen([str(BIN / "secantusd-py"), "--host", "127.0.0.1", "--port", str(port), "--storage-path",
-                               f"{folder}/db", "--log-level", "WARNING", "--standalone", "--sync-on-commit"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client: MongoClient[dict[str, Any]] = MongoClient(f"mongodb://127.0.0.1:{port}/?directConnection=true",
-                                                      serverSelectionTimeoutMS=30000)
-    try:
+    with _server(["--standalone", "--sync-on-commit"]) as (server, client):
         users = client.probe.users
         users.create_index("email", unique=True)
         ids = users.insert_many([{"email": f"u{i}@example.com", "password_hash": "x" * 97, "locked_until": None,
@@ -119,11 +121,6 @@ def sign_in_writes(accounts: int, n: int = 100) -> dict[str, float]:
             users.find_one({"_id": ids[i % accounts]})
         out["update by _id + find"] = round((_cpu_seconds(server.pid) - started) * 1000 / n, 2)
         return out
-    finally:
-        client.close()
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def main() -> None:
