@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from candidatex.anticheat.vision import FrameAnalyzer, VisionConfig, edge_peak
+from candidatex.anticheat.vision import FrameAnalyzer, VisionConfig, edge_map, edge_peak
 from tests.data.proctoring import make_frames as frames
 
 TUNE = frames._morphs("tune")
@@ -66,4 +66,4 @@ def test_sensor_noise_alone_is_no_edge() -> None:
     rng = np.random.default_rng(5)
     noisy = (np.full((480, 640), 6.0) + rng.normal(0, 4.5, (480, 640))).clip(0, 255).astype(np.uint8)
     small = cv2.resize(noisy, (160, 120), interpolation=cv2.INTER_AREA)
-    assert edge_peak(small) < VisionConfig().covered_edge_peak
+    assert edge_peak(edge_map(small)) < VisionConfig().covered_edge_peak

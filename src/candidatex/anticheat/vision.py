@@ -166,21 +166,16 @@ def skin_share(bgr_small: np.ndarray) -> float:
     return float(skin.mean())
 
 
-def texture_energy(grey_small: np.ndarray) -> float:
-    """Mean absolute Laplacian of a small grey image, smoothed first so sensor noise does not count as
-    texture: edges and structure of a scene, ~0 for a blocked lens."""
-    return float(_laplacian(grey_small).mean())
-
-
-def edge_peak(grey_small: np.ndarray) -> float:
-    """The 99th percentile of the same |Laplacian|: a single edge across the picture (a floor line in a dim room)
-    lifts it though it hardly moves the mean; a blocked lens, blurred to the sensor, has none."""
-    return float(np.percentile(_laplacian(grey_small), 99))
-
-
-def _laplacian(grey_small: np.ndarray) -> np.ndarray:
+def edge_map(grey_small: np.ndarray) -> np.ndarray:
+    """Absolute Laplacian of a small grey image, smoothed first so sensor noise does not count as texture. Its
+    mean is the scene's texture (~0 for a blocked lens); its 99th percentile, :func:`edge_peak`, is lifted by a
+    single edge across the picture (a floor line in a dim room) that hardly moves the mean."""
     smooth = cv2.GaussianBlur(grey_small.astype(np.float32), (5, 5), 1.5)
     return np.abs(cv2.Laplacian(smooth, cv2.CV_32F, ksize=3))
+
+
+def edge_peak(edges: np.ndarray) -> float:
+    return float(np.percentile(edges, 99))
 
 
 class FrameAnalyzer:
@@ -227,7 +222,8 @@ class FrameAnalyzer:
         small = cv2.resize(grey, (160, 120), interpolation=cv2.INTER_AREA)
         brightness = float(small.mean())
         contrast = float(small.std())
-        texture = texture_energy(small)
+        edges = edge_map(small)  # once: the texture here, the edge peak in the covered test below
+        texture = float(edges.mean())
 
         faces: tuple[FaceBox, ...] = ()
         mesh: _Mesh | None = None
@@ -241,7 +237,7 @@ class FrameAnalyzer:
             cfg.check_enabled("camera_covered")
             and not faces
             and texture < min(cfg.covered_texture, cfg.covered_relative_texture * max(brightness, 20.0))
-            and edge_peak(small) < cfg.covered_edge_peak
+            and edge_peak(edges) < cfg.covered_edge_peak
             and (
                 brightness < cfg.covered_brightness
                 or contrast < cfg.covered_flat_std
