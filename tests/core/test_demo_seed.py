@@ -23,8 +23,10 @@ async def demo(client: AsyncTestClient, mongo_url: str,
                tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[AsyncTestClient]:
     """An app on its own database that seeds the demo at start-up, as `make run` does (beside the session app,
     whose document binding is put back afterwards)."""
+    # the anti-cheat defaults `make run` has (the suite's settings turn both off for API tests)
     async with app_client(client, mongo_url, tmp_path_factory.mktemp("demo"), SEED_DEMO="true",
-                          APP_ENV="development") as (demo_client, _):
+                          APP_ENV="development", ANTI_CHEAT_PRECHECK_CAMERA="true",
+                          ANTI_CHEAT_CONSENT_REQUIRED="true") as (demo_client, _):
         seeding = demo_client.app.state.demo_seed_task  # started after start-up: the server answered meanwhile
 
         async def seeded() -> None:

@@ -26,6 +26,7 @@ from candidatex.anticheat.schemas import SignalIn
 from candidatex.anticheat.signals import sign_signal
 from candidatex.audit.service import RequestMeta
 from candidatex.core.timeutil import as_utc, utcnow
+from candidatex.interviews import store as interview_store
 from candidatex.interviews.models import SessionStatus
 from candidatex.interviews.schemas import CreateSessionIn
 from candidatex.jobs.models import STAGE_ORDER, Application, ApplicationStatus, Job, JobStatus
@@ -255,6 +256,20 @@ async def _seed_applications(services: DemoServices, recruiter: User, jobs: dict
             summary.by_stage[stage] = summary.by_stage.get(stage, 0) + 1
 
 
+# A seeded interview is never sat in front of a camera, so the server's camera check (ANTI_CHEAT_PRECHECK_CAMERA,
+# on by default) rightly refuses its precheck: the seed records the precheck as its own, marked so.
+SEEDED_PRECHECK = {"camera": True, "microphone": True, "speaker": True, "fullscreen": True, "single_screen": True,
+                   "passed": True, "warnings": [], "seeded": True}
+
+
+async def _seeded_precheck(session_id: str) -> None:
+    moved = await interview_store.transition(session_id, (SessionStatus.setup, SessionStatus.precheck),
+                                             SessionStatus.precheck,
+                                             {"precheck_result": {**SEEDED_PRECHECK, "checked_at": utcnow().isoformat()}})
+    if moved is None:
+        raise RuntimeError(f"demo interview {session_id} is past its precheck")
+
+
 async def _seed_interviews(services: DemoServices, recruiter: User, jobs: dict[str, Job],
                            candidates: dict[str, tuple[User, dict[str, Any], str]], summary: SeedSummary) -> None:
     """Practice interviews (the candidate's own) and screenings the recruiter scheduled for an applicant (the
@@ -272,8 +287,7 @@ async def _seed_interviews(services: DemoServices, recruiter: User, jobs: dict[s
         session = await services.interviews.create(recruiter if screening else user, request.model_dump(), META)
         sid = str(session.id)
         await services.anti_cheat.agree_to_notice(session, str(user.id))  # the candidate read the notice
-        await services.interviews.precheck(user, sid, {"camera": True, "microphone": True, "speaker": True,
-                                                       "fullscreen": True, "screens": 1})
+        await _seeded_precheck(sid)
         session = await services.interviews.start(user, sid)
         signals = list(plan.get("signals", []))
         pool = answers["strong"] if plan["answers"] == "strong" else answers["strong"][:1] + answers["weak"]
