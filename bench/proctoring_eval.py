@@ -1,6 +1,7 @@
 """Precision and recall of the proctoring verdicts on the labelled frame set (tests/data/proctoring).
 
-    uv run --frozen python bench/proctoring_eval.py [--errors] [--split tune|holdout|all] [--new] [--pass fifth|sixth|seventh]
+    uv run --frozen python bench/proctoring_eval.py [--errors] [--split tune|holdout|all|seen] [--new]
+        [--pass fifth|sixth|seventh|eighth] [--prefix p8m-]
 
 For each verdict it prints precision and recall of the anti-cheat analyzer (candidatex.anticheat.vision)
 and of the raw mediapipe full-range face detector on the same frames (its verdicts: no face = face
@@ -12,7 +13,10 @@ turns are reported on their own line and never count as looking away's false pos
 fifth and sixth passes' tune frames), ``holdout`` (the fifth and sixth passes' held-out people, rooms and lenses: run
 once, at the end of a change; the fifth's has been looked at since) or ``all``. ``--new`` keeps only the frames the fifth and sixth passes added; ``--pass fifth`` or ``--pass
 sixth`` only one pass's frames (the sixth: new people as morphs of two LFW crops, drawn rooms; its held-out split
-is split by parent person and was run once; the seventh: a small fresh batch, all held out, new morph pairings and rooms).
+is split by parent person and was run once; the seventh: a small fresh batch, all held out, new morph pairings and rooms;
+the eighth: far faces, empty rooms, soft honest faces, printed faces and hands, ids ``p8m-``). ``--split seen`` is every
+frame but the eighth pass's held-out ones (the earlier held-out splits have been run and may be tuned on);
+``--prefix`` keeps the frames whose id starts with it.
 """
 
 from __future__ import annotations
@@ -69,13 +73,22 @@ def table(name: str, rows: list[tuple[str, set[str]]], verdicts: tuple[str, ...]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--errors", action="store_true")
-    parser.add_argument("--split", choices=("tune", "holdout", "all"), default="tune")
+    parser.add_argument("--split", choices=("tune", "holdout", "all", "seen"), default="tune")
     parser.add_argument("--new", action="store_true", help="only the frames added in the fifth and sixth passes")
-    parser.add_argument("--pass", dest="added", choices=("fifth", "sixth", "seventh"), help="only the frames one pass added")
+    parser.add_argument("--pass", dest="added", choices=("fifth", "sixth", "seventh", "eighth"),
+                        help="only the frames one pass added")
+    parser.add_argument("--prefix", default="", help="only the frames whose id starts with this")
     args = parser.parse_args()
-    frames = [f for f in build() if (args.split == "all" or f.split == args.split) and (f.added or not args.new)
-              and (args.added is None or f.added == f"{args.added} pass")]
-    print(f"split {args.split}{', added frames only' if args.new else ''}{f', {args.added} pass' if args.added else ''}")
+
+    def wanted(f) -> bool:
+        split = (args.split == "all" or f.split == args.split
+                 or (args.split == "seen" and not (f.added.startswith("eighth") and f.split == "holdout")))
+        return (split and (f.added or not args.new) and f.id.startswith(args.prefix)
+                and (args.added is None or f.added.startswith(f"{args.added} pass")))
+
+    frames = [f for f in build() if wanted(f)]
+    print(f"split {args.split}{', added frames only' if args.new else ''}{f', {args.added} pass' if args.added else ''}"
+          f"{f', ids {args.prefix}*' if args.prefix else ''}")
     labels = Counter(f.label for f in frames)
     print(f"{len(frames)} frames: " + ", ".join(f"{k} {v}" for k, v in sorted(labels.items())))
     analyzer = FrameAnalyzer()

@@ -41,6 +41,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import cv2
 import mediapipe as mp
@@ -57,6 +58,9 @@ _CHIN = 152
 _EYES = ((33, 133, 159, 145, 468), (263, 362, 386, 374, 473))
 # A sparse, stable subset of the mesh for motion: face oval, brows, eyes, nose, lips.
 _MOTION_POINTS = (10, 152, 234, 454, 33, 133, 263, 362, 159, 145, 386, 374, 1, 4, 61, 291, 13, 14, 70, 300)
+
+# The far-face search looks at this band of the frame's height (top, bottom).
+_FAR_BAND = (0.15, 0.75)
 
 # Checks that can be switched off one by one through VisionConfig.disabled_checks.
 CHECKS: tuple[str, ...] = tuple(str(kind) for kind in VISION_KINDS)
@@ -194,6 +198,9 @@ class FrameAnalyzer:
         self._mesh = mp.solutions.face_mesh.FaceMesh(
             static_image_mode=True, max_num_faces=1, refine_landmarks=True, min_detection_confidence=0.3
         )
+        # OpenCV's Haar cascade (frontal faces, alt2; shipped inside the cv2 wheel): the far-face search's finder.
+        self._far_cascade = _cascade("haarcascade_frontalface_alt2.xml")
+        self._profile_cascade = _cascade("haarcascade_profileface.xml")
 
     def close(self) -> None:
         with self._lock:
@@ -314,6 +321,10 @@ class FrameAnalyzer:
                 if mesh is not None:  # a detection on an enlarged tile counts only when face mesh agrees
                     meshes[id(box)] = mesh
                     faces.append(box)
+        if not faces:  # a face too small even for the tiles: the candidate sitting far back (over 2 m)
+            for box, mesh in self._far_faces(rgb):
+                meshes[id(box)] = mesh
+                faces.append(box)
         if not faces:  # before calling a face missing, a second look (soft, blurred or odd-sized faces)
             for box, mesh in self._second_look(rgb):
                 meshes[id(box)] = mesh
@@ -370,6 +381,8 @@ class FrameAnalyzer:
                     known = next((entry for entry in seen if _overlap(full, entry[0])), None)
                     if (known is not None and k in known[2]) or not self._mirror_confirmed(window, box):
                         continue
+                    if known is None and not self._cascade_agrees(window, box):
+                        continue
                     mesh = self._face_mesh(window, box)
                     if mesh is None:
                         continue
@@ -379,6 +392,48 @@ class FrameAnalyzer:
                         landmarks = mesh.landmarks + np.array([x0, 0])
                         seen.append((full, _Mesh(mesh.yaw, mesh.pitch, mesh.gaze, mesh.eye_openness, landmarks), {k}))
         return [(box, mesh) for box, mesh, windows in seen if len(windows) >= 2]
+
+    def _far_faces(self, rgb: np.ndarray) -> list[tuple[FaceBox, _Mesh]]:
+        """Faces of 0.04-0.13 of the frame's height (a candidate 1.3-4 m back), which neither mediapipe detector finds
+        over the frame or its tiles: both are trained on larger faces, and a soft small face falls below their range.
+        OpenCV's Haar cascade, a different kind of model, finds them on the frame's middle band (the camera is at the
+        candidate's eye level, so the head of someone sitting or standing further back is seen near that level).
+        Its finds count only when mediapipe agrees on the enlarged crop: the short-range detector on it and on its
+        mirror, and face mesh."""
+        height, width = rgb.shape[:2]
+        top, bottom = int(_FAR_BAND[0] * height), int(_FAR_BAND[1] * height)
+        grey = cv2.cvtColor(rgb[top:bottom], cv2.COLOR_RGB2GRAY)
+        smallest, largest = max(18, int(0.037 * height)), max(24, int(0.135 * height))
+        found: list[tuple[FaceBox, _Mesh]] = []
+        candidates = self._far_cascade.detectMultiScale(grey, scaleFactor=1.15, minNeighbors=3,
+                                                        minSize=(smallest, smallest), maxSize=(largest, largest))
+        for x, y, w, h in list(candidates)[:3]:
+            box = FaceBox(x=x / width, y=(y + top) / height, width=w / width, height=h / height,
+                          score=self.config.min_detection_confidence)
+            if any(_overlap(box, other) for other, _ in found) or not self._mirror_confirmed(rgb, box):
+                continue
+            mesh = self._face_mesh(rgb, box)
+            if mesh is not None:
+                found.append((box, mesh))
+        return found
+
+    def _cascade_agrees(self, rgb: np.ndarray, face: FaceBox) -> bool:
+        """OpenCV's Haar cascades, a different kind of model from mediapipe's, find a face (frontal, or in profile
+        either way: a turned head) on the crop around ``face`` (2.2 times its size, scaled to 160 pixels)."""
+        height, width = rgb.shape[:2]
+        side = 2.2 * max(face.width * width, face.height * height)
+        cx, cy = (face.x + face.width / 2) * width, (face.y + face.height / 2) * height
+        x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
+        crop = rgb[y0:int(min(height, cy + side / 2)), x0:int(min(width, cx + side / 2))]
+        if crop.shape[0] < 16 or crop.shape[1] < 16:
+            return False
+        grey = cv2.cvtColor(cv2.resize(crop, (160, 160), interpolation=cv2.INTER_LINEAR), cv2.COLOR_RGB2GRAY)
+        smallest = (36, 36)
+        for cascade, view in ((self._far_cascade, grey), (self._profile_cascade, grey),
+                              (self._profile_cascade, np.ascontiguousarray(grey[:, ::-1]))):
+            if len(cascade.detectMultiScale(view, scaleFactor=1.1, minNeighbors=2, minSize=smallest)):
+                return True
+        return False
 
     def _mirror_confirmed(self, rgb: np.ndarray, face: FaceBox) -> bool:
         """The short-range detector finds a face on the crop around ``face`` (twice its size) and on its mirror."""
@@ -452,6 +507,14 @@ class FrameAnalyzer:
         # Back to frame pixels, so head sway and landmark motion compare across frames.
         frame_points = points[list(_MOTION_POINTS), :2] / scale + np.array([x0, y0])
         return _Mesh(yaw, pitch, float(np.mean(gazes)), float(np.mean(openings)), frame_points)
+
+
+def _cascade(name: str) -> cv2.CascadeClassifier:
+    """One of the Haar cascades the cv2 wheel ships (its ``data`` folder, ``cv2.data.haarcascades``)."""
+    cascade = cv2.CascadeClassifier(str(Path(cv2.__file__).parent / "data" / name))
+    if cascade.empty():
+        raise RuntimeError(f"OpenCV's {name} is not installed with cv2")
+    return cascade
 
 
 def _boxes(result: object) -> tuple[FaceBox, ...]:
