@@ -63,8 +63,9 @@ _MOTION_POINTS = (10, 152, 234, 454, 33, 133, 263, 362, 159, 145, 386, 374, 1, 4
 # set's seen frames every real face detected below it (about a hundred, 0.60-0.75) has a mesh; a hand over a face,
 # detected at 0.62, has none.
 _WEAK_SCORE = 0.75
-# The far-face search looks at this band of the frame's height (top, bottom).
+# The far-face search looks at this band of the frame's height (top, bottom), for faces up to _FAR_LARGEST of it.
 _FAR_BAND = (0.15, 0.75)
+_FAR_LARGEST = 0.135
 
 # Checks that can be switched off one by one through VisionConfig.disabled_checks.
 CHECKS: tuple[str, ...] = tuple(str(kind) for kind in VISION_KINDS)
@@ -309,6 +310,9 @@ class FrameAnalyzer:
                 meshes[id(box)] = self._face_mesh(rgb, box)
                 if meshes[id(box)] is None:
                     continue
+                # and a weak small one (a far face's size) needs what a far face needs: a Haar cascade as well
+                if box.height < _FAR_LARGEST and not self._cascade_agrees(rgb, box):
+                    continue
             faces.append(box)
         # (a part of a face the weak find did not hold up on is no face of its own: a face filling the frame is
         # looked for below)
@@ -420,7 +424,7 @@ class FrameAnalyzer:
         scale = min(1.0, 18 / (0.05 * height))
         grey = cv2.resize(cv2.cvtColor(rgb[top:bottom], cv2.COLOR_RGB2GRAY), None, fx=scale, fy=scale,
                           interpolation=cv2.INTER_AREA)
-        largest = max(19, int(0.135 * height * scale))
+        largest = max(19, int(_FAR_LARGEST * height * scale))
         found: list[tuple[FaceBox, _Mesh]] = []
         candidates = self._far_cascade.detectMultiScale(grey, scaleFactor=1.1, minNeighbors=3, minSize=(18, 18),
                                                         maxSize=(largest, largest))
