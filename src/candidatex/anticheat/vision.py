@@ -19,8 +19,12 @@ Verdict rules, each from evidence in the frame (see docs/anticheat.md for their 
 * a face larger than the detectors' range (filling the frame) is looked for on the frame shrunk to
   half when no face was found, a face smaller than it on four tiles also when one face was found (a
   small second person behind the candidate); both are confirmed by face mesh;
-* before a face is called missing, a second look on square windows of the frame (a soft face at another scale),
-  whose faces must pass face mesh, the short-range detector on the crop and on its mirror, in two windows;
+* before a face is called missing, OpenCV's Haar cascade looks for a face sitting far back (0.05-0.135 of the
+  frame's height) on the frame's middle band, confirmed by mediapipe on the crop; then a second look on square
+  windows of the frame (a soft face at another scale), whose faces must pass face mesh, the short-range detector on
+  the crop and on its mirror, in two windows, and a Haar cascade on the crop;
+* a weak full-range detection (below ``_WEAK_SCORE``) counts when face mesh confirms it, a small one only with a
+  Haar cascade as well (a hand over the face, a pattern in a dim room);
 * *covered* means no face and a lens that sees nothing: no texture for the light there is (a dim
   room keeps its edges, only fainter, so texture is judged against the brightness) and dark, one
   flat colour, or skin filling the frame (a hand or finger pressed on the lens, lit through).
@@ -441,14 +445,10 @@ class FrameAnalyzer:
     def _cascade_agrees(self, rgb: np.ndarray, face: FaceBox) -> bool:
         """OpenCV's Haar cascades, a different kind of model from mediapipe's, find a face (frontal, or in profile
         either way: a turned head) on the crop around ``face`` (2.2 times its size, scaled to 160 pixels)."""
-        height, width = rgb.shape[:2]
-        side = 2.2 * max(face.width * width, face.height * height)
-        cx, cy = (face.x + face.width / 2) * width, (face.y + face.height / 2) * height
-        x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
-        crop = rgb[y0:int(min(height, cy + side / 2)), x0:int(min(width, cx + side / 2))]
-        if crop.shape[0] < 16 or crop.shape[1] < 16:
+        crop = _square_crop(rgb, face, 2.2, 160)
+        if crop is None:
             return False
-        grey = cv2.cvtColor(cv2.resize(crop, (160, 160), interpolation=cv2.INTER_LINEAR), cv2.COLOR_RGB2GRAY)
+        grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
         smallest = (36, 36)
         for cascade, view in ((self._far_cascade, grey), (self._profile_cascade, grey),
                               (self._profile_cascade, np.ascontiguousarray(grey[:, ::-1]))):
@@ -458,14 +458,9 @@ class FrameAnalyzer:
 
     def _mirror_confirmed(self, rgb: np.ndarray, face: FaceBox) -> bool:
         """The short-range detector finds a face on the crop around ``face`` (twice its size) and on its mirror."""
-        height, width = rgb.shape[:2]
-        side = 2.0 * max(face.width * width, face.height * height)
-        cx, cy = (face.x + face.width / 2) * width, (face.y + face.height / 2) * height
-        x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
-        crop = rgb[y0:int(min(height, cy + side / 2)), x0:int(min(width, cx + side / 2))]
-        if crop.shape[0] < 16 or crop.shape[1] < 16:
+        crop = _square_crop(rgb, face, 2.0, 256)
+        if crop is None:
             return False
-        crop = cv2.resize(crop, (256, 256), interpolation=cv2.INTER_LINEAR)
         return all(_boxes(self._near_detector.process(np.ascontiguousarray(view))) for view in (crop, crop[:, ::-1]))
 
     def _small_faces(self, rgb: np.ndarray, upper_only: bool = False) -> list[FaceBox]:
@@ -528,6 +523,19 @@ class FrameAnalyzer:
         # Back to frame pixels, so head sway and landmark motion compare across frames.
         frame_points = points[list(_MOTION_POINTS), :2] / scale + np.array([x0, y0])
         return _Mesh(yaw, pitch, float(np.mean(gazes)), float(np.mean(openings)), frame_points)
+
+
+def _square_crop(rgb: np.ndarray, face: FaceBox, factor: float, size: int) -> np.ndarray | None:
+    """The square around ``face``, ``factor`` times its larger side (cut at the frame's edges), scaled to ``size``;
+    None when under 16 pixels."""
+    height, width = rgb.shape[:2]
+    side = factor * max(face.width * width, face.height * height)
+    cx, cy = (face.x + face.width / 2) * width, (face.y + face.height / 2) * height
+    x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
+    crop = rgb[y0:int(min(height, cy + side / 2)), x0:int(min(width, cx + side / 2))]
+    if crop.shape[0] < 16 or crop.shape[1] < 16:
+        return None
+    return cv2.resize(crop, (size, size), interpolation=cv2.INTER_LINEAR)
 
 
 def _cascade(name: str) -> cv2.CascadeClassifier:
