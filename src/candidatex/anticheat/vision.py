@@ -24,8 +24,11 @@ Verdict rules, each from evidence in the frame (see docs/anticheat.md for their 
 * *covered* means no face and a lens that sees nothing: no texture for the light there is (a dim
   room keeps its edges, only fainter, so texture is judged against the brightness) and dark, one
   flat colour, or skin filling the frame (a hand or finger pressed on the lens, lit through).
-  A plain wall or an empty room has texture and light: that is a missing face, not a covered lens;
+  A plain wall or an empty room has texture and light: that is a missing face, not a covered lens, and a dark
+  empty room keeps a straight edge across the picture (its floor line) that no covered lens has;
   one absence is one kind of condition, never both;
+* *looking away* is read from the head pose only where the pose can be trusted: a face large enough in pixels
+  that does not fill the frame;
 * *too far* compares the face mesh's forehead-to-chin span with the frame's height (calibrated by camera
   geometry; the box without a mesh); *too close* the face box with the frame's width and height (the box of a
   face that fills the frame is about half the frame, not 35 % of its area);
@@ -74,8 +77,8 @@ class VisionConfig:
     look_away_pitch_deg: float = 25.0
     # ... judged only where the pose estimate can be trusted: a face whose box is at least pose_min_face_px on its
     # larger side and that does not fill the frame (box at most face_max_size_ratio). Face mesh on a smaller face
-    # (its eye corners a dozen pixels apart) or on a face running off the frame reads 25-28 degrees of pitch or yaw
-    # from frontal faces; the real turns in the labelled set are 55-200 px.
+    # (its eye corners a dozen pixels apart) or on a face running off the frame read 25-28 degrees of pitch from
+    # frontal faces; the real turns in the labelled set are 55-200 px.
     pose_min_face_px: float = 48.0
     # The face box's larger side relative to the frame's (width / width, height / height): below
     # min the candidate sits too far (over ~2 m from a laptop camera), above max too close (~25 cm).
@@ -187,7 +190,8 @@ def edge_peak(edges: np.ndarray) -> float:
     return float(np.percentile(edges, 99))
 
 
-_PROFILE_KERNEL = np.exp(-0.5 * (np.arange(-4, 5) / 1.5) ** 2) / np.exp(-0.5 * (np.arange(-4, 5) / 1.5) ** 2).sum()
+_PROFILE_KERNEL = np.exp(-0.5 * (np.arange(-4, 5) / 1.5) ** 2)
+_PROFILE_KERNEL /= _PROFILE_KERNEL.sum()  # a 9-tap Gaussian, sigma 1.5 rows
 
 
 def line_peak(grey_small: np.ndarray) -> float:
