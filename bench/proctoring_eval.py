@@ -1,6 +1,7 @@
 """Precision and recall of the proctoring verdicts on the labelled frame set (tests/data/proctoring).
 
-    uv run --frozen python bench/proctoring_eval.py [--errors] [--split tune|holdout|all] [--new] [--pass fifth|sixth|seventh]
+    uv run --frozen python bench/proctoring_eval.py [--errors] [--split tune|holdout|all] [--new] [--pass fifth|sixth|seventh|eighth]
+        [--prefix p8c-]
 
 For each verdict it prints precision and recall of the anti-cheat analyzer (candidatex.anticheat.vision)
 and of the raw mediapipe full-range face detector on the same frames (its verdicts: no face = face
@@ -13,6 +14,8 @@ fifth and sixth passes' tune frames), ``holdout`` (the fifth and sixth passes' h
 once, at the end of a change; the fifth's has been looked at since) or ``all``. ``--new`` keeps only the frames the fifth and sixth passes added; ``--pass fifth`` or ``--pass
 sixth`` only one pass's frames (the sixth: new people as morphs of two LFW crops, drawn rooms; its held-out split
 is split by parent person and was run once; the seventh: a small fresh batch, all held out, new morph pairings and rooms).
+``--prefix`` keeps the frames whose id starts with it (``p8c-``: the eighth pass's head turns, covered lenses and dark
+rooms, split tune / holdout).
 """
 
 from __future__ import annotations
@@ -71,11 +74,14 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--split", choices=("tune", "holdout", "all"), default="tune")
     parser.add_argument("--new", action="store_true", help="only the frames added in the fifth and sixth passes")
-    parser.add_argument("--pass", dest="added", choices=("fifth", "sixth", "seventh"), help="only the frames one pass added")
+    parser.add_argument("--pass", dest="added", choices=("fifth", "sixth", "seventh", "eighth"),
+                        help="only the frames one pass added")
+    parser.add_argument("--prefix", default="", help="only the frames whose id starts with this (p8c-)")
     args = parser.parse_args()
     frames = [f for f in build() if (args.split == "all" or f.split == args.split) and (f.added or not args.new)
-              and (args.added is None or f.added == f"{args.added} pass")]
-    print(f"split {args.split}{', added frames only' if args.new else ''}{f', {args.added} pass' if args.added else ''}")
+              and (args.added is None or f.added == f"{args.added} pass") and f.id.startswith(args.prefix)]
+    print(f"split {args.split}{', added frames only' if args.new else ''}{f', {args.added} pass' if args.added else ''}"
+          f"{f', ids {args.prefix}*' if args.prefix else ''}")
     labels = Counter(f.label for f in frames)
     print(f"{len(frames)} frames: " + ", ".join(f"{k} {v}" for k, v in sorted(labels.items())))
     analyzer = FrameAnalyzer()
