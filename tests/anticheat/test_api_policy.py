@@ -7,6 +7,7 @@ goes quiet while its camera's video still arrives is flagged as "signals suppres
 from __future__ import annotations
 
 import asyncio
+import time
 
 import numpy as np
 from bson import ObjectId
@@ -14,8 +15,11 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from pymongo.database import Database
 
+from candidatex.anticheat.coordinator import _Watch
+from candidatex.anticheat.monitor import Violation, VisionMonitor
+from candidatex.anticheat.vision import FrameAnalyzer
 from tests.anticheat.test_api_signals import post_signals, signed, start, warnings_of
-from tests.anticheat.test_monitor import sway
+from tests.anticheat.test_monitor import FPS, feed, printed_photo, sway
 from tests.conftest import Account, make_admin
 
 
@@ -113,3 +117,42 @@ async def test_video_without_heartbeats_is_flagged_as_signals_suppressed(
         assert db.interview_sessions.find_one({"_id": ObjectId(sid)})["status"] == "active"
     finally:
         coordinator.settings = default
+
+
+async def test_a_photo_propped_in_front_of_the_camera_is_flagged_for_review_and_the_interview_goes_on(
+        client: AsyncTestClient, app: Litestar, candidate: Account, db: Database, analyzer: FrameAnalyzer,
+        hopper_frame: np.ndarray) -> None:
+    # Issue 15 item 2: a photo held up is flagged for review. Before, camera_frozen's second strike (18 s of a still
+    # picture) ended the interview under the default policy, though a camera that hangs gives the same pixels.
+    sid, _ = await start(client, candidate)  # the default policy: terminate
+    anti_cheat = app.state.anti_cheat
+    anti_cheat.STATUS_TTL = 3600.0
+    portal = client.blocking_portal  # the app's database client runs on the portal's loop
+
+    def on_violation(violation: Violation) -> None:
+        portal.call(anti_cheat.vision._on_violation, sid, violation)
+
+    async def deliver(violation: Violation) -> None:
+        await asyncio.to_thread(on_violation, violation)
+
+    monitor = VisionMonitor(analyzer, window_seconds=1.0, sample_fps=FPS, on_violation=deliver, stream=f"session:{sid}")
+    now = time.monotonic()
+    anti_cheat._watches[sid] = _Watch(monitor=monitor, status="active", checked_at=now, last_frame_at=now,
+                                      heard_at=now)
+    try:
+        async with monitor:  # a still picture for 8 s: camera_frozen's 3 s window (1 s windows here) twice and more
+            await feed(monitor, [printed_photo(hopper_frame, i) for i in range(16)])
+    finally:
+        anti_cheat._watches.pop(sid, None)
+    doc = db.interview_sessions.find_one({"_id": ObjectId(sid)})
+    events = [e["event"] for e in doc["anti_cheat_log"]]
+    assert doc["status"] == "active" and doc["strike_counts"]["camera_frozen"] >= 2
+    assert events.count("review_flagged") == 1 and "terminated" not in events
+    flagged = next(e for e in doc["anti_cheat_log"] if e["event"] == "review_flagged")
+    assert flagged["details"]["kind"] == "camera_frozen"
+    warnings = [w for w in warnings_of(db, sid) if w["kind"] == "camera_frozen"]
+    assert [w["terminate"] for w in warnings] == [False] * len(warnings)
+    assert warnings[1]["flagged_for_review"] and "review" in warnings[0]["message"]
+    report = (await client.get(f"/interview/sessions/{sid}/integrity", headers=(await make_admin(client, db)).headers)
+              ).json()["data"]
+    assert report["strikes"]["camera_frozen"] >= 2 and report["verification"]["valid"]

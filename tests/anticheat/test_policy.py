@@ -44,6 +44,20 @@ def test_warn_only_kinds_never_terminate() -> None:
     assert not any(policy.record("face_too_far").terminate for _ in range(20))
 
 
+def test_a_still_picture_is_flagged_for_review_and_never_ends_the_interview() -> None:
+    # Issue 15 item 2: a photo propped in front of the camera is flagged for review. camera_frozen cannot tell it
+    # from a camera that hangs (the same pixels), so reaching its limit marks the session for review, also under the
+    # terminate policy; before, the second strike ended the interview.
+    policy = StrikePolicy()
+    decisions = [policy.record("camera_frozen") for _ in range(4)]
+    assert not any(d.terminate for d in decisions) and policy.terminated_by is None
+    assert [d.flagged for d in decisions] == [False, True, True, True]
+    assert "1 more will mark it for review" in decisions[0].message
+    assert "marked for a person to review" in decisions[1].message
+    # the other camera kinds keep the spec's termination
+    assert [policy.record("face_missing").terminate for _ in range(3)] == [False, False, True]
+
+
 def test_threshold_overrides_from_the_environment() -> None:
     thresholds = parse_thresholds("face_missing=5, tab_switch=1")
     assert thresholds["face_missing"] == 5 and thresholds["tab_switch"] == 1

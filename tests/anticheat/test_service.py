@@ -45,3 +45,19 @@ def test_vision_violation_logs_evidence_and_snapshot_ref() -> None:
     # Later strikes are still logged, but termination is logged once.
     session.handle_violation(violation, NOW)
     assert [e["event"] for e in session.log].count("terminated") == 1
+
+
+def test_a_still_picture_marks_the_session_for_review_once_and_the_interview_goes_on() -> None:
+    session = AntiCheatSession("s1", new_session_key())  # the default policy: terminate
+    frozen = Violation(
+        "camera_frozen", 0.0, 9.0, {"median_face_shift": 0.00001, "eye_range": 0.05}, b"\xff\xd8"
+    )
+    outcomes = [session.handle_violation(frozen, NOW) for _ in range(3)]
+    assert not any(o.terminate for o in outcomes) and not session.terminated
+    assert [e["event"] for e in session.log] == [
+        "camera_frozen",
+        "camera_frozen",
+        "review_flagged",
+        "camera_frozen",
+    ]
+    assert session.log[2]["details"] == {"kind": "camera_frozen", "count": 2, "threshold": 2}

@@ -320,9 +320,10 @@ def analysed_frames(base_url: str) -> float:
 
 
 def run_scenario(browser_type: Any, base_url: str, scenario: Scenario, video: Path, seconds: float,
-                 min_frames: int) -> dict[str, Any]:
+                 min_frames: int, strikes: int = 1) -> dict[str, Any]:
     """Play the scenario's video as the camera of a candidate in a running interview for ``seconds`` (a cheating
-    scenario stops once its flag appears) and report the strikes the server recorded."""
+    scenario stops once its flag has been struck ``strikes`` times, or the session ended) and report the strikes the
+    server recorded and the session's status (a flag that only marks the session for review leaves it active)."""
     from playwright.sync_api import expect
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Account, sign_in
@@ -351,8 +352,9 @@ def run_scenario(browser_type: Any, base_url: str, scenario: Scenario, video: Pa
             elapsed = time.monotonic() - started
             if scenario.expected and right & set(counts) and flagged_after is None:
                 flagged_after = round(elapsed, 1)
+            struck = sum(counts.get(kind, 0) for kind in right)
             done = elapsed >= seconds and analysed_frames(base_url) - before >= min_frames
-            if flagged_after is not None or stored["status"] not in ("active", "paused") or done \
+            if (flagged_after is not None and struck >= strikes) or stored["status"] not in ("active", "paused") or done \
                     or elapsed > seconds + 120:
                 break
             page.wait_for_timeout(1000)

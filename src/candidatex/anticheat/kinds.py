@@ -12,6 +12,11 @@ which the face's landmarks (or, noise and all, its pixels) never move and the ey
 (a photo or a screen held in a moving hand) and never blinks or changes expression for 20 windows (60 s) is
 ``face_not_live``: a reviewable flag, never a termination, because a calm person who blinks rarely (screen
 readers blink 4-5 times a minute) could look like that.
+
+``terminates=False`` (``camera_frozen``): reaching the threshold marks the session for review under either policy and
+never ends the interview. A photo propped in front of the camera and a camera that hangs on one picture give the same
+pixels (the face present, not moving, never blinking), so the evidence cannot tell cheating from a fault; issue 15
+asks for a photo held up to be flagged for review, and for a graduated, humane policy.
 """
 
 from __future__ import annotations
@@ -50,6 +55,9 @@ class KindRule:
     # Kinds in one group are one cause seen differently (no face / lens covered): a window where the
     # group's conditions together hold is one strike, of the group's most frequent kind.
     group: str | None = None
+    # False: reaching the threshold marks the session for review (a review_flagged entry), also under the terminate
+    # policy; the interview goes on.
+    terminates: bool = True
 
 
 K = StrikeKind
@@ -66,8 +74,9 @@ RULES: dict[StrikeKind, KindRule] = {
                                vision=True, window_factor=2.0, min_ratio=0.8),
     K.camera_covered: KindRule(3, "Your camera seems covered. Please uncover it.",
                                vision=True, group="absence"),
-    K.camera_frozen: KindRule(2, "Your camera picture is not changing. Please check your camera.",
-                              vision=True, window_factor=3.0, min_ratio=1.0),
+    K.camera_frozen: KindRule(2, "Your camera picture is not changing. Please check your camera; if a photo or a "
+                                 "screen is in front of it, remove it. This is recorded for review.",
+                              vision=True, window_factor=3.0, min_ratio=1.0, terminates=False),
     K.face_not_live: KindRule(0, "We have not seen you blink or move your face for a while. If a photo or a screen "
                                  "is in front of the camera, remove it; this is recorded for review.",
                               vision=True, window_factor=20.0, min_ratio=1.0),

@@ -79,7 +79,8 @@ class StrikePolicy:
     """Counts strikes per kind for one session. ``counts`` restores a persisted session's state.
 
     ``mode``: ``terminate`` ends the interview when a kind reaches its threshold; ``flag_for_review``
-    records the session for review instead and lets the candidate finish.
+    records the session for review instead and lets the candidate finish. A kind whose rule does not terminate
+    (``camera_frozen``: a propped photo and a hung camera look the same) is marked for review under either mode.
     """
 
     def __init__(
@@ -104,8 +105,9 @@ class StrikePolicy:
         self.counts[kind] = count
         threshold = self.thresholds.get(kind, 0)
         reached = threshold > 0 and count >= threshold
-        terminate = reached and self.mode == POLICY_TERMINATE
         kind_rule = rule(kind)
+        terminates = self.mode == POLICY_TERMINATE and (kind_rule is None or kind_rule.terminates)
+        terminate = reached and terminates
         warning = kind_rule.warning if kind_rule else "Please follow the interview rules."
         label = kind.replace("_", " ")
         if terminate:
@@ -115,7 +117,7 @@ class StrikePolicy:
                        "and is marked for a person to review.")
         elif threshold > 0:
             left = threshold - count
-            outcome = "end the interview" if self.mode == POLICY_TERMINATE else "mark it for review"
+            outcome = "end the interview" if terminates else "mark it for review"
             message = f"{warning} Warning {count} of {threshold}: {left} more will {outcome}."
         else:
             message = warning

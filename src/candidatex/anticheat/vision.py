@@ -28,8 +28,11 @@ Verdict rules, each from evidence in the frame (see docs/anticheat.md for their 
 * *covered* means no face and a lens that sees nothing: no texture for the light there is (a dim
   room keeps its edges, only fainter, so texture is judged against the brightness) and dark, one
   flat colour, or skin filling the frame (a hand or finger pressed on the lens, lit through).
-  A plain wall or an empty room has texture and light: that is a missing face, not a covered lens;
+  A plain wall or an empty room has texture and light: that is a missing face, not a covered lens, and a dark
+  empty room keeps a straight edge across the picture (its floor line) that no covered lens has;
   one absence is one kind of condition, never both;
+* *looking away* is read from the head pose only where the pose can be trusted: a face large enough in pixels
+  that does not fill the frame;
 * *too far* compares the face mesh's forehead-to-chin span with the frame's height (calibrated by camera
   geometry; the box without a mesh); *too close* the face box with the frame's width and height (the box of a
   face that fills the frame is about half the frame, not 35 % of its area);
@@ -85,6 +88,11 @@ class VisionConfig:
     # |yaw| or |pitch| beyond these means the candidate looks away from the screen.
     look_away_yaw_deg: float = 30.0
     look_away_pitch_deg: float = 25.0
+    # ... judged only where the pose estimate can be trusted: a face whose box is at least pose_min_face_px on its
+    # larger side and that does not fill the frame (box at most face_max_size_ratio). Face mesh on a smaller face
+    # (its eye corners a dozen pixels apart) or on a face running off the frame read 25-28 degrees of pitch from
+    # frontal faces; the real turns in the labelled set are 55-200 px.
+    pose_min_face_px: float = 48.0
     # The face box's larger side relative to the frame's (width / width, height / height): below
     # min the candidate sits too far (over ~2 m from a laptop camera), above max too close (~25 cm).
     face_min_size_ratio: float = 0.1
@@ -108,6 +116,10 @@ class VisionConfig:
     # for the mean texture to count. The 99th percentile of the same smoothed |Laplacian| is 0.9-1.2 for sensor
     # noise on a plain or black surface (noise sigma 2-4.5), so an edge must reach about twice that.
     covered_edge_peak: float = 2.5
+    # ... and no straight edge across the picture: the largest second difference of the smoothed row and column means
+    # (line_peak). A dark room's floor line or corner runs across the frame, so averaging along it keeps it while
+    # the sensor's noise averages away (0.004-0.095 on the set's covered lenses, 0.30-0.70 on its dark plain rooms).
+    covered_line_peak: float = 0.17
 
     def check_enabled(self, check: str) -> bool:
         return self.enabled and check not in self.disabled_checks
@@ -191,6 +203,21 @@ def edge_peak(edges: np.ndarray) -> float:
     return float(np.percentile(edges, 99))
 
 
+_PROFILE_KERNEL = np.exp(-0.5 * (np.arange(-4, 5) / 1.5) ** 2)
+_PROFILE_KERNEL /= _PROFILE_KERNEL.sum()  # a 9-tap Gaussian, sigma 1.5 rows
+
+
+def line_peak(grey_small: np.ndarray) -> float:
+    """The strongest straight edge across a small grey image: the largest absolute second difference of its row
+    means and of its column means, each lightly smoothed. A floor line or a wall's corner in a dark room spans the
+    frame, so the mean along it keeps it while sensor noise (averaged over 160 or 120 pixels) goes; a lens that
+    sees nothing (tape, a finger, a cap, a shutter) changes only smoothly (vignetting, light leaking round it)."""
+    grey = grey_small.astype(np.float32)
+    peaks = [np.abs(np.diff(np.convolve(grey.mean(axis=axis), _PROFILE_KERNEL, mode="valid"), 2)).max()
+             for axis in (0, 1)]
+    return float(max(peaks))
+
+
 class FrameAnalyzer:
     """Synchronous, CPU-bound analysis of BGR frames. Call it from a worker thread, not the loop."""
 
@@ -254,6 +281,7 @@ class FrameAnalyzer:
             and not faces
             and texture < min(cfg.covered_texture, cfg.covered_relative_texture * max(brightness, 20.0))
             and edge_peak(edges) < cfg.covered_edge_peak
+            and line_peak(small) < cfg.covered_line_peak
             and (
                 brightness < cfg.covered_brightness
                 or contrast < cfg.covered_flat_std
@@ -263,6 +291,8 @@ class FrameAnalyzer:
         looking_away = (
             cfg.check_enabled("looking_away")
             and mesh is not None
+            and primary is not None
+            and pose_trusted(primary, grey.shape, cfg)
             and (abs(mesh.yaw) > cfg.look_away_yaw_deg or abs(mesh.pitch) > cfg.look_away_pitch_deg)
         )
         too_far = cfg.check_enabled("face_too_far") and primary is not None and (
@@ -569,6 +599,15 @@ def _overlap(a: FaceBox, b: FaceBox) -> bool:
     bx, by = b.x + b.width / 2, b.y + b.height / 2
     return (b.x <= ax <= b.x + b.width and b.y <= ay <= b.y + b.height) or (
         a.x <= bx <= a.x + a.width and a.y <= by <= a.y + a.height)
+
+
+def pose_trusted(face: FaceBox, frame_shape: tuple[int, ...], cfg: VisionConfig) -> bool:
+    """Whether face mesh's head pose of ``face`` is worth a verdict: the face is large enough in pixels for its
+    landmarks' depth to mean something, and it does not fill the frame (where the mesh's crop runs off the picture
+    and the mesh extrapolates the missing part)."""
+    height, width = frame_shape[:2]
+    return (max(face.width * width, face.height * height) >= cfg.pose_min_face_px
+            and face.size_ratio <= cfg.face_max_size_ratio)
 
 
 def face_span(landmarks: np.ndarray) -> float:

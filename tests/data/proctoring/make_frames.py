@@ -829,6 +829,127 @@ def _p8m_split(split: str) -> Iterator[tuple[str, str, str, Callable[[], np.ndar
     yield (f"p8m-missing-hand-over-face-lfw{i}", "face_missing", f"lfw{i} with a hand over the whole face, in the garage",
            lambda i=i: webcam(hand(place(_p8m_garage(), person(i), 0.5, 0.5, 0.5), 0.5, 0.5, 0.22, 0.3, 365 + s), 365 + s),
            split)
+# Eighth pass, proctor8c (2 December): the looking-away, covered and dark-room families, ids "p8c-", split tune /
+# holdout. Real head turns: only the cameraman's head is turned past 30 degrees among the installed photographs (the
+# 100 LFW crops were measured: the most turned, lfw30 and lfw75, read 35 and 32 degrees and stay out as ambiguous),
+# so the new turns are his head and shoulders, cut out and placed in drawn rooms no frame used (seeds 60-79: even
+# tune, odd holdout), mirrored or not, with roll, skin tone, gain, blur, noise and JPEG. The false-positive family
+# is frontal faces that are small (far, <= 40 px) or large (leaning in, filling the frame), of LFW people whose
+# frontal faces face mesh reads with a strong pitch (even LFW index tune, odd holdout). Covered lenses of new kinds
+# (a sticky note lit through, a closed privacy shutter, a sleeve, a cover leaking light at one corner, a thumb in dim
+# light) and dark empty rooms with little or no texture.
+_CAMERAMAN_HEAD = (90, 40, 330, 280)  # x0, y0, x1, y1 of skimage's camera(): head and shoulders, head turned ~50 deg
+
+
+def cameraman_head(tone: int = 0, mirrored: bool = False) -> np.ndarray:
+    x0, y0, x1, y1 = _CAMERAMAN_HEAD
+    head = _sources()["camera"][y0:y1, x0:x1]
+    return _toned(np.ascontiguousarray(head[:, ::-1]) if mirrored else head, tone)
+
+
+def _recipes_eighth_pass_covered() -> Iterator[tuple[str, str, str, Callable[[], np.ndarray | None], str]]:
+    for split in ("tune", "holdout"):
+        yield from _eighth_pass_covered_split(split)
+
+
+def _eighth_pass_covered_split(split: str) -> Iterator[tuple[str, str, str, Callable[[], np.ndarray | None], str]]:
+    s = 0 if split == "tune" else 1
+    seeds = [60 + 2 * k + s for k in range(10)]
+
+    def room(k: int, light: float = 1.0, edges: bool = True) -> np.ndarray:
+        return drawn_room(seeds[k % len(seeds)], light, edges)
+
+    # looking_away: the cameraman's real turn (~50 degrees), 9 frames a split
+    turns = (  # height, x, roll, gain, blur, mirrored
+        ((0.42, 0.45, -5, 1.0, 0.8, False), (0.5, 0.55, 0, 0.7, 1.2, True), (0.6, 0.5, 5, 1.0, 1.0, False),
+         (0.48, 0.4, 3, 0.3, 1.0, True), (0.55, 0.6, -3, 1.0, 2.2, False), (0.38, 0.5, 0, 0.9, 0.6, True),
+         (0.65, 0.48, 6, 0.45, 1.4, False), (0.45, 0.58, -6, 1.1, 1.8, True)),
+        ((0.44, 0.55, 5, 1.0, 0.8, True), (0.52, 0.45, 0, 0.65, 1.2, False), (0.62, 0.5, -5, 1.0, 1.0, True),
+         (0.46, 0.6, -3, 0.28, 1.0, False), (0.57, 0.4, 3, 1.0, 2.4, True), (0.4, 0.5, 0, 0.85, 0.6, False),
+         (0.66, 0.52, -6, 0.5, 1.5, True), (0.47, 0.42, 6, 1.15, 1.7, False)),
+    )[s]
+    for n, (height, cx, roll, gain, blur, mirrored) in enumerate(turns):
+        yield (f"p8c-away-cameraman-{split}{n}", "looking_away",
+               f"the cameraman's head and shoulders{' mirrored' if mirrored else ''} in drawn room {seeds[n]}, height "
+               f"{height}, x {cx}, roll {roll}, gain {gain}, blur {blur}",
+               lambda n=n, h=height, x=cx, d=roll, g=gain, b=blur, m=mirrored: webcam(
+                   rotate(place(room(n), cameraman_head(n + s, m), x, 0.5, h), d), 300 + 10 * s + n, g, b, 3.0,
+                   (65, 80)[n % 2]), split)
+    zoom = ((100, 30, 340, 210), (130, 50, 330, 200))[s]
+    yield (f"p8c-away-cameraman-zoom-{split}", "looking_away", f"the cameraman's head close up, crop {zoom}",
+           lambda z=zoom: webcam(_zoom_crop(_toned(_sources()["camera"], 2 + s), z, 1.0), 320 + s, 0.8, 1.0), split)
+
+    # the false-positive family: frontal faces that are small (far) or large (leaning in, filling the frame)
+    people = ((68, 86, 36, 6, 54), (55, 97, 39, 33, 43))[s]
+    for n, i in enumerate(people[:3]):
+        height, cx = (0.07, 0.078, 0.085)[n], (0.4, 0.58, 0.5)[n]
+        yield (f"p8c-far-lfw{i}", "face_too_far", f"lfw{i} frontal, far back in drawn room {seeds[n + 1]}, height "
+               f"{height} (> 2.1 m)", lambda i=i, n=n, h=height, x=cx: webcam(
+                   place(room(n + 1), person(i, 120), x, 0.45, h), 330 + 10 * s + n, 1.0, 0.5), split)
+    for n, i in enumerate(people[3:5]):
+        height = (0.14, 0.16)[n]
+        yield (f"p8c-ok-sitting-back-lfw{i}", "ok", f"lfw{i} frontal, sitting back (height {height}: 1.1-1.3 m)",
+               lambda i=i, n=n, h=height: webcam(place(room(n + 4), person(i, 160), 0.5, 0.45, h), 340 + 10 * s + n,
+                                                 1.0, 0.6), split)
+    for n, i in enumerate(people[:2]):
+        height = (0.58, 0.62)[n]
+        yield (f"p8c-ok-leaning-in-lfw{i}", "ok", f"lfw{i} frontal, leaning in (height {height})",
+               lambda i=i, n=n, h=height: webcam(place(room(n + 6), person(i), 0.5, 0.52, h), 350 + 10 * s + n), split)
+    for n, i in enumerate(people[1:3]):
+        crop = ((1, 24, 1, 24), (2, 23, 0, 25))[n]
+        yield (f"p8c-close-lfw{i}", "face_too_close", f"lfw{i}'s frontal face filling the frame, rows {crop[:2]}",
+               lambda i=i, c=crop, n=n: webcam(cv2.resize(person(i, 25)[c[0]:c[1], c[2]:c[3]], (W, H),
+                                                          interpolation=cv2.INTER_CUBIC), 360 + 10 * s + n, 1.0, 1.2),
+               split)
+
+    # camera_covered, new kinds
+    note = ((150, 215, 230), (120, 200, 215))[s]  # BGR: a yellow sticky note lit through from the room
+    yield (f"p8c-covered-sticky-note-{split}", "camera_covered", f"a sticky note over the lens, lit through, BGR {note}",
+           lambda t=note: webcam(cv2.GaussianBlur(np.full((H, W, 3), t, np.uint8), (0, 0), 10), 370 + s, 1.0, 0, 2.5),
+           split)
+    yield (f"p8c-covered-shutter-{split}", "camera_covered", "a closed privacy shutter: dark plastic, a faint sheen",
+           lambda: webcam(np.dstack([np.linspace(6 + 4 * s, 14, W, dtype=np.float32)[None, :].repeat(H, 0)] * 3),
+                          372 + s, 1.0, 0, 2.5), split)
+    yield (f"p8c-covered-sleeve-{split}", "camera_covered", "a sleeve pressed on the lens: dark fabric out of focus",
+           lambda: webcam(cv2.GaussianBlur(noise(np.full((H, W, 3), (40, 28, 22), np.uint8), 20, 374 + s), (0, 0), 14),
+                          374 + s, 0.6, 0, 2.5), split)
+    yield (f"p8c-covered-leak-{split}", "camera_covered", "a cover with light leaking in at one corner",
+           lambda: webcam(_corner_glow(s), 376 + s, 1.0, 0, 2.5), split)
+    yield (f"p8c-covered-thumb-dim-{split}", "camera_covered", "a thumb on the lens in a dim room",
+           lambda: webcam(cv2.GaussianBlur(hand(room(8, 0.4), 0.5, 0.5, 1.0, 1.0, 378 + s), (0, 0), 16), 378 + s,
+                          0.35, 0, 2.5), split)
+
+    # face_missing: dark empty rooms, plain (a wall and a floor only) or with little texture
+    for n, gain in enumerate((0.1, 0.14, 0.2)):
+        yield (f"p8c-missing-dark-plain-room-{split}{n}", "face_missing",
+               f"drawn room {seeds[n + 2]} without edges (a plain wall and floor), lamp x{gain}, nobody there",
+               lambda n=n, g=gain: webcam(room(n + 2, g, edges=False), 380 + 10 * s + n, 1.0, 1.0, 2.5), split)
+    yield (f"p8c-missing-dark-room-{split}", "face_missing", f"drawn room {seeds[5]}, lamp x0.1, nobody there",
+           lambda: webcam(room(5, 0.1), 385 + 10 * s, 1.0, 1.2, 2.5), split)
+    yield (f"p8c-missing-monitor-glow-{split}", "face_missing",
+           f"drawn room {seeds[7]} without edges, dark but for a screen's glow on the wall, nobody there",
+           lambda: webcam(np.clip(room(7, 0.08, edges=False).astype(np.float32) + _screen_glow(s), 0, 255)
+                          .astype(np.uint8), 386 + 10 * s, 1.0, 1.5, 2.5), split)
+
+
+def _toned(image: np.ndarray, tone: int) -> np.ndarray:
+    return (image.astype(np.float32) * np.array(_SKIN[tone % len(_SKIN)], np.float32)).clip(0, 255).astype(np.uint8)
+
+
+def _corner_glow(s: int) -> np.ndarray:
+    """A dark cover whose edge lets light in at one corner: black, with a smooth glow from the corner."""
+    y, x = np.mgrid[0:H, 0:W].astype(np.float32)
+    cx, cy = (W, 0) if s == 0 else (0, H)
+    glow = 60.0 * np.exp(-(np.hypot(x - cx, y - cy) / 220) ** 2)
+    return np.dstack([6 + glow * 0.8, 6 + glow * 0.9, 6 + glow]).clip(0, 255).astype(np.uint8)
+
+
+def _screen_glow(s: int) -> np.ndarray:
+    """A laptop screen's light on the wall of a dark room: a broad, soft, bluish patch."""
+    y, x = np.mgrid[0:H, 0:W].astype(np.float32)
+    cx, cy = (0.45 + 0.1 * s) * W, 0.55 * H
+    glow = 28.0 * np.exp(-((x - cx) ** 2 / (2 * 180**2) + (y - cy) ** 2 / (2 * 140**2)))
+    return np.dstack([glow * 1.2, glow * 1.0, glow * 0.8])
 
 
 @cache
@@ -882,6 +1003,10 @@ def build() -> Iterator[Frame]:
         image = make()
         if image is not None:
             yield Frame(frame_id, label, recipe, image, split, "eighth pass p8m")
+    for frame_id, label, recipe, make, split in _recipes_eighth_pass_covered():
+        image = make()
+        if image is not None:
+            yield Frame(frame_id, label, recipe, image, split, "eighth pass")
 
 
 def main() -> None:
