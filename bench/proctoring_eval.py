@@ -1,7 +1,7 @@
 """Precision and recall of the proctoring verdicts on the labelled frame set (tests/data/proctoring).
 
-    uv run --frozen python bench/proctoring_eval.py [--errors] [--split tune|holdout|all] [--new] [--pass fifth|sixth|seventh|eighth]
-        [--prefix p8c-]
+    uv run --frozen python bench/proctoring_eval.py [--errors] [--split tune|holdout|all|seen] [--new]
+        [--pass fifth|sixth|seventh|eighth] [--prefix p8c-|p8m-]
 
 For each verdict it prints precision and recall of the anti-cheat analyzer (candidatex.anticheat.vision)
 and of the raw mediapipe full-range face detector on the same frames (its verdicts: no face = face
@@ -13,9 +13,11 @@ turns are reported on their own line and never count as looking away's false pos
 fifth and sixth passes' tune frames), ``holdout`` (the fifth and sixth passes' held-out people, rooms and lenses: run
 once, at the end of a change; the fifth's has been looked at since) or ``all``. ``--new`` keeps only the frames the fifth and sixth passes added; ``--pass fifth`` or ``--pass
 sixth`` only one pass's frames (the sixth: new people as morphs of two LFW crops, drawn rooms; its held-out split
-is split by parent person and was run once; the seventh: a small fresh batch, all held out, new morph pairings and rooms).
-``--prefix`` keeps the frames whose id starts with it (``p8c-``: the eighth pass's head turns, covered lenses and dark
-rooms, split tune / holdout).
+is split by parent person and was run once; the seventh: a small fresh batch, all held out, new morph pairings and rooms;
+the eighth: two batches, split tune / holdout each, ``p8c-`` the head turns, covered lenses and dark rooms, ``p8m-`` far
+faces, empty rooms, soft honest faces, printed faces and hands). ``--prefix`` keeps the frames whose id starts with
+it. ``--split seen`` is every frame but the p8m batch's held-out ones (run once, at the end of its pass; every other
+held-out split has been run and may be tuned on).
 """
 
 from __future__ import annotations
@@ -72,14 +74,20 @@ def table(name: str, rows: list[tuple[str, set[str]]], verdicts: tuple[str, ...]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--errors", action="store_true")
-    parser.add_argument("--split", choices=("tune", "holdout", "all"), default="tune")
+    parser.add_argument("--split", choices=("tune", "holdout", "all", "seen"), default="tune")
     parser.add_argument("--new", action="store_true", help="only the frames added in the fifth and sixth passes")
     parser.add_argument("--pass", dest="added", choices=("fifth", "sixth", "seventh", "eighth"),
                         help="only the frames one pass added")
-    parser.add_argument("--prefix", default="", help="only the frames whose id starts with this (p8c-)")
+    parser.add_argument("--prefix", default="", help="only the frames whose id starts with this (p8c-, p8m-)")
     args = parser.parse_args()
-    frames = [f for f in build() if (args.split == "all" or f.split == args.split) and (f.added or not args.new)
-              and (args.added is None or f.added == f"{args.added} pass") and f.id.startswith(args.prefix)]
+
+    def wanted(f) -> bool:
+        split = (args.split == "all" or f.split == args.split
+                 or (args.split == "seen" and not (f.id.startswith("p8m-") and f.split == "holdout")))
+        return (split and (f.added or not args.new) and f.id.startswith(args.prefix)
+                and (args.added is None or f.added.startswith(f"{args.added} pass")))
+
+    frames = [f for f in build() if wanted(f)]
     print(f"split {args.split}{', added frames only' if args.new else ''}{f', {args.added} pass' if args.added else ''}"
           f"{f', ids {args.prefix}*' if args.prefix else ''}")
     labels = Counter(f.label for f in frames)

@@ -19,8 +19,12 @@ Verdict rules, each from evidence in the frame (see docs/anticheat.md for their 
 * a face larger than the detectors' range (filling the frame) is looked for on the frame shrunk to
   half when no face was found, a face smaller than it on four tiles also when one face was found (a
   small second person behind the candidate); both are confirmed by face mesh;
-* before a face is called missing, a second look on square windows of the frame (a soft face at another scale),
-  whose faces must pass face mesh, the short-range detector on the crop and on its mirror, in two windows;
+* before a face is called missing, OpenCV's Haar cascade looks for a face sitting far back (0.05-0.135 of the
+  frame's height) on the frame's middle band, confirmed by mediapipe on the crop; then a second look on square
+  windows of the frame (a soft face at another scale), whose faces must pass face mesh, the short-range detector on
+  the crop and on its mirror, in two windows, and a Haar cascade on the crop;
+* a weak full-range detection (below ``_WEAK_SCORE``) counts when face mesh confirms it, a small one only with a
+  Haar cascade as well (a hand over the face, a pattern in a dim room);
 * *covered* means no face and a lens that sees nothing: no texture for the light there is (a dim
   room keeps its edges, only fainter, so texture is judged against the brightness) and dark, one
   flat colour, or skin filling the frame (a hand or finger pressed on the lens, lit through).
@@ -44,6 +48,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import cv2
 import mediapipe as mp
@@ -60,6 +65,14 @@ _CHIN = 152
 _EYES = ((33, 133, 159, 145, 468), (263, 362, 386, 374, 473))
 # A sparse, stable subset of the mesh for motion: face oval, brows, eyes, nose, lips.
 _MOTION_POINTS = (10, 152, 234, 454, 33, 133, 263, 362, 159, 145, 386, 374, 1, 4, 61, 291, 13, 14, 70, 300)
+
+# A full-range detection below this score counts only when face mesh finds a face on its crop. Over the labelled
+# set's seen frames every real face detected below it (about a hundred, 0.60-0.75) has a mesh; a hand over a face,
+# detected at 0.62, has none.
+_WEAK_SCORE = 0.75
+# The far-face search looks at this band of the frame's height (top, bottom), for faces up to _FAR_LARGEST of it.
+_FAR_BAND = (0.15, 0.75)
+_FAR_LARGEST = 0.135
 
 # Checks that can be switched off one by one through VisionConfig.disabled_checks.
 CHECKS: tuple[str, ...] = tuple(str(kind) for kind in VISION_KINDS)
@@ -221,6 +234,9 @@ class FrameAnalyzer:
         self._mesh = mp.solutions.face_mesh.FaceMesh(
             static_image_mode=True, max_num_faces=1, refine_landmarks=True, min_detection_confidence=0.3
         )
+        # OpenCV's Haar cascade (frontal faces, alt2; shipped inside the cv2 wheel): the far-face search's finder.
+        self._far_cascade = _cascade("haarcascade_frontalface_alt2.xml")
+        self._profile_cascade = _cascade("haarcascade_profileface.xml")
 
     def close(self) -> None:
         with self._lock:
@@ -315,14 +331,26 @@ class FrameAnalyzer:
     def _find_faces(self, rgb: np.ndarray) -> tuple[tuple[FaceBox, ...], _Mesh | None]:
         """Faces from both detectors, and the primary face's mesh.
 
-        The full-range model's faces are taken as found. The short-range model finds large, close or
+        The full-range model's faces are taken as found, a weak one (score below ``_WEAK_SCORE``) when face mesh
+        confirms it. The short-range model finds large, close or
         blurred faces the full-range one misses, but also sees faces in cups and knots: each face
         only it finds counts when face mesh confirms a face in its crop.
         """
-        far = _boxes(self._detector.process(rgb))
-        near = [box for box in _boxes(self._near_detector.process(rgb)) if not any(_overlap(box, f) for f in far)]
-        faces = list(far)
         meshes: dict[int, _Mesh | None] = {}
+        found = _boxes(self._detector.process(rgb))
+        faces = []
+        for box in found:
+            if box.score < _WEAK_SCORE:  # a weak find counts when face mesh agrees (a hand over a face: it does not)
+                meshes[id(box)] = self._face_mesh(rgb, box)
+                if meshes[id(box)] is None:
+                    continue
+                # and a weak small one (a far face's size) needs what a far face needs: a Haar cascade as well
+                if box.height < _FAR_LARGEST and not self._cascade_agrees(rgb, box):
+                    continue
+            faces.append(box)
+        # (a part of a face the weak find did not hold up on is no face of its own: a face filling the frame is
+        # looked for below)
+        near = [box for box in _boxes(self._near_detector.process(rgb)) if not any(_overlap(box, f) for f in found)]
         for box in near[:3]:
             mesh = self._face_mesh(rgb, box)
             if mesh is not None:
@@ -344,6 +372,10 @@ class FrameAnalyzer:
                 if mesh is not None:  # a detection on an enlarged tile counts only when face mesh agrees
                     meshes[id(box)] = mesh
                     faces.append(box)
+        if not faces:  # a face too small even for the tiles: the candidate sitting far back (over 2 m)
+            for box, mesh in self._far_faces(rgb):
+                meshes[id(box)] = mesh
+                faces.append(box)
         if not faces:  # before calling a face missing, a second look (soft, blurred or odd-sized faces)
             for box, mesh in self._second_look(rgb):
                 meshes[id(box)] = mesh
@@ -400,6 +432,8 @@ class FrameAnalyzer:
                     known = next((entry for entry in seen if _overlap(full, entry[0])), None)
                     if (known is not None and k in known[2]) or not self._mirror_confirmed(window, box):
                         continue
+                    if known is None and not self._cascade_agrees(window, box):
+                        continue
                     mesh = self._face_mesh(window, box)
                     if mesh is None:
                         continue
@@ -410,16 +444,53 @@ class FrameAnalyzer:
                         seen.append((full, _Mesh(mesh.yaw, mesh.pitch, mesh.gaze, mesh.eye_openness, landmarks), {k}))
         return [(box, mesh) for box, mesh, windows in seen if len(windows) >= 2]
 
+    def _far_faces(self, rgb: np.ndarray) -> list[tuple[FaceBox, _Mesh]]:
+        """Faces of 0.05-0.135 of the frame's height (a candidate 1.3-3.4 m back), which neither mediapipe detector finds
+        over the frame or its tiles: both are trained on larger faces, and a soft small face falls below their range.
+        OpenCV's Haar cascade, a different kind of model, finds them on the frame's middle band (the camera is at the
+        candidate's eye level, so the head of someone sitting or standing further back is seen near that level).
+        Its finds count only when mediapipe agrees on the enlarged crop: the short-range detector on it and on its
+        mirror, and face mesh."""
+        height, width = rgb.shape[:2]
+        top, bottom = int(_FAR_BAND[0] * height), int(_FAR_BAND[1] * height)
+        # Scaled so that the cascade's smallest window (18 px) is 0.05 of the frame's height: the cost goes with the area
+        # (a 640 x 480 frame's band at 0.75: 11-19 ms), the faces it loses are below 3.4 m's size.
+        scale = min(1.0, 18 / (0.05 * height))
+        grey = cv2.resize(cv2.cvtColor(rgb[top:bottom], cv2.COLOR_RGB2GRAY), None, fx=scale, fy=scale,
+                          interpolation=cv2.INTER_AREA)
+        largest = max(19, int(_FAR_LARGEST * height * scale))
+        found: list[tuple[FaceBox, _Mesh]] = []
+        candidates = self._far_cascade.detectMultiScale(grey, scaleFactor=1.1, minNeighbors=3, minSize=(18, 18),
+                                                        maxSize=(largest, largest))
+        for x, y, w, h in list(candidates)[:3]:
+            box = FaceBox(x=x / scale / width, y=(y / scale + top) / height, width=w / scale / width,
+                          height=h / scale / height, score=self.config.min_detection_confidence)
+            if any(_overlap(box, other) for other, _ in found) or not self._mirror_confirmed(rgb, box):
+                continue
+            mesh = self._face_mesh(rgb, box)
+            if mesh is not None:
+                found.append((box, mesh))
+        return found
+
+    def _cascade_agrees(self, rgb: np.ndarray, face: FaceBox) -> bool:
+        """OpenCV's Haar cascades, a different kind of model from mediapipe's, find a face (frontal, or in profile
+        either way: a turned head) on the crop around ``face`` (2.2 times its size, scaled to 160 pixels)."""
+        crop = _square_crop(rgb, face, 2.2, 160)
+        if crop is None:
+            return False
+        grey = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+        smallest = (36, 36)
+        for cascade, view in ((self._far_cascade, grey), (self._profile_cascade, grey),
+                              (self._profile_cascade, np.ascontiguousarray(grey[:, ::-1]))):
+            if len(cascade.detectMultiScale(view, scaleFactor=1.1, minNeighbors=2, minSize=smallest)):
+                return True
+        return False
+
     def _mirror_confirmed(self, rgb: np.ndarray, face: FaceBox) -> bool:
         """The short-range detector finds a face on the crop around ``face`` (twice its size) and on its mirror."""
-        height, width = rgb.shape[:2]
-        side = 2.0 * max(face.width * width, face.height * height)
-        cx, cy = (face.x + face.width / 2) * width, (face.y + face.height / 2) * height
-        x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
-        crop = rgb[y0:int(min(height, cy + side / 2)), x0:int(min(width, cx + side / 2))]
-        if crop.shape[0] < 16 or crop.shape[1] < 16:
+        crop = _square_crop(rgb, face, 2.0, 256)
+        if crop is None:
             return False
-        crop = cv2.resize(crop, (256, 256), interpolation=cv2.INTER_LINEAR)
         return all(_boxes(self._near_detector.process(np.ascontiguousarray(view))) for view in (crop, crop[:, ::-1]))
 
     def _small_faces(self, rgb: np.ndarray, upper_only: bool = False) -> list[FaceBox]:
@@ -482,6 +553,27 @@ class FrameAnalyzer:
         # Back to frame pixels, so head sway and landmark motion compare across frames.
         frame_points = points[list(_MOTION_POINTS), :2] / scale + np.array([x0, y0])
         return _Mesh(yaw, pitch, float(np.mean(gazes)), float(np.mean(openings)), frame_points)
+
+
+def _square_crop(rgb: np.ndarray, face: FaceBox, factor: float, size: int) -> np.ndarray | None:
+    """The square around ``face``, ``factor`` times its larger side (cut at the frame's edges), scaled to ``size``;
+    None when under 16 pixels."""
+    height, width = rgb.shape[:2]
+    side = factor * max(face.width * width, face.height * height)
+    cx, cy = (face.x + face.width / 2) * width, (face.y + face.height / 2) * height
+    x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
+    crop = rgb[y0:int(min(height, cy + side / 2)), x0:int(min(width, cx + side / 2))]
+    if crop.shape[0] < 16 or crop.shape[1] < 16:
+        return None
+    return cv2.resize(crop, (size, size), interpolation=cv2.INTER_LINEAR)
+
+
+def _cascade(name: str) -> cv2.CascadeClassifier:
+    """One of the Haar cascades the cv2 wheel ships (its ``data`` folder, ``cv2.data.haarcascades``)."""
+    cascade = cv2.CascadeClassifier(str(Path(cv2.__file__).parent / "data" / name))
+    if cascade.empty():
+        raise RuntimeError(f"OpenCV's {name} is not installed with cv2")
+    return cascade
 
 
 def _boxes(result: object) -> tuple[FaceBox, ...]:
