@@ -234,6 +234,28 @@ async def record_evaluation(session_id: str | ObjectId, question_id: str, evalua
                            array_filters=[{"a.question_id": question_id}])
 
 
+async def record_evaluation_asking(session_id: str | ObjectId, question_id: str, evaluation: dict[str, Any],
+                                   provider: str, question: QuestionRecord, position: int, max_follow_ups: int,
+                                   seen_event_seq: int) -> int | None:
+    """`record_evaluation` and the insertion of a follow-up question in one write: store the evaluation of the answer to
+    ``question_id`` and insert ``question`` as the next one, numbering the `evaluated` event and the follow-up's
+    `question` event (the returned ``event_seq`` is the question's). Only while the session is active, the
+    candidate is at ``position`` and fewer than ``max_follow_ups`` were asked; None when that does not hold (the
+    caller then stores the evaluation alone). One rewrite of the session document instead of two."""
+    oid = _oid(session_id)
+    if oid is None:
+        return None
+    where = {"answers.question_id": question_id, "status": SessionStatus.active.value,
+             "current_question_index": position, "follow_ups_asked": {"$lt": max_follow_ups}}
+    update: dict[str, Any] = {
+        "$set": {"answers.$[a].evaluation": evaluation, "answers.$[a].provider": provider},
+        "$push": {"questions": {"$each": [question.model_dump()], "$position": position}},
+        "$inc": {"follow_ups_asked": 1}}
+    numbered = await _numbered(oid, where, update, 2, {"event_seq": seen_event_seq},
+                               array_filters=[{"a.question_id": question_id}])
+    return numbered["event_seq"] if numbered else None
+
+
 async def append_to_answer(session_id: str | ObjectId, question_id: str, previous: str,
                            addition: str) -> InterviewSession | None:
     """Add the rest of a spoken answer to the stored one while the session runs, only if the stored text is
@@ -243,28 +265,6 @@ async def append_to_answer(session_id: str | ObjectId, question_id: str, previou
                          {"$set": {"answers.$[a].content": f"{previous} {addition}".strip(),
                                    "last_activity_at": utcnow()}},
                          array_filters=[{"a.question_id": question_id}])
-
-
-async def insert_follow_up(session_id: str | ObjectId, question: QuestionRecord, position: int,
-                           max_follow_ups: int, base: InterviewSession) -> InterviewSession | None:
-    """Insert a follow-up as the next question, only while the candidate has not moved past ``position`` and
-    fewer than ``max_follow_ups`` were asked (the limit holds under concurrent evaluations). The same write
-    takes the number of the `question` event that asks it (the returned ``event_seq``). ``base``: the session
-    as the caller knows it (its `event_seq` the last number taken); the result is built from it."""
-    oid = _oid(session_id)
-    if oid is None:
-        return None
-    numbered = await _numbered(oid, {"status": SessionStatus.active.value, "current_question_index": position,
-                                     "follow_ups_asked": {"$lt": max_follow_ups}},
-                               {"$push": {"questions": {"$each": [question.model_dump()], "$position": position}},
-                                "$inc": {"follow_ups_asked": 1}}, 1, {"event_seq": base.event_seq})
-    if numbered is None:
-        return None
-    if numbered["event_seq"] != base.event_seq + 1:  # others wrote in between: read what the write left
-        return await _after(oid, numbered)
-    questions = [*base.questions[:position], question, *base.questions[position:]]
-    return base.model_copy(update={"questions": questions, "follow_ups_asked": base.follow_ups_asked + 1,
-                                   "event_seq": numbered["event_seq"], "status": SessionStatus.active})
 
 
 # ---- chat and the event counter ------------------------------------------------------------------------------
