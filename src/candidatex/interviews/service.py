@@ -553,13 +553,21 @@ class InterviewService:
 
     async def _complete(self, session_id: str, reason: str, where: dict[str, Any] | None = None,
                         base: InterviewSession | None = None) -> InterviewSession | None:
-        """``base``: the session as the caller just read it (the end is built from it if nothing changed since)."""
-        claimed = await store.end(session_id, SessionStatus.completed, RUNNING, where=where, base=base)
-        if claimed is None:
-            return None
-        result = await self._report(claimed, reason)
-        # the report's write also numbers the `complete` event, and builds the session from the claimed one
-        stored = await store.set_result(session_id, result, base=claimed, number_events=1)
+        """``base``: the session as the caller just read it. The report is made from it and stored by the write that
+        ends it, numbering the `complete` event (one rewrite of the session); if anything was written since, the
+        end is claimed first and the report made from what that claim found, as without ``base``."""
+        stored: InterviewSession | None = None
+        if base is not None:
+            stored = await store.end(session_id, SessionStatus.completed, RUNNING,
+                                     {"result": await self._report(base, reason)}, where=where, base=base,
+                                     number_events=1)
+        if stored is None:
+            claimed = await store.end(session_id, SessionStatus.completed, RUNNING, where=where)
+            if claimed is None:
+                return None
+            result = await self._report(claimed, reason)
+            # the report's write also numbers the `complete` event, and builds the session from the claimed one
+            stored = await store.set_result(session_id, result, base=claimed, number_events=1)
         session = stored or await self.load(session_id)
         await self._save_live_state(session)
         await self.bus.emit(session_id, "complete", {"status": "completed", "reason": reason,
