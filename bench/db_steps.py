@@ -31,14 +31,9 @@ import bson
 from pymongo import MongoClient, monitoring
 
 from bench.db_commands import _server
+from bench.load import ANSWER, PASSWORD, PRECHECK
 
 HANDSHAKE = {"hello", "ismaster", "isMaster", "ping", "saslStart", "saslContinue", "endSessions", "buildInfo"}
-PASSWORD = "Str0ng-Passw0rd!"
-PRECHECK = {"camera": True, "microphone": True, "speaker": True, "fullscreen": True, "screens": 1}
-ANSWER = ("In my last role our checkout API had p99 latency above two seconds during sales (situation). I owned "
-          "bringing it under 300 ms (task). I profiled the service, found N+1 queries, added a composite index and "
-          "a Redis cache, and moved emails to a queue (action). p99 dropped to 240 ms and conversion rose 3 percent "
-          "(result).")
 THIN = "um I don't know, like, maybe"  # a follow-up's answer never gets one: the burst's mix of both
 
 
