@@ -427,8 +427,10 @@ class InterviewService:
                 else:
                     latest = await self.load(session_id)
         if feedback_seq is None:
-            # the writes number the events they cause: the `evaluated` feedback, then the next `question`
-            numbers = 1 if next_asked else 2
+            # the writes number the events they cause: the `evaluated` feedback, then the next `question`; after a
+            # missed follow-up only the feedback (as before the fold: the next question, if the session is still
+            # active, is asked on its own below, and a pause meanwhile gives no status event of its own)
+            numbers = 1 if next_asked or follow_up is not None else 2
             stored = await store.record_evaluation(str(session.id), question_id, record.evaluation, record.provider,
                                                    number_events=numbers,
                                                    seen={"event_seq": session.event_seq,
