@@ -5,7 +5,8 @@
 Starts a fresh server per case (the bench's: no flags; the app's sync on commit; standalone, with and without it;
 sync on commit without the sessions' secondary indexes), stores 200 session-sized documents with the sessions'
 indexes, and reads the server's CPU ticks (/proc) around 300 commands of each kind; then a sign-in's write on
-100 / 1,000 / 5,000 stored accounts, findAndModify against update + read. Figures: docs/performance.md.
+100 / 1,000 / 5,000 stored accounts, findAndModify against update + read. Figures: docs/performance.md (the
+projection and the filter shapes: "database side, seventh pass").
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from pymongo import IndexModel, MongoClient
+
+from candidatex.core.writes import by_key
 
 BIN = Path(sys.executable).parent
 SESSION_INDEXES = [IndexModel([("candidate_id", 1), ("created_at", -1)]), IndexModel([("status", 1), ("ends_at", 1)]),
@@ -74,6 +77,7 @@ def run(flags: list[str], indexes: list[IndexModel] | None = DECLARED, n: int = 
         events.create_index([("session_id", 1), ("seq", 1)], unique=True)
         session = {"questions": [{"id": f"q{i}", "text": "x" * 400, "key_points": ["kp " * 20] * 6} for i in range(6)],
                    "answers": [], "status": "active", "event_seq": 0, "created_at": 1, "ends_at": 2, "recruiter_id": None,
+                   "current_question_index": 0, "follow_ups_asked": 0,
                    "job_id": None, "job_recruiter_id": None}
         ids = [stored.insert_one({**session, "candidate_id": str(i)}).inserted_id for i in range(sessions)]
         out: dict[str, float] = {}
@@ -92,6 +96,21 @@ def run(flags: list[str], indexes: list[IndexModel] | None = DECLARED, n: int = 
             {"_id": ids[i % sessions], "status": "active"},
             {"$push": {"answers": {"question_id": f"x{i}", "content": "y" * 300}},
              "$set": {"current_question_index": 1}, "$inc": {"event_seq": 1}}))
+        every_field = dict.fromkeys(["_id", "revision_id", *session, "candidate_id"], 1)  # what Beanie asked for
+        measure("find by _id, every field named (Beanie's projection)",
+                lambda i: stored.find_one({"_id": ids[i % sessions]}, projection=every_field))
+        seq = {doc["_id"]: doc["event_seq"] for doc in stored.find({}, {"event_seq": 1})}
+
+        def guarded(i: int, shape: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+            oid = ids[i % sessions]  # the stream answer's write: its preconditions and the event counter
+            where = {"_id": oid, "status": "active", "current_question_index": 1, "questions.1.id": "q1",
+                     "follow_ups_asked": 0, "answers.question_id": {"$ne": f"new{i}"}, "ends_at": {"$gt": 1},
+                     "event_seq": seq[oid]}
+            assert stored.update_one(shape(where), {"$set": {"event_seq": seq[oid] + 1, "updated_at": i}}).matched_count
+            seq[oid] += 1
+
+        measure("update, the answer's 8 conditions as written", lambda i: guarded(i, dict))
+        measure("update, the same conditions by_key (core/writes.py)", lambda i: guarded(i, by_key))
         measure("findAndModify by _id", lambda i: stored.find_one_and_update({"_id": ids[i % sessions]},
                                                                             {"$set": {"updated_at": i}}))
         measure("insert of one event", lambda i: events.insert_one({"session_id": str(ids[i % sessions]), "seq": 10 + i,

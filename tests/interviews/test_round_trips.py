@@ -16,6 +16,7 @@ from candidatex.app import create_app
 from candidatex.auth import tokens
 from candidatex.interviews.access import Action
 from candidatex.interviews.models import SessionEvent
+from candidatex.interviews.service import MAX_FOLLOW_UPS
 from candidatex.users import store as user_store
 from candidatex.users.models import User
 from candidatex.ws.interview_stream import StreamConnection
@@ -30,11 +31,17 @@ class Counter(monitoring.CommandListener):
     def __init__(self) -> None:
         self.recording = False
         self.commands: list[tuple[str, str]] = []
+        self.projections: list[tuple[str, Any]] = []  # each find's collection and projection
+        self.filters: list[dict[str, Any]] = []  # each update's filter
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         if self.recording and event.command_name not in HANDSHAKE:
             target = event.command.get(event.command_name)
             self.commands.append((event.command_name, target if isinstance(target, str) else ""))
+            if event.command_name == "find":
+                self.projections.append((target, event.command.get("projection")))
+            if event.command_name == "update":
+                self.filters.extend(statement["q"] for statement in event.command["updates"])
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
@@ -71,6 +78,8 @@ def steady_user_copy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def counted_request(client: AsyncTestClient, method: str, path: str, **kwargs: Any) -> tuple[Any, list]:
     COUNTER.commands.clear()
+    COUNTER.projections.clear()
+    COUNTER.filters.clear()
     COUNTER.recording = True
     try:
         response = await client.request(method, path, **kwargs)
@@ -98,18 +107,24 @@ async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, s
     thin, answer_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/answer", headers=headers,
                                                json={"question_id": question["id"],
                                                      "content": "um I don't know, like, maybe"})
+    # every write goes by the `_id` alone: no other condition is one SecantusDB's planner tries an index for first
+    # (a bare equality or a plain range: three catalog reads each, core/writes.by_key)
+    assert COUNTER.filters and all(list(q)[0] == "_id" for q in COUNTER.filters), COUNTER.filters
+    assert not [(field, condition) for q in COUNTER.filters for field, condition in q.items() if field != "_id" and (
+        not isinstance(condition, dict) or set(condition) <= {"$eq", "$gt", "$gte", "$lt", "$lte", "$in"})
+        and condition is not None], COUNTER.filters
     probe = thin.json()["data"]["next_question"]
     assert probe["is_follow_up"] is True
     _, probe_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/answer", headers=headers,
                                            json={"question_id": probe["id"], "content": STRONG_ANSWER})
     _, finalize_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/finalize", headers=headers)
     sessions, events = "interview_sessions", "interview_events"
-    # finalize: read (the candidate's check), end it guarded on what that read saw (the result built from it),
-    # store the report numbering the `complete` event, write that event: no read after a write. What follows is
-    # other domains reacting to the end (screening reads the session, anti-cheat seals its log in a task of its
-    # own, so whether its commands land inside the request is timing): not this path's budget
-    assert finalize_trips[:4] == [("find", sessions), ("update", sessions), ("update", sessions),
-                                  ("insert", events)], finalize_trips
+    # finalize: read (the candidate's check), end it and store the report made from that read in one write
+    # guarded on what the read saw, numbering the `complete` event, write that event: no read after a write, one
+    # rewrite of the session. What follows is other domains reacting to the end (screening reads the session,
+    # anti-cheat seals its log in a task of its own, so whether its commands land inside the request is timing):
+    # not this path's budget
+    assert finalize_trips[:3] == [("find", sessions), ("update", sessions), ("insert", events)], finalize_trips
     # the user and the durable check of its sign-in session, once per token; then the per-process copies
     assert first_read == [("find", "users"), ("find", "refresh_token_families")]
     assert again == []
@@ -122,9 +137,10 @@ async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, s
     # acknowledging takes three: read, store the answer and number its `received` event, write that event
     assert answer_trips[:3] == [("find", sessions), ("update", sessions), ("insert", events)]
     # then the evaluation: store it with the numbers of the `evaluated` event and of the next `question`, write
-    # both; a follow-up question is inserted with its event's number. No re-read of the session.
+    # both. A follow-up question is inserted by the same write as the evaluation (one rewrite of the session,
+    # not two), numbering both events. No re-read of the session.
     next_planned = [("update", sessions), ("insert", events)]
-    follow_up = [("update", sessions), ("update", sessions), ("insert", events)]
+    follow_up = [("update", sessions), ("insert", events)]
     assert answer_trips[3:] == follow_up, answer_trips
     assert probe_trips[:3] == answer_trips[:3]
     assert probe_trips[3:] == next_planned, probe_trips
@@ -188,9 +204,8 @@ async def stream_two_answers(app: Any, user_id: str, sid: str) -> None:
     sessions, events = "interview_sessions", "interview_events"
     # acknowledged in two: store the answer (its filter checks what the read did: the question at that index,
     # the follow-ups asked, the deadline) with its event's number, write that event; then the evaluation as over
-    # REST: store it numbering two events, insert the follow-up numbering its question, write both
-    assert thin == [("update", sessions), ("insert", events), ("update", sessions), ("update", sessions),
-                    ("insert", events)], thin
+    # REST: store it and insert the follow-up in one write numbering both events, write both
+    assert thin == [("update", sessions), ("insert", events), ("update", sessions), ("insert", events)], thin
     probe = connection.held.questions[connection.held.current_question_index]
     assert probe.is_follow_up is True
     # the follow-up's answer: the stream holds the session the evaluation left, follow-up included
@@ -201,3 +216,60 @@ async def stream_two_answers(app: Any, user_id: str, sid: str) -> None:
     assert stream == [(1, "status", None), (2, "question", False), (3, "feedback", "received"),
                       (4, "feedback", "evaluated"), (5, "question", True), (6, "feedback", "received"),
                       (7, "feedback", "evaluated"), (8, "question", False)], stream
+
+
+async def test_no_follow_up_write_once_the_limit_is_reached(counted: AsyncTestClient, steady_user_copy: None,
+                                                            mongo_url: str) -> None:
+    """Past the follow-up limit a thin answer is evaluated and the next planned question asked in one write: no
+    write of a follow-up that cannot match, no read after it, no separate numbering of the next question."""
+    account = await register(counted)
+    headers = account.headers
+    created = await counted.post("/interview/sessions", headers=headers, json={
+        "type": "ai_mock", "mode": "technical", "job_title": "Backend Engineer", "question_count": 3,
+        "duration_minutes": 10})
+    sid = created.json()["data"]["session_id"]
+    await counted.post(f"/interview/sessions/{sid}/precheck", headers=headers, json=PRECHECK_OK)
+    await counted.post(f"/interview/sessions/{sid}/start", headers=headers)
+    question = (await counted.get(f"/interview/sessions/{sid}/next-question", headers=headers)).json()["data"]["question"]
+    for _ in range(MAX_FOLLOW_UPS):  # a thin answer and its follow-up's strong one, until the limit is reached
+        thin = await counted.post(f"/interview/sessions/{sid}/answer", headers=headers,
+                                  json={"question_id": question["id"], "content": "um I don't know, like, maybe"})
+        probe = thin.json()["data"]["next_question"]
+        assert probe["is_follow_up"] is True
+        strong = await counted.post(f"/interview/sessions/{sid}/answer", headers=headers,
+                                    json={"question_id": probe["id"], "content": STRONG_ANSWER})
+        question = strong.json()["data"]["next_question"]
+    assert question["is_follow_up"] is False
+    last, trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/answer", headers=headers,
+                                        json={"question_id": question["id"], "content": "um I don't know, like, maybe"})
+    assert last.json()["data"]["next_question"] is None  # the limit holds: no third follow-up, all answered
+    sessions, events = "interview_sessions", "interview_events"
+    # read, store the answer numbering `received`, write it; store the evaluation numbering `evaluated` and the
+    # all-answered status, write both
+    assert trips == [("find", sessions), ("update", sessions), ("insert", events), ("update", sessions),
+                     ("insert", events)], trips
+    stored = SessionEvent.get_pymongo_collection()
+    with MongoClient(mongo_url) as reader:
+        seqs = [e["seq"] for e in reader[stored.database.name][stored.name].find({"session_id": sid}).sort("seq")]
+    assert seqs == list(range(1, len(seqs) + 1)), seqs
+
+
+async def test_point_reads_of_sessions_and_users_ask_for_the_whole_document(counted: AsyncTestClient,
+                                                                           steady_user_copy: None) -> None:
+    """The model's reads send no projection naming each of its fields (the same document comes back): SecantusDB
+    spends about 2.5 times the CPU on a point read of a session that names every field (docs/performance.md)."""
+    account = await register(counted)
+    created = await counted.post("/interview/sessions", headers=account.headers, json={
+        "type": "ai_mock", "mode": "technical", "job_title": "Backend Engineer", "question_count": 2,
+        "duration_minutes": 10})
+    sid = created.json()["data"]["session_id"]
+    await counted_request(counted, "POST", f"/interview/sessions/{sid}/precheck", headers=account.headers,
+                          json=PRECHECK_OK)
+    session_reads = list(COUNTER.projections)
+    user_store.forget(account.id)  # the next request reads the user again
+    await counted_request(counted, "GET", "/users/me", headers=account.headers)
+    user_reads = [read for read in COUNTER.projections if read[0] == "users"]
+    assert session_reads == [("interview_sessions", None)], session_reads
+    assert user_reads == [("users", None)], user_reads
+    got = (await counted.get(f"/interview/sessions/{sid}", headers=account.headers)).json()["data"]
+    assert got["status"] == "precheck" and got["job_title"] == "Backend Engineer"

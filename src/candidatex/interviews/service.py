@@ -402,28 +402,47 @@ class InterviewService:
                                                    record.speaking_metrics)
         record.evaluation = evaluation.model_dump(mode="json", exclude={"follow_up_question"})
         record.provider = evaluation.provider
-        follow_up = evaluation.follow_up_question if evaluation.needs_follow_up and not next_asked else None
-        # the writes number the events they cause: the `evaluated` feedback, then the next `question` (numbered
-        # by the same write, unless a follow-up is inserted: then by the follow-up's write)
-        numbers = 2 if follow_up is None and not next_asked else 1
-        stored = await store.record_evaluation(str(session.id), question_id, record.evaluation, record.provider,
-                                               number_events=numbers,
-                                               seen={"event_seq": session.event_seq, "status": session.status.value})
-        feedback_seq = stored["event_seq"] - numbers + 1 if stored else None
-        question_seq = stored["event_seq"] if stored and numbers == 2 else None
+        # a follow-up only while the session as this answer left it has asked fewer than the limit (the write
+        # checks the limit again): past it, asking would cost a write that cannot match
+        follow_up = evaluation.follow_up_question if (evaluation.needs_follow_up and not next_asked and
+                                                      session.follow_ups_asked < MAX_FOLLOW_UPS) else None
+        feedback_seq: int | None = None
+        question_seq: int | None = None
         latest: InterviewSession | None = None
-        if stored is not None:
-            if stored["event_seq"] == session.event_seq + numbers:  # nobody wrote in between: no re-read
-                latest = session.model_copy(update={"event_seq": stored["event_seq"],
-                                                    "status": SessionStatus(stored["status"])})
-            else:
-                latest = await self.load(session_id)
-        if follow_up is not None and latest is not None:
-            # only while the candidate is still at the next slot and under the limit; otherwise no follow-up
-            inserted = await store.insert_follow_up(str(session.id), question_record(follow_up, follows=question_id),
-                                                    index + 1, MAX_FOLLOW_UPS, base=latest)
-            if inserted is not None:
-                latest, question_seq = inserted, inserted.event_seq
+        if follow_up is not None:
+            # the evaluation and the follow-up in one write, numbering the `evaluated` event and the follow-up's
+            # `question`; a miss (the candidate moved on, paused, the limit reached meanwhile) stores the
+            # evaluation alone below
+            asking = question_record(follow_up, follows=question_id)
+            last = await store.record_evaluation_asking(str(session.id), question_id, record.evaluation,
+                                                        record.provider, asking, index + 1, MAX_FOLLOW_UPS,
+                                                        session.event_seq)
+            if last is not None:
+                feedback_seq, question_seq = last - 1, last
+                if last == session.event_seq + 2:  # nobody wrote in between: no re-read
+                    questions = [*session.questions[:index + 1], asking, *session.questions[index + 1:]]
+                    latest = session.model_copy(update={"questions": questions, "event_seq": last,
+                                                        "follow_ups_asked": session.follow_ups_asked + 1,
+                                                        "status": SessionStatus.active})
+                else:
+                    latest = await self.load(session_id)
+        if feedback_seq is None:
+            # the writes number the events they cause: the `evaluated` feedback, then the next `question`; after a
+            # missed follow-up only the feedback (as before the fold: the next question, if the session is still
+            # active, is asked on its own below, and a pause meanwhile gives no status event of its own)
+            numbers = 1 if next_asked or follow_up is not None else 2
+            stored = await store.record_evaluation(str(session.id), question_id, record.evaluation, record.provider,
+                                                   number_events=numbers,
+                                                   seen={"event_seq": session.event_seq,
+                                                         "status": session.status.value})
+            feedback_seq = stored["event_seq"] - numbers + 1 if stored else None
+            question_seq = stored["event_seq"] if stored and numbers == 2 else None
+            if stored is not None:
+                if stored["event_seq"] == session.event_seq + numbers:  # nobody wrote in between: no re-read
+                    latest = session.model_copy(update={"event_seq": stored["event_seq"],
+                                                        "status": SessionStatus(stored["status"])})
+                else:
+                    latest = await self.load(session_id)
         feedback = {"question_id": question_id, "stage": "evaluated"} | (
             {"evaluation": record.evaluation} if context_of(session).reveal_rubric else {})
         if feedback_seq is None:
@@ -536,13 +555,21 @@ class InterviewService:
 
     async def _complete(self, session_id: str, reason: str, where: dict[str, Any] | None = None,
                         base: InterviewSession | None = None) -> InterviewSession | None:
-        """``base``: the session as the caller just read it (the end is built from it if nothing changed since)."""
-        claimed = await store.end(session_id, SessionStatus.completed, RUNNING, where=where, base=base)
-        if claimed is None:
-            return None
-        result = await self._report(claimed, reason)
-        # the report's write also numbers the `complete` event, and builds the session from the claimed one
-        stored = await store.set_result(session_id, result, base=claimed, number_events=1)
+        """``base``: the session as the caller just read it. The report is made from it and stored by the write that
+        ends it, numbering the `complete` event (one rewrite of the session); if anything was written since, the
+        end is claimed first and the report made from what that claim found, as without ``base``."""
+        stored: InterviewSession | None = None
+        if base is not None:
+            stored = await store.end(session_id, SessionStatus.completed, RUNNING,
+                                     {"result": await self._report(base, reason)}, where=where, base=base,
+                                     number_events=1)
+        if stored is None:
+            claimed = await store.end(session_id, SessionStatus.completed, RUNNING, where=where)
+            if claimed is None:
+                return None
+            result = await self._report(claimed, reason)
+            # the report's write also numbers the `complete` event, and builds the session from the claimed one
+            stored = await store.set_result(session_id, result, base=claimed, number_events=1)
         session = stored or await self.load(session_id)
         await self._save_live_state(session)
         await self.bus.emit(session_id, "complete", {"status": "completed", "reason": reason,

@@ -21,6 +21,7 @@ from typing import Any
 from bson import ObjectId
 
 from candidatex.core.timeutil import utcnow
+from candidatex.core.writes import by_key
 from candidatex.interviews.models import (
     AnswerRecord,
     ChatMessage,
@@ -55,9 +56,10 @@ CAS_ATTEMPTS = 50  # compare-and-set rounds before a write gives up (other write
 
 
 async def _write(oid: ObjectId, where: Mapping[str, Any], update: dict[str, Any], **options: Any) -> bool:
-    """One conditional update; the `_id` leads the filter so SecantusDB finds the document by its key."""
+    """One conditional update; the `_id` leads the filter so SecantusDB finds the document by its key, and the
+    conditions are shaped so that its planner does not look for another index for each (core/writes.py)."""
     update.setdefault("$set", {})["updated_at"] = utcnow()
-    result = await _collection().update_one({"_id": oid, **where}, update, **options)
+    result = await _collection().update_one(by_key({"_id": oid, **where}), update, **options)
     return bool(result.matched_count)
 
 
@@ -87,7 +89,7 @@ async def _numbered(oid: ObjectId, where: Mapping[str, Any], update: dict[str, A
     assert not set(fields) & set(where), "a guarded field cannot also be a condition"
     for _ in range(CAS_ATTEMPTS):
         if seen is None:
-            seen = await _collection().find_one({"_id": oid, **where}, projection=dict.fromkeys(fields, 1))
+            seen = await _collection().find_one(by_key({"_id": oid, **where}), projection=dict.fromkeys(fields, 1))
             if seen is None:
                 return None
         values = {field: seen.get(field) for field in fields}
@@ -162,11 +164,13 @@ async def transition(session_id: str | ObjectId, from_statuses: Iterable[Session
 
 async def end(session_id: str | ObjectId, to: SessionStatus, from_statuses: Iterable[SessionStatus | str],
               set_fields: Mapping[str, Any] | None = None, where: Mapping[str, Any] | None = None,
-              base: InterviewSession | None = None) -> InterviewSession | None:
+              base: InterviewSession | None = None, number_events: int = 0) -> InterviewSession | None:
     """The one way into completed/terminated; None when the session was not in ``from_statuses`` (already ended)
     or does not match ``where`` (e.g. a deadline that has not passed). ``base``: the session as the caller just
     read it: the write then also requires its `updated_at` and `event_seq` (every write but a chat message moves
-    one), and the result is built from it; another write since makes that miss, and the end is done as without."""
+    one), and the result is built from it; another write since makes that miss, and the end is done as without.
+    ``number_events`` (with ``base`` only): the same write takes that many event numbers, and a miss returns None
+    (the caller, who built ``set_fields`` from ``base``, ends it again without)."""
     if to not in ENDED:
         raise ValueError(f"{to} is not an end state")
     now = utcnow()
@@ -175,6 +179,9 @@ async def end(session_id: str | ObjectId, to: SessionStatus, from_statuses: Iter
     condition: dict[str, Any] = {**(where or {})}
     condition["status"] = {"$in": [s for s in allowed if s == condition["status"]] if "status" in condition
                            else allowed}
+    if base is not None and number_events:  # the event counter is compared by the numbering itself
+        return await _update(session_id, {**condition, "updated_at": base.updated_at}, {"$set": dict(fields)},
+                             base=base, number_events=number_events)
     if base is not None:
         unchanged = {"updated_at": base.updated_at, "event_seq": base.event_seq}
         ended = await _update(session_id, {**condition, **unchanged}, {"$set": dict(fields)}, base=base)
@@ -234,6 +241,28 @@ async def record_evaluation(session_id: str | ObjectId, question_id: str, evalua
                            array_filters=[{"a.question_id": question_id}])
 
 
+async def record_evaluation_asking(session_id: str | ObjectId, question_id: str, evaluation: dict[str, Any],
+                                   provider: str, question: QuestionRecord, position: int, max_follow_ups: int,
+                                   seen_event_seq: int) -> int | None:
+    """`record_evaluation` and the insertion of a follow-up question in one write: store the evaluation of the answer to
+    ``question_id`` and insert ``question`` as the next one, numbering the `evaluated` event and the follow-up's
+    `question` event (the returned ``event_seq`` is the question's). Only while the session is active, the
+    candidate is at ``position`` and fewer than ``max_follow_ups`` were asked; None when that does not hold (the
+    caller then stores the evaluation alone). One rewrite of the session document instead of two."""
+    oid = _oid(session_id)
+    if oid is None:
+        return None
+    where = {"answers.question_id": question_id, "status": SessionStatus.active.value,
+             "current_question_index": position, "follow_ups_asked": {"$lt": max_follow_ups}}
+    update: dict[str, Any] = {
+        "$set": {"answers.$[a].evaluation": evaluation, "answers.$[a].provider": provider},
+        "$push": {"questions": {"$each": [question.model_dump()], "$position": position}},
+        "$inc": {"follow_ups_asked": 1}}
+    numbered = await _numbered(oid, where, update, 2, {"event_seq": seen_event_seq},
+                               array_filters=[{"a.question_id": question_id}])
+    return numbered["event_seq"] if numbered else None
+
+
 async def append_to_answer(session_id: str | ObjectId, question_id: str, previous: str,
                            addition: str) -> InterviewSession | None:
     """Add the rest of a spoken answer to the stored one while the session runs, only if the stored text is
@@ -243,28 +272,6 @@ async def append_to_answer(session_id: str | ObjectId, question_id: str, previou
                          {"$set": {"answers.$[a].content": f"{previous} {addition}".strip(),
                                    "last_activity_at": utcnow()}},
                          array_filters=[{"a.question_id": question_id}])
-
-
-async def insert_follow_up(session_id: str | ObjectId, question: QuestionRecord, position: int,
-                           max_follow_ups: int, base: InterviewSession) -> InterviewSession | None:
-    """Insert a follow-up as the next question, only while the candidate has not moved past ``position`` and
-    fewer than ``max_follow_ups`` were asked (the limit holds under concurrent evaluations). The same write
-    takes the number of the `question` event that asks it (the returned ``event_seq``). ``base``: the session
-    as the caller knows it (its `event_seq` the last number taken); the result is built from it."""
-    oid = _oid(session_id)
-    if oid is None:
-        return None
-    numbered = await _numbered(oid, {"status": SessionStatus.active.value, "current_question_index": position,
-                                     "follow_ups_asked": {"$lt": max_follow_ups}},
-                               {"$push": {"questions": {"$each": [question.model_dump()], "$position": position}},
-                                "$inc": {"follow_ups_asked": 1}}, 1, {"event_seq": base.event_seq})
-    if numbered is None:
-        return None
-    if numbered["event_seq"] != base.event_seq + 1:  # others wrote in between: read what the write left
-        return await _after(oid, numbered)
-    questions = [*base.questions[:position], question, *base.questions[position:]]
-    return base.model_copy(update={"questions": questions, "follow_ups_asked": base.follow_ups_asked + 1,
-                                   "event_seq": numbered["event_seq"], "status": SessionStatus.active})
 
 
 # ---- chat and the event counter ------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ class User(Document):
 
     class Settings:
         name = "users"
+        projection = None  # the whole document, not each field by name (as InterviewSession's reads)
         bson_encoders = BSON_ENCODERS
         indexes = [
             IndexModel([("role", ASCENDING), ("status", ASCENDING)]),
