@@ -3,26 +3,10 @@ still gets its own draw of questions."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from candidatex.ai.bank import load_bank
 from candidatex.ai.planner import plan_questions
-from candidatex.ai.providers.local import LocalProvider
 from candidatex.ai.schemas import InterviewContext
-
-LOCAL = LocalProvider()
-
-
-class CountingEmbedder:
-    """The real embedder, remembering every text it was asked for."""
-
-    def __init__(self) -> None:
-        self.inner = LOCAL.embedder
-        self.texts: list[str] = []
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        self.texts += texts
-        return self.inner.embed(texts)
+from tests.ai.test_scoring import CountingEmbedder
 
 
 def posting(seed: str, title: str = "Payments Backend Engineer") -> InterviewContext:
