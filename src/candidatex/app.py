@@ -225,6 +225,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers.append(create_static_files_router(path="/", directories=[FRONTEND_DIST], html_mode=True,
                                                          opt={"exclude_from_auth": True}, include_in_schema=False))
 
+    rate_rules = budget_rules(settings.rate_limit_per_minute, settings.rate_limit_user_per_minute, settings.rate_limits)
     exception_handlers: dict[Any, Any] = {**EXCEPTION_HANDLERS, **RESILIENCE_HANDLERS, NotFoundException: _spa_fallback}
     app = Litestar(
         route_handlers=route_handlers,
@@ -234,8 +235,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_app_init=[jwt_auth.on_app_init],
         middleware=[trusted_client_middleware(settings.trusted_proxies), request_context_middleware,
                     prometheus.middleware,
-                    rate_limit_middleware(budget_rules(settings.rate_limit_per_minute,
-                                                       settings.rate_limit_user_per_minute, settings.rate_limits)),
+                    rate_limit_middleware(rate_rules),
                     nul_in_query_middleware],
         request_class=GuardedRequest,
         cors_config=CORSConfig(allow_origins=settings.cors_origins, allow_headers=["Authorization", "Content-Type",
@@ -258,5 +258,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.state.settings = settings
     app.state.redis = redis
     app.state.rate_windows = build_windows(redis)
+    app.state.rate_rules = rate_rules  # the authentication asks whether the rate limiter's round trip will run
     app.state.channels = channels
     return app

@@ -1,5 +1,6 @@
-"""An authenticated read costs one Redis round trip for its rate limits and one for the token denylist, and the
-limits and revocations still hold: with Redis, and with the in-memory stores of the embedded default."""
+"""An authenticated read costs one Redis round trip: the script that spends its rate limits also reads the token's
+denylist entries; the limits and revocations still hold: with Redis, and with the in-memory stores of the
+embedded default."""
 
 from __future__ import annotations
 
@@ -62,9 +63,11 @@ async def test_a_read_spends_one_round_trip_per_concern_and_limits_still_hold(
         assert second.status_code == 200
         if backend == "redis":
             names = [str(call[0]).upper() for call in redis_calls.calls]
-            # authentication first: both denylist keys in one EXISTS; then both budgets in one script
-            assert names == ["EXISTS", "EVALSHA"], redis_calls.calls
-            assert len(redis_calls.calls[0]) == 3  # EXISTS jti:… sid:…
+            # both budgets and both denylist keys in one script: EVALSHA sha 4 user:… address:… jti:… sid:… (it was
+            # an EXISTS for the denylist, then the script)
+            assert names == ["EVALSHA"], redis_calls.calls
+            keys = [str(key) for key in redis_calls.calls[0][3:3 + int(redis_calls.calls[0][2])]]
+            assert len(keys) == 4 and any(":jti:" in k for k in keys) and any(":sid:" in k for k in keys), keys
         else:
             assert redis_calls.calls == []
         # the per-address budget's headers, as before (1000 a minute; four requests spent so far)
@@ -82,4 +85,9 @@ async def test_a_read_spends_one_round_trip_per_concern_and_limits_still_hold(
         assert (await app.get("/users/me", headers=other.headers)).status_code == 200  # others keep theirs
 
         assert (await app.post("/auth/logout", json={}, headers=other.headers)).status_code in (200, 204)
+        redis_calls.calls.clear()
+        redis_calls.recording = True
         assert (await app.get("/users/me", headers=other.headers)).status_code == 401  # revoked stays refused
+        redis_calls.recording = False
+        if backend == "redis":  # refused by the denylist entry the one script read
+            assert [str(call[0]).upper() for call in redis_calls.calls] == ["EVALSHA"], redis_calls.calls

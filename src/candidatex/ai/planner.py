@@ -15,6 +15,7 @@ import random
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -71,15 +72,30 @@ def rng_for(ctx: InterviewContext) -> random.Random:
 
 
 def rank_families(ctx: InterviewContext, embedder: Any, bank: Bank) -> list[tuple[RoleFamily, float]]:
-    title = f" {ctx.job_title.lower()} "
-    described = f"{ctx.job_title}. {ctx.job_description[:600]}"
-    vectors = embedder.embed([described, *(f.description for f in bank.families)])
+    if bank is load_bank():  # the shipped bank: the ranking of a posting is the same for every session of it
+        return list(_ranked_shipped(embedder, ctx.job_title, ctx.job_description[:600]))
+    return _ranked(embedder, bank, ctx.job_title, ctx.job_description[:600])
+
+
+@lru_cache(maxsize=1024)
+def _title_signal(signal: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(signal)}(?!\w)")
+
+
+@lru_cache(maxsize=512)
+def _ranked_shipped(embedder: Any, job_title: str, description: str) -> tuple[tuple[RoleFamily, float], ...]:
+    """The families of the shipped bank ranked for a posting, once per process and posting (it depends on the
+    title and the description's start only, never on the session: many candidates start on one posting)."""
+    return tuple(_ranked(embedder, load_bank(), job_title, description))
+
+
+def _ranked(embedder: Any, bank: Bank, job_title: str, description: str) -> list[tuple[RoleFamily, float]]:
+    title = f" {job_title.lower()} "
+    vectors = embedder.embed([f"{job_title}. {description}", *(f.description for f in bank.families)])
     similarity = vectors[1:] @ vectors[0]
     ranked = []
     for family, sim in zip(bank.families, similarity, strict=True):
-        hits = sum(
-            1 for signal in family.title_signals if re.search(rf"(?<!\w){re.escape(signal)}(?!\w)", title)
-        )
+        hits = sum(1 for signal in family.title_signals if _title_signal(signal).search(title))
         ranked.append((family, float(sim) + 0.25 * min(hits, 2)))
     ranked.sort(key=lambda pair: -pair[1])
     return ranked

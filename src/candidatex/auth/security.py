@@ -11,6 +11,7 @@ from litestar.security.jwt import JWTAuth, JWTAuthenticationMiddleware, Token
 
 from candidatex.auth.keys import ALGORITHM, SigningKeys
 from candidatex.auth.tokens import ACCESS_AUDIENCE, ISSUER, TokenService
+from candidatex.core.middleware import DEFERRED_CHECK, DeferredCheck, shared_windows_redis
 from candidatex.users import store as user_store
 from candidatex.users.models import User, UserStatus
 
@@ -34,7 +35,18 @@ class HeaderOrQueryTokenMiddleware(JWTAuthenticationMiddleware):
         tokens: TokenService = connection.app.state.tokens
         token = tokens.decode(encoded_token, ACCESS_AUDIENCE)
         user = await retrieve_user(token, connection)
-        if user is None or await tokens.is_revoked(token):
+        if user is None:
+            raise NotAuthorizedException()
+        # the denylist is read on every request: here, or by the rate limiter's Redis script in the same round
+        # trip that spends the request's budgets (core/middleware.py), before any handler runs
+        keys = tokens.denylist_redis_keys(token, shared_windows_redis(connection.scope))
+        if keys is not None:
+            async def settle(present: int | None) -> None:
+                if await tokens.is_revoked(token, denied=None if present is None else present > 0):
+                    raise NotAuthorizedException()
+
+            connection.scope.setdefault("state", {})[DEFERRED_CHECK] = DeferredCheck(keys, settle)
+        elif await tokens.is_revoked(token):
             raise NotAuthorizedException()
         return AuthenticationResult(user=user, auth=token)
 

@@ -183,12 +183,30 @@ class TokenService:
         if remaining > 0 and token.jti:
             await self.denylist.set(f"jti:{token.jti}", "1", expires_in=remaining)
 
-    async def is_revoked(self, token: Token) -> bool:
+    @staticmethod
+    def _denylist_keys(token: Token) -> list[str]:
+        """The token itself (logged out) and its whole session (revoked)."""
+        sid = token.extras.get("sid")
+        return [f"jti:{token.jti}", f"sid:{sid}"] if token.jti else [f"sid:{sid}"]
+
+    def denylist_redis_keys(self, token: Token, redis: object) -> list[str] | None:
+        """The token's denylist entries as keys of ``redis`` (for a script that reads them in a round trip it
+        makes anyway), or None when the denylist is not kept on that client."""
+        store_redis = getattr(self.denylist, "_redis", None)
+        if store_redis is None or store_redis is not redis or not token.extras.get("sid"):
+            return None
+        return [self.denylist._make_key(key) for key in self._denylist_keys(token)]  # type: ignore[attr-defined]  # noqa: SLF001
+
+    async def is_revoked(self, token: Token, denied: bool | None = None) -> bool:
+        """``denied``: whether the token's denylist entries exist, already read by the caller's own round trip
+        (denylist_redis_keys); None: read them here."""
         sid = token.extras.get("sid")
         if not sid:
             return True  # every access token we issue belongs to a session
         # the token itself (logged out) or its whole session (revoked): both keys in one round trip
-        if await exists_any(self.denylist, [f"jti:{token.jti}", f"sid:{sid}"] if token.jti else [f"sid:{sid}"]):
+        if denied is None:
+            denied = await exists_any(self.denylist, self._denylist_keys(token))
+        if denied:
             return True
         # the durable check behind the denylist, at most once per LIVE_FAMILY_TTL_SECONDS per process: a
         # revocation writes the denylist first, so only a lost denylist entry waits that long to be seen again

@@ -10,7 +10,7 @@ import re
 import socket
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -277,27 +277,61 @@ def budget_rules(per_address: int, per_user: int, spec: str) -> list[_Rule]:
 
 
 _UNLIMITED = re.compile(r"^/(health|metrics|assets)")
+DEFERRED_CHECK = "deferred_check"  # scope["state"] key of a DeferredCheck
+
+
+@dataclass(frozen=True, slots=True)
+class DeferredCheck:
+    """A check another middleware (the authentication) leaves to the rate limiter's round trip: the existence of
+    ``keys`` is read by the same Redis script that spends the budgets, then ``settle`` gets how many exist
+    (None: not read, e.g. Redis unreachable: it must read them itself) and raises to refuse the request."""
+
+    keys: list[str]
+    settle: Callable[[int | None], Awaitable[None]]
+
+
+def shared_windows_redis(scope: Scope) -> Any:
+    """The Redis client on which rate_limit_middleware will spend this request's budgets, or None when it will
+    not (no budget applies, the path is unlimited, the windows are this process's own)."""
+    if scope["type"] not in ("http", "websocket") or _UNLIMITED.match(scope["path"]):
+        return None
+    litestar_app = scope["litestar_app"]
+    redis = getattr(litestar_app.state.get("rate_windows"), "redis", None)
+    rules = litestar_app.state.get("rate_rules")
+    if redis is None or not rules:
+        return None
+    request = litestar_app.request_class(scope)
+    return redis if any(rule.applies(request) for rule in rules) else None
 
 
 def rate_limit_middleware(rules: list[_Rule]) -> Callable[[ASGIApp], ASGIApp]:
-    """Every budget a request falls under, checked and spent in one store round trip (core/ratelimit.py).
+    """Every budget a request falls under, checked and spent in one store round trip (core/ratelimit.py). That
+    round trip also reads the keys of a DeferredCheck the authentication left in the scope (the token's denylist
+    entries), so an authenticated request costs one Redis round trip, not two.
 
     The response carries the IETF draft RateLimit-* headers of the per-address budget (of the spent one on a
     429); a WebSocket connect over budget is refused with close code 4429."""
 
     def factory(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+            deferred: DeferredCheck | None = scope.get("state", {}).pop(DEFERRED_CHECK, None)
             if scope["type"] not in ("http", "websocket") or _UNLIMITED.match(scope["path"]):
+                if deferred is not None:
+                    await deferred.settle(None)
                 await app(scope, receive, send)
                 return
             litestar_app = scope["litestar_app"]
             request = litestar_app.request_class(scope)
             applying = [rule for rule in rules if rule.applies(request)]
             if not applying:
+                if deferred is not None:
+                    await deferred.settle(None)
                 await app(scope, receive, send)
                 return
             budgets = [Budget(f"{rule.name}::{rule.identify(request)}", rule.limit, rule.window) for rule in applying]
-            spent = await litestar_app.state.rate_windows.spend(budgets)
+            spent = await litestar_app.state.rate_windows.spend(budgets, deferred.keys if deferred else ())
+            if deferred is not None:  # first: a revoked token is refused (401) whatever its budgets say
+                await deferred.settle(spent.present)
             if spent.refused is not None:
                 if scope["type"] == "websocket":
                     raise WebSocketException(detail="Too many connections; try again shortly", code=4429)

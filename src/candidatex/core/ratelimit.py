@@ -28,10 +28,14 @@ class Spent:
     refused: int | None  # index of the first budget that was already spent, else None
     counts: list[int]  # requests in each window (this one included unless refused)
     resets: list[int]  # seconds until each window starts again
+    present: int | None = None  # how many of the `check` keys exist; None: not read (no Redis round trip)
 
 
 class Windows(Protocol):
-    async def spend(self, budgets: Sequence[Budget]) -> Spent: ...
+    async def spend(self, budgets: Sequence[Budget], check: Sequence[str] = ()) -> Spent:
+        """``check``: Redis keys whose existence the same round trip reads (`Spent.present`); stores that are
+        not Redis leave it None."""
+        ...
 
 
 class MemoryWindows:
@@ -41,7 +45,7 @@ class MemoryWindows:
         self._windows: dict[str, tuple[int, float]] = {}  # key -> (count, window ends at)
         self.max_keys = max_keys
 
-    async def spend(self, budgets: Sequence[Budget]) -> Spent:
+    async def spend(self, budgets: Sequence[Budget], check: Sequence[str] = ()) -> Spent:
         now = time.time()
         if len(self._windows) > self.max_keys:
             self._windows = {k: w for k, w in self._windows.items() if w[1] > now}
@@ -62,30 +66,37 @@ class MemoryWindows:
         return Spent(None, [c + 1 for c, _ in current], resets)
 
 
-# KEYS: one per budget; ARGV: limit, window seconds for each. Returns refused index (0 = none), then count, ttl
-# for each budget.
+# KEYS: one per budget, then the keys whose existence is read in the same round trip (`check`); ARGV: the number
+# of budgets, then limit, window seconds for each. Returns refused index (0 = none), then count, ttl for each
+# budget, then how many of the `check` keys exist.
 _SPEND = """
+local n = tonumber(ARGV[1])
 local counts, ttls = {}, {}
-for i, key in ipairs(KEYS) do
-  counts[i] = tonumber(redis.call('GET', key) or '0')
-  ttls[i] = redis.call('TTL', key)
-  if ttls[i] < 0 then counts[i] = 0; ttls[i] = tonumber(ARGV[2 * i]) end
+for i = 1, n do
+  counts[i] = tonumber(redis.call('GET', KEYS[i]) or '0')
+  ttls[i] = redis.call('TTL', KEYS[i])
+  if ttls[i] < 0 then counts[i] = 0; ttls[i] = tonumber(ARGV[2 * i + 1]) end
 end
 local result = {0}
-for i = 1, #KEYS do
-  if counts[i] >= tonumber(ARGV[2 * i - 1]) then
+for i = 1, n do
+  if counts[i] >= tonumber(ARGV[2 * i]) then
     result[1] = i
     break
   end
 end
-for i, key in ipairs(KEYS) do
+for i = 1, n do
   if result[1] == 0 then
-    counts[i] = redis.call('INCR', key)
-    if counts[i] == 1 then redis.call('EXPIRE', key, ARGV[2 * i]) end
+    counts[i] = redis.call('INCR', KEYS[i])
+    if counts[i] == 1 then redis.call('EXPIRE', KEYS[i], ARGV[2 * i + 1]) end
   end
   result[2 * i] = counts[i]
   result[2 * i + 1] = ttls[i]
 end
+local present = 0
+for i = n + 1, #KEYS do
+  present = present + redis.call('EXISTS', KEYS[i])
+end
+result[2 * n + 2] = present
 return result
 """
 
@@ -94,17 +105,17 @@ class RedisWindows:
     """Windows shared by every worker: a counter key per budget, expiring when its window ends."""
 
     def __init__(self, redis: Any, prefix: str) -> None:
-        self.prefix = prefix
+        self.prefix, self.redis = prefix, redis
         self._script = redis.register_script(_SPEND)
 
-    async def spend(self, budgets: Sequence[Budget]) -> Spent:
-        args: list[int] = []
+    async def spend(self, budgets: Sequence[Budget], check: Sequence[str] = ()) -> Spent:
+        args: list[int] = [len(budgets)]
         for budget in budgets:
             args += [budget.limit, budget.window]
-        result = await self._script(keys=[self.prefix + b.key for b in budgets], args=args)
-        refused = int(result[0])
-        return Spent(refused - 1 if refused else None, [int(c) for c in result[1::2]],
-                     [int(t) for t in result[2::2]])
+        result = await self._script(keys=[*(self.prefix + b.key for b in budgets), *check], args=args)
+        refused, spent = int(result[0]), result[1:-1]
+        return Spent(refused - 1 if refused else None, [int(c) for c in spent[0::2]], [int(t) for t in spent[1::2]],
+                     int(result[-1]))
 
 
 class FallbackWindows:
@@ -114,9 +125,14 @@ class FallbackWindows:
         self.primary, self.fallback = primary, fallback or MemoryWindows()
         self._log = Throttled()
 
-    async def spend(self, budgets: Sequence[Budget]) -> Spent:
+    @property
+    def redis(self) -> Any:
+        """The Redis client the shared windows are spent on (None: this process's own windows only)."""
+        return getattr(self.primary, "redis", None)
+
+    async def spend(self, budgets: Sequence[Budget], check: Sequence[str] = ()) -> Spent:
         try:
-            return await self.primary.spend(budgets)
+            return await self.primary.spend(budgets, check)
         except REDIS_DOWN as exc:
             self._log.warn("redis unreachable: using the local store", store="rate_limit", error=type(exc).__name__)
             return await self.fallback.spend(budgets)
