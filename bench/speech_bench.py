@@ -8,7 +8,7 @@
    voices and speeds, per model: without biasing, with the prompt and hotwords the interview gives (its
    question, job description and résumé skills), and with the vocabulary correction after that
    (speech/correction.py). `--splits fresh` runs the 30 sentences of six more professions in three other voices
-   (FRESH_VOICES). Scored after Whisper's English normalisation (`_tokens`), and raw. `--save FILE` keeps the
+   (FRESH_VOICES), `--splits fresh2` the 36 sentences of six more in three more (FRESH2_VOICES). Scored after Whisper's English normalisation (`_tokens`), and raw. `--save FILE` keeps the
    transcripts; `--rescore FILE` scores them again.
 2. latency: answers streamed through `VoiceAnswerPipeline` at real-time pace (20 ms chunks, partials
    competing for the CPU as in use); from the moment the end of the turn is decided (Silero VAD + Smart
@@ -51,6 +51,8 @@ VOICES = [("en-us", 150), ("en", 175), ("en-us+f3", 130), ("en-gb-x-rp", 160)]
 """espeak-ng voices and speeds; en-gb-x-rp is a second accent (no second engine is installed here)."""
 FRESH_VOICES = [("en-us-nyc", 140), ("en-gb-scotland", 180), ("en-us+m3", 200)]
 """Voices and speeds no pass before the sixth used, for the 'fresh' sentences only."""
+FRESH2_VOICES = [("en-gb-x-gbcwmd", 195), ("en-029", 125), ("en-gb-x-gbclan+f2", 160)]
+"""Voices and speeds no pass before the eighth used (one fast, one slow), for the 'fresh2' sentences only."""
 ANSWERS = [
     "Last year I led the migration of our billing system to a new platform.",
     "I would keep the sessions in Redis because it is fast and every key can expire.",
@@ -196,7 +198,8 @@ async def transcribe_set(transcriber: Transcriber, save: Path | None = None,
     interview's prompt and hotwords: {voice: [rows]}, saved after each voice (a run stopped half way keeps what it
     heard). The texts are the delivered ones: transcribed with word timestamps, as the pipeline does."""
     heard: dict[str, list[dict]] = {}
-    voices = [(v, s, ("tune", "holdout")) for v, s in VOICES] + [(v, s, ("fresh",)) for v, s in FRESH_VOICES]
+    voices = ([(v, s, ("tune", "holdout")) for v, s in VOICES] + [(v, s, ("fresh",)) for v, s in FRESH_VOICES]
+              + [(v, s, ("fresh2",)) for v, s in FRESH2_VOICES])
     for voice, speed, voice_splits in voices:
         if not set(voice_splits) & set(splits):
             continue
@@ -222,7 +225,7 @@ def score(heard: dict) -> None:
     """WER per voice and split: no biasing, prompt + hotwords, and then the vocabulary correction; normalised
     (`_tokens`) and, for the corrected text, raw (case and punctuation only)."""
     terms = {p["name"]: p["vocabulary"].terms for p in reference_set()}
-    for split in ("tune", "holdout", "fresh"):
+    for split in ("tune", "holdout", "fresh", "fresh2"):
         totals = {"plain": [0, 0], "biased": [0, 0], "corrected": [0, 0], "corrected raw": [0, 0]}
         for voice, rows in heard.items():
             rows = [row for row in rows if row["split"] == split]
@@ -396,7 +399,7 @@ async def main() -> None:
     parser.add_argument("--beam", type=int, default=5, help="beam size of every transcription")
     parser.add_argument("--save", type=Path, help="wer: keep the transcripts in this JSON file (MODEL is replaced)")
     parser.add_argument("--splits", nargs="+", default=["tune", "holdout"],
-                        help="wer and pauses: which splits to run (wer also has 'fresh', in its own voices)")
+                        help="wer and pauses: which splits to run (wer also has 'fresh' and 'fresh2', each in its own voices)")
     parser.add_argument("--whisper-word-timestamps", action="store_true",
                         help="faster-whisper's own word-timestamp decoding (before the sixth pass), not the alignment")
     parser.add_argument("--rescore", type=Path, help="wer: score saved transcripts again, without a model")
