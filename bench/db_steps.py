@@ -180,6 +180,9 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=3)
     parser.add_argument("--no-sync", action="store_true", help="without the fsync per commit (bench/load.py's)")
     parser.add_argument("--json", type=Path, help="also write the raw commands here")
+    parser.add_argument("--drop-indexes", nargs="*", default=[], metavar="COLLECTION[:INDEX]",
+                        help="what-if: drop these secondary indexes (all of a collection's without :INDEX) once the "
+                             "app has created them; queries that need them then scan")
     parser.add_argument("--shapes", action="store_true", help="also print each command's filter shape, in order")
     args = parser.parse_args()
     from litestar.testing import TestClient
@@ -197,6 +200,10 @@ def main() -> None:
         settings = app_settings(url, data_dir)
         sids = []
         with TestClient(create_app(settings)) as client:
+            for target in args.drop_indexes:
+                collection, _, index = target.partition(":")
+                stored = sync_client[settings.mongodb_db][collection]
+                stored.drop_index(index) if index else stored.drop_indexes()
             for _ in range(args.candidates):
                 sids.append(one_candidate(client, recorder, args.questions))
         with MongoClient(url) as reader:
