@@ -56,6 +56,7 @@ class Recorder(monitoring.CommandListener):
         self.pending: dict[int, tuple[str, str, int]] = {}
         self.lock = threading.Lock()
         self.commands: list[tuple[str, str, str, float]] = []
+        self.shapes: list[tuple[str, str, str]] = []  # (step, command, its filter and projection), for --shapes
 
     def begin(self, step: str) -> None:
         self.step = step
@@ -65,6 +66,7 @@ class Recorder(monitoring.CommandListener):
         if self.step and event.command_name not in HANDSHAKE:
             target = event.command.get(event.command_name)
             with self.lock:
+                self.shapes.append((self.step, event.command_name, _shape(event.command)))
                 self.pending[event.request_id] = (event.command_name, target if isinstance(target, str) else "",
                                                   server_cpu_ns(self.pid))
 
@@ -80,6 +82,20 @@ class Recorder(monitoring.CommandListener):
             if begun is not None:
                 name, target, cpu = begun
                 self.commands.append((self.step, name, target, (server_cpu_ns(self.pid) - cpu) / 1e6))
+
+
+def _shape(command: Any) -> str:
+    """The filter's and projection's field names of a command (values left out): what the server plans on."""
+    parts = []
+    for key in ("filter", "query", "projection", "updates", "pipeline"):
+        value = command.get(key)
+        if key == "updates" and value:
+            value = [{"q": list(u["q"]), "u": list(u["u"])} for u in value]
+        elif isinstance(value, dict):
+            value = list(value)
+        if value:
+            parts.append(f"{key}={value}")
+    return f"{command.get(next(iter(command)))} " + " ".join(parts)
 
 
 def app_settings(url: str, data_dir: Path) -> Any:
@@ -164,6 +180,10 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=3)
     parser.add_argument("--no-sync", action="store_true", help="without the fsync per commit (bench/load.py's)")
     parser.add_argument("--json", type=Path, help="also write the raw commands here")
+    parser.add_argument("--drop-indexes", nargs="*", default=[], metavar="COLLECTION[:INDEX]",
+                        help="what-if: drop these secondary indexes (all of a collection's without :INDEX) once the "
+                             "app has created them; queries that need them then scan")
+    parser.add_argument("--shapes", action="store_true", help="also print each command's filter shape, in order")
     args = parser.parse_args()
     from litestar.testing import TestClient
 
@@ -180,6 +200,10 @@ def main() -> None:
         settings = app_settings(url, data_dir)
         sids = []
         with TestClient(create_app(settings)) as client:
+            for target in args.drop_indexes:
+                collection, _, index = target.partition(":")
+                stored = sync_client[settings.mongodb_db][collection]
+                stored.drop_index(index) if index else stored.drop_indexes()
             for _ in range(args.candidates):
                 sids.append(one_candidate(client, recorder, args.questions))
         with MongoClient(url) as reader:
@@ -192,6 +216,9 @@ def main() -> None:
     report(recorder.commands, recorder.occurrences, sizes, kept, total_indexes, flags, args.candidates)
     if args.json:
         args.json.write_text(json.dumps(recorder.commands))
+    if args.shapes:
+        for step, name, shape in recorder.shapes:
+            print(f"{step}: {name} {shape}")
 
 
 def report(commands: list[tuple[str, str, str, float]], occurrences: dict[str, int], sizes: list[int],

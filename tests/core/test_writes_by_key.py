@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from bson import ObjectId
+from bson import MaxKey, MinKey, ObjectId
 from pymongo import IndexModel
 from pymongo.database import Database
 
@@ -19,6 +19,8 @@ DOCUMENTS: list[dict[str, Any]] = [
     {"status": "active", "n": 2, "ends_at": None, "tags": "a", "flag": False},
     {"status": "paused", "ends_at": T0, "tags": [], "result": {"x": 1}},
     {"n": 3, "tags": [["a"]], "result": 5},
+    {"answers": [{"question_id": "q1"}, {"content": "no id"}], "questions": [{"id": "a"}, {"id": "b"}]},
+    {"answers": [], "questions": [{"id": "b"}]},
     {},
 ]
 CONDITIONS: list[dict[str, Any]] = [
@@ -27,6 +29,9 @@ CONDITIONS: list[dict[str, Any]] = [
     {"result": None}, {"n": {"$in": [2, 3]}}, {"n": {"$in": [None, 3]}}, {"n": {"$lt": 3}}, {"flag": True},
     {"flag": False}, {"status": {"$ne": "active"}}, {"tags": {"$size": 0}}, {"result": {"x": 1}},
     {"status": {"$in": ["active", "paused"]}, "ends_at": {"$gt": T0}, "n": 2, "result": None},
+    # dotted paths through arrays of documents, as the answer's write has them
+    {"answers.question_id": "q1"}, {"questions.1.id": "b"}, {"questions.0.id": "b"},
+    {"answers.question_id": {"$in": ["q1", "q2"]}}, {"answers.question_id": {"$ne": "q1"}},
 ]
 
 
@@ -60,3 +65,10 @@ def test_the_id_leads_and_no_condition_is_an_index_candidate() -> None:
     assert shaped == {"_id": oid, "status": {"$eq": "active", "$exists": True},
                       "ends_at": {"$gt": T0, "$exists": True}, "result": None,
                       "answers.question_id": {"$ne": "q1"}}
+
+
+def test_min_and_max_key_operands_are_left_as_they_are() -> None:
+    """Outside mongod's type bracketing (a missing field compares as null below MaxKey): `$exists` would narrow them."""
+    oid = ObjectId()
+    where = {"_id": oid, "n": {"$lt": MaxKey()}, "m": {"$gt": MinKey()}, "k": {"$in": [1, MaxKey()]}}
+    assert by_key(where) == where

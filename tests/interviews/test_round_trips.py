@@ -5,15 +5,18 @@ Each budget is exact, so a change that adds a read or a write to create / preche
 
 from __future__ import annotations
 
+import smtplib
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from bson import ObjectId
 from litestar.testing import AsyncTestClient
 from pymongo import MongoClient, monitoring
 
 from candidatex.app import create_app
 from candidatex.auth import tokens
+from candidatex.core.mailer import Mailer, OutboxEmail
 from candidatex.interviews.access import Action
 from candidatex.interviews.models import SessionEvent
 from candidatex.interviews.service import MAX_FOLLOW_UPS
@@ -21,7 +24,7 @@ from candidatex.users import store as user_store
 from candidatex.users.models import User
 from candidatex.ws.interview_stream import StreamConnection
 from tests.auth.apps import served_beside
-from tests.conftest import make_settings, register
+from tests.conftest import PASSWORD, make_settings, register
 from tests.interviews.test_sessions_api import PRECHECK_OK, STRONG_ANSWER
 
 HANDSHAKE = {"hello", "ismaster", "isMaster", "ping", "saslStart", "saslContinue", "endSessions", "buildInfo"}
@@ -273,3 +276,50 @@ async def test_point_reads_of_sessions_and_users_ask_for_the_whole_document(coun
     assert user_reads == [("users", None)], user_reads
     got = (await counted.get(f"/interview/sessions/{sid}", headers=account.headers)).json()["data"]
     assert got["status"] == "precheck" and got["job_title"] == "Backend Engineer"
+
+
+async def test_register_writes_its_mail_once_without_a_find_and_modify(counted: AsyncTestClient, mongo_url: str) -> None:
+    """A sign-up's confirmation mail is one insert, already `stored` (no SMTP): Beanie's `save()` after the insert
+    was a `findAndModify`, which SecantusDB serves by scanning the whole outbox, so every sign-up cost more than
+    the one before it."""
+    email = f"trips-{ObjectId()}@example.com"
+    _, trips = await counted_request(counted, "POST", "/auth/register", json={
+        "email": email, "password": PASSWORD, "full_name": "Trips", "role": "candidate"})
+    assert trips == [("find", "users"), ("insert", "users"), ("insert", "audit_logs"), ("insert", "action_tokens"),
+                     ("insert", "outbox"), ("insert", "refresh_token_families")], trips
+    stored = OutboxEmail.get_pymongo_collection()
+    with MongoClient(mongo_url) as reader:
+        mails = list(reader[stored.database.name][stored.name].find({"to": email}))
+    assert [(m["subject"], m["status"]) for m in mails] == [("Confirm your CandidateX email", "stored")], mails
+
+
+class RefusingSmtp:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise ConnectionRefusedError("no mail server here")
+
+
+async def test_a_mail_over_smtp_is_stored_then_marked_by_its_id(counted: AsyncTestClient, counted_app: Any,
+                                                                monkeypatch: pytest.MonkeyPatch, mongo_url: str) -> None:
+    """With SMTP the mail is stored `pending` first (kept if the send never returns), then its outcome is set by
+    an update by `_id`: never a findAndModify."""
+    monkeypatch.setattr(smtplib, "SMTP", RefusingSmtp)
+    settings = counted_app.state.settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_tls": False})
+    to = f"smtp-{ObjectId()}@example.com"
+
+    async def send() -> tuple[list, Any]:
+        COUNTER.commands.clear()
+        COUNTER.filters.clear()
+        COUNTER.recording = True
+        try:
+            email = await Mailer(settings).send(to, "Hello", "body")
+        finally:
+            COUNTER.recording = False
+        return list(COUNTER.commands), email
+
+    trips, email = counted.blocking_portal.call(send)
+    assert trips == [("insert", "outbox"), ("update", "outbox")], trips
+    assert COUNTER.filters == [{"_id": email.id}]
+    stored = OutboxEmail.get_pymongo_collection()
+    with MongoClient(mongo_url) as reader:
+        mail = reader[stored.database.name][stored.name].find_one({"to": to})
+    assert mail is not None and (mail["status"], mail["error"]) == ("failed", "ConnectionRefusedError"), mail

@@ -39,21 +39,25 @@ class Mailer:
         self.settings = settings
 
     async def send(self, to: str, subject: str, body: str) -> OutboxEmail:
-        email = OutboxEmail(to=to, subject=subject, body=body)
-        await email.insert()
+        """One insert, and with SMTP one update by `_id` once it is sent. Never Beanie's `save()`: it is a
+        `findAndModify`, which SecantusDB serves by scanning the whole outbox (core/writes.py), and without SMTP
+        the final status is known before the insert."""
         if not self.settings.smtp_host:
-            email.status = "stored"
-            await email.save()
+            email = OutboxEmail(to=to, subject=subject, body=body, status="stored")
+            await email.insert()
             # The body holds single-use links: it stays in the outbox (`candidatex outbox`), never in the log.
             logger.info("email stored in outbox", extra={"email_id": str(email.id), "subject": subject})
             return email
+        email = OutboxEmail(to=to, subject=subject, body=body)
+        await email.insert()
         try:
             await asyncio.to_thread(self._smtp_send, to, subject, body)
             email.status, email.sent_at = "sent", utcnow()
         except (OSError, smtplib.SMTPException) as exc:
             email.status, email.error = "failed", type(exc).__name__
             logger.warning("email delivery failed", extra={"email_id": str(email.id), "error": type(exc).__name__})
-        await email.save()
+        await OutboxEmail.get_pymongo_collection().update_one(
+            {"_id": email.id}, {"$set": {"status": email.status, "sent_at": email.sent_at, "error": email.error}})
         return email
 
     def _smtp_send(self, to: str, subject: str, body: str) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from bson import ObjectId
+from bson import MaxKey, MinKey, ObjectId
 
 # what SecantusDB's planner tries to serve from a secondary index (storage.py `_RANGE_OPS`); a condition of
 # another shape is only checked against the document the `_id` found
@@ -44,9 +44,11 @@ def by_key(where: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _non_null(operand: Any) -> bool:
+    """An operand no missing field can satisfy. MinKey and MaxKey are outside mongod's type bracketing: `{f: {$lt:
+    MaxKey}}` also matches a document without ``f`` (compared as null), so `$exists` would change what matches."""
     if isinstance(operand, list):
-        return all(item is not None for item in operand)
-    return operand is not None
+        return all(_non_null(item) for item in operand)
+    return operand is not None and not isinstance(operand, (MinKey, MaxKey))
 
 
 async def update_then_read(collection: Any, where: Mapping[str, Any], update: Mapping[str, Any],
