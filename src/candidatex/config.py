@@ -170,7 +170,8 @@ class AntiCheatSettings(BaseModel):
     anti_cheat_min_ratio: float = 0.6
     anti_cheat_min_samples: int = 3
     anti_cheat_look_away_yaw_deg: float = 30.0
-    anti_cheat_look_away_pitch_deg: float = 25.0
+    anti_cheat_look_away_pitch_deg: float = 22.0
+    anti_cheat_look_away_pitch_neutral_deg: float = 6.5
     anti_cheat_disabled_checks: CommaList = []
     integrity_key: str | None = None
     anti_cheat_precheck_camera: bool = True

@@ -15,7 +15,9 @@ matter of time), ``face_missing``, ``multiple_faces``, ``camera_covered``, ``loo
 head turned past 30 degrees: the cameraman), ``face_too_far``, ``face_too_close``, and
 ``rendered_turn``: frontal faces whose face-mesh landmarks were turned 45-55 degrees in 3-D and drawn
 triangle by triangle, far to near (``turn_head``). The render turns the inner face only (hair and outline
-stay), so it is a weaker turn than a real one; the benchmark reports its recall on its own line.
+stay), so it is a weaker turn than a real one; the benchmark reports its recall on its own line. The ninth pass's
+``p9t-`` frames (``head_turns.py``) are head turns, bowed heads and chin-up of 41 people re-projected in 3-D with the
+face mesh's tessellation, labelled ``looking_away`` (30 degrees and more) or ``ok`` (15 and less) by the rotation made.
 
     python tests/data/proctoring/make_frames.py            # rewrite manifest.json
     python tests/data/proctoring/make_frames.py --out DIR  # also write the frames as PNG for a look
@@ -1007,12 +1009,21 @@ def build() -> Iterator[Frame]:
         image = make()
         if image is not None:
             yield Frame(frame_id, label, recipe, image, split, "eighth pass")
+    from tests.data.proctoring.head_turns import recipes as head_turns  # it builds on the helpers above
+
+    for frame_id, label, recipe, make, split in head_turns():
+        image = make()
+        if image is not None:
+            yield Frame(frame_id, label, recipe, image, split, "ninth pass p9t")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, help="also write each frame as PNG into this folder")
     args = parser.parse_args()
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # run as a script: head_turns imports the package
     entries = []
     for frame in build():
         entry = {"id": frame.id, "label": frame.label, "recipe": frame.recipe,
