@@ -35,6 +35,7 @@ from candidatex.core.exceptions import EXCEPTION_HANDLERS, http_error_handler
 from candidatex.core.inputs import GuardedRequest, nul_in_query_middleware
 from candidatex.core.logging import configure_logging
 from candidatex.core.middleware import (
+    PrometheusSeriesMiddleware,
     add_response_headers,
     budget_rules,
     rate_limit_middleware,
@@ -207,7 +208,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             if redis is not None:
                 await redis.aclose()
 
-    prometheus = PrometheusConfig(app_name="candidatex", group_path=True, exclude=["^/metrics", "^/health"])
+    prometheus = PrometheusConfig(app_name="candidatex", group_path=True, exclude=["^/metrics", "^/health"],
+                                  middleware_class=PrometheusSeriesMiddleware)
 
     class MetricsController(PrometheusController):
         path = "/metrics"

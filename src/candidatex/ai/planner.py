@@ -22,6 +22,7 @@ import numpy as np
 
 from candidatex.ai.bank import LEVEL_DIFFICULTIES, Bank, BankQuestion, QuestionTemplate, RoleFamily, load_bank
 from candidatex.ai.schemas import GeneratedQuestion, InterviewContext
+from candidatex.core.lru import single_flight
 from candidatex.resumes.taxonomy import extract_skills
 
 DIFFICULTY_RANK: dict[str, int] = {"easy": 0, "medium": 1, "hard": 2}
@@ -82,7 +83,7 @@ def _title_signal(signal: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(signal)}(?!\w)")
 
 
-@lru_cache(maxsize=512)
+@single_flight(512)  # 40 interviews starting at once on one posting rank it once, not once per worker thread
 def _ranked_shipped(embedder: Any, job_title: str, description: str) -> tuple[tuple[RoleFamily, float], ...]:
     """The families of the shipped bank ranked for a posting, once per process and posting (it depends on the
     title and the description's start only, never on the session: many candidates start on one posting)."""

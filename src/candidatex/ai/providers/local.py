@@ -28,6 +28,7 @@ from candidatex.ai.schemas import (
     QuestionResult,
 )
 from candidatex.ai.scoring import FOLLOW_UP_SUFFIX, QuestionSpec, analyse, evaluation_from, spec_for
+from candidatex.resumes.taxonomy import default_taxonomy
 
 __all__ = ["FOLLOW_UP_SUFFIX", "LocalProvider", "build_report", "question_results"]
 T = TypeVar("T")
@@ -75,6 +76,7 @@ class LocalProvider:
             for t in QuestionSpec(q.text, q.kind, (), setting=titles.get(q.family, "")).task_subjects(cues)
         ]
         self.embedder.embed([*bank_texts(bank), *others])
+        default_taxonomy()  # every plan reads the posting's skills: built here, not by the first interviews' plans
         for ready in starting:
             ready.result()
 
