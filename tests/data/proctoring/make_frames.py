@@ -1007,6 +1007,12 @@ def build() -> Iterator[Frame]:
         image = make()
         if image is not None:
             yield Frame(frame_id, label, recipe, image, split, "eighth pass")
+    from tests.data.proctoring.frames_p9m import recipes_p9m  # the ninth pass's face-missing batch (p9m-)
+
+    for frame_id, label, recipe, make, split in recipes_p9m():
+        image = make()
+        if image is not None:
+            yield Frame(frame_id, label, recipe, image, split, "ninth pass p9m")
 
 
 def main() -> None:
@@ -1029,4 +1035,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # run as a script: ``tests`` importable for frames_p9m
     main()
