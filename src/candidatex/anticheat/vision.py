@@ -19,8 +19,10 @@ Verdict rules, each from evidence in the frame (see docs/anticheat.md for their 
 * a face larger than the detectors' range (filling the frame) is looked for on the frame shrunk to
   half when no face was found, a face smaller than it on four tiles also when one face was found (a
   small second person behind the candidate); both are confirmed by face mesh;
-* before a face is called missing, OpenCV's Haar cascade looks for a face sitting far back (0.05-0.135 of the
-  frame's height) on the frame's middle band, confirmed by mediapipe on the crop; then a second look on square
+* before a face is called missing, OpenCV's Haar cascade looks for a face sitting far back (0.0375-0.135 of the
+  frame's height, up to 0.2 with a second cascade on its crop) on the frame's middle band, confirmed by mediapipe on
+  the crop; a face inside a picture (a print, a poster, a screen: a flat band of one width round it, with an edge to
+  the room beyond) is nobody at the desk and is dropped wherever it is found; then a second look on square
   windows of the frame (a soft face at another scale), whose faces must pass face mesh, the short-range detector on
   the crop and on its mirror, in two windows, and a Haar cascade on the crop;
 * a weak full-range detection (below ``_WEAK_SCORE``) counts when face mesh confirms it, a small one only with a
@@ -73,6 +75,13 @@ _WEAK_SCORE = 0.75
 # The far-face search looks at this band of the frame's height (top, bottom), for faces up to _FAR_LARGEST of it.
 _FAR_BAND = (0.15, 0.75)
 _FAR_LARGEST = 0.135
+_FAR_SMALLEST = 0.0375
+# ... and, with a second cascade's agreement, up to the size of a candidate sitting back 1 m from the camera (1.0-1.3
+# m is 0.14-0.19 of the height: soft faces there that neither mediapipe detector finds read as missing).
+_SEARCH_LARGEST = 0.2
+# The full-scale pass for small far faces: the middle of the band, faces up to this share of the height.
+_FAR_SMALL_BAND = (0.3, 0.62)
+_FAR_SMALL_LARGEST = 0.09
 
 # Checks that can be switched off one by one through VisionConfig.disabled_checks.
 CHECKS: tuple[str, ...] = tuple(str(kind) for kind in VISION_KINDS)
@@ -125,6 +134,26 @@ class VisionConfig:
     # (line_peak). A dark room's floor line or corner runs across the frame, so averaging along it keeps it while
     # the sensor's noise averages away (0.004-0.095 on the set's covered lenses, 0.30-0.70 on its dark plain rooms).
     covered_line_peak: float = 0.17
+    # ... and one colour: the spread of the smoothed chroma (Lab a and b, standard deviation) is 0-6.3 on the set's
+    # covered lenses (a finger lit through, vignetted, is the most) and 15 on a dim colour chart whose patches are
+    # of one brightness, so its grey has no edge: colours, however dim, are something the lens sees.
+    covered_colour_spread: float = 10.0
+
+    # A face inside a picture (a print, a poster, a screen) hung or standing in the room is no candidate: a flat band
+    # of one colour (grey spread under picture_flat_std, colour steady to picture_step per line) at most picture_band_max
+    # of the face wide, within picture_reach face sizes, with an edge to the room beyond it, on all four sides in
+    # colours within picture_same_colour, round a picture under picture_max_height of the frame: on a wall behind the
+    # desk (1.5 m or more away) a 0.6 m poster fills at most 0.43 of the height; a photo held up to the lens is larger.
+    picture_reach: float = 2.5
+    picture_flat_std: float = 10.0
+    picture_edge: float = 30.0
+    picture_band_spread: float = 0.25
+    picture_same_colour: float = 40.0
+    # ... and the band is of no strong hue (its mean colour's largest minus smallest channel under this): a mat, a
+    # passe-partout, a screen's bezel, a black frame (0-30 on the set, a dark frame tinted by a blurred picture
+    # beside it). A window's or a door's painted frame (90-110) is the room, not a picture.
+    picture_band_chroma: float = 40.0
+    picture_max_height: float = 0.45
 
     def check_enabled(self, check: str) -> bool:
         return self.enabled and check not in self.disabled_checks
@@ -194,6 +223,13 @@ def skin_share(bgr_small: np.ndarray) -> float:
     hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     skin = ((hue <= 25) | (hue >= 170)) & (sat >= 60) & (val >= 15)
     return float(skin.mean())
+
+
+def colour_spread(bgr_small: np.ndarray) -> float:
+    """The larger standard deviation of the Lab chroma channels (a, b) of a small image, smoothed first so sensor noise
+    does not count: near 0 for one colour (tape, a cap, a finger), high where patches of several colours are seen."""
+    lab = cv2.cvtColor(bgr_small, cv2.COLOR_BGR2LAB).astype(np.float32)
+    return max(float(cv2.GaussianBlur(lab[..., c], (0, 0), 3).std()) for c in (1, 2))
 
 
 def edge_map(grey_small: np.ndarray) -> np.ndarray:
@@ -287,10 +323,12 @@ class FrameAnalyzer:
             and texture < min(cfg.covered_texture, cfg.covered_relative_texture * max(brightness, 20.0))
             and edge_peak(edges) < cfg.covered_edge_peak
             and line_peak(small) < cfg.covered_line_peak
+            and colour_spread(small_bgr := cv2.resize(image_bgr, (160, 120), interpolation=cv2.INTER_AREA))
+            < cfg.covered_colour_spread
             and (
                 brightness < cfg.covered_brightness
                 or contrast < cfg.covered_flat_std
-                or skin_share(cv2.resize(image_bgr, (160, 120), interpolation=cv2.INTER_AREA)) > cfg.covered_skin_share
+                or skin_share(small_bgr) > cfg.covered_skin_share
             )
         )
         looking_away = (
@@ -352,13 +390,15 @@ class FrameAnalyzer:
                 # and a weak small one (a far face's size) needs what a far face needs: a Haar cascade as well
                 if box.height < _FAR_LARGEST and not self._cascade_agrees(rgb, box):
                     continue
+            if framed_picture(rgb, box, self.config):  # a print, a poster or a screen in the room: nobody there
+                continue
             faces.append(box)
         # (a part of a face the weak find did not hold up on is no face of its own: a face filling the frame is
         # looked for below)
         near = [box for box in _boxes(self._near_detector.process(rgb)) if not any(_overlap(box, f) for f in found)]
         for box in near[:3]:
             mesh = self._face_mesh(rgb, box)
-            if mesh is not None:
+            if mesh is not None and not framed_picture(rgb, box, self.config):
                 meshes[id(box)] = mesh
                 faces.append(box)
         if not faces:  # a face too large for either model over the whole frame (filling it)
@@ -374,17 +414,24 @@ class FrameAnalyzer:
                 if any(_overlap(box, face) for face in faces):
                     continue
                 mesh = self._face_mesh(rgb, box)
-                if mesh is not None:  # a detection on an enlarged tile counts only when face mesh agrees
+                if mesh is None:  # a detection on an enlarged tile counts only when face mesh agrees,
+                    continue
+                # a weak small one only with a Haar cascade as well (as on the whole frame: a pattern in a dim room)
+                if box.score < _WEAK_SCORE and box.height < _FAR_LARGEST and not self._cascade_agrees(rgb, box):
+                    continue
+                if not framed_picture(rgb, box, self.config):
                     meshes[id(box)] = mesh
                     faces.append(box)
         if not faces:  # a face too small even for the tiles: the candidate sitting far back (over 2 m)
             for box, mesh in self._far_faces(rgb):
-                meshes[id(box)] = mesh
-                faces.append(box)
+                if not framed_picture(rgb, box, self.config):
+                    meshes[id(box)] = mesh
+                    faces.append(box)
         if not faces:  # before calling a face missing, a second look (soft, blurred or odd-sized faces)
             for box, mesh in self._second_look(rgb):
-                meshes[id(box)] = mesh
-                faces.append(box)
+                if not framed_picture(rgb, box, self.config):
+                    meshes[id(box)] = mesh
+                    faces.append(box)
         primary = max(faces, key=lambda f: f.area_ratio, default=None)
         if primary is None:
             return (), None
@@ -450,20 +497,33 @@ class FrameAnalyzer:
         return [(box, mesh) for box, mesh, windows in seen if len(windows) >= 2]
 
     def _far_faces(self, rgb: np.ndarray) -> list[tuple[FaceBox, _Mesh]]:
-        """Faces of 0.05-0.135 of the frame's height (a candidate 1.3-3.4 m back), which neither mediapipe detector finds
+        """Faces of 0.0375-0.135 of the frame's height (a candidate 1.3-3.4 m back), which neither mediapipe detector finds
         over the frame or its tiles: both are trained on larger faces, and a soft small face falls below their range.
         OpenCV's Haar cascade, a different kind of model, finds them on the frame's middle band (the camera is at the
         candidate's eye level, so the head of someone sitting or standing further back is seen near that level).
         Its finds count only when mediapipe agrees on the enlarged crop: the short-range detector on it and on its
         mirror, and face mesh."""
+        found: list[tuple[FaceBox, _Mesh]] = []
+        # Two samplings of the cascade's window sizes (scale factor 1.1): a face whose size falls between one pass's
+        # windows is seen by the other. First the band at 0.75 (18 px = 0.05 of a 480-px height; 11-19 ms for 640 x
+        # 480) for faces up to a candidate sitting back (_SEARCH_LARGEST); then, only if that found none, at full scale
+        # for small faces (0.0375-0.09), on the middle of the band where a far head at the camera's eye level is seen
+        # (it lost faces of 0.052-0.09 of the height, far candidates read as missing).
+        height = rgb.shape[0]
+        passes = ((_FAR_BAND, 18 / (0.05 * height), _SEARCH_LARGEST), (_FAR_SMALL_BAND, 18 / (_FAR_SMALLEST * height),
+                                                                         _FAR_SMALL_LARGEST))
+        for band, scale, largest in passes:
+            if not found:
+                found = self._far_pass(rgb, band, min(1.0, scale), largest)
+        return found
+
+    def _far_pass(self, rgb: np.ndarray, band: tuple[float, float], scale: float, largest_share: float
+                  ) -> list[tuple[FaceBox, _Mesh]]:
         height, width = rgb.shape[:2]
-        top, bottom = int(_FAR_BAND[0] * height), int(_FAR_BAND[1] * height)
-        # Scaled so that the cascade's smallest window (18 px) is 0.05 of the frame's height: the cost goes with the area
-        # (a 640 x 480 frame's band at 0.75: 11-19 ms), the faces it loses are below 3.4 m's size.
-        scale = min(1.0, 18 / (0.05 * height))
+        top, bottom = int(band[0] * height), int(band[1] * height)
         grey = cv2.resize(cv2.cvtColor(rgb[top:bottom], cv2.COLOR_RGB2GRAY), None, fx=scale, fy=scale,
                           interpolation=cv2.INTER_AREA)
-        largest = max(19, int(_FAR_LARGEST * height * scale))
+        largest = max(19, int(largest_share * height * scale))
         found: list[tuple[FaceBox, _Mesh]] = []
         candidates = self._far_cascade.detectMultiScale(grey, scaleFactor=1.1, minNeighbors=3, minSize=(18, 18),
                                                         maxSize=(largest, largest))
@@ -471,6 +531,10 @@ class FrameAnalyzer:
             box = FaceBox(x=x / scale / width, y=(y / scale + top) / height, width=w / scale / width,
                           height=h / scale / height, score=self.config.min_detection_confidence)
             if any(_overlap(box, other) for other, _ in found) or not self._mirror_confirmed(rgb, box):
+                continue
+            # a face of the size of someone sitting back at the desk that no mediapipe detector found needs what a new
+            # face of the second look needs: a Haar cascade on its crop too (a coin on a table passes the rest)
+            if box.height > _FAR_LARGEST and not self._cascade_agrees(rgb, box):
                 continue
             mesh = self._face_mesh(rgb, box)
             if mesh is not None:
@@ -571,6 +635,69 @@ def _square_crop(rgb: np.ndarray, face: FaceBox, factor: float, size: int) -> np
     if crop.shape[0] < 16 or crop.shape[1] < 16:
         return None
     return cv2.resize(crop, (size, size), interpolation=cv2.INTER_LINEAR)
+
+
+def _edge_pairs(lines: np.ndarray, flat: float, edge: float) -> list[tuple[int, int, np.ndarray]]:
+    """Flat bands between two straight edges in lines read outward from a face (n x across x 3 colour): each line's
+    mean colour, the steps in it (a local peak of the colour change across two lines, over ``edge``: an edge parallel
+    to the lines), and every pair of steps with flat lines between (grey spread across under ``flat``), as (inner
+    edge, outer edge, the band's colour)."""
+    means = lines.mean(axis=1)
+    spreads = lines.mean(axis=2).std(axis=1)
+    change = np.zeros(len(means))
+    change[1:-1] = np.abs(means[2:] - means[:-2]).sum(axis=1)
+    steps = [i for i in range(1, len(means) - 1)
+             if change[i] > edge and change[i] >= change[i - 1] and change[i] > change[i + 1]]
+    pairs = []
+    for k, inner in enumerate(steps):
+        for outer in steps[k + 1:k + 4]:
+            band = slice(inner + 1, outer)
+            if outer - inner >= 2 and float(spreads[band].mean()) < flat:
+                pairs.append((inner, outer, means[band].mean(axis=0)))
+    return pairs
+
+
+def framed_picture(rgb: np.ndarray, face: FaceBox, cfg: VisionConfig) -> bool:
+    """Whether ``face`` is a picture hanging or standing in the room: a print, a poster or a screen, whose mat, frame
+    or bezel runs round it as a flat band of one colour and one width between two straight edges (the picture's and
+    the room's), on all four sides, the picture (band included) under ``picture_max_height`` of the frame. A person's
+    face has no such band round it (hair, neck and shoulders, the room behind without two edges at one distance on
+    every side). Each side is read from inside the face (a detector's box may overhang a small print) outward, over
+    the face's middle 60 %."""
+    height, width = rgb.shape[:2]
+    size = max(face.width * width, face.height * height)
+    cx, cy = int((face.x + face.width / 2) * width), int((face.y + face.height / 2) * height)
+    inner, reach = int(0.25 * size), int(cfg.picture_reach * size)
+    half_w, half_h = max(1, int(0.3 * face.width * width)), max(1, int(0.3 * face.height * height))
+    # about 24 pixels across each line are enough for its mean and spread (and a twentieth of the cost)
+    across_x = slice(max(0, cx - half_w), cx + half_w, max(1, half_w // 12))
+    across_y = slice(max(0, cy - half_h), cy + half_h, max(1, half_h // 12))
+    sides = (  # lines outward from the face: up, down, left, right
+        rgb[max(0, cy - reach):max(0, cy - inner), across_x][::-1],
+        rgb[cy + inner:cy + reach, across_x],
+        rgb[across_y, max(0, cx - reach):max(0, cx - inner)][:, ::-1].transpose(1, 0, 2),
+        rgb[across_y, cx + inner:cx + reach].transpose(1, 0, 2),
+    )
+    found = []
+    for lines in sides:
+        pairs = _edge_pairs(lines.astype(np.float32), cfg.picture_flat_std, cfg.picture_edge) if len(lines) >= 4 else []
+        if not pairs:
+            return False
+        found.append(pairs)
+    for start, end, colour in found[0]:
+        if float(colour.max() - colour.min()) > cfg.picture_band_chroma:
+            continue  # mats, passe-partouts and bezels are white, grey or black; a coloured band is the room's
+        band, ends = end - start, [end]
+        for pairs in found[1:]:
+            match = [e for s, e, other in pairs if float(np.abs(other - colour).sum()) < cfg.picture_same_colour
+                     and abs((e - s) - band) <= max(2.0, cfg.picture_band_spread * band)]
+            if not match:
+                break
+            ends.append(min(match))
+        else:
+            if (ends[0] + ends[1] + 2 * inner) / height < cfg.picture_max_height:
+                return True
+    return False
 
 
 def _cascade(name: str) -> cv2.CascadeClassifier:

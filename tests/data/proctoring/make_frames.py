@@ -1009,12 +1009,15 @@ def build() -> Iterator[Frame]:
         image = make()
         if image is not None:
             yield Frame(frame_id, label, recipe, image, split, "eighth pass")
-    from tests.data.proctoring.head_turns import recipes as head_turns  # it builds on the helpers above
+    # the ninth pass's batches build on the helpers above: head turns (p9t-) and face missing (p9m-)
+    from tests.data.proctoring.frames_p9m import recipes_p9m
+    from tests.data.proctoring.head_turns import recipes as head_turns
 
-    for frame_id, label, recipe, make, split in head_turns():
-        image = make()
-        if image is not None:
-            yield Frame(frame_id, label, recipe, image, split, "ninth pass p9t")
+    for batch, recipes in (("ninth pass p9t", head_turns), ("ninth pass p9m", recipes_p9m)):
+        for frame_id, label, recipe, make, split in recipes():
+            image = make()
+            if image is not None:
+                yield Frame(frame_id, label, recipe, image, split, batch)
 
 
 def main() -> None:
@@ -1023,7 +1026,7 @@ def main() -> None:
     args = parser.parse_args()
     import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # run as a script: head_turns imports the package
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # run as a script: the ninth pass's batches import ``tests``
     entries = []
     for frame in build():
         entry = {"id": frame.id, "label": frame.label, "recipe": frame.recipe,
