@@ -290,6 +290,8 @@ async def latency(transcriber: Transcriber) -> None:
     scored = {"turn": [0, 0], "done": [0, 0]}
     ended_by: list[str] = []
     streamed_s = 0.0
+    stages: dict[str, list[float]] = {}
+    align_start = transcriber.align_cpu_s
     cpu_start = time.process_time()
     silence = np.zeros(int(0.1 * SAMPLE_RATE), dtype=np.float32)
     for text in ANSWERS:
@@ -306,6 +308,7 @@ async def latency(transcriber: Transcriber) -> None:
         streamed_s += waited
         await pipeline.aclose(finish=False)
         await watcher
+        _add_stages(stages, pipeline)
         if finals and finals[0].end_to_final_ms is not None:
             turn_ms.append(finals[0].end_to_final_ms)
             ended_by.append(finals[0].ended_by)
@@ -321,12 +324,23 @@ async def latency(transcriber: Transcriber) -> None:
             done_ms.append((time.perf_counter() - started) * 1000)
         _score_into(scored["done"], text, final.text if final else "")
         await pipeline.aclose(finish=False)
+        _add_stages(stages, pipeline)
     cpu = time.process_time() - cpu_start
     print(f"  end of turn -> final: p50 {pct(turn_ms, 0.5):.0f} ms, p95 {pct(turn_ms, 0.95):.0f} ms "
           f"(n={len(turn_ms)}, ended by {', '.join(sorted(set(ended_by)))})")
     print(f"  'done' -> final:      p50 {pct(done_ms, 0.5):.0f} ms, p95 {pct(done_ms, 0.95):.0f} ms (n={len(done_ms)})")
     print(f"  CPU: {cpu / streamed_s:.3f} s per second of audio streamed ({streamed_s:.0f} s, this process)")
+    print("  CPU per stage, s per second of audio (runs): " + ", ".join(
+        f"{stage} {cpu_s / streamed_s:.3f} ({runs:.0f})" for stage, (cpu_s, runs) in stages.items())
+        + f"; of the decodes, word alignment {(transcriber.align_cpu_s - align_start) / streamed_s:.3f}")
     print("  WER of the streamed finals: " + ", ".join(f"{path} {e / n:.3f} ({e}/{n})" for path, (e, n) in scored.items()))
+
+
+def _add_stages(stages: dict[str, list[float]], pipeline: VoiceAnswerPipeline) -> None:
+    for stage, cpu_s in pipeline.cpu_s.items():
+        total = stages.setdefault(stage, [0.0, 0])
+        total[0] += cpu_s
+        total[1] += pipeline.runs[stage]
 
 
 def _score_into(total: list[int], said: str, heard: str) -> None:

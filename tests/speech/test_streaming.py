@@ -50,7 +50,10 @@ async def pause(pipeline: VoiceAnswerPipeline, seconds: float) -> None:
 async def test_a_finished_answer_ends_at_the_pause_after_it_with_partials_then_its_final(transcriber, speech_16k):
     pipeline = VoiceAnswerPipeline(transcriber, SegmenterSettings(end_silence_ms=30_000))
     received = asyncio.create_task(_collect(pipeline))
-    await stream(pipeline, np.concatenate([silence(0.5), speech_16k(STORY)]))
+    audio = np.concatenate([silence(0.5), speech_16k(STORY)])
+    await stream(pipeline, audio[: audio.size // 2])
+    await pipeline.drain()  # a decoder that keeps up (one that falls behind decodes the queued pieces together)
+    await stream(pipeline, audio[audio.size // 2 :])
     await pause(pipeline, 1.0)  # well short of the 30 s that would end any answer
     await pipeline.aclose(finish=False)
     received = await received

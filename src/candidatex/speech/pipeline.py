@@ -8,14 +8,14 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator
-from typing import Literal
+from collections.abc import AsyncIterator, Awaitable
+from typing import Literal, TypeVar
 
 import av
 import numpy as np
 from pydantic import BaseModel
 
-from candidatex.speech.audio import AudioError, StreamResampler, UploadLimits, decode_audio_file
+from candidatex.speech.audio import SAMPLE_RATE, AudioError, StreamResampler, UploadLimits, decode_audio_file
 from candidatex.speech.correction import corrected
 from candidatex.speech.metrics import SpeakingMetrics, speaking_metrics, without_hesitations
 from candidatex.speech.segmenter import (
@@ -40,10 +40,15 @@ from candidatex.speech.turns import (
 from candidatex.speech.vocabulary import FILLER_PROMPT, Vocabulary
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 # Whisper conditions on at most ~224 prompt tokens; the last sentence or two is the useful context.
 _PROMPT_CHARS = 200
 _PARTIAL_BEAM_SIZE = 1
+# Whisper encodes 30 s windows whatever the audio's length: the pieces of an ended answer still queued
+# are decoded together up to this length (one encoder pass instead of one per piece).
+MAX_COALESCED_S = 28.0
+STAGES = ("vad", "partial", "commit", "final", "smart_turn", "correction")
 
 
 class SpeechStartedEvent(BaseModel):
@@ -105,16 +110,33 @@ class _Close:
     pass
 
 
-_WorkItem = ChunkAudio | PauseCheck | tuple[AnswerEnded, "asyncio.Future[FinalTranscript | None]"] | _Close
+_Ending = tuple[AnswerEnded, "asyncio.Future[FinalTranscript | None]"]
+_WorkItem = ChunkAudio | PauseCheck | _Ending | _Close
+_Final = tuple[AnswerEnded, "asyncio.Future[FinalTranscript | None]", ChunkAudio | None]
+"""An answer's end, with the pieces of it still untranscribed (decoded with its tail)."""
+
+
+def joined(first: ChunkAudio | None, second: ChunkAudio | None) -> ChunkAudio | None:
+    """Two adjacent pieces of one answer as one (the segmenter cuts them end to end)."""
+    if first is None or second is None:
+        return first or second
+    return ChunkAudio(first.answer_index, second.chunk_index, first.offset_s,
+                      np.concatenate([first.audio, second.audio]))
+
+
+def _seconds_of(chunk: ChunkAudio | None) -> float:
+    return 0.0 if chunk is None else chunk.audio.size / SAMPLE_RATE
 
 
 class VoiceAnswerPipeline:
     """Streaming speech to answers for one speaker.
 
     `feed`/`feed_frame` are cheap and synchronous (VAD only); transcription runs in one worker task
-    per pipeline, in order, sharing the `Transcriber`'s bounded concurrency. Partial transcripts are
-    best-effort: skipped while the worker is busy, and the oldest events are dropped if the consumer
-    of `events()` falls more than `max_buffered_events` behind.
+    per pipeline, in order, sharing the `Transcriber`'s bounded concurrency. The worker limits itself so
+    that a machine slower than real time loses partial freshness, never the final's words or latency:
+    partials run only on time the decoder spent idle (never queued: a newer one replaces it), and once
+    the answer has ended, everything of it not yet transcribed goes into the final's one decode. The oldest events are dropped if the consumer of
+    `events()` falls more than `max_buffered_events` behind.
     """
 
     def __init__(
@@ -150,8 +172,14 @@ class VoiceAnswerPipeline:
         self._ended_at: dict[int, float] = {}
         self._worker: asyncio.Task[None] | None = None
         self._unclaimed_final: asyncio.Future[FinalTranscript | None] | None = None
-        self._next_partial_at = 0.0
+        self._idle_credit_s = 0.0
+        """Time the worker waited with nothing to do since the last partial: what a partial may spend."""
+        self._last_partial_s = 0.0
         self._closed = False
+        self.cpu_s = dict.fromkeys(STAGES, 0.0)
+        """Process CPU seconds per stage (decodes measured around their thread, which the loop's VAD
+        overlaps by well under 1 %; VAD by the loop thread's own CPU time)."""
+        self.runs = dict.fromkeys(STAGES, 0)
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -191,8 +219,19 @@ class VoiceAnswerPipeline:
     def _push(self, samples: np.ndarray) -> None:
         if self._closed:
             raise RuntimeError("the pipeline is closed")
-        for event in self._segmenter.push(samples):
+        started = time.thread_time()
+        events = self._segmenter.push(samples)
+        self.cpu_s["vad"] += time.thread_time() - started
+        for event in events:
             self._schedule(event)
+
+    async def _timed(self, stage: str, work: Awaitable[_T]) -> _T:
+        started = time.process_time()
+        try:
+            return await work
+        finally:
+            self.cpu_s[stage] += time.process_time() - started
+            self.runs[stage] += 1
 
     async def drain(self) -> None:
         """Wait until every chunk, pause verdict and final queued so far is done (tests, benchmarks)."""
@@ -264,15 +303,17 @@ class VoiceAnswerPipeline:
 
     async def _run(self) -> None:
         while True:
-            item: _WorkItem | PartialAudio
+            item: ChunkAudio | PauseCheck | _Final | _Close | PartialAudio
             if self._work:
-                item = self._work.popleft()
+                item = self._next_work()
             elif self._partial is not None:
                 item, self._partial = self._partial, None
             else:
                 self._wake.clear()
                 self._idle.set()
+                waited = time.monotonic()
                 await self._wake.wait()
+                self._idle_credit_s += time.monotonic() - waited
                 continue
             self._idle.clear()
             if isinstance(item, _Close):
@@ -287,7 +328,38 @@ class VoiceAnswerPipeline:
                 if isinstance(item, tuple) and not item[1].done():
                     item[1].set_result(None)
 
-    async def _handle(self, item: ChunkAudio | PauseCheck | PartialAudio | tuple[AnswerEnded, asyncio.Future]) -> None:
+    def _answer_over(self, answer_index: int) -> bool:
+        return not (self._segmenter.in_answer and self._segmenter.answer_index == answer_index)
+
+    def _next_work(self) -> ChunkAudio | PauseCheck | _Final | _Close:
+        """The next queued item; once an answer has ended, its pieces still queued are decoded together, with
+        its tail when its end is queued too (its pause checks can no longer change anything)."""
+        item = self._work.popleft()
+        if isinstance(item, tuple):
+            return (item[0], item[1], None)
+        if not isinstance(item, ChunkAudio):
+            return item
+        chunk = item
+        # While the answer goes on, each piece is decoded alone: the end-of-turn judge reads the words of the
+        # piece before each pause, and a closing phrase decoded with what precedes it can change ("I've done").
+        while self._work and self._answer_over(chunk.answer_index):
+            upcoming = self._work[0]
+            if isinstance(upcoming, ChunkAudio) and upcoming.answer_index == chunk.answer_index:
+                if _seconds_of(chunk) + _seconds_of(upcoming) > MAX_COALESCED_S:
+                    break
+                self._work.popleft()
+                chunk = joined(chunk, upcoming) or chunk
+            elif isinstance(upcoming, PauseCheck) and upcoming.answer_index == chunk.answer_index:
+                self._work.popleft()  # a verdict on a pause of an answer that has ended already
+            elif isinstance(upcoming, tuple) and upcoming[0].answer_index == chunk.answer_index \
+                    and _seconds_of(chunk) + _seconds_of(upcoming[0].tail) <= MAX_COALESCED_S:
+                self._work.popleft()
+                return (upcoming[0], upcoming[1], chunk)
+            else:
+                break
+        return chunk
+
+    async def _handle(self, item: ChunkAudio | PauseCheck | PartialAudio | _Final) -> None:
         match item:
             case ChunkAudio():
                 await self._commit(item)
@@ -295,8 +367,8 @@ class VoiceAnswerPipeline:
                 await self._judge_pause(item)
             case PartialAudio():
                 await self._transcribe_partial(item)
-            case (AnswerEnded() as ended, done):
-                done.set_result(await self._finalise(ended))
+            case (AnswerEnded() as ended, done, pending):
+                done.set_result(await self._finalise(ended, pending))
 
     def _prompt(self, answer: _Answer | None = None) -> str:
         """Context for Whisper: the interview's vocabulary, then the end of what was already said in this
@@ -309,7 +381,7 @@ class VoiceAnswerPipeline:
                                                  hotwords=self.vocabulary.hotwords or None, **options)
 
     async def _commit(self, chunk: ChunkAudio) -> None:
-        transcript = await self._transcribe(chunk.audio, beam_size=self.final_beam_size)
+        transcript = await self._timed("commit", self._transcribe(chunk.audio, beam_size=self.final_beam_size))
         self._answer.add(transcript.text, transcript.words, chunk.offset_s)
         if self._answer.text:
             self._publish(PartialTranscript(answer_index=chunk.answer_index, text=self._answer.text,
@@ -322,7 +394,8 @@ class VoiceAnswerPipeline:
         text = self._answer.text
         verdict = judge_turn(text, None, self.turn_policy)
         if verdict.why == "unsure" and self.smart_turn is not None:  # the words may end here: ask the sound
-            probability = await asyncio.to_thread(self.smart_turn.after_pause, check.audio, check.silence_samples)
+            probability = await self._timed("smart_turn", asyncio.to_thread(
+                self.smart_turn.after_pause, check.audio, check.silence_samples))
             verdict = judge_turn(text, probability, self.turn_policy)
         if verdict.end_after_ms is None:
             return
@@ -337,7 +410,8 @@ class VoiceAnswerPipeline:
     async def _split(self, check: PauseCheck) -> None:
         answer, self._answer = self._answer, _Answer(self.question_id, rebase=True)
         duration = answer.words[-1].end if answer.words else 0.0
-        text, words = await asyncio.to_thread(corrected, answer.text, answer.words, self.vocabulary.terms)
+        text, words = await self._timed("correction", asyncio.to_thread(
+            corrected, answer.text, answer.words, self.vocabulary.terms))
         text = without_hesitations(strip_done_phrase(text))
         if text:
             self._publish(FinalTranscript(
@@ -346,30 +420,35 @@ class VoiceAnswerPipeline:
                 end_to_final_ms=0.0))
 
     async def _transcribe_partial(self, partial: PartialAudio) -> None:
-        # Partials may take at most half of the worker's time, so a slow or busy machine still has
-        # the CPU free for the final transcript the moment the answer ends.
-        if time.monotonic() < self._next_partial_at:
+        # A partial spends only time the decoder spent idle since the last one (at most half its time, none
+        # while pieces queue up), so the CPU is free for the final the moment the answer ends.
+        if self._idle_credit_s < self._last_partial_s:
             return
         if not self._segmenter.is_current(partial.answer_index, partial.chunk_index):
             return
         started = time.monotonic()
-        transcript = await self._transcribe(partial.audio, word_timestamps=False, beam_size=_PARTIAL_BEAM_SIZE)
-        self._next_partial_at = time.monotonic() + (time.monotonic() - started)
+        transcript = await self._timed("partial", self._transcribe(
+            partial.audio, word_timestamps=False, beam_size=_PARTIAL_BEAM_SIZE))
+        self._idle_credit_s, self._last_partial_s = 0.0, time.monotonic() - started
         text = " ".join(t for t in (self._answer.text, transcript.text) if t)
         if text and self._segmenter.is_current(partial.answer_index, partial.chunk_index):
             self._publish(PartialTranscript(answer_index=partial.answer_index, text=text,
                                             question_id=self._answer.question_id))
 
-    async def _finalise(self, ended: AnswerEnded) -> FinalTranscript | None:
+    async def _finalise(self, ended: AnswerEnded, pending: ChunkAudio | None = None) -> FinalTranscript | None:
+        """`pending`: pieces of this answer not yet transcribed, decoded with its tail in one pass."""
         answer, self._answer = self._answer, _Answer(self.question_id)
-        if ended.tail is not None and ended.enough_speech:
-            transcript = await self._transcribe(ended.tail.audio, answer, beam_size=self.final_beam_size)
-            answer.add(transcript.text, transcript.words, ended.tail.offset_s)
+        rest = joined(pending, ended.tail)
+        if rest is not None and ended.enough_speech:
+            transcript = await self._timed("final", self._transcribe(rest.audio, answer,
+                                                                     beam_size=self.final_beam_size))
+            answer.add(transcript.text, transcript.words, rest.offset_s)
         base_s = answer.base_s or 0.0
         duration_s = max(ended.duration_s - base_s, 0.0)
         spans = [(max(start - base_s, 0.0), end - base_s) for start, end in ended.speech_spans if end > base_s]
         ended_at = self._ended_at.pop(ended.answer_index, None)
-        text, words = await asyncio.to_thread(corrected, answer.text, answer.words, self.vocabulary.terms)
+        text, words = await self._timed("correction", asyncio.to_thread(
+            corrected, answer.text, answer.words, self.vocabulary.terms))
         text = without_hesitations(strip_done_phrase(text))
         if not ended.enough_speech or not text:
             return None

@@ -8,6 +8,7 @@ import dataclasses
 import os
 import re
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from functools import cache
@@ -111,6 +112,7 @@ def aligning_model_class() -> type[WhisperModel]:
 
         def _align(self, window: list[Any], encoded: Any, tokenizer: Any, options: Any,  # noqa: ANN401
                    content_frames: int, last_speech: float) -> float:
+            started = time.process_time()
             seek = window[0].seek
             pieces = [{"seek": seek, "start": s.start, "end": s.end, "tokens": s.tokens} for s in window]
             last_speech = self.add_word_timestamps(
@@ -119,6 +121,7 @@ def aligning_model_class() -> type[WhisperModel]:
             for segment, piece in zip(window, pieces, strict=True):
                 segment.words = [TimedWord(**word) for word in piece.get("words", ())]
                 segment.start, segment.end = piece["start"], piece["end"]
+            self.align_cpu_s = getattr(self, "align_cpu_s", 0.0) + time.process_time() - started
             return last_speech
 
     return AligningWhisperModel
@@ -185,6 +188,11 @@ class Transcriber:
                         local_files_only=True,
                     )
         return self._model
+
+    @property
+    def align_cpu_s(self) -> float:
+        """Process CPU seconds spent placing words (the alignment pass) since the model loaded."""
+        return float(getattr(self._model, "align_cpu_s", 0.0))
 
     @property
     def loaded(self) -> bool:
