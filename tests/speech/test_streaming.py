@@ -186,7 +186,9 @@ async def test_thinking_aloud_then_a_hedge_does_not_end_the_answer(transcriber, 
     pipeline = VoiceAnswerPipeline(transcriber)
     pipeline.show_question("q1")
     (final,) = await _answer_with_a_pause(pipeline, speech_16k, before, 6.0, after)
-    assert word_overlap(before, final.text) >= 0.7 and word_overlap(after, final.text) >= 0.5, final.text
+    # 0.6 as for the answers below: on AVX2-only cores Whisper hears "Honestly, I am" as "just leave. I'm" (6 of 9
+    # words); an answer ended at the pause would keep none of the second half
+    assert word_overlap(before, final.text) >= 0.6 and word_overlap(after, final.text) >= 0.5, final.text
     assert final.question_id == "q1"
 
 
