@@ -99,6 +99,11 @@ VARIANTS: dict[str, Variant] = {
     "notimes": {"options": {"without_timestamps": True}},  # text tokens only, no timestamp tokens
     "notemp_notimes": {"options": {"temperature": 0.0, "without_timestamps": True}},
     "patience2": {"options": {"patience": 2.0}},
+    # The encoder reads the window cut after its audio (transcriber.trimmed_window), at least this many seconds.
+    "window10": {"encoder_min_frames": 1000},
+    "window5": {"encoder_min_frames": 500},
+    "window20": {"encoder_min_frames": 2000},
+    "window15": {"encoder_min_frames": 1500},
 }
 _OPTIONS = {"beam_size": 5, "word_timestamps": False, "vad_filter": True, "condition_on_previous_text": False,
             "vad_parameters": {"min_silence_duration_ms": 500, "speech_pad_ms": 150}, "language": "en"}
@@ -134,6 +139,7 @@ def run(transcriber: Transcriber, name: str, rows: list[dict], audio: dict[str, 
     prompt: Callable = variant.get("prompt", lambda r: r["prompt"])  # type: ignore[assignment]
     hotwords: Callable = variant.get("hotwords", lambda r: r["hotwords"])  # type: ignore[assignment]
     options = {**_OPTIONS, **variant.get("options", {})}  # type: ignore[dict-item]
+    model.encoder_min_frames = variant.get("encoder_min_frames")  # type: ignore[attr-defined]
     per_voice: dict[tuple[str, str], list[int]] = {}
     errors_by_row: list[int] = []
     cpu = time.process_time()

@@ -188,6 +188,7 @@ class SpeechSettings(BaseModel):
     whisper_max_concurrent: int = 1
     whisper_beam_size: int = 5
     whisper_cpu_threads: int = 0
+    whisper_encoder_min_seconds: float = Field(15.0, ge=0, le=30)  # the encoder's window, cut after the audio (speech/transcriber.py)
     speech_end_silence_ms: int = 8000
     speech_turn_silence_ms: int = 700
     speech_turn_unsure_silence_ms: int = 3000

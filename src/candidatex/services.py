@@ -199,7 +199,8 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
     services.lifecycle.subscribe(SessionEnded, domain.screening.session_ended)  # keeps the AI's summary
     services.transcriber = Transcriber(settings.whisper_model, settings.whisper_device, settings.whisper_compute_type,
                                        settings.whisper_max_concurrent, settings.whisper_beam_size,
-                                       settings.whisper_cpu_threads, cache_dir=settings.data_dir / "models")  # loads lazily: start-up stays fast
+                                       settings.whisper_cpu_threads, cache_dir=settings.data_dir / "models",
+                                       encoder_min_s=settings.whisper_encoder_min_seconds)  # loads lazily: start-up stays fast
     services.voice_service = VoiceService(services.transcriber, services.interview_service, services.event_bus,
                                           SegmenterSettings(end_silence_ms=settings.speech_end_silence_ms,
                                                             max_chunk_ms=settings.speech_max_chunk_ms,

@@ -68,6 +68,19 @@ class Transcript(BaseModel):
     language: str
 
 
+def trimmed_window(features: np.ndarray, min_frames: int | None) -> np.ndarray:
+    """A 30 s window cut after its audio: faster-whisper pads a short window's features with zero columns up
+    to 3,000 frames, and the encoder's cost grows faster than its length (base here: 715 ms for 30 s, 123 ms
+    for 10 s). Whole seconds, at least `min_frames`; the padding is what it would have read."""
+    if min_frames is None:
+        return features
+    frames = features.shape[-1]
+    columns = np.flatnonzero(np.any(features.reshape(-1, frames) != 0, axis=0))
+    content = int(columns[-1]) + 1 if columns.size else 0
+    keep = min(frames, max(min_frames, -(-content // 100) * 100))
+    return features[..., :keep]
+
+
 @cache
 def aligning_model_class() -> type[WhisperModel]:
     """faster-whisper's model, decoding the text as it does without word timestamps and aligning that text's
@@ -83,8 +96,19 @@ def aligning_model_class() -> type[WhisperModel]:
     class AligningWhisperModel(WhisperModel):
         _encoded = threading.local()  # the encoder output of the window being decoded, per worker thread
 
+        _window = threading.local()  # the shortest encoder window of the job this worker thread runs
+
+        @property
+        def encoder_min_frames(self) -> int | None:
+            """Shortest encoder window in feature frames (100 a second); None: Whisper's full 30 s."""
+            return getattr(self._window, "min_frames", None)
+
+        @encoder_min_frames.setter
+        def encoder_min_frames(self, frames: int | None) -> None:
+            self._window.min_frames = frames
+
         def encode(self, features: np.ndarray) -> Any:  # noqa: ANN401 - a ctranslate2.StorageView
-            self._encoded.last = output = super().encode(features)
+            self._encoded.last = output = super().encode(trimmed_window(features, self.encoder_min_frames))
             return output
 
         def generate_segments(self, features: np.ndarray, tokenizer: Any, options: Any,  # noqa: ANN401
@@ -151,6 +175,7 @@ class Transcriber:
         language: str | None = None,
         cache_dir: Path | None = None,
         aligned_words: bool = True,
+        encoder_min_s: float = 15.0,
     ) -> None:
         if max_concurrent < 1:
             raise ValueError("max_concurrent must be at least 1")
@@ -165,6 +190,11 @@ class Transcriber:
         self.aligned_words = aligned_words
         """Word timings aligned on the text decoded without them (aligning_model_class); False: faster-whisper's
         own word-timestamp decoding, whose text is worse (kept to measure the difference)."""
+        self.encoder_min_s = encoder_min_s
+        """The encoder reads each window only up to its audio, at least this long (trimmed_window); 0: the full 30 s
+        window Whisper was trained on. Applies with `aligned_words`. 15 s halves base's CPU at the same WER
+        (bench/speech_variants.py, tune + fresh: 0.216 full, 0.220 at 20 s, 0.215 at 15 s, 0.235 at 10 s, 0.380 at
+        5 s: shorter, Whisper loses the words)."""
         self._model: WhisperModel | None = None
         self._load_lock = threading.Lock()
         # asyncio primitives belong to one loop; keep one semaphore per running loop.
@@ -217,9 +247,11 @@ class Transcriber:
         hotwords: str | None = None,
         word_timestamps: bool = True,
         beam_size: int | None = None,
+        encoder_min_s: float | None = None,
     ) -> Transcript:
         """Transcribe 16 kHz mono float32 samples. Silence and noise give an empty text. `initial_prompt`
-        and `hotwords` bias the words toward the interview's vocabulary."""
+        and `hotwords` bias the words toward the interview's vocabulary. `encoder_min_s`: this job's shortest
+        encoder window (None: the transcriber's own)."""
         async with self._semaphore():
             return await asyncio.to_thread(
                 self.transcribe_sync,
@@ -228,6 +260,7 @@ class Transcriber:
                 hotwords=hotwords,
                 word_timestamps=word_timestamps,
                 beam_size=beam_size,
+                encoder_min_s=encoder_min_s,
             )
 
     def transcribe_sync(
@@ -238,6 +271,7 @@ class Transcriber:
         hotwords: str | None = None,
         word_timestamps: bool = True,
         beam_size: int | None = None,
+        encoder_min_s: float | None = None,
     ) -> Transcript:
         """Blocking variant for worker threads and benchmarks; prefer `transcribe`."""
         samples = np.ascontiguousarray(pcm, dtype=np.float32).reshape(-1)
@@ -245,6 +279,9 @@ class Transcriber:
         if samples.size == 0:
             return Transcript(text="", words=[], duration_s=0.0, language="en")
         model = self._get_model()
+        window_s = self.encoder_min_s if encoder_min_s is None else encoder_min_s
+        # Read by the encoder in this thread while the segments below are consumed (they decode lazily).
+        model.encoder_min_frames = round(window_s * 100) if window_s > 0 else None
         segments, info = model.transcribe(
             samples,
             beam_size=beam_size or self.beam_size,
