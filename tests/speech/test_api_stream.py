@@ -33,10 +33,12 @@ async def live_interview(http: httpx.AsyncClient, recruiter: dict, candidate: di
     return sid
 
 
-async def send_audio(ws: Any, audio: np.ndarray) -> None:
+async def send_audio(ws: Any, audio: np.ndarray, real_time: bool = False) -> None:
     pcm = float32_to_pcm16(audio)
     for start in range(0, len(pcm), 3200):  # 100 ms frames of 16 kHz PCM16
         await ws.send(pcm[start : start + 3200])
+        if real_time:  # as a phone sends it: the words can be decoded while the answer goes on
+            await asyncio.sleep(0.1)
 
 
 async def receive_until(ws: Any, kind: str, timeout: float = 60) -> list[dict[str, Any]]:
@@ -70,9 +72,10 @@ async def test_a_phone_answers_by_voice_and_the_recruiter_sees_the_words(live_se
                 await phone.send(json.dumps({"type": "start", "sample_rate": 16000, "format": "pcm16"}))
                 assert json.loads(await phone.recv()) == {"type": "ready", "sample_rate": 16000, "channels": 1}
 
-                # first answer: ended by the pause after it (sent faster than real time, the long silence may
-                # come first)
-                await send_audio(phone, np.concatenate([silence(0.3), speech_16k(STORY), silence(8.5)]))
+                # first answer, spoken at the pace of speech (partials while it goes on), ended by the pause
+                # after it (the silence sent faster than real time: the end may come before the decodes)
+                await send_audio(phone, np.concatenate([silence(0.3), speech_16k(STORY)]), real_time=True)
+                await send_audio(phone, silence(8.5))
                 first = await receive_until(phone, "answer")
                 final = next(m for m in first if m["type"] == "final")
                 assert final["ended_by"] in ("turn", "silence") and word_overlap(STORY, final["text"]) >= 0.75, final
