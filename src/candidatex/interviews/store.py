@@ -15,17 +15,20 @@ are taken by compare-and-set on `event_seq` instead of `$inc` + returning the do
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from beanie import PydanticObjectId
 from bson import ObjectId
 from bson.errors import InvalidDocument
 
 from candidatex.core.timeutil import utcnow
 from candidatex.core.writes import by_key
 from candidatex.interviews.models import (
+    LISTED_FIELDS,
     AnswerRecord,
     ChatMessage,
+    InterviewListing,
     InterviewSession,
     QuestionRecord,
     SessionStatus,
@@ -37,6 +40,10 @@ RUNNING = (SessionStatus.active, SessionStatus.paused)
 
 def _collection() -> Any:
     return InterviewSession.get_pymongo_collection()
+
+
+def _listings() -> Any:
+    return InterviewListing.get_pymongo_collection()
 
 
 def _oid(session_id: str | ObjectId) -> ObjectId | None:
@@ -61,7 +68,26 @@ async def _write(oid: ObjectId, where: Mapping[str, Any], update: dict[str, Any]
     conditions are shaped so that its planner does not look for another index for each (core/writes.py)."""
     update.setdefault("$set", {})["updated_at"] = utcnow()
     result = await _collection().update_one(by_key({"_id": oid, **where}), update, **options)
+    if result.matched_count and _lists(update):
+        await _relist([oid])
     return bool(result.matched_count)
+
+
+def _lists(update: Mapping[str, Any]) -> bool:
+    """Whether the update changes a field the lists filter by (the answer and anti-cheat writes do not)."""
+    return any(not set(fields).isdisjoint(LISTED_FIELDS) for fields in update.values() if isinstance(fields, Mapping))
+
+
+async def _relist(oids: list[ObjectId]) -> None:
+    """Copy the sessions' listed fields, as they are now, into their listings. After the session's write, not
+    with it: the session's write is the conditional one (it may miss), and a copy read after it carries every
+    write before it; two copies that cross keep the newer (by the session's `updated_at`), so a listing ends on
+    the session's last state. Lists read ids here and the sessions by `_id`, so a reader may briefly see a
+    session under its former status, never a session missing from a list (the listing exists before it)."""
+    # the whole document: SecantusDB spends more CPU on a projection naming a dozen fields than on sending it all
+    async for doc in _collection().find({"_id": {"$in": oids}}):
+        await _listings().update_one({"_id": doc["_id"], "updated_at": {"$lte": doc["updated_at"]}},
+                                     {"$set": {k: doc.get(k) for k in (*LISTED_FIELDS, "updated_at")}})
 
 
 async def _after(oid: ObjectId, numbered: Mapping[str, Any] | None = None) -> InterviewSession | None:
@@ -144,6 +170,11 @@ async def create(session: InterviewSession) -> InterviewSession:
     """The insert of the document as InterviewSession declares it (`model_dump`, the same fields and values
     Beanie's encoder stores), without the ODM's per-field encoder walk: most of an interview create's CPU."""
     document = session.model_dump(exclude={"id", "revision_id"})
+    # the listing first, under the session's id: a session is never stored without being in the lists (a listing
+    # whose session failed to insert lists nothing: lists fetch the sessions by id)
+    session.id = PydanticObjectId()
+    document["_id"] = session.id
+    await _listings().insert_one({"_id": session.id, **{k: document[k] for k in (*LISTED_FIELDS, "updated_at")}})
     try:
         session.id = (await _collection().insert_one(document)).inserted_id
     except InvalidDocument:  # a value BSON cannot take as it is (an enum, a model in a dict): the ODM's encoder
@@ -397,20 +428,24 @@ async def purge_anti_cheat(ended_before: datetime) -> list[str]:
     and mark them purged; returns their ids (their snapshots are the caller's to delete)."""
     where = {"status": {"$in": _values(ENDED)}, "completed_at": {"$lt": ended_before},
              "anti_cheat_purged_at": None}
-    ids = [doc["_id"] async for doc in _collection().find(where, projection={"_id": 1}).limit(1000)]
+    ids = await listed_ids(where, limit=1000)
     if not ids:
         return []
-    await _collection().update_many({**where, "_id": {"$in": ids}}, {"$set": {
+    await _collection().update_many({"_id": {"$in": ids}, **where}, {"$set": {
         "anti_cheat_log": [], "strike_counts": {}, "signal_tabs": {}, "anti_cheat_purged_at": utcnow()}})
+    await _relist(ids)
     return [str(i) for i in ids]
 
 
 # ---- access facts ---------------------------------------------------------------------------------------------
 async def close_application(job_id: str, candidate_id: str) -> int:
     """The candidate's application to the job was rejected or withdrawn: recruiters lose the interviews tied to it."""
-    changed = await _collection().update_many({"job_id": job_id, "candidate_id": candidate_id,
-                                               "application_closed": {"$ne": True}},
+    ids = await listed_ids({"job_id": job_id, "candidate_id": candidate_id, "application_closed": {"$ne": True}})
+    if not ids:
+        return 0
+    changed = await _collection().update_many({"_id": {"$in": ids}, "application_closed": {"$ne": True}},
                                               {"$set": {"application_closed": True, "updated_at": utcnow()}})
+    await _relist(ids)
     return changed.modified_count
 
 
@@ -432,8 +467,58 @@ async def erase_content(session_id: str) -> bool:
 async def erase_candidate(candidate_id: str) -> list[str]:
     """Delete the candidate's practice interviews and strip recruiter-run ones to their frame; returns the ids
     of every session the candidate had (their events, snapshots and recordings go too)."""
-    ids = [str(d["_id"]) async for d in _collection().find({"candidate_id": candidate_id}, {"_id": 1})]
-    await _collection().delete_many({"candidate_id": candidate_id, "recruiter_id": None})
-    await _collection().update_many({"candidate_id": candidate_id}, {"$set": ERASED_FIELDS})
-    return ids
+    ids = await listed_ids({"candidate_id": candidate_id})
+    practice = await listed_ids({"candidate_id": candidate_id, "recruiter_id": None})
+    if practice:  # the session before its listing: a listing without its session lists nothing
+        await _collection().delete_many({"_id": {"$in": practice}})
+        await _listings().delete_many({"_id": {"$in": practice}})
+    if ids:
+        await _collection().update_many({"_id": {"$in": ids}}, {"$set": ERASED_FIELDS})
+    return [str(i) for i in ids]
+
+
+# ---- lists (by the listings' indexes; the sessions by `_id`) -------------------------------------------------
+async def listed_ids(query: Mapping[str, Any], sort: list[tuple[str, int]] | None = None, skip: int = 0,
+                     limit: int = 0) -> list[ObjectId]:
+    """The ids of the sessions whose listed fields match ``query`` (only LISTED_FIELDS), in ``sort`` order."""
+    cursor = _listings().find(query, projection={"_id": 1})
+    if sort:
+        cursor = cursor.sort(sort)
+    return [doc["_id"] async for doc in cursor.skip(skip).limit(limit)]
+
+
+async def count_listed(query: Mapping[str, Any]) -> int:
+    return int(await _listings().count_documents(query))
+
+
+async def by_ids(ids: list[ObjectId], projection: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The sessions' documents in the order of ``ids`` (a listing whose session is gone is skipped)."""
+    if not ids:
+        return []
+    found = {doc["_id"]: doc async for doc in _collection().find({"_id": {"$in": ids}}, projection=projection)}
+    return [found[i] for i in ids if i in found]
+
+
+async def listed(query: Mapping[str, Any], sort: list[tuple[str, int]] | None = None, skip: int = 0,
+                 limit: int = 0) -> list[InterviewSession]:
+    """The sessions matching ``query`` on their listed fields, validated as the model, in ``sort`` order."""
+    docs = await by_ids(await listed_ids(query, sort, skip, limit))
+    return [InterviewSession.model_validate(doc) for doc in docs]
+
+
+async def backfill_listings() -> int:
+    """Sessions stored before the listings (or by hand) get theirs, and the sessions lose the indexes they had
+    then (each one cost every session write); run at start-up, cheap when nothing is missing."""
+    sessions, listings = _collection(), _listings()
+    if len(await sessions.index_information()) > 1:  # `_id_` is the only index a session keeps
+        await sessions.drop_indexes()
+    if await listings.estimated_document_count() >= await sessions.estimated_document_count():
+        return 0
+    listed_already = {doc["_id"] async for doc in listings.find({}, projection={"_id": 1})}
+    missing = [doc["_id"] async for doc in sessions.find({}, projection={"_id": 1}) if doc["_id"] not in listed_already]
+    for start in range(0, len(missing), 500):
+        chunk = missing[start:start + 500]
+        await listings.insert_many([{"_id": oid, "updated_at": datetime(1970, 1, 1, tzinfo=UTC)} for oid in chunk])
+        await _relist(chunk)
+    return len(missing)
 
