@@ -132,7 +132,10 @@ class AccountService:
                 if not owned:
                     continue
                 query = {"$or": [{f: user_id} for f in owned]}
-            docs = await model.find(query).limit(EXPORT_LIMIT).to_list()
+            if model is InterviewSession:  # by the listing's index (the sessions have none but `_id`)
+                docs: list[Any] = await interview_store.listed({"candidate_id": user_id}, limit=EXPORT_LIMIT)
+            else:
+                docs = await model.find(query).limit(EXPORT_LIMIT).to_list()
             data[name] = [_dump(d) for d in docs]
             if name == "interview_sessions":
                 session_ids = [str(d.id) for d in docs]

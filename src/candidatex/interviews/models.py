@@ -137,21 +137,10 @@ LISTED_FIELDS = ("candidate_id", "recruiter_id", "job_id", "job_recruiter_id", "
 class InterviewListing(Document):
     """A session's listed fields under the session's own `_id`, indexed for the lists (a candidate's, a recruiter's,
     a job's) and the sweeps (expired by ends_at, retention by completed_at): the answers, timers and anti-cheat
-    writes then touch an InterviewSession that has no secondary index to rewrite."""
+    writes then touch an InterviewSession that has no secondary index to rewrite. Its other fields are the
+    session's LISTED_FIELDS, copied as stored (interviews/store.py writes and reads it with the driver only)."""
 
-    candidate_id: str
-    recruiter_id: str | None = None
-    job_id: str | None = None
-    job_recruiter_id: str | None = None
-    application_closed: bool = False
-    type: SessionType = SessionType.ai_mock
-    status: SessionStatus = SessionStatus.setup
-    created_at: datetime = Field(default_factory=utcnow)
-    started_at: datetime | None = None
-    ends_at: datetime | None = None
-    completed_at: datetime | None = None
-    anti_cheat_purged_at: datetime | None = None
-    updated_at: datetime = Field(default_factory=utcnow)  # the session's, as read when copied (newest copy wins)
+    listed_version: int = 0  # the session's when copied: of two copies, the higher one wins
 
     class Settings:
         name = "interview_listings"

@@ -648,9 +648,15 @@ class InterviewService:
     async def expire_overdue(self) -> int:
         """Ends every running interview whose time is up, whether or not anyone is connected."""
         overdue = await store.listed_ids({"status": SessionStatus.active.value, "ends_at": {"$lte": utcnow()}})
+        ended = 0
         for session_id in overdue:
-            await self.finalize_internal(str(session_id), reason="time_up")
-        return len(overdue)
+            # the listing may lag the session by a write in flight (a resume that moved ends_at, an end): the
+            # end is conditional on the session's own status and deadline, as the clock's
+            if await self.expire(str(session_id)):
+                ended += 1
+            else:  # not due after all, or ended by another writer: a listing left stale must not be found again
+                await store.relist([session_id])
+        return ended
 
     async def _emit_question(self, session: InterviewSession) -> None:
         kind, data, asked = self._question_event(session)

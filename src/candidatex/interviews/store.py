@@ -14,13 +14,15 @@ are taken by compare-and-set on `event_seq` instead of `$inc` + returning the do
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from beanie import PydanticObjectId
 from bson import ObjectId
 from bson.errors import InvalidDocument
+from pymongo.errors import BulkWriteError
 
 from candidatex.core.timeutil import utcnow
 from candidatex.core.writes import by_key
@@ -65,11 +67,15 @@ CAS_ATTEMPTS = 50  # compare-and-set rounds before a write gives up (other write
 
 async def _write(oid: ObjectId, where: Mapping[str, Any], update: dict[str, Any], **options: Any) -> bool:
     """One conditional update; the `_id` leads the filter so SecantusDB finds the document by its key, and the
-    conditions are shaped so that its planner does not look for another index for each (core/writes.py)."""
+    conditions are shaped so that its planner does not look for another index for each (core/writes.py). A write
+    that changes a listed field also counts the session's listed version and copies it into its listing."""
     update.setdefault("$set", {})["updated_at"] = utcnow()
+    lists = _lists(update)
+    if lists:
+        update = {**update, "$inc": {**update.get("$inc", {}), LISTED_VERSION: 1}}
     result = await _collection().update_one(by_key({"_id": oid, **where}), update, **options)
-    if result.matched_count and _lists(update):
-        await _relist([oid])
+    if result.matched_count and lists:
+        await relist([oid])
     return bool(result.matched_count)
 
 
@@ -78,16 +84,35 @@ def _lists(update: Mapping[str, Any]) -> bool:
     return any(not set(fields).isdisjoint(LISTED_FIELDS) for fields in update.values() if isinstance(fields, Mapping))
 
 
-async def _relist(oids: list[ObjectId]) -> None:
-    """Copy the sessions' listed fields, as they are now, into their listings. After the session's write, not
-    with it: the session's write is the conditional one (it may miss), and a copy read after it carries every
-    write before it; two copies that cross keep the newer (by the session's `updated_at`), so a listing ends on
-    the session's last state. Lists read ids here and the sessions by `_id`, so a reader may briefly see a
-    session under its former status, never a session missing from a list (the listing exists before it)."""
+# counted by every write that changes a listed field, in that same write: which of two copies of the listed fields
+# is the newer, whatever the clocks of the workers that wrote them (an `updated_at` may repeat or go backwards).
+# The store's alone: not a field of InterviewSession (models and API never see it)
+LISTED_VERSION = "listed_version"
+
+
+async def relist(oids: list[ObjectId]) -> None:
+    """Copy the sessions' listed fields, as they are now, into their listings.
+
+    Why the order is safe: a session is listed before it is stored (`create`), and lists read ids from the
+    listings, then the sessions themselves by `_id`, so a stored session is never missing from the lists, and a
+    listed session is shown as it is now. A write that changes a listed field writes the session first (that
+    write is the conditional one: it may miss), then copies what it reads after, which carries every write
+    before it; until that copy lands (the write in flight), the session is listed under its former values. Two
+    copies that cross keep the one of the higher listed version, so a listing ends on the session's last state.
+    The copy is shielded from cancellation: a request cancelled after its write still updates the listing."""
+    await asyncio.shield(_copy_listed(oids))
+
+
+async def _copy_listed(oids: list[ObjectId]) -> None:
     # the whole document: SecantusDB spends more CPU on a projection naming a dozen fields than on sending it all
     async for doc in _collection().find({"_id": {"$in": oids}}):
-        await _listings().update_one({"_id": doc["_id"], "updated_at": {"$lte": doc["updated_at"]}},
-                                     {"$set": {k: doc.get(k) for k in (*LISTED_FIELDS, "updated_at")}})
+        version = int(doc.get(LISTED_VERSION) or 0)
+        await _listings().update_one(by_key({"_id": doc["_id"], LISTED_VERSION: {"$lt": version}}),
+                                     {"$set": {**_listed(doc), LISTED_VERSION: version}})
+
+
+def _listed(doc: Mapping[str, Any]) -> dict[str, Any]:
+    return {field: doc.get(field) for field in LISTED_FIELDS}
 
 
 async def _after(oid: ObjectId, numbered: Mapping[str, Any] | None = None) -> InterviewSession | None:
@@ -174,7 +199,7 @@ async def create(session: InterviewSession) -> InterviewSession:
     # whose session failed to insert lists nothing: lists fetch the sessions by id)
     session.id = PydanticObjectId()
     document["_id"] = session.id
-    await _listings().insert_one({"_id": session.id, **{k: document[k] for k in (*LISTED_FIELDS, "updated_at")}})
+    await _listings().insert_one({"_id": session.id, **_listed(document), LISTED_VERSION: 0})
     try:
         session.id = (await _collection().insert_one(document)).inserted_id
     except InvalidDocument:  # a value BSON cannot take as it is (an enum, a model in a dict): the ODM's encoder
@@ -432,8 +457,9 @@ async def purge_anti_cheat(ended_before: datetime) -> list[str]:
     if not ids:
         return []
     await _collection().update_many({"_id": {"$in": ids}, **where}, {"$set": {
-        "anti_cheat_log": [], "strike_counts": {}, "signal_tabs": {}, "anti_cheat_purged_at": utcnow()}})
-    await _relist(ids)
+        "anti_cheat_log": [], "strike_counts": {}, "signal_tabs": {}, "anti_cheat_purged_at": utcnow()},
+        "$inc": {LISTED_VERSION: 1}})
+    await relist(ids)
     return [str(i) for i in ids]
 
 
@@ -444,8 +470,9 @@ async def close_application(job_id: str, candidate_id: str) -> int:
     if not ids:
         return 0
     changed = await _collection().update_many({"_id": {"$in": ids}, "application_closed": {"$ne": True}},
-                                              {"$set": {"application_closed": True, "updated_at": utcnow()}})
-    await _relist(ids)
+                                              {"$set": {"application_closed": True, "updated_at": utcnow()},
+                                               "$inc": {LISTED_VERSION: 1}})
+    await relist(ids)
     return changed.modified_count
 
 
@@ -506,9 +533,13 @@ async def listed(query: Mapping[str, Any], sort: list[tuple[str, int]] | None = 
     return [InterviewSession.model_validate(doc) for doc in docs]
 
 
+DUPLICATE_KEY = 11000  # another worker's backfill inserted that listing first
+
+
 async def backfill_listings() -> int:
     """Sessions stored before the listings (or by hand) get theirs, and the sessions lose the indexes they had
-    then (each one cost every session write); run at start-up, cheap when nothing is missing."""
+    then (each one cost every session write); run at start-up, cheap when nothing is missing. Workers starting
+    together may both backfill: a listing another inserted first is kept, and both copies agree."""
     sessions, listings = _collection(), _listings()
     if len(await sessions.index_information()) > 1:  # `_id_` is the only index a session keeps
         await sessions.drop_indexes()
@@ -518,7 +549,12 @@ async def backfill_listings() -> int:
     missing = [doc["_id"] async for doc in sessions.find({}, projection={"_id": 1}) if doc["_id"] not in listed_already]
     for start in range(0, len(missing), 500):
         chunk = missing[start:start + 500]
-        await listings.insert_many([{"_id": oid, "updated_at": datetime(1970, 1, 1, tzinfo=UTC)} for oid in chunk])
-        await _relist(chunk)
+        # below any session's version (a session stored before the listings has none: 0), so the copy lands
+        placeholders = [{"_id": oid, LISTED_VERSION: -1} for oid in chunk]
+        try:
+            await listings.insert_many(placeholders, ordered=False)
+        except BulkWriteError as error:
+            if any(e.get("code") != DUPLICATE_KEY for e in error.details.get("writeErrors", [])):
+                raise
+        await relist(chunk)
     return len(missing)
-
