@@ -73,8 +73,8 @@ async def test_retention_purges_ended_sessions_only(client: AsyncTestClient, app
         sid, key = await start(client, candidate)
         await post_signals(client, candidate, sid, signed(key, sid, 1, "copy"))
         await client.post(f"/interview/sessions/{sid}/finalize", headers=candidate.headers)
-        db.interview_sessions.update_one({"_id": ObjectId(sid)},
-                                         {"$set": {"completed_at": utcnow() - timedelta(days=days_ago)}})
+        for listed in (db.interview_sessions, db.interview_listings):  # the retention sweep finds it by its listing
+            listed.update_one({"_id": ObjectId(sid)}, {"$set": {"completed_at": utcnow() - timedelta(days=days_ago)}})
         db.anti_cheat_snapshots.insert_one({"session_id": sid, "kind": "face_missing", "data": b"\xff\xd8",
                                             "content_type": "image/jpeg", "created_at": utcnow()})
         return sid
@@ -82,8 +82,8 @@ async def test_retention_purges_ended_sessions_only(client: AsyncTestClient, app
     old, recent = await ended_with_evidence(400), await ended_with_evidence(10)
     running, running_key = await start(client, candidate)
     await post_signals(client, candidate, running, signed(running_key, running, 1, "copy"))
-    db.interview_sessions.update_one({"_id": ObjectId(running)},  # a running session is never purged
-                                     {"$set": {"completed_at": utcnow() - timedelta(days=999)}})
+    for listed in (db.interview_sessions, db.interview_listings):  # a running session is never purged
+        listed.update_one({"_id": ObjectId(running)}, {"$set": {"completed_at": utcnow() - timedelta(days=999)}})
 
     purged = await asyncio.to_thread(portal.call, coordinator.purge_expired)
     assert old in purged and recent not in purged and running not in purged

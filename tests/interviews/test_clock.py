@@ -88,8 +88,9 @@ async def test_many_streams_one_timer_task_and_the_deadline_still_ends_the_sessi
             # the deadline: one session's end is moved near, then a pause and resume (REST) tell the clock
             sid, ws = sids[0], sockets[0]
             with MongoClient(mongo_url, tz_aware=True) as sync:
-                sync[db_name].interview_sessions.update_one(
-                    {"_id": ObjectId(sid)}, {"$set": {"ends_at": datetime.now(UTC) + timedelta(seconds=2)}})
+                for listed in ("interview_sessions", "interview_listings"):  # the sweep reads the listing
+                    sync[db_name][listed].update_one(
+                        {"_id": ObjectId(sid)}, {"$set": {"ends_at": datetime.now(UTC) + timedelta(seconds=2)}})
             assert (await http.post(f"/interview/sessions/{sid}/pause", headers=candidate["headers"])).status_code == 200
             assert (await next_event(ws, "status", timeout=60))["data"]["status"] == "paused"
             paused = await next_event(ws, "timer", timeout=60)  # the clock's view follows the stream's events

@@ -121,23 +121,28 @@ async def test_round_trips_of_the_interview_hot_path(counted: AsyncTestClient, s
     _, probe_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/answer", headers=headers,
                                            json={"question_id": probe["id"], "content": STRONG_ANSWER})
     _, finalize_trips = await counted_request(counted, "POST", f"/interview/sessions/{sid}/finalize", headers=headers)
-    sessions, events = "interview_sessions", "interview_events"
+    sessions, events, listings = "interview_sessions", "interview_events", "interview_listings"
+    # a write that changes a listed field (status, ends_at, ...) copies the session's listed fields, read after
+    # it, into the listing: the only writes with secondary indexes to maintain (interviews/store.py)
+    relist = [("find", sessions), ("update", listings)]
     # finalize: read (the candidate's check), end it and store the report made from that read in one write
     # guarded on what the read saw, numbering the `complete` event, write that event: no read after a write, one
     # rewrite of the session. What follows is other domains reacting to the end (screening reads the session,
     # anti-cheat seals its log in a task of its own, so whether its commands land inside the request is timing):
     # not this path's budget
-    assert finalize_trips[:3] == [("find", sessions), ("update", sessions), ("insert", events)], finalize_trips
+    assert finalize_trips[:5] == [("find", sessions), ("update", sessions), *relist, ("insert", events)], finalize_trips
     # the user and the durable check of its sign-in session, once per token; then the per-process copies
     assert first_read == [("find", "users"), ("find", "refresh_token_families")]
     assert again == []
-    assert create_trips == [("insert", sessions), ("insert", "audit_logs")]
-    assert precheck_trips == [("find", sessions), ("update", sessions)]
+    # the listing first: a session is never stored without being in the lists
+    assert create_trips == [("insert", listings), ("insert", sessions), ("insert", "audit_logs")]
+    assert precheck_trips == [("find", sessions), ("update", sessions), *relist]
     # read, claim the start with its question plan and the numbers of its two events, write both events. Every
     # write is an update by _id, never a findAndModify: SecantusDB's findAndModify scans the whole collection
     # (store.py), so its cost grew with the number of sessions stored
-    assert start_trips == [("find", sessions), ("update", sessions), ("insert", events)]
-    # acknowledging takes three: read, store the answer and number its `received` event, write that event
+    assert start_trips == [("find", sessions), ("update", sessions), *relist, ("insert", events)]
+    # acknowledging takes three, none of them to a document with a secondary index (the session has none: the
+    # indexes the lists need are the listing's, which an answer does not change): read, store the answer and number its `received` event, write that event
     assert answer_trips[:3] == [("find", sessions), ("update", sessions), ("insert", events)]
     # then the evaluation: store it with the numbers of the `evaluated` event and of the next `question`, write
     # both. A follow-up question is inserted by the same write as the evaluation (one rewrite of the session,
@@ -272,7 +277,8 @@ async def test_point_reads_of_sessions_and_users_ask_for_the_whole_document(coun
     user_store.forget(account.id)  # the next request reads the user again
     await counted_request(counted, "GET", "/users/me", headers=account.headers)
     user_reads = [read for read in COUNTER.projections if read[0] == "users"]
-    assert session_reads == [("interview_sessions", None)], session_reads
+    # the precheck's read, and the read after its write that copies the listed fields into the listing
+    assert session_reads == [("interview_sessions", None)] * 2, session_reads
     assert user_reads == [("users", None)], user_reads
     got = (await counted.get(f"/interview/sessions/{sid}", headers=account.headers)).json()["data"]
     assert got["status"] == "precheck" and got["job_title"] == "Backend Engineer"

@@ -133,8 +133,8 @@ async def test_duration_limit_ends_the_session_with_nobody_connected(live_server
         candidate = await signup(http)
         sid = await start_session(http, candidate, duration_minutes=1)
         # nobody is connected; move the deadline into the past as if the minute had run out
-        live_db.interview_sessions.update_one({"_id": ObjectId(sid)},
-                                              {"$set": {"ends_at": datetime.now(UTC) - timedelta(seconds=1)}})
+        for listed in (live_db.interview_sessions, live_db.interview_listings):  # the sweep reads the listing
+            listed.update_one({"_id": ObjectId(sid)}, {"$set": {"ends_at": datetime.now(UTC) - timedelta(seconds=1)}})
         for _ in range(240):  # a bound on waiting under load, not a timing assertion
             session = (await http.get(f"/interview/sessions/{sid}", headers=candidate["headers"])).json()["data"]
             complete = live_db.interview_events.find_one({"session_id": sid, "type": "complete"})

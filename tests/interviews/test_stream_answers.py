@@ -89,8 +89,8 @@ async def test_a_stream_answer_after_the_deadline_ends_the_interview_and_is_not_
         async with websockets.connect(ws_url(live_server, f"/interview/{sid}/stream?token={candidate['token']}")) as ws:
             question = (await next_event(ws, "question"))["data"]
             # the stream holds the session with its deadline ahead; the time runs out before the answer comes
-            live_db.interview_sessions.update_one({"_id": ObjectId(sid)},
-                                                  {"$set": {"ends_at": datetime.now(UTC) - timedelta(seconds=1)}})
+            for listed in (live_db.interview_sessions, live_db.interview_listings):  # the sweep reads the listing
+                listed.update_one({"_id": ObjectId(sid)}, {"$set": {"ends_at": datetime.now(UTC) - timedelta(seconds=1)}})
             await answer(ws, question["id"])
             refused = await reply(ws)
             # time_up, or (if the clock ended it first) the interview is no longer taking answers

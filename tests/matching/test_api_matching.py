@@ -58,6 +58,8 @@ async def test_strong_candidate_ranks_above_weak(client: AsyncTestClient, recrui
         "candidate_id": weak.id, "job_id": job["id"], "type": "ai_mock", "mode": "technical", "status": "completed",
         "job_title": "Platform Engineer", "result": {"total_score": 95.0}, "completed_at": now, "created_at": now,
         "updated_at": now, "last_activity_at": now})
+    db.interview_listings.insert_one({"_id": session.inserted_id, "candidate_id": weak.id, "job_id": job["id"],
+                                      "status": "completed", "completed_at": now, "created_at": now, "updated_at": now})
     assert (await client.get(url, headers=recruiter.headers)).json()["data"]["status"] == "pending"
     refreshed = await poll_ready(client, recruiter, url)
     weak_item = next(item for item in refreshed["items"] if item["candidate_id"] == weak.id)

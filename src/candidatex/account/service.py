@@ -21,7 +21,7 @@ from candidatex.core.meta import RequestMeta
 from candidatex.core.timeutil import utcnow
 from candidatex.db.registry import document_models
 from candidatex.interviews import store as interview_store
-from candidatex.interviews.models import InterviewSession, SessionEvent
+from candidatex.interviews.models import InterviewListing, InterviewSession, SessionEvent
 from candidatex.users import store as user_store
 from candidatex.users.models import User
 from candidatex.users.schemas import UserOut
@@ -119,7 +119,7 @@ class AccountService:
         for model in document_models():
             name = model.get_collection_name()
             fields = set(model.model_fields)
-            if model is User:
+            if model in (User, InterviewListing):  # the listing: a copy of the sessions' own fields
                 continue
             if model is AuditLog:
                 query: dict[str, Any] = {"$or": [{"actor_id": user_id}, {"target_id": user_id}]}
@@ -132,7 +132,10 @@ class AccountService:
                 if not owned:
                     continue
                 query = {"$or": [{f: user_id} for f in owned]}
-            docs = await model.find(query).limit(EXPORT_LIMIT).to_list()
+            if model is InterviewSession:  # by the listing's index (the sessions have none but `_id`)
+                docs: list[Any] = await interview_store.listed({"candidate_id": user_id}, limit=EXPORT_LIMIT)
+            else:
+                docs = await model.find(query).limit(EXPORT_LIMIT).to_list()
             data[name] = [_dump(d) for d in docs]
             if name == "interview_sessions":
                 session_ids = [str(d.id) for d in docs]
@@ -148,7 +151,7 @@ class AccountService:
         await SessionEvent.get_pymongo_collection().delete_many({"session_id": {"$in": session_ids}})
         database = InterviewSession.get_pymongo_collection().database
         for model in document_models():
-            if model in (User, AuditLog, InterviewSession, SessionEvent):
+            if model in (User, AuditLog, InterviewSession, InterviewListing, SessionEvent):
                 continue
             collection = model.get_pymongo_collection()
             fields = set(model.model_fields)

@@ -67,6 +67,9 @@ async def connect(settings: Settings, share_running: bool = False) -> Database:
     models = document_models()
     try:
         await init_beanie(database=client[settings.mongodb_db], document_models=models)
+        from candidatex.interviews.store import backfill_listings
+
+        await backfill_listings()
     except Exception:
         await client.close()
         if embedded:

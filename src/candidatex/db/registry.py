@@ -10,13 +10,13 @@ def document_models() -> list[type[Document]]:
     from candidatex.audit.models import AuditLog
     from candidatex.auth.models import ActionToken, LoginThrottle, RefreshTokenFamily
     from candidatex.core.mailer import OutboxEmail
-    from candidatex.interviews.models import InterviewSession, SessionEvent
+    from candidatex.interviews.models import InterviewListing, InterviewSession, SessionEvent
     from candidatex.jobs.models import Application, Job
     from candidatex.matching.models import Demographics, MatchResult, RankingEntry
     from candidatex.resumes.models import Resume
     from candidatex.screening.models import Screening
     from candidatex.users.models import User
 
-    return [User, AuditLog, RefreshTokenFamily, ActionToken, OutboxEmail, InterviewSession, SessionEvent,
-            Resume, Job, Application, MatchResult, RankingEntry, Demographics, AntiCheatSnapshot, LoginThrottle,
+    return [User, AuditLog, RefreshTokenFamily, ActionToken, OutboxEmail, InterviewSession, InterviewListing,
+            SessionEvent, Resume, Job, Application, MatchResult, RankingEntry, Demographics, AntiCheatSnapshot, LoginThrottle,
             Screening]

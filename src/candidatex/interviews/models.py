@@ -124,6 +124,26 @@ class InterviewSession(Document):
         # a read asks for the whole document, not for each of the model's 45 fields by name: the same document,
         # and SecantusDB spends 2.5x the CPU on a point read that names every field (docs/performance.md)
         projection = None
+        # no secondary index: SecantusDB rewrites every index entry of a document on every update, even when no
+        # indexed field changed (half an answer write's cost with five); lists go through InterviewListing
+        indexes: list[IndexModel] = []
+
+
+# the fields lists and sweeps filter or sort sessions by; interviews/store.py copies them on every write that sets one
+LISTED_FIELDS = ("candidate_id", "recruiter_id", "job_id", "job_recruiter_id", "application_closed", "type", "status",
+                 "created_at", "started_at", "ends_at", "completed_at", "anti_cheat_purged_at")
+
+
+class InterviewListing(Document):
+    """A session's listed fields under the session's own `_id`, indexed for the lists (a candidate's, a recruiter's,
+    a job's) and the sweeps (expired by ends_at, retention by completed_at): the answers, timers and anti-cheat
+    writes then touch an InterviewSession that has no secondary index to rewrite. Its other fields are the
+    session's LISTED_FIELDS, copied as stored (interviews/store.py writes and reads it with the driver only)."""
+
+    listed_version: int = 0  # the session's when copied: of two copies, the higher one wins
+
+    class Settings:
+        name = "interview_listings"
         indexes = [
             IndexModel([("candidate_id", ASCENDING), ("created_at", DESCENDING)]),
             IndexModel([("recruiter_id", ASCENDING), ("status", ASCENDING)]),

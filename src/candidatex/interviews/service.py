@@ -12,12 +12,13 @@ from datetime import timedelta
 from typing import Any
 
 from litestar.stores.base import Store
+from pymongo import ASCENDING, DESCENDING
 
 from candidatex.ai.schemas import GeneratedQuestion, InterviewContext
 from candidatex.ai.service import AIService
 from candidatex.audit.service import AuditService, RequestMeta
 from candidatex.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from candidatex.core.pagination import paginate
+from candidatex.core.pagination import offset
 from candidatex.core.schemas import is_object_id
 from candidatex.core.timeutil import as_utc, utcnow
 from candidatex.interviews import store
@@ -204,7 +205,8 @@ class InterviewService:
             query["status"] = status
         if session_type:
             query["type"] = session_type
-        return await paginate(InterviewSession.find(query), "-created_at", page, limit)
+        total = await store.count_listed(query)
+        return await store.listed(query, [("created_at", DESCENDING)], offset(page, limit), limit), total
 
     async def precheck(self, user: User, session_id: str, report: dict[str, Any]) -> tuple[InterviewSession, bool]:
         session = await self.get_as_candidate(user, session_id)
@@ -634,9 +636,8 @@ class InterviewService:
         return session
 
     async def history(self, user: User, limit: int = 50) -> list[InterviewSession]:
-        return await InterviewSession.find({"candidate_id": str(user.id),
-                                            "status": {"$in": [s.value for s in ENDED]}}
-                                           ).sort("completed_at").limit(limit).to_list()
+        return await store.listed({"candidate_id": str(user.id), "status": {"$in": [s.value for s in ENDED]}},
+                                  [("completed_at", ASCENDING)], limit=limit)
 
     async def add_chat(self, session_id: str, sender: User, text: str) -> ChatMessage:
         message = ChatMessage(sender_id=str(sender.id), sender_role=sender.role.value, text=text[:2000])
@@ -646,11 +647,16 @@ class InterviewService:
     # ---- clocks -------------------------------------------------------------------------------------------
     async def expire_overdue(self) -> int:
         """Ends every running interview whose time is up, whether or not anyone is connected."""
-        overdue = await InterviewSession.find({"status": SessionStatus.active.value, "ends_at": {"$lte": utcnow()}}
-                                              ).to_list()
-        for session in overdue:
-            await self.finalize_internal(str(session.id), reason="time_up")
-        return len(overdue)
+        overdue = await store.listed_ids({"status": SessionStatus.active.value, "ends_at": {"$lte": utcnow()}})
+        ended = 0
+        for session_id in overdue:
+            # the listing may lag the session by a write in flight (a resume that moved ends_at, an end): the
+            # end is conditional on the session's own status and deadline, as the clock's
+            if await self.expire(str(session_id)):
+                ended += 1
+            else:  # not due after all, or ended by another writer: a listing left stale must not be found again
+                await store.relist([session_id])
+        return ended
 
     async def _emit_question(self, session: InterviewSession) -> None:
         kind, data, asked = self._question_event(session)

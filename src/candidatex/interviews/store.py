@@ -14,18 +14,23 @@ are taken by compare-and-set on `event_seq` instead of `$inc` + returning the do
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from beanie import PydanticObjectId
 from bson import ObjectId
 from bson.errors import InvalidDocument
+from pymongo.errors import BulkWriteError
 
 from candidatex.core.timeutil import utcnow
 from candidatex.core.writes import by_key
 from candidatex.interviews.models import (
+    LISTED_FIELDS,
     AnswerRecord,
     ChatMessage,
+    InterviewListing,
     InterviewSession,
     QuestionRecord,
     SessionStatus,
@@ -37,6 +42,10 @@ RUNNING = (SessionStatus.active, SessionStatus.paused)
 
 def _collection() -> Any:
     return InterviewSession.get_pymongo_collection()
+
+
+def _listings() -> Any:
+    return InterviewListing.get_pymongo_collection()
 
 
 def _oid(session_id: str | ObjectId) -> ObjectId | None:
@@ -58,10 +67,52 @@ CAS_ATTEMPTS = 50  # compare-and-set rounds before a write gives up (other write
 
 async def _write(oid: ObjectId, where: Mapping[str, Any], update: dict[str, Any], **options: Any) -> bool:
     """One conditional update; the `_id` leads the filter so SecantusDB finds the document by its key, and the
-    conditions are shaped so that its planner does not look for another index for each (core/writes.py)."""
+    conditions are shaped so that its planner does not look for another index for each (core/writes.py). A write
+    that changes a listed field also counts the session's listed version and copies it into its listing."""
     update.setdefault("$set", {})["updated_at"] = utcnow()
+    lists = _lists(update)
+    if lists:
+        update = {**update, "$inc": {**update.get("$inc", {}), LISTED_VERSION: 1}}
     result = await _collection().update_one(by_key({"_id": oid, **where}), update, **options)
+    if result.matched_count and lists:
+        await relist([oid])
     return bool(result.matched_count)
+
+
+def _lists(update: Mapping[str, Any]) -> bool:
+    """Whether the update changes a field the lists filter by (the answer and anti-cheat writes do not)."""
+    return any(not set(fields).isdisjoint(LISTED_FIELDS) for fields in update.values() if isinstance(fields, Mapping))
+
+
+# counted by every write that changes a listed field, in that same write: which of two copies of the listed fields
+# is the newer, whatever the clocks of the workers that wrote them (an `updated_at` may repeat or go backwards).
+# The store's alone: not a field of InterviewSession (models and API never see it)
+LISTED_VERSION = "listed_version"
+
+
+async def relist(oids: list[ObjectId]) -> None:
+    """Copy the sessions' listed fields, as they are now, into their listings.
+
+    Why the order is safe: a session is listed before it is stored (`create`), and lists read ids from the
+    listings, then the sessions themselves by `_id`, so a stored session is never missing from the lists, and a
+    listed session is shown as it is now. A write that changes a listed field writes the session first (that
+    write is the conditional one: it may miss), then copies what it reads after, which carries every write
+    before it; until that copy lands (the write in flight), the session is listed under its former values. Two
+    copies that cross keep the one of the higher listed version, so a listing ends on the session's last state.
+    The copy is shielded from cancellation: a request cancelled after its write still updates the listing."""
+    await asyncio.shield(_copy_listed(oids))
+
+
+async def _copy_listed(oids: list[ObjectId]) -> None:
+    # the whole document: SecantusDB spends more CPU on a projection naming a dozen fields than on sending it all
+    async for doc in _collection().find({"_id": {"$in": oids}}):
+        version = int(doc.get(LISTED_VERSION) or 0)
+        await _listings().update_one(by_key({"_id": doc["_id"], LISTED_VERSION: {"$lt": version}}),
+                                     {"$set": {**_listed(doc), LISTED_VERSION: version}})
+
+
+def _listed(doc: Mapping[str, Any]) -> dict[str, Any]:
+    return {field: doc.get(field) for field in LISTED_FIELDS}
 
 
 async def _after(oid: ObjectId, numbered: Mapping[str, Any] | None = None) -> InterviewSession | None:
@@ -144,6 +195,11 @@ async def create(session: InterviewSession) -> InterviewSession:
     """The insert of the document as InterviewSession declares it (`model_dump`, the same fields and values
     Beanie's encoder stores), without the ODM's per-field encoder walk: most of an interview create's CPU."""
     document = session.model_dump(exclude={"id", "revision_id"})
+    # the listing first, under the session's id: a session is never stored without being in the lists (a listing
+    # whose session failed to insert lists nothing: lists fetch the sessions by id)
+    session.id = PydanticObjectId()
+    document["_id"] = session.id
+    await _listings().insert_one({"_id": session.id, **_listed(document), LISTED_VERSION: 0})
     try:
         session.id = (await _collection().insert_one(document)).inserted_id
     except InvalidDocument:  # a value BSON cannot take as it is (an enum, a model in a dict): the ODM's encoder
@@ -397,20 +453,26 @@ async def purge_anti_cheat(ended_before: datetime) -> list[str]:
     and mark them purged; returns their ids (their snapshots are the caller's to delete)."""
     where = {"status": {"$in": _values(ENDED)}, "completed_at": {"$lt": ended_before},
              "anti_cheat_purged_at": None}
-    ids = [doc["_id"] async for doc in _collection().find(where, projection={"_id": 1}).limit(1000)]
+    ids = await listed_ids(where, limit=1000)
     if not ids:
         return []
-    await _collection().update_many({**where, "_id": {"$in": ids}}, {"$set": {
-        "anti_cheat_log": [], "strike_counts": {}, "signal_tabs": {}, "anti_cheat_purged_at": utcnow()}})
+    await _collection().update_many({"_id": {"$in": ids}, **where}, {"$set": {
+        "anti_cheat_log": [], "strike_counts": {}, "signal_tabs": {}, "anti_cheat_purged_at": utcnow()},
+        "$inc": {LISTED_VERSION: 1}})
+    await relist(ids)
     return [str(i) for i in ids]
 
 
 # ---- access facts ---------------------------------------------------------------------------------------------
 async def close_application(job_id: str, candidate_id: str) -> int:
     """The candidate's application to the job was rejected or withdrawn: recruiters lose the interviews tied to it."""
-    changed = await _collection().update_many({"job_id": job_id, "candidate_id": candidate_id,
-                                               "application_closed": {"$ne": True}},
-                                              {"$set": {"application_closed": True, "updated_at": utcnow()}})
+    ids = await listed_ids({"job_id": job_id, "candidate_id": candidate_id, "application_closed": {"$ne": True}})
+    if not ids:
+        return 0
+    changed = await _collection().update_many({"_id": {"$in": ids}, "application_closed": {"$ne": True}},
+                                              {"$set": {"application_closed": True, "updated_at": utcnow()},
+                                               "$inc": {LISTED_VERSION: 1}})
+    await relist(ids)
     return changed.modified_count
 
 
@@ -432,8 +494,67 @@ async def erase_content(session_id: str) -> bool:
 async def erase_candidate(candidate_id: str) -> list[str]:
     """Delete the candidate's practice interviews and strip recruiter-run ones to their frame; returns the ids
     of every session the candidate had (their events, snapshots and recordings go too)."""
-    ids = [str(d["_id"]) async for d in _collection().find({"candidate_id": candidate_id}, {"_id": 1})]
-    await _collection().delete_many({"candidate_id": candidate_id, "recruiter_id": None})
-    await _collection().update_many({"candidate_id": candidate_id}, {"$set": ERASED_FIELDS})
-    return ids
+    ids = await listed_ids({"candidate_id": candidate_id})
+    practice = await listed_ids({"candidate_id": candidate_id, "recruiter_id": None})
+    if practice:  # the session before its listing: a listing without its session lists nothing
+        await _collection().delete_many({"_id": {"$in": practice}})
+        await _listings().delete_many({"_id": {"$in": practice}})
+    if ids:
+        await _collection().update_many({"_id": {"$in": ids}}, {"$set": ERASED_FIELDS})
+    return [str(i) for i in ids]
 
+
+# ---- lists (by the listings' indexes; the sessions by `_id`) -------------------------------------------------
+async def listed_ids(query: Mapping[str, Any], sort: list[tuple[str, int]] | None = None, skip: int = 0,
+                     limit: int = 0) -> list[ObjectId]:
+    """The ids of the sessions whose listed fields match ``query`` (only LISTED_FIELDS), in ``sort`` order."""
+    cursor = _listings().find(query, projection={"_id": 1})
+    if sort:
+        cursor = cursor.sort(sort)
+    return [doc["_id"] async for doc in cursor.skip(skip).limit(limit)]
+
+
+async def count_listed(query: Mapping[str, Any]) -> int:
+    return int(await _listings().count_documents(query))
+
+
+async def by_ids(ids: list[ObjectId], projection: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The sessions' documents in the order of ``ids`` (a listing whose session is gone is skipped)."""
+    if not ids:
+        return []
+    found = {doc["_id"]: doc async for doc in _collection().find({"_id": {"$in": ids}}, projection=projection)}
+    return [found[i] for i in ids if i in found]
+
+
+async def listed(query: Mapping[str, Any], sort: list[tuple[str, int]] | None = None, skip: int = 0,
+                 limit: int = 0) -> list[InterviewSession]:
+    """The sessions matching ``query`` on their listed fields, validated as the model, in ``sort`` order."""
+    docs = await by_ids(await listed_ids(query, sort, skip, limit))
+    return [InterviewSession.model_validate(doc) for doc in docs]
+
+
+DUPLICATE_KEY = 11000  # another worker's backfill inserted that listing first
+
+
+async def backfill_listings() -> int:
+    """Sessions stored before the listings (or by hand) get theirs, and the sessions lose the indexes they had
+    then (each one cost every session write); run at start-up, cheap when nothing is missing. Workers starting
+    together may both backfill: a listing another inserted first is kept, and both copies agree."""
+    sessions, listings = _collection(), _listings()
+    if len(await sessions.index_information()) > 1:  # `_id_` is the only index a session keeps
+        await sessions.drop_indexes()
+    if await listings.estimated_document_count() >= await sessions.estimated_document_count():
+        return 0
+    listed_already = {doc["_id"] async for doc in listings.find({}, projection={"_id": 1})}
+    missing = [doc["_id"] async for doc in sessions.find({}, projection={"_id": 1}) if doc["_id"] not in listed_already]
+    for start in range(0, len(missing), 500):
+        chunk = missing[start:start + 500]
+        # below any session's version (a session stored before the listings has none: 0), so the copy lands
+        placeholders = [{"_id": oid, LISTED_VERSION: -1} for oid in chunk]
+        try:
+            await listings.insert_many(placeholders, ordered=False)
+        except BulkWriteError as error:
+            if any(e.get("code") != DUPLICATE_KEY for e in error.details.get("writeErrors", [])):
+                raise
+        await relist(chunk)
+    return len(missing)

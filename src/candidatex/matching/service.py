@@ -38,7 +38,8 @@ from candidatex.core.lru import LRU
 from candidatex.core.pagination import offset, page_count
 from candidatex.core.schemas import is_object_id as is_oid
 from candidatex.core.timeutil import utcnow
-from candidatex.interviews.models import InterviewSession, SessionStatus
+from candidatex.interviews import store as interview_store
+from candidatex.interviews.models import SessionStatus
 from candidatex.jobs.models import STAGE_ORDER, Application, ApplicationStatus, Job, JobStatus
 from candidatex.matching import histogram
 from candidatex.matching.engine import JobContext, Scored, recommendation, score_profiles
@@ -221,9 +222,9 @@ class MatchingService:
     async def _job_interviews(job_id: str) -> dict[str, dict[str, Any]]:
         """Per candidate, their latest completed interview for this job (indexed by job_id)."""
         chosen: dict[str, dict[str, Any]] = {}
-        async for session in InterviewSession.get_pymongo_collection().find(
-                {"job_id": job_id, "status": SessionStatus.completed.value},
-                {"_id": 1, "candidate_id": 1, "completed_at": 1, "result.total_score": 1}):
+        completed = await interview_store.listed_ids({"job_id": job_id, "status": SessionStatus.completed.value})
+        for session in await interview_store.by_ids(
+                completed, {"_id": 1, "candidate_id": 1, "completed_at": 1, "result.total_score": 1}):
             score = (session.get("result") or {}).get("total_score")
             if score is None:
                 continue

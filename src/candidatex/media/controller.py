@@ -10,10 +10,12 @@ from litestar.params import Parameter
 from litestar.response import Stream
 from litestar.security.jwt import Token
 from pydantic import BaseModel, ConfigDict, Field
+from pymongo import DESCENDING
 
 from candidatex.auth.guards import requires
 from candidatex.core.schemas import Envelope, object_id_param, ok
-from candidatex.interviews.models import InterviewSession, SessionStatus
+from candidatex.interviews import store as interview_store
+from candidatex.interviews.models import SessionStatus
 from candidatex.interviews.service import remaining_seconds
 from candidatex.media.service import MediaService
 from candidatex.users import store as user_store
@@ -113,7 +115,7 @@ async def live_now(request: AuthedRequest, media_service: MediaService,
     """Interviews running now (active or paused) that the caller may watch, with their media state."""
     user = request.user
     query: dict[str, Any] = {"status": {"$in": [SessionStatus.active.value, SessionStatus.paused.value]}}
-    running = await InterviewSession.find(query).sort("-started_at").limit(1000).to_list()
+    running = await interview_store.listed(query, [("started_at", DESCENDING)], limit=1000)
     visible = [s for s in running if await media_service.interviews.can_view(user, s)][:limit]
     names = await user_store.full_names({s.candidate_id for s in visible})
     items = []
