@@ -176,7 +176,7 @@ class VisionConfig:
     # kept as head_evidence for the monitor, which counts it only right after a face was seen. The cascade's cost grows
     # with the square of (frame height / smallest head): at 0.15 it added ~100 ms to every frame with nobody in view
     # (too few frames analysed in an absence); 0.2 costs ~45 ms and on the seen frames loses no turn (recall 0.720 at
-    # both) and one honest-room false find.
+    # both, with steps of 1.2) and one looking-away false find fewer.
     head_min_height: float = 0.2
     head_weight: float = 1.0
 
