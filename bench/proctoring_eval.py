@@ -16,9 +16,9 @@ sixth`` only one pass's frames (the sixth: new people as morphs of two LFW crops
 is split by parent person and was run once; the seventh: a small fresh batch, all held out, new morph pairings and rooms;
 the eighth: two batches, split tune / holdout each, ``p8c-`` the head turns, covered lenses and dark rooms, ``p8m-`` far
 faces, empty rooms, soft honest faces, printed faces and hands). ``--prefix`` keeps the frames whose id starts with
-it. ``--split seen`` is every frame but the p9m batch's held-out ones (ninth pass: ``p9m-`` far and honest faces at
-1-3.4 m, pictures of faces, face-like clutter; run once, at the end of its pass; every other held-out split, p8m's
-included, has been run and may be tuned on).
+it. ``--split seen`` is every frame but the p11 batch's held-out ones (eleventh pass: ``p11-`` head turns of people p9t
+never used, past where detectors find a face, and empty rooms; run once, at the end of its pass; every other held-out
+split, p9m's and p9t's included, has been run and may be tuned on).
 """
 
 from __future__ import annotations
@@ -77,14 +77,14 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--split", choices=("tune", "holdout", "all", "seen"), default="tune")
     parser.add_argument("--new", action="store_true", help="only the frames added in the fifth and sixth passes")
-    parser.add_argument("--pass", dest="added", choices=("fifth", "sixth", "seventh", "eighth", "ninth"),
+    parser.add_argument("--pass", dest="added", choices=("fifth", "sixth", "seventh", "eighth", "ninth", "eleventh"),
                         help="only the frames one pass added")
     parser.add_argument("--prefix", default="", help="only the frames whose id starts with this (p8c-, p8m-)")
     args = parser.parse_args()
 
     def wanted(f) -> bool:
         split = (args.split == "all" or f.split == args.split
-                 or (args.split == "seen" and not (f.id.startswith("p9m-") and f.split == "holdout")))
+                 or (args.split == "seen" and not (f.id.startswith("p11-") and f.split == "holdout")))
         return (split and (f.added or not args.new) and f.id.startswith(args.prefix)
                 and (args.added is None or f.added.startswith(f"{args.added} pass")))
 

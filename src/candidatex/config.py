@@ -172,6 +172,7 @@ class AntiCheatSettings(BaseModel):
     anti_cheat_look_away_yaw_deg: float = 30.0
     anti_cheat_look_away_pitch_deg: float = 22.0
     anti_cheat_look_away_pitch_neutral_deg: float = 6.5
+    anti_cheat_look_away_nose_offset: float = Field(0.45, gt=0)
     anti_cheat_disabled_checks: CommaList = []
     integrity_key: str | None = None
     anti_cheat_precheck_camera: bool = True

@@ -123,5 +123,5 @@ def test_single_check_can_be_switched_off(two_people_wide_frame: np.ndarray) -> 
 
 
 def test_looking_away_threshold_is_configurable(turned_face_frame: np.ndarray) -> None:
-    with FrameAnalyzer(VisionConfig(look_away_yaw_deg=80, look_away_pitch_deg=80)) as analyzer:
+    with FrameAnalyzer(VisionConfig(look_away_yaw_deg=80, look_away_pitch_deg=80, look_away_nose_offset=5.0)) as analyzer:
         assert not analyzer.analyze(turned_face_frame).looking_away

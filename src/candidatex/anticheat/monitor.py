@@ -92,6 +92,11 @@ STILL_FACE_SHARE = 0.9  # frames of the window that must show the face's landmar
 # at 2 a second catches only some of them; and the verdict is a reviewable flag.
 FLAT_RESIDUAL = 0.0065
 LIVE_EYE_CHANGE = 0.15
+# A head seen a moment ago (a face, or a head carried on by this rule) that the face detectors lose as it turns past
+# them, while the profile cascade still finds something head-like (any weight: FrameObservation.head_evidence), is
+# the candidate looking away under looking_away's budget, not an absence that ends the interview at 3 strikes.
+# Two analysed frames at the monitor's 2 a second: a candidate who gets up is lost within it.
+HEAD_MEMORY_SECONDS = 1.0
 
 
 class ConditionDebouncer:
@@ -115,6 +120,7 @@ class ConditionDebouncer:
         # Per kind: only frames after this time count (the first frame, or the last violation).
         self._evidence_since: dict[str, float] = {}
         self.last_conditions: frozenset[str] = frozenset()  # of the last frame, frozen included
+        self._head_seen_at: float | None = None  # the last frame with a face, or a head carried on from one
 
     def _window(self, kind: str) -> float:
         return self.window_seconds * self._rules[kind].window_factor
@@ -197,6 +203,13 @@ class ConditionDebouncer:
         """Record one analysed frame (``shift``: :func:`face_shift` since the previous one, None when unknown);
         return (kind, evidence, started_at) for each new violation."""
         conditions = set(observation.conditions)
+        if observation.faces:
+            self._head_seen_at = ts
+        elif ("face_missing" in conditions and observation.head_evidence and self._head_seen_at is not None
+              and ts - self._head_seen_at <= HEAD_MEMORY_SECONDS):
+            conditions.discard("face_missing")  # the head turned past the detectors: looking away, not missing
+            conditions.add("looking_away")
+            self._head_seen_at = ts
         if "camera_frozen" in self._rules and self._frozen(observation):
             conditions.add("camera_frozen")
         self.last_conditions = frozenset(conditions)
@@ -246,8 +259,12 @@ def _evidence(kind: str, bad: list[_Sample], frames: int, window: float) -> dict
     if kind == "multiple_faces":
         evidence["max_faces"] = max(o.face_count for o in observations)
     elif kind == "looking_away":
-        evidence["mean_yaw_deg"] = round(float(np.mean([o.yaw for o in observations if o.yaw is not None])), 1)
-        evidence["mean_pitch_deg"] = round(float(np.mean([o.pitch for o in observations if o.pitch is not None])), 1)
+        yaws = [o.yaw for o in observations if o.yaw is not None]
+        pitches = [o.pitch for o in observations if o.pitch is not None]
+        # a head turned past the face detectors has no mesh, hence no pose: the frames say how many
+        evidence["mean_yaw_deg"] = round(float(np.mean(yaws)), 1) if yaws else None
+        evidence["mean_pitch_deg"] = round(float(np.mean(pitches)), 1) if pitches else None
+        evidence["frames_head_turned_past_detectors"] = sum(o.primary_face is None for o in observations)
         gazes = [o.gaze for o in observations if o.gaze is not None]
         if gazes:
             evidence["mean_gaze"] = round(float(np.mean(gazes)), 2)

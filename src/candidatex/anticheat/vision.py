@@ -63,6 +63,10 @@ _EYE_OUTER_LEFT = 33
 _EYE_OUTER_RIGHT = 263
 _FOREHEAD = 10
 _CHIN = 152
+# Nose tip and the face oval's cheek points (image left / right), for the yaw read from the picture.
+_NOSE_TIP = 1
+_CHEEK_LEFT = 234
+_CHEEK_RIGHT = 454
 # Per eye (image left, image right): outer corner, inner corner, upper lid, lower lid, iris centre.
 _EYES = ((33, 133, 159, 145, 468), (263, 362, 386, 374, 473))
 # A sparse, stable subset of the mesh for motion: face oval, brows, eyes, nose, lips.
@@ -82,6 +86,10 @@ _SEARCH_LARGEST = 0.2
 # The full-scale pass for small far faces: the middle of the band, faces up to this share of the height.
 _FAR_SMALL_BAND = (0.3, 0.62)
 _FAR_SMALL_LARGEST = 0.09
+# The profile cascade's scale step when it looks for a turned head: its cost is set by the number of scales, not the
+# frame's pixels, and at 1.1 its two passes took 100-180 ms of a frame with nobody in view, which cut the frames a
+# 2-core machine analysed in an absence below the window's minimum (one absence, too few face-missing strikes).
+_HEAD_SCAN_STEP = 1.2
 
 # Checks that can be switched off one by one through VisionConfig.disabled_checks.
 CHECKS: tuple[str, ...] = tuple(str(kind) for kind in VISION_KINDS)
@@ -100,6 +108,12 @@ class VisionConfig:
     # zero caught frontal faces at +25 and missed chin-up heads (36 degrees up, read -20 to -32): the limit is
     # measured from that neutral. 22 degrees from it: chin-up and bowed heads of 36-44 degrees read 26-43 from it.
     look_away_yaw_deg: float = 30.0
+    # Face mesh's depth is shallow, so its yaw under-reads real turns (13 of 18 p9t held-out misses read under 30
+    # degrees for 38-50 degree turns). The nose tip's offset from the cheeks' midpoint over the cheeks' span, in the
+    # picture, reads the turn without depth. On the 888 seen frames: honest faces 0.41 at most (99th percentile 0.32),
+    # yaw turns of 38-78 degrees with a mesh 0.03-1.09 (the renderer's warps that the mesh reads as frontal stay low).
+    # The limit sits a tenth above the honest maximum: beyond it the head is turned away.
+    look_away_nose_offset: float = 0.45
     look_away_pitch_deg: float = 22.0
     look_away_pitch_neutral_deg: float = 6.5
     # ... judged only where the pose estimate can be trusted: a face whose box is at least pose_min_face_px on its
@@ -154,6 +168,17 @@ class VisionConfig:
     # beside it). A window's or a door's painted frame (90-110) is the room, not a picture.
     picture_band_chroma: float = 40.0
     picture_max_height: float = 0.45
+    # A head turned or bowed past where every face detector gives up (yaw 60-80 degrees, bowed to the desk) is a
+    # candidate looking away, not an absent one: with no face found, OpenCV's profile cascade (either way round) finding
+    # a head of at least head_min_height of the frame with a stage weight of head_weight or more, outside a picture, is
+    # a present head. On the tune frames the turned heads no detector finds weigh 1.0-3.1, the pictures of faces and
+    # the rooms where it finds anything 0.5-2.2 (framed_picture drops the pictures). A weaker find (any weight) is
+    # kept as head_evidence for the monitor, which counts it only right after a face was seen. The cascade's cost grows
+    # with the square of (frame height / smallest head): at 0.15 it added ~100 ms to every frame with nobody in view
+    # (too few frames analysed in an absence); 0.2 costs ~45 ms and on the seen frames loses no turn (recall 0.720 at
+    # both, with steps of 1.2) and one looking-away false find fewer.
+    head_min_height: float = 0.2
+    head_weight: float = 1.0
 
     def check_enabled(self, check: str) -> bool:
         return self.enabled and check not in self.disabled_checks
@@ -201,6 +226,9 @@ class FrameObservation:
     # Landmarks (x, y in frame pixels) of _MOTION_POINTS on the primary face, for liveness over time.
     landmarks: np.ndarray | None = field(default=None, repr=False, compare=False)
     conditions: frozenset[str] = field(default_factory=frozenset)
+    # With no face found: the profile cascade's strongest head find (its stage weight; 0.0 without one), evidence that
+    # a head turned past the face detectors is still there. None when a face was found or the check did not run.
+    head_evidence: float | None = None
 
     @property
     def primary_face(self) -> FaceBox | None:
@@ -331,13 +359,17 @@ class FrameAnalyzer:
                 or skin_share(small_bgr) > cfg.covered_skin_share
             )
         )
-        looking_away = (
-            cfg.check_enabled("looking_away")
-            and mesh is not None
+        head_evidence = None
+        if cfg.enabled and not faces and not covered:
+            head_evidence = self._turned_head(np.ascontiguousarray(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)))
+        # a head turned past the face detectors: present, looking away (an absence would end the interview)
+        turned_head = head_evidence is not None and head_evidence >= cfg.head_weight
+        looking_away = cfg.check_enabled("looking_away") and (turned_head or (
+            mesh is not None
             and primary is not None
             and pose_trusted(primary, grey.shape, cfg)
-            and pose_away(mesh.yaw, mesh.pitch, cfg)
-        )
+            and (pose_away(mesh.yaw, mesh.pitch, cfg) or abs(nose_offset(mesh.landmarks)) > cfg.look_away_nose_offset)
+        ))
         too_far = cfg.check_enabled("face_too_far") and primary is not None and (
             face_span(mesh.landmarks) / grey.shape[0] < cfg.face_min_span_ratio if mesh is not None
             else primary.size_ratio < cfg.face_min_size_ratio
@@ -346,7 +378,7 @@ class FrameAnalyzer:
             primary is not None and primary.size_ratio > cfg.face_max_size_ratio
         )
         flags = {
-            "face_missing": cfg.check_enabled("face_missing") and not covered and not faces,
+            "face_missing": cfg.check_enabled("face_missing") and not covered and not faces and not turned_head,
             "multiple_faces": cfg.check_enabled("multiple_faces") and len(faces) > 1,
             "looking_away": looking_away,
             "face_too_far": too_far,
@@ -369,7 +401,29 @@ class FrameAnalyzer:
             eye_openness=mesh.eye_openness if mesh else None,
             landmarks=mesh.landmarks if mesh else None,
             conditions=frozenset(kind for kind, present in flags.items() if present),
+            head_evidence=head_evidence,
         )
+
+    def _turned_head(self, rgb: np.ndarray) -> float:
+        """The strongest head the profile cascade finds on the frame and on its mirror (a head turned either way, or
+        bowed: its outline is a profile's), at least ``head_min_height`` of the frame's height and not inside a
+        picture; its stage weight, 0.0 when there is none."""
+        grey = cv2.equalizeHist(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
+        height, width = grey.shape
+        smallest = int(self.config.head_min_height * height)
+        best = 0.0
+        for mirrored in (False, True):
+            view = np.ascontiguousarray(grey[:, ::-1]) if mirrored else grey
+            boxes, _, weights = self._profile_cascade.detectMultiScale3(
+                view, scaleFactor=_HEAD_SCAN_STEP, minNeighbors=2, minSize=(smallest, smallest), outputRejectLevels=True)
+            for (x, y, w, h), weight in zip(boxes, np.ravel(weights), strict=True):
+                if float(weight) <= best:
+                    continue
+                x = width - x - w if mirrored else x
+                box = FaceBox(x=x / width, y=y / height, width=w / width, height=h / height, score=float(weight))
+                if not framed_picture(rgb, box, self.config):
+                    best = float(weight)
+        return best
 
     def _find_faces(self, rgb: np.ndarray) -> tuple[tuple[FaceBox, ...], _Mesh | None]:
         """Faces from both detectors, and the primary face's mesh.
@@ -756,6 +810,15 @@ def face_span(landmarks: np.ndarray) -> float:
     vertical = float(np.linalg.norm(points[_CHIN] - points[_FOREHEAD]))
     eyes = float(np.linalg.norm(points[_EYE_OUTER_RIGHT] - points[_EYE_OUTER_LEFT]))
     return max(vertical, 1.8 * eyes)
+
+
+def nose_offset(landmarks: np.ndarray) -> float:
+    """The nose tip's horizontal offset from the midpoint of the cheeks (face oval landmarks 234 and 454) over the
+    cheeks' span, from the ``_MOTION_POINTS`` landmarks in the picture: about 0 for a frontal face, growing with the
+    yaw (the nose swings out, the far cheek's span shrinks) with no need for face mesh's shallow depth."""
+    points = {index: landmarks[k] for k, index in enumerate(_MOTION_POINTS)}
+    left, right = points[_CHEEK_LEFT][0], points[_CHEEK_RIGHT][0]
+    return float((points[_NOSE_TIP][0] - (left + right) / 2) / max(abs(right - left), 1e-6))
 
 
 def landmark_motion(previous: np.ndarray, current: np.ndarray, face_width_px: float) -> float:

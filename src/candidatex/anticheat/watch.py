@@ -97,7 +97,8 @@ class VisionWatch:
         config = VisionConfig(enabled=True, disabled_checks=frozenset(settings.anti_cheat_disabled_checks),
                               look_away_yaw_deg=settings.anti_cheat_look_away_yaw_deg,
                               look_away_pitch_deg=settings.anti_cheat_look_away_pitch_deg,
-                              look_away_pitch_neutral_deg=settings.anti_cheat_look_away_pitch_neutral_deg)
+                              look_away_pitch_neutral_deg=settings.anti_cheat_look_away_pitch_neutral_deg,
+                              look_away_nose_offset=settings.anti_cheat_look_away_nose_offset)
         return FrameAnalyzer(config)
 
     async def _status(self, session_id: str) -> str | None:

@@ -18,6 +18,8 @@ triangle by triangle, far to near (``turn_head``). The render turns the inner fa
 stay), so it is a weaker turn than a real one; the benchmark reports its recall on its own line. The ninth pass's
 ``p9t-`` frames (``head_turns.py``) are head turns, bowed heads and chin-up of 41 people re-projected in 3-D with the
 face mesh's tessellation, labelled ``looking_away`` (30 degrees and more) or ``ok`` (15 and less) by the rotation made.
+The eleventh pass's ``p11-`` frames (``head_turns_p11.py``) do the same for 20 people p9t never used, with turns past
+where detectors find a face (yaw 62-78, bowed 54-60), new rooms and side light, and empty rooms.
 
     python tests/data/proctoring/make_frames.py            # rewrite manifest.json
     python tests/data/proctoring/make_frames.py --out DIR  # also write the frames as PNG for a look
@@ -1012,8 +1014,10 @@ def build() -> Iterator[Frame]:
     # the ninth pass's batches build on the helpers above: head turns (p9t-) and face missing (p9m-)
     from tests.data.proctoring.frames_p9m import recipes_p9m
     from tests.data.proctoring.head_turns import recipes as head_turns
+    from tests.data.proctoring.head_turns_p11 import recipes as head_turns_p11
 
-    for batch, recipes in (("ninth pass p9t", head_turns), ("ninth pass p9m", recipes_p9m)):
+    for batch, recipes in (("ninth pass p9t", head_turns), ("ninth pass p9m", recipes_p9m),
+                           ("eleventh pass p11", head_turns_p11)):
         for frame_id, label, recipe, make, split in recipes():
             image = make()
             if image is not None:
