@@ -6,7 +6,7 @@ matplotlib (frontal), and ``skimage.data.camera()`` (the cameraman, head turned 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import cv2
 import numpy as np
@@ -17,6 +17,18 @@ from skimage import data
 from candidatex.anticheat.vision import FrameAnalyzer, VisionConfig
 
 WIDTH, HEIGHT = 640, 480
+
+
+def tune_frame(recipes: Iterable[tuple], frame_id: str) -> np.ndarray:
+    """The frame ``frame_id`` rendered from a labelled set's recipes (id, label, recipe, make, split): tests pin
+    behaviour on the tune split only, never on held-out frames."""
+    for found, _label, _recipe, make, split in recipes:
+        if found == frame_id:
+            assert split == "tune"
+            image = make()
+            assert image is not None
+            return image
+    raise KeyError(frame_id)
 
 
 def _to_bgr(rgb: np.ndarray) -> np.ndarray:

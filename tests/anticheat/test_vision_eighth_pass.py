@@ -4,25 +4,18 @@ frames of the labelled set (tests/data/proctoring/make_frames.py; tune frames on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import itertools
 
 import numpy as np
 import pytest
 
 from candidatex.anticheat.vision import FrameAnalyzer
+from tests.anticheat.conftest import tune_frame
 from tests.data.proctoring import make_frames as frames
 
 
 def _tune_frame(frame_id: str) -> np.ndarray:
-    recipes: Iterator[tuple[str, str, str, Callable[[], np.ndarray | None], str]]
-    for recipes in (frames._sixth_pass_split("tune"), frames._p8m_split("tune")):
-        for found, _label, _recipe, make, split in recipes:
-            if found == frame_id:
-                assert split == "tune"
-                image = make()
-                assert image is not None
-                return image
-    raise KeyError(frame_id)
+    return tune_frame(itertools.chain(frames._sixth_pass_split("tune"), frames._p8m_split("tune")), frame_id)
 
 
 def _far_back(pair: tuple[int, int], room: int, height: float, x: float, seed: int) -> np.ndarray:

@@ -9,18 +9,13 @@ import numpy as np
 import pytest
 
 from candidatex.anticheat.vision import FrameAnalyzer
+from tests.anticheat.conftest import tune_frame
 from tests.data.proctoring import head_turns_p11
 
 
 @cache
 def _tune_frame(frame_id: str) -> np.ndarray:
-    for found, _label, _kind, make, split in head_turns_p11._split("tune"):
-        if found == frame_id:
-            assert split == "tune"
-            image = make()
-            assert image is not None
-            return image
-    raise KeyError(frame_id)
+    return tune_frame(head_turns_p11._split("tune"), frame_id)
 
 
 def test_a_turn_the_mesh_reads_under_30_degrees_is_looking_away_by_the_nose(analyzer: FrameAnalyzer) -> None:

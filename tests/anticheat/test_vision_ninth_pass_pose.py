@@ -10,18 +10,13 @@ import numpy as np
 import pytest
 
 from candidatex.anticheat.vision import FrameAnalyzer, VisionConfig, pose_away
+from tests.anticheat.conftest import tune_frame
 from tests.data.proctoring import head_turns
 
 
 @cache
 def _tune_frame(frame_id: str) -> np.ndarray:
-    for found, _label, _recipe, make, split in head_turns._recipes_split("tune"):
-        if found == frame_id:
-            assert split == "tune"
-            image = make()
-            assert image is not None
-            return image
-    raise KeyError(frame_id)
+    return tune_frame(head_turns._recipes_split("tune"), frame_id)
 
 
 @pytest.mark.parametrize("frame_id", ["p9t-chin-up36-lfw34", "p9t-chin-up36-lfw54", "p9t-chin-up36-lfw62"])
