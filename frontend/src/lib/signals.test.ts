@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { canonicalJson, hmacHex } from "./signals";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { DEVTOOLS_SETTLE_MS, canonicalJson, devtoolsWatch, hmacHex } from "./signals";
 
 // Computed with the server's own code (Python's json + hmac):
 //   PYTHONPATH=src python -c "from candidatex.anticheat.signals import canonical_signal, sign_signal; ..."
@@ -31,5 +31,60 @@ describe("hmacHex", () => {
     const other = await hmacHex(KEY, canonicalJson({ ...SIGNAL, seq: 8 }));
     expect(other).toMatch(/^[0-9a-f]{64}$/);
     expect(other).not.toBe(PYTHON_HMAC);
+  });
+});
+
+describe("devtoolsWatch", () => {
+  afterEach(() => vi.useRealTimers());
+  const watched = (fullscreen = false) => {
+    const view = { outerWidth: 1280, innerWidth: 1280, outerHeight: 800, innerHeight: 800 };
+    const opened: number[] = [];
+    return { view, opened, watch: devtoolsWatch(view, () => fullscreen, () => opened.push(Date.now())) };
+  };
+
+  it("ignores the gap a window shows for a moment while it enters or leaves full screen", () => {
+    vi.useFakeTimers();
+    const { view, opened, watch } = watched();
+    view.outerHeight = 1080; // the resize arrives with the screen's size outside and the page's old size inside
+    watch.onResize();
+    vi.advanceTimersByTime(DEVTOOLS_SETTLE_MS / 2);
+    view.outerHeight = 800;
+    watch.onResize();
+    vi.advanceTimersByTime(DEVTOOLS_SETTLE_MS * 3);
+    expect(opened).toEqual([]);
+  });
+
+  it("reports docked developer tools that stay, once per opening", () => {
+    vi.useFakeTimers();
+    const { view, opened, watch } = watched();
+    view.innerWidth = 880; // a 400 px panel beside the page
+    watch.onResize();
+    watch.onResize();
+    vi.advanceTimersByTime(DEVTOOLS_SETTLE_MS);
+    expect(opened).toHaveLength(1);
+    watch.onResize(); // still open: no second report
+    vi.advanceTimersByTime(DEVTOOLS_SETTLE_MS);
+    view.innerWidth = 1280;
+    watch.onResize();
+    vi.advanceTimersByTime(DEVTOOLS_SETTLE_MS);
+    view.innerWidth = 880; // closed, then opened again
+    watch.onResize();
+    vi.advanceTimersByTime(DEVTOOLS_SETTLE_MS);
+    expect(opened).toHaveLength(2);
+  });
+
+  it("says nothing in full screen, and nothing after it is stopped", () => {
+    vi.useFakeTimers();
+    const full = watched(true);
+    full.view.innerWidth = 880;
+    full.watch.onResize();
+    vi.advanceTimersByTime(DEVTOOLS_SETTLE_MS);
+    expect(full.opened).toEqual([]);
+    const stopped = watched();
+    stopped.view.innerWidth = 880;
+    stopped.watch.onResize();
+    stopped.watch.stop();
+    vi.advanceTimersByTime(DEVTOOLS_SETTLE_MS);
+    expect(stopped.opened).toEqual([]);
   });
 });

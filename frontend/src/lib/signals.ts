@@ -10,6 +10,29 @@ export const HEARTBEAT_MS = 5000;
 export const FULLSCREEN_GRACE_MS = 10_000;
 // Docked developer tools take this many pixels from the window: a heuristic, so it is reported, never blocked.
 const DEVTOOLS_GAP_PX = 160;
+// While a window enters or leaves full screen its outer and inner sizes differ for a moment by far more than that (a
+// resize arrives before the full-screen state changes): the gap is judged once the window has been still this long.
+export const DEVTOOLS_SETTLE_MS = 1000;
+
+type WindowSizes = Pick<Window, "outerWidth" | "innerWidth" | "outerHeight" | "innerHeight">;
+
+/** Calls onOpen once each time docked developer tools appear: judged after resizes settle, never in full screen. */
+export function devtoolsWatch(view: WindowSizes, inFullscreen: () => boolean, onOpen: () => void) {
+  let open = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const check = () => {
+    const gap = view.outerWidth - view.innerWidth > DEVTOOLS_GAP_PX || view.outerHeight - view.innerHeight > DEVTOOLS_GAP_PX;
+    if (gap && !open && !inFullscreen()) onOpen();
+    open = gap;
+  };
+  return {
+    onResize: () => {
+      clearTimeout(timer);
+      timer = setTimeout(check, DEVTOOLS_SETTLE_MS);
+    },
+    stop: () => clearTimeout(timer),
+  };
+}
 
 const SEQ_STORE = "candidatex.signal-seq.";
 // This load of the page: the server compares heartbeats within one load (a reload leaves full screen silently).
@@ -139,12 +162,7 @@ export function useBrowserSignals(
     };
     // Focus moving to another window (a second app beside the browser) without the tab being hidden.
     const onBlur = () => document.visibilityState === "visible" && void report("window_blur");
-    let devtoolsOpen = false;
-    const checkDevtools = () => {
-      const open = window.outerWidth - window.innerWidth > DEVTOOLS_GAP_PX || window.outerHeight - window.innerHeight > DEVTOOLS_GAP_PX;
-      if (open && !devtoolsOpen && !document.fullscreenElement) void report("devtools", { heuristic: "window_gap" });
-      devtoolsOpen = open;
-    };
+    const devtools = devtoolsWatch(window, () => !!document.fullscreenElement, () => void report("devtools", { heuristic: "window_gap" }));
     let screens = screenCount();
     const checkScreens = () => {
       const now = screenCount();
@@ -172,7 +190,7 @@ export function useBrowserSignals(
       [document, "visibilitychange", onVisibility],
       [document, "fullscreenchange", onFullscreen],
       [window, "blur", onBlur],
-      [window, "resize", checkDevtools],
+      [window, "resize", devtools.onResize],
       [document, "paste", onPaste as EventListener],
       [document, "copy", onCopy],
       [document, "contextmenu", onContextMenu],
@@ -181,6 +199,7 @@ export function useBrowserSignals(
     return () => {
       clearInterval(heartbeatTimer);
       clearTimeout(graceTimer);
+      devtools.stop();
       for (const [target, type, handler] of listeners) target.removeEventListener(type, handler);
     };
   }, [sessionId, signalKey, active]);
