@@ -416,6 +416,8 @@ async def main() -> None:
                         help="wer and pauses: which splits to run (wer also has 'fresh' and 'fresh2', each in its own voices)")
     parser.add_argument("--whisper-word-timestamps", action="store_true",
                         help="faster-whisper's own word-timestamp decoding (before the sixth pass), not the alignment")
+    parser.add_argument("--encoder-min-seconds", type=float, default=Transcriber().encoder_min_s,
+                        help="the encoder's shortest window (WHISPER_ENCODER_MIN_SECONDS; 0: Whisper's full 30 s)")
     parser.add_argument("--rescore", type=Path, help="wer: score saved transcripts again, without a model")
     args = parser.parse_args()
     if args.rescore:
@@ -425,12 +427,14 @@ async def main() -> None:
           f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}")
     for model in args.models:
         transcriber = Transcriber(model, cpu_threads=args.threads, beam_size=args.beam,
-                                  aligned_words=not args.whisper_word_timestamps)
+                                  aligned_words=not args.whisper_word_timestamps,
+                                  encoder_min_s=args.encoder_min_seconds)
         started = time.perf_counter()
         await transcriber.load()
         await transcriber.transcribe(synthesise("warm up"))
         print(f"model {model} ({transcriber.compute_type}, beam {transcriber.beam_size}, {args.threads} threads, "
-              f"{'aligned' if transcriber.aligned_words else 'whisper'} word timestamps): "
+              f"{'aligned' if transcriber.aligned_words else 'whisper'} word timestamps, "
+              f"encoder window at least {transcriber.encoder_min_s or 30:g} s): "
               f"loaded in {time.perf_counter() - started:.1f} s", flush=True)
         for part in args.parts:
             if part == "wer":

@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -104,9 +105,42 @@ VARIANTS: dict[str, Variant] = {
     "window5": {"encoder_min_frames": 500},
     "window20": {"encoder_min_frames": 2000},
     "window15": {"encoder_min_frames": 1500},
+    # The encoder reads the audio plus a margin (whole seconds, at least a minimum: ShortWindow below), its padding
+    # zero columns as faster-whisper's or the log-mel of silence (the floor OpenAI's padding of the audio gives).
+    "window15fill": {"window": (1500, 0, True)},
+    "window10fill": {"window": (1000, 0, True)},
+    "window5fill": {"window": (500, 0, True)},
+    "margin2": {"window": (0, 200, False)},
+    "margin2fill": {"window": (0, 200, True)},
+    "margin4fill": {"window": (0, 400, True)},
 }
 _OPTIONS = {"beam_size": 5, "word_timestamps": False, "vad_filter": True, "condition_on_previous_text": False,
             "vad_parameters": {"min_silence_duration_ms": 500, "speech_pad_ms": 150}, "language": "en"}
+
+
+class ShortWindow:
+    """CTranslate2's Whisper, its encoder reading each 30 s window of features only up to the audio (the last
+    column that is not all zeros) plus `margin` frames, in whole seconds, at least `min_frames`; with `silence`
+    the padding kept is the window's lowest value (the log-mel floor of silence) instead of zero columns."""
+
+    def __init__(self, model: Any, min_frames: int, margin: int, silence: bool) -> None:  # noqa: ANN401
+        self._model, self.min_frames, self.margin, self.silence = model, min_frames, margin, silence
+
+    def encode(self, features: Any, **options: Any) -> Any:  # noqa: ANN401 - ctranslate2.StorageView
+        import ctranslate2
+
+        array = np.array(features)
+        frames = array.shape[-1]
+        columns = np.flatnonzero(np.any(array.reshape(-1, frames) != 0, axis=0))
+        content = int(columns[-1]) + 1 if columns.size else 0
+        keep = min(frames, max(self.min_frames, -(-(content + self.margin) // 100) * 100))
+        window = np.array(array[..., :keep])
+        if self.silence and 0 < content < keep:
+            window[..., content:] = window[..., :content].min()
+        return self._model.encode(ctranslate2.StorageView.from_array(np.ascontiguousarray(window)), **options)
+
+    def __getattr__(self, name: str) -> Any:  # noqa: ANN401
+        return getattr(self._model, name)
 
 
 def cached_rows(cache: Path, splits: tuple[str, ...]) -> tuple[list[dict], dict[str, np.ndarray]]:
@@ -140,6 +174,9 @@ def run(transcriber: Transcriber, name: str, rows: list[dict], audio: dict[str, 
     hotwords: Callable = variant.get("hotwords", lambda r: r["hotwords"])  # type: ignore[assignment]
     options = {**_OPTIONS, **variant.get("options", {})}  # type: ignore[dict-item]
     model.encoder_min_frames = variant.get("encoder_min_frames")  # type: ignore[attr-defined]
+    encoder = model.model
+    if "window" in variant:
+        model.model = ShortWindow(encoder, *variant["window"])  # type: ignore[misc]
     per_voice: dict[tuple[str, str], list[int]] = {}
     errors_by_row: list[int] = []
     cpu = time.process_time()
@@ -152,6 +189,7 @@ def run(transcriber: Transcriber, name: str, rows: list[dict], audio: dict[str, 
         total[0], total[1] = total[0] + errors, total[1] + words
         errors_by_row.append(errors)
     cpu = time.process_time() - cpu
+    model.model = encoder
     for (split, voice), (e, n) in sorted(per_voice.items()):
         print(f"    {split:7} {voice:20} {e / n:.3f} ({e}/{n})")
     e, n = sum(errors_by_row), sum(v[1] for v in per_voice.values())
