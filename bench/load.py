@@ -364,7 +364,10 @@ async def one_candidate(base: str, questions: int, timings: dict[str, list[float
     async with httpx.AsyncClient(base_url=base, timeout=120, verify=False) as http:  # noqa: S501 - plain HTTP
         async def step(name: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
             started = time.perf_counter()
-            response = await http.request(method, path, **kwargs)
+            try:
+                response = await http.request(method, path, **kwargs)
+            except httpx.TransportError as exc:  # say which step lost its connection, and after how long
+                raise RuntimeError(f"{name}: {type(exc).__name__} after {time.perf_counter() - started:.1f} s") from exc
             timings[name].append(time.perf_counter() - started)
             if response.status_code >= 400:
                 raise RuntimeError(f"{name}: {response.status_code} {response.text[:200]}")
