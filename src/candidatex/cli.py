@@ -26,8 +26,10 @@ def _serve(args: argparse.Namespace) -> int:
         os.environ.setdefault("TRUSTED_PROXIES", "127.0.0.1")
     everywhere = args.host in ("0.0.0.0", "::")  # noqa: S104 - a comparison: the banner shows a reachable address
     os.environ["CANDIDATEX_BANNER_URL"] = f"http://{'127.0.0.1' if everywhere else args.host}:{args.port}"
+    settings = Settings.from_env()
     server = {"host": args.host, "port": args.port, "log_config": None, "proxy_headers": False,
-              "ws_max_size": 4 * 1024 * 1024, "ws_per_message_deflate": Settings.from_env().ws_compression}
+              "timeout_keep_alive": settings.http_keep_alive_seconds,
+              "ws_max_size": 4 * 1024 * 1024, "ws_per_message_deflate": settings.ws_compression}
     if args.workers > 1:
         uvicorn.run("candidatex.asgi:app", workers=args.workers, **server)
     else:

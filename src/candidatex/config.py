@@ -52,6 +52,10 @@ class CoreSettings(BaseModel):
     secret_key: str = ""
     secret_key_previous: CommaList = []
     public_url: str = "http://127.0.0.1:8000"
+    # How long the server keeps an idle HTTP connection open. It must outlast clients' own idle expiry (httpx and
+    # many pools: 5 s, uvicorn's default too): at equal timeouts the server closes a connection just as the client
+    # reuses it, and the client's request fails with a dropped connection (2-4 of 200 creates in bench/load.py).
+    http_keep_alive_seconds: float = Field(65.0, gt=0)
     demo_password: str = "Demo-Password-1!"  # noqa: S105 - the published password of the demo accounts
     seed_demo: bool = True  # a server seeds demo accounts only in development; `candidatex seed` anywhere else
     log_level: str = "INFO"
