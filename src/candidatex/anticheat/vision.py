@@ -339,9 +339,9 @@ class FrameAnalyzer:
 
         faces: tuple[FaceBox, ...] = ()
         mesh: _Mesh | None = None
-        if cfg.enabled:
-            rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
-            faces, mesh = self._find_faces(np.ascontiguousarray(rgb))
+        rgb = np.ascontiguousarray(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)) if cfg.enabled else None
+        if rgb is not None:
+            faces, mesh = self._find_faces(rgb)
         primary = max(faces, key=lambda f: f.area_ratio, default=None)
 
         # Only a frame with no face can show a covered lens; a face in the dark is a present candidate.
@@ -360,8 +360,8 @@ class FrameAnalyzer:
             )
         )
         head_evidence = None
-        if cfg.enabled and not faces and not covered:
-            head_evidence = self._turned_head(np.ascontiguousarray(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)))
+        if rgb is not None and not faces and not covered:
+            head_evidence = self._turned_head(rgb, grey)
         # a head turned past the face detectors: present, looking away (an absence would end the interview)
         turned_head = head_evidence is not None and head_evidence >= cfg.head_weight
         looking_away = cfg.check_enabled("looking_away") and (turned_head or (
@@ -404,11 +404,11 @@ class FrameAnalyzer:
             head_evidence=head_evidence,
         )
 
-    def _turned_head(self, rgb: np.ndarray) -> float:
-        """The strongest head the profile cascade finds on the frame and on its mirror (a head turned either way, or
-        bowed: its outline is a profile's), at least ``head_min_height`` of the frame's height and not inside a
-        picture; its stage weight, 0.0 when there is none."""
-        grey = cv2.equalizeHist(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
+    def _turned_head(self, rgb: np.ndarray, grey: np.ndarray) -> float:
+        """The strongest head the profile cascade finds on the frame (``rgb`` and its ``grey``) and on its mirror (a
+        head turned either way, or bowed: its outline is a profile's), at least ``head_min_height`` of the frame's
+        height and not inside a picture; its stage weight, 0.0 when there is none."""
+        grey = cv2.equalizeHist(grey)
         height, width = grey.shape
         smallest = int(self.config.head_min_height * height)
         best = 0.0
@@ -816,9 +816,8 @@ def nose_offset(landmarks: np.ndarray) -> float:
     """The nose tip's horizontal offset from the midpoint of the cheeks (face oval landmarks 234 and 454) over the
     cheeks' span, from the ``_MOTION_POINTS`` landmarks in the picture: about 0 for a frontal face, growing with the
     yaw (the nose swings out, the far cheek's span shrinks) with no need for face mesh's shallow depth."""
-    points = {index: landmarks[k] for k, index in enumerate(_MOTION_POINTS)}
-    left, right = points[_CHEEK_LEFT][0], points[_CHEEK_RIGHT][0]
-    return float((points[_NOSE_TIP][0] - (left + right) / 2) / max(abs(right - left), 1e-6))
+    nose, left, right = (landmarks[_MOTION_POINTS.index(point)][0] for point in (_NOSE_TIP, _CHEEK_LEFT, _CHEEK_RIGHT))
+    return float((nose - (left + right) / 2) / max(abs(right - left), 1e-6))
 
 
 def landmark_motion(previous: np.ndarray, current: np.ndarray, face_width_px: float) -> float:
