@@ -254,8 +254,8 @@ class Server:
     def __exit__(self, *_: object) -> None:
         assert self.proc
         with contextlib.suppress(ProcessLookupError):
-            # the uvicorn supervisor and its workers; SIGINT lets py-spy (when profiling) write its file first
-            os.killpg(self.proc.pid, 2 if "py-spy" in self.args[0] else 15)
+            # the uvicorn supervisor and its workers
+            os.killpg(self.proc.pid, 15)
         try:
             self.proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -512,9 +512,6 @@ def run_for(workers: int, backing: Backing, args: argparse.Namespace, logs: Path
            "SEED_DEMO": "false", "RATE_LIMITS": "off", "ANTI_CHEAT_PRECHECK_CAMERA": "false", "ANTI_CHEAT_CONSENT_REQUIRED": "false", "RATE_LIMIT_PER_MINUTE": "10000000", "RATE_LIMIT_USER_PER_MINUTE": "10000000",
            "AI_SCORING_POOL": args.scoring_pool, "LOG_LEVEL": "WARNING", "CANDIDATEX_DATA_DIR": str(logs / f"data{workers}"), "PYTHONPATH": str(ROOT / "src")}
     command = [str(BIN / "candidatex"), "serve", "--port", str(port), "--workers", str(workers)]
-    if args.profile:  # py-spy samples the server (and its workers) for the whole run: a speedscope file
-        command = [str(BIN / "py-spy"), "record", "--subprocesses", "--format", "speedscope", "--rate", "50",
-                   "--output", str(args.profile), "--", *command]
     app = Server(command, env,
                  f"http://127.0.0.1:{port}/health", logs / f"app-{workers}.log")
     mini_port = free_port()
@@ -524,6 +521,11 @@ def run_for(workers: int, backing: Backing, args: argparse.Namespace, logs: Path
     with app, minimal:
         base = f"http://127.0.0.1:{port}"
         settle(app.proc.pid)  # every worker has finished its start-up (imports, indexes) before measuring
+        # py-spy attaches once start-up has settled, so the file holds the measured run only (not the imports and
+        # the embedding warm-up, which dwarfed it); SIGINT at the end lets it write the speedscope file
+        profiler = subprocess.Popen([str(BIN / "py-spy"), "record", "--pid", str(app.proc.pid), "--subprocesses",
+                                     "--format", "speedscope", "--rate", str(args.profile_rate), "--output", str(args.profile)],
+                                    stdout=subprocess.DEVNULL) if args.profile else None
         pacing = None
         if args.pace:
             low, _, high = args.pace.partition("-")
@@ -533,6 +535,9 @@ def run_for(workers: int, backing: Backing, args: argparse.Namespace, logs: Path
         phases = Phases(candidates, app.proc.pid, backing) if args.cpu_budget else None
         interviews = uvloop.run(run_interviews(base, candidates, args.questions, pacing, phases,
                                                 (app.proc.pid, backing)))
+        if profiler is not None:
+            profiler.send_signal(2)
+            profiler.wait(timeout=60)
         reg = httpx.post(base + "/auth/register", json={"email": f"reader-{uuid.uuid4().hex[:8]}@example.com",
                                                         "password": PASSWORD, "full_name": "R", "role": "candidate"})
         headers = {"Authorization": f"Bearer {reg.json()['data']['access_token']}"}
@@ -599,7 +604,8 @@ def main() -> None:
                         help="candidates wait for each other after every step: the CPU per request of each step")
     parser.add_argument("--db-replica-set", action="store_true",
                         help="SecantusDB as a single-node replica set with its oplog (DB_REPLICA_SET=true)")
-    parser.add_argument("--profile", type=Path, help="record the server with py-spy into this speedscope file")
+    parser.add_argument("--profile-rate", type=int, default=50, help="py-spy samples per second (higher: finer, slower)")
+    parser.add_argument("--profile", type=Path, help="record the server with py-spy during the interviews (after start-up) into this speedscope file")
     args = parser.parse_args()
     logs = Path(tempfile.mkdtemp(prefix="cx-load-logs-"))
     results = []
