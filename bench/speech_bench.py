@@ -442,7 +442,7 @@ async def main() -> None:
         print(f"model {model} ({transcriber.compute_type}, beam {transcriber.beam_size}, {args.threads} threads, "
               f"{'aligned' if transcriber.aligned_words else 'whisper'} word timestamps, "
               f"encoder window at least {transcriber.encoder_min_s or 30:g} s, "
-              f"partials by {'none' if partials is None else Path(partials.model_name).name}): "
+              f"partials by {'none' if partials is None else partials.requested_model}): "
               f"loaded in {time.perf_counter() - started:.1f} s", flush=True)
         for part in args.parts:
             if part == "wer":
