@@ -287,6 +287,7 @@ async def latency(transcriber: Transcriber, partials: Transcriber | None) -> Non
     vocabulary = build_vocabulary(QUESTION, (), "Backend engineer", JOB)
     turn_ms: list[float] = []
     done_ms: list[float] = []
+    behind: list[str] = []
     scored = {"turn": [0, 0], "done": [0, 0]}
     ended_by: list[str] = []
     streamed_s = 0.0
@@ -318,10 +319,15 @@ async def latency(transcriber: Transcriber, partials: Transcriber | None) -> Non
         pipeline.show_question("q", vocabulary)
         await stream_real_time(pipeline, speech)
         streamed_s += speech.size / SAMPLE_RATE
+        runs_before = dict(pipeline.runs)
         started = time.perf_counter()
         final = await pipeline.finish()
         if final is not None:
             done_ms.append((time.perf_counter() - started) * 1000)
+            # the decodes that ended between "done" and the final: the one in progress, then what was queued
+            behind.append(f"{done_ms[-1]:.0f} ms (" + ", ".join(
+                f"{stage} {pipeline.runs[stage] - runs}" for stage, runs in runs_before.items()
+                if pipeline.runs[stage] > runs and stage != "correction") + ")")
         _score_into(scored["done"], text, final.text if final else "")
         await pipeline.aclose(finish=False)
         _add_stages(stages, pipeline)
@@ -329,6 +335,7 @@ async def latency(transcriber: Transcriber, partials: Transcriber | None) -> Non
     print(f"  end of turn -> final: p50 {pct(turn_ms, 0.5):.0f} ms, p95 {pct(turn_ms, 0.95):.0f} ms "
           f"(n={len(turn_ms)}, ended by {', '.join(sorted(set(ended_by)))})")
     print(f"  'done' -> final:      p50 {pct(done_ms, 0.5):.0f} ms, p95 {pct(done_ms, 0.95):.0f} ms (n={len(done_ms)})")
+    print(f"  each 'done' -> final, with the decodes it waited for: {'; '.join(behind)}")
     print(f"  CPU: {cpu / streamed_s:.3f} s per second of audio streamed ({streamed_s:.0f} s, this process)")
     print("  CPU per stage, s per second of audio (runs): " + ", ".join(
         f"{stage} {cpu_s / streamed_s:.3f} ({runs:.0f})" for stage, (cpu_s, runs) in stages.items())
