@@ -40,7 +40,7 @@ from candidatex.speech.audio import SAMPLE_RATE, decode_audio_file, float32_to_p
 from candidatex.speech.correction import correct_text, edit_distance
 from candidatex.speech.pipeline import FinalTranscript, VoiceAnswerPipeline
 from candidatex.speech.segmenter import SegmenterSettings
-from candidatex.speech.transcriber import Transcriber
+from candidatex.speech.transcriber import Transcriber, partial_transcriber
 from candidatex.speech.vocabulary import FILLER_PROMPT, build_vocabulary
 
 JOB = ("Backend engineer: Python services on Kubernetes, PostgreSQL and Redis, OAuth sign-in, Kafka events, "
@@ -281,12 +281,13 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def latency(transcriber: Transcriber) -> None:
+async def latency(transcriber: Transcriber, partials: Transcriber | None) -> None:
     """Both ends of each answer, timed; and the words of the streamed finals, scored (a piece cut too early
     or a lost stretch of audio shows there)."""
     vocabulary = build_vocabulary(QUESTION, (), "Backend engineer", JOB)
     turn_ms: list[float] = []
     done_ms: list[float] = []
+    behind: list[str] = []
     scored = {"turn": [0, 0], "done": [0, 0]}
     ended_by: list[str] = []
     streamed_s = 0.0
@@ -296,7 +297,7 @@ async def latency(transcriber: Transcriber) -> None:
     silence = np.zeros(int(0.1 * SAMPLE_RATE), dtype=np.float32)
     for text in ANSWERS:
         speech = synthesise(text)
-        pipeline = VoiceAnswerPipeline(transcriber)
+        pipeline = VoiceAnswerPipeline(transcriber, partial_transcriber=partials)
         pipeline.show_question("q", vocabulary)
         finals, watcher = collect_finals(pipeline)
         await stream_real_time(pipeline, speech)
@@ -314,14 +315,19 @@ async def latency(transcriber: Transcriber) -> None:
             ended_by.append(finals[0].ended_by)
         _score_into(scored["turn"], text, " ".join(f.text for f in finals))
         # the same answer ended by "done" (the button) right after the last word
-        pipeline = VoiceAnswerPipeline(transcriber)
+        pipeline = VoiceAnswerPipeline(transcriber, partial_transcriber=partials)
         pipeline.show_question("q", vocabulary)
         await stream_real_time(pipeline, speech)
         streamed_s += speech.size / SAMPLE_RATE
+        runs_before = dict(pipeline.runs)
         started = time.perf_counter()
         final = await pipeline.finish()
         if final is not None:
             done_ms.append((time.perf_counter() - started) * 1000)
+            # the decodes that ended between "done" and the final: the one in progress, then what was queued
+            behind.append(f"{done_ms[-1]:.0f} ms (" + ", ".join(
+                f"{stage} {pipeline.runs[stage] - runs}" for stage, runs in runs_before.items()
+                if pipeline.runs[stage] > runs and stage != "correction") + ")")
         _score_into(scored["done"], text, final.text if final else "")
         await pipeline.aclose(finish=False)
         _add_stages(stages, pipeline)
@@ -329,6 +335,7 @@ async def latency(transcriber: Transcriber) -> None:
     print(f"  end of turn -> final: p50 {pct(turn_ms, 0.5):.0f} ms, p95 {pct(turn_ms, 0.95):.0f} ms "
           f"(n={len(turn_ms)}, ended by {', '.join(sorted(set(ended_by)))})")
     print(f"  'done' -> final:      p50 {pct(done_ms, 0.5):.0f} ms, p95 {pct(done_ms, 0.95):.0f} ms (n={len(done_ms)})")
+    print(f"  each 'done' -> final, with the decodes it waited for: {'; '.join(behind)}")
     print(f"  CPU: {cpu / streamed_s:.3f} s per second of audio streamed ({streamed_s:.0f} s, this process)")
     print("  CPU per stage, s per second of audio (runs): " + ", ".join(
         f"{stage} {cpu_s / streamed_s:.3f} ({runs:.0f})" for stage, (cpu_s, runs) in stages.items())
@@ -366,7 +373,8 @@ async def _first_final_within(pipeline: VoiceAnswerPipeline, finals: list[FinalT
     return None
 
 
-async def pauses(transcriber: Transcriber, splits: tuple[str, ...] = ("tune", "holdout")) -> None:
+async def pauses(transcriber: Transcriber, partials: Transcriber | None,
+                 splits: tuple[str, ...] = ("tune", "holdout")) -> None:
     """Every answer of tests/data/speech/turn_taking.json: thinking answers must not end before their last
     part (a false end); real ends should end soon after the last word (the silence they take is shown)."""
     cases = json.loads(TURNS_FILE.read_text())["answers"]
@@ -376,7 +384,7 @@ async def pauses(transcriber: Transcriber, splits: tuple[str, ...] = ("tune", "h
         end_silences: list[float] = []
         late: list[str] = []
         for case in (c for c in cases if c["split"] == split):
-            pipeline = VoiceAnswerPipeline(transcriber, SegmenterSettings())
+            pipeline = VoiceAnswerPipeline(transcriber, SegmenterSettings(), partial_transcriber=partials)
             finals, watcher = collect_finals(pipeline)
             ended_after: float | None = None
             for index, (text, silence_s) in enumerate(case["parts"]):
@@ -418,6 +426,8 @@ async def main() -> None:
                         help="faster-whisper's own word-timestamp decoding (before the sixth pass), not the alignment")
     parser.add_argument("--encoder-min-seconds", type=float, default=Transcriber().encoder_min_s,
                         help="the encoder's shortest window (WHISPER_ENCODER_MIN_SECONDS; 0: Whisper's full 30 s)")
+    parser.add_argument("--partial-model", default="auto",
+                        help="latency and pauses: the model of the partials (WHISPER_PARTIAL_MODEL: auto, same, none, a model)")
     parser.add_argument("--rescore", type=Path, help="wer: score saved transcripts again, without a model")
     args = parser.parse_args()
     if args.rescore:
@@ -429,21 +439,26 @@ async def main() -> None:
         transcriber = Transcriber(model, cpu_threads=args.threads, beam_size=args.beam,
                                   aligned_words=not args.whisper_word_timestamps,
                                   encoder_min_s=args.encoder_min_seconds)
+        partials = partial_transcriber(transcriber, args.partial_model)
         started = time.perf_counter()
         await transcriber.load()
         await transcriber.transcribe(synthesise("warm up"))
+        if partials is not None and partials is not transcriber:
+            await partials.load()
+            await partials.transcribe(synthesise("warm up"))
         print(f"model {model} ({transcriber.compute_type}, beam {transcriber.beam_size}, {args.threads} threads, "
               f"{'aligned' if transcriber.aligned_words else 'whisper'} word timestamps, "
-              f"encoder window at least {transcriber.encoder_min_s or 30:g} s): "
+              f"encoder window at least {transcriber.encoder_min_s or 30:g} s, "
+              f"partials by {'none' if partials is None else partials.requested_model}): "
               f"loaded in {time.perf_counter() - started:.1f} s", flush=True)
         for part in args.parts:
             if part == "wer":
                 await wer(transcriber, Path(str(args.save).replace("MODEL", model)) if args.save else None,
                           tuple(args.splits))
             elif part == "latency":
-                await latency(transcriber)
+                await latency(transcriber, partials)
             elif part == "pauses":
-                await pauses(transcriber, tuple(args.splits))
+                await pauses(transcriber, partials, tuple(args.splits))
         print(f"  load average now: {os.getloadavg()[0]:.1f}", flush=True)
 
 

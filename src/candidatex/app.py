@@ -183,6 +183,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                                                             scheduled_tasks(settings))))
         if settings.speech_preload:
             background.append(asyncio.create_task(_warm_transcriber(state.transcriber)))
+            partials = services.voice_service.partial_transcriber
+            if isinstance(partials, Transcriber) and partials is not state.transcriber:
+                background.append(asyncio.create_task(_warm_transcriber(partials)))
         if settings.seed_demo:
             state.demo_accounts = await ensure_demo_accounts(state.auth_service, settings.demo_password)
         logger.info("candidatex started", extra={"database": "url" if settings.mongodb_url else "embedded",

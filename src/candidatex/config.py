@@ -194,6 +194,7 @@ class SpeechSettings(BaseModel):
     whisper_beam_size: int = 5
     whisper_cpu_threads: int = 0
     whisper_encoder_min_seconds: float = Field(15.0, ge=0, le=30)  # the encoder's window, cut after the audio (speech/transcriber.py)
+    whisper_partial_model: str = "auto"  # decodes the partials: auto, same, none or a model (speech/transcriber.py partial_transcriber)
     speech_end_silence_ms: int = 8000
     speech_turn_silence_ms: int = 700
     speech_turn_unsure_silence_ms: int = 3000
@@ -206,6 +207,13 @@ class SpeechSettings(BaseModel):
     speech_max_upload_bytes: int = 10 * 1024 * 1024
     speech_max_upload_seconds: float = 300.0
     speech_preload: bool = True
+
+    @field_validator("whisper_partial_model")
+    @classmethod
+    def _known_partial_model(cls, name: str) -> str:
+        if name in ("auto", "same", "none", "tiny.en", "base") or Path(name).is_dir():
+            return name
+        raise ValueError("use auto, same, none, tiny.en, base or a CTranslate2 model directory")
 
 
 class _MappingEnvSource(EnvSettingsSource):

@@ -52,7 +52,7 @@ from candidatex.screening.service import ScreeningService
 from candidatex.speech.audio import UploadLimits
 from candidatex.speech.segmenter import SegmenterSettings
 from candidatex.speech.service import VoiceAudioConsumer, VoiceService
-from candidatex.speech.transcriber import Transcriber
+from candidatex.speech.transcriber import Transcriber, partial_transcriber
 from candidatex.speech.turns import TurnPolicy
 from candidatex.tasks.queue import TaskQueue
 
@@ -214,7 +214,9 @@ def build_services(settings: Settings, database: Any, redis: Any, *, stores: dic
                                                      model_path=settings.speech_turn_model),
                                           settings.speech_reconnect_grace_seconds,
                                           recordings=services.media_hub,  # spoken questions go into WebRTC recordings
-                                          on_speech_started=services.anti_cheat.speech_heard)
+                                          on_speech_started=services.anti_cheat.speech_heard,
+                                          partial_transcriber=partial_transcriber(services.transcriber,
+                                                                                  settings.whisper_partial_model))
     services.voice_consumer = VoiceAudioConsumer(services.voice_service)
     services.voice_consumer.follow(services.lifecycle)  # paused, resumed, ended: speech reacts, never polls
     services.media_consumers.add_audio(services.voice_consumer)

@@ -148,8 +148,12 @@ class VoiceAnswerPipeline:
         final_beam_size: int | None = None,
         turn_policy: TurnPolicy | None = None,
         smart_turn: SmartTurn | None = None,
+        partial_transcriber: Transcriber | Literal["same"] | None = "same",
     ) -> None:
         self.transcriber = transcriber
+        self.partial_transcriber = transcriber if partial_transcriber == "same" else partial_transcriber
+        """Decodes the partials (transcriber.partial_transcriber: a smaller model, so that a "done" said during one
+        waits less); None: no partial transcripts at all, only the finals."""
         self.turn_policy = turn_policy or TurnPolicy()
         self.smart_turn = smart_turn or shared_smart_turn(self.turn_policy.model_path)
         """The audio end-of-turn model (with the words, it judges each pause)."""
@@ -247,7 +251,7 @@ class VoiceAnswerPipeline:
             case SpeechStarted(answer_index=index):
                 self._answer.question_id = self.question_id
                 self._publish(SpeechStartedEvent(answer_index=index, question_id=self.question_id))
-            case PartialAudio():
+            case PartialAudio() if self.partial_transcriber is not None:
                 self._partial = event  # only the newest snapshot is worth transcribing
             case ChunkAudio() | PauseCheck():
                 self._work.append(event)
@@ -376,14 +380,15 @@ class VoiceAnswerPipeline:
         said = (answer or self._answer).text[-_PROMPT_CHARS:]
         return " ".join(p for p in (self.vocabulary.prompt, said or FILLER_PROMPT) if p)
 
-    async def _transcribe(self, audio: np.ndarray, answer: _Answer | None = None, **options):  # noqa: ANN003
-        return await self.transcriber.transcribe(audio, initial_prompt=self._prompt(answer),
-                                                 hotwords=self.vocabulary.hotwords or None, **options)
+    async def _transcribe(self, audio: np.ndarray, answer: _Answer | None = None,
+                          transcriber: Transcriber | None = None, **options):  # noqa: ANN003
+        return await (transcriber or self.transcriber).transcribe(
+            audio, initial_prompt=self._prompt(answer), hotwords=self.vocabulary.hotwords or None, **options)
 
     async def _commit(self, chunk: ChunkAudio) -> None:
         transcript = await self._timed("commit", self._transcribe(chunk.audio, beam_size=self.final_beam_size))
         self._answer.add(transcript.text, transcript.words, chunk.offset_s)
-        if self._answer.text:
+        if self._answer.text and self.partial_transcriber is not None:
             self._publish(PartialTranscript(answer_index=chunk.answer_index, text=self._answer.text,
                                             question_id=self._answer.question_id))
 
@@ -424,11 +429,12 @@ class VoiceAnswerPipeline:
         # while pieces queue up), so the CPU is free for the final the moment the answer ends.
         if self._idle_credit_s < self._last_partial_s:
             return
-        if not self._segmenter.is_current(partial.answer_index, partial.chunk_index):
+        if self.partial_transcriber is None or not self._segmenter.is_current(partial.answer_index,
+                                                                                partial.chunk_index):
             return
         started = time.monotonic()
         transcript = await self._timed("partial", self._transcribe(
-            partial.audio, word_timestamps=False, beam_size=_PARTIAL_BEAM_SIZE))
+            partial.audio, transcriber=self.partial_transcriber, word_timestamps=False, beam_size=_PARTIAL_BEAM_SIZE))
         self._idle_credit_s, self._last_partial_s = 0.0, time.monotonic() - started
         text = " ".join(t for t in (self._answer.text, transcript.text) if t)
         if text and self._segmenter.is_current(partial.answer_index, partial.chunk_index):

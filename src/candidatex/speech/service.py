@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from bson import ObjectId
 
@@ -86,8 +86,10 @@ class VoiceService:
                  segmenter: SegmenterSettings | None = None, limits: UploadLimits | None = None,
                  final_beam_size: int | None = None, turn_policy: TurnPolicy | None = None,
                  reconnect_grace_s: float = 30.0, *, recordings: RecordingSink | None = None,
-                 on_speech_started: SpeechHeard | None = None) -> None:
+                 on_speech_started: SpeechHeard | None = None,
+                 partial_transcriber: Transcriber | Literal["same"] | None = "same") -> None:
         self.transcriber = transcriber
+        self.partial_transcriber = partial_transcriber  # decodes the partials (WHISPER_PARTIAL_MODEL)
         self.final_beam_size = final_beam_size
         self.interviews = interviews
         self.bus = bus
@@ -105,7 +107,7 @@ class VoiceService:
 
     def pipeline(self) -> VoiceAnswerPipeline:
         return VoiceAnswerPipeline(self.transcriber, self.segmenter, self.limits, final_beam_size=self.final_beam_size,
-                                   turn_policy=self.turn_policy)
+                                   turn_policy=self.turn_policy, partial_transcriber=self.partial_transcriber)
 
     async def snapshot(self, session_id: str) -> Snapshot | None:
         """Status, current question and last durable seq in one small read."""

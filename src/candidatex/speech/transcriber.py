@@ -180,7 +180,8 @@ class Transcriber:
         if max_concurrent < 1:
             raise ValueError("max_concurrent must be at least 1")
         self.requested_model = auto_model() if model == "auto" else model or "tiny.en"
-        self.model_name = resolve_model(self.requested_model, cache_dir or Path("var") / "models")
+        self.cache_dir = cache_dir or Path("var") / "models"
+        self.model_name = resolve_model(self.requested_model, self.cache_dir)
         self.device = device
         self.compute_type = compute_type
         self.max_concurrent = max_concurrent
@@ -317,3 +318,19 @@ class Transcriber:
             duration_s=round(duration_s, 3),
             language=info.language,
         )
+
+
+def partial_transcriber(main: Transcriber, model: str = "auto") -> Transcriber | None:
+    """The transcriber of the partials (`WHISPER_PARTIAL_MODEL`): None for "none" (no partials), `main` for "same"
+    or the main model's own name. "auto": tiny.en under a larger main model. A partial cannot be stopped once
+    decoding, so a "done" said during one waits for it; tiny.en's encoder costs about a quarter of base's, and the
+    partials only show the words while they are said (commits and finals, which the turn judge and the answer
+    read, stay with `main`)."""
+    if model == "none":
+        return None
+    if model == "auto":
+        model = "tiny.en" if main.requested_model != "tiny.en" else "same"
+    if model == "same" or resolve_model(model, main.cache_dir) == main.model_name:
+        return main
+    return Transcriber(model, main.device, main.compute_type, main.max_concurrent, main.beam_size, main.cpu_threads,
+                       main.language, main.cache_dir, main.aligned_words, main.encoder_min_s)
